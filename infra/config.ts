@@ -1,0 +1,297 @@
+import { z } from "zod";
+import { alertThresholdsSchema } from "../dashboards/thresholds";
+import { gpuInstanceInfo } from "./gpu-instances";
+
+// The one typed schema of the stack config (`Pulumi.<stack>.yaml`, namespace `vllm-k8s:`).
+// Every field has a default and a description; the README's configuration reference is
+// generated from these descriptions (`npm run docs:config`) and a test keeps it in sync.
+// Secrets are not here: they are separate secret config keys (see `secretKeys`).
+
+export const PROJECT = "vllm-k8s";
+
+/** EKS versions in standard support in late 2026 (DESIGN §4). */
+export const supportedKubernetesVersions = ["1.33", "1.34", "1.35"] as const;
+
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 203.0.113.4/32" });
+
+const k8sName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a lowercase DNS label (a-z, 0-9, '-')" })
+  .max(63);
+
+const clusterSchema = z
+  .strictObject({
+    mode: z
+      .enum(["eks", "existing"])
+      .default("eks")
+      .describe("`eks` creates the VPC, EKS cluster and node groups in AWS; `existing` deploys only the in-cluster parts to a kubeconfig context and creates no AWS resource."),
+    name: k8sName.max(40).default("vllm").describe("Cluster name (EKS) and prefix of AWS resource names."),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-west-2" })
+      .default("us-west-2")
+      .describe("AWS region (`eks` mode)."),
+    kubernetesVersion: z
+      .enum(supportedKubernetesVersions)
+      .default("1.35")
+      .describe("EKS Kubernetes version; one in EKS standard support."),
+    kubeconfigContext: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("`existing` mode: kubeconfig context to deploy to (default: the current context)."),
+    kubeconfigPath: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("`existing` mode: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."),
+    endpointPrivateAccess: z.boolean().default(true).describe("Reach the EKS API from inside the VPC."),
+    endpointPublicAccess: z
+      .boolean()
+      .default(true)
+      .describe("Reach the EKS API from outside the VPC (needed when `pulumi up` runs outside it); limited to `publicAccessCidrs`."),
+    publicAccessCidrs: z
+      .array(cidr)
+      .default([])
+      .describe("CIDRs allowed to reach the public EKS API endpoint, e.g. your office or VPN egress `/32`. Required when the public endpoint is on."),
+    allowPublicApiFromAnywhere: z
+      .boolean()
+      .default(false)
+      .describe("Explicitly allow `0.0.0.0/0` in `publicAccessCidrs` (not recommended)."),
+    adminRoleArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
+      .default([])
+      .describe("IAM roles granted cluster-admin through EKS access entries (the identity running `pulumi up` is admin already)."),
+  })
+  .prefault({});
+
+const networkSchema = z
+  .strictObject({
+    vpcCidr: cidr.default("10.0.0.0/16").describe("VPC CIDR (`eks` mode)."),
+    azCount: z.number().int().min(2).max(4).default(3).describe("Availability zones to spread subnets and nodes over (2-4)."),
+    natGateways: z
+      .enum(["single", "onePerAz"])
+      .default("single")
+      .describe("NAT gateways for the private subnets: `single` is cheaper, `onePerAz` survives an AZ outage."),
+  })
+  .prefault({});
+
+const systemNodesSchema = z
+  .strictObject({
+    instanceTypes: z.array(z.string().min(1)).min(1).default(["m6i.large"]).describe("CPU instance types for Prometheus, Grafana and controllers."),
+    minSize: z.number().int().min(1).default(2).describe("Minimum system nodes (at least 1: the add-ons live here)."),
+    desiredSize: z.number().int().min(1).default(2).describe("Initial system nodes."),
+    maxSize: z.number().int().min(1).default(4).describe("Maximum system nodes."),
+    diskSizeGiB: z.number().int().min(20).default(50).describe("Root volume size (GiB)."),
+  })
+  .prefault({});
+
+const gpuNodesSchema = z
+  .strictObject({
+    amiType: z
+      .enum(["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"])
+      .default("AL2023_x86_64_NVIDIA")
+      .describe("EKS AMI for GPU nodes. AL2023 NVIDIA ships drivers but not the device plugin (we install it); Bottlerocket NVIDIA ships both."),
+    instanceTypes: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(["g6.xlarge"])
+      .describe("GPU instance types (g5, g6, g6e, p4d, p5 families); all must have the same GPU count."),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("On-demand or Spot GPU capacity."),
+    minSize: z.number().int().min(0).default(0).describe("Minimum GPU nodes; 0 lets cluster-autoscaler scale the group to zero when idle."),
+    desiredSize: z.number().int().min(0).default(0).describe("Initial GPU nodes (the autoscaler owns it afterwards)."),
+    maxSize: z.number().int().min(1).default(2).describe("Maximum GPU nodes: the cost ceiling."),
+    diskSizeGiB: z.number().int().min(50).default(200).describe("Root volume (GiB): container images plus model weights."),
+    gpusPerNode: z.number().int().min(1).max(8).default(1).describe("GPUs per node; must match the instance types (checked for known types)."),
+  })
+  .prefault({});
+
+const loraSchema = z.strictObject({
+  name: z.string().min(1).describe("Adapter name clients send as `model`."),
+  path: z.string().min(1).describe("Hugging Face id or local path of the adapter."),
+});
+
+const modelSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, { error: "must be a Hugging Face model id such as Qwen/Qwen2.5-1.5B-Instruct" })
+      .default("Qwen/Qwen2.5-1.5B-Instruct")
+      .describe("Hugging Face model id vLLM serves."),
+    servedName: z.string().min(1).optional().describe("Model name clients use (default: the model id)."),
+    tensorParallelSize: z.number().int().min(1).max(8).default(1).describe("GPUs per vLLM pod (`--tensor-parallel-size`), also its `nvidia.com/gpu` limit."),
+    maxModelLen: z.number().int().min(256).default(8192).describe("Maximum context length (`--max-model-len`)."),
+    gpuMemoryUtilization: z.number().gt(0).max(0.99).default(0.9).describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`)."),
+    maxNumSeqs: z.number().int().min(1).default(256).describe("Running batch size (`--max-num-seqs`)."),
+    loraAdapters: z.array(loraSchema).default([]).describe("LoRA adapters to serve (`--enable-lora --lora-modules`)."),
+    extraArgs: z.array(z.string()).default([]).describe("Extra vLLM arguments, appended verbatim."),
+  })
+  .prefault({});
+
+const servingSchema = z
+  .strictObject({
+    engine: z
+      .enum(["vllm", "simulator"])
+      .default("vllm")
+      .describe("`vllm` runs vLLM on GPU nodes; `simulator` runs our CPU vLLM simulator with the same Service, metrics and HPA (GPU-less clusters)."),
+    namespace: k8sName.default("vllm").describe("Namespace of the vLLM Deployment, Service and benchmark."),
+    replicas: z.number().int().min(1).default(1).describe("Replicas when autoscaling is off (and the initial count)."),
+    apiKeyEnabled: z.boolean().default(false).describe("Require an API key (secret config `vllmApiKey`)."),
+    modelCache: z
+      .strictObject({
+        type: z.enum(["emptyDir", "pvc"]).default("emptyDir").describe("Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent)."),
+        sizeGiB: z.number().int().min(1).default(100).describe("Model cache size (GiB)."),
+        storageClassName: z.string().min(1).optional().describe("PVC storage class (default: the cluster default)."),
+      })
+      .prefault({})
+      .describe("Model cache volume."),
+    allowedClientNamespaces: z
+      .array(k8sName)
+      .default([])
+      .describe("Namespaces (besides the serving namespace) whose pods may call the vLLM API (NetworkPolicy)."),
+  })
+  .prefault({});
+
+const autoscalingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("HPA on per-pod request rate (needs prometheus-adapter)."),
+    minReplicas: z.number().int().min(1).default(1).describe("HPA minimum vLLM pods."),
+    maxReplicas: z.number().int().min(1).default(2).describe("HPA maximum vLLM pods (bounded by GPU nodes × GPUs per node / tensor parallel size)."),
+    targetRequestsPerSecond: z.number().positive().default(5).describe("Target successful requests per second per pod."),
+    scaleUpStabilizationSeconds: z.number().int().min(0).max(3600).default(60).describe("HPA scale-up stabilization window (s)."),
+    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(900).describe("HPA scale-down stabilization window (s): long, GPU pods take minutes to start."),
+  })
+  .prefault({});
+
+const monitoringSchema = z
+  .strictObject({
+    namespace: k8sName.default("monitoring").describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
+    prometheusRetention: z
+      .string()
+      .regex(/^\d+(h|d|w|y)$/, { error: "must be a Prometheus duration such as 15d" })
+      .default("15d")
+      .describe("Prometheus retention time."),
+    prometheusStorageGiB: z.number().int().min(1).default(50).describe("Prometheus persistent volume size (GiB)."),
+    grafanaServiceType: z
+      .enum(["ClusterIP", "LoadBalancer"])
+      .default("ClusterIP")
+      .describe("Grafana Service type. `ClusterIP` (reach it with `kubectl port-forward`); `LoadBalancer` exposes it."),
+    alerts: alertThresholdsSchema.prefault({}).describe("Alert thresholds."),
+  })
+  .prefault({});
+
+const addonsSchema = z
+  .strictObject({
+    nvidiaDevicePlugin: z.boolean().optional().describe("NVIDIA device plugin (default: on, except on Bottlerocket, whose AMI ships one)."),
+    dcgmExporter: z.boolean().default(true).describe("NVIDIA DCGM exporter (GPU metrics)."),
+    kubePrometheusStack: z.boolean().default(true).describe("kube-prometheus-stack (turn off if the cluster already runs the Prometheus Operator)."),
+    prometheusAdapter: z.boolean().default(true).describe("prometheus-adapter (custom metrics for the HPA)."),
+    clusterAutoscaler: z.boolean().optional().describe("cluster-autoscaler (default: on in `eks` mode; not available in `existing` mode)."),
+    pushgateway: z.boolean().default(true).describe("Prometheus Pushgateway (benchmark results)."),
+  })
+  .prefault({});
+
+const benchmarkSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
+    scenario: z.enum(["smoke", "baseline", "sweep"]).default("smoke").describe("Preset scenario the Job runs."),
+    schedule: z.string().min(1).optional().describe("Cron schedule for a recurring benchmark CronJob."),
+    image: z.string().min(1).optional().describe("Benchmark/simulator image (default: the pinned project image)."),
+  })
+  .prefault({});
+
+export const stackConfigSchema = z.strictObject({
+  cluster: clusterSchema,
+  network: networkSchema,
+  systemNodes: systemNodesSchema,
+  gpuNodes: gpuNodesSchema,
+  model: modelSchema,
+  serving: servingSchema,
+  autoscaling: autoscalingSchema,
+  monitoring: monitoringSchema,
+  addons: addonsSchema,
+  benchmark: benchmarkSchema,
+});
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+type ParsedConfig = z.output<typeof stackConfigSchema>;
+
+/** The validated config, with mode-dependent defaults resolved. */
+export type StackConfig = Omit<ParsedConfig, "addons" | "model"> & {
+  addons: Required<ParsedConfig["addons"]>;
+  model: ParsedConfig["model"] & { servedName: string };
+};
+
+export const configSections = Object.keys(stackConfigSchema.shape) as (keyof ParsedConfig)[];
+
+/** Secret config keys (`pulumi config set --secret KEY`); never part of the plain config. */
+export const secretKeys = {
+  hfToken: "Hugging Face token for gated models (Kubernetes Secret `hf-token`).",
+  vllmApiKey: "API key vLLM requires when `serving.apiKeyEnabled` is true.",
+  grafanaAdminPassword: "Grafana admin password (a random one is generated when unset).",
+  alertmanagerWebhookUrl: "Alertmanager webhook receiver URL, e.g. a Slack incoming webhook (optional).",
+} as const;
+export type SecretKey = keyof typeof secretKeys;
+
+/** Cross-field rules zod's per-field checks cannot express; each names the key and the fix. */
+export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<SecretKey>): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const eks = c.cluster.mode === "eks";
+
+  if (eks && c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0)
+    add("cluster.publicAccessCidrs", "the public API endpoint is on but no CIDR may reach it. Set it to your egress IP (e.g. [\"203.0.113.4/32\"]), or set cluster.endpointPublicAccess: false and run Pulumi from inside the VPC");
+  if (c.cluster.publicAccessCidrs.includes("0.0.0.0/0") && !c.cluster.allowPublicApiFromAnywhere)
+    add("cluster.publicAccessCidrs", "0.0.0.0/0 opens the Kubernetes API to the internet. Use your egress CIDR, or set cluster.allowPublicApiFromAnywhere: true to accept it");
+  if (eks && !c.cluster.endpointPrivateAccess && !c.cluster.endpointPublicAccess)
+    add("cluster.endpointPublicAccess", "both API endpoints are off, so nothing can reach the cluster. Turn on endpointPrivateAccess or endpointPublicAccess");
+  if (!eks && c.addons.clusterAutoscaler === true)
+    add("addons.clusterAutoscaler", "cluster-autoscaler is only installed in eks mode (it needs AWS Auto Scaling groups). Remove the key or set it to false");
+
+  for (const [group, g] of [["systemNodes", c.systemNodes], ["gpuNodes", c.gpuNodes]] as const) {
+    if (g.minSize > g.maxSize) add(`${group}.minSize`, `minSize (${g.minSize}) is above maxSize (${g.maxSize}). Lower minSize or raise maxSize`);
+    if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize)
+      add(`${group}.desiredSize`, `desiredSize (${g.desiredSize}) must lie between minSize (${g.minSize}) and maxSize (${g.maxSize})`);
+  }
+
+  const gpuTypes = c.gpuNodes.instanceTypes.map((t) => [t, gpuInstanceInfo(t)] as const);
+  for (const [t, info] of gpuTypes) {
+    if (/^(g4dn|g4ad|p2|p3)\./.test(t)) add("gpuNodes.instanceTypes", `${t} is too old for current vLLM images; use g5, g6, g6e, p4d or p5`);
+    else if (eks && !info && !/^(g|p)\d/.test(t)) add("gpuNodes.instanceTypes", `${t} is not a GPU instance type; use one such as g6.xlarge`);
+    else if (info && info.gpus !== c.gpuNodes.gpusPerNode)
+      add("gpuNodes.gpusPerNode", `${t} has ${info.gpus} GPU(s) but gpusPerNode is ${c.gpuNodes.gpusPerNode}. Set gpusPerNode: ${info.gpus} (every instance type of the group needs the same count)`);
+  }
+  if (c.serving.engine === "vllm" && c.model.tensorParallelSize > c.gpuNodes.gpusPerNode)
+    add("model.tensorParallelSize", `a vLLM pod cannot span nodes: tensorParallelSize (${c.model.tensorParallelSize}) exceeds gpuNodes.gpusPerNode (${c.gpuNodes.gpusPerNode}). Lower it or pick a larger instance type`);
+
+  if (c.autoscaling.minReplicas > c.autoscaling.maxReplicas)
+    add("autoscaling.minReplicas", `minReplicas (${c.autoscaling.minReplicas}) is above maxReplicas (${c.autoscaling.maxReplicas})`);
+  if (c.autoscaling.enabled && !c.addons.prometheusAdapter)
+    add("autoscaling.enabled", "the request-rate HPA needs prometheus-adapter. Set addons.prometheusAdapter: true, or autoscaling.enabled: false");
+  const podsPerNode = Math.floor(c.gpuNodes.gpusPerNode / c.model.tensorParallelSize);
+  if (eks && podsPerNode > 0 && c.serving.engine === "vllm" && c.autoscaling.enabled && c.autoscaling.maxReplicas > podsPerNode * c.gpuNodes.maxSize)
+    add("autoscaling.maxReplicas", `maxReplicas (${c.autoscaling.maxReplicas}) needs more GPUs than gpuNodes.maxSize (${c.gpuNodes.maxSize}) nodes hold (${podsPerNode * c.gpuNodes.maxSize} pods). Raise gpuNodes.maxSize or lower maxReplicas`);
+
+  if (c.addons.nvidiaDevicePlugin === true && c.gpuNodes.amiType.startsWith("BOTTLEROCKET"))
+    add("addons.nvidiaDevicePlugin", "Bottlerocket NVIDIA AMIs ship their own device plugin; a second one conflicts. Remove the key or set it to false");
+  if (c.serving.apiKeyEnabled && !presentSecrets.has("vllmApiKey"))
+    add("serving.apiKeyEnabled", "an API key is required but the secret is missing. Run `pulumi config set --secret vllmApiKey <key>`");
+  const names = c.model.loraAdapters.map((a) => a.name);
+  if (new Set(names).size !== names.length) add("model.loraAdapters", "adapter names must be unique");
+  return issues;
+}
+
+/** Fill the defaults that depend on other fields. */
+export function resolveDefaults(c: ParsedConfig): StackConfig {
+  return {
+    ...c,
+    model: { ...c.model, servedName: c.model.servedName ?? c.model.id },
+    addons: {
+      ...c.addons,
+      nvidiaDevicePlugin: c.addons.nvidiaDevicePlugin ?? !c.gpuNodes.amiType.startsWith("BOTTLEROCKET"),
+      clusterAutoscaler: c.addons.clusterAutoscaler ?? c.cluster.mode === "eks",
+    },
+  };
+}
