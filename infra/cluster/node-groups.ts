@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import { ACCELERATOR_LABEL, GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import type { StackConfig } from "../config";
+import { gpuInstanceInfo } from "../gpu-instances";
+
+export interface NodeGroupArgs {
+  config: StackConfig;
+  cluster: eks.Cluster;
+  nodeRole: aws.iam.Role;
+  subnetIds: pulumi.Input<string>[];
+  parent: pulumi.Resource;
+}
+
+/** Small CPU nodes for Prometheus, Grafana, controllers and the simulator engine. */
+export function createSystemNodeGroup({ config, cluster, nodeRole, subnetIds, parent }: NodeGroupArgs): eks.ManagedNodeGroup {
+  const g = config.systemNodes;
+  return new eks.ManagedNodeGroup(`${config.cluster.name}-system`, {
+    cluster,
+    nodeGroupName: `${config.cluster.name}-system`,
+    nodeRole,
+    subnetIds,
+    amiType: "AL2023_x86_64_STANDARD",
+    instanceTypes: g.instanceTypes,
+    scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+    diskSize: g.diskSizeGiB,
+    enableIMDSv2: true,
+    labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+  }, { parent });
+}
+
+/** The labels, taints and GPU count cluster-autoscaler must know to scale a group up from zero. */
+export function gpuNodeTemplate(config: StackConfig): { labels: Record<string, string>; taint: typeof GPU_TAINT; gpus: number } {
+  const accelerator = gpuInstanceInfo(config.gpuNodes.instanceTypes[0]!)?.accelerator ?? "nvidia-gpu";
+  return {
+    labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [ACCELERATOR_LABEL]: accelerator },
+    taint: GPU_TAINT,
+    gpus: config.gpuNodes.gpusPerNode,
+  };
+}
+
+/**
+ * GPU managed node group: tainted so only GPU workloads land on it, min size 0, IMDSv2,
+ * a disk sized for model weights. Scale from zero: EKS does not copy managed-node-group
+ * labels/taints to the Auto Scaling group, so we tag the ASG itself with cluster-autoscaler's
+ * node-template tags; `ignoreScalingChanges` keeps Pulumi from undoing the autoscaler.
+ */
+export function createGpuNodeGroup({ config, cluster, nodeRole, subnetIds, parent }: NodeGroupArgs) {
+  const g = config.gpuNodes;
+  const template = gpuNodeTemplate(config);
+  const nodeGroupName = `${config.cluster.name}-gpu`;
+  const nodeGroup = new eks.ManagedNodeGroup(nodeGroupName, {
+    cluster,
+    nodeGroupName,
+    nodeRole,
+    subnetIds,
+    amiType: g.amiType,
+    instanceTypes: g.instanceTypes,
+    capacityType: g.capacityType,
+    scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+    ignoreScalingChanges: true,
+    diskSize: g.diskSizeGiB,
+    enableIMDSv2: true,
+    labels: template.labels,
+    taints: [{ key: template.taint.key, value: template.taint.value, effect: "NO_SCHEDULE" }],
+  }, { parent });
+
+  // The ASG EKS created for the group (a resource reference in the real engine, whose nested
+  // `resources` output apply() flattens).
+  const asgName = nodeGroup.nodeGroup
+    .apply((ng) => ng.resources)
+    .apply((r) => r[0]!.autoscalingGroups![0]!.name!);
+
+  const prefix = "k8s.io/cluster-autoscaler/node-template";
+  const tags: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(template.labels).map(([k, v]) => [`${prefix}/label/${k}`, v])),
+    [`${prefix}/taint/${template.taint.key}`]: `${template.taint.value}:${template.taint.effect}`,
+    [`${prefix}/resources/nvidia.com/gpu`]: String(template.gpus),
+  };
+  const asgTags = Object.entries(tags).map(
+    ([key, value], i) =>
+      new aws.autoscaling.Tag(`${nodeGroupName}-template-${i}`, {
+        autoscalingGroupName: asgName,
+        tag: { key, value, propagateAtLaunch: false },
+      }, { parent }),
+  );
+  return { nodeGroup, nodeGroupName, asgName, asgTags };
+}

@@ -1,0 +1,60 @@
+// `npm run graph [-- --stack Pulumi.<name>.yaml] [--json]`: what `pulumi up` would create,
+// computed offline under Pulumi's mocks (no AWS account, no Pulumi CLI).
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config-load";
+import { buildGraph, readStackFile } from "./build";
+import type { GraphNode } from "./record";
+
+const KEY_INPUTS: Record<string, string[]> = {
+  "eks:index:Cluster": ["name", "version", "endpointPublicAccess", "publicAccessCidrs", "encryptionConfigKeyArn", "createOidcProvider"],
+  "eks:index:ManagedNodeGroup": ["amiType", "instanceTypes", "scalingConfig", "taints", "labels"],
+  "aws:ec2/vpc:Vpc": ["cidrBlock"],
+  "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone"],
+  "aws:autoscaling/tag:Tag": ["tag"],
+  "kubernetes:helm.sh/v3:Release": ["chart", "version", "namespace"],
+  "kubernetes:helm.sh/v4:Chart": ["chart", "version", "namespace"],
+};
+
+function summary(n: GraphNode): string {
+  const keys = KEY_INPUTS[n.type] ?? [];
+  const parts = keys.filter((k) => n.inputs[k] !== undefined).map((k) => `${k}=${JSON.stringify(n.inputs[k])}`);
+  return parts.length ? `  ${parts.join(" ")}` : "";
+}
+
+function printTree(nodes: GraphNode[]): void {
+  const children = new Map<string | undefined, GraphNode[]>();
+  for (const n of nodes) {
+    const key = n.parent && nodes.some((p) => p.name === n.parent && p.type === n.parentType) ? `${n.parentType}::${n.parent}` : undefined;
+    children.set(key, [...(children.get(key) ?? []), n]);
+  }
+  const walk = (key: string | undefined, depth: number) => {
+    for (const n of children.get(key) ?? []) {
+      console.log(`${"  ".repeat(depth)}${n.type}  ${n.name}${summary(n)}`);
+      walk(`${n.type}::${n.name}`, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
+  });
+  if (!fs.existsSync(values.stack!)) throw new Error(`--stack: ${values.stack} not found. Pass a Pulumi.<stack>.yaml file, e.g. --stack Pulumi.existing.yaml`);
+  const graph = await buildGraph(readStackFile(values.stack!));
+  if (values.json) {
+    process.stdout.write(JSON.stringify(graph.nodes.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })), null, 2) + "\n");
+  } else {
+    printTree(graph.nodes);
+    console.log(`\n${graph.nodes.length} resources; outputs: ${JSON.stringify({ ...graph.outputs, kubeconfig: graph.outputs.kubeconfig ? "[secret]" : undefined })}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,46 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { existingClusterProvider } from "./cluster/existing-cluster";
+import { GpuCluster } from "./cluster/gpu-cluster";
+import { readPulumiStackConfig } from "./pulumi-config";
+
+/** Stack outputs (`pulumi stack output`). */
+export interface StackOutputs {
+  mode: string;
+  clusterName?: string;
+  region?: string;
+  kubeconfig?: pulumi.Output<string>;
+  gpuNodeGroupName?: string;
+  autoscalerRoleArn?: pulumi.Output<string>;
+}
+
+/**
+ * The whole program: validate config first (nothing is registered on bad input), then the
+ * cluster (eks) or a provider for an existing one, then the add-ons and our workloads.
+ */
+export function runProgram(): StackOutputs {
+  const { config } = readPulumiStackConfig();
+  let provider: k8s.Provider;
+  const outputs: StackOutputs = { mode: config.cluster.mode };
+  if (config.cluster.mode === "eks") {
+    // An explicit provider pins the region from our config instead of ambient `aws:region`.
+    const awsProvider = new aws.Provider("aws", {
+      region: config.cluster.region as aws.Region,
+      defaultTags: { tags: { "vllm-k8s.io/cluster": config.cluster.name, "managed-by": "pulumi" } },
+    });
+    const cluster = new GpuCluster(config.cluster.name, { config }, { providers: { aws: awsProvider } });
+    provider = cluster.provider;
+    Object.assign(outputs, {
+      clusterName: cluster.clusterName,
+      region: config.cluster.region,
+      kubeconfig: cluster.kubeconfig,
+      gpuNodeGroupName: cluster.gpuNodeGroupName,
+      autoscalerRoleArn: cluster.autoscalerRoleArn,
+    });
+  } else {
+    provider = existingClusterProvider(config);
+  }
+  void provider;
+  return outputs;
+}

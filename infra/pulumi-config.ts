@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { PROJECT, secretKeys, type SecretKey, type StackConfig } from "./config";
+import { parseStackConfig } from "./config-load";
+
+// Exported by the SDK at run time but missing from its typings.
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
+
+export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
+
+/**
+ * Read and validate this stack's config from the Pulumi runtime. Runs before any resource is
+ * registered, so a bad key stops `pulumi up` (and `npm run graph`) with a message naming it.
+ */
+export function readPulumiStackConfig(): { config: StackConfig; secrets: StackSecrets } {
+  const cfg = new pulumi.Config(PROJECT);
+  const raw: Record<string, unknown> = {};
+  const secrets: StackSecrets = {};
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    const [ns, key] = fullKey.split(/:(.*)/s);
+    if (ns !== PROJECT || !key) continue;
+    if (key in secretKeys) {
+      if (isConfigSecret(fullKey)) secrets[key as SecretKey] = cfg.requireSecret(key);
+      else raw[key] = cfg.get(key); // rejected by parseStackConfig with the fix
+    } else {
+      raw[key] = cfg.getObject(key) ?? cfg.get(key);
+    }
+  }
+  const config = parseStackConfig(raw, Object.keys(secrets) as SecretKey[]);
+  return { config, secrets };
+}
