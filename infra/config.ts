@@ -198,7 +198,16 @@ const benchmarkSchema = z
     enabled: z.boolean().default(true).describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
     scenario: z.enum(["smoke", "baseline", "sweep"]).default("smoke").describe("Preset scenario the Job runs."),
     schedule: z.string().min(1).optional().describe("Cron schedule for a recurring benchmark CronJob."),
-    image: z.string().min(1).optional().describe("Benchmark/simulator image (default: the pinned project image)."),
+    image: z
+      .string()
+      .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { error: "must be an image reference such as 123456789012.dkr.ecr.us-west-2.amazonaws.com/vllm-bench:0.1.0" })
+      .refine((ref) => /[:@]/.test(ref.split("/").pop()!) && !ref.endsWith(":latest"), { error: "must pin a tag or digest (not `latest`)" })
+      .optional()
+      .describe("Benchmark/simulator image to run (default: the pinned project image reference in charts/versions.ts)."),
+    buildImage: z
+      .boolean()
+      .default(false)
+      .describe("Build `bench/Dockerfile` and push it to a new ECR repository (`eks` mode; needs Docker where `pulumi up` runs). The pushed digest is used for the benchmark Job and the simulator engine."),
   })
   .prefault({});
 
@@ -278,6 +287,10 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("addons.nvidiaDevicePlugin", "Bottlerocket NVIDIA AMIs ship their own device plugin; a second one conflicts. Remove the key or set it to false");
   if (c.serving.apiKeyEnabled && !presentSecrets.has("vllmApiKey"))
     add("serving.apiKeyEnabled", "an API key is required but the secret is missing. Run `pulumi config set --secret vllmApiKey <key>`");
+  if (c.benchmark.buildImage && !eks)
+    add("benchmark.buildImage", "the ECR image build needs cluster.mode eks. Push the image yourself and set benchmark.image instead");
+  if (c.benchmark.buildImage && c.benchmark.image)
+    add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
   const names = c.model.loraAdapters.map((a) => a.name);
   if (new Set(names).size !== names.length) add("model.loraAdapters", "adapter names must be unique");
   return issues;

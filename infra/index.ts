@@ -10,3 +10,4 @@ export const region = outputs.region;
 export const kubeconfig = outputs.kubeconfig;
 export const gpuNodeGroupName = outputs.gpuNodeGroupName;
 export const autoscalerRoleArn = outputs.autoscalerRoleArn;
+export const benchImage = outputs.benchImage;

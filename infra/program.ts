@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { fileURLToPath } from "node:url";
 import { existingClusterProvider } from "./cluster/existing-cluster";
 import { GpuCluster } from "./cluster/gpu-cluster";
+import { BenchImage } from "./images/bench-image";
 import { readPulumiStackConfig } from "./pulumi-config";
 
 /** Stack outputs (`pulumi stack output`). */
@@ -13,7 +15,10 @@ export interface StackOutputs {
   kubeconfig?: pulumi.Output<string>;
   gpuNodeGroupName?: string;
   autoscalerRoleArn?: pulumi.Output<string>;
+  benchImage?: pulumi.Output<string>;
 }
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * The whole program: validate config first (nothing is registered on bad input), then the
@@ -38,6 +43,10 @@ export function runProgram(): StackOutputs {
       gpuNodeGroupName: cluster.gpuNodeGroupName,
       autoscalerRoleArn: cluster.autoscalerRoleArn,
     });
+    if (config.benchmark.buildImage) {
+      const image = new BenchImage("vllm-bench", { clusterName: config.cluster.name, repoRoot }, { providers: { aws: awsProvider } });
+      outputs.benchImage = image.ref;
+    }
   } else {
     provider = existingClusterProvider(config);
   }

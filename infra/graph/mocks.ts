@@ -87,6 +87,9 @@ export class GraphMocks implements pulumi.runtime.Mocks {
       case "aws:ecr/repository:Repository":
         Object.assign(state, { repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com/${inputs.name ?? name}`, arn: this.arn("ecr", `repository/${inputs.name ?? name}`) });
         break;
+      case "docker-build:index:Image":
+        Object.assign(state, { digest: `sha256:${hash(name).repeat(8)}`, ref: `${inputs.tags?.[0] ?? name}@sha256:${hash(name).repeat(8)}` });
+        break;
       case "random:index/randomPassword:RandomPassword":
         Object.assign(state, { result: `mock-${hash(name)}${hash(name + "p")}` });
         break;
@@ -107,6 +110,8 @@ export class GraphMocks implements pulumi.runtime.Mocks {
         return { accountId: MOCK_ACCOUNT, arn: this.arn("iam", "user/mock", true), userId: "AIDAMOCK", id: MOCK_ACCOUNT };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+      case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+        return { userName: "AWS", password: "mock-ecr-token", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`, id: this.region };
       case "aws:index/getRegion:getRegion":
         return { name: this.region, region: this.region, id: this.region };
       case "aws:eks/getNodeGroup:getNodeGroup":
