@@ -1,0 +1,52 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config";
+import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT } from "../../cluster/iam";
+import { systemNodeSelector } from "../placement";
+import { CLUSTER_AUTOSCALER_IMAGE } from "../versions";
+
+/** The cluster-autoscaler chart values we set (chart keys: test/fixtures/helm-values/cluster-autoscaler.yaml). */
+export interface ClusterAutoscalerValues {
+  cloudProvider: "aws";
+  awsRegion: string;
+  autoDiscovery: { clusterName: string };
+  image: { repository: string; tag: string };
+  rbac: { serviceAccount: { create: boolean; name: string; annotations: Record<string, pulumi.Input<string>> } };
+  nodeSelector: Record<string, string>;
+  extraArgs: Record<string, string | number | boolean>;
+  serviceMonitor: { enabled: boolean; namespace: string; interval: string };
+}
+
+export interface AutoscalerCluster {
+  name: string;
+  region: string;
+  autoscalerRoleArn: pulumi.Input<string>;
+}
+
+/**
+ * IRSA: the ServiceAccount name and namespace must be exactly the ones the role's trust policy
+ * names (infra/cluster/iam.ts). Flags suit GPU nodes: they take minutes to boot and are costly,
+ * so pick the group that wastes least, balance equal groups across AZs, give new nodes time
+ * before judging them, and let nodes whose pods use emptyDir (vLLM's /dev/shm and model cache)
+ * scale down.
+ */
+export function clusterAutoscalerValues(config: StackConfig, cluster: AutoscalerCluster, serviceMonitor: boolean): ClusterAutoscalerValues {
+  return {
+    cloudProvider: "aws",
+    awsRegion: cluster.region,
+    autoDiscovery: { clusterName: cluster.name },
+    image: { repository: CLUSTER_AUTOSCALER_IMAGE.repository, tag: CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[config.cluster.kubernetesVersion] },
+    rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": cluster.autoscalerRoleArn } } },
+    nodeSelector: systemNodeSelector(config),
+    extraArgs: {
+      expander: "least-waste",
+      "balance-similar-node-groups": true,
+      "skip-nodes-with-local-storage": false,
+      "scale-down-unneeded-time": "10m",
+      "scale-down-delay-after-add": "10m",
+      "max-node-provision-time": "15m",
+      // DaemonSets (device plugin, dcgm-exporter, node-exporter) must not keep an idle GPU node alive.
+      "ignore-daemonsets-utilization": true,
+    },
+    serviceMonitor: { enabled: serviceMonitor, namespace: AUTOSCALER_NAMESPACE, interval: "30s" },
+  };
+}

@@ -1,0 +1,140 @@
+import type { StackConfig } from "../../config";
+import { systemNodeSelector } from "../placement";
+
+/** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
+export const KPS_FULLNAME = "kps";
+export const PROMETHEUS_PORT = 9090;
+
+/** In-cluster URL of the Prometheus the stack runs (prometheus-adapter and workloads use it). */
+export function prometheusUrl(namespace: string): string {
+  return `http://${KPS_FULLNAME}-prometheus.${namespace}.svc`;
+}
+
+/** Where the Alertmanager operator mounts a Secret listed in `alertmanagerSpec.secrets`. */
+export function alertmanagerSecretFile(secretName: string, key: string): string {
+  return `/etc/alertmanager/secrets/${secretName}/${key}`;
+}
+
+interface Selector {
+  nodeSelector: Record<string, string>;
+}
+
+interface AlertmanagerConfig {
+  route: { receiver: string; group_by: string[]; group_wait: string; group_interval: string; repeat_interval: string; routes: { receiver: string; matchers: string[] }[] };
+  receivers: ({ name: string } & { webhook_configs?: { url_file: string; send_resolved: boolean }[] })[];
+}
+
+/** The kube-prometheus-stack values we set (chart keys: test/fixtures/helm-values/kube-prometheus-stack.yaml). */
+export interface KubePrometheusStackValues {
+  fullnameOverride: string;
+  crds: { enabled: boolean };
+  prometheusOperator: Selector & { admissionWebhooks: { patch: Selector } };
+  prometheus: {
+    prometheusSpec: Selector & {
+      retention: string;
+      retentionSize: string;
+      storageSpec: { volumeClaimTemplate: { spec: { accessModes: string[]; resources: { requests: { storage: string } } } } };
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete" | "Retain"; whenScaled: "Delete" | "Retain" };
+      resources: { requests: { cpu: string; memory: string } };
+      serviceMonitorSelectorNilUsesHelmValues: boolean;
+      podMonitorSelectorNilUsesHelmValues: boolean;
+      ruleSelectorNilUsesHelmValues: boolean;
+      probeSelectorNilUsesHelmValues: boolean;
+      scrapeConfigSelectorNilUsesHelmValues: boolean;
+    };
+  };
+  alertmanager: {
+    config: AlertmanagerConfig;
+    alertmanagerSpec: Selector & { secrets: string[] };
+  };
+  grafana: Selector & {
+    admin: { existingSecret: string; userKey: string; passwordKey: string };
+    service: { type: "ClusterIP" | "LoadBalancer" };
+    persistence: { enabled: boolean };
+    sidecar: {
+      dashboards: { enabled: boolean; label: string; labelValue: string; searchNamespace: string };
+      datasources: { enabled: boolean; defaultDatasourceEnabled: boolean; uid: string };
+    };
+  };
+  nodeExporter: { enabled: boolean };
+  kubeStateMetrics: { enabled: boolean };
+  "kube-state-metrics": Selector;
+}
+
+export interface KpsInputs {
+  config: StackConfig;
+  /** Secret holding Grafana's admin user and password. */
+  grafanaSecret: { name: string; userKey: string; passwordKey: string };
+  /** Secret holding the Alertmanager webhook URL, when one is configured. */
+  webhookSecret?: { name: string; key: string };
+}
+
+/** The dashboards ConfigMap label Grafana's sidecar watches (in every namespace). */
+export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+export const GRAFANA_DATASOURCE_UID = "prometheus";
+
+export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret }: KpsInputs): KubePrometheusStackValues {
+  const m = config.monitoring;
+  const onSystem = { nodeSelector: systemNodeSelector(config) };
+  // Keep ~15 % of the volume free so the TSDB deletes old blocks instead of filling the disk.
+  const retentionSize = `${Math.max(1, Math.floor(m.prometheusStorageGiB * 0.85))}GB`;
+
+  const receiver = webhookSecret ? "webhook" : "null";
+  const receivers: AlertmanagerConfig["receivers"] = [{ name: "null" }];
+  if (webhookSecret)
+    receivers.push({ name: "webhook", webhook_configs: [{ url_file: alertmanagerSecretFile(webhookSecret.name, webhookSecret.key), send_resolved: true }] });
+
+  return {
+    fullnameOverride: KPS_FULLNAME,
+    crds: { enabled: true },
+    prometheusOperator: { ...onSystem, admissionWebhooks: { patch: onSystem } },
+    prometheus: {
+      prometheusSpec: {
+        ...onSystem,
+        retention: m.prometheusRetention,
+        retentionSize,
+        storageSpec: {
+          volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${m.prometheusStorageGiB}Gi` } } } },
+        },
+        // The PVC goes with the StatefulSet, so `pulumi destroy` does not strand an EBS volume.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
+        resources: { requests: { cpu: "250m", memory: "1Gi" } },
+        // false: select ServiceMonitors/PodMonitors/rules/probes/scrape configs in every
+        // namespace whatever their labels, not only those labelled `release: <this release>`.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+      },
+    },
+    alertmanager: {
+      config: {
+        route: {
+          receiver,
+          group_by: ["namespace", "alertname"],
+          group_wait: "30s",
+          group_interval: "5m",
+          repeat_interval: "12h",
+          routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+        },
+        receivers,
+      },
+      alertmanagerSpec: { ...onSystem, secrets: webhookSecret ? [webhookSecret.name] : [] },
+    },
+    grafana: {
+      ...onSystem,
+      admin: { existingSecret: grafanaSecret.name, userKey: grafanaSecret.userKey, passwordKey: grafanaSecret.passwordKey },
+      service: { type: m.grafanaServiceType },
+      // Dashboards come from ConfigMaps and the password from a Secret: nothing to persist.
+      persistence: { enabled: false },
+      sidecar: {
+        dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: "ALL" },
+        datasources: { enabled: true, defaultDatasourceEnabled: true, uid: GRAFANA_DATASOURCE_UID },
+      },
+    },
+    nodeExporter: { enabled: true },
+    kubeStateMetrics: { enabled: true },
+    "kube-state-metrics": onSystem,
+  };
+}
