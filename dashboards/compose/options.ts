@@ -20,6 +20,18 @@ export const composeOptionsSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Collect DCGM profiling counters (DCGM_FI_PROF_*); the exporter then needs the SYS_ADMIN capability."),
+  dcgmCountersCsv: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("dcgm-exporter counters file (`field, type, help` lines), the same list the cluster's exporter collects; default: the image's own."),
+}).superRefine((o, ctx) => {
+  if (o.dcgmCountersCsv && !o.gpuProfiling && /^\s*DCGM_FI_PROF_/m.test(o.dcgmCountersCsv))
+    ctx.addIssue({
+      code: "custom",
+      path: ["dcgmCountersCsv"],
+      message: "lists profiling counters (DCGM_FI_PROF_*), which need gpuProfiling: true (SYS_ADMIN); drop them or turn gpuProfiling on",
+    });
 });
 
 export type ComposeOptionsInput = z.input<typeof composeOptionsSchema>;

@@ -98,6 +98,23 @@ describe("generated docker-compose.yaml", () => {
   });
 });
 
+describe("DCGM exporter counters", () => {
+  const csv = "DCGM_FI_DEV_GPU_UTIL, gauge, GPU utilisation (%).\n";
+  it("mounts the given counters file and points the exporter at it", () => {
+    const spec = interpolate(parse(composeFile(parseComposeOptions({ dcgmCountersCsv: csv }))), env);
+    expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+    const dcgm = spec.services["dcgm-exporter"];
+    expect(dcgm.volumes).toEqual(["./dcgm/counters.csv:/etc/dcgm-exporter/vllm-counters.csv:ro"]);
+    expect(dcgm.environment.DCGM_EXPORTER_COLLECTORS).toBe("/etc/dcgm-exporter/vllm-counters.csv");
+  });
+
+  it("refuses profiling counters unless gpuProfiling grants SYS_ADMIN", () => {
+    const prof = `${csv}DCGM_FI_PROF_DRAM_ACTIVE, gauge, DRAM active.\n`;
+    expect(() => parseComposeOptions({ dcgmCountersCsv: prof })).toThrow(/`dcgmCountersCsv`: lists profiling counters .*gpuProfiling/);
+    expect(parseComposeOptions({ dcgmCountersCsv: prof, gpuProfiling: true }).gpuProfiling).toBe(true);
+  });
+});
+
 describe("compose options", () => {
   it("name the option and the fix when invalid", () => {
     expect(() => parseComposeOptions({ simulatorImage: "vllm-bench:latest" })).toThrow(/`simulatorImage`: must pin a tag/);
