@@ -62,7 +62,8 @@ export function composeSpec(options: ComposeOptions): Compose {
         image: composeImages.alertmanager,
         restart: "unless-stopped",
         entrypoint: ["/bin/sh", `${am.configDir}/entrypoint.sh`],
-        command: [`--storage.path=${am.dataDir}`],
+        // A single instance: an empty cluster address turns off gossip (and its advertise-address checks).
+        command: [`--storage.path=${am.dataDir}`, "--cluster.listen-address="],
         environment: { ALERT_WEBHOOK_URL: "${ALERT_WEBHOOK_URL:-}" },
         volumes: [`./${am.bundleDir}:${am.configDir}:ro`, `alertmanager-data:${am.dataDir}`],
         tmpfs: [am.secretsDir],
