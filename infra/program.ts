@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { fileURLToPath } from "node:url";
+import { ClusterAddons } from "./addons";
 import { existingClusterProvider } from "./cluster/existing-cluster";
 import { GpuCluster } from "./cluster/gpu-cluster";
 import { BenchImage } from "./images/bench-image";
@@ -16,6 +17,8 @@ export interface StackOutputs {
   gpuNodeGroupName?: string;
   autoscalerRoleArn?: pulumi.Output<string>;
   benchImage?: pulumi.Output<string>;
+  /** Grafana admin password (secret): `pulumi stack output --show-secrets grafanaAdminPassword`. */
+  grafanaAdminPassword?: pulumi.Output<string>;
 }
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -25,8 +28,9 @@ const repoRoot = fileURLToPath(new URL("..", import.meta.url));
  * cluster (eks) or a provider for an existing one, then the add-ons and our workloads.
  */
 export function runProgram(): StackOutputs {
-  const { config } = readPulumiStackConfig();
+  const { config, secrets } = readPulumiStackConfig();
   let provider: k8s.Provider;
+  let cluster: GpuCluster | undefined;
   const outputs: StackOutputs = { mode: config.cluster.mode };
   if (config.cluster.mode === "eks") {
     // An explicit provider pins the region from our config instead of ambient `aws:region`.
@@ -34,7 +38,7 @@ export function runProgram(): StackOutputs {
       region: config.cluster.region as aws.Region,
       defaultTags: { tags: { "vllm-k8s.io/cluster": config.cluster.name, "managed-by": "pulumi" } },
     });
-    const cluster = new GpuCluster(config.cluster.name, { config }, { providers: { aws: awsProvider } });
+    cluster = new GpuCluster(config.cluster.name, { config }, { providers: { aws: awsProvider } });
     provider = cluster.provider;
     Object.assign(outputs, {
       clusterName: cluster.clusterName,
@@ -50,6 +54,13 @@ export function runProgram(): StackOutputs {
   } else {
     provider = existingClusterProvider(config);
   }
-  void provider;
+  const addons = new ClusterAddons("addons", {
+    config,
+    provider,
+    cluster: cluster && { name: cluster.clusterName, region: config.cluster.region, autoscalerRoleArn: cluster.autoscalerRoleArn },
+    secrets: { grafanaAdminPassword: secrets.grafanaAdminPassword, alertmanagerWebhookUrl: secrets.alertmanagerWebhookUrl },
+    dependsOn: cluster?.ready,
+  });
+  outputs.grafanaAdminPassword = addons.grafanaAdminPassword;
   return outputs;
 }

@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { CHARTS } from "../../infra/addons/versions";
+import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
+import { SECRET, type GraphNode } from "../../infra/graph/record";
+
+// The real program under Pulumi's mocks: the example eks stack with both add-on secrets set.
+// prometheus-adapter waits for dashboards/adapter.ts (adapterRules()), which has not landed:
+// until program.ts passes the rules, the adapter is absent (asserted below, not skipped).
+const INSTALLED = Object.values(CHARTS).filter((c) => c.chart !== "prometheus-adapter");
+const PASSWORD = "graph-test-grafana-pw-7Q2x";
+const WEBHOOK = "https://hooks.example.test/T000/B000/graph-test-webhook";
+let graph: Graph;
+const releases = () => graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release");
+const release = (name: string): GraphNode => {
+  const found = releases().filter((n) => n.name === name);
+  expect(found, name).toHaveLength(1);
+  return found[0]!;
+};
+
+beforeAll(async () => {
+  const stack = readStackFile("Pulumi.eks.yaml");
+  graph = await buildGraph({ ...stack, secrets: { grafanaAdminPassword: PASSWORD, alertmanagerWebhookUrl: WEBHOOK } });
+});
+
+describe("add-ons on EKS", () => {
+  it("installs every add-on as a Helm release of the pinned chart version", () => {
+    const byChart = Object.fromEntries(releases().map((r) => [r.inputs.chart, r]));
+    for (const c of INSTALLED) {
+      const r = byChart[c.chart];
+      expect(r, c.chart).toBeDefined();
+      expect(r!.inputs.version).toBe(c.version);
+      expect(r!.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(r!.inputs.repositoryOpts).toEqual({ repo: c.repo });
+      expect(r!.inputs.atomic).toBe(true);
+      expect(r!.inputs.skipAwait).toBe(false);
+      expect(r!.parent).toBe("addons");
+    }
+    expect(releases()).toHaveLength(INSTALLED.length);
+  });
+
+  it("every in-cluster object depends on the cluster and its node groups, so destroy removes it first", () => {
+    const inCluster = graph.nodes.filter((n) => n.type.startsWith("kubernetes:") && n.custom && n.type !== "pulumi:providers:kubernetes");
+    expect(inCluster.length).toBeGreaterThanOrEqual(INSTALLED.length + 3);
+    for (const n of inCluster) expect(n.dependencies, `${n.type} ${n.name}`).toEqual(expect.arrayContaining(["vllm", "vllm-system", "vllm-gpu"]));
+  });
+
+  it("installs ServiceMonitor users and the adapter after kube-prometheus-stack (its CRDs and Prometheus)", () => {
+    for (const name of ["dcgm-exporter", "pushgateway", "cluster-autoscaler"])
+      expect(release(name).dependencies, name).toContain("kube-prometheus-stack");
+  });
+
+  it("runs the device plugin and dcgm-exporter only on GPU nodes, tolerating the GPU taint", () => {
+    for (const name of ["nvidia-device-plugin", "dcgm-exporter"]) {
+      const v = release(name).inputs.values;
+      expect(v.nodeSelector, name).toEqual({ [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value });
+      expect(v.tolerations, name).toContainEqual({ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect });
+    }
+    const dp = release("nvidia-device-plugin").inputs.values;
+    expect(JSON.stringify(dp.affinity)).not.toMatch(/feature\.node\.kubernetes\.io|nvidia\.com\/gpu\.present/);
+  });
+
+  it("dcgm-exporter keeps pod labels (honorLabels) and reads our counters ConfigMap", () => {
+    const v = release("dcgm-exporter").inputs.values;
+    expect(v.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true });
+    const cm = graph.nodes.find((n) => n.type === "kubernetes:core/v1:ConfigMap" && n.name === "dcgm-exporter-counters");
+    expect(cm?.inputs.data["counters.csv"]).toContain("DCGM_FI_DEV_GPU_UTIL");
+    expect(v.extraConfigMapVolumes[0].configMap.name).toBe(cm?.inputs.metadata.name);
+    expect(release("dcgm-exporter").dependencies).toContain("dcgm-exporter-counters");
+  });
+
+  it("Prometheus picks up monitors and rules from every namespace, keeps config'd retention on system nodes", () => {
+    const spec = release("kube-prometheus-stack").inputs.values.prometheus.prometheusSpec;
+    for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) expect(spec[`${kind}SelectorNilUsesHelmValues`], kind).toBe(false);
+    for (const k of Object.keys(spec)) expect(k, "no namespace restriction").not.toMatch(/NamespaceSelector$/);
+    expect(spec.retention).toBe("15d");
+    expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
+    expect(spec.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
+    expect(spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe("Delete");
+  });
+
+  it("the Grafana password is a secret input only, never a plain value anywhere in the graph", () => {
+    const secret = graph.nodes.find((n) => n.type === "kubernetes:core/v1:Secret" && n.name === "grafana-admin")!;
+    expect(secret.secretInputs).toContain("stringData");
+    expect(secret.inputs.stringData).toBe(SECRET);
+    const grafana = release("kube-prometheus-stack").inputs.values.grafana;
+    expect(grafana.admin.existingSecret).toBe(secret.inputs.metadata.name);
+    expect(grafana.sidecar.dashboards).toMatchObject({ label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" });
+    expect(grafana.service.type).toBe("ClusterIP");
+    for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(PASSWORD);
+    expect(graph.outputs.grafanaAdminPassword).toBe(PASSWORD);
+    expect(graph.nodes.some((n) => n.type.startsWith("random:"))).toBe(false);
+  });
+
+  it("the Alertmanager webhook URL reaches Alertmanager through a mounted Secret, not a Helm value", () => {
+    const secret = graph.nodes.find((n) => n.type === "kubernetes:core/v1:Secret" && n.name === "alertmanager-webhook")!;
+    expect(secret.secretInputs).toContain("stringData");
+    const am = release("kube-prometheus-stack").inputs.values.alertmanager;
+    expect(am.alertmanagerSpec.secrets).toEqual([secret.inputs.metadata.name]);
+    const webhook = am.config.receivers.find((r: { name: string }) => r.name === am.config.route.receiver);
+    expect(webhook.webhook_configs[0].url_file).toBe(`/etc/alertmanager/secrets/${secret.inputs.metadata.name}/url`);
+    for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(WEBHOOK);
+  });
+
+  it("prometheus-adapter is not installed until adapter rules from dashboards/ are passed", () => {
+    expect(releases().some((r) => r.inputs.chart === "prometheus-adapter")).toBe(false);
+  });
+
+  it("cluster-autoscaler uses the IRSA role ARN output, the cluster name and region, on system nodes", () => {
+    const r = release("cluster-autoscaler");
+    const v = r.inputs.values;
+    const role = graph.nodes.find((n) => n.type === "aws:iam/role:Role" && n.name === "vllm-cluster-autoscaler")!;
+    expect(v.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(graph.outputs.autoscalerRoleArn);
+    expect(v.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(r.dependencies).toContain(role.name);
+    expect(v.rbac.serviceAccount.name).toBe("cluster-autoscaler");
+    expect(r.inputs.namespace).toBe("kube-system");
+    expect(v.autoDiscovery.clusterName).toBe("vllm");
+    expect(v.awsRegion).toBe("us-west-2");
+    expect(v.image.tag).toMatch(/^v1\.35\./);
+    expect(v.extraArgs).toMatchObject({ expander: "least-waste", "skip-nodes-with-local-storage": false, "balance-similar-node-groups": true });
+    expect(v.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
+  });
+
+  it("Pushgateway is scraped with honorLabels on system nodes", () => {
+    const v = release("pushgateway").inputs.values;
+    expect(v.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true, namespace: "monitoring" });
+    expect(v.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
+  });
+
+  it("creates no LoadBalancer Service anywhere by default", () => {
+    for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain("LoadBalancer");
+  });
+});

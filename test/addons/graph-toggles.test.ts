@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { buildGraph } from "../../infra/graph/build";
+
+// Several program runs in one file: buildGraph re-installs the mocks each time and the
+// recorder only sees the current run, so repeated calls in one file work (checked here).
+const charts = async (config: Record<string, unknown>, stack = "toggles") => {
+  const g = await buildGraph({ config, stack });
+  return { g, charts: g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release").map((n) => n.inputs.chart).sort() };
+};
+const existing = { mode: "existing" };
+const eks = { mode: "eks", publicAccessCidrs: ["203.0.113.10/32"] };
+
+describe("each add-on switches on and off from config", () => {
+  it("turns every add-on off", async () => {
+    const { g, charts: c } = await charts({
+      cluster: eks,
+      autoscaling: { enabled: false },
+      addons: { nvidiaDevicePlugin: false, dcgmExporter: false, kubePrometheusStack: false, prometheusAdapter: false, clusterAutoscaler: false, pushgateway: false },
+    });
+    expect(c).toEqual([]);
+    expect(g.outputs.grafanaAdminPassword).toBeUndefined();
+    expect(g.nodes.some((n) => n.name === "grafana-admin" || n.type.startsWith("random:"))).toBe(false);
+  });
+
+  it("turns each one off alone", async () => {
+    // prometheus-adapter: not until dashboards/adapter.ts rules are passed (see graph-eks.test.ts).
+    const all = ["cluster-autoscaler", "dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-pushgateway"];
+    const keys: Record<string, string> = {
+      nvidiaDevicePlugin: "nvidia-device-plugin", dcgmExporter: "dcgm-exporter", kubePrometheusStack: "kube-prometheus-stack",
+      clusterAutoscaler: "cluster-autoscaler", pushgateway: "prometheus-pushgateway",
+    };
+    for (const [key, chart] of Object.entries(keys)) {
+      const { charts: c } = await charts({ cluster: eks, addons: { [key]: false } });
+      expect(c, key).toEqual(all.filter((x) => x !== chart));
+    }
+  }, 60_000);
+
+  it("skips the device plugin on Bottlerocket by default and keeps dcgm-exporter", async () => {
+    const { charts: c } = await charts({ cluster: eks, gpuNodes: { amiType: "BOTTLEROCKET_x86_64_NVIDIA" } });
+    expect(c).not.toContain("nvidia-device-plugin");
+    expect(c).toContain("dcgm-exporter");
+  });
+
+  it("without kube-prometheus-stack (an operator already runs) the rest still install and do not wait for it", async () => {
+    const { g, charts: c } = await charts({ cluster: existing, addons: { kubePrometheusStack: false } });
+    expect(c).toEqual(["dcgm-exporter", "nvidia-device-plugin", "prometheus-pushgateway"]);
+    for (const r of g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release")) expect(r.dependencies).not.toContain("kube-prometheus-stack");
+  });
+
+  it("exposes Grafana through a LoadBalancer only when asked", async () => {
+    const { g } = await charts({ cluster: existing, monitoring: { grafanaServiceType: "LoadBalancer" } });
+    const kps = g.nodes.find((n) => n.name === "kube-prometheus-stack")!;
+    expect(kps.inputs.values.grafana.service.type).toBe("LoadBalancer");
+  });
+});
