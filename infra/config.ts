@@ -240,7 +240,7 @@ export const secretKeys = {
   hfToken: "Hugging Face token for gated models (Kubernetes Secret `hf-token`).",
   vllmApiKey: "API key vLLM requires when `serving.apiKeyEnabled` is true.",
   grafanaAdminPassword: "Grafana admin password (a random one is generated when unset).",
-  alertmanagerWebhookUrl: "Alertmanager webhook receiver URL, e.g. a Slack incoming webhook (optional).",
+  alertmanagerWebhookUrl: "Alertmanager generic webhook receiver URL (optional; it receives Alertmanager's JSON payload, so point it at a webhook adapter, not directly at a Slack incoming webhook).",
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 

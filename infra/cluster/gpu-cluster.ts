@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { createAutoscalerRole, createNodeRole } from "./iam";
 import { createNetwork } from "./network";
+import { createClusterStorage } from "./storage";
 import { createGpuNodeGroup, createSystemNodeGroup } from "./node-groups";
 
 export interface GpuClusterArgs {
@@ -82,7 +83,16 @@ export class GpuCluster extends pulumi.ComponentResource {
 
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.provider = new k8s.Provider(`${c.name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent });
-    this.ready = [cluster, system, gpu.nodeGroup];
+    const storage = createClusterStorage({
+      clusterName: c.name,
+      kubernetesVersion: c.kubernetesVersion,
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcProviderUrl: cluster.oidcProviderUrl,
+      provider: this.provider,
+      cluster,
+      parent,
+    });
+    this.ready = [cluster, system, gpu.nodeGroup, storage.addon, storage.storageClass];
     this.registerOutputs({ clusterName: c.name, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn: this.autoscalerRoleArn });
   }
 }

@@ -112,6 +112,8 @@ export class GraphMocks implements pulumi.runtime.Mocks {
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
         return { userName: "AWS", password: "mock-ecr-token", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`, id: this.region };
+      case "aws:eks/getAddonVersion:getAddonVersion":
+        return { ...inputs, version: "v1.48.0-eksbuild.1", id: inputs.addonName };
       case "aws:index/getRegion:getRegion":
         return { name: this.region, region: this.region, id: this.region };
       case "aws:eks/getNodeGroup:getNodeGroup":

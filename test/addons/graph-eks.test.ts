@@ -40,7 +40,10 @@ describe("add-ons on EKS", () => {
   });
 
   it("every in-cluster object depends on the cluster and its node groups, so destroy removes it first", () => {
-    const inCluster = graph.nodes.filter((n) => n.type.startsWith("kubernetes:") && n.custom && n.type !== "pulumi:providers:kubernetes");
+    // Cluster-level objects created by GpuCluster itself (the default StorageClass) are excluded.
+    const inCluster = graph.nodes.filter(
+      (n) => n.type.startsWith("kubernetes:") && n.custom && n.type !== "pulumi:providers:kubernetes" && n.parentType !== "vllm-k8s:cluster:GpuCluster",
+    );
     expect(inCluster.length).toBeGreaterThanOrEqual(INSTALLED.length + 3);
     for (const n of inCluster) expect(n.dependencies, `${n.type} ${n.name}`).toEqual(expect.arrayContaining(["vllm", "vllm-system", "vllm-gpu"]));
   });

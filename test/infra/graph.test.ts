@@ -107,3 +107,18 @@ describe("eks stack graph", () => {
     expect(one("eks:index:Cluster").parentType).toBe("vllm-k8s:cluster:GpuCluster");
   });
 });
+
+describe("eks storage", () => {
+  it("installs the EBS CSI driver with its own IRSA role and makes an encrypted gp3 class the default", () => {
+    const addon = one("aws:eks/addon:Addon");
+    expect(addon.inputs).toMatchObject({ addonName: "aws-ebs-csi-driver", clusterName: "vllm" });
+    expect(addon.inputs.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    expect(addon.inputs.serviceAccountRoleArn).toMatch(/:role\//);
+    const trust = JSON.parse(one("aws:iam/role:Role", "vllm-ebs-csi").inputs.assumeRolePolicy);
+    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:ebs-csi-controller-sa");
+    const sc = one("kubernetes:storage.k8s.io/v1:StorageClass");
+    expect(sc.inputs).toMatchObject({ provisioner: "ebs.csi.aws.com", reclaimPolicy: "Delete", parameters: { type: "gp3", encrypted: "true" } });
+    expect(sc.inputs.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
+    expect(sc.dependencies).toContain("vllm-ebs-csi");
+  });
+});
