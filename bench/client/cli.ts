@@ -1,0 +1,100 @@
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+import { runBenchmark } from "./run";
+
+export const USAGE = `usage: vllm-bench run [options]
+
+Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. With no
+--base-url it starts the built-in vLLM simulator on 127.0.0.1 and runs against it.
+
+  --base-url URL          target server (env MODEL_ENDPOINT)             default: built-in simulator
+  --endpoint PATH         /v1/chat/completions or /v1/completions         default: from the scenario file
+  --backend NAME          openai-chat | openai                            default: from the scenario file
+  --model NAME            model to request (env SERVED_MODEL_NAME, MODEL_NAME) default: first of /v1/models
+  --config NAME|PATH      preset smoke|baseline|sweep or a JSON file (env CONFIG_PATH) default: smoke
+  --output-dir DIR        where results go (env OUTPUT_DIR)               default: results
+  --pushgateway-url URL   push figures to a Pushgateway (env PUSHGATEWAY_URL)
+  --request-rate R        override every scenario's request rate (env REQUEST_RATE)
+  --concurrency-levels L  e.g. 10,50,100: run every scenario at each level (env CONCURRENCY_LEVELS)
+  --duration S            cap every scenario at S seconds (env DURATION)
+  --seed N                dataset and arrival seed                        default: 0
+  --timeout-ms N          per-request timeout                             default: 600000
+API key: env OPENAI_API_KEY or VLLM_API_KEY.
+Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad input, 3 interrupted (partial results written).`;
+
+function num(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: ${JSON.stringify(v)} must be a number ≥ ${min}`);
+  return n;
+}
+
+export async function runMain(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
+      config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
+      "request-rate": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const env = process.env;
+  const backend = values.backend;
+  if (backend !== undefined && backend !== "openai-chat" && backend !== "openai") throw new Error(`--backend: ${backend} must be openai-chat or openai`);
+  const levels = values["concurrency-levels"] ?? env.CONCURRENCY_LEVELS;
+  const concurrencyLevels = levels ? levels.split(",").map((s) => num("concurrency-levels", s.trim(), 1)!) : undefined;
+  const controller = new AbortController();
+  const onSignal = (sig: string) => {
+    console.error(`\n${sig}: stopping new requests, waiting briefly for in-flight ones, then writing results...`);
+    controller.abort();
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
+  const outcome = await runBenchmark({
+    baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
+    endpoint: values.endpoint,
+    backend: backend as "openai-chat" | "openai" | undefined,
+    model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
+    apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
+    config: values.config ?? env.CONFIG_PATH ?? "smoke",
+    outputDir,
+    pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
+    requestRate: num("request-rate", values["request-rate"] ?? env.REQUEST_RATE, 0.000001),
+    concurrencyLevels,
+    duration: num("duration", values.duration ?? env.DURATION, 0.001),
+    seed: num("seed", values.seed, 0) ?? 0,
+    timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
+    log: (l) => console.log(l),
+    signal: controller.signal,
+  });
+  fs.mkdirSync(outputDir, { recursive: true });
+  return outcome.exitCode;
+}
+
+/** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */
+export async function compareMain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { tolerance: { type: "string" } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 2) throw new Error("usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1]");
+  const tol = num("tolerance", values.tolerance, 0) ?? 0.1;
+  const [a, b] = positionals.map((p) => JSON.parse(fs.readFileSync(p!, "utf8")) as Record<string, number>);
+  // Higher is better for throughputs, lower is better for latencies.
+  const keys = Object.keys(a!).filter((k) => typeof a![k] === "number" && typeof b![k] === "number" && (/_ms$/.test(k) || /throughput$/.test(k)));
+  let regressions = 0;
+  for (const k of keys) {
+    const old = a![k]!, cur = b![k]!;
+    const higherBetter = /throughput$/.test(k);
+    const change = old === 0 ? 0 : (cur - old) / old;
+    const worse = higherBetter ? change < -tol : change > tol;
+    if (worse) regressions++;
+    console.log(`${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${(change * 100).toFixed(1)}%)`);
+  }
+  console.log(`${regressions} regression(s) beyond ${(tol * 100).toFixed(0)}% tolerance`);
+  return regressions ? 1 : 0;
+}

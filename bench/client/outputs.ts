@@ -1,0 +1,108 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RequestRecord } from "./request";
+import type { ThresholdResult } from "./stats";
+
+export interface ScenarioResult {
+  result: Record<string, unknown>;
+  records: RequestRecord[];
+  thresholds: ThresholdResult[];
+  partial: boolean;
+}
+
+const line = (label: string, value: unknown, width = 50) => {
+  const v = typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : String(value);
+  return `${label.padEnd(width - v.length > label.length ? width - v.length : label.length + 1)}${v}`;
+};
+
+/** vLLM's "Serving Benchmark Result" layout. */
+export function consoleSummary(s: ScenarioResult, percentiles: number[]): string {
+  const r = s.result;
+  const out = [
+    `${"=".repeat(16)} Serving Benchmark Result ${"=".repeat(8)}`.padEnd(50, "="),
+    line("Scenario:", r.scenario),
+    line("Successful requests:", r.completed),
+    line("Failed requests:", r.failed),
+    line("Maximum request concurrency:", r.max_concurrency ?? "unlimited"),
+    line("Benchmark duration (s):", r.duration),
+    line("Total input tokens:", r.total_input_tokens),
+    line("Total generated tokens:", r.total_output_tokens),
+    line("Request throughput (req/s):", r.request_throughput),
+    ...(r.request_goodput !== null ? [line("Request goodput (req/s):", r.request_goodput)] : []),
+    line("Output token throughput (tok/s):", r.output_throughput),
+    line("Peak output token throughput (tok/s):", r.max_output_tokens_per_s),
+    line("Peak concurrent requests:", r.max_concurrent_requests),
+    line("Total Token throughput (tok/s):", r.total_token_throughput),
+  ];
+  const titles: Record<string, string> = { ttft: "Time to First Token", tpot: "Time per Output Token (excl. 1st token)", itl: "Inter-token Latency", e2el: "End-to-end Latency" };
+  for (const [m, title] of Object.entries(titles)) {
+    out.push(`${"-".repeat(Math.max(1, Math.floor((50 - title.length - 2) / 2)))} ${title} ${"-".repeat(Math.max(1, Math.ceil((50 - title.length - 2) / 2)))}`);
+    out.push(line(`Mean ${m.toUpperCase()} (ms):`, r[`mean_${m}_ms`]), line(`Median ${m.toUpperCase()} (ms):`, r[`median_${m}_ms`]));
+    for (const p of percentiles) out.push(line(`P${p} ${m.toUpperCase()} (ms):`, r[`p${p}_${m}_ms`]));
+  }
+  if (s.thresholds.length) {
+    out.push(`${"-".repeat(18)} Thresholds ${"-".repeat(20)}`);
+    for (const t of s.thresholds) out.push(line(`${t.passed ? "PASS" : "FAIL"} ${t.name} (limit ${t.limit}):`, t.value));
+  }
+  if (s.partial) out.push("(partial: the run was interrupted)");
+  out.push("=".repeat(50));
+  return out.join("\n");
+}
+
+const csvEscape = (v: unknown) => {
+  const s = v === undefined || v === null ? "" : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function recordsCsv(records: RequestRecord[]): string {
+  const cols = ["request_id", "scenario", "start_s", "success", "error_kind", "status", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2el_ms", "mean_itl_ms"] as const;
+  const rows = records.map((r) =>
+    cols.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(","),
+  );
+  return [cols.join(","), ...rows].join("\n") + "\n";
+}
+
+export function summaryCsv(results: ScenarioResult[]): string {
+  const keys = [...new Set(results.flatMap((s) => Object.keys(s.result).filter((k) => typeof s.result[k] !== "object" || s.result[k] === null)))];
+  return [keys.join(","), ...results.map((s) => keys.map((k) => csvEscape(s.result[k])).join(","))].join("\n") + "\n";
+}
+
+/** Write results.json per scenario (aggregates + per-request records), CSVs and the HTML report. */
+export function writeOutputs(dir: string, runId: string, results: ScenarioResult[], html: string): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    written.push(p);
+  };
+  for (const s of results) {
+    write(`${s.result.scenario}.results.json`, JSON.stringify({ run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds, requests: s.records }, null, 2));
+    write(`${s.result.scenario}.requests.csv`, recordsCsv(s.records));
+  }
+  write("summary.csv", summaryCsv(results));
+  write("report.html", html);
+  return written;
+}
+
+/** Push figures to a Prometheus Pushgateway, grouped by run id and scenario. */
+export async function pushResults(url: string, runId: string, s: ScenarioResult): Promise<void> {
+  const r = s.result;
+  const metrics: [string, number][] = [
+    ["vllm_bench_request_throughput", r.request_throughput as number],
+    ["vllm_bench_output_throughput", r.output_throughput as number],
+    ["vllm_bench_success_rate", r.success_rate as number],
+    ["vllm_bench_completed", r.completed as number],
+    ["vllm_bench_failed", r.failed as number],
+    ["vllm_bench_duration_seconds", r.duration as number],
+    ...(["ttft", "tpot", "itl", "e2el"] as const).flatMap((m) => [
+      [`vllm_bench_${m}_mean_seconds`, (r[`mean_${m}_ms`] as number) / 1000] as [string, number],
+      [`vllm_bench_${m}_p95_seconds`, ((r[`p95_${m}_ms`] as number) ?? 0) / 1000] as [string, number],
+    ]),
+    ["vllm_bench_last_run_timestamp_seconds", Date.now() / 1000],
+  ];
+  let body = metrics.map(([k, v]) => `${k} ${Number.isFinite(v) ? v : 0}`).join("\n") + "\n";
+  body += s.thresholds.map((t) => `vllm_bench_threshold_passed{threshold="${t.name}"} ${t.passed ? 1 : 0}`).join("\n") + (s.thresholds.length ? "\n" : "");
+  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/vllm-bench/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(String(r.scenario))}`, { method: "PUT", body });
+  if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);
+}

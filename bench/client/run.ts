@@ -1,0 +1,182 @@
+import { startSimulator, type RunningSimulator } from "../sim";
+import { randomPrompts, serverTokenizer } from "./dataset";
+import { htmlReport } from "./html";
+import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
+import { arrivalGaps } from "./random";
+import { sendRequest, type RequestRecord, type Target } from "./request";
+import { loadScenarioFile, type Scenario } from "./scenario";
+import { aggregate, checkThresholds } from "./stats";
+
+export interface RunOptions {
+  /** OpenAI-compatible base URL; none = start the built-in simulator on loopback. */
+  baseUrl?: string;
+  endpoint?: string;
+  backend?: "openai-chat" | "openai";
+  model?: string;
+  apiKey?: string;
+  config: string;
+  outputDir: string;
+  pushgatewayUrl?: string;
+  requestRate?: number;
+  concurrencyLevels?: number[];
+  duration?: number;
+  seed: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+  /** Aborting stops sending; in-flight requests get a short grace period; results are still written. */
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  exitCode: 0 | 1 | 3;
+  results: ScenarioResult[];
+  files: string[];
+  runId: string;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+async function discoverModel(baseUrl: string, apiKey?: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/v1/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+  if (!res.ok) throw new Error(`--model not given and ${baseUrl}/v1/models answered ${res.status}; pass --model`);
+  const body = (await res.json()) as { data?: { id: string }[] };
+  const id = body.data?.[0]?.id;
+  if (!id) throw new Error(`--model not given and ${baseUrl}/v1/models lists no model; pass --model`);
+  return id;
+}
+
+async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number> }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
+  const tokenizer = await serverTokenizer(t.baseUrl, t.model);
+  const total = sc.num_warmups + sc.num_prompts;
+  const prompts = await randomPrompts({ count: Math.min(total, sc.duration ? Math.max(sc.num_warmups + 1, Math.min(total, 5000)) : total), inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
+  const concurrency = sc.max_concurrency ?? Infinity;
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
+  const acquire = async () => {
+    while (inFlight >= concurrency) await new Promise<void>((r) => waiters.push(r));
+    inFlight++;
+  };
+  const release = () => {
+    inFlight--;
+    waiters.shift()?.();
+  };
+  const inflight = new AbortController();
+  const spec = (i: number, phase: string) => {
+    const p = prompts[i % prompts.length]!;
+    return { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };
+  };
+
+  // Warm-up (excluded from every figure).
+  await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
+    await acquire();
+    try {
+      await sendRequest(t, spec(i, "warmup"), sc.name, performance.now(), inflight.signal);
+    } finally {
+      release();
+    }
+  }));
+
+  const records: RequestRecord[] = [];
+  const pending: Promise<void>[] = [];
+  const gaps = arrivalGaps(sc.num_prompts, sc.request_rate, sc.burstiness, opts.seed + 1);
+  const start = performance.now();
+  const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
+  let lastLog = start;
+  let partial = false;
+  let nextArrival = start;
+  for (let i = 0; i < sc.num_prompts; i++) {
+    if (opts.signal?.aborted) {
+      partial = true;
+      break;
+    }
+    nextArrival += gaps[i]! * 1000;
+    const wait = nextArrival - performance.now();
+    if (wait > 1) await sleep(wait, opts.signal);
+    await acquire();
+    if (performance.now() >= deadline || opts.signal?.aborted) {
+      release();
+      partial ||= !!opts.signal?.aborted;
+      break;
+    }
+    pending.push(
+      sendRequest(t, spec(sc.num_warmups + i, "req"), sc.name, start, inflight.signal).then((r) => {
+        records.push(r);
+        release();
+      }),
+    );
+    if (performance.now() - lastLog > 5000) {
+      lastLog = performance.now();
+      opts.log(`[${sc.name}] sent ${i + 1}/${sc.num_prompts}, done ${records.length}, in flight ${inFlight}`);
+    }
+  }
+  // On interrupt, give in-flight streams a short grace period, then cut them (counted as errors).
+  const all = Promise.all(pending);
+  if (opts.signal?.aborted) {
+    await Promise.race([all, sleep(3000)]);
+    inflight.abort();
+  } else if (deadline !== Infinity) {
+    await Promise.race([all, sleep(Math.max(0, deadline - performance.now()) + t.timeoutMs)]);
+    inflight.abort();
+  }
+  await all;
+  const duration = (performance.now() - start) / 1000;
+  const result = aggregate(
+    { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, max_concurrency: sc.max_concurrency ?? null, duration, percentiles: fileDefaults.percentiles, goodput: fileDefaults.goodput },
+    records,
+  );
+  return { result, records: records.sort((a, b) => a.start_s - b.start_s), partial };
+}
+
+export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
+  const file = loadScenarioFile(opts.config);
+  let scenarios = file.scenarios.map((s) => ({
+    ...s,
+    ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate } : {}),
+    ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+  }));
+  if (opts.concurrencyLevels?.length)
+    scenarios = opts.concurrencyLevels.flatMap((c) => scenarios.map((s) => ({ ...s, name: `${s.name}-c${c}`, max_concurrency: c })));
+  const percentiles = file.defaults.metric_percentiles.split(",").map((p) => Number(p.trim()));
+  if (percentiles.some((p) => !(p > 0 && p < 100))) throw new Error(`defaults.metric_percentiles: ${file.defaults.metric_percentiles} must list numbers between 0 and 100`);
+  const backend = opts.backend ?? file.defaults.backend;
+  const chat = backend === "openai-chat";
+  const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+  let sim: RunningSimulator | undefined;
+  let baseUrl = opts.baseUrl?.replace(/\/$/, "");
+  if (!baseUrl) {
+    sim = await startSimulator({ host: "127.0.0.1", port: 0 });
+    baseUrl = sim.url;
+    opts.log(`No --base-url given: started the built-in vLLM simulator at ${baseUrl} (embedded default).`);
+  }
+  const results: ScenarioResult[] = [];
+  try {
+    const model = opts.model ?? (await discoverModel(baseUrl, opts.apiKey));
+    const target: Target = { baseUrl, endpoint: opts.endpoint ?? file.defaults.endpoint_path ?? (chat ? "/v1/chat/completions" : "/v1/completions"), chat, model, apiKey: opts.apiKey, timeoutMs: opts.timeoutMs };
+    const estimate = scenarios.reduce((a, s) => a + (s.duration ?? 0) + s.pause_after_s, 0);
+    opts.log(`Plan: ${scenarios.length} scenario(s) [${scenarios.map((s) => s.name).join(", ")}] against ${baseUrl}${target.endpoint}, model ${model}${estimate ? `, at most ~${Math.ceil(estimate)} s of timed load` : ""}.`);
+    for (const sc of scenarios) {
+      if (opts.signal?.aborted) break;
+      const r = await runScenario(sc, target, opts, { percentiles, goodput: file.defaults.goodput }, backend);
+      const s: ScenarioResult = { ...r, thresholds: checkThresholds(r.result, file.thresholds) };
+      results.push(s);
+      opts.log(consoleSummary(s, percentiles));
+      if (opts.pushgatewayUrl) {
+        await pushResults(opts.pushgatewayUrl, runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
+      }
+      if (sc.pause_after_s && sc !== scenarios[scenarios.length - 1]) await sleep(sc.pause_after_s * 1000, opts.signal);
+    }
+  } finally {
+    await sim?.close();
+  }
+  const files = writeOutputs(opts.outputDir, runId, results, htmlReport(`vllm-bench: ${file.name}`, runId, results));
+  opts.log(`Wrote ${files.length} files to ${opts.outputDir} (results JSON per scenario, CSV, report.html).`);
+  const interrupted = opts.signal?.aborted || results.some((r) => r.partial);
+  const failed = results.some((r) => r.thresholds.some((t) => !t.passed));
+  return { exitCode: interrupted ? 3 : failed ? 1 : 0, results, files, runId };
+}

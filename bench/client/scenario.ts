@@ -1,0 +1,79 @@
+import * as fs from "node:fs";
+import { z } from "zod";
+
+// The scenario file layout our users already have (DESIGN §7), validated with errors that
+// name the field. Unknown threshold names are rejected so a typo cannot silently pass.
+
+const latencyThreshold = /^(ttft|tpot|itl|e2el)_(mean|median|p\d{1,2}(\.\d+)?)_ms$/;
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  max_concurrency: z.number().int().positive().optional(),
+  num_prompts: z.number().int().positive().default(100),
+  random_input_len: z.number().int().positive().default(128),
+  random_output_len: z.number().int().positive().default(128),
+  random_range_ratio: z.number().min(0).max(1).default(0),
+  random_prefix_len: z.number().int().min(0).default(0),
+  request_rate: z.union([z.number().positive(), z.literal("inf")]).default("inf"),
+  burstiness: z.number().positive().default(1),
+  duration: z.number().positive().optional().describe("stop sending after this many seconds"),
+  num_warmups: z.number().int().min(0).default(0),
+  pause_after_s: z.number().min(0).default(0),
+});
+
+export const thresholdsSchema = z
+  .record(z.string(), z.number())
+  .superRefine((t, ctx) => {
+    for (const k of Object.keys(t))
+      if (!latencyThreshold.test(k) && !["throughput_min", "success_rate", "request_throughput_min", "output_rate_per_request_min"].includes(k))
+        ctx.addIssue({ code: "custom", path: [k], message: `unknown threshold '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, throughput_min (output tok/s), request_throughput_min, output_rate_per_request_min or success_rate` });
+  });
+
+export const scenarioFileSchema = z.object({
+  name: z.string().default("custom"),
+  version: z.union([z.string(), z.number()]).optional(),
+  description: z.string().optional(),
+  defaults: z
+    .object({
+      backend: z.enum(["openai-chat", "openai"]).default("openai-chat"),
+      endpoint_path: z.string().startsWith("/").optional(),
+      dataset_type: z.enum(["random"]).default("random"),
+      percentile_metrics: z.string().default("ttft,tpot,itl,e2el"),
+      metric_percentiles: z.string().default("50,90,95,99"),
+      goodput: z.record(z.enum(["ttft", "tpot", "e2el"]), z.number().positive()).optional(),
+    })
+    .prefault({}),
+  scenarios: z.array(scenarioSchema).min(1),
+  thresholds: thresholdsSchema.default({}),
+});
+
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+
+export function parseScenarioFile(raw: unknown, source: string): ScenarioFile {
+  const r = scenarioFileSchema.safeParse(raw);
+  if (!r.success)
+    throw new Error(`${source}: invalid scenario file:\n` + r.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n"));
+  return r.data;
+}
+
+export const PRESETS = ["smoke", "baseline", "sweep"] as const;
+
+/** A preset name or a path to a JSON scenario file. */
+export function loadScenarioFile(nameOrPath: string): ScenarioFile {
+  const path = (PRESETS as readonly string[]).includes(nameOrPath) ? new URL(`../presets/${nameOrPath}.json`, import.meta.url) : nameOrPath;
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch {
+    throw new Error(`--config: ${nameOrPath} is neither a preset (${PRESETS.join(", ")}) nor a readable file`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${nameOrPath}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseScenarioFile(json, String(nameOrPath));
+}

@@ -1,0 +1,122 @@
+import type { RequestRecord } from "./request";
+
+// Aggregates with vLLM's result key names (benchmark_serving / `vllm bench serve`).
+
+export interface RunInfo {
+  date: string;
+  backend: string;
+  model_id: string;
+  scenario: string;
+  num_prompts: number;
+  request_rate: number | "inf";
+  burstiness: number;
+  max_concurrency: number | null;
+  duration: number; // seconds of the main run (warm-up excluded)
+  percentiles: number[];
+  goodput?: Partial<Record<"ttft" | "tpot" | "e2el", number>>;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const std = (xs: number[]) => {
+  if (!xs.length) return 0;
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+};
+/** numpy.percentile's default (linear interpolation), as vLLM uses. */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+export function aggregate(info: RunInfo, records: RequestRecord[]): Record<string, unknown> {
+  const ok = records.filter((r) => r.success);
+  const failed = records.length - ok.length;
+  const errors: Record<string, number> = {};
+  for (const r of records) if (!r.success) errors[r.error_kind ?? "unknown"] = (errors[r.error_kind ?? "unknown"] ?? 0) + 1;
+  const totalIn = ok.reduce((a, r) => a + r.prompt_tokens, 0);
+  const totalOut = ok.reduce((a, r) => a + r.output_tokens, 0);
+  const dur = Math.max(info.duration, 1e-9);
+  const series: Record<string, number[]> = {
+    ttft: ok.map((r) => r.ttft_ms!).filter((x) => x !== undefined),
+    tpot: ok.map((r) => r.tpot_ms).filter((x): x is number => x !== undefined),
+    itl: ok.flatMap((r) => r.itl_ms),
+    e2el: ok.map((r) => r.e2el_ms!).filter((x) => x !== undefined),
+  };
+  // Peak output tok/s and peak concurrency in 1-second buckets (tokens at their arrival time).
+  const buckets = new Map<number, number>();
+  for (const r of ok) {
+    let t = r.start_s * 1000 + (r.ttft_ms ?? 0);
+    const add = (ms: number) => buckets.set(Math.floor(ms / 1000), (buckets.get(Math.floor(ms / 1000)) ?? 0) + 1);
+    add(t);
+    for (const g of r.itl_ms) add((t += g));
+  }
+  let maxConcurrent = 0;
+  const edges = records.flatMap((r) => [[r.start_s, 1], [r.start_s + (r.e2el_ms ?? 0) / 1000, -1]] as [number, number][]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cur = 0;
+  for (const [, d] of edges) maxConcurrent = Math.max(maxConcurrent, (cur += d));
+  const good = info.goodput
+    ? ok.filter((r) => (info.goodput!.ttft === undefined || (r.ttft_ms ?? Infinity) <= info.goodput!.ttft) && (info.goodput!.tpot === undefined || (r.tpot_ms ?? 0) <= info.goodput!.tpot) && (info.goodput!.e2el === undefined || (r.e2el_ms ?? Infinity) <= info.goodput!.e2el)).length
+    : undefined;
+
+  const out: Record<string, unknown> = {
+    date: info.date,
+    backend: info.backend,
+    model_id: info.model_id,
+    scenario: info.scenario,
+    num_prompts: info.num_prompts,
+    request_rate: info.request_rate,
+    burstiness: info.burstiness,
+    max_concurrency: info.max_concurrency,
+    duration: info.duration,
+    completed: ok.length,
+    failed,
+    errors_by_type: errors,
+    success_rate: records.length ? ok.length / records.length : 0,
+    total_input_tokens: totalIn,
+    total_output_tokens: totalOut,
+    request_throughput: ok.length / dur,
+    request_goodput: good === undefined ? null : good / dur,
+    output_throughput: totalOut / dur,
+    total_token_throughput: (totalIn + totalOut) / dur,
+    max_output_tokens_per_s: Math.max(0, ...buckets.values()),
+    max_concurrent_requests: maxConcurrent,
+    mean_output_rate_per_request: mean(ok.filter((r) => r.tpot_ms).map((r) => 1000 / r.tpot_ms!)),
+  };
+  for (const [name, xs] of Object.entries(series)) {
+    const sorted = [...xs].sort((a, b) => a - b);
+    out[`mean_${name}_ms`] = mean(xs);
+    out[`median_${name}_ms`] = percentile(sorted, 50);
+    out[`std_${name}_ms`] = std(xs);
+    for (const p of info.percentiles) out[`p${p}_${name}_ms`] = percentile(sorted, p);
+  }
+  return out;
+}
+
+export interface ThresholdResult {
+  name: string;
+  limit: number;
+  value: number;
+  passed: boolean;
+}
+
+/** Latency thresholds are maxima; throughput, rates and success rate are minima. */
+export function checkThresholds(result: Record<string, unknown>, thresholds: Record<string, number>): ThresholdResult[] {
+  return Object.entries(thresholds).map(([name, limit]) => {
+    let value: number;
+    let min = true;
+    if (name === "throughput_min") value = result.output_throughput as number;
+    else if (name === "request_throughput_min") value = result.request_throughput as number;
+    else if (name === "output_rate_per_request_min") value = result.mean_output_rate_per_request as number;
+    else if (name === "success_rate") value = result.success_rate as number;
+    else {
+      const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
+      value = result[`${stat}_${metric}_ms`] as number;
+      if (value === undefined) throw new Error(`threshold ${name}: the run did not compute ${stat}_${metric}_ms; add ${stat!.slice(1)} to metric_percentiles`);
+      min = false;
+    }
+    return { name, limit, value, passed: min ? value >= limit : value <= limit };
+  });
+}
