@@ -27,6 +27,8 @@ interface State extends EngineRequest {
   firstTokenAt?: number;
   lastTokenAt?: number;
   prefilled: number;
+  /** Tokens to prefill: the prompt, plus the tokens generated before a preemption (recompute). */
+  prefillTarget: number;
   generated: number;
   aborted: boolean;
 }
@@ -72,7 +74,7 @@ export class Engine {
     this.m.paramsMaxTokens.observe(L, req.maxTokens);
     this.m.maxGenTokens.observe(L, req.maxTokens);
     this.m.paramsN.observe(L, 1);
-    const s: State = { ...req, arrival: now(), prefilled: 0, generated: 0, aborted: false };
+    const s: State = { ...req, arrival: now(), prefilled: 0, prefillTarget: req.promptTokens, generated: 0, aborted: false };
     if (this.opts.fixedTtftMs > 0 || this.opts.fixedItlMs > 0) return this.runFixed(s);
     this.waiting.push(s);
     this.kick();
@@ -134,6 +136,7 @@ export class Engine {
         this.m.queue.observe(L, (t0 - next.arrival) / 1000);
         this.m.prefixQueries.inc(L, next.promptTokens);
         this.m.prefixHits.inc(L, next.cachedPrefixTokens);
+        this.m.promptTokens.inc(L, next.promptTokens);
       }
       this.running.push(next);
     }
@@ -141,6 +144,7 @@ export class Engine {
     while (this.running.length > 1 && this.kvBlocksUsed() >= this.kvBlocksTotal()) {
       const victim = this.running.pop()!;
       victim.prefilled = 0; // recompute: prompt and generated tokens are prefilled again
+      victim.prefillTarget = victim.promptTokens + victim.generated;
       this.waiting.unshift(victim);
       this.m.preemptions.inc(L);
     }
@@ -149,7 +153,7 @@ export class Engine {
     const decoding: State[] = [];
     const finishingPrefill: State[] = [];
     for (const r of this.running) {
-      const toPrefill = r.promptTokens + r.generated - Math.max(r.prefilled, r.cachedPrefixTokens);
+      const toPrefill = r.prefillTarget - Math.max(r.prefilled, r.cachedPrefixTokens);
       if (toPrefill > 0) {
         const chunk = Math.min(toPrefill, budget);
         if (chunk <= 0) continue;
@@ -164,7 +168,6 @@ export class Engine {
     }
     const stepMs = (this.opts.stepBaseMs + this.opts.perSeqMs * (decoding.length + finishingPrefill.length) + this.opts.prefillPerTokenMs * prefillTokens) / this.opts.speedup;
     this.m.iterationTokens.observe(L, prefillTokens + decoding.length + finishingPrefill.length);
-    this.m.promptTokens.inc(L, prefillTokens);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const t = now();

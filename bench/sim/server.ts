@@ -148,7 +148,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
           if (snapshot.dropAfterTokens > 0 && count === snapshot.dropAfterTokens) {
             closed = true;
             abort();
-            res.socket?.destroy();
+            // Cut the TCP connection once what was written has reached the socket.
+            res.write("", () => res.socket?.destroy());
           }
         });
         if (snapshot.stallAfterTokens > 0 && count === snapshot.stallAfterTokens && snapshot.stallMidStreamMs > 0)

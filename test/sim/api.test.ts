@@ -1,0 +1,85 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningSimulator } from "../../bench/sim";
+import { countTokens } from "../../bench/sim";
+import { post, withSim } from "./helpers";
+
+let sim: RunningSimulator;
+let client: OpenAI;
+beforeAll(async () => {
+  sim = await withSim({ speedup: 20, model: "test-model", maxModelLen: 512 });
+  client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "unused" });
+});
+afterAll(() => sim.close());
+
+describe("OpenAI-compatible API (official openai client)", () => {
+  it("streams chat completions with usage on the last chunk", async () => {
+    const stream = await client.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: "Say something" }], max_tokens: 7, stream: true, stream_options: { include_usage: true }, ignore_eos: true } as any);
+    const chunks: any[] = [];
+    for await (const c of stream as any) chunks.push(c);
+    const text = chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("");
+    const last = chunks[chunks.length - 1];
+    expect(last.choices).toEqual([]);
+    expect(last.usage.completion_tokens).toBe(7);
+    expect(countTokens(text)).toBe(7);
+    expect(chunks[chunks.length - 2].choices[0].finish_reason).toBe("length");
+    expect(chunks[0].choices[0].delta.role).toBe("assistant");
+  });
+
+  it("streams completions and answers non-streaming ones with exact usage", async () => {
+    const stream = await client.completions.create({ model: "test-model", prompt: "one two three", max_tokens: 4, stream: true, stream_options: { include_usage: true } } as any);
+    let usage: any;
+    let text = "";
+    for await (const c of stream as any) {
+      if (c.usage) usage = c.usage;
+      text += c.choices[0]?.text ?? "";
+    }
+    expect(usage.prompt_tokens).toBe(3);
+    expect(usage.completion_tokens).toBe(countTokens(text));
+    const full = await client.completions.create({ model: "test-model", prompt: "one two three", max_tokens: 5, ignore_eos: true } as any);
+    expect(full.usage?.completion_tokens).toBe(5);
+    expect(countTokens(full.choices[0]!.text)).toBe(5);
+  });
+
+  it("lists the model with vLLM's shape", async () => {
+    const models = await client.models.list();
+    expect(models.data[0]).toMatchObject({ id: "test-model", owned_by: "vllm", max_model_len: 512 });
+  });
+});
+
+describe("raw HTTP", () => {
+  it("frames SSE as data: lines separated by blank lines and ends with [DONE]", async () => {
+    const res = await post(sim, "/v1/completions", { prompt: "hi", max_tokens: 3, stream: true, ignore_eos: true });
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    const text = await res.text();
+    const events = text.split("\n\n").filter(Boolean);
+    expect(events.every((e) => e.startsWith("data: "))).toBe(true);
+    expect(events[events.length - 1]).toBe("data: [DONE]");
+    expect(events.slice(0, -1).map((e) => JSON.parse(e.slice(6)).choices[0].text).filter(Boolean)).toHaveLength(3);
+  });
+
+  it.each([
+    ["bad JSON", "/v1/completions", "{nope", 400, null],
+    ["unknown model", "/v1/completions", { model: "other", prompt: "x" }, 404, "model"],
+    ["over-long prompt", "/v1/completions", { prompt: "a ".repeat(600), max_tokens: 10 }, 400, "max_tokens"],
+    ["n > 1", "/v1/chat/completions", { messages: [{ role: "user", content: "x" }], n: 2 }, 400, "n"],
+  ])("answers %s in OpenAI's error shape", async (_l, path, body, status, param) => {
+    const res = await post(sim, path, body);
+    expect(res.status).toBe(status);
+    const err = (await res.json()).error;
+    expect(err).toMatchObject({ code: status, param });
+    expect(typeof err.message).toBe("string");
+  });
+
+  it("tokenizes and detokenizes in vLLM's shapes, round-tripping generated text", async () => {
+    const gen = await (await post(sim, "/v1/completions", { prompt: "x", max_tokens: 6, ignore_eos: true })).json();
+    const tok = await (await post(sim, "/tokenize", { prompt: gen.choices[0].text })).json();
+    expect(tok).toMatchObject({ count: 6, max_model_len: 512 });
+    const detok = await (await post(sim, "/detokenize", { tokens: tok.tokens })).json();
+    expect(detok.prompt).toBe(gen.choices[0].text);
+  });
+
+  it("reports health", async () => {
+    expect((await fetch(`${sim.url}/health`)).status).toBe(200);
+  });
+});

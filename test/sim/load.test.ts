@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningSimulator } from "../../bench/sim";
+import { parseExposition, post, timedStream, withSim } from "./helpers";
+
+let sim: RunningSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]!);
+
+describe("behaviour under load (engine model, not fixed sleeps)", () => {
+  it("TTFT rises with queue length when the batch is full", async () => {
+    sim = await withSim({ maxNumSeqs: 2, stepBaseMs: 10, perSeqMs: 0, prefillPerTokenMs: 0 });
+    const alone = await timedStream(sim, 3);
+    // 6 requests, batch of 2: the last ones wait for two earlier rounds to finish.
+    const crowd = await Promise.all(Array.from({ length: 6 }, () => timedStream(sim!, 10)));
+    const ttfts = crowd.map((c) => c.times[0]!).sort((a, b) => a - b);
+    expect(ttfts[5]!).toBeGreaterThan(ttfts[0]! + 150);
+    expect(ttfts[5]!).toBeGreaterThan(alone.times[0]! * 5);
+  });
+
+  it("inter-token gap rises with batch size", async () => {
+    sim = await withSim({ maxNumSeqs: 256, stepBaseMs: 5, perSeqMs: 0.5, prefillPerTokenMs: 0 });
+    const one = await timedStream(sim, 20);
+    const many = await Promise.all(Array.from({ length: 60 }, () => timedStream(sim!, 20)));
+    const soloGap = mean(gaps(one.times));
+    const batchGap = mean(many.flatMap((m) => gaps(m.times)));
+    // 5 ms alone vs 5 + 0.5 × 60 = 35 ms in a batch of 60.
+    expect(batchGap).toBeGreaterThan(soloGap * 3);
+  });
+
+  it("preempts when the KV cache is full, and still finishes every request", async () => {
+    sim = await withSim({ maxNumSeqs: 64, kvCacheTokens: 256, stepBaseMs: 1, perSeqMs: 0, prefillPerTokenMs: 0 });
+    const res = await Promise.all(Array.from({ length: 8 }, () => post(sim!, "/v1/completions", { prompt: "w ".repeat(20), max_tokens: 40, ignore_eos: true }).then((r) => r.json())));
+    expect(res.every((r) => r.usage.completion_tokens === 40)).toBe(true);
+    const { samples } = parseExposition(await (await fetch(`${sim.url}/metrics`)).text());
+    expect(samples.find((s) => s.name === "vllm:num_preemptions_total")!.value).toBeGreaterThan(0);
+  });
+
+  it("fixed-latency mode gives a constant TTFT and gap regardless of load", async () => {
+    sim = await withSim({ fixedTtftMs: 50, fixedItlMs: 20 });
+    const streams = await Promise.all(Array.from({ length: 50 }, () => timedStream(sim!, 10)));
+    const ttft = mean(streams.map((s) => s.times[0]!));
+    const gap = mean(streams.flatMap((s) => gaps(s.times)));
+    expect(ttft).toBeGreaterThan(45);
+    expect(ttft).toBeLessThan(90);
+    expect(gap).toBeGreaterThan(17);
+    expect(gap).toBeLessThan(26);
+  });
+
+  it("counts prefix-cache hits for shared prompt prefixes", async () => {
+    sim = await withSim({ speedup: 20 });
+    const prompt = Array(64).fill("shared").join(" "); // 64 tokens
+    for (let i = 0; i < 3; i++) await (await post(sim, "/v1/completions", { prompt, max_tokens: 2 })).text();
+    const { samples } = parseExposition(await (await fetch(`${sim.url}/metrics`)).text());
+    const v = (n: string) => samples.find((s) => s.name === n)!.value;
+    expect(v("vllm:prefix_cache_queries_total")).toBe(192);
+    expect(v("vllm:prefix_cache_hits_total")).toBeGreaterThanOrEqual(96);
+  });
+});

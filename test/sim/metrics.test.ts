@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningSimulator } from "../../bench/sim";
+import { parseExposition, post, withSim } from "./helpers";
+
+// The fixture is written from vLLM's source independently of the simulator code.
+const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<string, { type: string; labels: string[] | null; buckets?: number[] | string; label_values?: Record<string, string[]> }>;
+
+let sim: RunningSimulator;
+let body: string;
+const MAX_LEN = 1000;
+beforeAll(async () => {
+  sim = await withSim({ speedup: 50, model: "m", maxModelLen: MAX_LEN });
+  await Promise.all(Array.from({ length: 4 }, () => post(sim, "/v1/completions", { prompt: "a b c", max_tokens: 5, ignore_eos: true }).then((r) => r.text())));
+  body = await (await fetch(`${sim.url}/metrics`)).text();
+});
+afterAll(() => sim.close());
+
+const familyOf = (sample: string) => sample.replace(/_(bucket|sum|count)$/, "");
+
+describe("/metrics", () => {
+  it("passes promtool's exposition linter", () => {
+    const r = spawnSync("promtool", ["check", "metrics"], { input: body, encoding: "utf8" });
+    expect(r.error, "promtool must be installed (Debian package prometheus)").toBeUndefined();
+    // promtool flags style issues (e.g. colons) as lint output but fails only on parse errors.
+    expect(r.stderr + r.stdout).not.toMatch(/error while linting|parse error|text format parsing error/i);
+  });
+
+  it("exposes every metric of the fixture with vLLM's type, label names and buckets", () => {
+    const { types, samples } = parseExposition(body);
+    for (const [name, spec] of Object.entries(fixture)) {
+      expect(types.get(name), name).toBe(spec.type);
+      const own = samples.filter((s) => familyOf(s.name) === name || s.name === name);
+      expect(own.length, name).toBeGreaterThan(0);
+      if (spec.labels) for (const s of own) expect(Object.keys(s.labels).filter((l) => l !== "le").sort(), name).toEqual([...spec.labels].sort());
+      for (const s of own) expect(s.labels.model_name, name).toBe("m");
+      if (spec.label_values)
+        for (const [l, values] of Object.entries(spec.label_values)) expect([...new Set(own.map((s) => s.labels[l]))].sort(), name).toEqual(values);
+      if (spec.buckets) {
+        const les = own.filter((s) => s.name.endsWith("_bucket")).map((s) => s.labels.le).filter((le) => le !== "+Inf").map(Number);
+        const expected = spec.buckets === "1-2-5 up to max_model_len" ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : spec.buckets;
+        expect(les, name).toEqual(expected);
+      }
+    }
+  });
+
+  it("counts what was served", () => {
+    const { samples } = parseExposition(body);
+    const v = (n: string, l: Record<string, string> = {}) => samples.find((s) => s.name === n && Object.entries(l).every(([k, x]) => s.labels[k] === x))!.value;
+    expect(v("vllm:request_success_total", { finished_reason: "length" })).toBe(4);
+    expect(v("vllm:generation_tokens_total")).toBe(20);
+    expect(v("vllm:prompt_tokens_total")).toBe(12);
+    expect(v("vllm:time_to_first_token_seconds_count")).toBe(4);
+    expect(v("vllm:inter_token_latency_seconds_count")).toBe(16);
+    expect(v("vllm:num_requests_running")).toBe(0);
+  });
+});
