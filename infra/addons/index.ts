@@ -9,7 +9,7 @@ import { kubePrometheusStack } from "./kube-prometheus-stack";
 import { prometheusAdapter } from "./prometheus-adapter";
 import { pushgateway } from "./pushgateway";
 import type { AutoscalerCluster } from "./values/cluster-autoscaler";
-import type { AdapterRule } from "./values/prometheus-adapter";
+import { adapterRules } from "../../dashboards/adapter";
 import { PROMETHEUS_PORT, prometheusUrl } from "./values/kube-prometheus-stack";
 import { pushgatewayUrl } from "./values/pushgateway";
 
@@ -19,11 +19,6 @@ export interface ClusterAddonsArgs {
   /** The EKS cluster (eks mode); absent on an existing cluster, which gets nothing AWS-specific. */
   cluster?: AutoscalerCluster;
   secrets: { grafanaAdminPassword?: pulumi.Output<string>; alertmanagerWebhookUrl?: pulumi.Output<string> };
-  /**
-   * prometheus-adapter's discovery rules, written once in dashboards/adapter.ts (`adapterRules()`).
-   * Without them the adapter is not installed (and a warning says so).
-   */
-  adapterRules?: AdapterRule[];
   /** What every add-on waits for, and is deleted before (the cluster's `ready`). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -73,14 +68,13 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
     if (on.nvidiaDevicePlugin) this.ready.push(nvidiaDevicePlugin(base));
     if (on.dcgmExporter) this.ready.push(dcgmExporter({ namespace: nsName, serviceMonitor: operator }, afterStack));
-    if (on.prometheusAdapter && !args.adapterRules) {
-      pulumi.log.warn("prometheus-adapter not installed: no adapter rules were passed (dashboards/adapter.ts adapterRules()); the request-rate HPA has no metric until they are", this);
-    } else if (on.prometheusAdapter && args.adapterRules) {
+    if (on.prometheusAdapter) {
+      // The HPA's custom metric: rules written once in dashboards/adapter.ts.
       this.ready.push(prometheusAdapter({
         config,
         namespace: nsName,
         prometheus: { url: prometheusUrl(nsName), port: PROMETHEUS_PORT },
-        rules: args.adapterRules,
+        rules: adapterRules(),
       }, afterStack));
     }
     if (on.pushgateway) {

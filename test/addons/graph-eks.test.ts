@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
 import { CHARTS } from "../../infra/addons/versions";
 import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
 import { SECRET, type GraphNode } from "../../infra/graph/record";
 
 // The real program under Pulumi's mocks: the example eks stack with both add-on secrets set.
-// prometheus-adapter waits for dashboards/adapter.ts (adapterRules()), which has not landed:
-// until program.ts passes the rules, the adapter is absent (asserted below, not skipped).
-const INSTALLED = Object.values(CHARTS).filter((c) => c.chart !== "prometheus-adapter");
+const INSTALLED = Object.values(CHARTS);
 const PASSWORD = "graph-test-grafana-pw-7Q2x";
 const WEBHOOK = "https://hooks.example.test/T000/B000/graph-test-webhook";
 let graph: Graph;
@@ -105,8 +104,11 @@ describe("add-ons on EKS", () => {
     for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(WEBHOOK);
   });
 
-  it("prometheus-adapter is not installed until adapter rules from dashboards/ are passed", () => {
-    expect(releases().some((r) => r.inputs.chart === "prometheus-adapter")).toBe(false);
+  it("prometheus-adapter serves exactly the rules of dashboards/adapter.ts, reading the stack's Prometheus", () => {
+    const v = release("prometheus-adapter").inputs.values;
+    expect(v.rules).toEqual({ default: false, custom: adapterRules() });
+    expect(v.rules.custom.map((r: { name: { as: string } }) => r.name.as)).toContain(HPA_REQUEST_RATE_METRIC);
+    expect(v.prometheus.url).toMatch(/^http:\/\/kps-prometheus\.[a-z-]+\.svc$/);
   });
 
   it("cluster-autoscaler uses the IRSA role ARN output, the cluster name and region, on system nodes", () => {

@@ -12,8 +12,7 @@ beforeAll(async () => {
 
 describe("add-ons on an existing cluster", () => {
   it("installs the in-cluster add-ons but no cluster-autoscaler and no aws:/eks: resource", () => {
-    // prometheus-adapter: not until dashboards/adapter.ts rules are passed (see graph-eks.test.ts).
-    expect(releaseCharts()).toEqual(["dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-pushgateway"]);
+    expect(releaseCharts()).toEqual(["dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"]);
     expect(graph.nodes.filter((n) => /^(aws|eks):/.test(n.type) || n.type === "pulumi:providers:aws")).toEqual([]);
   });
 

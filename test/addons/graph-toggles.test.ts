@@ -23,14 +23,14 @@ describe("each add-on switches on and off from config", () => {
   });
 
   it("turns each one off alone", async () => {
-    // prometheus-adapter: not until dashboards/adapter.ts rules are passed (see graph-eks.test.ts).
-    const all = ["cluster-autoscaler", "dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-pushgateway"];
+    const all = ["cluster-autoscaler", "dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"];
     const keys: Record<string, string> = {
       nvidiaDevicePlugin: "nvidia-device-plugin", dcgmExporter: "dcgm-exporter", kubePrometheusStack: "kube-prometheus-stack",
-      clusterAutoscaler: "cluster-autoscaler", pushgateway: "prometheus-pushgateway",
+      clusterAutoscaler: "cluster-autoscaler", pushgateway: "prometheus-pushgateway", prometheusAdapter: "prometheus-adapter",
     };
     for (const [key, chart] of Object.entries(keys)) {
-      const { charts: c } = await charts({ cluster: eks, addons: { [key]: false } });
+      // The request-rate HPA needs the adapter (a config rule), so turning it off turns autoscaling off too.
+      const { charts: c } = await charts({ cluster: eks, addons: { [key]: false }, ...(key === "prometheusAdapter" ? { autoscaling: { enabled: false } } : {}) });
       expect(c, key).toEqual(all.filter((x) => x !== chart));
     }
   }, 60_000);
@@ -43,7 +43,7 @@ describe("each add-on switches on and off from config", () => {
 
   it("without kube-prometheus-stack (an operator already runs) the rest still install and do not wait for it", async () => {
     const { g, charts: c } = await charts({ cluster: existing, addons: { kubePrometheusStack: false } });
-    expect(c).toEqual(["dcgm-exporter", "nvidia-device-plugin", "prometheus-pushgateway"]);
+    expect(c).toEqual(["dcgm-exporter", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"]);
     for (const r of g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release")) expect(r.dependencies).not.toContain("kube-prometheus-stack");
   });
 

@@ -1,5 +1,6 @@
 import type { StackConfig } from "../../config";
 import { systemNodeSelector } from "../placement";
+import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION } from "../../../charts/monitoring/labels";
 
 /** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
 export const KPS_FULLNAME = "kps";
@@ -52,7 +53,14 @@ export interface KubePrometheusStackValues {
     service: { type: "ClusterIP" | "LoadBalancer" };
     persistence: { enabled: boolean };
     sidecar: {
-      dashboards: { enabled: boolean; label: string; labelValue: string; searchNamespace: string };
+      dashboards: {
+        enabled: boolean;
+        label: string;
+        labelValue: string;
+        searchNamespace: string;
+        folderAnnotation: string;
+        provider: { foldersFromFilesStructure: boolean };
+      };
       datasources: { enabled: boolean; defaultDatasourceEnabled: boolean; uid: string };
     };
   };
@@ -69,8 +77,8 @@ export interface KpsInputs {
   webhookSecret?: { name: string; key: string };
 }
 
-/** The dashboards ConfigMap label Grafana's sidecar watches (in every namespace). */
-export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+/** The dashboards ConfigMap label Grafana's sidecar watches (in every namespace); charts/monitoring sets it. */
+export { GRAFANA_DASHBOARD_LABEL };
 export const GRAFANA_DATASOURCE_UID = "prometheus";
 
 export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret }: KpsInputs): KubePrometheusStackValues {
@@ -129,7 +137,15 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
       // Dashboards come from ConfigMaps and the password from a Secret: nothing to persist.
       persistence: { enabled: false },
       sidecar: {
-        dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL.key, labelValue: GRAFANA_DASHBOARD_LABEL.value, searchNamespace: "ALL" },
+        dashboards: {
+          enabled: true,
+          label: GRAFANA_DASHBOARD_LABEL.key,
+          labelValue: GRAFANA_DASHBOARD_LABEL.value,
+          searchNamespace: "ALL",
+          // Our ConfigMaps name their folder in this annotation; the provider turns it into a Grafana folder.
+          folderAnnotation: GRAFANA_FOLDER_ANNOTATION,
+          provider: { foldersFromFilesStructure: true },
+        },
         datasources: { enabled: true, defaultDatasourceEnabled: true, uid: GRAFANA_DATASOURCE_UID },
       },
     },

@@ -1,0 +1,7 @@
+import type { AlertThresholds } from "../../dashboards/thresholds";
+
+export interface MonitoringChartProps {
+  /** Namespace of the PrometheusRules and dashboard ConfigMaps (the serving namespace). */
+  namespace: string;
+  thresholds: AlertThresholds;
+}

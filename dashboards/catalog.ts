@@ -1,0 +1,140 @@
+// Every metric our dashboards, rules, alerts and the adapter read, with where it comes from.
+// vLLM names were read from vLLM's V1 metric logger (vllm/v1/metrics/loggers.py) and the
+// OpenAI server's HTTP instrumentation; `oldNames` are the names earlier vLLM releases exposed,
+// which queries still accept (see promql.ts `either`). Tests check that every metric a query
+// names is listed here, so a dashboard cannot silently go dark after a rename.
+
+export type MetricType = "counter" | "gauge" | "histogram";
+export type MetricSource = "vllm" | "vllm-http" | "dcgm-exporter" | "kube-state-metrics" | "cluster-autoscaler" | "pushgateway" | "prometheus";
+
+export interface CatalogMetric {
+  /** Series name as queried: counters include `_total`, histograms are the base name. */
+  name: string;
+  type: MetricType;
+  source: MetricSource;
+  labels: readonly string[];
+  unit: string;
+  help: string;
+  /** Names earlier releases exposed for the same thing (queried with `or` where cheap). */
+  oldNames?: readonly string[];
+}
+
+const VLLM = ["model_name", "engine"] as const;
+
+function vllm(name: string, type: MetricType, unit: string, help: string, extra: { labels?: string[]; oldNames?: string[] } = {}): CatalogMetric {
+  return { name, type, source: "vllm", labels: [...VLLM, ...(extra.labels ?? [])], unit, help, oldNames: extra.oldNames };
+}
+
+export const VLLM_METRICS = {
+  running: vllm("vllm:num_requests_running", "gauge", "requests", "Requests in the running batch."),
+  waiting: vllm("vllm:num_requests_waiting", "gauge", "requests", "Requests waiting to be scheduled."),
+  kvCacheUsage: vllm("vllm:kv_cache_usage_perc", "gauge", "ratio (0-1)", "KV-cache usage; 1 means full.", { oldNames: ["vllm:gpu_cache_usage_perc"] }),
+  promptTokens: vllm("vllm:prompt_tokens_total", "counter", "tokens", "Prefill tokens processed."),
+  generationTokens: vllm("vllm:generation_tokens_total", "counter", "tokens", "Generation tokens produced."),
+  requestSuccess: vllm("vllm:request_success_total", "counter", "requests", "Finished requests by finish reason.", { labels: ["finished_reason"] }),
+  preemptions: vllm("vllm:num_preemptions_total", "counter", "preemptions", "Requests preempted because the KV cache was full."),
+  prefixCacheQueries: vllm("vllm:prefix_cache_queries_total", "counter", "tokens", "Prefix-cache lookups, in tokens.", { oldNames: ["vllm:gpu_prefix_cache_queries_total"] }),
+  prefixCacheHits: vllm("vllm:prefix_cache_hits_total", "counter", "tokens", "Prefix-cache hits, in tokens.", { oldNames: ["vllm:gpu_prefix_cache_hits_total"] }),
+  ttft: vllm("vllm:time_to_first_token_seconds", "histogram", "seconds", "Time to first token."),
+  itl: vllm("vllm:inter_token_latency_seconds", "histogram", "seconds", "Gap between consecutive output tokens.", { oldNames: ["vllm:time_per_output_token_seconds"] }),
+  tpot: vllm("vllm:request_time_per_output_token_seconds", "histogram", "seconds", "Per-request mean time per output token."),
+  e2e: vllm("vllm:e2e_request_latency_seconds", "histogram", "seconds", "End-to-end request latency."),
+  queueTime: vllm("vllm:request_queue_time_seconds", "histogram", "seconds", "Time a request waited before running."),
+  inferenceTime: vllm("vllm:request_inference_time_seconds", "histogram", "seconds", "Time a request spent running."),
+  prefillTime: vllm("vllm:request_prefill_time_seconds", "histogram", "seconds", "Time a request spent in prefill."),
+  decodeTime: vllm("vllm:request_decode_time_seconds", "histogram", "seconds", "Time a request spent in decode."),
+  promptLength: vllm("vllm:request_prompt_tokens", "histogram", "tokens", "Prompt length per request."),
+  generationLength: vllm("vllm:request_generation_tokens", "histogram", "tokens", "Output length per request."),
+  maxTokensParam: vllm("vllm:request_params_max_tokens", "histogram", "tokens", "The max_tokens request parameter."),
+} as const;
+
+/** The OpenAI server's HTTP instrumentation (prometheus-fastapi-instrumentator, status grouped as 2xx/4xx/5xx). */
+export const HTTP_METRICS = {
+  requests: { name: "http_requests_total", type: "counter", source: "vllm-http", labels: ["handler", "method", "status"], unit: "requests", help: "HTTP requests by handler and status class." },
+} as const satisfies Record<string, CatalogMetric>;
+
+/**
+ * dcgm-exporter with pod mapping (labels `namespace`/`pod`/`container` of the pod holding the GPU).
+ * The node label is `Hostname` up to dcgm-exporter 4.8.2 and `hostname` from 4.8.3 (the version we
+ * pin); queries group by both so either works.
+ */
+const DCGM_LABELS = ["gpu", "UUID", "modelName", "hostname", "Hostname", "namespace", "pod", "container"] as const;
+function dcgm(name: string, unit: string, help: string): CatalogMetric {
+  return { name, type: "gauge", source: "dcgm-exporter", labels: DCGM_LABELS, unit, help };
+}
+export const DCGM_METRICS = {
+  utilization: dcgm("DCGM_FI_DEV_GPU_UTIL", "percent", "GPU utilisation."),
+  memCopyUtil: dcgm("DCGM_FI_DEV_MEM_COPY_UTIL", "percent", "Memory bandwidth utilisation."),
+  fbUsed: dcgm("DCGM_FI_DEV_FB_USED", "MiB", "Framebuffer memory used."),
+  fbFree: dcgm("DCGM_FI_DEV_FB_FREE", "MiB", "Framebuffer memory free."),
+  power: dcgm("DCGM_FI_DEV_POWER_USAGE", "watts", "Power draw."),
+  temperature: dcgm("DCGM_FI_DEV_GPU_TEMP", "celsius", "GPU temperature."),
+  xid: dcgm("DCGM_FI_DEV_XID_ERRORS", "code", "Code of the last XID error (0 when none)."),
+  grEngineActive: dcgm("DCGM_FI_PROF_GR_ENGINE_ACTIVE", "ratio (0-1)", "Graphics engine active fraction."),
+  dramActive: dcgm("DCGM_FI_PROF_DRAM_ACTIVE", "ratio (0-1)", "Device memory busy fraction."),
+} as const;
+
+function ksm(name: string, labels: string[], help: string): CatalogMetric {
+  return { name, type: "gauge", source: "kube-state-metrics", labels: ["namespace", ...labels], unit: "", help };
+}
+export const KSM_METRICS = {
+  hpaCurrent: ksm("kube_horizontalpodautoscaler_status_current_replicas", ["horizontalpodautoscaler"], "HPA current replicas."),
+  hpaDesired: ksm("kube_horizontalpodautoscaler_status_desired_replicas", ["horizontalpodautoscaler"], "HPA desired replicas."),
+  hpaMax: ksm("kube_horizontalpodautoscaler_spec_max_replicas", ["horizontalpodautoscaler"], "HPA max replicas."),
+  hpaMin: ksm("kube_horizontalpodautoscaler_spec_min_replicas", ["horizontalpodautoscaler"], "HPA min replicas."),
+  hpaTarget: ksm("kube_horizontalpodautoscaler_spec_target_metric", ["horizontalpodautoscaler", "metric_name", "metric_target_type"], "HPA target value per metric."),
+  podPhase: ksm("kube_pod_status_phase", ["pod", "phase"], "Pod phase (1 for the current one)."),
+  podRequests: ksm("kube_pod_container_resource_requests", ["pod", "container", "node", "resource", "unit"], "Container resource requests."),
+  nodeGpuCapacity: ksm("kube_node_status_capacity", ["node", "resource", "unit"], "Node capacity by resource."),
+} as const;
+
+function ca(name: string, type: MetricType, labels: string[], help: string): CatalogMetric {
+  return { name, type, source: "cluster-autoscaler", labels, unit: "", help };
+}
+export const AUTOSCALER_METRICS = {
+  unschedulablePods: ca("cluster_autoscaler_unschedulable_pods_count", "gauge", ["type"], "Pods the autoscaler considers unschedulable."),
+  nodes: ca("cluster_autoscaler_nodes_count", "gauge", ["state"], "Nodes by state as the autoscaler sees them."),
+  scaledUp: ca("cluster_autoscaler_scaled_up_nodes_total", "counter", [], "Nodes added."),
+  scaledDown: ca("cluster_autoscaler_scaled_down_nodes_total", "counter", ["reason"], "Nodes removed."),
+} as const;
+
+/** What the benchmark pushes under job `vllm-bench` (bench/client/outputs.ts). */
+function bench(name: string, unit: string, help: string, labels: string[] = []): CatalogMetric {
+  return { name, type: "gauge", source: "pushgateway", labels: ["job", "run_id", "scenario", ...labels], unit, help };
+}
+export const BENCH_METRICS = {
+  thresholdPassed: bench("vllm_bench_threshold_passed", "bool", "1 when the threshold passed, 0 when it failed.", ["threshold"]),
+  requestThroughput: bench("vllm_bench_request_throughput", "requests/s", "Completed requests per second."),
+  outputThroughput: bench("vllm_bench_output_throughput", "tokens/s", "Output tokens per second."),
+  successRate: bench("vllm_bench_success_rate", "ratio (0-1)", "Share of requests that succeeded."),
+  ttftP95: bench("vllm_bench_ttft_p95_seconds", "seconds", "TTFT P95."),
+  tpotMean: bench("vllm_bench_tpot_mean_seconds", "seconds", "TPOT mean."),
+  e2elP95: bench("vllm_bench_e2el_p95_seconds", "seconds", "E2E latency P95."),
+  lastRun: bench("vllm_bench_last_run_timestamp_seconds", "unix seconds", "When the run finished."),
+} as const;
+
+export const PROMETHEUS_METRICS = {
+  up: { name: "up", type: "gauge", source: "prometheus", labels: ["job", "instance", "namespace", "pod"], unit: "bool", help: "1 when the last scrape succeeded." },
+} as const satisfies Record<string, CatalogMetric>;
+
+export const CATALOG: readonly CatalogMetric[] = [
+  ...Object.values(VLLM_METRICS),
+  ...Object.values(HTTP_METRICS),
+  ...Object.values(DCGM_METRICS),
+  ...Object.values(KSM_METRICS),
+  ...Object.values(AUTOSCALER_METRICS),
+  ...Object.values(BENCH_METRICS),
+  ...Object.values(PROMETHEUS_METRICS),
+];
+
+/** Every name a query may use for a catalogued metric, including histogram series and old names. */
+export function knownSeriesNames(): Set<string> {
+  const names = new Set<string>();
+  for (const m of CATALOG) {
+    for (const n of [m.name, ...(m.oldNames ?? [])]) {
+      if (m.type === "histogram") for (const s of ["_bucket", "_sum", "_count"]) names.add(n + s);
+      else names.add(n);
+    }
+  }
+  return names;
+}

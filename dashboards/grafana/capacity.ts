@@ -1,0 +1,46 @@
+// Capacity and autoscaling: the scale path from requests to vLLM pods to GPU nodes and back.
+import { HPA_REQUEST_RATE_METRIC } from "../adapter";
+import { AUTOSCALER_METRICS as CA, KSM_METRICS as K } from "../catalog";
+import { selector } from "../promql";
+import { REC } from "../recorded";
+import type { AlertThresholds } from "../thresholds";
+import { dashboard, row, statPanel, timeSeries, variables } from "./common";
+
+const HPA = `namespace=~"$namespace", horizontalpodautoscaler=~".*vllm.*"`;
+const pendingGpuPods = `count((max by (namespace, pod) (${selector(K.podPhase.name, `namespace=~"$namespace", phase="Pending"`)}) == 1) and on (namespace, pod) (${REC.capacity.gpuRequestsPod.record} > 0)) or vector(0)`;
+
+export function capacityDashboard(t: AlertThresholds) {
+  const d = variables(dashboard("vllm-capacity", "vLLM / Capacity and autoscaling", "HPA replicas against request rate, pending GPU pods, GPU nodes and cluster-autoscaler activity."), { model: true, pod: false });
+
+  d.withRow(row("Now"))
+    .withPanel(statPanel("vLLM replicas", { expr: `sum(${selector(K.hpaCurrent.name, HPA)})`, legend: "replicas" }, { unit: "short" }))
+    .withPanel(statPanel("Pending GPU pods", { expr: pendingGpuPods, legend: "pending" }, { unit: "short", thresholds: [{ value: 1, color: "orange" }] }))
+    .withPanel(statPanel("GPU nodes", { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "nodes" }, { unit: "short" }));
+
+  d.withRow(row("Horizontal pod autoscaler"))
+    .withPanel(timeSeries("Replicas: current, desired, min, max", [
+      { expr: selector(K.hpaCurrent.name, HPA), legend: "current {{horizontalpodautoscaler}}" },
+      { expr: selector(K.hpaDesired.name, HPA), legend: "desired {{horizontalpodautoscaler}}" },
+      { expr: selector(K.hpaMin.name, HPA), legend: "min {{horizontalpodautoscaler}}" },
+      { expr: selector(K.hpaMax.name, HPA), legend: "max {{horizontalpodautoscaler}}" },
+    ], { unit: "short", min: 0 }))
+    .withPanel(timeSeries("Request rate per pod vs HPA target", [
+      { expr: `avg by (namespace, model_name) (${selector(REC.requests.pod.record, `namespace=~"$namespace", model_name=~"$model"`)})`, legend: "mean per pod {{model_name}}" },
+      { expr: selector(K.hpaTarget.name, `${HPA}, metric_name="${HPA_REQUEST_RATE_METRIC}"`), legend: "target {{horizontalpodautoscaler}}" },
+    ], { unit: "reqps", thresholds: [{ value: t.requestsPerSecondPerPod, color: "orange" }], description: "The HPA adds pods while the mean per-pod rate is above its target." }))
+    .withPanel(timeSeries("Total request rate", [{ expr: `sum by (namespace, model_name) (${selector(REC.requests.model.record, `namespace=~"$namespace", model_name=~"$model"`)})`, legend: "{{namespace}}/{{model_name}}" }], { unit: "reqps" }));
+
+  d.withRow(row("GPU nodes"))
+    .withPanel(timeSeries("Pending GPU pods", [{ expr: pendingGpuPods, legend: "pending" }], { unit: "short", min: 0, description: "Pods requesting nvidia.com/gpu that wait for a node: the autoscaler should add one within minutes." }))
+    .withPanel(timeSeries("GPUs allocatable", [
+      { expr: `sum(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"}) or vector(0)`, legend: "GPUs" },
+      { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "GPU nodes" },
+    ], { unit: "short", min: 0 }))
+    .withPanel(timeSeries("Cluster autoscaler", [
+      { expr: `sum(${CA.unschedulablePods.name})`, legend: "unschedulable pods" },
+      { expr: `sum by (state) (${CA.nodes.name})`, legend: "nodes {{state}}" },
+      { expr: `sum(increase(${CA.scaledUp.name}[15m]))`, legend: "scaled up (15m)" },
+      { expr: `sum(increase(${CA.scaledDown.name}[15m]))`, legend: "scaled down (15m)" },
+    ], { unit: "short", min: 0, description: "From cluster-autoscaler's own metrics (eks mode)." }));
+  return d.build();
+}

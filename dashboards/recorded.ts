@@ -1,0 +1,139 @@
+// Recording rules: every heavy expression a dashboard or alert reads, evaluated once per interval
+// instead of on every panel refresh. Names follow Prometheus' `level:metric:operations`, where the
+// level lists the labels kept. Dashboards, alerts and tests refer to them through `REC`.
+import { DCGM_METRICS, HTTP_METRICS, KSM_METRICS, VLLM_METRICS, type CatalogMetric } from "./catalog";
+import { gauge, histogramMean, quantile, rate, RATE_WINDOW, sumBy } from "./promql";
+
+export const MODEL_LEVEL = ["namespace", "model_name"] as const;
+export const POD_LEVEL = ["namespace", "pod", "model_name"] as const;
+/** dcgm-exporter's node label changed case in 4.8.3; grouping by both keeps either. */
+export const GPU_NODE_LEVEL = ["Hostname", "hostname"] as const;
+
+/**
+ * vLLM scrape jobs: the job label is the Service name (`vllm` from charts/, `vllm` in the compose
+ * bundle); a prefix or suffix is allowed for several deployments. The benchmark's Pushgateway job
+ * is excluded.
+ */
+export const VLLM_JOB_MATCHERS = `job=~".*vllm.*", job!="vllm-bench"`;
+/** OpenAI API calls only: health checks and metrics scrapes are not traffic. */
+const API_HTTP = `${VLLM_JOB_MATCHERS}, handler=~"/v1/.*"`;
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+}
+
+export type Quantile = 0.5 | 0.9 | 0.95 | 0.99;
+const qName = (q: number) => `p${Math.round(q * 100)}`;
+
+/** Recorded series name for a histogram of the catalog, e.g. `vllm_e2e_request_latency_seconds`. */
+const plain = (m: CatalogMetric) => m.name.replace(/^vllm:/, "vllm_").replace(/_total$/, "");
+
+interface LatencyRules {
+  bucket: RecordingRule;
+  mean: RecordingRule;
+  p50: RecordingRule;
+  p90: RecordingRule;
+  p95: RecordingRule;
+  p99: RecordingRule;
+  /** Per-pod P95, only for the latencies the per-pod panels show. */
+  podBucket?: RecordingRule;
+  podP95?: RecordingRule;
+}
+
+function latencyRules(m: CatalogMetric, podLevel: boolean): LatencyRules {
+  const base = plain(m);
+  const bucketRecord = `namespace_model_name:${base}_bucket:rate${RATE_WINDOW}`;
+  const q = (p: Quantile): RecordingRule => ({ record: `namespace_model_name:${base}:${qName(p)}_${RATE_WINDOW}`, expr: quantile(p, bucketRecord) });
+  const out: LatencyRules = {
+    // The bucket rate first: rules in a group run in order, the quantiles read it.
+    bucket: { record: bucketRecord, expr: sumBy([...MODEL_LEVEL, "le"], rate(m, { suffix: "_bucket" })) },
+    mean: { record: `namespace_model_name:${base}:mean${RATE_WINDOW}`, expr: histogramMean(m, MODEL_LEVEL) },
+    p50: q(0.5),
+    p90: q(0.9),
+    p95: q(0.95),
+    p99: q(0.99),
+  };
+  if (podLevel) {
+    const podBucket = `namespace_pod:${base}_bucket:rate${RATE_WINDOW}`;
+    out.podBucket = { record: podBucket, expr: sumBy([...POD_LEVEL, "le"], rate(m, { suffix: "_bucket" })) };
+    out.podP95 = { record: `namespace_pod:${base}:p95_${RATE_WINDOW}`, expr: quantile(0.95, podBucket) };
+  }
+  return out;
+}
+
+function lengthRules(m: CatalogMetric) {
+  return { bucket: { record: `namespace_model_name:${plain(m)}_bucket:rate${RATE_WINDOW}`, expr: sumBy([...MODEL_LEVEL, "le"], rate(m, { suffix: "_bucket" })) } };
+}
+
+function counterRate(m: CatalogMetric, level: readonly string[], prefix: string, extra: string[] = []): RecordingRule {
+  return { record: `${prefix}:${plain(m)}:rate${RATE_WINDOW}`, expr: sumBy([...level, ...extra], rate(m)) };
+}
+
+const V = VLLM_METRICS;
+const D = DCGM_METRICS;
+
+export const REC = {
+  latency: {
+    e2e: latencyRules(V.e2e, true),
+    ttft: latencyRules(V.ttft, true),
+    itl: latencyRules(V.itl, true),
+    tpot: latencyRules(V.tpot, false),
+    queue: latencyRules(V.queueTime, false),
+    prefill: latencyRules(V.prefillTime, false),
+    decode: latencyRules(V.decodeTime, false),
+  },
+  length: {
+    prompt: lengthRules(V.promptLength),
+    generation: lengthRules(V.generationLength),
+    maxTokens: lengthRules(V.maxTokensParam),
+  },
+  requests: {
+    /** Finished requests per second by finish reason (stop, length, abort). */
+    byReason: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name_finished_reason", ["finished_reason"]),
+    model: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name"),
+    pod: counterRate(V.requestSuccess, POD_LEVEL, "namespace_pod"),
+  },
+  tokens: {
+    promptModel: counterRate(V.promptTokens, MODEL_LEVEL, "namespace_model_name"),
+    generationModel: counterRate(V.generationTokens, MODEL_LEVEL, "namespace_model_name"),
+    generationPod: counterRate(V.generationTokens, POD_LEVEL, "namespace_pod"),
+  },
+  scheduler: {
+    running: { record: "namespace_model_name:vllm_num_requests_running:sum", expr: sumBy(MODEL_LEVEL, gauge(V.running)) },
+    waiting: { record: "namespace_model_name:vllm_num_requests_waiting:sum", expr: sumBy(MODEL_LEVEL, gauge(V.waiting)) },
+    runningPod: { record: "namespace_pod:vllm_num_requests_running:sum", expr: sumBy(POD_LEVEL, gauge(V.running)) },
+    waitingPod: { record: "namespace_pod:vllm_num_requests_waiting:sum", expr: sumBy(POD_LEVEL, gauge(V.waiting)) },
+    kvCachePod: { record: "namespace_pod:vllm_kv_cache_usage_perc:max", expr: `max by (${POD_LEVEL.join(", ")}) (${gauge(V.kvCacheUsage)})` },
+    preemptions: counterRate(V.preemptions, MODEL_LEVEL, "namespace_model_name"),
+    prefixCacheHitRatio: {
+      record: `namespace_model_name:vllm_prefix_cache_hit:ratio_rate${RATE_WINDOW}`,
+      expr: `${sumBy(MODEL_LEVEL, rate(V.prefixCacheHits))} / ${sumBy(MODEL_LEVEL, rate(V.prefixCacheQueries))}`,
+    },
+  },
+  http: {
+    byStatus: { record: `namespace_status:vllm_http_requests:rate${RATE_WINDOW}`, expr: sumBy(["namespace", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })) },
+    errorRatio: {
+      record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
+      expr: `${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} / ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}`,
+    },
+  },
+  gpu: {
+    utilNode: { record: "hostname:dcgm_gpu_utilization:avg", expr: `avg by (${GPU_NODE_LEVEL.join(", ")}) (${D.utilization.name})` },
+    utilCluster: { record: "cluster:dcgm_gpu_utilization:avg", expr: `avg(${D.utilization.name})` },
+    utilPod: { record: "namespace_pod:dcgm_gpu_utilization:avg", expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})` },
+    memUsedRatio: {
+      // Per GPU, all labels kept: the alert names the GPU and node.
+      record: "gpu:dcgm_framebuffer_used:ratio",
+      expr: `${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`,
+    },
+    count: { record: "cluster:dcgm_gpus:count", expr: `count(${D.utilization.name})` },
+    powerCluster: { record: "cluster:dcgm_power_usage_watts:sum", expr: `sum(${D.power.name})` },
+  },
+  capacity: {
+    gpuRequestsPod: {
+      record: "namespace_pod:kube_pod_gpu_requests:sum",
+      expr: `sum by (namespace, pod) (${KSM_METRICS.podRequests.name}{resource="nvidia_com_gpu"})`,
+    },
+  },
+} as const;
