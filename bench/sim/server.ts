@@ -238,7 +238,15 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     Object.assign(faults, validateOptions(f));
   }
 
+  const uninstrumented = new Set(["/metrics", "/health", "/load", "/ping", "/version", "/server_info"]);
+  const routed = new Set(["/v1/completions", "/v1/chat/completions", "/v1/models", "/tokenize", "/detokenize"]);
   const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const handler = routed.has(path) ? path : "none";
+    if (!uninstrumented.has(path) && !path.startsWith("/sim/")) {
+      // Counted when the response ends, with its status class, like vLLM's instrumentator.
+      res.once("close", () => metrics.http.inc({ handler, method: req.method ?? "GET", status: `${String(res.statusCode)[0]}xx` }));
+    }
     handle(req, res).catch((e) => {
       if (res.headersSent) return res.destroy();
       sendError(res, e instanceof HttpError ? e : new HttpError(500, String(e?.message ?? e), "InternalServerError"));

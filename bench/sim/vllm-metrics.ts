@@ -33,6 +33,9 @@ export function createVllmMetrics(modelName: string, maxModelLen: number) {
     waiting: r.add(new Gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.")),
     kvUsage: r.add(new Gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.")),
     cacheInfo: r.add(new Gauge("vllm:cache_config_info", "Information of the LLMEngine CacheConfig")),
+    // vLLM's OpenAI server instruments HTTP with prometheus-fastapi-instrumentator: no model
+    // label, status grouped into classes (2xx, 4xx, 5xx), health and metrics handlers excluded.
+    http: r.add(new Counter("http_requests", "Total number of requests by method, status and handler.")),
     preemptions: r.add(new Counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.")),
     promptTokens: r.add(new Counter("vllm:prompt_tokens", "Number of prefill tokens processed.")),
     generationTokens: r.add(new Counter("vllm:generation_tokens", "Number of generation tokens processed.")),

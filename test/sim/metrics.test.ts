@@ -56,3 +56,25 @@ describe("/metrics", () => {
     expect(v("vllm:num_requests_running")).toBe(0);
   });
 });
+
+describe("HTTP instrumentation (vLLM's prometheus-fastapi-instrumentator)", () => {
+  it("counts API calls by handler, method and status class, and not health checks or scrapes", async () => {
+    const s = await withSim({ speedup: 50, model: "m" });
+    try {
+      await (await post(s, "/v1/completions", { prompt: "a", max_tokens: 2 })).text();
+      await (await post(s, "/v1/completions", { model: "other", prompt: "a", max_tokens: 2 })).text();
+      await (await fetch(`${s.url}/health`)).text();
+      await (await fetch(`${s.url}/metrics`)).text();
+      const { types, samples } = parseExposition(await (await fetch(`${s.url}/metrics`)).text());
+      expect(types.get("http_requests_total")).toBe("counter");
+      const http = samples.filter((x) => x.name === "http_requests_total");
+      const get = (status: string) => http.find((x) => x.labels.handler === "/v1/completions" && x.labels.method === "POST" && x.labels.status === status)?.value;
+      expect(get("2xx")).toBe(1);
+      expect(get("4xx")).toBe(1);
+      expect(http.map((x) => x.labels.handler)).not.toContain("/health");
+      expect(http.map((x) => x.labels.handler)).not.toContain("/metrics");
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,16 @@
+// The monitoring content the cluster gets, produced by the same generators: the compose bundle
+// never holds a second copy of a rule or a dashboard.
+import { allDashboards } from "../dashboards";
+import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../rules";
+import { type AlertThresholds, defaultAlertThresholds } from "../thresholds";
+import type { MonitoringContent } from "./bundle";
+
+export function monitoringContent(thresholds: AlertThresholds = defaultAlertThresholds): MonitoringContent {
+  return {
+    ruleFiles: {
+      "recording-rules.yaml": renderRuleFile(recordingRuleGroups()),
+      "alert-rules.yaml": renderRuleFile(alertRuleGroups(thresholds)),
+    },
+    dashboards: allDashboards(),
+  };
+}
