@@ -293,6 +293,8 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
   const names = c.model.loraAdapters.map((a) => a.name);
   if (new Set(names).size !== names.length) add("model.loraAdapters", "adapter names must be unique");
+  if (c.serving.engine === "vllm" && c.monitoring.alerts.gpuMemoryUsageRatio <= c.model.gpuMemoryUtilization)
+    add("monitoring.alerts.gpuMemoryUsageRatio", `vLLM reserves model.gpuMemoryUtilization (${c.model.gpuMemoryUtilization}) of each GPU at start, so an alert at ${c.monitoring.alerts.gpuMemoryUsageRatio} would fire all the time. Set it above ${c.model.gpuMemoryUtilization}`);
   return issues;
 }
 

@@ -64,6 +64,7 @@ describe("stack config", () => {
     ["bad model id", merge({ model: { id: "not a model" } }), "vllm-k8s:model.id", /Hugging Face/],
     ["old GPU family", merge({ gpuNodes: { instanceTypes: ["g4dn.xlarge"] } }), "vllm-k8s:gpuNodes.instanceTypes", /too old/],
     ["bad alert threshold", merge({ monitoring: { alerts: { kvCacheUsageRatio: 5 } } }), "vllm-k8s:monitoring.alerts.kvCacheUsageRatio"],
+    ["GPU memory alert at vLLM's own reservation", merge({ monitoring: { alerts: { gpuMemoryUsageRatio: 0.9 } } }), "vllm-k8s:monitoring.alerts.gpuMemoryUsageRatio", /above 0\.9/],
     ["bad namespace name", merge({ serving: { namespace: "My_NS" } }), "vllm-k8s:serving.namespace", /DNS label/],
   ];
 

@@ -1,0 +1,115 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { alertRules } from "../../dashboards/alerts";
+import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../dashboards/rules";
+import { alertThresholdsSchema, defaultAlertThresholds } from "../../dashboards/thresholds";
+import { alertCases } from "./alert-cases";
+
+// The real promtool (Debian package `prometheus`): `check rules` on every generated group and
+// `test rules` on a firing and a quiet case per alert.
+
+function promtool(args: string[], cwd: string) {
+  const r = spawnSync("promtool", args, { cwd, encoding: "utf8" });
+  expect(r.error, "promtool must be installed (Debian package prometheus)").toBeUndefined();
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+function tmp(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-rules-"));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe("generated rule files", () => {
+  it("pass promtool check rules, with defaults and with every threshold changed", () => {
+    const changed = alertThresholdsSchema.parse({ e2eLatencyP95Seconds: 5, gpuPodPendingMinutes: 45, errorRatio: 0.01, runbookBaseUrl: "https://wiki.example.com/runbooks" });
+    const dir = tmp({
+      "recording.yaml": renderRuleFile(recordingRuleGroups()),
+      "alerts.yaml": renderRuleFile(alertRuleGroups(defaultAlertThresholds)),
+      "alerts-changed.yaml": renderRuleFile(alertRuleGroups(changed)),
+    });
+    const r = promtool(["check", "rules", "recording.yaml", "alerts.yaml", "alerts-changed.yaml"], dir);
+    expect(r.out).not.toMatch(/FAILED/);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it("carry severity, summary, description and a runbook link to that alert's section", () => {
+    const runbooks = fs.readFileSync(new URL("../../docs/runbooks.md", import.meta.url), "utf8");
+    const headings = new Set([...runbooks.matchAll(/^## (\S+)$/gm)].map((m) => m[1]!.toLowerCase()));
+    for (const r of alertRules(defaultAlertThresholds)) {
+      expect(["critical", "warning", "info"], r.alert).toContain(r.labels.severity);
+      expect(r.annotations.summary.length, r.alert).toBeGreaterThan(10);
+      expect(r.annotations.description.length, r.alert).toBeGreaterThan(20);
+      const anchor = r.annotations.runbook_url.split("#")[1]!;
+      expect(r.annotations.runbook_url.startsWith(defaultAlertThresholds.runbookBaseUrl), r.alert).toBe(true);
+      expect(headings.has(anchor), `docs/runbooks.md has no "## ${r.alert}" section`).toBe(true);
+    }
+  });
+
+  it("follow the configured thresholds", () => {
+    const rules = alertRules(alertThresholdsSchema.parse({ ttftP95Seconds: 2.5, gpuPodPendingMinutes: 45 }));
+    expect(rules.find((r) => r.alert === "VllmHighTTFT")!.expr).toMatch(/> 2\.5$/);
+    expect(rules.find((r) => r.alert === "GpuPodsPending")!.for).toBe("45m");
+  });
+
+  it("record names follow level:metric:operations and are unique", () => {
+    const records = recordingRuleGroups().flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : "")));
+    expect(new Set(records).size).toBe(records.length);
+    for (const r of records) expect(r).toMatch(/^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/);
+  });
+});
+
+describe("promtool test rules", () => {
+  const cases = alertCases();
+
+  it("has a firing and a quiet case for every alert", () => {
+    for (const r of alertRules(defaultAlertThresholds)) {
+      expect(cases.some((c) => c.alert === r.alert && c.fires), `${r.alert}: firing case`).toBe(true);
+      expect(cases.some((c) => c.alert === r.alert && !c.fires), `${r.alert}: quiet case`).toBe(true);
+    }
+  });
+
+  it("every case behaves: fires after its `for` (not before), or stays quiet", () => {
+    const severity = Object.fromEntries(alertRules(defaultAlertThresholds).map((r) => [r.alert, r.labels.severity]));
+    // Annotations are templates checked by `promtool check rules`; the unit tests assert labels.
+    const groups = alertRuleGroups(defaultAlertThresholds).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, annotations: {} })) }));
+    const tests = cases.map((c) => ({
+      name: `${c.alert}: ${c.name}`,
+      interval: "1m",
+      input_series: c.input,
+      alert_rule_test: [
+        ...(c.fires && c.forMinutes ? [{ eval_time: "1m", alertname: c.alert, exp_alerts: [] }] : []),
+        { eval_time: `${c.evalMinutes}m`, alertname: c.alert, exp_alerts: c.fires ? [{ exp_labels: { severity: severity[c.alert], ...c.labels } }] : [] },
+      ],
+    }));
+    const dir = tmp({
+      "recording.yaml": renderRuleFile(recordingRuleGroups()),
+      "alerts.yaml": renderRuleFile(groups),
+      "tests.yaml": stringify({ rule_files: ["recording.yaml", "alerts.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
+    });
+    const r = promtool(["test", "rules", "tests.yaml"], dir);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/SUCCESS/);
+  });
+
+  it("would catch a broken alert: a threshold raised past the firing input fails the suite", () => {
+    const broken = alertRuleGroups(alertThresholdsSchema.parse({ kvCacheUsageRatio: 0.99 })).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, annotations: {} })) }));
+    const c = cases.find((x) => x.alert === "VllmKvCacheNearFull" && x.fires)!;
+    const dir = tmp({
+      "recording.yaml": renderRuleFile(recordingRuleGroups()),
+      "alerts.yaml": renderRuleFile(broken),
+      "tests.yaml": stringify({
+        rule_files: ["recording.yaml", "alerts.yaml"],
+        evaluation_interval: "1m",
+        tests: [{ interval: "1m", input_series: c.input, alert_rule_test: [{ eval_time: `${c.evalMinutes}m`, alertname: c.alert, exp_alerts: [{ exp_labels: { severity: "warning", ...c.labels } }] }] }],
+      }),
+    });
+    expect(promtool(["test", "rules", "tests.yaml"], dir).code).not.toBe(0);
+    expect(parse(fs.readFileSync(path.join(dir, "alerts.yaml"), "utf8")).groups.length).toBeGreaterThan(0);
+  });
+});
