@@ -115,7 +115,8 @@ export const REC = {
     byStatus: { record: `namespace_status:vllm_http_requests:rate${RATE_WINDOW}`, expr: sumBy(["namespace", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })) },
     errorRatio: {
       record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
-      expr: `${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} / ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}`,
+      // A namespace without any 5xx yet reads 0, not "no data" (the 5xx series only appears on the first error).
+      expr: `(${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} or 0 * ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}) / ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}`,
     },
   },
   gpu: {

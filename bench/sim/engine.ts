@@ -166,7 +166,7 @@ export class Engine {
         decoding.push(r);
       }
     }
-    const stepMs = (this.opts.stepBaseMs + this.opts.perSeqMs * (decoding.length + finishingPrefill.length) + this.opts.prefillPerTokenMs * prefillTokens) / this.opts.speedup;
+    const stepMs = ((this.opts.stepBaseMs + this.opts.perSeqMs * (decoding.length + finishingPrefill.length) + this.opts.prefillPerTokenMs * prefillTokens) * this.opts.slowdown) / this.opts.speedup;
     this.m.iterationTokens.observe(L, prefillTokens + decoding.length + finishingPrefill.length);
     this.timer = setTimeout(() => {
       this.timer = undefined;

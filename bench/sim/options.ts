@@ -16,6 +16,11 @@ export interface FaultOptions {
   dropAfterTokens: number;
   /** After this many tokens, send one chunk that is not valid JSON (0 = off). */
   malformedAfterTokens: number;
+  /**
+   * Engine steps take this many times longer (1 = normal): a throttled or degraded GPU. Unlike the
+   * stalls, the engine's own metrics (TTFT, inter-token latency) see it, as vLLM's would.
+   */
+  slowdown: number;
 }
 
 export interface SimOptions extends FaultOptions {
@@ -82,6 +87,7 @@ export const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
   stallMidStreamMs: S("stall-mid-stream-ms", "number", "fault: length of that pause (ms)", 0, 600_000),
   dropAfterTokens: S("drop-after-tokens", "number", "fault: drop the connection after this many tokens (0 = off)", 0, 1e9),
   malformedAfterTokens: S("malformed-after-tokens", "number", "fault: send one invalid JSON chunk after this many tokens (0 = off)", 0, 1e9),
+  slowdown: S("slowdown", "number", "fault: engine steps take this many times longer (1 = normal)", 1, 1000),
 };
 
 export const defaultSimOptions: SimOptions = {
@@ -110,6 +116,7 @@ export const defaultSimOptions: SimOptions = {
   stallMidStreamMs: 0,
   dropAfterTokens: 0,
   malformedAfterTokens: 0,
+  slowdown: 1,
 };
 
 /** Check a partial option set; errors name the flag, its env var and the accepted range. */

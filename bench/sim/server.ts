@@ -14,7 +14,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const FAULT_KEYS = ["errorRate", "errorStatus", "stallBeforeFirstTokenMs", "stallAfterTokens", "stallMidStreamMs", "dropAfterTokens", "malformedAfterTokens"] as const;
+const FAULT_KEYS = ["errorRate", "errorStatus", "stallBeforeFirstTokenMs", "stallAfterTokens", "stallMidStreamMs", "dropAfterTokens", "malformedAfterTokens", "slowdown"] as const;
 /** Tokens a chat template adds per message (role markers), roughly as Qwen/Llama templates do. */
 const CHAT_TOKENS_PER_MESSAGE = 4;
 
@@ -236,6 +236,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     const unknown = Object.keys(f).filter((k) => !(FAULT_KEYS as readonly string[]).includes(k));
     if (unknown.length) throw new Error(`unknown fault(s): ${unknown.join(", ")}; known: ${FAULT_KEYS.join(", ")}`);
     Object.assign(faults, validateOptions(f));
+    // The engine reads the slowdown from the shared options at every step.
+    options.slowdown = faults.slowdown;
   }
 
   const uninstrumented = new Set(["/metrics", "/health", "/load", "/ping", "/version", "/server_info"]);

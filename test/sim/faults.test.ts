@@ -30,6 +30,19 @@ describe("fault injection", () => {
     expect(s.times[0]!).toBeGreaterThan(290);
   });
 
+  it("slowdown stretches engine steps, and the engine's own TTFT and inter-token metrics see it", async () => {
+    sim = await withSim({ speedup: 2 });
+    const meanGap = (t: number[]) => (t[t.length - 1]! - t[0]!) / (t.length - 1);
+    const normal = await timedStream(sim, 12);
+    sim.setFaults({ slowdown: 6 });
+    const slow = await timedStream(sim, 12);
+    expect(meanGap(slow.times) / meanGap(normal.times)).toBeGreaterThan(3);
+    const metrics = await (await fetch(`${sim.url}/metrics`)).text();
+    const itlSum = Number(metrics.match(/^vllm:inter_token_latency_seconds_sum\{[^}]*\} (\S+)$/m)![1]);
+    // 11 normal gaps of ~6 ms and 11 slow ones of ~36 ms.
+    expect(itlSum).toBeGreaterThan(11 * 0.03);
+  });
+
   it("stalls mid-stream after N tokens", async () => {
     sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5 });
     sim.setFaults({ stallAfterTokens: 3, stallMidStreamMs: 300 });

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type RunningSimulator } from "../../bench/sim";
+import { adapterRules, expandAdapterQuery } from "../../dashboards/adapter";
+import { allDashboards } from "../../dashboards/dashboards";
+import { REC } from "../../dashboards/recorded";
+import { alertThresholdsSchema } from "../../dashboards/thresholds";
+import { startLocalMonitoring, type LocalMonitoring } from "../../scripts/local-monitoring";
+import { alertStates } from "../../scripts/local-monitoring/report";
+import { startFakeExporters } from "./fake-exporters";
+import { withoutGrafanaVariables } from "./promql-names";
+
+// The simulator under load, a real Prometheus (Debian package) scraping it with our recording and
+// alert rules, and fake DCGM / kube-state-metrics / autoscaler / Pushgateway series: every
+// dashboard query and the adapter query return data; injected faults make the matching alerts go
+// pending.
+
+const NS = "local";
+let sim: RunningSimulator;
+let fake: Awaited<ReturnType<typeof startFakeExporters>>;
+let mon: LocalMonitoring;
+let loading = true;
+let load: Promise<void>;
+
+async function oneRequest() {
+  try {
+    const res = await fetch(`${sim.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "hello there, tell me a story" }], max_tokens: 24, stream: true, stream_options: { include_usage: true } }),
+    });
+    await res.text();
+  } catch {
+    // faults drop connections; the load just goes on
+  }
+}
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ host: "127.0.0.1", port: 0, model: "sim-model", speedup: 4 });
+  fake = await startFakeExporters(NS);
+  const started = await startLocalMonitoring({
+    targets: [`127.0.0.1:${sim.port}`],
+    extraJobs: [{ job: "fake-exporters", targets: [fake.target], honorLabels: true }],
+    // A TTFT threshold a short test can cross (0.1 s is a vLLM TTFT bucket boundary).
+    thresholds: alertThresholdsSchema.parse({ ttftP95Seconds: 0.1 }),
+  });
+  if (!started) throw new Error("prometheus is not on PATH (install the Debian package `prometheus`; .ci/run does)");
+  mon = started;
+  load = Promise.all(Array.from({ length: 6 }, async () => { while (loading) await oneRequest(); })).then(() => undefined);
+  await eventually("recorded E2E P95", async () => (await mon.prometheus.query(REC.latency.e2e.p95.record)).some((r) => Number.isFinite(Number(r.value[1]))));
+}, 60_000);
+
+afterAll(async () => {
+  loading = false;
+  await load;
+  await mon?.stop();
+  await fake?.close();
+  await sim?.close();
+});
+
+describe("monitoring content against a real Prometheus", () => {
+  it("every dashboard panel query returns data", async () => {
+    const empty: string[] = [];
+    let n = 0;
+    for (const d of allDashboards()) {
+      for (const p of (d.json.panels as Array<{ type: string; title: string; targets?: { expr: string }[]; panels?: unknown[] }>).filter((x) => x.type !== "row")) {
+        for (const t of p.targets ?? []) {
+          n++;
+          const result = await mon.prometheus.query(withoutGrafanaVariables(t.expr));
+          if (result.length === 0) empty.push(`${d.uid} / ${p.title}: ${t.expr}`);
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(60);
+    expect(empty).toEqual([]);
+  }, 30_000);
+
+  it("the prometheus-adapter queries return a per-pod value", async () => {
+    for (const rule of adapterRules()) {
+      const r = await mon.prometheus.query(expandAdapterQuery(rule, NS));
+      expect(r.length, rule.name.as).toBe(1);
+      expect(r[0]!.metric.pod, rule.name.as).toBe("vllm-0");
+    }
+    const [rate] = await mon.prometheus.query(expandAdapterQuery(adapterRules()[0]!, NS));
+    expect(Number(rate!.value[1])).toBeGreaterThan(0);
+  });
+
+  it("no alert is pending on a healthy simulator", async () => {
+    const names = (await alertStates(mon.prometheus)).map((a) => a.name);
+    expect(names).not.toContain("VllmHighErrorRate");
+    expect(names).not.toContain("VllmHighTTFT");
+  });
+
+  it("injected errors and a slowed engine make VllmHighErrorRate and VllmHighTTFT go pending", async () => {
+    // A 50x slower engine (a throttled GPU) as the engine's own TTFT histogram sees it; a burst of
+    // requests puts enough slow first tokens into the 5-minute window to move the P95.
+    sim.setFaults({ errorRate: 0.5, errorStatus: 500, slowdown: 50 });
+    const burst = Promise.all(Array.from({ length: 60 }, () => oneRequest()));
+    const states = await eventually("both alerts pending or firing", async () => {
+      const names = new Set((await alertStates(mon.prometheus)).map((a) => a.name));
+      return names.has("VllmHighErrorRate") && names.has("VllmHighTTFT") && names;
+    }, 40_000);
+    expect(states.has("VllmHighErrorRate")).toBe(true);
+    const report = await mon.report();
+    expect(report).toMatch(/pending\s+VllmHighErrorRate/);
+    expect(report).toMatch(/request rate\s+\d/);
+    sim.setFaults({ errorRate: 0, slowdown: 1 });
+    await burst;
+  }, 60_000);
+});
