@@ -4,11 +4,11 @@ import { REC } from "../../dashboards/recorded";
 import type { RunningPrometheus } from "./prometheus";
 
 const headlines: Array<[string, string, (v: number) => string]> = [
-  ["request rate", `sum(${REC.requests.model.record})`, (v) => `${v.toFixed(2)} req/s`],
+  ["request rate (5m)", `sum(${REC.requests.model.record})`, (v) => `${v.toFixed(2)} req/s`],
   ["E2E latency P95", `max(${REC.latency.e2e.p95.record})`, (v) => `${(v * 1000).toFixed(0)} ms`],
   ["TTFT P95", `max(${REC.latency.ttft.p95.record})`, (v) => `${(v * 1000).toFixed(0)} ms`],
   ["inter-token latency P95", `max(${REC.latency.itl.p95.record})`, (v) => `${(v * 1000).toFixed(1)} ms`],
-  ["output tokens/s", `sum(${REC.tokens.generationModel.record})`, (v) => v.toFixed(0)],
+  ["output tokens/s (5m)", `sum(${REC.tokens.generationModel.record})`, (v) => v.toFixed(0)],
   ["KV-cache usage (max over pods)", `max(${REC.scheduler.kvCachePod.record})`, (v) => `${(v * 100).toFixed(1)} %`],
 ];
 

@@ -117,7 +117,7 @@ describe("monitoring content against a real Prometheus", () => {
     expect(states.has("VllmHighErrorRate")).toBe(true);
     const report = await mon.report();
     expect(report).toMatch(/pending\s+VllmHighErrorRate/);
-    expect(report).toMatch(/request rate\s+\d/);
+    expect(report).toMatch(/request rate \(5m\)\s+\d/);
     sim.setFaults({ errorRate: 0, slowdown: 1 });
     await burst;
   }, 60_000);

@@ -1,0 +1,42 @@
+// `npm start`: the benchmark's embedded default (smoke suite against the built-in simulator on
+// loopback) and, when a `prometheus` binary is on PATH, a local Prometheus with our recording and
+// alert rules scraping that simulator; its summary (headline values, pending/firing alerts) is
+// printed after the benchmark's. Arguments pass through to `vllm-bench run`; with a target
+// (--base-url or MODEL_ENDPOINT) it is plain `vllm-bench run`.
+import { startSimulator } from "../bench/sim";
+import { runMain } from "../bench/client/cli";
+import { startLocalMonitoring, type LocalMonitoring } from "./local-monitoring";
+
+async function main(args: string[]): Promise<number> {
+  const targeted = args.some((a) => a === "--base-url" || a.startsWith("--base-url=") || a === "--help" || a === "-h") || !!process.env.MODEL_ENDPOINT;
+  if (targeted) return runMain(args);
+
+  const sim = await startSimulator({ host: "127.0.0.1", port: 0 });
+  console.log(`Embedded default: the built-in vLLM simulator at ${sim.url} (no cloud account needed).`);
+  let mon: LocalMonitoring | undefined;
+  try {
+    mon = await startLocalMonitoring({ targets: [`127.0.0.1:${sim.port}`] });
+    console.log(mon ? `Local Prometheus with our rules at ${mon.url} (stops at the end).` : "No `prometheus` on PATH: skipping local monitoring (install the Debian package `prometheus` to get it).");
+  } catch (e) {
+    console.error(`warning: local Prometheus did not start, continuing without it: ${(e as Error).message}`);
+  }
+  try {
+    const code = await runMain(["--base-url", sim.url, ...args]);
+    if (mon) {
+      await new Promise((r) => setTimeout(r, 2_000)); // one last scrape and rule evaluation
+      console.log(await mon.report());
+    }
+    return code;
+  } finally {
+    await mon?.stop();
+    await sim.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`error: ${(err as Error).message}`);
+    process.exit(2);
+  },
+);
