@@ -1,4 +1,8 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBenchmark, type RunOutcome } from "../../bench/client/run";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { adapterRules, expandAdapterQuery } from "../../dashboards/adapter";
 import { allDashboards } from "../../dashboards/dashboards";
@@ -18,9 +22,11 @@ const NS = "local";
 let sim: RunningSimulator;
 let fake: Awaited<ReturnType<typeof startFakeExporters>>;
 let mon: LocalMonitoring;
-let loading = true;
+const stopLoad = new AbortController();
 let load: Promise<void>;
+let benchOutcome: RunOutcome | undefined;
 
+/** One streamed request outside the benchmark (the burst that fills the TTFT window). */
 async function oneRequest() {
   try {
     const res = await fetch(`${sim.url}/v1/chat/completions`, {
@@ -60,12 +66,22 @@ beforeAll(async () => {
   });
   if (!started) throw new Error("prometheus is not on PATH (install the Debian package `prometheus`; .ci/run does)");
   mon = started;
-  load = Promise.all(Array.from({ length: 6 }, async () => { while (loading) await oneRequest(); })).then(() => undefined);
+  // The benchmark client as load: one long scenario, stopped through its abort signal in afterAll.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-e2e-bench-"));
+  const scenario = {
+    name: "e2e-load",
+    defaults: { backend: "openai-chat", dataset_type: "random" },
+    scenarios: [{ name: "steady", max_concurrency: 6, num_prompts: 1_000_000, duration: 600, random_input_len: 64, random_output_len: 24 }],
+    thresholds: {},
+  };
+  fs.writeFileSync(path.join(dir, "scenario.json"), JSON.stringify(scenario));
+  load = runBenchmark({ baseUrl: sim.url, config: path.join(dir, "scenario.json"), outputDir: dir, seed: 1, timeoutMs: 60_000, log: () => {}, signal: stopLoad.signal })
+    .then((outcome) => { benchOutcome = outcome; });
   await eventually("recorded E2E P95", async () => (await mon.prometheus.query(REC.latency.e2e.p95.record)).some((r) => Number.isFinite(Number(r.value[1]))));
 }, 60_000);
 
 afterAll(async () => {
-  loading = false;
+  stopLoad.abort();
   await load;
   await mon?.stop();
   await fake?.close();
@@ -121,4 +137,12 @@ describe("monitoring content against a real Prometheus", () => {
     sim.setFaults({ errorRate: 0, slowdown: 1 });
     await burst;
   }, 60_000);
+
+  it("the benchmark load was measured and counted the injected errors", async () => {
+    stopLoad.abort();
+    await load;
+    const r = benchOutcome!.results[0]!.result as Record<string, number>;
+    expect(r.completed).toBeGreaterThan(100);
+    expect(r.failed).toBeGreaterThan(0);
+  }, 30_000);
 });
