@@ -71,7 +71,7 @@ beforeAll(async () => {
   const scenario = {
     name: "e2e-load",
     defaults: { backend: "openai-chat", dataset_type: "random" },
-    scenarios: [{ name: "steady", max_concurrency: 6, num_prompts: 1_000_000, duration: 600, random_input_len: 64, random_output_len: 24 }],
+    scenarios: [{ name: "steady", max_concurrency: 6, num_prompts: 3000, duration: 600, random_input_len: 64, random_output_len: 24 }],
     thresholds: {},
   };
   fs.writeFileSync(path.join(dir, "scenario.json"), JSON.stringify(scenario));
@@ -142,7 +142,7 @@ describe("monitoring content against a real Prometheus", () => {
     stopLoad.abort();
     await load;
     const r = benchOutcome!.results[0]!.result as Record<string, number>;
-    expect(r.completed).toBeGreaterThan(100);
+    expect(r.completed).toBeGreaterThan(20);
     expect(r.failed).toBeGreaterThan(0);
   }, 30_000);
 });
