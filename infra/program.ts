@@ -7,6 +7,7 @@ import { existingClusterProvider } from "./cluster/existing-cluster";
 import { GpuCluster } from "./cluster/gpu-cluster";
 import { BenchImage } from "./images/bench-image";
 import { readPulumiStackConfig } from "./pulumi-config";
+import { VllmWorkloads } from "./workloads";
 
 /** Stack outputs (`pulumi stack output`). */
 export interface StackOutputs {
@@ -19,6 +20,9 @@ export interface StackOutputs {
   benchImage?: pulumi.Output<string>;
   /** Grafana admin password (secret): `pulumi stack output --show-secrets grafanaAdminPassword`. */
   grafanaAdminPassword?: pulumi.Output<string>;
+  /** The vLLM OpenAI-compatible API inside the cluster. */
+  serviceUrl?: string;
+  servingNamespace?: string;
 }
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -62,5 +66,16 @@ export function runProgram(): StackOutputs {
     dependsOn: cluster?.ready,
   });
   outputs.grafanaAdminPassword = addons.grafanaAdminPassword;
+  const workloads = new VllmWorkloads("serving", {
+    config,
+    provider,
+    // After the add-ons: their CRDs, the adapter the HPA reads and Prometheus; deleted before them.
+    dependsOn: addons.ready,
+    secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
+    benchImage: outputs.benchImage,
+    pushgatewayUrl: addons.pushgatewayUrl,
+  });
+  outputs.serviceUrl = workloads.serviceUrl;
+  outputs.servingNamespace = workloads.namespace;
   return outputs;
 }

@@ -44,7 +44,13 @@ describe("add-ons on EKS", () => {
       (n) => n.type.startsWith("kubernetes:") && n.custom && n.type !== "pulumi:providers:kubernetes" && n.parentType !== "vllm-k8s:cluster:GpuCluster",
     );
     expect(inCluster.length).toBeGreaterThanOrEqual(INSTALLED.length + 3);
-    for (const n of inCluster) expect(n.dependencies, `${n.type} ${n.name}`).toEqual(expect.arrayContaining(["vllm", "vllm-system", "vllm-gpu"]));
+    // Pulumi orders destroy along dependencies transitively (workload Secrets -> namespace -> add-ons -> cluster).
+    const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+    const reach = (n: GraphNode, seen = new Set<string>()): Set<string> => {
+      for (const d of n.dependencies) if (!seen.has(d)) { seen.add(d); const dn = byName.get(d); if (dn) reach(dn, seen); }
+      return seen;
+    };
+    for (const n of inCluster) expect([...reach(n)], `${n.type} ${n.name}`).toEqual(expect.arrayContaining(["vllm", "vllm-system", "vllm-gpu"]));
   });
 
   it("installs ServiceMonitor users and the adapter after kube-prometheus-stack (its CRDs and Prometheus)", () => {

@@ -1,0 +1,93 @@
+// The vLLM (or simulator) pod template: scheduling, probes, volumes, secrets, security context.
+import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
+import { simulatorArgs, vllmArgs } from "./args";
+import { HTTP_PORT } from "./labels";
+import type { VllmChartProps } from "./props";
+import { GPU_TAINT } from "./scheduling";
+
+export const MODEL_CACHE_PATH = "/model-cache";
+export const MODEL_CACHE_PVC = "vllm-model-cache";
+/** Long enough for in-flight streams to finish after the endpoint is removed. */
+export const TERMINATION_GRACE_SECONDS = 120;
+/** Endpoint removal propagates to kube-proxy and clients before the server stops accepting. */
+const PRE_STOP_SLEEP_SECONDS = 15;
+
+const health = { httpGet: { path: "/health", port: "http" } };
+
+function vllmContainer(p: VllmChartProps): IContainer {
+  const tp = p.model.tensorParallelSize;
+  const env: NonNullable<IContainer["env"]> = [
+    { name: "HF_HOME", value: `${MODEL_CACHE_PATH}/huggingface` },
+    // Optional: ungated models download without a token.
+    { name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: p.hfTokenSecret.name, key: p.hfTokenSecret.key, optional: true } } },
+  ];
+  if (p.apiKeySecret) env.push({ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: p.apiKeySecret.name, key: p.apiKeySecret.key } } });
+  return {
+    name: "vllm",
+    image: p.image,
+    imagePullPolicy: "IfNotPresent",
+    // The image's entrypoint is `vllm serve`; the model is its first argument.
+    args: [p.model.id, ...vllmArgs(p)],
+    ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+    env,
+    resources: {
+      // Tensor parallelism spans exactly the GPUs of the pod.
+      requests: { cpu: `${2 * tp}`, memory: `${12 * tp}Gi`, "nvidia.com/gpu": `${tp}` },
+      limits: { cpu: `${4 * tp}`, memory: `${14 * tp}Gi`, "nvidia.com/gpu": `${tp}` },
+    },
+    // Model download and load can take many minutes: liveness only starts once this succeeds.
+    startupProbe: { ...health, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 180 },
+    readinessProbe: { ...health, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: { ...health, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+    lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
+    volumeMounts: [
+      { name: "dshm", mountPath: "/dev/shm" },
+      { name: "model-cache", mountPath: MODEL_CACHE_PATH },
+    ],
+    // vLLM's image runs as root (it writes caches under /root); keep privileges minimal otherwise.
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+  };
+}
+
+function simulatorContainer(p: VllmChartProps): IContainer {
+  return {
+    name: "vllm",
+    image: p.image,
+    imagePullPolicy: "IfNotPresent",
+    args: simulatorArgs(p),
+    ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
+    resources: { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    startupProbe: { ...health, periodSeconds: 2, failureThreshold: 60 },
+    readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { ...health, periodSeconds: 15, failureThreshold: 4 },
+    lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+  };
+}
+
+function volumes(p: VllmChartProps): IVolume[] {
+  const tp = p.model.tensorParallelSize;
+  return [
+    // NCCL and PyTorch workers share tensors through /dev/shm; the container default (64 MiB) is far too small.
+    { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${2 * tp}Gi` } },
+    p.modelCache.type === "pvc"
+      ? { name: "model-cache", persistentVolumeClaim: { claimName: MODEL_CACHE_PVC } }
+      : { name: "model-cache", emptyDir: { sizeLimit: `${p.modelCache.sizeGiB}Gi` } },
+  ];
+}
+
+export function podSpec(p: VllmChartProps, labels: Record<string, string>): IPodSpec {
+  const gpu = p.engine === "vllm";
+  return {
+    // A Service named `vllm` would inject VLLM_PORT=tcp://…, which vLLM reads as its own setting and rejects.
+    enableServiceLinks: false,
+    automountServiceAccountToken: false,
+    terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+    securityContext: { seccompProfile: { type: "RuntimeDefault" }, ...(gpu ? {} : { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 }) },
+    ...(Object.keys(p.nodeSelector).length ? { nodeSelector: p.nodeSelector } : {}),
+    ...(gpu ? { tolerations: [{ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect }] } : {}),
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],
+    containers: [gpu ? vllmContainer(p) : simulatorContainer(p)],
+    volumes: gpu ? volumes(p) : [],
+  };
+}

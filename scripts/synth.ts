@@ -1,0 +1,62 @@
+// `npm run synth [-- --stack Pulumi.<name>.yaml] [--out dist]`: every in-cluster object we own as
+// plain YAML (one file per chart, numbered in apply order) for `kubectl apply -f dist/`, plus the
+// Docker Compose monitoring bundle in dist/compose/. The stack file is validated first, exactly as
+// `pulumi up` would; secrets become Secret references (create them with `kubectl create secret`).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { parse as parseYaml, stringify } from "yaml";
+import { buildApp } from "../charts/app";
+import { ConfigError, parseStackConfig, splitStackFileConfig } from "../infra/config-load";
+import { secretKeys, type SecretKey } from "../infra/config";
+import { pushgatewayUrl as pushgatewayServiceUrl } from "../infra/addons/values/pushgateway";
+import { chartPropsFromConfig } from "../infra/workloads/props";
+import { writeComposeBundle } from "./compose";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface SynthResult {
+  files: string[];
+  objects: number;
+}
+
+export function synth(stackFile: string | undefined, outDir: string): SynthResult {
+  let raw: Record<string, unknown> = {};
+  if (stackFile) {
+    const doc = parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {};
+    raw = splitStackFileConfig(doc.config ?? {}).raw;
+  }
+  // Secrets are referenced by name, never rendered: validate as if each were set.
+  const config = parseStackConfig(raw, Object.keys(secretKeys) as SecretKey[]);
+  const pushgatewayUrl = config.addons.pushgateway ? pushgatewayServiceUrl(config.monitoring.namespace) : undefined;
+  const app = buildApp(chartPropsFromConfig(config, { includeNamespace: true, pushgatewayUrl }));
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const f of fs.readdirSync(outDir)) if (f.endsWith(".yaml")) fs.rmSync(path.join(outDir, f));
+  const files: string[] = [];
+  let objects = 0;
+  for (const chart of app.charts) {
+    const objs = chart.toJson();
+    objects += objs.length;
+    const file = `${chart.node.id}.yaml`;
+    fs.writeFileSync(path.join(outDir, file), objs.map((o) => stringify(o, { lineWidth: 0 })).join("---\n"));
+    files.push(file);
+  }
+  writeComposeBundle(path.join(outDir, "compose"));
+  return { files, objects };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    const { values } = parseArgs({ options: { stack: { type: "string" }, out: { type: "string" } }, strict: true });
+    const fallback = path.join(repoRoot, "Pulumi.eks.yaml");
+    const stack = values.stack ?? (fs.existsSync(fallback) ? fallback : undefined);
+    const out = path.resolve(values.out ?? path.join(repoRoot, "dist"));
+    const r = synth(stack, out);
+    console.log(`${r.objects} objects from ${stack ? path.relative(process.cwd(), stack) : "schema defaults"} in ${path.relative(process.cwd(), out) || "."}/: ${r.files.join(", ")} (+ compose/)`);
+    console.log(`Apply: kubectl apply -f ${path.relative(process.cwd(), out) || "."}/   (secrets first, see docs/serving.md)`);
+  } catch (e) {
+    console.error(e instanceof ConfigError ? e.message : `error: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}

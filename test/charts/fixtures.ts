@@ -1,0 +1,21 @@
+import { appObjects, type AppProps } from "../../charts/app";
+import { parseStackConfig } from "../../infra/config-load";
+import { chartPropsFromConfig } from "../../infra/workloads/props";
+
+export const EKS = { cluster: { publicAccessCidrs: ["203.0.113.10/32"] } };
+
+/** Objects for a stack config (secrets assumed set), as `npm run synth` renders them. */
+export function objectsFor(raw: Record<string, any> = EKS, ctx: { benchImage?: string } = {}): Array<Record<string, any>> {
+  return appObjects(propsFor(raw, ctx));
+}
+
+export function propsFor(raw: Record<string, any> = EKS, ctx: { benchImage?: string } = {}): AppProps {
+  const cfg = parseStackConfig(raw, ["hfToken", "vllmApiKey", "grafanaAdminPassword", "alertmanagerWebhookUrl"]);
+  return chartPropsFromConfig(cfg, { includeNamespace: true, pushgatewayUrl: "http://pg.monitoring.svc:9091", ...ctx });
+}
+
+export const find = (objs: Array<Record<string, any>>, kind: string, name?: string) => {
+  const o = objs.find((x) => x.kind === kind && (name === undefined || x.metadata.name === name));
+  if (!o) throw new Error(`no ${kind} ${name ?? ""} among ${objs.map((x) => x.kind).join(", ")}`);
+  return o;
+};

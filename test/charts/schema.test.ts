@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { EKS, objectsFor } from "./fixtures";
+import { unknownFields, validateSchema } from "./schema";
+
+const variants: Record<string, Record<string, any>> = {
+  "default eks": EKS,
+  "simulator, API key, PVC, LoRA, no autoscaling, scheduled benchmark": {
+    ...EKS,
+    serving: { engine: "simulator", apiKeyEnabled: true, modelCache: { type: "pvc" } },
+    model: { loraAdapters: [{ name: "a", path: "org/a" }] },
+    autoscaling: { enabled: false },
+    benchmark: { schedule: "0 3 * * *" },
+  },
+  existing: { cluster: { mode: "existing", kubeconfigContext: "kind" } },
+};
+
+describe("every synthesised object is schema-valid", () => {
+  for (const [name, raw] of Object.entries(variants)) {
+    it(`${name}: Kubernetes and prometheus-operator schemas, and no unknown field`, async () => {
+      const objs = objectsFor(raw);
+      expect(objs.length).toBeGreaterThan(10);
+      for (const o of objs) {
+        await validateSchema(o as never);
+        expect(unknownFields(o as never), `${o.kind} ${o.metadata.name}`).toEqual([]);
+      }
+    });
+  }
+
+  it("the checks can fail: a wrong type and a typo'd field are caught, naming object and field", async () => {
+    const dep = structuredClone(objectsFor().find((o) => o.kind === "Deployment")!);
+    dep.spec.template.spec.containers[0].ports[0].containerPort = "eight thousand";
+    await expect(validateSchema(dep as never)).rejects.toThrow(/Deployment vllm.*containerPort/s);
+    const typo = structuredClone(objectsFor().find((o) => o.kind === "Deployment")!);
+    typo.spec.replica = 3;
+    typo.spec.template.spec.containers[0].readinesProbe = {};
+    expect(unknownFields(typo as never).sort()).toEqual([expect.stringMatching(/^Deployment\.spec\.replica: unknown field/), expect.stringMatching(/containers\[0\]\.readinesProbe: unknown field/)]);
+    const sm = structuredClone(objectsFor().find((o) => o.kind === "ServiceMonitor")!);
+    sm.spec.endpoints = "port http";
+    await expect(validateSchema(sm as never)).rejects.toThrow(/ServiceMonitor vllm.*endpoints/s);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
+import { VLLM_IMAGE } from "../../charts/versions";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { EKS, find, objectsFor } from "./fixtures";
+
+const merge = (extra: Record<string, any>) => {
+  const out: Record<string, any> = structuredClone(EKS);
+  for (const [k, v] of Object.entries(extra)) out[k] = { ...(out[k] ?? {}), ...v };
+  return out;
+};
+const container = (objs: Array<Record<string, any>>) => find(objs, "Deployment", "vllm").spec.template.spec.containers[0];
+
+describe("vLLM chart (default eks stack)", () => {
+  const objs = objectsFor();
+  const dep = find(objs, "Deployment", "vllm");
+  const pod = dep.spec.template.spec;
+  const c = pod.containers[0];
+
+  it("runs the pinned vLLM image on the GPU node group with the GPU limit, toleration and selector", () => {
+    expect(c.image).toBe(VLLM_IMAGE);
+    expect(c.image).not.toMatch(/:latest$/);
+    expect(c.resources.limits["nvidia.com/gpu"]).toBe("1");
+    expect(pod.tolerations).toContainEqual({ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect });
+    expect(pod.nodeSelector).toEqual({ [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value });
+    expect(pod.topologySpreadConstraints[0].topologyKey).toBe("kubernetes.io/hostname");
+  });
+
+  it("passes the model config as vLLM flags", () => {
+    expect(c.args[0]).toBe("Qwen/Qwen2.5-1.5B-Instruct");
+    expect(c.args).toEqual(expect.arrayContaining(["--tensor-parallel-size=1", "--max-model-len=8192", "--gpu-memory-utilization=0.9", "--max-num-seqs=256", "--port=8000"]));
+  });
+
+  it("has startup, readiness and liveness probes on /health, sized for a model download", () => {
+    for (const p of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(c[p].httpGet.path, p).toBe("/health");
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(1800);
+  });
+
+  it("mounts an in-memory /dev/shm and a model cache with HF_HOME on it, HF token optional from a Secret", () => {
+    const shm = pod.volumes.find((v: any) => v.name === "dshm");
+    expect(shm.emptyDir.medium).toBe("Memory");
+    expect(c.volumeMounts).toContainEqual({ name: "dshm", mountPath: "/dev/shm" });
+    expect(pod.volumes.find((v: any) => v.name === "model-cache").emptyDir).toBeDefined();
+    expect(c.env.find((e: any) => e.name === "HF_HOME").value).toMatch(/^\/model-cache/);
+    expect(c.env.find((e: any) => e.name === "HF_TOKEN").valueFrom.secretKeyRef.optional).toBe(true);
+  });
+
+  it("drains streams on shutdown and keeps Service env links out of vLLM's VLLM_PORT", () => {
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
+    expect(c.lifecycle.preStop.exec.command[0]).toBe("sleep");
+    expect(pod.enableServiceLinks).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  it("leaves replicas to the HPA, which scales on the adapter's per-pod request rate with behaviour", () => {
+    expect(dep.spec.replicas).toBeUndefined();
+    const hpa = find(objs, "HorizontalPodAutoscaler");
+    expect(hpa.apiVersion).toBe("autoscaling/v2");
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
+    expect(hpa.spec.metrics[0]).toEqual({ type: "Pods", pods: { metric: { name: HPA_REQUEST_RATE_METRIC }, target: { type: "AverageValue", averageValue: "5" } } });
+    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThan(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds);
+    expect(hpa.spec.behavior.scaleUp.policies[0]).toMatchObject({ type: "Pods", value: 1 });
+  });
+
+  it("has a ClusterIP Service, a ServiceMonitor on it, a PDB that never blocks drains, and a NetworkPolicy", () => {
+    const svc = find(objs, "Service", "vllm");
+    expect(svc.spec.type).toBe("ClusterIP");
+    expect(svc.spec.ports[0]).toMatchObject({ name: "http", port: 8000 });
+    const sm = find(objs, "ServiceMonitor");
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: "http", path: "/metrics", interval: "15s" });
+    expect(sm.spec.selector.matchLabels).toEqual(svc.spec.selector);
+    const pdb = find(objs, "PodDisruptionBudget");
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec.minAvailable).toBeUndefined();
+    const np = find(objs, "NetworkPolicy");
+    expect(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values).toEqual(["vllm", "monitoring"]);
+    expect(np.spec.ingress[0].ports).toEqual([{ port: 8000, protocol: "TCP" }]);
+  });
+});
+
+describe("vLLM chart follows the config", () => {
+  it("tensor parallel 2 on 2-GPU nodes: two GPUs per pod and --tensor-parallel-size=2", () => {
+    const c = container(objectsFor(merge({ gpuNodes: { instanceTypes: ["g6.12xlarge"], gpusPerNode: 4 }, model: { tensorParallelSize: 2 } })));
+    expect(c.resources.limits["nvidia.com/gpu"]).toBe("2");
+    expect(c.args).toContain("--tensor-parallel-size=2");
+  });
+
+  it("LoRA adapters become --enable-lora and --lora-modules", () => {
+    const c = container(objectsFor(merge({ model: { loraAdapters: [{ name: "sql", path: "org/sql-lora" }, { name: "chat", path: "org/chat-lora" }] } })));
+    expect(c.args).toEqual(expect.arrayContaining(["--enable-lora", "--max-loras=2", "--lora-modules", "sql=org/sql-lora", "chat=org/chat-lora"]));
+  });
+
+  it("an API key comes from a Secret as VLLM_API_KEY, for vLLM and the benchmark", () => {
+    const objs = objectsFor(merge({ serving: { apiKeyEnabled: true } }));
+    expect(container(objs).env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef).toEqual({ name: "vllm-api-key", key: "api-key" });
+    const bench = find(objs, "CronJob").spec.jobTemplate.spec.template.spec.containers[0];
+    expect(bench.env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef.name).toBe("vllm-api-key");
+    expect(JSON.stringify(objs)).not.toMatch(/mock-vllmApiKey/);
+  });
+
+  it("a PVC model cache adds a claim of the configured size and mounts it", () => {
+    const objs = objectsFor(merge({ serving: { modelCache: { type: "pvc", sizeGiB: 300, storageClassName: "gp3" } } }));
+    const pvc = find(objs, "PersistentVolumeClaim", "vllm-model-cache");
+    expect(pvc.spec).toMatchObject({ resources: { requests: { storage: "300Gi" } }, storageClassName: "gp3" });
+    const pod = find(objs, "Deployment").spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === "model-cache").persistentVolumeClaim.claimName).toBe("vllm-model-cache");
+  });
+
+  it("the simulator engine runs our image on CPU nodes, non-root, with no GPU, and keeps Service, metrics and HPA", () => {
+    const objs = objectsFor(merge({ serving: { engine: "simulator" } }), { benchImage: "registry.example.com/vllm-bench@sha256:" + "a".repeat(64) });
+    const pod = find(objs, "Deployment").spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toMatch(/vllm-bench@sha256/);
+    expect(c.args.slice(0, 1)).toEqual(["sim"]);
+    expect(c.args).toContain("--model=Qwen/Qwen2.5-1.5B-Instruct");
+    expect(c.resources.limits["nvidia.com/gpu"]).toBeUndefined();
+    expect(pod.tolerations).toBeUndefined();
+    expect(pod.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+    for (const kind of ["Service", "ServiceMonitor", "HorizontalPodAutoscaler"]) expect(find(objs, kind)).toBeDefined();
+  });
+
+  it("autoscaling off: a fixed replica count and no HPA", () => {
+    const objs = objectsFor(merge({ autoscaling: { enabled: false }, serving: { replicas: 3 } }));
+    expect(find(objs, "Deployment").spec.replicas).toBe(3);
+    expect(objs.some((o) => o.kind === "HorizontalPodAutoscaler")).toBe(false);
+  });
+
+  it("an existing cluster gets no node selectors (its nodes do not carry our labels)", () => {
+    const objs = objectsFor({ cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } });
+    expect(find(objs, "Deployment").spec.template.spec.nodeSelector).toBeUndefined();
+  });
+
+  it("client namespaces reach the API through the NetworkPolicy", () => {
+    const np = find(objectsFor(merge({ serving: { allowedClientNamespaces: ["apps"] } })), "NetworkPolicy");
+    expect(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values).toEqual(["vllm", "monitoring", "apps"]);
+  });
+
+  it("the benchmark CronJob is a suspended template without a schedule and runs on one", () => {
+    expect(find(objectsFor(), "CronJob").spec.suspend).toBe(true);
+    const cj = find(objectsFor(merge({ benchmark: { schedule: "0 3 * * *", scenario: "baseline" } })), "CronJob");
+    expect(cj.spec).toMatchObject({ schedule: "0 3 * * *", suspend: false, concurrencyPolicy: "Forbid" });
+    expect(cj.spec.jobTemplate.spec.backoffLimit).toBe(0);
+    const env = Object.fromEntries(cj.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ MODEL_ENDPOINT: "http://vllm.vllm.svc:8000", CONFIG_PATH: "/config/scenario.json", PUSHGATEWAY_URL: "http://pg.monitoring.svc:9091" });
+    const cm = find(objectsFor(merge({ benchmark: { scenario: "baseline" } })), "ConfigMap", "vllm-bench-scenario");
+    expect(JSON.parse(cm.data["scenario.json"]).name).toBe("baseline");
+  });
+});

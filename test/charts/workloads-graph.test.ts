@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { appObjects } from "../../charts/app";
+import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
+import { parseStackConfig } from "../../infra/config-load";
+import { chartPropsFromConfig } from "../../infra/workloads/props";
+
+// The real program under Pulumi's mocks: VllmWorkloads deploys exactly the synthesised objects.
+const HF = "hf_graphtest_token_value_123";
+let graph: Graph;
+beforeAll(async () => {
+  const input = readStackFile("Pulumi.eks.yaml");
+  graph = await buildGraph({ ...input, config: { ...input.config, serving: { apiKeyEnabled: true } }, secrets: { ...input.secrets, hfToken: HF, vllmApiKey: "key-graphtest-456" } });
+}, 60_000);
+
+describe("VllmWorkloads under Pulumi mocks", () => {
+  it("deploys the same objects as npm run synth (minus the namespace Pulumi owns) in one ConfigGroup", () => {
+    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
+    const input = readStackFile("Pulumi.eks.yaml");
+    const cfg = parseStackConfig({ ...input.config, serving: { apiKeyEnabled: true } }, ["hfToken", "vllmApiKey"]);
+    const expected = appObjects(chartPropsFromConfig(cfg, { includeNamespace: false, pushgatewayUrl: group.inputs.objs.find((o: any) => o.kind === "CronJob").spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === "PUSHGATEWAY_URL")?.value }));
+    expect(group.inputs.objs).toEqual(expected);
+    expect(group.inputs.objs.some((o: any) => o.kind === "Namespace")).toBe(false);
+  });
+
+  it("creates the namespace and the HF token and API key Secrets from secret config, as secrets", () => {
+    const ns = graph.nodes.find((n) => n.type === "kubernetes:core/v1:Namespace" && n.name === "serving-namespace")!;
+    expect(ns.inputs.metadata.name).toBe("vllm");
+    const secrets = graph.nodes.filter((n) => n.type === "kubernetes:core/v1:Secret" && n.inputs.metadata?.namespace === "vllm");
+    expect(secrets.map((s) => s.inputs.metadata.name).sort()).toEqual(["vllm-api-key", "vllm-hf-token"]);
+    for (const s of secrets) expect(s.secretInputs).toContain("stringData");
+    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
+    expect(JSON.stringify(group.inputs)).not.toContain(HF);
+  });
+
+  it("waits for the add-ons (CRDs, adapter), the namespace and the Secrets", () => {
+    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
+    expect(group.dependencies).toEqual(expect.arrayContaining(["kube-prometheus-stack", "prometheus-adapter", "serving-namespace", "hf-token", "vllm-api-key"]));
+    expect(graph.outputs.serviceUrl).toBe("http://vllm.vllm.svc:8000");
+  });
+});
