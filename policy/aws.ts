@@ -1,0 +1,106 @@
+import { opaque } from "./graph";
+import type { PolicyNode } from "./types";
+
+// Helpers that read the AWS side of the graph: EKS clusters and node groups, whichever way they
+// were registered. The offline graph (and the engine's per-resource view) shows the `@pulumi/eks`
+// components with their inputs; the real engine also shows their `aws:eks` children.
+
+export const EKS_CLUSTER = "eks:index:Cluster";
+export const EKS_NODE_GROUP = "eks:index:ManagedNodeGroup";
+const AWS_CLUSTER = "aws:eks/cluster:Cluster";
+const AWS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+
+export interface Cluster {
+  node: PolicyNode;
+  encryptionKeyArn: unknown;
+  endpointPublicAccess: boolean;
+  publicAccessCidrs: unknown;
+  nodeAssociatePublicIpAddress: unknown;
+}
+
+export interface NodeGroup {
+  node: PolicyNode;
+  amiType: unknown;
+  instanceTypes: unknown;
+  labels: Record<string, string>;
+  taints: { key?: string; value?: string; effect?: string }[];
+  scaling: { minSize?: unknown; maxSize?: unknown; desiredSize?: unknown };
+  /** true/false when the graph says, undefined when it cannot be judged. */
+  imdsv2: boolean | undefined;
+  subnetIds: unknown[];
+}
+
+/** A component with inputs wins over its own `aws:eks` child, so nothing is counted twice. */
+const shadowed = (n: PolicyNode, graph: readonly PolicyNode[], componentType: string) =>
+  n.parentType === componentType && graph.some((p) => p.type === componentType && p.name === n.parent && Object.keys(p.inputs).length > 0);
+
+export function clusters(graph: readonly PolicyNode[]): Cluster[] {
+  const out: Cluster[] = [];
+  for (const n of graph) {
+    if (n.type === EKS_CLUSTER && Object.keys(n.inputs).length > 0) {
+      out.push({
+        node: n,
+        encryptionKeyArn: n.inputs.encryptionConfigKeyArn,
+        // @pulumi/eks turns the public endpoint on unless told otherwise.
+        endpointPublicAccess: n.inputs.endpointPublicAccess !== false,
+        publicAccessCidrs: n.inputs.publicAccessCidrs,
+        nodeAssociatePublicIpAddress: n.inputs.nodeAssociatePublicIpAddress,
+      });
+    } else if (n.type === AWS_CLUSTER && !shadowed(n, graph, EKS_CLUSTER)) {
+      const enc = [n.inputs.encryptionConfig].flat().find((e: any) => e && [e.resources].flat().includes("secrets"));
+      out.push({
+        node: n,
+        encryptionKeyArn: enc?.provider?.keyArn,
+        endpointPublicAccess: n.inputs.vpcConfig?.endpointPublicAccess !== false,
+        publicAccessCidrs: n.inputs.vpcConfig?.publicAccessCidrs,
+        nodeAssociatePublicIpAddress: undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** IMDSv2 of a raw node group lives in its launch template (`metadataOptions.httpTokens`). */
+function launchTemplateImds(n: PolicyNode, graph: readonly PolicyNode[]): boolean | undefined {
+  const ref = n.inputs.launchTemplate;
+  if (!ref) return false;
+  const id = ref.id ?? ref.name;
+  if (opaque(id)) return undefined;
+  const lt = graph.find((t) => t.type === "aws:ec2/launchTemplate:LaunchTemplate" && (t.id === id || t.inputs.id === id || t.inputs.name === id));
+  if (!lt) return undefined;
+  return lt.inputs.metadataOptions?.httpTokens === "required";
+}
+
+export function nodeGroups(graph: readonly PolicyNode[]): NodeGroup[] {
+  const out: NodeGroup[] = [];
+  for (const n of graph) {
+    const i = n.inputs;
+    if (n.type === EKS_NODE_GROUP && Object.keys(i).length > 0) {
+      out.push({
+        node: n,
+        amiType: i.amiType,
+        instanceTypes: i.instanceTypes,
+        labels: i.labels ?? {},
+        taints: Array.isArray(i.taints) ? i.taints : [],
+        scaling: i.scalingConfig ?? {},
+        imdsv2: i.enableIMDSv2 === true ? true : i.launchTemplate ? launchTemplateImds(n, graph) : false,
+        subnetIds: Array.isArray(i.subnetIds) ? i.subnetIds : [],
+      });
+    } else if (n.type === AWS_NODE_GROUP && !shadowed(n, graph, EKS_NODE_GROUP)) {
+      out.push({
+        node: n,
+        amiType: i.amiType,
+        instanceTypes: i.instanceTypes,
+        labels: i.labels ?? {},
+        taints: Array.isArray(i.taints) ? i.taints : [],
+        scaling: i.scalingConfig ?? {},
+        imdsv2: launchTemplateImds(n, graph),
+        subnetIds: Array.isArray(i.subnetIds) ? i.subnetIds : [],
+      });
+    }
+  }
+  return out;
+}
+
+/** `NO_SCHEDULE` (EKS API) and `NoSchedule` (Kubernetes) name the same effect. */
+export const sameEffect = (a: string | undefined, b: string) => (a ?? "").replace(/_/g, "").toLowerCase() === b.replace(/_/g, "").toLowerCase();
