@@ -30,7 +30,7 @@ export const imdsv2Required: Rule = {
 };
 
 /** Subnets that hand out public IPs or route to an internet gateway. */
-function publicSubnetIds(graph: readonly PolicyNode[]): { known: Set<string>; public: Set<string> } {
+function publicSubnetIds(graph: readonly PolicyNode[]): { known: Set<string> | undefined; public: Set<string> } {
   const subnets = graph.filter((n) => n.type === "aws:ec2/subnet:Subnet");
   const igws = new Set(graph.filter((n) => n.type === "aws:ec2/internetGateway:InternetGateway").map((n) => n.id).filter(Boolean));
   const viaIgw = (route: any) => typeof route?.gatewayId === "string" && (igws.has(route.gatewayId) || route.gatewayId.startsWith("igw-")) && (route.cidrBlock === "0.0.0.0/0" || route.ipv6CidrBlock === "::/0");
@@ -41,7 +41,9 @@ function publicSubnetIds(graph: readonly PolicyNode[]): { known: Set<string>; pu
   for (const s of subnets) if (s.inputs.mapPublicIpOnLaunch === true) pub.add(s.id);
   for (const a of graph)
     if (a.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && publicTables.has(a.inputs.routeTableId)) pub.add(a.inputs.subnetId);
-  return { known: new Set(subnets.map((s) => s.id)), public: pub };
+  // Without every subnet's id (a preview before creation) membership cannot be judged.
+  const judgeable = subnets.length > 0 && subnets.every((s) => s.id && !opaque(s.id));
+  return { known: judgeable ? new Set(subnets.map((s) => s.id)) : undefined, public: pub };
 }
 
 export const nodesInPrivateSubnets: Rule = {
@@ -56,7 +58,7 @@ export const nodesInPrivateSubnets: Rule = {
     for (const g of nodeGroups(graph)) {
       for (const id of g.subnetIds) {
         if (opaque(id)) continue;
-        if (typeof id !== "string" || !known.has(id))
+        if (typeof id !== "string" || (known && !known.has(id)))
           out.push(violation(this.id, g.node, `Node group ${g.node.name} uses subnet ${JSON.stringify(id)}, which is not a subnet of this stack, so it cannot be shown to be private. Use the VPC's private subnet ids.`));
         else if (pub.has(id))
           out.push(violation(this.id, g.node, `Node group ${g.node.name} uses public subnet ${id} (public IP on launch or a route to an internet gateway): nodes would be reachable from the internet. Use the private subnets.`));
