@@ -30,14 +30,24 @@ export interface NodeGroup {
   subnetIds: unknown[];
 }
 
+/**
+ * Whether a component node carries its inputs. At stack level the engine hands over a
+ * component's outputs instead (`eksCluster`, `nodeGroup`, …), so then its `aws:eks` child is read.
+ */
+const INPUT_KEYS: Record<string, string[]> = {
+  [EKS_CLUSTER]: ["vpcId", "privateSubnetIds", "encryptionConfigKeyArn", "endpointPublicAccess", "publicAccessCidrs", "skipDefaultNodeGroup"],
+  [EKS_NODE_GROUP]: ["scalingConfig", "amiType", "nodeGroupName", "instanceTypes", "subnetIds"],
+};
+const hasInputs = (n: PolicyNode) => (INPUT_KEYS[n.type] ?? []).some((k) => n.inputs[k] !== undefined);
+
 /** A component with inputs wins over its own `aws:eks` child, so nothing is counted twice. */
 const shadowed = (n: PolicyNode, graph: readonly PolicyNode[], componentType: string) =>
-  n.parentType === componentType && graph.some((p) => p.type === componentType && p.name === n.parent && Object.keys(p.inputs).length > 0);
+  n.parentType === componentType && graph.some((p) => p.type === componentType && p.name === n.parent && hasInputs(p));
 
 export function clusters(graph: readonly PolicyNode[]): Cluster[] {
   const out: Cluster[] = [];
   for (const n of graph) {
-    if (n.type === EKS_CLUSTER && Object.keys(n.inputs).length > 0) {
+    if (n.type === EKS_CLUSTER && hasInputs(n)) {
       out.push({
         node: n,
         encryptionKeyArn: n.inputs.encryptionConfigKeyArn,
@@ -75,7 +85,7 @@ export function nodeGroups(graph: readonly PolicyNode[]): NodeGroup[] {
   const out: NodeGroup[] = [];
   for (const n of graph) {
     const i = n.inputs;
-    if (n.type === EKS_NODE_GROUP && Object.keys(i).length > 0) {
+    if (n.type === EKS_NODE_GROUP && hasInputs(n)) {
       out.push({
         node: n,
         amiType: i.amiType,

@@ -131,9 +131,6 @@ export function workloads(graph: readonly PolicyNode[]): Workload[] {
 /** `Deployment vllm/vllm` style label used in messages. */
 export const describeObject = (o: KubeObject) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}${o.node.type === CONFIG_GROUP ? ` (in ConfigGroup ${o.node.name})` : ""}`;
 
-/** Where a violation about this object is reported: the object's own resource, or its ConfigGroup. */
-export const nodeRef = (n: PolicyNode) => ({ type: n.type, name: n.name });
-
 /** True when every key/value of `selector` is in `labels` (an empty selector matches nothing here). */
 export function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   const entries = Object.entries(selector ?? {});

@@ -117,10 +117,12 @@ export const gpuScaleFromZero: Rule = {
         out.push(violation(this.id, g.node, `GPU node group ${name} has scalingConfig.minSize ${JSON.stringify(minSize)}: idle GPUs keep costing money. Set gpuNodes.minSize: 0.`));
       if (typeof maxSize !== "number" || maxSize < 1)
         out.push(violation(this.id, g.node, `GPU node group ${name} has no usable scalingConfig.maxSize (${JSON.stringify(maxSize)}): the cost ceiling is missing. Set gpuNodes.maxSize to at least 1.`));
-      // Tags that target this group's ASG: their name input derives from the group, so they depend on it.
+      // Tags that target this group's ASG: their name input derives from the group, so they depend
+      // on it (or on its @pulumi/eks component, when the group is the component's child).
+      const owners = [name, ...(g.node.parent ? [g.node.parent] : [])];
       const tags = new Map<string, unknown>();
       for (const t of graph)
-        if (t.type === "aws:autoscaling/tag:Tag" && t.dependencies.includes(name) && t.inputs.tag?.key) tags.set(t.inputs.tag.key, t.inputs.tag.value);
+        if (t.type === "aws:autoscaling/tag:Tag" && owners.some((o) => t.dependencies.includes(o)) && t.inputs.tag?.key) tags.set(t.inputs.tag.key, t.inputs.tag.value);
       const want: [string, (v: unknown) => boolean, string][] = [
         ...Object.entries(g.labels).map(([k, v]): [string, (x: unknown) => boolean, string] => [`${TEMPLATE}/label/${k}`, (x) => x === v, v]),
         ...g.taints.filter((t) => t.key).map((t): [string, (x: unknown) => boolean, string] => {

@@ -31,7 +31,7 @@ function runResource(id: string, n: GraphNode, config: object = {}): string[] {
 
 /** PolicyResources with parents and dependencies as objects, like the server builds them. */
 /** Stack-level props are outputs: our inputs plus the ARN AWS resources get (ending in their id). */
-const outputs = (n: GraphNode) => (n.custom && n.type.startsWith("aws:ec2/") ? { ...n.inputs, arn: `arn:aws:ec2:us-west-2:123456789012:${n.type.split(":")[2]!.toLowerCase()}/${n.id}` } : n.inputs);
+const outputs = (n: GraphNode) => (n.custom && n.type.startsWith("aws:ec2/") && !n.inputs.arn ? { ...n.inputs, arn: `arn:aws:ec2:us-west-2:123456789012:${n.type.split(":")[2]!.toLowerCase()}/${n.id}` } : n.inputs);
 
 function asStack(nodes: GraphNode[], propsOf: (n: GraphNode) => object = outputs): PolicyResource[] {
   const byName = new Map<string, any>();
@@ -103,6 +103,36 @@ describe("policy pack", () => {
     const stack = asStack([...g, ...children], (n) => (n === group ? { resources: [] } : outputs(n)));
     const got = runStack("vllm-pdb", stack);
     expect(got).toEqual([{ message: expect.stringMatching(/^Deployment vllm\/vllm has no PodDisruptionBudget/), urn: children.find((c) => c.type === "kubernetes:apps/v1:Deployment")!.urn }]);
+  });
+
+  it("validateStack reads the aws:eks children when the @pulumi/eks components only show outputs", () => {
+    // Real engine: component props are outputs; the node groups and cluster are aws:eks children,
+    // IMDSv2 lives in a launch template.
+    const g = clone(base);
+    const extra: GraphNode[] = [];
+    const child = (type: string, name: string, parent: GraphNode, inputs: Record<string, any>): GraphNode => {
+      const n: GraphNode = { urn: `urn:pulumi:eks::vllm-k8s::${parent.type}$${type}::${name}`, id: "", type, name, parent: parent.name, parentType: parent.type, custom: true, inputs, secretInputs: [], dependencies: [] };
+      extra.push(n);
+      return n;
+    };
+    for (const group of g.filter((n) => n.type === "eks:index:ManagedNodeGroup")) {
+      const i = group.inputs;
+      child("aws:ec2/launchTemplate:LaunchTemplate", `${group.name}-lt`, group, { arn: `arn:aws:ec2:us-west-2:123456789012:launch-template/lt-${group.name}`, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } });
+      child("aws:eks/nodeGroup:NodeGroup", group.name, group, { amiType: i.amiType, labels: i.labels, taints: i.taints, scalingConfig: i.scalingConfig, subnetIds: i.subnetIds, launchTemplate: { id: `lt-${group.name}`, version: "1" } });
+      group.inputs = { nodeGroup: { nodeGroupName: group.name } };
+    }
+    const cluster = node(g, "eks:index:Cluster", "vllm");
+    child("aws:eks/cluster:Cluster", "vllm-eksCluster", cluster, { encryptionConfig: { provider: { keyArn: cluster.inputs.encryptionConfigKeyArn }, resources: ["secrets"] }, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: cluster.inputs.publicAccessCidrs, subnetIds: cluster.inputs.privateSubnetIds } });
+    cluster.inputs = { eksCluster: { name: "vllm" }, kubeconfigJson: "{}" };
+    const all = [...g, ...extra];
+    const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
+    for (const p of stackPolicies) expect(runStack(p.name, asStack(all)), p.name).toEqual([]);
+
+    const gpuChild = extra.find((n) => n.type === "aws:eks/nodeGroup:NodeGroup" && n.name === "vllm-gpu")!;
+    gpuChild.inputs.taints = [];
+    extra.find((n) => n.name === "vllm-system-lt")!.inputs.metadataOptions.httpTokens = "optional";
+    expect(runStack("gpu-node-group", asStack(all))).toEqual([{ message: expect.stringMatching(/GPU node group vllm-gpu lacks the taint/), urn: gpuChild.urn }]);
+    expect(runStack("imdsv2-required", asStack(all))).toEqual([{ message: expect.stringMatching(/Node group vllm-system does not require IMDSv2/), urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-system") }]);
   });
 
   it("passes the default eks stack through every policy", () => {
