@@ -63,4 +63,34 @@ describe("policy pack under Pulumi's policy harness", () => {
     const diags = res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
     expect(diags).toEqual([{ policy: "api-endpoint-restricted", message: expect.stringContaining("EKS cluster vllm exposes its public API endpoint") }]);
   });
+
+  it("runs the stack-level policies on the stack the engine sends (ConfigGroup children)", async () => {
+    const labels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" };
+    const container = { name: "vllm", image: "vllm/vllm-openai:v0.18.0", ports: [{ name: "http", containerPort: 8000 }], startupProbe: {}, readinessProbe: {}, livenessProbe: {}, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } };
+    const objects = [
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "vllm", namespace: "vllm" }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } } },
+      { apiVersion: "v1", kind: "Service", metadata: { name: "vllm", namespace: "vllm", labels }, spec: { selector: labels, ports: [{ name: "http", port: 8000 }] } },
+      { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "vllm", namespace: "vllm" }, spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] } },
+    ];
+    const resources = objects.map((o) => {
+      const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
+      const r = new pb.AnalyzerResource();
+      r.setType(`kubernetes:${group}/${version}:${o.kind}`);
+      r.setName(`vllm/${o.metadata.name}`);
+      r.setUrn(`urn:pulumi:eks::vllm-k8s::kubernetes:${group}/${version}:${o.kind}::vllm/${o.metadata.name}`);
+      r.setOptions(new pb.AnalyzerResourceOptions());
+      r.setProperties(Struct.fromJavaScript(o));
+      return r;
+    });
+    const req = new pb.AnalyzeStackRequest();
+    req.setResourcesList(resources);
+    const res: any = await call("analyzeStack", req);
+    const diags = res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), urn: d.getUrn(), message: d.getMessage() }));
+    // No PDB and no HPA (expected by default): exactly those two stack rules fire, on the Deployment.
+    expect(diags.map((d: any) => d.policy).sort()).toEqual(["vllm-hpa-behavior", "vllm-pdb"]);
+    for (const d of diags) {
+      expect(d.urn).toBe("urn:pulumi:eks::vllm-k8s::kubernetes:apps/v1:Deployment::vllm/vllm");
+      expect(d.message).toMatch(/\nDeployment vllm\/vllm has no (PodDisruptionBudget|HorizontalPodAutoscaler)/);
+    }
+  });
 });
