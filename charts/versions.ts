@@ -1,8 +1,11 @@
 // Pinned images our own charts run. Bump deliberately: a new vLLM release can rename metrics
 // (dashboards/catalog.ts keeps the old names it still queries).
 
-/** vLLM's OpenAI-compatible server image (Docker Hub `vllm/vllm-openai`). */
-export const VLLM_IMAGE = "vllm/vllm-openai:v0.18.0";
+/**
+ * vLLM's OpenAI-compatible server image (Docker Hub `vllm/vllm-openai`). v0.30.0 was the newest
+ * release found in public sources (September 2026); flags used in charts/vllm/args.ts are stable.
+ */
+export const VLLM_IMAGE = "vllm/vllm-openai:v0.30.0";
 
 /** This project's benchmark + simulator image (bench/Dockerfile); the tag follows package.json. */
 export const BENCH_IMAGE_REPOSITORY = "ghcr.io/vllm-k8s/vllm-bench";

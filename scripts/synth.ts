@@ -16,6 +16,9 @@ import { writeComposeBundle } from "./compose";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Every object in apply order, in one file. */
+export const ALL_FILE = "all.yaml";
+
 export interface SynthResult {
   files: string[];
   objects: number;
@@ -34,16 +37,21 @@ export function synth(stackFile: string | undefined, outDir: string): SynthResul
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of fs.readdirSync(outDir)) if (f.endsWith(".yaml")) fs.rmSync(path.join(outDir, f));
   const files: string[] = [];
-  let objects = 0;
-  for (const chart of app.charts) {
-    const objs = chart.toJson();
-    objects += objs.length;
-    const file = `${chart.node.id}.yaml`;
+  const all: Array<Record<string, unknown>> = [];
+  const write = (file: string, objs: Array<Record<string, unknown>>) => {
     fs.writeFileSync(path.join(outDir, file), objs.map((o) => stringify(o, { lineWidth: 0 })).join("---\n"));
     files.push(file);
+  };
+  for (const chart of app.charts) {
+    const objs = chart.toJson();
+    all.push(...objs);
+    write(`${chart.node.id}.yaml`, objs);
   }
+  // One file for `kubectl apply -f dist/all.yaml`; it sorts after the numbered files, so applying
+  // the whole directory applies each object twice, which is harmless (apply is idempotent).
+  write(ALL_FILE, all);
   writeComposeBundle(path.join(outDir, "compose"));
-  return { files, objects };
+  return { files, objects: all.length };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

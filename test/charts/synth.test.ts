@@ -18,8 +18,13 @@ describe("npm run synth", () => {
     const r = synth(["--stack", "Pulumi.eks.yaml", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
     const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).sort();
-    expect(files).toEqual(["10-vllm.yaml", "20-monitoring-rules.yaml", "30-dashboards.yaml", "40-benchmark.yaml"]);
-    const kinds = files.flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(out, f), "utf8")).map((d) => d.toJS().kind));
+    expect(files).toEqual(["10-vllm.yaml", "20-monitoring-rules.yaml", "30-dashboards.yaml", "40-benchmark.yaml", "all.yaml"]);
+    const read = (f: string) => parseAllDocuments(fs.readFileSync(path.join(out, f), "utf8")).map((d) => d.toJS());
+    const perChart = files.filter((f) => f !== "all.yaml").flatMap(read);
+    // all.yaml is the per-chart files concatenated in apply order.
+    expect(read("all.yaml")).toEqual(perChart);
+    expect(r.stdout).toContain(`${perChart.length} objects`);
+    const kinds = perChart.map((o) => o.kind);
     expect(kinds[0]).toBe("Namespace");
     for (const k of ["Deployment", "Service", "ServiceMonitor", "PodDisruptionBudget", "NetworkPolicy", "HorizontalPodAutoscaler", "PrometheusRule", "ConfigMap", "CronJob"]) expect(kinds).toContain(k);
     expect(fs.existsSync(path.join(out, "compose", "docker-compose.yaml"))).toBe(true);

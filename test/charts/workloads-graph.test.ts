@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { appObjects } from "../../charts/app";
 import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
 import { parseStackConfig } from "../../infra/config-load";
+import { pushgatewayUrl as pushgatewayServiceUrl } from "../../infra/addons/values/pushgateway";
 import { chartPropsFromConfig } from "../../infra/workloads/props";
 
 // The real program under Pulumi's mocks: VllmWorkloads deploys exactly the synthesised objects.
@@ -17,7 +18,8 @@ describe("VllmWorkloads under Pulumi mocks", () => {
     const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
     const input = readStackFile("Pulumi.eks.yaml");
     const cfg = parseStackConfig({ ...input.config, serving: { apiKeyEnabled: true } }, ["hfToken", "vllmApiKey"]);
-    const expected = appObjects(chartPropsFromConfig(cfg, { includeNamespace: false, pushgatewayUrl: group.inputs.objs.find((o: any) => o.kind === "CronJob").spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === "PUSHGATEWAY_URL")?.value }));
+    expect(cfg.addons.pushgateway).toBe(true);
+    const expected = appObjects(chartPropsFromConfig(cfg, { includeNamespace: false, pushgatewayUrl: pushgatewayServiceUrl(cfg.monitoring.namespace) }));
     expect(group.inputs.objs).toEqual(expected);
     expect(group.inputs.objs.some((o: any) => o.kind === "Namespace")).toBe(false);
   });
@@ -37,4 +39,17 @@ describe("VllmWorkloads under Pulumi mocks", () => {
     expect(group.dependencies).toEqual(expect.arrayContaining(["kube-prometheus-stack", "prometheus-adapter", "serving-namespace", "hf-token", "vllm-api-key"]));
     expect(graph.outputs.serviceUrl).toBe("http://vllm.vllm.svc:8000");
   });
+});
+
+describe("VllmWorkloads with benchmark.buildImage", () => {
+  it("runs the simulator and the benchmark from the pushed ECR digest, not the default tag", async () => {
+    const input = readStackFile("Pulumi.eks.yaml");
+    const g = await buildGraph({ ...input, config: { ...input.config, serving: { engine: "simulator" }, benchmark: { buildImage: true } } });
+    const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!.inputs.objs as Array<Record<string, any>>;
+    const deployment = objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].image;
+    const cronJob = objs.find((o) => o.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0].image;
+    expect(deployment).toMatch(/vllm-bench@sha256:[0-9a-f]{64}$/);
+    expect(cronJob).toBe(deployment);
+    expect(g.outputs.benchImage).toBe(deployment);
+  }, 60_000);
 });
