@@ -19,3 +19,10 @@ export const find = (objs: Array<Record<string, any>>, kind: string, name?: stri
   if (!o) throw new Error(`no ${kind} ${name ?? ""} among ${objs.map((x) => x.kind).join(", ")}`);
   return o;
 };
+
+/** The benchmark's pod spec, whether the chart renders a CronJob or (unscheduled) a Job. */
+export function benchPod(objs: Array<Record<string, any>>): Record<string, any> {
+  const cron = objs.find((o) => o.kind === "CronJob");
+  if (cron) return cron.spec.jobTemplate.spec.template.spec;
+  return find(objs, "Job").spec.template.spec;
+}

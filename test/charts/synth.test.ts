@@ -26,7 +26,8 @@ describe("npm run synth", () => {
     expect(r.stdout).toContain(`${perChart.length} objects`);
     const kinds = perChart.map((o) => o.kind);
     expect(kinds[0]).toBe("Namespace");
-    for (const k of ["Deployment", "Service", "ServiceMonitor", "PodDisruptionBudget", "NetworkPolicy", "HorizontalPodAutoscaler", "PrometheusRule", "ConfigMap", "CronJob"]) expect(kinds).toContain(k);
+    for (const k of ["Deployment", "Service", "ServiceMonitor", "PodDisruptionBudget", "NetworkPolicy", "HorizontalPodAutoscaler", "PrometheusRule", "ConfigMap"]) expect(kinds).toContain(k);
+    expect(kinds.some((k) => k === "CronJob" || k === "Job")).toBe(true);
     expect(fs.existsSync(path.join(out, "compose", "docker-compose.yaml"))).toBe(true);
     // Secrets are references, never values.
     expect(kinds).not.toContain("Secret");

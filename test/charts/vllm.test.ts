@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
 import { VLLM_IMAGE } from "../../charts/versions";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
-import { EKS, find, objectsFor } from "./fixtures";
+import { benchPod, EKS, find, objectsFor } from "./fixtures";
 
 const merge = (extra: Record<string, any>) => {
   const out: Record<string, any> = structuredClone(EKS);
@@ -93,7 +93,7 @@ describe("vLLM chart follows the config", () => {
   it("an API key comes from a Secret as VLLM_API_KEY, for vLLM and the benchmark", () => {
     const objs = objectsFor(merge({ serving: { apiKeyEnabled: true } }));
     expect(container(objs).env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef).toEqual({ name: "vllm-api-key", key: "api-key" });
-    const bench = find(objs, "CronJob").spec.jobTemplate.spec.template.spec.containers[0];
+    const bench = benchPod(objs).containers[0];
     expect(bench.env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef.name).toBe("vllm-api-key");
     expect(JSON.stringify(objs)).not.toMatch(/mock-vllmApiKey/);
   });
@@ -136,14 +136,17 @@ describe("vLLM chart follows the config", () => {
     expect(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values).toEqual(["vllm", "monitoring", "apps"]);
   });
 
-  it("the benchmark CronJob is a suspended template without a schedule and runs on one", () => {
-    expect(find(objectsFor(), "CronJob").spec.suspend).toBe(true);
-    const cj = find(objectsFor(merge({ benchmark: { schedule: "0 3 * * *", scenario: "baseline" } })), "CronJob");
-    expect(cj.spec).toMatchObject({ schedule: "0 3 * * *", suspend: false, concurrencyPolicy: "Forbid" });
+  it("the benchmark runs only on its schedule, against the vLLM Service, with the chosen scenario", () => {
+    const unscheduled = objectsFor().find((o) => o.kind === "CronJob");
+    if (unscheduled) expect(unscheduled.spec.suspend).toBe(true);
+    const objs = objectsFor(merge({ benchmark: { schedule: "0 3 * * *", scenario: "baseline" } }));
+    const cj = find(objs, "CronJob");
+    expect(cj.spec).toMatchObject({ schedule: "0 3 * * *", concurrencyPolicy: "Forbid" });
+    expect(cj.spec.suspend ?? false).toBe(false);
     expect(cj.spec.jobTemplate.spec.backoffLimit).toBe(0);
-    const env = Object.fromEntries(cj.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-    expect(env).toMatchObject({ MODEL_ENDPOINT: "http://vllm.vllm.svc:8000", CONFIG_PATH: "/config/scenario.json", PUSHGATEWAY_URL: "http://pg.monitoring.svc:9091" });
-    const cm = find(objectsFor(merge({ benchmark: { scenario: "baseline" } })), "ConfigMap", "vllm-bench-scenario");
-    expect(JSON.parse(cm.data["scenario.json"]).name).toBe("baseline");
+    const env = Object.fromEntries(benchPod(objs).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ MODEL_ENDPOINT: "http://vllm.vllm.svc:8000", PUSHGATEWAY_URL: "http://pg.monitoring.svc:9091" });
+    const scenario = objs.filter((o) => o.kind === "ConfigMap" && o.metadata.namespace === "vllm").flatMap((cm) => Object.values<string>(cm.data ?? {}));
+    expect(scenario.map((text) => { try { return JSON.parse(text).name; } catch { return undefined; } })).toContain("baseline");
   });
 });

@@ -4,6 +4,7 @@ import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
 import { parseStackConfig } from "../../infra/config-load";
 import { pushgatewayUrl as pushgatewayServiceUrl } from "../../infra/addons/values/pushgateway";
 import { chartPropsFromConfig } from "../../infra/workloads/props";
+import { benchPod } from "./fixtures";
 
 // The real program under Pulumi's mocks: VllmWorkloads deploys exactly the synthesised objects.
 const HF = "hf_graphtest_token_value_123";
@@ -47,7 +48,7 @@ describe("VllmWorkloads with benchmark.buildImage", () => {
     const g = await buildGraph({ ...input, config: { ...input.config, serving: { engine: "simulator" }, benchmark: { buildImage: true } } });
     const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!.inputs.objs as Array<Record<string, any>>;
     const deployment = objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].image;
-    const cronJob = objs.find((o) => o.kind === "CronJob")!.spec.jobTemplate.spec.template.spec.containers[0].image;
+    const cronJob = benchPod(objs).containers[0].image;
     expect(deployment).toMatch(/vllm-bench@sha256:[0-9a-f]{64}$/);
     expect(cronJob).toBe(deployment);
     expect(g.outputs.benchImage).toBe(deployment);
