@@ -62,7 +62,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     const out = path.resolve(values.out ?? path.join(repoRoot, "dist"));
     const r = synth(stack, out);
     console.log(`${r.objects} objects from ${stack ? path.relative(process.cwd(), stack) : "schema defaults"} in ${path.relative(process.cwd(), out) || "."}/: ${r.files.join(", ")} (+ compose/)`);
-    console.log(`Apply: kubectl apply -f ${path.relative(process.cwd(), out) || "."}/   (secrets first, see docs/serving.md)`);
+    console.log(`Apply: kubectl apply -f ${path.join(path.relative(process.cwd(), out), ALL_FILE)}   (namespace and secrets first, see docs/serving.md)`);
   } catch (e) {
     console.error(e instanceof ConfigError ? e.message : `error: ${(e as Error).message}`);
     process.exit(2);
