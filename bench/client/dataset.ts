@@ -2,6 +2,9 @@ import { rng } from "./random";
 
 // Random prompts of an exact input length. With the server's /tokenize (vLLM has one) each
 // prompt is measured and trimmed/extended to the target; without it, one word ≈ one token.
+// Prompts are built lazily and ahead of use (a long run must not tokenize 100,000 prompts
+// before its first request), and prompt i depends only on (seed, i), so the order in which
+// they are built never changes the dataset.
 
 const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "pa", "go", "zu", "fe", "hi", "jo", "be"];
 
@@ -15,7 +18,7 @@ export interface Prompt {
   maxTokens: number;
 }
 
-type Tokenizer = ((text: string) => Promise<number>) | undefined;
+export type Tokenizer = ((text: string) => Promise<number>) | undefined;
 
 export async function serverTokenizer(baseUrl: string, model: string): Promise<Tokenizer> {
   try {
@@ -23,6 +26,7 @@ export async function serverTokenizer(baseUrl: string, model: string): Promise<T
     if (!res.ok) return undefined;
     return async (text: string) => {
       const r = await fetch(`${baseUrl}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, prompt: text, add_special_tokens: false }) });
+      if (!r.ok) throw new Error(`${baseUrl}/tokenize answered ${r.status}`);
       return ((await r.json()) as { count: number }).count;
     };
   } catch {
@@ -30,36 +34,88 @@ export async function serverTokenizer(baseUrl: string, model: string): Promise<T
   }
 }
 
-export async function randomPrompts(opts: {
-  count: number;
+export interface RandomPromptOptions {
   inputLen: number;
   outputLen: number;
   rangeRatio: number;
   prefixLen: number;
   seed: number;
   tokenizer: Tokenizer;
-}): Promise<Prompt[]> {
-  const r = rng(opts.seed);
-  const prefix = words(r, opts.prefixLen);
+}
+
+/** Prompt number `i` of the seeded dataset. */
+export async function randomPrompt(opts: RandomPromptOptions, i: number): Promise<Prompt> {
+  const prefix = words(rng(opts.seed), opts.prefixLen);
+  const r = rng((Math.imul(opts.seed + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0);
   const lenIn = (base: number) => Math.max(1, Math.round(base * (1 - opts.rangeRatio + 2 * opts.rangeRatio * r())));
-  const out: Prompt[] = [];
-  for (let i = 0; i < opts.count; i++) {
-    const target = lenIn(opts.inputLen);
-    let w = [...prefix, ...words(r, Math.max(1, target - opts.prefixLen))];
-    let tokens = w.length;
-    if (opts.tokenizer) {
-      // Adjust by the measured tokens-per-word ratio, then step word by word to the target.
+  const target = lenIn(opts.inputLen);
+  const maxTokens = lenIn(opts.outputLen);
+  let w = [...prefix, ...words(r, Math.max(1, target - opts.prefixLen))];
+  let tokens = w.length;
+  if (opts.tokenizer) {
+    // Adjust by the measured tokens-per-word ratio, then step towards the target.
+    tokens = await opts.tokenizer(w.join(" "));
+    for (let k = 0; k < 6 && tokens !== target; k++) {
+      const want = Math.max(1, Math.round(target / (tokens / w.length)));
+      if (want === w.length) break;
+      w = want < w.length ? w.slice(0, want) : [...w, ...words(r, want - w.length)];
       tokens = await opts.tokenizer(w.join(" "));
-      for (let k = 0; k < 6 && tokens !== target; k++) {
-        const ratio = tokens / w.length;
-        const want = Math.max(1, Math.round(target / ratio));
-        w = want < w.length ? w.slice(0, want) : [...w, ...words(r, want - w.length)];
-        const next = await opts.tokenizer(w.join(" "));
-        if (next === tokens && want === w.length) break;
-        tokens = next;
-      }
     }
-    out.push({ text: w.join(" "), tokens, maxTokens: lenIn(opts.outputLen) });
   }
-  return out;
+  return { text: w.join(" "), tokens, maxTokens };
+}
+
+export interface PromptSource {
+  /** Prompt `i`; each index is meant to be taken once (it is forgotten afterwards). */
+  take(i: number): Promise<Prompt>;
+  /** Build prompts [from, to) now, e.g. before the timed run starts. */
+  prefetch(from: number, to: number): Promise<void>;
+}
+
+/** Lazily built prompts, `ahead` of the last one taken, at most `parallel` tokenizer calls at once. */
+export function randomPromptSource(opts: RandomPromptOptions & { count: number; ahead?: number; parallel?: number }): PromptSource {
+  const ahead = opts.ahead ?? 256;
+  const parallel = opts.parallel ?? 16;
+  const built = new Map<number, Promise<Prompt>>();
+  let next = 0; // lowest index not yet scheduled
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const slot = async <T>(f: () => Promise<T>): Promise<T> => {
+    while (active >= parallel) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await f();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+  const schedule = (to: number) => {
+    for (to = Math.min(to, opts.count); next < to; next++) {
+      const idx = next;
+      const p = slot(() => randomPrompt(opts, idx));
+      p.catch(() => {}); // surfaced by take()
+      built.set(next, p);
+    }
+  };
+  const cycle = (i: number) => i % opts.count;
+  return {
+    async take(i) {
+      const k = cycle(i);
+      schedule(k + 1 + ahead);
+      const p = built.get(k) ?? randomPrompt(opts, k);
+      built.delete(k);
+      return p;
+    },
+    async prefetch(from, to) {
+      schedule(Math.min(to, opts.count));
+      await Promise.all([...built.entries()].filter(([k]) => k >= from && k < to).map(([, p]) => p));
+    },
+  };
+}
+
+/** The first `count` prompts at once (small datasets, tests). */
+export async function randomPrompts(opts: RandomPromptOptions & { count: number }): Promise<Prompt[]> {
+  const src = randomPromptSource(opts);
+  return Promise.all(Array.from({ length: opts.count }, (_, i) => src.take(i)));
 }

@@ -1,5 +1,5 @@
 import { startSimulator, type RunningSimulator } from "../sim";
-import { randomPrompts, serverTokenizer } from "./dataset";
+import { randomPromptSource, serverTokenizer } from "./dataset";
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { arrivalGaps } from "./random";
@@ -53,7 +53,9 @@ async function discoverModel(baseUrl: string, apiKey?: string): Promise<string> 
 async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number> }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
   const tokenizer = await serverTokenizer(t.baseUrl, t.model);
   const total = sc.num_warmups + sc.num_prompts;
-  const prompts = await randomPrompts({ count: Math.min(total, sc.duration ? Math.max(sc.num_warmups + 1, Math.min(total, 5000)) : total), inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
+  const prompts = randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
+  // Build what the first burst needs before the clock starts; the rest is built ahead of use.
+  await prompts.prefetch(0, sc.num_warmups + Math.max(256, Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)));
   const concurrency = sc.max_concurrency ?? Infinity;
   let inFlight = 0;
   const waiters: (() => void)[] = [];
@@ -66,8 +68,8 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
     waiters.shift()?.();
   };
   const inflight = new AbortController();
-  const spec = (i: number, phase: string) => {
-    const p = prompts[i % prompts.length]!;
+  const spec = async (i: number, phase: string) => {
+    const p = await prompts.take(i);
     return { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };
   };
 
@@ -75,7 +77,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
     await acquire();
     try {
-      await sendRequest(t, spec(i, "warmup"), sc.name, performance.now(), inflight.signal);
+      await sendRequest(t, await spec(i, "warmup"), sc.name, performance.now(), inflight.signal);
     } finally {
       release();
     }
@@ -95,8 +97,9 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
       break;
     }
     nextArrival += gaps[i]! * 1000;
-    const wait = nextArrival - performance.now();
+    const wait = Math.min(nextArrival, deadline) - performance.now();
     if (wait > 1) await sleep(wait, opts.signal);
+    const req = await spec(sc.num_warmups + i, "req");
     await acquire();
     if (performance.now() >= deadline || opts.signal?.aborted) {
       release();
@@ -104,7 +107,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
       break;
     }
     pending.push(
-      sendRequest(t, spec(sc.num_warmups + i, "req"), sc.name, start, inflight.signal).then((r) => {
+      sendRequest(t, req, sc.name, start, inflight.signal).then((r) => {
         records.push(r);
         release();
       }),

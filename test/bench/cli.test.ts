@@ -1,0 +1,120 @@
+import { spawn, spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type RunningSimulator } from "../../bench/sim";
+import { loadScenarioFile, PRESETS } from "../../bench/client/scenario";
+
+const root = path.resolve(__dirname, "../..");
+const node = path.join(root, "node_modules/.bin/node");
+// The tsx loader by absolute URL, so the CLI can run from any working directory.
+const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
+const cli = path.join(root, "bench/cli.ts");
+
+/** Run the CLI without blocking this process (the simulator under test lives in it). */
+function runCli(args: string[], cwd: string, timeoutMs = 60_000) {
+  const child = spawn(node, ["--import", tsx, cli, ...args], { cwd, stdio: "pipe" });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("exit", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
+  return { child, done };
+}
+
+async function simCompleted(): Promise<number> {
+  const text = await (await fetch(`${sim.url}/metrics`)).text();
+  return [...text.matchAll(/^vllm:request_success_total\{[^}]*\} (\S+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-cli-"));
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator({ fixedTtftMs: 20, fixedItlMs: 20 });
+});
+afterAll(async () => {
+  await sim.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("vllm-bench CLI", () => {
+  it("ships presets in the scenario layout users already have", () => {
+    for (const p of PRESETS) expect(loadScenarioFile(p).scenarios.length).toBeGreaterThan(0);
+    const baseline = loadScenarioFile("baseline");
+    expect(baseline.scenarios.map((s) => s.max_concurrency)).toEqual([10, 50, 100]);
+    expect(baseline.scenarios.every((s) => s.duration === 120)).toBe(true);
+    expect(baseline.thresholds).toMatchObject({ e2el_p95_ms: 5000, e2el_p99_ms: 10000, ttft_p95_ms: 2000, ttft_p99_ms: 3000, output_rate_per_request_min: 30, success_rate: 0.95 });
+  });
+
+  it("exits 2 with the flag named on bad input", () => {
+    const r = spawnSync(node, ["--import", tsx, cli, "run", "--request-rate", "fast"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--request-rate: "fast"/);
+  });
+
+  it("on SIGTERM stops sending, and still writes every result measured so far", async () => {
+    const cfg = path.join(dir, "long.json");
+    fs.writeFileSync(cfg, JSON.stringify({ name: "long", scenarios: [{ name: "long", max_concurrency: 4, num_prompts: 10000, random_input_len: 10, random_output_len: 20 }] }));
+    const out = path.join(dir, "out");
+    const before = await simCompleted();
+    const { child, done } = runCli(["run", "--base-url", sim.url, "--config", cfg, "--output-dir", out], root);
+    // Interrupt once some requests have completed (not after a guessed delay).
+    for (let i = 0; i < 300 && (await simCompleted()) < before + 8; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGTERM");
+    const { code, stdout, stderr } = await done;
+    expect(code, stderr).toBe(3);
+    const json = JSON.parse(fs.readFileSync(path.join(out, "long.results.json"), "utf8"));
+    expect(json.partial).toBe(true);
+    expect(json.completed).toBeGreaterThanOrEqual(8);
+    expect(json.completed).toBeLessThan(10000);
+    expect(json.requests.length).toBe(json.completed + json.failed);
+    expect(fs.readFileSync(path.join(out, "long.requests.csv"), "utf8").trim().split("\n")).toHaveLength(json.requests.length + 1);
+    expect(fs.existsSync(path.join(out, "report.html"))).toBe(true);
+    expect(stdout).toMatch(/Serving Benchmark Result/);
+    expect(stdout).toMatch(/partial/);
+  });
+
+  it("with no arguments runs the smoke suite on the built-in simulator and writes results/; the HTML plots render in headless Chromium", async () => {
+    const cwd = fs.mkdtempSync(path.join(dir, "noargs-"));
+    const { code, stdout, stderr } = await runCli(["run"], cwd, 90_000).done;
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/built-in vLLM simulator/);
+    expect(stdout.match(/Serving Benchmark Result/g)).toHaveLength(2);
+    const out = path.join(cwd, "results");
+    expect(fs.readdirSync(out).sort()).toEqual(["light.requests.csv", "light.results.json", "moderate.requests.csv", "moderate.results.json", "report.html", "summary.csv"]);
+    const light = JSON.parse(fs.readFileSync(path.join(out, "light.results.json"), "utf8"));
+    expect(light.completed).toBe(24);
+    expect(light.requests).toHaveLength(24);
+
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    try {
+      const page = await browser.newPage();
+      // Offline: any request leaving the file would fail the page, so block and count them.
+      const remote: string[] = [];
+      await page.route(/^(?!file:)/, (route) => (remote.push(route.request().url()), route.abort()));
+      await page.goto(pathToFileURL(path.join(out, "report.html")).href);
+      const shot = path.join(dir, "report.png");
+      await page.screenshot({ path: shot, fullPage: true });
+      expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+      expect(remote).toEqual([]);
+      const plots = await page.$$eval("svg.plot", (svgs) =>
+        svgs.map((s) => {
+          const box = s.getBoundingClientRect();
+          const marks = [...s.querySelectorAll("rect,path")].map((e) => e.getBoundingClientRect());
+          return { w: box.width, h: box.height, marks: marks.filter((m) => m.width > 0 || m.height > 0).length };
+        }),
+      );
+      expect(plots.length).toBeGreaterThanOrEqual(9); // 3 per scenario + 3 trends across the 2 scenarios
+      for (const p of plots) {
+        expect(p.w).toBeGreaterThan(100);
+        expect(p.h).toBeGreaterThan(50);
+        expect(p.marks).toBeGreaterThan(1);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
