@@ -19,6 +19,7 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --duration S            cap every scenario at S seconds (env DURATION)
   --seed N                dataset and arrival seed                        default: 0
   --timeout-ms N          per-request timeout                             default: 600000
+  --ready-timeout S       wait up to S seconds for the target to answer /v1/models (env READY_TIMEOUT) default: 0
 API key: env OPENAI_API_KEY or VLLM_API_KEY.
 Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad input, 3 interrupted (partial results written).`;
 
@@ -36,7 +37,7 @@ export async function runMain(argv: string[]): Promise<number> {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
       "request-rate": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, help: { type: "boolean", short: "h" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -71,6 +72,7 @@ export async function runMain(argv: string[]): Promise<number> {
     duration: num("duration", values.duration ?? env.DURATION, 0.001),
     seed: num("seed", values.seed, 0) ?? 0,
     timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
+    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
     log: (l) => console.log(l),
     signal: controller.signal,
   });

@@ -22,6 +22,8 @@ export interface RunOptions {
   duration?: number;
   seed: number;
   timeoutMs: number;
+  /** Keep retrying an unreachable or loading target for this long before giving up (s). */
+  readyTimeoutS?: number;
   log: (line: string) => void;
   /** Aborting stops sending; in-flight requests get a short grace period; results are still written. */
   signal?: AbortSignal;
@@ -41,13 +43,40 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
   });
 
-async function discoverModel(baseUrl: string, apiKey?: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/v1/models`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
-  if (!res.ok) throw new Error(`--model not given and ${baseUrl}/v1/models answered ${res.status}; pass --model`);
-  const body = (await res.json()) as { data?: { id: string }[] };
-  const id = body.data?.[0]?.id;
-  if (!id) throw new Error(`--model not given and ${baseUrl}/v1/models lists no model; pass --model`);
-  return id;
+/**
+ * Wait until the server answers /v1/models (a Job may start before vLLM has loaded its model),
+ * then return the model to use: the given one, else the first listed.
+ */
+async function readyModel(baseUrl: string, opts: Pick<RunOptions, "apiKey" | "model" | "readyTimeoutS" | "log" | "signal">): Promise<string> {
+  const until = performance.now() + (opts.readyTimeoutS ?? 0) * 1000;
+  let lastLog = 0;
+  for (;;) {
+    let problem: string;
+    try {
+      const res = await fetch(`${baseUrl}/v1/models`, { headers: opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}, signal: AbortSignal.timeout(10_000) });
+      if (res.ok) {
+        if (opts.model) return opts.model;
+        const id = ((await res.json()) as { data?: { id: string }[] }).data?.[0]?.id;
+        if (!id) throw new Error(`--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`);
+        return id;
+      }
+      // A server without /v1/models is fine when the model is given; 503 means "still loading".
+      if (opts.model && res.status !== 503) return opts.model;
+      if (res.status === 401 || res.status === 403) throw new Error(`${baseUrl}/v1/models answered ${res.status}: set the API key (env OPENAI_API_KEY or VLLM_API_KEY)`);
+      problem = `answered ${res.status}`;
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      if (!(err instanceof TypeError) && err.name !== "TimeoutError") throw err;
+      problem = `unreachable (${err.cause?.code ?? err.cause?.message ?? err.message})`;
+    }
+    if (performance.now() >= until || opts.signal?.aborted)
+      throw new Error(`target ${baseUrl}/v1/models ${problem}${opts.model ? "" : " and --model was not given"}; check --base-url (env MODEL_ENDPOINT)${opts.readyTimeoutS ? "" : ", or wait for it with --ready-timeout SECONDS (env READY_TIMEOUT)"}`);
+    if (performance.now() - lastLog > 30_000) {
+      lastLog = performance.now();
+      opts.log(`Waiting for ${baseUrl}/v1/models (${problem})...`);
+    }
+    await sleep(2000, opts.signal);
+  }
 }
 
 async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number> }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
@@ -159,7 +188,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   }
   const results: ScenarioResult[] = [];
   try {
-    const model = opts.model ?? (await discoverModel(baseUrl, opts.apiKey));
+    const model = await readyModel(baseUrl, opts);
     const target: Target = { baseUrl, endpoint: opts.endpoint ?? file.defaults.endpoint_path ?? (chat ? "/v1/chat/completions" : "/v1/completions"), chat, model, apiKey: opts.apiKey, timeoutMs: opts.timeoutMs };
     const estimate = scenarios.reduce((a, s) => a + (s.duration ?? 0) + s.pause_after_s, 0);
     opts.log(`Plan: ${scenarios.length} scenario(s) [${scenarios.map((s) => s.name).join(", ")}] against ${baseUrl}${target.endpoint}, model ${model}${estimate ? `, at most ~${Math.ceil(estimate)} s of timed load` : ""}.`);

@@ -1,5 +1,9 @@
 import * as fs from "node:fs";
 import { z } from "zod";
+// Imported (not read from disk) so the presets travel inside the single-file bundle.
+import baseline from "../presets/baseline.json" with { type: "json" };
+import smoke from "../presets/smoke.json" with { type: "json" };
+import sweep from "../presets/sweep.json" with { type: "json" };
 
 // The scenario file layout our users already have (DESIGN §7), validated with errors that
 // name the field. Unknown threshold names are rejected so a typo cannot silently pass.
@@ -58,14 +62,15 @@ export function parseScenarioFile(raw: unknown, source: string): ScenarioFile {
   return r.data;
 }
 
-export const PRESETS = ["smoke", "baseline", "sweep"] as const;
+const PRESET_FILES = { smoke, baseline, sweep } as const;
+export const PRESETS = Object.keys(PRESET_FILES) as (keyof typeof PRESET_FILES)[];
 
 /** A preset name or a path to a JSON scenario file. */
 export function loadScenarioFile(nameOrPath: string): ScenarioFile {
-  const path = (PRESETS as readonly string[]).includes(nameOrPath) ? new URL(`../presets/${nameOrPath}.json`, import.meta.url) : nameOrPath;
+  if (Object.hasOwn(PRESET_FILES, nameOrPath)) return parseScenarioFile(PRESET_FILES[nameOrPath as keyof typeof PRESET_FILES], `preset ${nameOrPath}`);
   let text: string;
   try {
-    text = fs.readFileSync(path, "utf8");
+    text = fs.readFileSync(nameOrPath, "utf8");
   } catch {
     throw new Error(`--config: ${nameOrPath} is neither a preset (${PRESETS.join(", ")}) nor a readable file`);
   }
@@ -75,5 +80,5 @@ export function loadScenarioFile(nameOrPath: string): ScenarioFile {
   } catch (e) {
     throw new Error(`${nameOrPath}: not valid JSON (${(e as Error).message})`);
   }
-  return parseScenarioFile(json, String(nameOrPath));
+  return parseScenarioFile(json, nameOrPath);
 }
