@@ -65,6 +65,11 @@ export function parseScenarioFile(raw: unknown, source: string): ScenarioFile {
 const PRESET_FILES = { smoke, baseline, sweep } as const;
 export const PRESETS = Object.keys(PRESET_FILES) as (keyof typeof PRESET_FILES)[];
 
+/** A preset's file text (for a ConfigMap). */
+export function presetText(name: keyof typeof PRESET_FILES): string {
+  return `${JSON.stringify(PRESET_FILES[name], null, 2)}\n`;
+}
+
 /** A preset name or a path to a JSON scenario file. */
 export function loadScenarioFile(nameOrPath: string): ScenarioFile {
   if (Object.hasOwn(PRESET_FILES, nameOrPath)) return parseScenarioFile(PRESET_FILES[nameOrPath as keyof typeof PRESET_FILES], `preset ${nameOrPath}`);

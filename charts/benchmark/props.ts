@@ -1,0 +1,37 @@
+import type { IResourceRequirements } from "kubernetes-models/v1";
+
+export interface BenchmarkChartProps {
+  namespace: string;
+  /** The bench/Dockerfile image (`vllm-bench` entrypoint), pinned by tag or digest. */
+  image: string;
+  /** Base URL of the OpenAI-compatible server, e.g. http://vllm.vllm.svc:8000 (MODEL_ENDPOINT). */
+  endpoint: string;
+  /** Served model name (SERVED_MODEL_NAME). */
+  model: string;
+  /** Scenario file (JSON text in the bench/presets layout) and its name; default: the smoke preset. */
+  scenario?: { name: string; json: string };
+  /** Push every scenario's figures here (PUSHGATEWAY_URL), e.g. http://prometheus-pushgateway.monitoring.svc:9091. */
+  pushgatewayUrl?: string;
+  /** Cron schedule (5 fields): a CronJob runs the benchmark on it. */
+  schedule?: string;
+  /**
+   * Without a schedule: "template" (default) renders a suspended CronJob to start runs from
+   * (`kubectl create job --from=cronjob/vllm-bench`); "job" renders a Job that runs once when applied.
+   */
+  unscheduled?: "template" | "job";
+  /** Container resources; default requests 1 CPU / 512Mi, limits 2 CPU / 1Gi. */
+  resources?: IResourceRequirements;
+  /** Secret holding the server's API key (VLLM_API_KEY). */
+  apiKeySecret?: { name: string; key: string };
+  nodeSelector?: Record<string, string>;
+  /** Per-run overrides of the scenario file (REQUEST_RATE, CONCURRENCY_LEVELS, DURATION). */
+  overrides?: { requestRate?: number; concurrencyLevels?: number[]; durationSeconds?: number };
+  /** How long the run waits for the server to answer /v1/models (READY_TIMEOUT); default 900 s. */
+  readyTimeoutSeconds?: number;
+  /** Finished Jobs are deleted after this long; default 7 days. */
+  ttlSecondsAfterFinished?: number;
+  /** Hard limit of one run; default: derived from the scenario's durations, else 3 hours. */
+  activeDeadlineSeconds?: number;
+  /** Keep result files in this PersistentVolumeClaim instead of a pod-lifetime emptyDir. */
+  resultsClaimName?: string;
+}
