@@ -1,6 +1,12 @@
 // One streaming request with vLLM bench's definitions: start just before the POST, TTFT at the
 // first chunk with content, ITL = each gap between content chunks, E2EL at the last chunk,
 // output tokens from the server's usage. Errors are classified, never thrown.
+//
+// Node's http module with a keep-alive agent rather than fetch: fetch's web streams cost several
+// times more CPU per chunk, which at thousands of streams delays reads and inflates the very
+// gaps being measured. Events in one socket read share one timestamp (when the client saw them).
+import * as http from "node:http";
+import * as https from "node:https";
 
 export type ErrorKind = "http" | "timeout" | "connection" | "malformed" | "incomplete";
 
@@ -36,71 +42,166 @@ export interface Target {
   timeoutMs: number;
 }
 
-export async function sendRequest(t: Target, spec: RequestSpec, scenario: string, runStart: number, signal?: AbortSignal): Promise<RequestRecord> {
-  const body = t.chat
-    ? { model: t.model, messages: [{ role: "user", content: spec.prompt }], max_completion_tokens: spec.maxTokens, stream: true, stream_options: { include_usage: true }, ignore_eos: true, temperature: 0 }
-    : { model: t.model, prompt: spec.prompt, max_tokens: spec.maxTokens, stream: true, stream_options: { include_usage: true }, ignore_eos: true, temperature: 0 };
-  const rec: RequestRecord = { request_id: spec.id, scenario, start_s: 0, success: false, prompt_tokens: spec.promptTokens, output_tokens: 0, itl_ms: [] };
-  const timeout = AbortSignal.timeout(t.timeoutMs);
-  const start = performance.now();
-  rec.start_s = (start - runStart) / 1000;
-  let last = 0;
-  let contentChunks = 0;
-  let done = false;
-  try {
-    const res = await fetch(t.baseUrl + t.endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": spec.id, ...(t.apiKey ? { authorization: `Bearer ${t.apiKey}` } : {}) },
-      body: JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    rec.status = res.status;
-    if (!res.ok || !res.body) {
-      const text = await res.text().catch(() => "");
-      return { ...rec, error_kind: "http", error: `HTTP ${res.status}: ${text.slice(0, 200)}` };
-    }
-    const decoder = new TextDecoder();
-    let buf = "";
-    for await (const part of res.body) {
-      buf += decoder.decode(part as Uint8Array, { stream: true });
-      let idx: number;
-      while ((idx = buf.indexOf("\n\n")) >= 0) {
-        const event = buf.slice(0, idx).trim();
-        buf = buf.slice(idx + 2);
-        if (!event.startsWith("data:")) continue;
-        const data = event.slice(5).trim();
-        if (data === "[DONE]") {
-          done = true;
-          continue;
-        }
-        let obj: any;
-        try {
-          obj = JSON.parse(data);
-        } catch {
-          return { ...rec, error_kind: "malformed", error: `malformed SSE chunk: ${data.slice(0, 80)}` };
-        }
-        if (obj.usage?.completion_tokens !== undefined) rec.output_tokens = obj.usage.completion_tokens;
-        const c = obj.choices?.[0];
-        const text = t.chat ? c?.delta?.content : c?.text;
-        if (text) {
-          const now = performance.now();
-          if (contentChunks === 0) rec.ttft_ms = now - start;
-          else rec.itl_ms.push(now - last);
-          last = now;
-          contentChunks++;
-        }
-      }
-    }
-    if (!done) return { ...rec, error_kind: "incomplete", error: "stream ended without [DONE]" };
-    if (!rec.output_tokens) rec.output_tokens = contentChunks; // server without usage: count chunks
-    rec.e2el_ms = last - start;
-    if (rec.output_tokens > 1 && rec.ttft_ms !== undefined) rec.tpot_ms = (rec.e2el_ms - rec.ttft_ms) / (rec.output_tokens - 1);
-    rec.success = contentChunks > 0;
-    if (!rec.success) return { ...rec, error_kind: "incomplete", error: "no content" };
-    return rec;
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    if (err.name === "TimeoutError") return { ...rec, error_kind: "timeout", error: `no complete answer within ${t.timeoutMs} ms` };
-    return { ...rec, error_kind: "connection", error: `${err.name}: ${err.cause?.code ?? err.message}` };
+// One keep-alive agent per origin, unbounded sockets: the semaphore in run.ts is what limits
+// concurrency, and a socket cap here would queue requests after their start time was taken.
+const agents = new Map<string, http.Agent>();
+function agentFor(url: URL): http.Agent {
+  let a = agents.get(url.origin);
+  if (!a) {
+    const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" as const };
+    a = url.protocol === "https:" ? new https.Agent(opts) : new http.Agent(opts);
+    agents.set(url.origin, a);
   }
+  return a;
+}
+
+/** Close idle keep-alive sockets (end of a run), so the process can exit promptly. */
+export function closeIdleConnections(): void {
+  for (const a of agents.values()) a.destroy();
+  agents.clear();
+}
+
+/**
+ * Cancels a run's in-flight requests at once. A Set instead of one AbortSignal listener per
+ * request: EventTarget scans its listeners on every add and remove, which is quadratic at
+ * thousands of streams and stalls the loop exactly when a wave of requests starts.
+ */
+export class RequestGroup {
+  private readonly active = new Set<() => void>();
+  cancelled = false;
+  add(cancel: () => void): () => void {
+    this.active.add(cancel);
+    return () => this.active.delete(cancel);
+  }
+  cancel(): void {
+    this.cancelled = true;
+    for (const c of [...this.active]) c();
+  }
+}
+
+const EVENT_END = Buffer.from("\n\n");
+
+class StreamFailure extends Error {
+  constructor(readonly kind: ErrorKind, message: string) {
+    super(message);
+  }
+}
+
+export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runStart: number, group?: RequestGroup): Promise<RequestRecord> {
+  const body = JSON.stringify(
+    t.chat
+      ? { model: t.model, messages: [{ role: "user", content: spec.prompt }], max_completion_tokens: spec.maxTokens, stream: true, stream_options: { include_usage: true }, ignore_eos: true, temperature: 0 }
+      : { model: t.model, prompt: spec.prompt, max_tokens: spec.maxTokens, stream: true, stream_options: { include_usage: true }, ignore_eos: true, temperature: 0 },
+  );
+  const rec: RequestRecord = { request_id: spec.id, scenario, start_s: 0, success: false, prompt_tokens: spec.promptTokens, output_tokens: 0, itl_ms: [] };
+  const url = new URL(t.baseUrl + t.endpoint);
+  const client = url.protocol === "https:" ? https : http;
+
+  return new Promise<RequestRecord>((resolve) => {
+    let settled = false;
+    let start = 0;
+    let last = 0;
+    let contentChunks = 0;
+    let done = false;
+    let responded = false;
+    const finish = (failure?: StreamFailure) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      leave?.();
+      if (failure) {
+        rec.error_kind = failure.kind;
+        rec.error = failure.message;
+        req.destroy();
+        return resolve(rec);
+      }
+      if (!done) return finish(new StreamFailure("incomplete", "stream ended without [DONE]"));
+      if (contentChunks === 0) return finish(new StreamFailure("incomplete", "no content"));
+      if (!rec.output_tokens) rec.output_tokens = contentChunks; // server without usage: count chunks
+      rec.e2el_ms = last - start;
+      if (rec.output_tokens > 1 && rec.ttft_ms !== undefined) rec.tpot_ms = (rec.e2el_ms - rec.ttft_ms) / (rec.output_tokens - 1);
+      rec.success = true;
+      resolve(rec);
+    };
+
+    // One SSE event ("data: {...}"); returns a failure to stop the stream.
+    const onEvent = (event: string, now: number): StreamFailure | undefined => {
+      if (!event.startsWith("data:")) return undefined; // comments, retry:, event: lines
+      const data = event.slice(event.charCodeAt(5) === 32 ? 6 : 5).trim();
+      if (data === "[DONE]") {
+        done = true;
+        return undefined;
+      }
+      let obj: any;
+      try {
+        obj = JSON.parse(data);
+      } catch {
+        return new StreamFailure("malformed", `malformed SSE chunk: ${data.slice(0, 80)}`);
+      }
+      if (obj.usage?.completion_tokens !== undefined) rec.output_tokens = obj.usage.completion_tokens;
+      const c = obj.choices?.[0];
+      const text = t.chat ? c?.delta?.content : c?.text;
+      if (text) {
+        if (contentChunks === 0) rec.ttft_ms = now - start;
+        else rec.itl_ms.push(now - last);
+        last = now;
+        contentChunks++;
+      }
+      return undefined;
+    };
+
+    const headers: http.OutgoingHttpHeaders = { "content-type": "application/json", "content-length": Buffer.byteLength(body), accept: "text/event-stream", "x-request-id": spec.id };
+    if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
+    start = performance.now();
+    rec.start_s = (start - runStart) / 1000;
+    const req = client.request(url, { method: "POST", headers, agent: agentFor(url) }, (res) => {
+      responded = true;
+      rec.status = res.statusCode;
+      if (rec.status !== 200) {
+        res.setEncoding("utf8");
+        let text = "";
+        res.on("data", (d: string) => (text.length < 200 ? (text += d) : undefined));
+        res.on("end", () => finish(new StreamFailure("http", `HTTP ${rec.status}: ${text.slice(0, 200)}`)));
+        res.on("error", () => finish(new StreamFailure("http", `HTTP ${rec.status}`)));
+        return;
+      }
+      // Bytes are scanned for event boundaries and only whole events are decoded: "\n\n" is
+      // ASCII, so a multi-byte character is never split, and no decoder runs per read.
+      let rest: Buffer | undefined;
+      res.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        const now = performance.now();
+        const b = rest ? Buffer.concat([rest, chunk]) : chunk;
+        let from = 0;
+        let idx: number;
+        while ((idx = b.indexOf(EVENT_END, from)) >= 0) {
+          const failure = onEvent(b.toString("utf8", from, idx), now);
+          if (failure) return finish(failure);
+          from = idx + 2;
+        }
+        // Copy a partial event: a view would pin the socket's whole read buffer.
+        rest = from < b.length ? Buffer.from(b.subarray(from)) : undefined;
+      });
+      res.on("end", () => {
+        const tail = rest?.toString("utf8").trim();
+        if (tail) {
+          const failure = onEvent(tail, performance.now());
+          if (failure) return finish(failure);
+        }
+        finish();
+      });
+      // The server cut the stream (reset, dropped connection) after answering.
+      res.on("error", (e) => finish(new StreamFailure("incomplete", `stream cut: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+      res.on("aborted", () => finish(new StreamFailure("incomplete", "stream cut by the server")));
+    });
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (responded) return finish(new StreamFailure("incomplete", `stream cut: ${e.code ?? e.message}`));
+      finish(new StreamFailure("connection", `${e.name}: ${e.code ?? e.message}`));
+    });
+    const timer = setTimeout(() => finish(new StreamFailure("timeout", `no complete answer within ${t.timeoutMs} ms`)), t.timeoutMs);
+    const onCancel = () => finish(new StreamFailure("connection", "AbortError: cancelled (run interrupted or past its deadline)"));
+    if (group?.cancelled) return onCancel();
+    const leave = group?.add(onCancel);
+    req.end(body);
+  });
 }

@@ -3,7 +3,7 @@ import { randomPromptSource, serverTokenizer } from "./dataset";
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { arrivalGaps } from "./random";
-import { sendRequest, type RequestRecord, type Target } from "./request";
+import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile, type Scenario } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
 
@@ -39,8 +39,10 @@ export interface RunOutcome {
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const wake = () => (clearTimeout(t), resolve());
+    // Remove the listener on the timer path too: arrivals sleep once per request.
+    const t = setTimeout(() => (signal?.removeEventListener("abort", wake), resolve()), ms);
+    signal?.addEventListener("abort", wake, { once: true });
   });
 
 /**
@@ -84,7 +86,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   const total = sc.num_warmups + sc.num_prompts;
   const prompts = randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
   // Build what the first burst needs before the clock starts; the rest is built ahead of use.
-  await prompts.prefetch(0, sc.num_warmups + Math.max(256, Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)));
+  await prompts.prefetch(0, sc.num_warmups + Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)));
   const concurrency = sc.max_concurrency ?? Infinity;
   let inFlight = 0;
   const waiters: (() => void)[] = [];
@@ -96,7 +98,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
     inFlight--;
     waiters.shift()?.();
   };
-  const inflight = new AbortController();
+  const inflight = new RequestGroup();
   const spec = async (i: number, phase: string) => {
     const p = await prompts.take(i);
     return { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };
@@ -106,7 +108,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
     await acquire();
     try {
-      await sendRequest(t, await spec(i, "warmup"), sc.name, performance.now(), inflight.signal);
+      await sendRequest(t, await spec(i, "warmup"), sc.name, performance.now(), inflight);
     } finally {
       release();
     }
@@ -136,7 +138,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
       break;
     }
     pending.push(
-      sendRequest(t, req, sc.name, start, inflight.signal).then((r) => {
+      sendRequest(t, req, sc.name, start, inflight).then((r) => {
         records.push(r);
         release();
       }),
@@ -150,10 +152,10 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   const all = Promise.all(pending);
   if (opts.signal?.aborted) {
     await Promise.race([all, sleep(3000)]);
-    inflight.abort();
+    inflight.cancel();
   } else if (deadline !== Infinity) {
     await Promise.race([all, sleep(Math.max(0, deadline - performance.now()) + t.timeoutMs)]);
-    inflight.abort();
+    inflight.cancel();
   }
   await all;
   const duration = (performance.now() - start) / 1000;
@@ -204,6 +206,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
       if (sc.pause_after_s && sc !== scenarios[scenarios.length - 1]) await sleep(sc.pause_after_s * 1000, opts.signal);
     }
   } finally {
+    closeIdleConnections();
     await sim?.close();
   }
   const files = writeOutputs(opts.outputDir, runId, results, htmlReport(`vllm-bench: ${file.name}`, runId, results));

@@ -57,9 +57,9 @@ describe("metric definitions against known latencies (simulator fixed-latency mo
     expect(r.median_ttft_ms).toBeGreaterThanOrEqual(TTFT);
     expect(r.median_ttft_ms).toBeLessThan(TTFT + slackTypical);
     expect(r.mean_ttft_ms).toBeLessThan(TTFT + slackWorst);
-    expect(r.median_itl_ms).toBeGreaterThan(ITL * 0.9);
-    expect(r.median_itl_ms).toBeLessThan(ITL * 1.1 + slackTypical / 4);
-    // The simulator paces tokens on an ideal timeline, so the mean gap is TTFT-independent.
+    // The simulator paces tokens on an ideal timeline: after a stall (a descheduled vCPU, GC) the
+    // overdue tokens come at once, so single gaps and their median may be far off, but the mean
+    // gap of a request is (last − first)/(n − 1) and only moves by the stall at either end.
     expect(Math.abs(r.mean_itl_ms - ITL)).toBeLessThan(ITL * 0.05 + (2 * slackWorst) / (OUT - 1));
     expect(r.median_e2el_ms).toBeGreaterThanOrEqual(TTFT + (OUT - 1) * ITL);
     expect(r.mean_e2el_ms).toBeLessThan(TTFT + (OUT - 1) * ITL + 2 * slackWorst);

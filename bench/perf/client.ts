@@ -1,0 +1,80 @@
+// `npm run bench:client`: is the benchmark client accurate and cheap enough? The simulator runs
+// in fixed-latency mode in another process on another core (constant TTFT and inter-token gap,
+// paced on an ideal timeline), and the client, pinned to one core, measures it at rising
+// concurrency. Figures are ratios to the configured latencies, which are the baseline here:
+// 1.00 means the client adds nothing. The simulator's own CPU use is printed too: when it nears
+// a full core, late tokens are the simulator's, not the client's.
+// Two load shapes per level: "steady" (Poisson arrivals slightly faster than the streams finish,
+// capped at the level, so that many streams are open at once with starts spread out) and
+// "burst" (every stream starts at the same instant, so their tokens and their ends coincide too:
+// the worst case for the client and the simulator alike). "steal" is the CPU time the hypervisor
+// took from this VM meanwhile: while it is above a few percent, late gaps are the machine's.
+//   npm run bench:client [-- --levels 1,10,100 --ttft-ms 100 --itl-ms 20 --tokens 50]
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { runBenchmark } from "../client/run";
+import { percentile } from "../client/stats";
+import { pinSelf, startChild, stealMeter } from "./child";
+
+const { values } = parseArgs({
+  options: {
+    levels: { type: "string", default: "1,10,100,500,1000,2000" },
+    "ttft-ms": { type: "string", default: "100" },
+    "itl-ms": { type: "string", default: "20" },
+    tokens: { type: "string", default: "50" },
+    waves: { type: "string", default: "2" },
+  },
+});
+const levels = values.levels.split(",").map(Number);
+const TTFT = Number(values["ttft-ms"]), ITL = Number(values["itl-ms"]), TOKENS = Number(values.tokens), WAVES = Number(values.waves);
+// Target (DESIGN §7, issue 8): 2,000 streams, 20 ms gap: mean ITL within 5 %, P99 within 25 %.
+const TARGET = { concurrency: 2000, mean: 0.05, p99: 0.25 };
+
+const pinnedClient = pinSelf(0);
+const sim = await startChild(["bench/cli.ts", "sim", "--host", "127.0.0.1", "--port", "0", "--fixed-ttft-ms", String(TTFT), "--fixed-itl-ms", String(ITL)], 1);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-client-"));
+console.log(`client ${pinnedClient ? "pinned to core 0" : "not pinned"}, simulator (${sim.url}) on core 1; configured TTFT ${TTFT} ms, gap ${ITL} ms, ${TOKENS} tokens per request, ${WAVES} waves per level`);
+console.log("shape   streams  requests  failed  peak open  TTFT mean  TTFT p99  ITL mean  ITL p99  ITL p99.9  client CPU  loop p99  sim CPU  steal");
+
+type Row = { shape: string; c: number; ok: number; failed: number; peak: number; ttftMean: number; ttftP99: number; itlMean: number; itlP99: number; itlP999: number; clientCpu: number; loopP99: number; simCpu: number; steal: number };
+const rows: Row[] = [];
+const e2elS = (TTFT + (TOKENS - 1) * ITL) / 1000;
+try {
+  for (const c of levels) for (const shape of ["steady", "burst"] as const) {
+    const cfg = path.join(dir, `c${c}-${shape}.json`);
+    const rate = shape === "steady" ? (1.25 * c) / e2elS : "inf";
+    fs.writeFileSync(cfg, JSON.stringify({ name: `c${c}`, scenarios: [{ name: `c${c}`, max_concurrency: c, num_prompts: c * WAVES, random_input_len: 16, random_output_len: TOKENS, request_rate: rate }] }));
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    const cpu0 = process.cpuUsage(), sim0 = sim.cpuSeconds(), t0 = performance.now(), steal = stealMeter();
+    loop.enable();
+    const { results } = await runBenchmark({ baseUrl: sim.url, config: cfg, outputDir: path.join(dir, `c${c}-${shape}`), seed: 1, timeoutMs: 120_000, log: () => {} });
+    loop.disable();
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const r = results[0]!;
+    const itl = r.records.flatMap((x) => x.itl_ms).sort((a, b) => a - b);
+    const res = r.result as Record<string, number>;
+    const row: Row = {
+      shape, c, ok: res.completed, failed: res.failed, peak: res.max_concurrent_requests,
+      ttftMean: res.mean_ttft_ms / TTFT, ttftP99: res.p99_ttft_ms / TTFT,
+      itlMean: res.mean_itl_ms / ITL, itlP99: percentile(itl, 99) / ITL, itlP999: percentile(itl, 99.9) / ITL,
+      clientCpu: (cpu.user + cpu.system) / 1e6 / wall, loopP99: loop.percentile(99) / 1e6, simCpu: (sim.cpuSeconds() - sim0) / wall, steal: steal(),
+    };
+    rows.push(row);
+    const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+    console.log(
+      [shape.padEnd(6), String(c).padStart(7), String(row.ok).padStart(9), String(row.failed).padStart(7), String(row.peak).padStart(10), row.ttftMean.toFixed(3).padStart(10), row.ttftP99.toFixed(3).padStart(9), row.itlMean.toFixed(3).padStart(9), row.itlP99.toFixed(3).padStart(8), row.itlP999.toFixed(3).padStart(10), pct(row.clientCpu).padStart(11), `${row.loopP99.toFixed(1)} ms`.padStart(9), pct(row.simCpu).padStart(8), `${(100 * row.steal).toFixed(1)} %`.padStart(6)].join(" "),
+    );
+  }
+} finally {
+  await sim.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+for (const t of rows.filter((r) => r.c === TARGET.concurrency)) {
+  const ok = t.failed === 0 && Math.abs(t.itlMean - 1) <= TARGET.mean && t.itlP99 <= 1 + TARGET.p99;
+  console.log(`${t.shape}: target at ${TARGET.concurrency} streams (mean ITL within ${TARGET.mean * 100} %, P99 within ${TARGET.p99 * 100} %): ${ok ? "MET" : "MISSED"} (mean ${t.itlMean.toFixed(3)}, P99 ${t.itlP99.toFixed(3)}${t.simCpu > 0.9 ? "; the simulator used ≥ 90 % of its core, so part of the lateness is its own" : ""})`);
+  if (t.shape === "steady") process.exitCode = ok ? 0 : 1;
+}
