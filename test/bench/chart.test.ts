@@ -140,7 +140,7 @@ describe("the Job's contract with the CLI", () => {
 
   it("the container's env, ConfigMap file and volumes drive `vllm-bench run` to results files and a Pushgateway push", async () => {
     const pg = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-    const [cm, cj] = synth({ ...base, pushgatewayUrl: pg, overrides: { concurrencyLevels: [2], durationSeconds: 1 } }) as [any, any];
+    const [cm, cj] = synth({ ...base, pushgatewayUrl: pg, overrides: { concurrencyLevels: [8], durationSeconds: 0.5 } }) as [any, any];
     const env = envOf(cj) as Record<string, string>;
     // Stand in for the pod: the ConfigMap key at CONFIG_PATH, OUTPUT_DIR on a local directory.
     const local = (p: string) => path.join(dir, p);
@@ -155,9 +155,9 @@ describe("the Job's contract with the CLI", () => {
     child.stderr.on("data", (d) => (stderr += d));
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     expect(code, stderr).toBe(0);
-    expect(fs.readdirSync(local(env.OUTPUT_DIR))).toContain("light-c2.results.json");
+    expect(fs.readdirSync(local(env.OUTPUT_DIR))).toContain("light-c8.results.json");
     const scenarios = pushes.map((p) => p.url.match(/^\/metrics\/job\/vllm-bench\/run_id\/[^/]+\/scenario\/([^/]+)$/)?.[1]);
-    expect(scenarios).toEqual(["light-c2", "moderate-c2"]);
+    expect(scenarios).toEqual(["light-c8", "moderate-c8"]);
     expect(pushes[0]!.body).toMatch(/^vllm_bench_threshold_passed\{threshold="ttft_p95_ms"\} 1$/m);
   });
 });

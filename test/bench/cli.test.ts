@@ -15,8 +15,12 @@ const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).h
 const cli = path.join(root, "bench/cli.ts");
 
 /** Run the CLI without blocking this process (the simulator under test lives in it). */
-function runCli(args: string[], cwd: string, timeoutMs = 60_000) {
-  const child = spawn(node, ["--import", tsx, cli, ...args], { cwd, stdio: "pipe" });
+// The CLI's own variables are cleared so a developer's shell cannot change what is tested.
+const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "REQUEST_RATE", "MODEL_NAME", "SERVED_MODEL_NAME", "CONCURRENCY_LEVELS", "DURATION", "PUSHGATEWAY_URL", "READY_TIMEOUT"];
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k)));
+
+function runCli(args: string[], cwd: string, timeoutMs = 60_000, env: Record<string, string> = {}) {
+  const child = spawn(node, ["--import", tsx, cli, ...args], { cwd, stdio: "pipe", env: { ...baseEnv, ...env } });
   let stdout = "", stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
@@ -79,16 +83,19 @@ describe("vllm-bench CLI", () => {
 
   it("with no arguments runs the smoke suite on the built-in simulator and writes results/; the HTML plots render in headless Chromium", async () => {
     const cwd = fs.mkdtempSync(path.join(dir, "noargs-"));
-    // Normally ~20 s; the limit leaves room for a busy shared machine.
-    const { code, stdout, stderr } = await runCli(["run"], cwd, 110_000).done;
+    // No arguments: default target (built-in simulator), preset (smoke) and output dir (results/).
+    // DURATION caps each scenario's sending at 2 s only to keep the suite fast (the full smoke
+    // suite takes ~20 s); the limit leaves room for a busy shared machine.
+    const { code, stdout, stderr } = await runCli(["run"], cwd, 110_000, { DURATION: "2" }).done;
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/built-in vLLM simulator/);
     expect(stdout.match(/Serving Benchmark Result/g)).toHaveLength(2);
     const out = path.join(cwd, "results");
     expect(fs.readdirSync(out).sort()).toEqual(["light.requests.csv", "light.results.json", "moderate.requests.csv", "moderate.results.json", "report.html", "summary.csv"]);
     const light = JSON.parse(fs.readFileSync(path.join(out, "light.results.json"), "utf8"));
-    expect(light.completed).toBe(24);
-    expect(light.requests).toHaveLength(24);
+    expect(light.completed).toBeGreaterThan(0);
+    expect(light.failed).toBe(0);
+    expect(light.requests).toHaveLength(light.completed);
 
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
     try {

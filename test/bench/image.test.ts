@@ -64,11 +64,11 @@ describe("the image's single-file bundle", () => {
     expect(url, "simulator did not announce its URL").toBeDefined();
     const out = path.join(app, "results");
     // The Job's way of configuring it: environment variables only.
-    const bench = await run(["run"], { MODEL_ENDPOINT: url, CONFIG_PATH: "smoke", OUTPUT_DIR: out, CONCURRENCY_LEVELS: "4", DURATION: "1" }).done;
+    const bench = await run(["run"], { MODEL_ENDPOINT: url, CONFIG_PATH: "smoke", OUTPUT_DIR: out, CONCURRENCY_LEVELS: "8", DURATION: "0.5" }).done;
     expect(bench.code, bench.stderr).toBe(0);
     expect(bench.stdout).toMatch(/Serving Benchmark Result/);
-    expect(fs.readdirSync(out).sort()).toEqual(["light-c4.requests.csv", "light-c4.results.json", "moderate-c4.requests.csv", "moderate-c4.results.json", "report.html", "summary.csv"]);
-    const r = JSON.parse(fs.readFileSync(path.join(out, "light-c4.results.json"), "utf8"));
+    expect(fs.readdirSync(out).sort()).toEqual(["light-c8.requests.csv", "light-c8.results.json", "moderate-c8.requests.csv", "moderate-c8.results.json", "report.html", "summary.csv"]);
+    const r = JSON.parse(fs.readFileSync(path.join(out, "light-c8.results.json"), "utf8"));
     expect(r.completed).toBeGreaterThan(0);
     expect(r.failed).toBe(0);
     sim.child.kill("SIGTERM");
