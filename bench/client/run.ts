@@ -1,5 +1,6 @@
 import { startSimulator, type RunningSimulator } from "../sim";
 import { randomPromptSource, serverTokenizer } from "./dataset";
+import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { arrivalGaps } from "./random";
@@ -81,10 +82,12 @@ async function readyModel(baseUrl: string, opts: Pick<RunOptions, "apiKey" | "mo
   }
 }
 
-async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number> }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
+async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number>; dataset?: FileEntry[] }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
   const tokenizer = await serverTokenizer(t.baseUrl, t.model);
   const total = sc.num_warmups + sc.num_prompts;
-  const prompts = randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
+  const prompts = fileDefaults.dataset
+    ? fileDatasetSource(fileDefaults.dataset, { seed: opts.seed, outputLen: sc.random_output_len, tokenizer })
+    : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
   // Build what the first burst needs before the clock starts; the rest is built ahead of use.
   await prompts.prefetch(0, sc.num_warmups + Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)));
   const concurrency = sc.max_concurrency ?? Infinity;
@@ -175,6 +178,9 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   }));
   if (opts.concurrencyLevels?.length)
     scenarios = opts.concurrencyLevels.flatMap((c) => scenarios.map((s) => ({ ...s, name: `${s.name}-c${c}`, max_concurrency: c })));
+  // Read (and check) a dataset file once, before any request: bad input fails early.
+  const d = file.defaults;
+  const dataset = d.dataset_type !== "random" && d.dataset_path ? loadFileDataset(d.dataset_path, d.dataset_type) : undefined;
   const percentiles = file.defaults.metric_percentiles.split(",").map((p) => Number(p.trim()));
   if (percentiles.some((p) => !(p > 0 && p < 100))) throw new Error(`defaults.metric_percentiles: ${file.defaults.metric_percentiles} must list numbers between 0 and 100`);
   const backend = opts.backend ?? file.defaults.backend;
@@ -196,7 +202,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     opts.log(`Plan: ${scenarios.length} scenario(s) [${scenarios.map((s) => s.name).join(", ")}] against ${baseUrl}${target.endpoint}, model ${model}${estimate ? `, at most ~${Math.ceil(estimate)} s of timed load` : ""}.`);
     for (const sc of scenarios) {
       if (opts.signal?.aborted) break;
-      const r = await runScenario(sc, target, opts, { percentiles, goodput: file.defaults.goodput }, backend);
+      const r = await runScenario(sc, target, opts, { percentiles, goodput: file.defaults.goodput, dataset }, backend);
       const s: ScenarioResult = { ...r, thresholds: checkThresholds(r.result, file.thresholds) };
       results.push(s);
       opts.log(consoleSummary(s, percentiles));

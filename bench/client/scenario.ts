@@ -42,7 +42,8 @@ export const scenarioFileSchema = z.object({
     .object({
       backend: z.enum(["openai-chat", "openai"]).default("openai-chat"),
       endpoint_path: z.string().startsWith("/").optional(),
-      dataset_type: z.enum(["random"]).default("random"),
+      dataset_type: z.enum(["random", "sharegpt", "jsonl"]).default("random").describe("random: exact-length synthetic prompts; sharegpt / jsonl: prompts from dataset_path"),
+      dataset_path: z.string().min(1).optional().describe("ShareGPT JSON or JSONL file (relative to the working directory)"),
       percentile_metrics: z.string().default("ttft,tpot,itl,e2el"),
       metric_percentiles: z.string().default("50,90,95,99"),
       goodput: z.record(z.enum(["ttft", "tpot", "e2el"]), z.number().positive()).optional(),
@@ -50,6 +51,9 @@ export const scenarioFileSchema = z.object({
     .prefault({}),
   scenarios: z.array(scenarioSchema).min(1),
   thresholds: thresholdsSchema.default({}),
+}).superRefine((f, ctx) => {
+  if (f.defaults.dataset_type !== "random" && !f.defaults.dataset_path)
+    ctx.addIssue({ code: "custom", path: ["defaults", "dataset_path"], message: `dataset_type ${f.defaults.dataset_type} needs dataset_path (the file to read prompts from)` });
 });
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;

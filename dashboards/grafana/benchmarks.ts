@@ -1,4 +1,4 @@
-// Benchmark runs pushed to the Pushgateway by `vllm-bench run --push-url` (the in-cluster Job).
+// Benchmark runs pushed to the Pushgateway by `vllm-bench run --pushgateway-url` (the in-cluster Job).
 import * as dash from "@grafana/grafana-foundation-sdk/dashboard";
 import { BENCH_METRICS as B } from "../catalog";
 import { selector } from "../promql";
