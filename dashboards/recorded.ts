@@ -113,6 +113,7 @@ export const REC = {
   },
   http: {
     byStatus: { record: `namespace_status:vllm_http_requests:rate${RATE_WINDOW}`, expr: sumBy(["namespace", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })) },
+    byPodStatus: { record: `namespace_pod_status:vllm_http_requests:rate${RATE_WINDOW}`, expr: sumBy(["namespace", "pod", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })) },
     errorRatio: {
       record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
       // A namespace without any 5xx yet reads 0, not "no data" (the 5xx series only appears on the first error).
@@ -128,6 +129,8 @@ export const REC = {
       record: "gpu:dcgm_framebuffer_used:ratio",
       expr: `${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`,
     },
+    /** Per GPU: the dashboards draw it beside the used memory (a binary match per step is costly at 64 GPUs). */
+    memTotal: { record: "gpu:dcgm_framebuffer_total:used_plus_free", expr: `${D.fbUsed.name} + ${D.fbFree.name}` },
     count: { record: "cluster:dcgm_gpus:count", expr: `count(${D.utilization.name})` },
     powerCluster: { record: "cluster:dcgm_power_usage_watts:sum", expr: `sum(${D.power.name})` },
   },

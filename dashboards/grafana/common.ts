@@ -18,6 +18,8 @@ export const POD_FILTER = `${MODEL_FILTER}, pod=~"$pod"`;
 export interface Query {
   expr: string;
   legend: string;
+  /** One evaluation at the end of the range, for stats over `$__range` (a range query would evaluate it at every step). */
+  instant?: boolean;
 }
 
 export interface SeriesThreshold {
@@ -26,7 +28,10 @@ export interface SeriesThreshold {
 }
 
 function targets<T extends { withTarget(t: prom.DataqueryBuilder): T }>(panel: T, queries: Query[]): T {
-  queries.forEach((q, i) => panel.withTarget(new prom.DataqueryBuilder().expr(q.expr).legendFormat(q.legend).refId(String.fromCharCode(65 + i)).range()));
+  queries.forEach((q, i) => {
+    const target = new prom.DataqueryBuilder().expr(q.expr).legendFormat(q.legend).refId(String.fromCharCode(65 + i));
+    panel.withTarget(q.instant ? target.instant() : target.range());
+  });
   return panel;
 }
 

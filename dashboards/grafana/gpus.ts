@@ -29,7 +29,7 @@ export function gpuDashboard(t: AlertThresholds) {
   d.withRow(row("Memory"))
     .withPanel(timeSeries("Framebuffer used / total", [
       perGpu(g(D.fbUsed.name)),
-      { expr: `${g(D.fbUsed.name)} + ${g(D.fbFree.name)}`, legend: "total {{hostname}} GPU {{gpu}}" },
+      { expr: selector(REC.gpu.memTotal.record, NODE), legend: "total {{hostname}} GPU {{gpu}}" },
     ], { unit: "decmbytes", min: 0, description: "vLLM reserves gpu-memory-utilization of each GPU at start, so high use is normal." }))
     .withPanel(timeSeries("Framebuffer used ratio", [perGpu(selector(REC.gpu.memUsedRatio.record, NODE))], { unit: "percentunit", min: 0, max: 1, thresholds: [{ value: t.gpuMemoryUsageRatio, color: "red" }] }))
     .withPanel(timeSeries("Memory bandwidth utilisation", [perGpu(g(D.memCopyUtil.name))], { unit: "percent", min: 0, max: 100 }))

@@ -1,7 +1,7 @@
 // vLLM serving dashboard: traffic, latency, throughput, scheduler and cache health, per model and pod.
-import { HTTP_METRICS, VLLM_METRICS } from "../catalog";
-import { rate, selector } from "../promql";
-import { REC, VLLM_JOB_MATCHERS } from "../recorded";
+import { VLLM_METRICS } from "../catalog";
+import { selector } from "../promql";
+import { REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
 import { bucketHeatmap, dashboard, MODEL_FILTER, POD_FILTER, row, statPanel, timeSeries, variables, type Query } from "./common";
 
@@ -26,7 +26,7 @@ export function servingDashboard(t: AlertThresholds) {
   const d = variables(dashboard("vllm-serving", "vLLM / Serving", "Traffic, latency, throughput and scheduler health of vLLM, per model and pod."), { model: true, pod: true });
 
   d.withRow(row("Now"))
-    .withPanel(statPanel("Requests (time range)", { expr: `sum(increase(${selector(VLLM_METRICS.requestSuccess.name, MODEL_FILTER)}[$__range]))`, legend: "requests" }, { unit: "short", span: 4, description: "Finished requests in the selected time range." }))
+    .withPanel(statPanel("Requests (time range)", { expr: `sum(increase(${selector(VLLM_METRICS.requestSuccess.name, MODEL_FILTER)}[$__range]))`, legend: "requests", instant: true }, { unit: "short", span: 4, description: "Finished requests in the selected time range." }))
     .withPanel(statPanel("Request rate", { expr: sumM(REC.requests.model.record), legend: "req/s" }, { unit: "reqps" }))
     .withPanel(statPanel("Mean TTFT (5m)", { expr: `max(${m(L.ttft.mean.record)})`, legend: "TTFT" }, { unit: "s", thresholds: [{ value: t.ttftP95Seconds, color: "red" }] }))
     .withPanel(statPanel("Output tokens/s (5m)", { expr: sumM(REC.tokens.generationModel.record), legend: "tok/s" }, { unit: "short" }))
@@ -41,8 +41,8 @@ export function servingDashboard(t: AlertThresholds) {
       { expr: selector(REC.http.byStatus.record, `namespace=~"$namespace"`), legend: "{{status}}" },
     ], { unit: "reqps", stack: true, description: "OpenAI API calls by HTTP status class." }))
     .withPanel(timeSeries("API error ratio (5xx)", [{ expr: selector(REC.http.errorRatio.record, `namespace=~"$namespace"`), legend: "{{namespace}}" }], { unit: "percentunit", min: 0, thresholds: [{ value: t.errorRatio, color: "red" }] }))
-    .withPanel(timeSeries("Requests per pod by status (raw)", [
-      { expr: `sum by (pod, status) (${rate(HTTP_METRICS.requests, { matchers: `${VLLM_JOB_MATCHERS}, namespace=~"$namespace", pod=~"$pod", handler=~"/v1/.*"` })})`, legend: "{{pod}} {{status}}" },
+    .withPanel(timeSeries("Requests per pod by status", [
+      { expr: selector(REC.http.byPodStatus.record, `namespace=~"$namespace", pod=~"$pod"`), legend: "{{pod}} {{status}}" },
     ], { unit: "reqps" }));
 
   d.withRow(row("Latency"))
