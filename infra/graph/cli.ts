@@ -51,8 +51,10 @@ async function main() {
   }
 }
 
+// Exit explicitly (mocked Pulumi runtimes keep handles open), but only once stdout has drained:
+// a piped `--json` would otherwise be cut at the pipe buffer (64 KiB).
 main().then(
-  () => process.exit(0),
+  () => process.stdout.write("", () => process.exit(0)),
   (err) => {
     console.error(err instanceof ConfigError ? err.message : err);
     process.exit(err instanceof ConfigError ? 2 : 1);
