@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number | undefined> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== undefined) process.exit(code);
+    // Once stdout has drained: a piped summary would otherwise be cut at 64 KiB.
+    if (code !== undefined) process.stdout.write("", () => process.exit(code));
   },
   (err) => {
     console.error(`error: ${(err as Error).message}`);

@@ -33,8 +33,9 @@ async function main(): Promise<number> {
   return s.mandatory > 0 ? 1 : 0;
 }
 
+// Exit once stdout has drained: piped `--json` output would otherwise be cut at 64 KiB.
 main().then(
-  (code) => process.exit(code),
+  (code) => process.stdout.write("", () => process.exit(code)),
   (err) => {
     const known = err instanceof ConfigError || err instanceof UsageError;
     console.error(known ? err.message : err);

@@ -34,7 +34,8 @@ async function main(args: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Once stdout has drained, so a piped summary arrives whole.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (err) => {
     console.error(`error: ${(err as Error).message}`);
     process.exit(2);
