@@ -13,12 +13,14 @@ const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]!);
 describe("behaviour under load (engine model, not fixed sleeps)", () => {
   it("TTFT rises with queue length when the batch is full", async () => {
     sim = await withSim({ maxNumSeqs: 2, stepBaseMs: 10, perSeqMs: 0, prefillPerTokenMs: 0 });
-    const alone = await timedStream(sim, 3);
+    // Unloaded TTFT: best of three, so a cold first connection or a VM stall does not inflate it.
+    const alone = [];
+    for (let i = 0; i < 3; i++) alone.push((await timedStream(sim, 3)).times[0]!);
     // 6 requests, batch of 2: the last ones wait for two earlier rounds to finish.
     const crowd = await Promise.all(Array.from({ length: 6 }, () => timedStream(sim!, 10)));
     const ttfts = crowd.map((c) => c.times[0]!).sort((a, b) => a - b);
     expect(ttfts[5]!).toBeGreaterThan(ttfts[0]! + 150);
-    expect(ttfts[5]!).toBeGreaterThan(alone.times[0]! * 5);
+    expect(ttfts[5]!).toBeGreaterThan(Math.min(...alone) * 5);
   });
 
   it("inter-token gap rises with batch size", async () => {
