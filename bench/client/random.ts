@@ -30,9 +30,25 @@ export function gamma(r: () => number, shape: number, scale: number): number {
   }
 }
 
+/** A rate that moves from `startRps` to `endRps` over a scenario's requests (vLLM's ramp-up). */
+export interface RampUp {
+  strategy: "linear" | "exponential";
+  startRps: number;
+  endRps: number;
+}
+
+/** The arrival rate for request `i` of `n`: the ramp advances by request index, as in vLLM. */
+export function rampRate(ramp: RampUp, i: number, n: number): number {
+  const progress = n > 1 ? i / (n - 1) : 1;
+  return ramp.strategy === "linear" ? ramp.startRps + (ramp.endRps - ramp.startRps) * progress : ramp.startRps * (ramp.endRps / ramp.startRps) ** progress;
+}
+
 /** Gaps (s) between arrivals: gamma(shape = burstiness, scale = 1/(rate × burstiness)); burstiness 1 = Poisson. */
-export function arrivalGaps(n: number, rate: number | "inf", burstiness: number, seed: number): number[] {
+export function arrivalGaps(n: number, rate: number | "inf" | RampUp, burstiness: number, seed: number): number[] {
   if (rate === "inf") return new Array(n).fill(0);
   const r = rng(seed);
-  return Array.from({ length: n }, () => gamma(r, burstiness, 1 / (rate * burstiness)));
+  return Array.from({ length: n }, (_, i) => {
+    const rps = typeof rate === "number" ? rate : rampRate(rate, i, n);
+    return gamma(r, burstiness, 1 / (rps * burstiness));
+  });
 }

@@ -119,7 +119,8 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
 
   const records: RequestRecord[] = [];
   const pending: Promise<void>[] = [];
-  const gaps = arrivalGaps(sc.num_prompts, sc.request_rate, sc.burstiness, opts.seed + 1);
+  const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
+  const gaps = arrivalGaps(sc.num_prompts, ramp ?? sc.request_rate, sc.burstiness, opts.seed + 1);
   const start = performance.now();
   const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
   let lastLog = start;
@@ -163,7 +164,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   await all;
   const duration = (performance.now() - start) / 1000;
   const result = aggregate(
-    { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, max_concurrency: sc.max_concurrency ?? null, duration, percentiles: fileDefaults.percentiles, goodput: fileDefaults.goodput },
+    { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration, percentiles: fileDefaults.percentiles, goodput: fileDefaults.goodput },
     records,
   );
   return { result, records: records.sort((a, b) => a.start_s - b.start_s), partial };
@@ -173,7 +174,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const file = loadScenarioFile(opts.config);
   let scenarios = file.scenarios.map((s) => ({
     ...s,
-    ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate } : {}),
+    // A rate given on the command line replaces the file's rate or ramp.
+    ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate, ramp_up_strategy: undefined, ramp_up_start_rps: undefined, ramp_up_end_rps: undefined } : {}),
     ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
   }));
   if (opts.concurrencyLevels?.length)

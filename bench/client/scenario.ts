@@ -24,6 +24,17 @@ export const scenarioSchema = z.strictObject({
   duration: z.number().positive().optional().describe("stop sending after this many seconds"),
   num_warmups: z.number().int().min(0).default(0),
   pause_after_s: z.number().min(0).default(0),
+  // vLLM's ramp-up: the arrival rate moves from start to end across the scenario's requests,
+  // e.g. to watch the HPA and cluster-autoscaler follow rising load.
+  ramp_up_strategy: z.enum(["linear", "exponential"]).optional(),
+  ramp_up_start_rps: z.number().positive().optional(),
+  ramp_up_end_rps: z.number().positive().optional(),
+}).superRefine((s, ctx) => {
+  const ramp = [s.ramp_up_strategy, s.ramp_up_start_rps, s.ramp_up_end_rps];
+  if (ramp.some((v) => v !== undefined) && ramp.some((v) => v === undefined))
+    ctx.addIssue({ code: "custom", path: ["ramp_up_strategy"], message: "a ramp needs all of ramp_up_strategy (linear or exponential), ramp_up_start_rps and ramp_up_end_rps" });
+  if (s.ramp_up_strategy && s.request_rate !== "inf")
+    ctx.addIssue({ code: "custom", path: ["request_rate"], message: "set either request_rate or the ramp_up_* fields, not both (the ramp sets the rate)" });
 });
 
 export const thresholdsSchema = z

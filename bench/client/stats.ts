@@ -1,3 +1,4 @@
+import type { RampUp } from "./random";
 import type { RequestRecord } from "./request";
 
 // Aggregates with vLLM's result key names (benchmark_serving / `vllm bench serve`).
@@ -10,6 +11,7 @@ export interface RunInfo {
   num_prompts: number;
   request_rate: number | "inf";
   burstiness: number;
+  ramp_up?: RampUp;
   max_concurrency: number | null;
   duration: number; // seconds of the main run (warm-up excluded)
   percentiles: number[];
@@ -69,6 +71,7 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     num_prompts: info.num_prompts,
     request_rate: info.request_rate,
     burstiness: info.burstiness,
+    ...(info.ramp_up ? { ramp_up_strategy: info.ramp_up.strategy, ramp_up_start_rps: info.ramp_up.startRps, ramp_up_end_rps: info.ramp_up.endRps } : {}),
     max_concurrency: info.max_concurrency,
     duration: info.duration,
     completed: ok.length,
