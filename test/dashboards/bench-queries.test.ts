@@ -6,13 +6,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordingRuleGroups } from "../../dashboards/rules";
-import { buildTsdb, startOn } from "../../bench/perf/queries/build";
+import { buildTsdb } from "../../bench/perf/queries/build";
 import { buildFamilies } from "../../bench/perf/queries/families";
 import { writeWindow } from "../../bench/perf/queries/openmetrics";
 import { dashboardQueries, grafanaStep, substitute } from "../../bench/perf/queries/panels";
 import { runQuery } from "../../bench/perf/queries/timing";
 import { rulePasses } from "../../bench/perf/queries/tsdb";
-import { findPrometheus, type RunningPrometheus } from "../../scripts/local-monitoring/prometheus";
+import { findPrometheus, runPrometheus, type RunningPrometheus } from "../../scripts/local-monitoring/prometheus";
 
 const bin = findPrometheus();
 const TINY = { namespaces: ["ns-a", "ns-b"], models: ["org/model-one"], podsPerDeployment: 1, gpusPerPod: 1, gpusPerNode: 2 };
@@ -91,7 +91,7 @@ describe("bench:queries generator", () => {
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bq-tsdb-"));
       const built = await buildTsdb({ shape: TINY, start, end, step: STEP, prometheusBin: bin!, workDir: dir, benchRunEverySeconds: 600 });
-      prometheus = await startOn(built, bin!);
+      prometheus = await runPrometheus(bin!, built.configFile, built.dataDir);
     }, 90_000);
     afterAll(async () => {
       await prometheus?.stop();

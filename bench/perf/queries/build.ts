@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { recordingRuleGroups } from "../../../dashboards/rules";
-import { runPrometheus, type RunningPrometheus } from "../../../scripts/local-monitoring/prometheus";
+import { runPrometheus } from "../../../scripts/local-monitoring/prometheus";
 import { buildFamilies } from "./families";
 import type { FleetShape } from "./fleet";
 import { writeWindow } from "./openmetrics";
@@ -76,8 +76,4 @@ export async function buildTsdb(o: BuildOptions): Promise<BuiltTsdb> {
   }
   seconds.rules = since(t);
   return { dataDir, configFile, samples, series, rulePasses: passes.length, seconds };
-}
-
-export async function startOn(built: BuiltTsdb, prometheusBin: string): Promise<RunningPrometheus> {
-  return runPrometheus(prometheusBin, built.configFile, built.dataDir);
 }

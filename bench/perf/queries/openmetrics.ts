@@ -72,18 +72,19 @@ export function histogramSeries(name: string, labels: Labels, buckets: readonly 
  */
 export async function writeWindow(file: string, families: Family[], start: number, end: number, step: number): Promise<number> {
   const stream = fs.createWriteStream(file);
-  let samples = 0;
+  let lines = 0;
+  let headers = 0;
   let buf: string[] = [];
   const flush = async () => {
     if (buf.length === 0) return;
-    samples += buf.length;
+    lines += buf.length;
     const ok = stream.write(buf.join("\n") + "\n");
     buf = [];
     if (!ok) await new Promise((r) => stream.once("drain", r));
   };
   for (const f of families) {
     buf.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
-    samples -= 2;
+    headers += 2;
     for (const s of f.series) {
       for (let t = start; t < end; t += step) s(t, step, buf);
       if (buf.length > 20_000) await flush();
@@ -92,5 +93,5 @@ export async function writeWindow(file: string, families: Family[], start: numbe
   await flush();
   stream.end("# EOF\n");
   await new Promise<void>((resolve, reject) => stream.once("finish", resolve).once("error", reject));
-  return samples;
+  return lines - headers;
 }

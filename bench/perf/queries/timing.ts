@@ -1,5 +1,7 @@
 // Queries as Grafana sends them, timed by the client (what a dashboard user waits for) and
 // by Prometheus itself (`stats=all`: evaluation time without HTTP and JSON encoding).
+import { percentile } from "../../client/stats";
+
 export interface QueryTiming {
   /** Median wall time over the repetitions, in ms. */
   wallMs: number;
@@ -23,10 +25,7 @@ interface QueryResponse {
   data?: { result: unknown[]; stats?: { timings?: { evalTotalTime?: number }; samples?: { totalQueryableSamples?: number } } };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 export async function runQuery(url: string, expr: string, w: Window): Promise<{ ms: number; evalMs: number; series: number; samples: number }> {
   const params: Record<string, string> = w.instant ? { query: expr, time: String(w.end) } : { query: expr, start: String(w.start), end: String(w.end), step: String(w.step) };
@@ -50,9 +49,4 @@ export async function timeQuery(url: string, expr: string, w: Window, reps: numb
   const runs = [];
   for (let i = 0; i < reps; i++) runs.push(await runQuery(url, expr, w));
   return { wallMs: median(runs.map((r) => r.ms)), evalMs: median(runs.map((r) => r.evalMs)), series: first.series, samples: first.samples };
-}
-
-export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
 }
