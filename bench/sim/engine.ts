@@ -1,4 +1,5 @@
 import type { SimOptions } from "./options";
+import { TimingLog } from "./timing";
 import type { FinishedReason, VllmMetrics } from "./vllm-metrics";
 
 // A model of vLLM's continuous batching: a bounded running batch, a waiting queue, chunked
@@ -41,6 +42,8 @@ export class Engine {
   private timer: NodeJS.Timeout | undefined;
   private fixedCount = 0;
   tokensGenerated = 0;
+  /** TTFT and gaps as handed to the socket, for `GET /sim/timing`. */
+  readonly timing = new TimingLog();
 
   constructor(private readonly opts: SimOptions, private readonly m: VllmMetrics) {
     const L = m.labels;
@@ -188,8 +191,10 @@ export class Engine {
     if (r.firstTokenAt === undefined) {
       r.firstTokenAt = t;
       this.m.ttft.observe(L, (t - r.arrival) / 1000);
+      this.timing.record("ttft", t - r.arrival);
     } else {
       this.m.itl.observe(L, (t - r.lastTokenAt!) / 1000);
+      this.timing.record("itl", t - r.lastTokenAt!);
     }
     r.lastTokenAt = t;
     r.generated++;

@@ -163,8 +163,8 @@ export function simOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, base: Sim
   return validateOptions(out as unknown as SimOptions);
 }
 
-export function optionsHelp(): string {
+export function optionsHelp(defaults: SimOptions = defaultSimOptions): string {
   return (Object.entries(OPTION_SPECS) as [keyof SimOptions, Spec][])
-    .map(([k, s]) => `  --${s.flag.padEnd(30)} ${s.help} [env ${s.env}, default ${JSON.stringify(defaultSimOptions[k])}]`)
+    .map(([k, s]) => `  --${s.flag.padEnd(30)} ${s.help} [env ${s.env}, default ${JSON.stringify(defaults[k])}]`)
     .join("\n");
 }

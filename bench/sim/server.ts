@@ -213,6 +213,11 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
         return completion(req, res, true);
       case "GET /sim/faults":
         return sendJson(res, 200, faults);
+      case "GET /sim/timing":
+        return sendJson(res, 200, engine.timing.snapshot());
+      case "DELETE /sim/timing":
+        engine.timing.reset();
+        return sendJson(res, 200, engine.timing.snapshot());
       case "POST /sim/faults": {
         let body: any;
         try {

@@ -52,6 +52,22 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
     expect(gap).toBeLessThan(26);
   });
 
+  it("GET /sim/timing reports the gaps as handed to the socket; DELETE clears them", async () => {
+    sim = await withSim({ fixedTtftMs: 30, fixedItlMs: 10 });
+    await Promise.all(Array.from({ length: 4 }, () => timedStream(sim!, 6)));
+    const timing = async (method = "GET") => (await fetch(`${sim!.url}/sim/timing`, { method })).json() as Promise<{ ttft_ms: number[]; itl_ms: number[]; truncated: boolean }>;
+    const t = await timing();
+    // 4 streams of 6 tokens: 4 first tokens, 4 × 5 gaps, each near the configured value.
+    expect(t.ttft_ms).toHaveLength(4);
+    expect(t.itl_ms).toHaveLength(20);
+    expect(t.truncated).toBe(false);
+    expect(Math.min(...t.ttft_ms)).toBeGreaterThanOrEqual(29);
+    expect(mean(t.itl_ms)).toBeGreaterThan(8);
+    expect(mean(t.itl_ms)).toBeLessThan(14);
+    expect((await timing("DELETE")).itl_ms).toEqual([]);
+    expect((await timing()).ttft_ms).toEqual([]);
+  });
+
   it("counts prefix-cache hits for shared prompt prefixes", async () => {
     sim = await withSim({ speedup: 20 });
     const prompt = Array(64).fill("shared").join(" "); // 64 tokens
