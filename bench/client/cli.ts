@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import type { RampUp } from "./random";
 import { runBenchmark } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
@@ -15,6 +16,9 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --output-dir DIR        where results go (env OUTPUT_DIR)               default: results
   --pushgateway-url URL   push figures to a Pushgateway (env PUSHGATEWAY_URL)
   --request-rate R        override every scenario's request rate (env REQUEST_RATE)
+  --ramp-up-strategy S    linear | exponential: move the rate from --ramp-up-start-rps to
+                          --ramp-up-end-rps over each scenario's requests, instead of one rate
+                          (env RAMP_UP_STRATEGY, RAMP_UP_START_RPS, RAMP_UP_END_RPS)
   --concurrency-levels L  e.g. 10,50,100: run every scenario at each level (env CONCURRENCY_LEVELS)
   --duration S            cap every scenario at S seconds (env DURATION)
   --seed N                dataset and arrival seed                        default: 0
@@ -30,13 +34,25 @@ function num(name: string, v: string | undefined, min: number): number | undefin
   return n;
 }
 
+/** The three ramp-up settings come together or not at all (flags first, then env). */
+function rampUpFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): RampUp | undefined {
+  const strategy = (values["ramp-up-strategy"] as string | undefined) ?? env.RAMP_UP_STRATEGY;
+  const start = num("ramp-up-start-rps", (values["ramp-up-start-rps"] as string | undefined) ?? env.RAMP_UP_START_RPS, 0.000001);
+  const end = num("ramp-up-end-rps", (values["ramp-up-end-rps"] as string | undefined) ?? env.RAMP_UP_END_RPS, 0.000001);
+  if (strategy === undefined && start === undefined && end === undefined) return undefined;
+  if (strategy !== "linear" && strategy !== "exponential")
+    throw new Error(`--ramp-up-strategy: ${JSON.stringify(strategy ?? null)} must be linear or exponential (a ramp needs it with --ramp-up-start-rps and --ramp-up-end-rps)`);
+  if (start === undefined || end === undefined) throw new Error(`--ramp-up-${start === undefined ? "start" : "end"}-rps: missing; a ramp needs --ramp-up-strategy, --ramp-up-start-rps and --ramp-up-end-rps`);
+  return { strategy, startRps: start, endRps: end };
+}
+
 export async function runMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
-      "request-rate": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
+      "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
       seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -48,6 +64,9 @@ export async function runMain(argv: string[]): Promise<number> {
   const env = process.env;
   const backend = values.backend;
   if (backend !== undefined && backend !== "openai-chat" && backend !== "openai") throw new Error(`--backend: ${backend} must be openai-chat or openai`);
+  const requestRate = num("request-rate", values["request-rate"] ?? env.REQUEST_RATE, 0.000001);
+  const rampUp = rampUpFrom(values, env);
+  if (rampUp && requestRate !== undefined) throw new Error("--request-rate and --ramp-up-strategy both set the arrival rate: give one of them");
   const levels = values["concurrency-levels"] ?? env.CONCURRENCY_LEVELS;
   const concurrencyLevels = levels ? levels.split(",").map((s) => num("concurrency-levels", s.trim(), 1)!) : undefined;
   const controller = new AbortController();
@@ -67,7 +86,8 @@ export async function runMain(argv: string[]): Promise<number> {
     config: values.config ?? env.CONFIG_PATH ?? "smoke",
     outputDir,
     pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
-    requestRate: num("request-rate", values["request-rate"] ?? env.REQUEST_RATE, 0.000001),
+    requestRate,
+    rampUp,
     concurrencyLevels,
     duration: num("duration", values.duration ?? env.DURATION, 0.001),
     seed: num("seed", values.seed, 0) ?? 0,

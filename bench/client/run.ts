@@ -3,7 +3,7 @@ import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
-import { arrivalGaps } from "./random";
+import { arrivalGaps, type RampUp } from "./random";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile, type Scenario } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -19,6 +19,8 @@ export interface RunOptions {
   outputDir: string;
   pushgatewayUrl?: string;
   requestRate?: number;
+  /** Replaces every scenario's rate or ramp, like --request-rate (the two are exclusive). */
+  rampUp?: RampUp;
   concurrencyLevels?: number[];
   duration?: number;
   seed: number;
@@ -176,6 +178,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     ...s,
     // A rate given on the command line replaces the file's rate or ramp.
     ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate, ramp_up_strategy: undefined, ramp_up_start_rps: undefined, ramp_up_end_rps: undefined } : {}),
+    ...(opts.rampUp ? { request_rate: "inf" as const, ramp_up_strategy: opts.rampUp.strategy, ramp_up_start_rps: opts.rampUp.startRps, ramp_up_end_rps: opts.rampUp.endRps } : {}),
     ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
   }));
   if (opts.concurrencyLevels?.length)

@@ -16,7 +16,7 @@ const cli = path.join(root, "bench/cli.ts");
 
 /** Run the CLI without blocking this process (the simulator under test lives in it). */
 // The CLI's own variables are cleared so a developer's shell cannot change what is tested.
-const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "REQUEST_RATE", "MODEL_NAME", "SERVED_MODEL_NAME", "CONCURRENCY_LEVELS", "DURATION", "PUSHGATEWAY_URL", "READY_TIMEOUT"];
+const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "REQUEST_RATE", "MODEL_NAME", "SERVED_MODEL_NAME", "CONCURRENCY_LEVELS", "DURATION", "PUSHGATEWAY_URL", "READY_TIMEOUT", "RAMP_UP_STRATEGY", "RAMP_UP_START_RPS", "RAMP_UP_END_RPS"];
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k)));
 
 function runCli(args: string[], cwd: string, timeoutMs = 60_000, env: Record<string, string> = {}) {
@@ -57,6 +57,26 @@ describe("vllm-bench CLI", () => {
     const r = spawnSync(node, ["--import", tsx, cli, "run", "--request-rate", "fast"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--request-rate: "fast"/);
+  });
+
+  it("takes a ramp-up from flags or the Job's env, all three settings or none, not with --request-rate", async () => {
+    const bad = (args: string[]) => spawnSync(node, ["--import", tsx, cli, "run", ...args], { cwd: root, encoding: "utf8", env: baseEnv });
+    let r = bad(["--ramp-up-strategy", "linear", "--ramp-up-start-rps", "2"]);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/--ramp-up-end-rps: missing; a ramp needs/)]);
+    r = bad(["--ramp-up-strategy", "steep", "--ramp-up-start-rps", "2", "--ramp-up-end-rps", "9"]);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/--ramp-up-strategy: "steep" must be linear or exponential/)]);
+    r = bad(["--request-rate", "5", "--ramp-up-strategy", "linear", "--ramp-up-start-rps", "2", "--ramp-up-end-rps", "9"]);
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/--request-rate and --ramp-up-strategy both set the arrival rate/)]);
+
+    // The Job's way: env vars, replacing the preset's fixed rate.
+    const out = path.join(dir, "ramp-env");
+    const config = path.join(dir, "ramp-env.json");
+    fs.writeFileSync(config, JSON.stringify({ scenarios: [{ name: "r", num_prompts: 6, random_input_len: 8, random_output_len: 2, request_rate: 50 }] }));
+    const run = runCli(["run", "--base-url", sim.url, "--config", config, "--output-dir", out], root, 60_000, { RAMP_UP_STRATEGY: "exponential", RAMP_UP_START_RPS: "20", RAMP_UP_END_RPS: "80" });
+    const { code, stderr } = await run.done;
+    expect(code, stderr).toBe(0);
+    const results = JSON.parse(fs.readFileSync(path.join(out, "r.results.json"), "utf8"));
+    expect(results).toMatchObject({ completed: 6, ramp_up_strategy: "exponential", ramp_up_start_rps: 20, ramp_up_end_rps: 80 });
   });
 
   it("on SIGTERM stops sending, and still writes every result measured so far", async () => {
