@@ -76,6 +76,8 @@ export async function runMain(argv: string[]): Promise<number> {
   };
   process.once("SIGTERM", () => onSignal("SIGTERM"));
   process.once("SIGINT", () => onSignal("SIGINT"));
+  // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
+  if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
   const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
   const outcome = await runBenchmark({
     baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,

@@ -16,7 +16,7 @@ const cli = path.join(root, "bench/cli.ts");
 
 /** Run the CLI without blocking this process (the simulator under test lives in it). */
 // The CLI's own variables are cleared so a developer's shell cannot change what is tested.
-const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "REQUEST_RATE", "MODEL_NAME", "SERVED_MODEL_NAME", "CONCURRENCY_LEVELS", "DURATION", "PUSHGATEWAY_URL", "READY_TIMEOUT", "RAMP_UP_STRATEGY", "RAMP_UP_START_RPS", "RAMP_UP_END_RPS"];
+const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "REQUEST_RATE", "MODEL_NAME", "SERVED_MODEL_NAME", "CONCURRENCY_LEVELS", "DURATION", "PUSHGATEWAY_URL", "READY_TIMEOUT", "RAMP_UP_STRATEGY", "RAMP_UP_START_RPS", "RAMP_UP_END_RPS", "TOKENIZER"];
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k)));
 
 function runCli(args: string[], cwd: string, timeoutMs = 60_000, env: Record<string, string> = {}) {
@@ -72,9 +72,11 @@ describe("vllm-bench CLI", () => {
     const out = path.join(dir, "ramp-env");
     const config = path.join(dir, "ramp-env.json");
     fs.writeFileSync(config, JSON.stringify({ scenarios: [{ name: "r", num_prompts: 6, random_input_len: 8, random_output_len: 2, request_rate: 50 }] }));
-    const run = runCli(["run", "--base-url", sim.url, "--config", config, "--output-dir", out], root, 60_000, { RAMP_UP_STRATEGY: "exponential", RAMP_UP_START_RPS: "20", RAMP_UP_END_RPS: "80" });
+    const run = runCli(["run", "--base-url", sim.url, "--config", config, "--output-dir", out], root, 60_000, { RAMP_UP_STRATEGY: "exponential", RAMP_UP_START_RPS: "20", RAMP_UP_END_RPS: "80", TOKENIZER: "Qwen/Qwen2.5-1.5B-Instruct" });
     const { code, stderr } = await run.done;
     expect(code, stderr).toBe(0);
+    // DESIGN's Job env has TOKENIZER; the run says it does not need it rather than ignore it silently.
+    expect(stderr).toMatch(/TOKENIZER=Qwen\/Qwen2.5-1.5B-Instruct is not used: prompts are sized with the server's \/tokenize/);
     const results = JSON.parse(fs.readFileSync(path.join(out, "r.results.json"), "utf8"));
     expect(results).toMatchObject({ completed: 6, ramp_up_strategy: "exponential", ramp_up_start_rps: 20, ramp_up_end_rps: 80 });
   });
