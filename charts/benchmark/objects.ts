@@ -43,6 +43,9 @@ function check(p: BenchmarkChartProps): void {
   const o = p.overrides;
   if (o?.concurrencyLevels?.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`benchmark overrides.concurrencyLevels: ${o.concurrencyLevels.join(",")} must be positive integers`);
   if (o?.requestRate !== undefined && !(o.requestRate > 0)) throw new Error(`benchmark overrides.requestRate: ${o.requestRate} must be > 0 requests/s`);
+  if (o?.rampUp && o.requestRate !== undefined) throw new Error("benchmark overrides: set requestRate or rampUp, not both (each sets the arrival rate)");
+  if (o?.rampUp && !(o.rampUp.startRps > 0 && o.rampUp.endRps > 0))
+    throw new Error(`benchmark overrides.rampUp: startRps ${o.rampUp.startRps} and endRps ${o.rampUp.endRps} must both be > 0 requests/s`);
   if (o?.durationSeconds !== undefined && !(o.durationSeconds > 0)) throw new Error(`benchmark overrides.durationSeconds: ${o.durationSeconds} must be > 0`);
 }
 
@@ -56,6 +59,9 @@ function env(p: BenchmarkChartProps, readyTimeoutS: number): IEnvVar[] {
     ["READY_TIMEOUT", String(readyTimeoutS)],
     ["PUSHGATEWAY_URL", p.pushgatewayUrl],
     ["REQUEST_RATE", o.requestRate?.toString()],
+    ["RAMP_UP_STRATEGY", o.rampUp?.strategy],
+    ["RAMP_UP_START_RPS", o.rampUp?.startRps.toString()],
+    ["RAMP_UP_END_RPS", o.rampUp?.endRps.toString()],
     ["CONCURRENCY_LEVELS", o.concurrencyLevels?.join(",")],
     ["DURATION", o.durationSeconds?.toString()],
   ];

@@ -24,8 +24,14 @@ export interface BenchmarkChartProps {
   /** Secret holding the server's API key (VLLM_API_KEY). */
   apiKeySecret?: { name: string; key: string };
   nodeSelector?: Record<string, string>;
-  /** Per-run overrides of the scenario file (REQUEST_RATE, CONCURRENCY_LEVELS, DURATION). */
-  overrides?: { requestRate?: number; concurrencyLevels?: number[]; durationSeconds?: number };
+  /** Per-run overrides of the scenario file (REQUEST_RATE or RAMP_UP_*, CONCURRENCY_LEVELS, DURATION). */
+  overrides?: {
+    requestRate?: number;
+    /** A rate moving from startRps to endRps over each scenario's requests, instead of requestRate. */
+    rampUp?: { strategy: "linear" | "exponential"; startRps: number; endRps: number };
+    concurrencyLevels?: number[];
+    durationSeconds?: number;
+  };
   /** How long the run waits for the server to answer /v1/models (READY_TIMEOUT); default 900 s. */
   readyTimeoutSeconds?: number;
   /** Finished Jobs are deleted after this long; default 7 days. */

@@ -109,6 +109,15 @@ describe("BenchmarkChart objects", () => {
     expect(bad({ endpoint: "vllm:8000" })).toThrow(/benchmark endpoint 'vllm:8000'/);
     expect(bad({ resources: { requests: { cpu: "1" } } })).toThrow(/benchmark resources: set limits\.cpu and limits\.memory/);
     expect(bad({ overrides: { concurrencyLevels: [0] } })).toThrow(/overrides\.concurrencyLevels/);
+    expect(bad({ overrides: { requestRate: 2, rampUp: { strategy: "linear", startRps: 1, endRps: 9 } } })).toThrow(/benchmark overrides: set requestRate or rampUp, not both/);
+    expect(bad({ overrides: { rampUp: { strategy: "linear", startRps: 0, endRps: 9 } } })).toThrow(/benchmark overrides\.rampUp: startRps 0/);
+  });
+
+  it("passes a ramp-up override as the RAMP_UP_* variables the CLI reads", () => {
+    const [, cj] = synth({ ...base, overrides: { rampUp: { strategy: "exponential", startRps: 1, endRps: 40 } } }) as [any, any];
+    validate(cj);
+    expect(envOf(cj)).toMatchObject({ RAMP_UP_STRATEGY: "exponential", RAMP_UP_START_RPS: "1", RAMP_UP_END_RPS: "40" });
+    expect(envOf(cj).REQUEST_RATE).toBeUndefined();
   });
 
   it("imports neither Pulumi nor infra/", () => {
