@@ -16,14 +16,21 @@ import { findPrometheus, runPrometheus, type RunningPrometheus } from "../../scr
 
 const bin = findPrometheus();
 const TINY = { namespaces: ["ns-a", "ns-b"], models: ["org/model-one"], podsPerDeployment: 1, gpusPerPod: 1, gpusPerNode: 2 };
+// The same fleet with every pod replaced every 15 minutes (staggered): series end and begin mid-range.
+const CHURNING = { ...TINY, podLifetimeSeconds: 900 };
 const STEP = 30;
 
 describe("bench:queries generator", () => {
   it("writes cumulative histograms whose +Inf bucket equals _count, and monotonic counters", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bq-om-"));
     try {
-      const { families } = buildFamilies(TINY, 600, 0);
+      const { families, series } = buildFamilies(CHURNING, 600, 0);
       await writeWindow(path.join(dir, "a.om"), families, 0, 1200, STEP);
+      // Two pods, each replaced once or twice in 20 minutes: more pod names than pods, all counted.
+      const text0 = fs.readFileSync(path.join(dir, "a.om"), "utf8");
+      const podNames = new Set([...text0.matchAll(/^vllm:num_requests_running\{[^}]*pod="([^"]+)"/gm)].map((m) => m[1]));
+      expect(podNames.size).toBeGreaterThanOrEqual(4);
+      expect(series()).toBe(new Set([...text0.matchAll(/^([^#\s]+?(?:\{[^}]*\})?) \S+ \d+$/gm)].map((m) => m[1])).size);
       const text = fs.readFileSync(path.join(dir, "a.om"), "utf8");
       expect(text.endsWith("# EOF\n")).toBe(true);
       const last = new Map<string, number>();
@@ -90,7 +97,7 @@ describe("bench:queries generator", () => {
 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "bq-tsdb-"));
-      const built = await buildTsdb({ shape: TINY, start, end, step: STEP, prometheusBin: bin!, workDir: dir, benchRunEverySeconds: 600 });
+      const built = await buildTsdb({ shape: CHURNING, start, end, step: STEP, prometheusBin: bin!, workDir: dir, benchRunEverySeconds: 600 });
       prometheus = await runPrometheus(bin!, built.configFile, built.dataDir);
     }, 90_000);
     afterAll(async () => {
@@ -109,6 +116,8 @@ describe("bench:queries generator", () => {
       expect(empty).toEqual([]);
       // A quantile record (second pass) exists for both namespaces.
       expect(await rangeHasData("namespace_model_name:vllm_time_to_first_token_seconds:p95_5m")).toBe(2);
+      // Replaced pods: more pod series over the range than pods at any instant.
+      expect(await rangeHasData("vllm:num_requests_running")).toBeGreaterThan(2);
     }, 60_000);
   });
 });

@@ -40,7 +40,7 @@ export async function buildTsdb(o: BuildOptions): Promise<BuiltTsdb> {
   fs.mkdirSync(dataDir, { recursive: true });
   const configFile = path.join(o.workDir, "prometheus.yml");
   fs.writeFileSync(configFile, `global:\n  scrape_interval: ${o.step}s\n  evaluation_interval: ${o.step}s\n`);
-  const { families } = buildFamilies(o.shape, o.benchRunEverySeconds, o.start);
+  const { families, series: seriesWritten } = buildFamilies(o.shape, o.benchRunEverySeconds, o.start);
   const seconds = { generate: 0, import: 0, rules: 0 };
   let samples = 0;
   const since = (t: number) => (performance.now() - t) / 1000;
@@ -57,7 +57,7 @@ export async function buildTsdb(o: BuildOptions): Promise<BuiltTsdb> {
     fs.rmSync(file);
     log(`  ${new Date(w * 1000).toISOString().slice(0, 16)}Z  ${(samples / 1e6).toFixed(1)} M samples so far`);
   }
-  const series = families.reduce((n, f) => n + f.series.length, 0);
+  const series = seriesWritten();
 
   const passes = rulePasses(recordingRuleGroups());
   const t = performance.now();

@@ -3,23 +3,41 @@
 // cluster-autoscaler, the benchmark's Pushgateway series and `up`. Metrics no dashboard reads are
 // left out; they would add index entries but no work to the queries measured.
 import { ITL_BUCKETS, REQUEST_LATENCY_BUCKETS, TTFT_BUCKETS, tokenBuckets } from "../../sim/vllm-metrics";
-import { buildFleet, gpuLabels, vllmPodLabels, type Fleet, type FleetShape, type Labels, type Pod } from "./fleet";
+import { buildFleet, generationAt, gpuLabels, incarnation, vllmPodLabels, type Fleet, type FleetShape, type Labels, type Pod } from "./fleet";
 import { podState, type LogNormal, type PodState } from "./load";
-import { counterSeries, gaugeSeries, histogramSeries, type Family } from "./openmetrics";
+import { counterSeries, gaugeSeries, histogramSeries, perGeneration, type Family, type SeriesWriter } from "./openmetrics";
 
 const MAX_MODEL_LEN = 8192;
 const HPA_TARGET_RPS = 3;
 
-export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600, dataStart = 0): { fleet: Fleet; families: Family[] } {
+/** The families, and `series()`: how many series they have written so far (replaced pods add some). */
+export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600, dataStart = 0): { fleet: Fleet; families: Family[]; series: () => number } {
   const fleet = buildFleet(shape);
   const state = (p: Pod, i: number) => (t: number) => podState(p, i, shape.podsPerDeployment, t);
-  const pods = fleet.pods.map((p, i) => ({ pod: p, labels: vllmPodLabels(p), at: state(p, i) }));
+  const pods = fleet.pods.map((p, i) => ({ pod: p, at: state(p, i), gen: (t: number) => generationAt(shape, i, fleet.pods.length, t) }));
+  let series = 0;
+  /** Adds a writer's series (its lines per sample: a histogram has many) the first time it writes. */
+  const counting = (w: SeriesWriter): SeriesWriter => {
+    let seen = false;
+    return (t, dt, out) => {
+      const before = out.length;
+      w(t, dt, out);
+      if (!seen && out.length > before) (seen = true), (series += out.length - before);
+    };
+  };
+  /** A per-pod writer that follows the pod in `slot` through its replacements, counting each one. */
+  const churned = new Set<SeriesWriter>();
+  const churn = (slot: { pod: Pod; gen: (t: number) => number }, make: (pod: Pod) => SeriesWriter) => {
+    const w = perGeneration(slot.gen, (g) => counting(make(incarnation(slot.pod, g))));
+    churned.add(w);
+    return w;
+  };
   const families: Family[] = [];
   const family = (name: string, type: Family["type"], help: string, series: Family["series"]) => families.push({ name, type, help, series });
 
   // vLLM engine metrics.
   const hist = (name: string, buckets: readonly number[], pick: (s: PodState) => LogNormal) =>
-    family(name, "histogram", name, pods.map(({ labels, at }) => histogramSeries(name, labels, buckets, (t) => at(t).rate, (t) => pick(at(t)))));
+    family(name, "histogram", name, pods.map((p) => churn(p, (pod) => histogramSeries(name, vllmPodLabels(pod), buckets, (t) => p.at(t).rate, (t) => pick(p.at(t))))));
   hist("vllm:time_to_first_token_seconds", TTFT_BUCKETS, (s) => s.ttft);
   hist("vllm:inter_token_latency_seconds", ITL_BUCKETS, (s) => s.itl);
   hist("vllm:request_time_per_output_token_seconds", ITL_BUCKETS, (s) => s.tpot);
@@ -34,7 +52,7 @@ export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600
   hist("vllm:request_params_max_tokens", tok, (s) => s.maxTokens);
 
   const perPod = (name: string, type: "counter" | "gauge", value: (s: PodState) => number, extra: Labels = {}) =>
-    family(name, type, name, pods.map(({ labels, at }) => (type === "counter" ? counterSeries : gaugeSeries)(name, { ...labels, ...extra }, (t) => value(at(t)))));
+    family(name, type, name, pods.map((p) => churn(p, (pod) => (type === "counter" ? counterSeries : gaugeSeries)(name, { ...vllmPodLabels(pod), ...extra }, (t) => value(p.at(t))))));
   perPod("vllm:num_requests_running", "gauge", (s) => s.running);
   perPod("vllm:num_requests_waiting", "gauge", (s) => s.waiting);
   perPod("vllm:kv_cache_usage_perc", "gauge", (s) => s.kvCacheUsage);
@@ -44,23 +62,25 @@ export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600
   perPod("vllm:prefix_cache_queries", "counter", (s) => s.rate * s.promptTokens.median * 1.3);
   perPod("vllm:prefix_cache_hits", "counter", (s) => s.rate * s.promptTokens.median * 0.4);
   const reasons = { stop: 0.86, length: 0.13, abort: 0.01 };
-  family("vllm:request_success", "counter", "vllm:request_success", pods.flatMap(({ labels, at }) =>
-    Object.entries(reasons).map(([reason, share]) => counterSeries("vllm:request_success", { ...labels, finished_reason: reason }, (t) => at(t).rate * share))));
+  family("vllm:request_success", "counter", "vllm:request_success", pods.flatMap((p) =>
+    Object.entries(reasons).map(([reason, share]) => churn(p, (pod) => counterSeries("vllm:request_success", { ...vllmPodLabels(pod), finished_reason: reason }, (t) => p.at(t).rate * share)))));
   const http = [
     { handler: "/v1/chat/completions", status: "2xx", share: 0.9 },
     { handler: "/v1/completions", status: "2xx", share: 0.08 },
     { handler: "/v1/chat/completions", status: "4xx", share: 0.015 },
     { handler: "/v1/chat/completions", status: "5xx", share: 0.005 },
   ];
-  family("http_requests", "counter", "http_requests", pods.flatMap(({ labels, at }) => {
-    const { model_name: _m, engine: _e, ...scrape } = labels;
-    return http.map(({ handler, status, share }) => counterSeries("http_requests", { ...scrape, handler, method: "POST", status }, (t) => at(t).rate * share));
-  }));
+  family("http_requests", "counter", "http_requests", pods.flatMap((p) =>
+    http.map(({ handler, status, share }) => churn(p, (pod) => counterSeries("http_requests", { ...scrapeLabels(pod), handler, method: "POST", status }, (t) => p.at(t).rate * share)))));
 
   // dcgm-exporter: one series per GPU and field, driven by the load of the pod holding the GPU.
-  const podAt = new Map(pods.map((p) => [p.pod, p.at]));
+  // With pod mapping on, a GPU's series carry the pod's name: a replaced pod starts new ones.
+  const slotOf = new Map(pods.map((p) => [p.pod, p]));
   const dcgm = (name: string, value: (s: PodState, gpu: number) => number) =>
-    family(name, "gauge", name, fleet.gpus.map((g) => gaugeSeries(name, gpuLabels(g), (t) => value(podAt.get(g.pod)!(t), g.index))));
+    family(name, "gauge", name, fleet.gpus.map((g) => {
+      const slot = slotOf.get(g.pod)!;
+      return churn(slot, (pod) => gaugeSeries(name, gpuLabels({ ...g, pod }), (t) => value(slot.at(t), g.index)));
+    }));
   const FB_TOTAL_MIB = 46_068;
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   dcgm("DCGM_FI_DEV_GPU_UTIL", (s, g) => Math.round(clamp(20 + 75 * s.load + (g % 3), 0, 100)));
@@ -89,15 +109,14 @@ export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600
   hpaSeries("kube_horizontalpodautoscaler_spec_max_replicas", () => maxReplicas);
   hpaSeries("kube_horizontalpodautoscaler_spec_target_metric", () => HPA_TARGET_RPS, { metric_name: "vllm_requests_per_second", metric_target_type: "average" });
   // One GPU pod per deployment stays Pending all day: the cluster is at its GPU node limit.
-  const podRows = [
-    ...fleet.pods.map((p) => ({ namespace: p.deployment.namespace, pod: p.name, node: p.node, phase: "Running" })),
-    ...fleet.deployments.map((d) => ({ namespace: d.namespace, pod: `${d.service}-6f9c0000-pend0`, node: "", phase: "Pending" })),
-  ];
+  const pending = fleet.deployments.map((d) => ({ pod: { deployment: d, name: `${d.service}-6f9c0000-pend0`, node: "", ip: "", weight: 0 }, gen: () => 0 }));
+  const podRows = [...pods.map((p) => ({ ...p, phase: "Running" })), ...pending.map((p) => ({ ...p, phase: "Pending" }))];
+  const ksmPod = (pod: Pod, i: number) => ({ ...ksm, namespace: pod.deployment.namespace, pod: pod.name, uid: `0c1d${i}-${pod.name.slice(-5)}` });
   family("kube_pod_status_phase", "gauge", "kube_pod_status_phase", podRows.flatMap((r, i) =>
-    ["Pending", "Running", "Succeeded", "Failed", "Unknown"].map((phase) => gaugeSeries("kube_pod_status_phase", { ...ksm, namespace: r.namespace, pod: r.pod, uid: `0c1d${i}`, phase }, () => (phase === r.phase ? 1 : 0)))));
+    ["Pending", "Running", "Succeeded", "Failed", "Unknown"].map((phase) => churn(r, (pod) => gaugeSeries("kube_pod_status_phase", { ...ksmPod(pod, i), phase }, () => (phase === r.phase ? 1 : 0))))));
   family("kube_pod_container_resource_requests", "gauge", "kube_pod_container_resource_requests", podRows.flatMap((r, i) =>
     ([["nvidia_com_gpu", "integer", shape.gpusPerPod], ["cpu", "core", 8], ["memory", "byte", 64 * 2 ** 30]] as const).map(([resource, unit, v]) =>
-      gaugeSeries("kube_pod_container_resource_requests", { ...ksm, namespace: r.namespace, pod: r.pod, uid: `0c1d${i}`, container: "vllm", node: r.node, resource, unit }, () => v))));
+      churn(r, (pod) => gaugeSeries("kube_pod_container_resource_requests", { ...ksmPod(pod, i), container: "vllm", node: pod.node, resource, unit }, () => v)))));
   family("kube_node_status_capacity", "gauge", "kube_node_status_capacity", [...fleet.nodes.map((n) => [n, shape.gpusPerNode] as const), ["ip-10-0-1-5.ec2.internal", 0] as const, ["ip-10-0-2-6.ec2.internal", 0] as const].flatMap(([node, gpus]) =>
     ([["nvidia_com_gpu", "integer", gpus], ["cpu", "core", gpus ? 192 : 4], ["memory", "byte", (gpus ? 768 : 16) * 2 ** 30], ["pods", "integer", 110]] as const)
       .filter(([, , v]) => v > 0)
@@ -134,16 +153,21 @@ export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600
 
   // up, one per scrape target.
   family("up", "gauge", "up", [
-    ...pods.map(({ labels }) => {
-      const { model_name: _m, engine: _e, ...scrape } = labels;
-      return gaugeSeries("up", scrape, () => 1);
-    }),
+    ...pods.map((p) => churn(p, (pod) => gaugeSeries("up", scrapeLabels(pod), () => 1))),
     ...fleet.nodes.map((n) => gaugeSeries("up", { ...gpuLabels(fleet.gpus.find((g) => g.node === n)!), gpu: "", UUID: "", device: "", modelName: "", hostname: "", DCGM_FI_DRIVER_VERSION: "", namespace: "gpu-operator", pod: `nvidia-dcgm-exporter-${n.slice(3, 12)}`, container: "exporter" }, () => 1)),
     gaugeSeries("up", { ...ksm, namespace: "monitoring", pod: "kube-state-metrics-5d8f7c9b4-q2x7z" }, () => 1),
     gaugeSeries("up", ca, () => 1),
     gaugeSeries("up", { job: "pushgateway", instance: "10.0.1.22:9091", namespace: "monitoring", service: "pushgateway", endpoint: "http" }, () => 1),
   ]);
-  return { fleet, families };
+  // The rest count once, when they first write (benchmark runs pushed after the data's end never do).
+  for (const f of families) f.series = f.series.map((w) => (churned.has(w) ? w : counting(w)));
+  return { fleet, families, series: () => series };
+}
+
+/** The target labels `up` and the HTTP metrics carry (the engine's own labels are not on them). */
+function scrapeLabels(pod: Pod): Labels {
+  const { model_name: _m, engine: _e, ...scrape } = vllmPodLabels(pod);
+  return scrape;
 }
 
 function benchRuns(dataStart: number, every: number) {

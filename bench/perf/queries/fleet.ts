@@ -8,6 +8,12 @@ export interface FleetShape {
   podsPerDeployment: number;
   gpusPerPod: number;
   gpusPerNode: number;
+  /**
+   * Pods are replaced (rollouts, HPA scale-in and -out, node recycling) every this many seconds,
+   * staggered across the fleet, so series come and go as they do in a real cluster. 0 or unset:
+   * the same pods all day.
+   */
+  podLifetimeSeconds?: number;
 }
 
 export const FULL_FLEET: FleetShape = {
@@ -89,6 +95,20 @@ export function buildFleet(shape: FleetShape): Fleet {
     }
   }
   return { deployments, pods, gpus, nodes };
+}
+
+/** How many times the pod in `slot` (of `total`) has been replaced by time `t`; 0 without churn. */
+export function generationAt(shape: FleetShape, slot: number, total: number, t: number): number {
+  const life = shape.podLifetimeSeconds ?? 0;
+  return life > 0 ? Math.floor((t + (slot * life) / total) / life) : 0;
+}
+
+/** The pod that runs in `p`'s place in generation `gen`: same deployment and node, new name and IP. */
+export function incarnation(p: Pod, gen: number): Pod {
+  if (gen === 0) return p;
+  const suffix = ((gen * 2654435761) >>> 0).toString(36).padStart(5, "x").slice(-5);
+  const [a, b, c] = p.ip.split(".");
+  return { ...p, name: `${p.name.slice(0, -5)}${suffix}`, ip: `${a}.${b}.${c}.${1 + (gen % 250)}` };
 }
 
 /** Labels of a vLLM pod's series as scraped through the chart's ServiceMonitor. */

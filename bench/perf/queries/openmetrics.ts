@@ -66,6 +66,23 @@ export function histogramSeries(name: string, labels: Labels, buckets: readonly 
 }
 
 /**
+ * A series whose identity changes over time (a replaced pod's series end, its successor's begin):
+ * `make(gen)` starts a fresh writer, with fresh counters, whenever `genAt(t)` changes.
+ */
+export function perGeneration(genAt: (t: number) => number, make: (gen: number) => SeriesWriter): SeriesWriter {
+  let gen: number | undefined;
+  let inner: SeriesWriter;
+  return (t, dt, out) => {
+    const g = genAt(t);
+    if (g !== gen) {
+      gen = g;
+      inner = make(g);
+    }
+    inner(t, dt, out);
+  };
+}
+
+/**
  * Writes samples at `start`, `start + step`, … before `end` for every family to `file`, and
  * returns the number of samples written. Series state carries over between calls, so
  * consecutive windows continue each other.
