@@ -42,7 +42,7 @@ export class Engine {
   private timer: NodeJS.Timeout | undefined;
   private fixedCount = 0;
   tokensGenerated = 0;
-  /** TTFT and gaps as handed to the socket, for `GET /sim/timing`. */
+  /** Fixed-latency mode only (a measuring mode): TTFT and gaps as handed to the socket, for `GET /sim/timing`. */
   readonly timing = new TimingLog();
 
   constructor(private readonly opts: SimOptions, private readonly m: VllmMetrics) {
@@ -51,6 +51,10 @@ export class Engine {
     m.waiting.set(L, () => this.waiting.length);
     m.kvUsage.set(L, () => this.kvBlocksUsed() / this.kvBlocksTotal());
     m.cacheInfo.set({ ...L, block_size: String(BLOCK), num_gpu_blocks: String(this.kvBlocksTotal()), enable_prefix_caching: "True", cache_dtype: "auto" }, () => 1);
+  }
+
+  private get fixed() {
+    return this.opts.fixedTtftMs > 0 || this.opts.fixedItlMs > 0;
   }
 
   get numRunning() {
@@ -78,7 +82,7 @@ export class Engine {
     this.m.maxGenTokens.observe(L, req.maxTokens);
     this.m.paramsN.observe(L, 1);
     const s: State = { ...req, arrival: now(), prefilled: 0, prefillTarget: req.promptTokens, generated: 0, aborted: false };
-    if (this.opts.fixedTtftMs > 0 || this.opts.fixedItlMs > 0) return this.runFixed(s);
+    if (this.fixed) return this.runFixed(s);
     this.waiting.push(s);
     this.kick();
     return () => this.abort(s);
@@ -191,10 +195,10 @@ export class Engine {
     if (r.firstTokenAt === undefined) {
       r.firstTokenAt = t;
       this.m.ttft.observe(L, (t - r.arrival) / 1000);
-      this.timing.record("ttft", t - r.arrival);
+      if (this.fixed) this.timing.record("ttft", t - r.arrival);
     } else {
       this.m.itl.observe(L, (t - r.lastTokenAt!) / 1000);
-      this.timing.record("itl", t - r.lastTokenAt!);
+      if (this.fixed) this.timing.record("itl", t - r.lastTokenAt!);
     }
     r.lastTokenAt = t;
     r.generated++;

@@ -1,7 +1,8 @@
-// What the simulator itself delivered: the TTFT and inter-token gaps as measured at the moment
-// each token is handed to the socket. `npm run bench:client` compares them with what the client
-// measured, which separates the client's own error from the server's (and the machine's) jitter.
-// Bounded: the first LIMIT values since the last reset are kept, then `truncated` is set.
+// What the simulator itself delivered in fixed-latency mode: the TTFT and inter-token gaps as
+// measured at the moment each token is handed to the socket. `npm run bench:client` compares
+// them with what the client measured, which separates the client's own error from the server's
+// (and the machine's) jitter. Bounded: the first LIMIT values since the last reset are kept, then
+// `truncated` is set. The engine-model mode records nothing (it may run for days in a cluster).
 
 const LIMIT = 1_000_000;
 
