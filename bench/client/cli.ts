@@ -35,10 +35,11 @@ function num(name: string, v: string | undefined, min: number): number | undefin
 }
 
 /** The three ramp-up settings come together or not at all (flags first, then env). */
-function rampUpFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): RampUp | undefined {
-  const strategy = (values["ramp-up-strategy"] as string | undefined) ?? env.RAMP_UP_STRATEGY;
-  const start = num("ramp-up-start-rps", (values["ramp-up-start-rps"] as string | undefined) ?? env.RAMP_UP_START_RPS, 0.000001);
-  const end = num("ramp-up-end-rps", (values["ramp-up-end-rps"] as string | undefined) ?? env.RAMP_UP_END_RPS, 0.000001);
+type RampFlags = Partial<Record<"ramp-up-strategy" | "ramp-up-start-rps" | "ramp-up-end-rps", string>>;
+function rampUpFrom(values: RampFlags, env: NodeJS.ProcessEnv): RampUp | undefined {
+  const strategy = values["ramp-up-strategy"] ?? env.RAMP_UP_STRATEGY;
+  const start = num("ramp-up-start-rps", values["ramp-up-start-rps"] ?? env.RAMP_UP_START_RPS, 0.000001);
+  const end = num("ramp-up-end-rps", values["ramp-up-end-rps"] ?? env.RAMP_UP_END_RPS, 0.000001);
   if (strategy === undefined && start === undefined && end === undefined) return undefined;
   if (strategy !== "linear" && strategy !== "exponential")
     throw new Error(`--ramp-up-strategy: ${JSON.stringify(strategy ?? null)} must be linear or exponential (a ramp needs it with --ramp-up-start-rps and --ramp-up-end-rps)`);
