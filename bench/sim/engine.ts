@@ -195,10 +195,10 @@ export class Engine {
     if (r.firstTokenAt === undefined) {
       r.firstTokenAt = t;
       this.m.ttft.observe(L, (t - r.arrival) / 1000);
-      if (this.fixed) this.timing.record("ttft", t - r.arrival);
+      if (this.fixed) this.timing.record(r.id, "ttft", t - r.arrival);
     } else {
       this.m.itl.observe(L, (t - r.lastTokenAt!) / 1000);
-      if (this.fixed) this.timing.record("itl", t - r.lastTokenAt!);
+      if (this.fixed) this.timing.record(r.id, "itl", t - r.lastTokenAt!);
     }
     r.lastTokenAt = t;
     r.generated++;

@@ -96,7 +96,9 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     const outputTokens = body.ignore_eos ? maxTokens : Math.min(maxTokens, eosAt);
     const stream = body.stream === true;
     const includeUsage = stream && body.stream_options?.include_usage === true;
-    const id = `${chat ? "chatcmpl" : "cmpl"}-${n.toString(16).padStart(8, "0")}`;
+    // As vLLM: the client's X-Request-Id, when given, becomes the response id after the prefix.
+    const clientId = req.headers["x-request-id"];
+    const id = `${chat ? "chatcmpl" : "cmpl"}-${typeof clientId === "string" && clientId ? clientId : n.toString(16).padStart(8, "0")}`;
     const created = Math.floor(Date.now() / 1000);
     const object = chat ? (stream ? "chat.completion.chunk" : "chat.completion") : "text_completion";
     const seed = typeof body.seed === "number" ? body.seed : n;

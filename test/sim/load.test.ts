@@ -55,7 +55,8 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
   it("GET /sim/timing reports the gaps as handed to the socket; DELETE clears them", async () => {
     sim = await withSim({ fixedTtftMs: 30, fixedItlMs: 10 });
     await Promise.all(Array.from({ length: 4 }, () => timedStream(sim!, 6)));
-    const timing = async (method = "GET") => (await fetch(`${sim!.url}/sim/timing`, { method })).json() as Promise<{ ttft_ms: number[]; itl_ms: number[]; truncated: boolean }>;
+    type Timing = { ttft_ms: number[]; itl_ms: number[]; truncated: boolean; requests: Record<string, { ttft_ms: number; itl_ms: number[] }> };
+    const timing = async (method = "GET") => (await fetch(`${sim!.url}/sim/timing`, { method })).json() as Promise<Timing>;
     const t = await timing();
     // 4 streams of 6 tokens: 4 first tokens and 4 × 5 gaps. Bounds a VM stall cannot break: tokens
     // are paced on an ideal timeline, so a stream's gaps add up to at least 5 × 10 ms (less ~1 ms
@@ -66,13 +67,31 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
     expect(Math.min(...t.ttft_ms)).toBeGreaterThanOrEqual(29);
     expect(t.itl_ms.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(180);
     expect([...t.itl_ms].sort((a, b) => a - b)[10]!).toBeLessThan(50);
+    // Per request too, under vLLM's response id (random here: no X-Request-Id was sent).
+    expect(Object.values(t.requests).map((r) => r.itl_ms.length)).toEqual([5, 5, 5, 5]);
+    expect(Object.values(t.requests).flatMap((r) => r.itl_ms).sort()).toEqual([...t.itl_ms].sort());
     expect((await timing("DELETE")).itl_ms).toEqual([]);
     expect((await timing()).ttft_ms).toEqual([]);
     // The engine-model mode keeps no log (a long-running simulator would only fill it).
     await sim.close();
     sim = await withSim({ speedup: 20 });
     await timedStream(sim, 4);
-    expect(await timing()).toEqual({ ttft_ms: [], itl_ms: [], truncated: false });
+    expect(await timing()).toEqual({ ttft_ms: [], itl_ms: [], truncated: false, requests: {} });
+  });
+
+  it("takes the client's X-Request-Id as the response id, as vLLM does, and keys /sim/timing by it", async () => {
+    sim = await withSim({ fixedTtftMs: 5, fixedItlMs: 2 });
+    const send = (path: string, body: object, rid?: string) =>
+      fetch(sim!.url + path, { method: "POST", headers: { "content-type": "application/json", ...(rid ? { "x-request-id": rid } : {}) }, body: JSON.stringify({ max_tokens: 3, ignore_eos: true, ...body }) }).then((r) => r.json() as Promise<{ id: string }>);
+    expect((await send("/v1/completions", { prompt: "hi" }, "run-7")).id).toBe("cmpl-run-7");
+    expect((await send("/v1/chat/completions", { messages: [{ role: "user", content: "hi" }] }, "run-8")).id).toBe("chatcmpl-run-8");
+    expect((await send("/v1/completions", { prompt: "hi" })).id).toMatch(/^cmpl-[0-9a-f]{8}$/);
+    // A reused id starts its timing entry afresh rather than appending to the old one.
+    await send("/v1/completions", { prompt: "hi" }, "run-7");
+    const t = (await (await fetch(`${sim.url}/sim/timing`)).json()) as { requests: Record<string, { ttft_ms: number; itl_ms: number[] }> };
+    expect(Object.keys(t.requests).sort()).toEqual(["chatcmpl-run-8", "cmpl-00000002", "cmpl-run-7"]);
+    expect(t.requests["cmpl-run-7"]!.itl_ms).toHaveLength(2);
+    expect(t.requests["cmpl-run-7"]!.ttft_ms).toBeGreaterThanOrEqual(4);
   });
 
   it("counts prefix-cache hits for shared prompt prefixes", async () => {

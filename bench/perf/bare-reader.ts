@@ -1,0 +1,82 @@
+// The baseline client of `npm run bench:client`: the least a Node program can do to time the
+// tokens of many SSE streams (one keep-alive agent, a timestamp per socket read, events found by
+// substring, no JSON parsing, no records, no statistics). It runs the same load as the real
+// client, in the same process, on the same core, right after it; what it measures is the floor
+// this machine and runtime put under any Node client. It reads the simulator's completions
+// format only.
+import * as http from "node:http";
+
+const MARK = '"finish_reason":null';
+
+export interface BareLoad {
+  url: string;
+  model: string;
+  streams: number;
+  requests: number;
+  /** Poisson arrivals per second; Infinity starts every request at once (up to `streams` open). */
+  rate: number;
+  tokens: number;
+  seed: number;
+}
+
+/** Gaps per request id, in ms, as the reader saw each content chunk arrive. */
+export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const gaps = new Map<string, number[]>();
+  const body = JSON.stringify({ model: load.model, prompt: "bare reader", max_tokens: load.tokens, ignore_eos: true, stream: true });
+  let open = 0;
+  let slot: (() => void) | undefined;
+  const one = (id: string) =>
+    new Promise<void>((resolve) => {
+      const mine: number[] = [];
+      let last = -1;
+      const req = http.request(`${load.url}/v1/completions`, { method: "POST", agent, headers: { "content-type": "application/json", "x-request-id": id } }, (res) => {
+        res.setEncoding("utf8");
+        let tail = "";
+        res.on("data", (chunk: string) => {
+          const now = performance.now();
+          // A content chunk of the simulator carries `"finish_reason":null`; the last ones do not.
+          // The tail of the previous read is kept in case a marker straddles two reads (it is one
+          // character shorter than the marker, so no marker is counted twice).
+          const text = tail + chunk;
+          for (let i = text.indexOf(MARK); i >= 0; i = text.indexOf(MARK, i + 1)) {
+            if (last >= 0) mine.push(now - last);
+            last = now;
+          }
+          tail = text.slice(-(MARK.length - 1));
+        });
+        res.on("end", () => {
+          gaps.set(id, mine);
+          resolve();
+        });
+        res.on("error", () => resolve());
+      });
+      req.on("error", () => resolve());
+      req.end(body);
+    });
+  // The same arrival process as the benchmark's Poisson load: seeded exponential gaps.
+  let state = load.seed >>> 0 || 1;
+  const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const done: Promise<void>[] = [];
+  let next = performance.now();
+  for (let i = 0; i < load.requests; i++) {
+    if (open >= load.streams) await new Promise<void>((r) => (slot = r));
+    if (Number.isFinite(load.rate)) {
+      next += (-Math.log(1 - uniform()) / load.rate) * 1000;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    open++;
+    done.push(
+      one(`bare-${i}`).then(() => {
+        open--;
+        const s = slot;
+        slot = undefined;
+        s?.();
+      }),
+    );
+  }
+  await Promise.all(done);
+  agent.destroy();
+  return gaps;
+}
