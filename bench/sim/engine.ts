@@ -101,21 +101,28 @@ export class Engine {
     this.fixedCount++;
     s.scheduledAt = s.arrival;
     let timer: NodeJS.Timeout | undefined;
+    let due = s.arrival + this.opts.fixedTtftMs / sp;
     const emit = () => {
       if (s.aborted) return;
       const t = now();
+      // Node dates a timer from the event loop's cached clock, which lags while the loop is busy,
+      // so under load a timer can fire a few ms early: wait out the rest rather than send early.
+      if (t < due) {
+        timer = setTimeout(emit, due - t);
+        return;
+      }
       this.emitToken(s, t);
       if (s.generated >= s.outputTokens) {
         this.fixedCount--;
         this.finish(s, s.outputTokens >= s.maxTokens ? "length" : "stop");
       } else {
         // Schedule against the ideal timeline so timer jitter does not accumulate.
-        const due = s.firstTokenAt! + (s.generated * this.opts.fixedItlMs) / sp;
+        due = s.firstTokenAt! + (s.generated * this.opts.fixedItlMs) / sp;
         timer = setTimeout(emit, Math.max(0, due - now()));
       }
     };
     this.m.promptTokens.inc(this.m.labels, s.promptTokens);
-    timer = setTimeout(emit, this.opts.fixedTtftMs / sp);
+    timer = setTimeout(emit, due - now());
     return () => {
       if (s.aborted || s.generated >= s.outputTokens) return;
       clearTimeout(timer);

@@ -44,12 +44,19 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
   it("fixed-latency mode gives a constant TTFT and gap regardless of load", async () => {
     sim = await withSim({ fixedTtftMs: 50, fixedItlMs: 20 });
     const streams = await Promise.all(Array.from({ length: 50 }, () => timedStream(sim!, 10)));
-    const ttft = mean(streams.map((s) => s.times[0]!));
-    const gap = mean(streams.flatMap((s) => gaps(s.times)));
-    expect(ttft).toBeGreaterThan(45);
-    expect(ttft).toBeLessThan(90);
-    expect(gap).toBeGreaterThan(17);
-    expect(gap).toBeLessThan(26);
+    // Medians, and the simulator's own log: 50 streams start together, so one stall of this
+    // shared test worker delays them all and moved a mean past its bound on a loaded CI run.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect(median(streams.flatMap((s) => gaps(s.times)))).toBeGreaterThan(15);
+    expect(median(streams.flatMap((s) => gaps(s.times)))).toBeLessThan(30);
+    const served = (await (await fetch(`${sim.url}/sim/timing`)).json()) as { ttft_ms: number[]; requests: Record<string, { itl_ms: number[] }> };
+    // Never early, whatever the load; late only by what the machine stalls.
+    expect(Math.min(...served.ttft_ms)).toBeGreaterThanOrEqual(50);
+    expect(median(served.ttft_ms)).toBeLessThan(120);
+    // Paced on the ideal timeline and never early: each stream's 9 gaps add up to at least 9 × 20 ms
+    // (less the log's rounding to the microsecond).
+    for (const r of Object.values(served.requests)) expect(r.itl_ms.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(179.99);
+    expect(Object.keys(served.requests)).toHaveLength(50);
   });
 
   it("GET /sim/timing reports the gaps as handed to the socket; DELETE clears them", async () => {
