@@ -208,6 +208,22 @@ const benchmarkSchema = z
       .boolean()
       .default(false)
       .describe("Build `bench/Dockerfile` and push it to a new ECR repository (`eks` mode; needs Docker where `pulumi up` runs). The pushed digest is used for the benchmark Job and the simulator engine."),
+    overrides: z
+      .strictObject({
+        requestRate: z.number().positive().optional().describe("Requests per second for every scenario of the preset (REQUEST_RATE), instead of the preset's rate."),
+        rampUp: z
+          .strictObject({
+            strategy: z.enum(["linear", "exponential"]).describe("How the rate moves from startRps to endRps over each scenario's requests."),
+            startRps: z.number().positive().describe("Rate at the first request."),
+            endRps: z.number().positive().describe("Rate at the last request."),
+          })
+          .optional()
+          .describe("A rising (or falling) request rate instead of a constant one (RAMP_UP_*); excludes requestRate."),
+        concurrencyLevels: z.array(z.number().int().positive()).min(1).optional().describe("Run each scenario once per max-concurrency level (CONCURRENCY_LEVELS)."),
+        durationSeconds: z.number().positive().optional().describe("Stop sending after this long per scenario (DURATION)."),
+      })
+      .optional()
+      .describe("Per-run changes to the preset, passed to the Job as environment variables."),
   })
   .prefault({});
 
@@ -289,6 +305,8 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("serving.apiKeyEnabled", "an API key is required but the secret is missing. Run `pulumi config set --secret vllmApiKey <key>`");
   if (c.benchmark.buildImage && !eks)
     add("benchmark.buildImage", "the ECR image build needs cluster.mode eks. Push the image yourself and set benchmark.image instead");
+  if (c.benchmark.overrides?.requestRate !== undefined && c.benchmark.overrides.rampUp)
+    add("benchmark.overrides.rampUp", "requestRate and rampUp both set the arrival rate. Keep one of them");
   if (c.benchmark.buildImage && c.benchmark.image)
     add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
   const names = c.model.loraAdapters.map((a) => a.name);

@@ -62,6 +62,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           scenario: { name: cfg.benchmark.scenario, json: presetJson(cfg.benchmark.scenario) },
           pushgatewayUrl: ctx.pushgatewayUrl,
           schedule: cfg.benchmark.schedule,
+          overrides: cfg.benchmark.overrides,
           apiKeySecret,
           nodeSelector: system,
         }

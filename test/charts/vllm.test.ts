@@ -149,4 +149,13 @@ describe("vLLM chart follows the config", () => {
     const scenario = objs.filter((o) => o.kind === "ConfigMap" && o.metadata.namespace === "vllm").flatMap((cm) => Object.values<string>(cm.data ?? {}));
     expect(scenario.map((text) => { try { return JSON.parse(text).name; } catch { return undefined; } })).toContain("baseline");
   });
+
+  it("the stack config's benchmark overrides reach the Job as the variables the CLI reads", () => {
+    const envOf = (raw: Record<string, any>) => Object.fromEntries(benchPod(objectsFor(raw)).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(envOf(merge({ benchmark: { overrides: { rampUp: { strategy: "exponential", startRps: 2, endRps: 30 }, concurrencyLevels: [10, 50], durationSeconds: 120 } } }))).toMatchObject({
+      RAMP_UP_STRATEGY: "exponential", RAMP_UP_START_RPS: "2", RAMP_UP_END_RPS: "30", CONCURRENCY_LEVELS: "10,50", DURATION: "120",
+    });
+    expect(envOf(merge({ benchmark: { overrides: { requestRate: 7.5 } } }))).toMatchObject({ REQUEST_RATE: "7.5" });
+    expect(Object.keys(envOf(EKS)).filter((k) => /^(REQUEST_RATE|RAMP_UP_|CONCURRENCY_LEVELS|DURATION)/.test(k))).toEqual([]);
+  });
 });

@@ -66,6 +66,9 @@ describe("stack config", () => {
     ["bad alert threshold", merge({ monitoring: { alerts: { kvCacheUsageRatio: 5 } } }), "vllm-k8s:monitoring.alerts.kvCacheUsageRatio"],
     ["GPU memory alert at vLLM's own reservation", merge({ monitoring: { alerts: { gpuMemoryUsageRatio: 0.9 } } }), "vllm-k8s:monitoring.alerts.gpuMemoryUsageRatio", /above 0\.9/],
     ["bad namespace name", merge({ serving: { namespace: "My_NS" } }), "vllm-k8s:serving.namespace", /DNS label/],
+    ["benchmark rate and ramp together", merge({ benchmark: { overrides: { requestRate: 4, rampUp: { strategy: "linear", startRps: 1, endRps: 8 } } } }), "vllm-k8s:benchmark.overrides.rampUp", /Keep one of them/],
+    ["zero benchmark request rate", merge({ benchmark: { overrides: { requestRate: 0 } } }), "vllm-k8s:benchmark.overrides.requestRate"],
+    ["unknown ramp strategy", merge({ benchmark: { overrides: { rampUp: { strategy: "step", startRps: 1, endRps: 8 } } } }), "vllm-k8s:benchmark.overrides.rampUp.strategy", /linear/],
   ];
 
   it.each(bad)("rejects %s, naming the key", (_label, raw, key, fix) => {
