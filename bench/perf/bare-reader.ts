@@ -5,6 +5,7 @@
 // this machine and runtime put under any Node client. It reads the simulator's completions
 // format only.
 import * as http from "node:http";
+import { arrivalGaps } from "../client/random";
 
 const MARK = '"finish_reason":null';
 
@@ -13,8 +14,8 @@ export interface BareLoad {
   model: string;
   streams: number;
   requests: number;
-  /** Poisson arrivals per second; Infinity starts every request at once (up to `streams` open). */
-  rate: number;
+  /** Poisson arrivals per second, or "inf" to start every request at once (up to `streams` open). */
+  rate: number | "inf";
   tokens: number;
   seed: number;
 }
@@ -54,18 +55,15 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
       req.on("error", () => resolve());
       req.end(body);
     });
-  // The same arrival process as the benchmark's Poisson load: seeded exponential gaps.
-  let state = load.seed >>> 0 || 1;
-  const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  // The very arrival times `vllm-bench run` uses for this seed (its runner derives them the same way).
+  const arrivals = arrivalGaps(load.requests, load.rate, 1, load.seed + 1);
   const done: Promise<void>[] = [];
   let next = performance.now();
   for (let i = 0; i < load.requests; i++) {
+    next += arrivals[i]! * 1000;
+    const wait = next - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (open >= load.streams) await new Promise<void>((r) => (slot = r));
-    if (Number.isFinite(load.rate)) {
-      next += (-Math.log(1 - uniform()) / load.rate) * 1000;
-      const wait = next - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
     open++;
     done.push(
       one(`bare-${i}`).then(() => {

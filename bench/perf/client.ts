@@ -75,7 +75,7 @@ try {
     const own = clientOnlyGaps(new Map(r.records.filter((x) => x.success).map((x) => [x.request_id, x.itl_ms])), served, ITL);
     // The same load from the bare reader (the baseline), right after, on the same core.
     await fetch(`${sim.url}/sim/timing`, { method: "DELETE" });
-    const bareMeasured = await bareRead({ url: sim.url, model, streams: c, requests: c * WAVES, rate: shape === "steady" ? (1.25 * c) / e2elS : Infinity, tokens: TOKENS, seed: 1 });
+    const bareMeasured = await bareRead({ url: sim.url, model, streams: c, requests: c * WAVES, rate, tokens: TOKENS, seed: 1 });
     const bare = clientOnlyGaps(bareMeasured, (await (await fetch(`${sim.url}/sim/timing`)).json()) as Served, ITL);
     const row: Row = {
       shape, c, ok: res.completed, failed: res.failed, peak: res.max_concurrent_requests,
