@@ -7,7 +7,7 @@ afterEach(async () => {
   await sim?.close();
   sim = undefined;
 });
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gaps = (t: number[]) => t.slice(1).map((x, i) => x - t[i]!);
 
 describe("behaviour under load (engine model, not fixed sleeps)", () => {
@@ -25,12 +25,14 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
 
   it("inter-token gap rises with batch size", async () => {
     sim = await withSim({ maxNumSeqs: 256, stepBaseMs: 5, perSeqMs: 0.5, prefillPerTokenMs: 0 });
-    const one = await timedStream(sim, 20);
+    // Medians, and the best of three solo streams: one stall of the shared test worker lifted a
+    // single solo stream's mean gap to 22 ms (of 5) on a loaded clean-clone CI run.
+    const solo: number[] = [];
+    for (let i = 0; i < 3; i++) solo.push(median(gaps((await timedStream(sim, 20)).times)));
     const many = await Promise.all(Array.from({ length: 60 }, () => timedStream(sim!, 20)));
-    const soloGap = mean(gaps(one.times));
-    const batchGap = mean(many.flatMap((m) => gaps(m.times)));
+    const batchGap = median(many.flatMap((m) => gaps(m.times)));
     // 5 ms alone vs 5 + 0.5 × 60 = 35 ms in a batch of 60.
-    expect(batchGap).toBeGreaterThan(soloGap * 3);
+    expect(batchGap).toBeGreaterThan(Math.min(...solo) * 3);
   });
 
   it("preempts when the KV cache is full, and still finishes every request", async () => {
@@ -43,7 +45,6 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
 
   it("fixed-latency mode gives a constant TTFT and gap regardless of load", async () => {
     sim = await withSim({ fixedTtftMs: 50, fixedItlMs: 20 });
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     // 50 streams start together, so one stall of this shared test worker delays them all: a loaded
     // CI run saw a 150 ms stall lift a round's median TTFT to 198 ms. Hence three rounds, the
     // properties that no stall can break checked in every round, and the medians in the best one.
