@@ -1,4 +1,5 @@
 import type { IResourceRequirements } from "kubernetes-models/v1";
+import type { RampUp } from "../../bench/client/random";
 
 export interface BenchmarkChartProps {
   namespace: string;
@@ -28,7 +29,7 @@ export interface BenchmarkChartProps {
   overrides?: {
     requestRate?: number;
     /** A rate moving from startRps to endRps over each scenario's requests, instead of requestRate. */
-    rampUp?: { strategy: "linear" | "exponential"; startRps: number; endRps: number };
+    rampUp?: RampUp;
     concurrencyLevels?: number[];
     durationSeconds?: number;
   };
