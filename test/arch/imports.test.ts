@@ -45,8 +45,8 @@ describe("the rules of the house (DESIGN §2) over every import in the repositor
       "charts/vllm/bad.ts -> @pulumi/pulumi",
       "charts/vllm/bad.ts -> infra/config",
       "dashboards/bad.ts -> charts/app",
-      "infra/workloads/bad.ts -> bench/client/run",
       "policy/bad.ts -> infra/program",
+      "infra/workloads/bad.ts -> bench/client/run",
     ]);
   });
 });
