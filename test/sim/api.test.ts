@@ -61,7 +61,9 @@ describe("raw HTTP", () => {
   it.each([
     ["bad JSON", "/v1/completions", "{nope", 400, null],
     ["unknown model", "/v1/completions", { model: "other", prompt: "x" }, 404, "model"],
-    ["over-long prompt", "/v1/completions", { prompt: "a ".repeat(600), max_tokens: 10 }, 400, "max_tokens"],
+    ["over-long prompt", "/v1/completions", { prompt: "a ".repeat(600), max_tokens: 10 }, 400, "prompt"],
+    ["prompt plus max_tokens over the context", "/v1/completions", { prompt: "a ".repeat(500), max_tokens: 20 }, 400, "max_tokens"],
+    ["over-long chat prompt without max_tokens", "/v1/chat/completions", { messages: [{ role: "user", content: "a ".repeat(600) }] }, 400, "messages"],
     ["n > 1", "/v1/chat/completions", { messages: [{ role: "user", content: "x" }], n: 2 }, 400, "n"],
   ])("answers %s in OpenAI's error shape", async (_l, path, body, status, param) => {
     const res = await post(sim, path, body);

@@ -5,7 +5,10 @@ import type { RunningSimulator } from "../../bench/sim";
 import { parseExposition, post, withSim } from "./helpers";
 
 // The fixture is written from vLLM's source independently of the simulator code.
-const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<string, { type: string; labels: string[] | null; buckets?: number[] | string; label_values?: Record<string, string[]> }>;
+const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<
+  string,
+  { type: string; labels: string[] | null; buckets?: number[] | string; label_values?: Record<string, string[]>; required_labels?: string[]; forbidden_labels?: string[] }
+>;
 
 let sim: RunningSimulator;
 let body: string;
@@ -18,6 +21,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 const familyOf = (sample: string) => sample.replace(/_(bucket|sum|count)$/, "");
+const nonZero = (v: number) => v > 0;
 
 describe("/metrics", () => {
   it("passes promtool's exposition linter", () => {
@@ -34,7 +38,9 @@ describe("/metrics", () => {
       const own = samples.filter((s) => familyOf(s.name) === name || s.name === name);
       expect(own.length, name).toBeGreaterThan(0);
       if (spec.labels) for (const s of own) expect(Object.keys(s.labels).filter((l) => l !== "le").sort(), name).toEqual([...spec.labels].sort());
-      for (const s of own) expect(s.labels.model_name, name).toBe("m");
+      if (spec.labels?.includes("model_name")) for (const s of own) expect(s.labels.model_name, name).toBe("m");
+      for (const l of spec.required_labels ?? []) for (const s of own) expect(s.labels[l], `${name} ${l}`).toMatch(/./);
+      for (const l of spec.forbidden_labels ?? []) for (const s of own) expect(s.labels[l], `${name} ${l}`).toBeUndefined();
       if (spec.label_values)
         for (const [l, values] of Object.entries(spec.label_values)) expect([...new Set(own.map((s) => s.labels[l]))].sort(), name).toEqual(values);
       if (spec.buckets) {
@@ -54,6 +60,10 @@ describe("/metrics", () => {
     expect(v("vllm:time_to_first_token_seconds_count")).toBe(4);
     expect(v("vllm:inter_token_latency_seconds_count")).toBe(16);
     expect(v("vllm:num_requests_running")).toBe(0);
+    // cache_config_info carries the KV cache's size and the concurrency it allows, as numbers.
+    const info = samples.find((s) => s.name === "vllm:cache_config_info")!.labels;
+    expect(nonZero(Number(info.kv_cache_size_tokens))).toBe(true);
+    expect(Number(info.kv_cache_max_concurrency)).toBeCloseTo(Number(info.kv_cache_size_tokens) / MAX_LEN, 1);
   });
 });
 
