@@ -39,6 +39,9 @@ const API_ROUTES: Record<string, string[]> = {
 /** Handlers vLLM's instrumentator leaves out (its excluded_handlers). */
 const UNINSTRUMENTED = new Set(["/metrics", "/health", "/load", "/ping", "/version", "/server_info"]);
 
+/** How long a connection refused with 413 is drained before it is cut. */
+const LINGER_MS = 5_000;
+
 const sha = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
 /** vLLM's AuthenticationMiddleware: `Authorization: Bearer <key>` on paths under /v1. */
@@ -73,6 +76,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   async function generation(req: http.IncomingMessage, res: http.ServerResponse, chat: boolean) {
     const body = await readJsonObject(req, options.maxBodyBytes);
     const gen = await parseGeneration(body, chat, options.model, options.maxModelLen);
+    const cachedPrefixTokens = await prefixes.lookupAndInsertAsync(gen.promptIds);
     if (res.destroyed) return; // the client left while the prompt was tokenised
     if (options.maxWaiting > 0 && engine.numWaiting >= options.maxWaiting) throw new HttpError(429, "Too many requests are waiting; retry later.", "RateLimitError");
     const n = requestCounter++;
@@ -86,7 +90,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     const abort = engine.submit({
       id,
       promptTokens: gen.promptIds.length,
-      cachedPrefixTokens: prefixes.lookupAndInsert(gen.promptIds),
+      cachedPrefixTokens,
       maxTokens: gen.maxTokens,
       outputTokens: gen.ignoreEos ? gen.maxTokens : Math.min(gen.maxTokens, eosAt),
       cutAfterTokens: h.cutAfterTokens,
@@ -145,9 +149,12 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     const fail = (e: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (e instanceof BodyTooLarge) {
-        // Stop reading: answer, then close the connection rather than drain what is left.
-        sendError(res, e, { connection: "close" });
-        res.once("finish", () => req.socket.destroySoon?.() ?? req.socket.end());
+        // Answer at once. What the client still sends is read and dropped (never buffered) for a
+        // short while, so it can read the 413 rather than a reset (nginx's "lingering close");
+        // a client still sending after that loses its connection.
+        sendError(res, e);
+        const linger = setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+        req.on("data", () => {}).once("end", () => clearTimeout(linger)).resume();
         return;
       }
       sendError(res, e instanceof HttpError ? e : new HttpError(500, String((e as Error)?.message ?? e), "InternalServerError"));
@@ -158,7 +165,15 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     route(path, req, res).catch(fail);
   }
 
-  const server = http.createServer({ headersTimeout: options.headersTimeoutMs, requestTimeout: options.requestTimeoutMs }, handle);
+  const server = http.createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node enforces both timeouts only when it checks its connections (every 30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, options.headersTimeoutMs / 4, options.requestTimeoutMs / 4)),
+    },
+    handle,
+  );
   server.maxConnections = options.maxConnections;
   server.keepAliveTimeout = 65_000;
   const port = options.startupDelayMs > 0 && options.port === 0 ? await freePort(options.host) : options.port;

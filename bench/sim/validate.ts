@@ -9,7 +9,7 @@ import { tokenize } from "./tokenizer";
 const TEMPLATE_TOKENS = [1, 2, 3, 4];
 const ROLES = new Set(["system", "user", "assistant", "tool", "developer"]);
 /** Characters tokenised between two yields to the event loop (about a millisecond of work). */
-const SLICE_CHARS = 32_768;
+const SLICE_CHARS = 8_192;
 
 const bad = (message: string, param: string | null = null) => new HttpError(400, message, "BadRequestError", param);
 const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
