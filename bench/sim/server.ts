@@ -159,9 +159,10 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
       }
       sendError(res, e instanceof HttpError ? e : new HttpError(500, String((e as Error)?.message ?? e), "InternalServerError"));
     };
+    // vLLM's middleware checks the key before routing: any /v1 path without it is a 401.
+    if (keyDigest && path.startsWith("/v1") && req.method !== "OPTIONS" && !authorized(req, keyDigest)) return sendJson(res, 401, { error: "Unauthorized" });
     if (!methods) return fail(new HttpError(404, `Not Found: ${path}`, "NotFoundError"));
     if (!methods.includes(req.method ?? "")) return void sendError(res, new HttpError(405, `Method ${req.method} not allowed on ${path}; allowed: ${methods.join(", ")}.`, "MethodNotAllowed"), { allow: methods.join(", ") });
-    if (keyDigest && path.startsWith("/v1") && !authorized(req, keyDigest)) return sendJson(res, 401, { error: "Unauthorized" });
     route(path, req, res).catch(fail);
   }
 

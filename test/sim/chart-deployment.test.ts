@@ -50,6 +50,9 @@ describe("simulator engine as the chart deploys it", () => {
     expect(await denied.json()).toEqual({ error: "Unauthorized" });
     expect((await get({ authorization: "Bearer wrong" })).status).toBe(401);
     expect((await get({ authorization: `Bearer ${KEY}` })).status).toBe(200);
+    // The check comes before routing, as vLLM's middleware: completions and unknown /v1 paths alike.
+    expect((await fetch(`${keyed.url}/v1/completions`, { method: "POST", body: "{}" })).status).toBe(401);
+    expect((await fetch(`${keyed.url}/v1/nothing`)).status).toBe(401);
     // Like vLLM, only /v1/* is guarded: probes and scrapes need no key.
     expect((await fetch(`${keyed.url}/health`)).status).toBe(200);
     expect((await fetch(`${keyed.url}/metrics`)).status).toBe(200);
