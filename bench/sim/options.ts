@@ -14,7 +14,7 @@ export interface FaultOptions {
   stallMidStreamMs: number;
   /** After this many tokens, destroy the connection without finishing (0 = off). */
   dropAfterTokens: number;
-  /** After this many tokens, send one chunk that is not valid JSON (0 = off). */
+  /** After this many tokens, send one chunk that is not valid JSON and end the stream without [DONE] (0 = off). */
   malformedAfterTokens: number;
   /**
    * Engine steps take this many times longer (1 = normal): a throttled or degraded GPU. Unlike the
@@ -105,7 +105,7 @@ export const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
   stallAfterTokens: S("stall-after-tokens", "number", "fault: pause streams after this many tokens (0 = off)", 0, 1e9),
   stallMidStreamMs: S("stall-mid-stream-ms", "number", "fault: length of that pause (ms)", 0, 600_000),
   dropAfterTokens: S("drop-after-tokens", "number", "fault: drop the connection after this many tokens (0 = off)", 0, 1e9),
-  malformedAfterTokens: S("malformed-after-tokens", "number", "fault: send one invalid JSON chunk after this many tokens (0 = off)", 0, 1e9),
+  malformedAfterTokens: S("malformed-after-tokens", "number", "fault: after this many tokens send one invalid JSON chunk and end the stream (0 = off)", 0, 1e9),
   slowdown: S("slowdown", "number", "fault: engine steps take this many times longer (1 = normal)", 1, 1000),
 };
 

@@ -44,7 +44,7 @@ const LINGER_MS = 5_000;
 
 const sha = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
-/** vLLM's AuthenticationMiddleware: `Authorization: Bearer <key>` on paths under /v1. */
+/** vLLM's AuthenticationMiddleware (vllm/entrypoints/openai/api_server.py): `Authorization: Bearer <key>` on paths under /v1, OPTIONS exempt, 401 `{"error": "Unauthorized"}`. */
 function authorized(req: http.IncomingMessage, keyDigest: Buffer): boolean {
   const header = req.headers.authorization ?? "";
   const space = header.indexOf(" ");
