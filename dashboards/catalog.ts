@@ -1,8 +1,9 @@
 // Every metric our dashboards, rules, alerts and the adapter read, with where it comes from.
-// vLLM names were read from vLLM's V1 metric logger (vllm/v1/metrics/loggers.py) and the
-// OpenAI server's HTTP instrumentation; `oldNames` are the names earlier vLLM releases exposed,
-// which queries still accept (see promql.ts `either`). Tests check that every metric a query
-// names is listed here, so a dashboard cannot silently go dark after a rename.
+// vLLM names were read from vLLM's V1 metric logger (vllm-project/vllm vllm/v1/metrics/loggers.py
+// @ 3168f587f0555dda23ee852316697cc12f314eab) and the OpenAI server's HTTP instrumentation;
+// `oldNames` are names earlier vLLM releases exposed, which queries still accept (promql.ts
+// `gauge`/`rate`) while those releases are close to the vLLM image we pin. Tests check that every
+// metric a query names is listed here, so a dashboard cannot silently go dark after a rename.
 
 export type MetricType = "counter" | "gauge" | "histogram";
 export type MetricSource = "vllm" | "vllm-http" | "dcgm-exporter" | "kube-state-metrics" | "cluster-autoscaler" | "pushgateway" | "prometheus";
@@ -16,27 +17,58 @@ export interface CatalogMetric {
   unit: string;
   help: string;
   /** Names earlier releases exposed for the same thing (queried with `or` where cheap). */
-  oldNames?: readonly string[];
+  oldNames?: readonly OldName[];
 }
+
+/** A name an earlier vLLM release exposed, and the releases that expose it. */
+export interface OldName {
+  name: string;
+  /** Last vLLM minor release exposing it, by default or behind --show-hidden-metrics-for-version, e.g. "0.10". */
+  lastVllm: string;
+  /** The releases it serves, for readers, e.g. "v0.7 to v0.10". */
+  serves: string;
+}
+
+/**
+ * How many minor releases behind the pinned vLLM image an old name is still queried. vLLM hides a
+ * deprecated metric one minor release after deprecating it and removes it the next (its
+ * --show-hidden-metrics-for-version policy), so two minors cover every release a cluster can run
+ * next to the pinned one; older fallbacks only cost every query an `or`.
+ */
+export const OLD_NAME_WINDOW_MINORS = 2;
+
+/**
+ * Old names no longer queried, with the releases they served: the pinned image (charts/versions.ts,
+ * vLLM v0.30.0) is far past them. Kept as data so a test can prove no query uses them and the docs
+ * can name what to do on such a release (upgrade, or add the name back here).
+ */
+export const RETIRED_OLD_NAMES: readonly (OldName & { replacedBy: string })[] = [
+  // loggers.py: "Deprecated in 0.9 - Renamed as vllm:kv_cache_usage_perc; in 0.10, only enable if show_hidden_metrics".
+  { name: "vllm:gpu_cache_usage_perc", replacedBy: "vllm:kv_cache_usage_perc", lastVllm: "0.10", serves: "v0.7 to v0.10 (hidden in v0.10)" },
+  { name: "vllm:gpu_prefix_cache_queries_total", replacedBy: "vllm:prefix_cache_queries_total", lastVllm: "0.10", serves: "v0.8 to v0.10 (hidden in v0.10)" },
+  { name: "vllm:gpu_prefix_cache_hits_total", replacedBy: "vllm:prefix_cache_hits_total", lastVllm: "0.10", serves: "v0.8 to v0.10 (hidden in v0.10)" },
+  // Renamed to vllm:inter_token_latency_seconds in v0.11, hidden in v0.12, removed after (DESIGN §6: removed Jan 2026).
+  { name: "vllm:time_per_output_token_seconds", replacedBy: "vllm:inter_token_latency_seconds", lastVllm: "0.12", serves: "v0.6 to v0.12 (hidden in v0.12)" },
+];
 
 const VLLM = ["model_name", "engine"] as const;
 
-function vllm(name: string, type: MetricType, unit: string, help: string, extra: { labels?: string[]; oldNames?: string[] } = {}): CatalogMetric {
+function vllm(name: string, type: MetricType, unit: string, help: string, extra: { labels?: string[]; oldNames?: OldName[] } = {}): CatalogMetric {
   return { name, type, source: "vllm", labels: [...VLLM, ...(extra.labels ?? [])], unit, help, oldNames: extra.oldNames };
 }
 
 export const VLLM_METRICS = {
   running: vllm("vllm:num_requests_running", "gauge", "requests", "Requests in the running batch."),
   waiting: vllm("vllm:num_requests_waiting", "gauge", "requests", "Requests waiting to be scheduled."),
-  kvCacheUsage: vllm("vllm:kv_cache_usage_perc", "gauge", "ratio (0-1)", "KV-cache usage; 1 means full.", { oldNames: ["vllm:gpu_cache_usage_perc"] }),
+  kvCacheUsage: vllm("vllm:kv_cache_usage_perc", "gauge", "ratio (0-1)", "KV-cache usage; 1 means full."),
   promptTokens: vllm("vllm:prompt_tokens_total", "counter", "tokens", "Prefill tokens processed."),
   generationTokens: vllm("vllm:generation_tokens_total", "counter", "tokens", "Generation tokens produced."),
   requestSuccess: vllm("vllm:request_success_total", "counter", "requests", "Finished requests by finish reason.", { labels: ["finished_reason"] }),
   preemptions: vllm("vllm:num_preemptions_total", "counter", "preemptions", "Requests preempted because the KV cache was full."),
-  prefixCacheQueries: vllm("vllm:prefix_cache_queries_total", "counter", "tokens", "Prefix-cache lookups, in tokens.", { oldNames: ["vllm:gpu_prefix_cache_queries_total"] }),
-  prefixCacheHits: vllm("vllm:prefix_cache_hits_total", "counter", "tokens", "Prefix-cache hits, in tokens.", { oldNames: ["vllm:gpu_prefix_cache_hits_total"] }),
+  prefixCacheQueries: vllm("vllm:prefix_cache_queries_total", "counter", "tokens", "Prefix-cache lookups, in tokens."),
+  prefixCacheHits: vllm("vllm:prefix_cache_hits_total", "counter", "tokens", "Prefix-cache hits, in tokens."),
   ttft: vllm("vllm:time_to_first_token_seconds", "histogram", "seconds", "Time to first token."),
-  itl: vllm("vllm:inter_token_latency_seconds", "histogram", "seconds", "Gap between consecutive output tokens.", { oldNames: ["vllm:time_per_output_token_seconds"] }),
+  itl: vllm("vllm:inter_token_latency_seconds", "histogram", "seconds", "Gap between consecutive output tokens."),
   tpot: vllm("vllm:request_time_per_output_token_seconds", "histogram", "seconds", "Per-request mean time per output token."),
   e2e: vllm("vllm:e2e_request_latency_seconds", "histogram", "seconds", "End-to-end request latency."),
   queueTime: vllm("vllm:request_queue_time_seconds", "histogram", "seconds", "Time a request waited before running."),
@@ -131,7 +163,7 @@ export const CATALOG: readonly CatalogMetric[] = [
 export function knownSeriesNames(): Set<string> {
   const names = new Set<string>();
   for (const m of CATALOG) {
-    for (const n of [m.name, ...(m.oldNames ?? [])]) {
+    for (const n of [m.name, ...(m.oldNames ?? []).map((o) => o.name)]) {
       if (m.type === "histogram") for (const s of ["_bucket", "_sum", "_count"]) names.add(n + s);
       else names.add(n);
     }

@@ -13,7 +13,7 @@ export function selector(name: string, matchers: Matchers = ""): string {
 }
 
 function names(m: CatalogMetric): string[] {
-  return [m.name, ...(m.oldNames ?? [])];
+  return [m.name, ...(m.oldNames ?? []).map((o) => o.name)];
 }
 
 /** An instant selector over the current and old names of a gauge. */

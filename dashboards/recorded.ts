@@ -2,6 +2,7 @@
 // instead of on every panel refresh. Names follow Prometheus' `level:metric:operations`, where the
 // level lists the labels kept. Dashboards, alerts and tests refer to them through `REC`.
 import { DCGM_METRICS, HTTP_METRICS, KSM_METRICS, VLLM_METRICS, type CatalogMetric } from "./catalog";
+import { SERVED_REQUESTS } from "./adapter";
 import { gauge, histogramMean, quantile, rate, RATE_WINDOW, sumBy } from "./promql";
 
 export const MODEL_LEVEL = ["namespace", "model_name"] as const;
@@ -89,10 +90,11 @@ export const REC = {
     maxTokens: lengthRules(V.maxTokensParam),
   },
   requests: {
-    /** Finished requests per second by finish reason (stop, length, abort). */
+    /** Finished requests per second by finish reason (stop, length, abort, error, repetition). */
     byReason: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name_finished_reason", ["finished_reason"]),
     model: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name"),
-    pod: counterRate(V.requestSuccess, POD_LEVEL, "namespace_pod"),
+    /** Served requests per pod: the HPA's signal (adapter.ts SERVED_REQUESTS: no aborts, no errors). */
+    pod: { record: `namespace_pod:${plain(V.requestSuccess)}:rate${RATE_WINDOW}`, expr: sumBy(POD_LEVEL, rate(V.requestSuccess, { matchers: SERVED_REQUESTS })) },
   },
   tokens: {
     promptModel: counterRate(V.promptTokens, MODEL_LEVEL, "namespace_model_name"),

@@ -7,7 +7,9 @@
 import * as http from "node:http";
 import { arrivalGaps } from "../client/random";
 
-const MARK = '"finish_reason":null';
+// Every content chunk of the simulator's completions stream has a text starting with a space (its
+// tokens are " word"); the usage chunk has no text. (The last content chunk carries finish_reason.)
+const MARK = '"text":" ';
 
 export interface BareLoad {
   url: string;
@@ -36,7 +38,6 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
         let tail = "";
         res.on("data", (chunk: string) => {
           const now = performance.now();
-          // A content chunk of the simulator carries `"finish_reason":null`; the last ones do not.
           // The tail of the previous read is kept in case a marker straddles two reads (it is one
           // character shorter than the marker, so no marker is counted twice).
           const text = tail + chunk;

@@ -45,7 +45,7 @@ const TTFT = Number(values["ttft-ms"]), ITL = Number(values["itl-ms"]), TOKENS =
 const TARGET = { concurrency: 2000, mean: 0.05, p99: 0.25 };
 
 const pinnedClient = pinSelf(0);
-const sim = await startChild(["bench/cli.ts", "sim", "--host", "127.0.0.1", "--port", "0", "--fixed-ttft-ms", String(TTFT), "--fixed-itl-ms", String(ITL)], 1);
+const sim = await startChild(["bench/cli.ts", "sim", "--host", "127.0.0.1", "--port", "0", "--fixed-ttft-ms", String(TTFT), "--fixed-itl-ms", String(ITL), "--enable-control-endpoints"], 1);
 const model = ((await (await fetch(`${sim.url}/v1/models`)).json()) as { data: { id: string }[] }).data[0]!.id;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-client-"));
 console.log(`client ${pinnedClient ? "pinned to core 0" : "not pinned"}, simulator (${sim.url}) on core 1; configured TTFT ${TTFT} ms, gap ${ITL} ms, ${TOKENS} tokens per request, ${WAVES} waves per level`);

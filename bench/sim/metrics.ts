@@ -71,6 +71,23 @@ export class Histogram implements Metric {
   }
 }
 
+/** A summary without quantiles (what prometheus_client's Summary exposes): `_count` and `_sum`. */
+export class Summary implements Metric {
+  private series = new Map<string, { labels: Labels; sum: number; count: number }>();
+  constructor(readonly name: string, readonly help: string) {}
+  observe(labels: Labels, v: number) {
+    const k = key(labels);
+    let s = this.series.get(k);
+    if (!s) this.series.set(k, (s = { labels, sum: 0, count: 0 }));
+    s.sum += v;
+    s.count++;
+  }
+  expose(out: string[]) {
+    out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} summary`);
+    for (const s of this.series.values()) out.push(`${this.name}_count${fmtLabels(s.labels)} ${fmtNum(s.count)}`, `${this.name}_sum${fmtLabels(s.labels)} ${fmtNum(s.sum)}`);
+  }
+}
+
 export class Registry {
   private metrics: Metric[] = [];
   add<M extends Metric>(m: M): M {

@@ -14,7 +14,7 @@ export interface FaultOptions {
   stallMidStreamMs: number;
   /** After this many tokens, destroy the connection without finishing (0 = off). */
   dropAfterTokens: number;
-  /** After this many tokens, send one chunk that is not valid JSON (0 = off). */
+  /** After this many tokens, send one chunk that is not valid JSON and end the stream without [DONE] (0 = off). */
   malformedAfterTokens: number;
   /**
    * Engine steps take this many times longer (1 = normal): a throttled or degraded GPU. Unlike the
@@ -45,16 +45,28 @@ export interface SimOptions extends FaultOptions {
   meanOutputTokens: number;
   /** Reject with 429 when this many requests wait (0 = queue without limit). */
   maxWaiting: number;
-  /** Answer 503 ("loading") for this long after start (ms). */
+  /** "Load the model" this long before listening (ms): like vLLM, no route answers meanwhile. */
   startupDelayMs: number;
   seed: number;
   logStats: boolean;
+  /** Serve the /sim/* control endpoints (fault injection, timing log); off unless asked for. */
+  controlEndpoints: boolean;
+  /** Bearer key required on /v1/* (vLLM's --api-key / VLLM_API_KEY); "" = no key. */
+  apiKey: string;
+  /** Largest request body read (bytes); larger ones get 413 before parsing. */
+  maxBodyBytes: number;
+  /** Open connections accepted at once; further ones are closed at once. */
+  maxConnections: number;
+  /** Time a client has to send its request headers (ms). */
+  headersTimeoutMs: number;
+  /** Time a client has to send its whole request, headers and body (ms). */
+  requestTimeoutMs: number;
 }
 
-type Spec = { flag: string; env: string; help: string; min?: number; max?: number; kind: "number" | "string" | "boolean" };
-const S = (flag: string, kind: Spec["kind"], help: string, min?: number, max?: number): Spec => ({
+type Spec = { flag: string; env: string; help: string; min?: number; max?: number; kind: "number" | "string" | "boolean" | "secret" };
+const S = (flag: string, kind: Spec["kind"], help: string, min?: number, max?: number, env?: string): Spec => ({
   flag,
-  env: `SIM_${flag.replace(/-/g, "_").toUpperCase()}`,
+  env: env ?? `SIM_${flag.replace(/-/g, "_").toUpperCase()}`,
   kind,
   help,
   min,
@@ -77,16 +89,23 @@ export const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
   fixedItlMs: S("fixed-itl-ms", "number", "fixed-latency mode: constant inter-token gap (ms, 0 = off)", 0, 60_000),
   meanOutputTokens: S("mean-output-tokens", "number", "mean output length without ignore_eos", 1, 1_048_576),
   maxWaiting: S("max-waiting", "number", "429 when this many wait (0 = unlimited)", 0, 1e9),
-  startupDelayMs: S("startup-delay-ms", "number", "answer 503 while 'loading' for this long (ms)", 0, 3_600_000),
+  startupDelayMs: S("startup-delay-ms", "number", "'load the model' this long before listening (ms); like vLLM, nothing answers meanwhile", 0, 3_600_000),
   seed: S("seed", "number", "random seed", 0, 2 ** 31),
   logStats: S("log-stats", "boolean", "log one line of load figures per second"),
+  controlEndpoints: S("enable-control-endpoints", "boolean", "serve /sim/* (change faults, read the timing log): for tests, never in a cluster"),
+  // The same variable vLLM reads (vllm/entrypoints/openai/cli_args.py --api-key, envs VLLM_API_KEY).
+  apiKey: S("api-key", "secret", "require 'Authorization: Bearer <key>' on /v1/* as vLLM does (empty = no key)", undefined, undefined, "VLLM_API_KEY"),
+  maxBodyBytes: S("max-body-bytes", "number", "largest request body read; larger ones get 413 before parsing", 1024, 1 << 30),
+  maxConnections: S("max-connections", "number", "open connections accepted at once", 1, 1_000_000),
+  headersTimeoutMs: S("headers-timeout-ms", "number", "time a client has to send its request headers (ms)", 100, 3_600_000),
+  requestTimeoutMs: S("request-timeout-ms", "number", "time a client has to send its whole request (ms)", 100, 3_600_000),
   errorRate: S("error-rate", "number", "fault: fraction of requests answered with an error", 0, 1),
   errorStatus: S("error-status", "number", "fault: HTTP status of injected errors", 400, 599),
   stallBeforeFirstTokenMs: S("stall-before-first-token-ms", "number", "fault: extra delay before the first token (ms)", 0, 600_000),
   stallAfterTokens: S("stall-after-tokens", "number", "fault: pause streams after this many tokens (0 = off)", 0, 1e9),
   stallMidStreamMs: S("stall-mid-stream-ms", "number", "fault: length of that pause (ms)", 0, 600_000),
   dropAfterTokens: S("drop-after-tokens", "number", "fault: drop the connection after this many tokens (0 = off)", 0, 1e9),
-  malformedAfterTokens: S("malformed-after-tokens", "number", "fault: send one invalid JSON chunk after this many tokens (0 = off)", 0, 1e9),
+  malformedAfterTokens: S("malformed-after-tokens", "number", "fault: after this many tokens send one invalid JSON chunk and end the stream (0 = off)", 0, 1e9),
   slowdown: S("slowdown", "number", "fault: engine steps take this many times longer (1 = normal)", 1, 1000),
 };
 
@@ -109,6 +128,13 @@ export const defaultSimOptions: SimOptions = {
   startupDelayMs: 0,
   seed: 0,
   logStats: false,
+  controlEndpoints: false,
+  apiKey: "",
+  // 2 MiB holds a prompt of ~400k tokens; JSON-parsing it stays within a few ms of event loop.
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxConnections: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   errorRate: 0,
   errorStatus: 500,
   stallBeforeFirstTokenMs: 0,
@@ -129,6 +155,8 @@ export function validateOptions<T extends Partial<SimOptions>>(o: T): T {
         throw new Error(`--${spec.flag} (${spec.env}): ${JSON.stringify(v)} is not a number from ${spec.min} to ${spec.max}`);
     } else if (spec.kind === "string" && (typeof v !== "string" || v.length === 0)) {
       throw new Error(`--${spec.flag} (${spec.env}): must be a non-empty string`);
+    } else if (spec.kind === "secret" && typeof v !== "string") {
+      throw new Error(`--${spec.flag} (${spec.env}): must be a string`);
     } else if (spec.kind === "boolean" && typeof v !== "boolean") {
       throw new Error(`--${spec.flag} (${spec.env}): must be true or false`);
     }
@@ -165,6 +193,6 @@ export function simOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, base: Sim
 
 export function optionsHelp(defaults: SimOptions = defaultSimOptions): string {
   return (Object.entries(OPTION_SPECS) as [keyof SimOptions, Spec][])
-    .map(([k, s]) => `  --${s.flag.padEnd(30)} ${s.help} [env ${s.env}, default ${JSON.stringify(defaults[k])}]`)
+    .map(([k, s]) => `  --${s.flag.padEnd(30)} ${s.help} [env ${s.env}, default ${s.kind === "secret" ? "none" : JSON.stringify(defaults[k])}]`)
     .join("\n");
 }

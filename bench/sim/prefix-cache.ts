@@ -8,6 +8,24 @@ export class PrefixCache {
 
   /** Cached leading tokens of `ids`; records its blocks for later requests. */
   lookupAndInsert(ids: number[]): number {
+    const it = this.walk(ids);
+    let r = it.next();
+    while (!r.done) r = it.next();
+    return r.value;
+  }
+
+  /** The same, yielding to the event loop every few thousand blocks (long prompts). */
+  async lookupAndInsertAsync(ids: number[]): Promise<number> {
+    const it = this.walk(ids);
+    let r = it.next();
+    while (!r.done) {
+      await new Promise<void>((res) => setImmediate(res));
+      r = it.next();
+    }
+    return r.value;
+  }
+
+  private *walk(ids: number[]): Generator<void, number> {
     let h = 2166136261;
     let hits = 0;
     let stillHitting = true;
@@ -17,6 +35,7 @@ export class PrefixCache {
       else stillHitting = false;
       if (this.seen.size >= this.maxEntries) this.seen.clear();
       this.seen.add(h);
+      if (b % 2048 === 2047) yield;
     }
     // vLLM always recomputes at least the last token.
     return Math.min(hits, Math.max(0, ids.length - 1));

@@ -1,50 +1,64 @@
+// The simulator's HTTP server: routing (404 for unknown paths, 405 for wrong methods), vLLM's
+// API-key check, limits (body size, connections, header and request timeouts), vLLM's HTTP
+// instrumentation, and startup. Request validation, streaming, faults and the control endpoints
+// live in validate.ts, stream.ts, faults.ts and control.ts.
+import { createHash, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import * as net from "node:net";
+import { CONTROL_ROUTES, handleControl } from "./control";
 import { Engine } from "./engine";
+import { applyFaults, initialFaults, unit } from "./faults";
+import { BodyTooLarge, HttpError, readJsonObject, sendError, sendJson } from "./http";
 import { defaultSimOptions, validateOptions, type FaultOptions, type SimOptions } from "./options";
 import { PrefixCache } from "./prefix-cache";
-import { countTokens, detokenize, generatedToken, tokenize } from "./tokenizer";
-import { createVllmMetrics, type FinishedReason } from "./vllm-metrics";
+import { generationResponse } from "./stream";
+import { countTokens, detokenize } from "./tokenizer";
+import { detokenizeRequest, parseGeneration, tokenizeRequest } from "./validate";
+import { createVllmMetrics, observeHttp } from "./vllm-metrics";
 
 export interface RunningSimulator {
   url: string;
   port: number;
   options: SimOptions;
   setFaults(f: Partial<FaultOptions>): void;
+  /** Resolves once the server listens (after `startupDelayMs`, as vLLM listens once its model is loaded). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
-const FAULT_KEYS = ["errorRate", "errorStatus", "stallBeforeFirstTokenMs", "stallAfterTokens", "stallMidStreamMs", "dropAfterTokens", "malformedAfterTokens", "slowdown"] as const;
-/** Tokens a chat template adds per message (role markers), roughly as Qwen/Llama templates do. */
-const CHAT_TOKENS_PER_MESSAGE = 4;
+const API_ROUTES: Record<string, string[]> = {
+  "/health": ["GET"],
+  "/version": ["GET"],
+  "/metrics": ["GET"],
+  "/v1/models": ["GET"],
+  "/tokenize": ["POST"],
+  "/detokenize": ["POST"],
+  "/v1/completions": ["POST"],
+  "/v1/chat/completions": ["POST"],
+};
+/** Handlers vLLM's instrumentator leaves out (its excluded_handlers). */
+const UNINSTRUMENTED = new Set(["/metrics", "/health", "/load", "/ping", "/version", "/server_info"]);
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly type = "BadRequestError", readonly param: string | null = null) {
-    super(message);
-  }
+/** How long a connection refused with 413 is drained before it is cut. */
+const LINGER_MS = 5_000;
+
+const sha = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+/** vLLM's AuthenticationMiddleware (vllm/entrypoints/openai/api_server.py): `Authorization: Bearer <key>` on paths under /v1, OPTIONS exempt, 401 `{"error": "Unauthorized"}`. */
+function authorized(req: http.IncomingMessage, keyDigest: Buffer): boolean {
+  const header = req.headers.authorization ?? "";
+  const space = header.indexOf(" ");
+  if (space < 0 || header.slice(0, space).toLowerCase() !== "bearer") return false;
+  return timingSafeEqual(sha(header.slice(space + 1)), keyDigest);
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-const sendError = (res: http.ServerResponse, e: HttpError) =>
-  sendJson(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.status } });
-
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** Seeded uniform [0,1) from a counter: repeatable error draws and output lengths. */
-function unit(seed: number, n: number): number {
-  let x = (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) + Math.imul(n, 0x165667b1)) >>> 0;
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x2c1b3c6d) >>> 0;
-  x ^= x >>> 12;
-  return (x >>> 0) / 2 ** 32;
+/** A free loopback-or-given port, for a server that listens only later. */
+async function freePort(host: string): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => probe.once("error", reject).listen(0, host, resolve));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
 }
 
 export async function startSimulator(overrides: Partial<SimOptions> = {}): Promise<RunningSimulator> {
@@ -52,221 +66,135 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const metrics = createVllmMetrics(options.model, options.maxModelLen);
   const engine = new Engine(options, metrics);
   const prefixes = new PrefixCache();
-  const faults: FaultOptions = Object.fromEntries(FAULT_KEYS.map((k) => [k, options[k]])) as unknown as FaultOptions;
+  const faults = initialFaults(options);
+  const setFaults = (f: Partial<FaultOptions>) => applyFaults(faults, options, f);
   const startedAt = Date.now();
+  const keyDigest = options.apiKey ? sha(options.apiKey) : undefined;
+  const routes: Record<string, string[]> = { ...API_ROUTES, ...(options.controlEndpoints ? CONTROL_ROUTES : {}) };
   let requestCounter = 0;
-  const loading = () => Date.now() - startedAt < options.startupDelayMs / options.speedup;
 
-  async function completion(req: http.IncomingMessage, res: http.ServerResponse, chat: boolean) {
-    if (loading()) throw new HttpError(503, "The model is still loading.", "ServiceUnavailableError");
-    let body: any;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch {
-      throw new HttpError(400, "Request body is not valid JSON.");
-    }
-    if (typeof body !== "object" || body === null) throw new HttpError(400, "Request body must be a JSON object.");
-    if (body.model !== undefined && body.model !== options.model)
-      throw new HttpError(404, `The model \`${body.model}\` does not exist.`, "NotFoundError", "model");
-    if ((body.n ?? 1) !== 1) throw new HttpError(400, "Only n=1 is supported by this server.", "BadRequestError", "n");
-    let promptIds: number[];
-    if (chat) {
-      if (!Array.isArray(body.messages) || body.messages.length === 0) throw new HttpError(400, "`messages` must be a non-empty array.", "BadRequestError", "messages");
-      promptIds = body.messages.flatMap((m: any) => [1, 2, 3, 4].slice(0, CHAT_TOKENS_PER_MESSAGE).concat(tokenize(typeof m.content === "string" ? m.content : JSON.stringify(m.content ?? ""))));
-    } else {
-      const p = body.prompt;
-      if (typeof p === "string") promptIds = tokenize(p);
-      else if (Array.isArray(p) && p.every((x) => typeof x === "number")) promptIds = p;
-      else if (Array.isArray(p) && p.length === 1 && typeof p[0] === "string") promptIds = tokenize(p[0]);
-      else throw new HttpError(400, "`prompt` must be a string or a list of token ids.", "BadRequestError", "prompt");
-    }
-    const maxTokens: number = (chat ? body.max_completion_tokens ?? body.max_tokens : body.max_tokens) ?? Math.min(16, options.maxModelLen - promptIds.length);
-    if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new HttpError(400, "`max_tokens` must be a positive integer.", "BadRequestError", "max_tokens");
-    if (promptIds.length + maxTokens > options.maxModelLen)
-      throw new HttpError(400, `This model's maximum context length is ${options.maxModelLen} tokens. However, you requested ${promptIds.length + maxTokens} tokens (${promptIds.length} in the messages, ${maxTokens} in the completion).`, "BadRequestError", "max_tokens");
-    if (options.maxWaiting > 0 && engine.numWaiting >= options.maxWaiting)
-      throw new HttpError(429, "Too many requests are waiting; retry later.", "RateLimitError");
-
+  async function generation(req: http.IncomingMessage, res: http.ServerResponse, chat: boolean) {
+    const body = await readJsonObject(req, options.maxBodyBytes);
+    const gen = await parseGeneration(body, chat, options.model, options.maxModelLen);
+    const cachedPrefixTokens = await prefixes.lookupAndInsertAsync(gen.promptIds);
+    if (res.destroyed) return; // the client left while the prompt was tokenised
+    if (options.maxWaiting > 0 && engine.numWaiting >= options.maxWaiting) throw new HttpError(429, "Too many requests are waiting; retry later.", "RateLimitError");
     const n = requestCounter++;
     if (faults.errorRate > 0 && unit(options.seed + 7, n) < faults.errorRate)
       throw new HttpError(faults.errorStatus, `Injected fault: simulated server error (${faults.errorStatus}).`, "InternalServerError");
-
-    const minTokens = Math.min(body.min_tokens ?? 1, maxTokens);
-    const eosAt = Math.max(minTokens, Math.round(-Math.log(1 - unit(options.seed + 13, n)) * options.meanOutputTokens));
-    const outputTokens = body.ignore_eos ? maxTokens : Math.min(maxTokens, eosAt);
-    const stream = body.stream === true;
-    const includeUsage = stream && body.stream_options?.include_usage === true;
+    const eosAt = Math.max(gen.minTokens, Math.round(-Math.log(1 - unit(options.seed + 13, n)) * options.meanOutputTokens));
     // As vLLM: the client's X-Request-Id, when given, becomes the response id after the prefix.
     const clientId = req.headers["x-request-id"];
     const id = `${chat ? "chatcmpl" : "cmpl"}-${typeof clientId === "string" && clientId ? clientId : n.toString(16).padStart(8, "0")}`;
-    const created = Math.floor(Date.now() / 1000);
-    const object = chat ? (stream ? "chat.completion.chunk" : "chat.completion") : "text_completion";
-    const seed = typeof body.seed === "number" ? body.seed : n;
-    const texts: string[] = [];
-    const snapshot = { ...faults };
-    const arrival = performance.now();
-
-    let closed = false;
-    let finishedReason: FinishedReason | undefined;
-    let pending: (() => void)[] = [];
-    let holdUntil = snapshot.stallBeforeFirstTokenMs > 0 ? arrival + snapshot.stallBeforeFirstTokenMs / options.speedup : 0;
-    let flushTimer: NodeJS.Timeout | undefined;
-    const deliver = (write: () => void) => {
-      pending.push(write);
-      const wait = holdUntil - performance.now();
-      if (wait > 0) {
-        if (!flushTimer) flushTimer = setTimeout(() => { flushTimer = undefined; flush(); }, wait);
-        return;
-      }
-      flush();
-    };
-    const flush = () => {
-      const writes = pending;
-      pending = [];
-      for (const w of writes) if (!closed) w();
-    };
-    const sse = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
-    const usage = () => ({ prompt_tokens: promptIds.length, completion_tokens: texts.length, total_tokens: promptIds.length + texts.length });
-    const choiceDelta = (text: string, finish: FinishedReason | null) =>
-      chat ? { index: 0, delta: text ? { ...(texts.length === 1 ? { role: "assistant" } : {}), content: text } : {}, logprobs: null, finish_reason: finish }
-        : { index: 0, text, logprobs: null, finish_reason: finish };
-
-    if (stream) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-
+    const h = generationResponse({ res, chat, model: options.model, id, gen, faults: { ...faults }, speedup: options.speedup, textSeed: gen.seed ?? n });
     const abort = engine.submit({
       id,
-      promptTokens: promptIds.length,
-      cachedPrefixTokens: prefixes.lookupAndInsert(promptIds),
-      maxTokens,
-      outputTokens,
-      onToken(i) {
-        const tok = generatedToken(seed, i);
-        texts.push(tok.text);
-        if (!stream) return;
-        const count = i + 1;
-        deliver(() => {
-          sse({ id, object, created, model: options.model, choices: [choiceDelta(tok.text, null)] });
-          if (snapshot.malformedAfterTokens > 0 && count === snapshot.malformedAfterTokens) res.write(`data: {"id": "${id}", "choices": [\n\n`);
-          if (snapshot.dropAfterTokens > 0 && count === snapshot.dropAfterTokens) {
-            closed = true;
-            abort();
-            // Cut the TCP connection once what was written has reached the socket.
-            res.write("", () => res.socket?.destroy());
-          }
-        });
-        if (snapshot.stallAfterTokens > 0 && count === snapshot.stallAfterTokens && snapshot.stallMidStreamMs > 0)
-          holdUntil = Math.max(holdUntil, performance.now() + snapshot.stallMidStreamMs / options.speedup);
-      },
-      onFinish(reason) {
-        finishedReason = reason;
-        if (reason === "abort") return;
-        if (!stream) {
-          const text = texts.join("");
-          const choice = chat ? { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: reason } : { index: 0, text, logprobs: null, finish_reason: reason };
-          deliver(() => sendJson(res, 200, { id, object, created, model: options.model, choices: [choice], usage: usage() }));
-          return;
-        }
-        deliver(() => {
-          sse({ id, object, created, model: options.model, choices: [choiceDelta("", reason)] });
-          if (includeUsage) sse({ id, object, created, model: options.model, choices: [], usage: usage() });
-          res.end("data: [DONE]\n\n");
-          closed = true;
-        });
-      },
+      promptTokens: gen.promptIds.length,
+      cachedPrefixTokens,
+      maxTokens: gen.maxTokens,
+      outputTokens: gen.ignoreEos ? gen.maxTokens : Math.min(gen.maxTokens, eosAt),
+      cutAfterTokens: h.cutAfterTokens,
+      onToken: h.onToken,
+      onFinish: h.onFinish,
     });
-    res.on("close", () => {
-      closed = true;
-      if (flushTimer) clearTimeout(flushTimer);
-      if (finishedReason === undefined) abort();
-    });
+    h.setAbort(abort);
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const path = (req.url ?? "/").split("?")[0];
-    const route = `${req.method} ${path}`;
-    switch (route) {
-      case "GET /health":
-        res.writeHead(loading() ? 503 : 200).end();
-        return;
-      case "GET /version":
+  async function route(path: string, req: http.IncomingMessage, res: http.ServerResponse) {
+    switch (path) {
+      case "/health":
+        return void res.writeHead(200).end();
+      case "/version":
         return sendJson(res, 200, { version: "vllm-bench-simulator" });
-      case "GET /metrics":
+      case "/metrics":
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-        res.end(metrics.registry.expose());
-        return;
-      case "GET /v1/models":
+        return void res.end(metrics.registry.expose());
+      case "/v1/models":
         return sendJson(res, 200, {
           object: "list",
           data: [{ id: options.model, object: "model", created: Math.floor(startedAt / 1000), owned_by: "vllm", root: options.model, parent: null, max_model_len: options.maxModelLen, permission: [] }],
         });
-      case "POST /tokenize": {
-        const body = JSON.parse((await readBody(req)) || "{}");
-        const ids = body.messages ? body.messages.flatMap((m: any) => [1, 2, 3, 4].concat(tokenize(String(m.content ?? "")))) : tokenize(String(body.prompt ?? ""));
+      case "/tokenize": {
+        const ids = await tokenizeRequest(await readJsonObject(req, options.maxBodyBytes));
         return sendJson(res, 200, { count: ids.length, max_model_len: options.maxModelLen, tokens: ids });
       }
-      case "POST /detokenize": {
-        const body = JSON.parse((await readBody(req)) || "{}");
-        if (!Array.isArray(body.tokens)) throw new HttpError(400, "`tokens` must be a list of token ids.", "BadRequestError", "tokens");
-        return sendJson(res, 200, { prompt: detokenize(body.tokens) });
-      }
-      case "POST /v1/completions":
-        return completion(req, res, false);
-      case "POST /v1/chat/completions":
-        return completion(req, res, true);
-      case "GET /sim/faults":
-        return sendJson(res, 200, faults);
-      case "GET /sim/timing":
-        return sendJson(res, 200, engine.timing.snapshot());
-      case "DELETE /sim/timing":
-        engine.timing.reset();
-        return sendJson(res, 200, engine.timing.snapshot());
-      case "POST /sim/faults": {
-        let body: any;
-        try {
-          body = JSON.parse(await readBody(req));
-        } catch {
-          throw new HttpError(400, "Request body is not valid JSON.");
-        }
-        try {
-          setFaults(body);
-        } catch (e) {
-          throw new HttpError(400, (e as Error).message);
-        }
-        return sendJson(res, 200, faults);
-      }
+      case "/detokenize":
+        return sendJson(res, 200, { prompt: detokenize(detokenizeRequest(await readJsonObject(req, options.maxBodyBytes))) });
+      case "/v1/completions":
+        return generation(req, res, false);
+      case "/v1/chat/completions":
+        return generation(req, res, true);
       default:
-        throw new HttpError(404, `No route for ${route}.`, "NotFoundError");
+        return handleControl(path, req, res, { engine, faults, setFaults, maxBodyBytes: options.maxBodyBytes });
     }
   }
 
-  function setFaults(f: Partial<FaultOptions>) {
-    const unknown = Object.keys(f).filter((k) => !(FAULT_KEYS as readonly string[]).includes(k));
-    if (unknown.length) throw new Error(`unknown fault(s): ${unknown.join(", ")}; known: ${FAULT_KEYS.join(", ")}`);
-    Object.assign(faults, validateOptions(f));
-    // The engine reads the slowdown from the shared options at every step.
-    options.slowdown = faults.slowdown;
+  function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const methods = routes[path];
+    if (!UNINSTRUMENTED.has(path) && !path.startsWith("/sim/")) {
+      // Recorded when the response ends, like vLLM's instrumentator (status grouped, untemplated paths as "none").
+      const start = performance.now();
+      res.once("close", () =>
+        observeHttp(metrics, {
+          handler: methods ? path : "none",
+          method: req.method ?? "GET",
+          status: res.statusCode,
+          seconds: (performance.now() - start) / 1000,
+          requestBytes: Number(req.headers["content-length"]) || 0,
+          responseBytes: Number(res.getHeader("content-length")) || 0,
+        }),
+      );
+    }
+    const fail = (e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (e instanceof BodyTooLarge) {
+        // Answer at once. What the client still sends is read and dropped (never buffered) for a
+        // short while, so it can read the 413 rather than a reset (nginx's "lingering close");
+        // a client still sending after that loses its connection.
+        sendError(res, e);
+        const linger = setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+        req.on("data", () => {}).once("end", () => clearTimeout(linger)).resume();
+        return;
+      }
+      sendError(res, e instanceof HttpError ? e : new HttpError(500, String((e as Error)?.message ?? e), "InternalServerError"));
+    };
+    // vLLM's middleware checks the key before routing: any /v1 path without it is a 401.
+    if (keyDigest && path.startsWith("/v1") && req.method !== "OPTIONS" && !authorized(req, keyDigest)) return sendJson(res, 401, { error: "Unauthorized" });
+    if (!methods) return fail(new HttpError(404, `Not Found: ${path}`, "NotFoundError"));
+    if (!methods.includes(req.method ?? "")) return void sendError(res, new HttpError(405, `Method ${req.method} not allowed on ${path}; allowed: ${methods.join(", ")}.`, "MethodNotAllowed"), { allow: methods.join(", ") });
+    route(path, req, res).catch(fail);
   }
 
-  const uninstrumented = new Set(["/metrics", "/health", "/load", "/ping", "/version", "/server_info"]);
-  const routed = new Set(["/v1/completions", "/v1/chat/completions", "/v1/models", "/tokenize", "/detokenize"]);
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    const handler = routed.has(path) ? path : "none";
-    if (!uninstrumented.has(path) && !path.startsWith("/sim/")) {
-      // Counted when the response ends, with its status class, like vLLM's instrumentator.
-      res.once("close", () => metrics.http.inc({ handler, method: req.method ?? "GET", status: `${String(res.statusCode)[0]}xx` }));
-    }
-    handle(req, res).catch((e) => {
-      if (res.headersSent) return res.destroy();
-      sendError(res, e instanceof HttpError ? e : new HttpError(500, String(e?.message ?? e), "InternalServerError"));
-    });
-  });
+  const server = http.createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      // Node enforces both timeouts only when it checks its connections (every 30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, options.headersTimeoutMs / 4, options.requestTimeoutMs / 4)),
+    },
+    handle,
+  );
+  server.maxConnections = options.maxConnections;
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = options.startupDelayMs > 0 && options.port === 0 ? await freePort(options.host) : options.port;
+  const listen = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(p, options.host, () => resolve((server.address() as net.AddressInfo).port));
+    });
+  // vLLM binds its port, loads the model, and only then serves HTTP (api_server.py run_server_worker:
+  // build_async_engine_client before serve_http): while it loads, every connection is refused.
+  let loadTimer: NodeJS.Timeout | undefined;
+  let boundPort = port;
+  const ready =
+    options.startupDelayMs > 0
+      ? new Promise<void>((resolve, reject) => {
+          loadTimer = setTimeout(() => listen(port).then(() => resolve(), reject), options.startupDelayMs / options.speedup);
+        })
+      : Promise.resolve();
+  if (options.startupDelayMs <= 0) boundPort = await listen(port);
+  ready.catch(() => {});
 
   let statsTimer: NodeJS.Timeout | undefined;
   if (options.logStats) {
@@ -280,14 +208,17 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   }
 
   return {
-    url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${port}`,
-    port,
+    url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host === "0.0.0.0" ? "127.0.0.1" : options.host}:${boundPort}`,
+    port: boundPort,
     options,
     setFaults,
+    ready,
     close: () =>
       new Promise<void>((resolve) => {
+        if (loadTimer) clearTimeout(loadTimer);
         if (statsTimer) clearInterval(statsTimer);
         engine.stop();
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

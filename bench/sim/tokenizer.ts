@@ -20,8 +20,9 @@ export function tokenize(text: string): number[] {
   const ids: number[] = [];
   for (const m of text.matchAll(PIECE)) {
     const piece = m[0];
-    const word = piece.trim().toLowerCase();
-    ids.push(piece.startsWith(" ") && WORD_IDS.has(word) && piece === ` ${word}` ? WORD_IDS.get(word)! : hashId(piece));
+    // A vocabulary word is exactly " word" (one space, lower case).
+    const known = piece.charCodeAt(0) === 32 ? WORD_IDS.get(piece.slice(1)) : undefined;
+    ids.push(known ?? hashId(piece));
   }
   return ids;
 }

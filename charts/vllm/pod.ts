@@ -14,14 +14,18 @@ const PRE_STOP_SLEEP_SECONDS = 15;
 
 const health = { httpGet: { path: "/health", port: "http" } };
 
+/** vLLM reads its API key from VLLM_API_KEY (as `--api-key`); the simulator reads the same variable. */
+const apiKeyEnv = (p: VllmChartProps): NonNullable<IContainer["env"]> =>
+  p.apiKeySecret ? [{ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: p.apiKeySecret.name, key: p.apiKeySecret.key } } }] : [];
+
 function vllmContainer(p: VllmChartProps): IContainer {
   const tp = p.model.tensorParallelSize;
   const env: NonNullable<IContainer["env"]> = [
     { name: "HF_HOME", value: `${MODEL_CACHE_PATH}/huggingface` },
     // Optional: ungated models download without a token.
     { name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: p.hfTokenSecret.name, key: p.hfTokenSecret.key, optional: true } } },
+    ...apiKeyEnv(p),
   ];
-  if (p.apiKeySecret) env.push({ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: p.apiKeySecret.name, key: p.apiKeySecret.key } } });
   return {
     name: "vllm",
     image: p.image,
@@ -50,11 +54,14 @@ function vllmContainer(p: VllmChartProps): IContainer {
 }
 
 function simulatorContainer(p: VllmChartProps): IContainer {
+  const env = apiKeyEnv(p);
   return {
     name: "vllm",
     image: p.image,
     imagePullPolicy: "IfNotPresent",
+    // Never --enable-control-endpoints: /sim/* would let anyone who reaches the port inject faults.
     args: simulatorArgs(p),
+    ...(env.length ? { env } : {}),
     ports: [{ name: "http", containerPort: HTTP_PORT, protocol: "TCP" }],
     resources: { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
     startupProbe: { ...health, periodSeconds: 2, failureThreshold: 60 },

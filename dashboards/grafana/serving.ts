@@ -36,7 +36,7 @@ export function servingDashboard(t: AlertThresholds) {
   d.withRow(row("Traffic"))
     .withPanel(timeSeries("Request rate by model", [{ expr: m(REC.requests.model.record), legend: "{{namespace}}/{{model_name}}" }], { unit: "reqps", span: 12, description: "Finished requests per second (5-minute rate)." }))
     .withPanel(timeSeries("Request rate by pod", [{ expr: p(REC.requests.pod.record), legend: "{{pod}}" }], { unit: "reqps", span: 12, description: "What the HPA's per-pod metric follows." }))
-    .withPanel(timeSeries("Finish reasons", [{ expr: m(REC.requests.byReason.record), legend: "{{finished_reason}} {{model_name}}" }], { unit: "reqps", stack: true, description: "stop: end of sequence; length: hit max_tokens; abort: client went away or the request failed." }))
+    .withPanel(timeSeries("Finish reasons", [{ expr: m(REC.requests.byReason.record), legend: "{{finished_reason}} {{model_name}}" }], { unit: "reqps", stack: true, description: "stop: end of sequence; length: hit max_tokens; abort: the client went away; error: the engine failed the request; repetition: stopped by vLLM's repetition detector. Only stop, length and repetition feed the HPA." }))
     .withPanel(timeSeries("API responses by status", [
       { expr: selector(REC.http.byStatus.record, `namespace=~"$namespace"`), legend: "{{status}}" },
     ], { unit: "reqps", stack: true, description: "OpenAI API calls by HTTP status class." }))

@@ -28,7 +28,7 @@ describe("bench:client accuracy pieces", () => {
   });
 
   it("the bare reader times every token of every stream, and its gaps match what the simulator sent", async () => {
-    sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5 });
+    sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5, controlEndpoints: true });
     const measured = await bareRead({ url: sim.url, model: await models(), streams: 4, requests: 8, rate: "inf", tokens: 6, seed: 1 });
     expect([...measured.keys()].sort()).toEqual(Array.from({ length: 8 }, (_, i) => `bare-${i}`).sort());
     for (const g of measured.values()) expect(g).toHaveLength(5);
@@ -40,7 +40,7 @@ describe("bench:client accuracy pieces", () => {
   });
 
   it("the benchmark client's records match the simulator's log by X-Request-Id", async () => {
-    sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5 });
+    sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5, controlEndpoints: true });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-accuracy-"));
     try {
       const cfg = path.join(dir, "s.json");

@@ -65,9 +65,9 @@ export function alertCases(): AlertCase[] {
     ...latency("VllmHighE2ELatency", "vllm:e2e_request_latency_seconds", 5, 0.5),
     ...latency("VllmHighTTFT", "vllm:time_to_first_token_seconds", 2.5, 0.1),
     ...latency("VllmHighInterTokenLatency", "vllm:inter_token_latency_seconds", 0.3, 0.02),
-    // Renamed metric: the pre-rename name alone still drives the alert.
+    // Retired old name (vLLM <= 0.12, far behind the pinned image; catalog.ts RETIRED_OLD_NAMES): no longer queried.
     {
-      alert: "VllmHighInterTokenLatency", name: "fires on the old vllm:time_per_output_token_seconds", fires: true, evalMinutes: 20, forMinutes: 10, labels: model,
+      alert: "VllmHighInterTokenLatency", name: "quiet on the retired vllm:time_per_output_token_seconds", fires: false, evalMinutes: 20,
       input: histogram("vllm:time_per_output_token_seconds", 0.3, 60, VLLM, "vllm:inter_token_latency_seconds"),
     },
     ...latency("VllmHighQueueTime", "vllm:request_queue_time_seconds", 5, 0.5),
@@ -76,7 +76,7 @@ export function alertCases(): AlertCase[] {
     { alert: "VllmRequestsQueued", name: "20 waiting", fires: true, input: [gauge("vllm:num_requests_waiting", VLLM, 20)], evalMinutes: 15, forMinutes: 10, labels: model },
     { alert: "VllmRequestsQueued", name: "5 waiting", fires: false, input: [gauge("vllm:num_requests_waiting", VLLM, 5)], evalMinutes: 15 },
     { alert: "VllmKvCacheNearFull", name: "95% used", fires: true, input: [gauge("vllm:kv_cache_usage_perc", VLLM, 0.95)], evalMinutes: 15, forMinutes: 10, labels: podLevel },
-    { alert: "VllmKvCacheNearFull", name: "95% used under the old gpu_cache name", fires: true, input: [gauge("vllm:gpu_cache_usage_perc", VLLM, 0.95)], evalMinutes: 15, forMinutes: 10, labels: podLevel },
+    { alert: "VllmKvCacheNearFull", name: "quiet under the retired gpu_cache name (vLLM <= 0.10)", fires: false, input: [gauge("vllm:gpu_cache_usage_perc", VLLM, 0.95)], evalMinutes: 15 },
     { alert: "VllmKvCacheNearFull", name: "50% used", fires: false, input: [gauge("vllm:kv_cache_usage_perc", VLLM, 0.5)], evalMinutes: 15 },
     { alert: "VllmPreemptions", name: "0.5 preemptions/s", fires: true, input: [counter("vllm:num_preemptions_total", VLLM, 30)], evalMinutes: 20, forMinutes: 10, labels: model },
     { alert: "VllmPreemptions", name: "one a minute", fires: false, input: [counter("vllm:num_preemptions_total", VLLM, 1)], evalMinutes: 20 },

@@ -58,10 +58,48 @@ describe("raw HTTP", () => {
     expect(events.slice(0, -1).map((e) => JSON.parse(e.slice(6)).choices[0].text).filter(Boolean)).toHaveLength(3);
   });
 
+  const events = async (res: Response) =>
+    (await res.text())
+      .split("\n\n")
+      .filter(Boolean)
+      .map((e) => e.slice(6));
+
+  it("puts finish_reason on the last content chunk, as vLLM's server does (no empty finishing chunk)", async () => {
+    const res = await post(sim, "/v1/completions", { prompt: "hi", max_tokens: 4, stream: true, ignore_eos: true, stream_options: { include_usage: true } });
+    const ev = await events(res);
+    expect(ev.at(-1)).toBe("[DONE]");
+    const chunks = ev.slice(0, -1).map((e) => JSON.parse(e));
+    expect(chunks.at(-1).choices).toEqual([]); // the usage chunk
+    const content = chunks.slice(0, -1).map((c) => c.choices[0]);
+    expect(content.map((c) => c.text.length > 0)).toEqual([true, true, true, true]);
+    expect(content.map((c) => c.finish_reason)).toEqual([null, null, null, "length"]);
+  });
+
+  it("opens a chat stream with vLLM's role chunk, then one chunk per token, the last one finishing", async () => {
+    const res = await post(sim, "/v1/chat/completions", { messages: [{ role: "user", content: "hi" }], max_tokens: 3, stream: true, ignore_eos: true });
+    const chunks = (await events(res)).slice(0, -1).map((e) => JSON.parse(e).choices[0]);
+    expect(chunks[0]).toMatchObject({ delta: { role: "assistant", content: "" }, finish_reason: null });
+    const withText = chunks.filter((c) => c.delta.content);
+    expect(withText).toHaveLength(3); // one per token: vLLM's benchmark client sees 2 gaps, not 3
+    expect(chunks.at(-1)).toBe(withText.at(-1));
+    expect(chunks.at(-1).finish_reason).toBe("length");
+    expect(chunks.slice(0, -1).every((c) => c.finish_reason === null)).toBe(true);
+  });
+
+  it("tokenises array-of-parts chat content as its text, not as JSON", async () => {
+    const usage = async (content: unknown) =>
+      (await (await post(sim, "/v1/chat/completions", { messages: [{ role: "user", content }], max_tokens: 1 })).json()).usage.prompt_tokens;
+    const parts = await usage([{ type: "text", text: "one two" }, { type: "text", text: "three" }]);
+    expect(parts).toBe(await usage("one two\nthree"));
+    expect(parts).toBe(4 + 3);
+  });
+
   it.each([
     ["bad JSON", "/v1/completions", "{nope", 400, null],
     ["unknown model", "/v1/completions", { model: "other", prompt: "x" }, 404, "model"],
-    ["over-long prompt", "/v1/completions", { prompt: "a ".repeat(600), max_tokens: 10 }, 400, "max_tokens"],
+    ["over-long prompt", "/v1/completions", { prompt: "a ".repeat(600), max_tokens: 10 }, 400, "prompt"],
+    ["prompt plus max_tokens over the context", "/v1/completions", { prompt: "a ".repeat(500), max_tokens: 20 }, 400, "max_tokens"],
+    ["over-long chat prompt without max_tokens", "/v1/chat/completions", { messages: [{ role: "user", content: "a ".repeat(600) }] }, 400, "messages"],
     ["n > 1", "/v1/chat/completions", { messages: [{ role: "user", content: "x" }], n: 2 }, 400, "n"],
   ])("answers %s in OpenAI's error shape", async (_l, path, body, status, param) => {
     const res = await post(sim, path, body);

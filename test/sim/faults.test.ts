@@ -12,7 +12,7 @@ const chat = (extra: object = {}) => ({ messages: [{ role: "user", content: "x" 
 
 describe("fault injection", () => {
   it("error rate answers that share of requests with the given status in OpenAI's shape", async () => {
-    sim = await withSim({ speedup: 50 });
+    sim = await withSim({ speedup: 50, controlEndpoints: true });
     const ctl = await post(sim, "/sim/faults", { errorRate: 0.5, errorStatus: 503 });
     expect(ctl.status).toBe(200);
     const statuses = await Promise.all(Array.from({ length: 200 }, () => post(sim!, "/v1/completions", { prompt: "x", max_tokens: 1 }).then(async (r) => ({ s: r.status, b: await r.json() }))));
@@ -62,7 +62,7 @@ describe("fault injection", () => {
     await expect(async () => {
       for await (const c of res.body!) text += Buffer.from(c as Uint8Array).toString();
     }).rejects.toThrow();
-    expect((text.match(/"content":/g) ?? []).length).toBe(2);
+    expect((text.match(/"content":"[^"]/g) ?? []).length).toBe(2);
     expect(text).not.toContain("[DONE]");
   });
 
@@ -81,16 +81,34 @@ describe("fault injection", () => {
     expect(bad).toHaveLength(1);
   });
 
-  it("answers 503 while loading (slow start), then 200", async () => {
-    sim = await withSim({ startupDelayMs: 300 });
-    expect((await fetch(`${sim.url}/health`)).status).toBe(503);
-    expect((await post(sim, "/v1/completions", { prompt: "x", max_tokens: 1 })).status).toBe(503);
-    await new Promise((r) => setTimeout(r, 350));
+  it("refuses connections while loading, as vLLM (which serves HTTP only once its model is loaded), then answers", async () => {
+    sim = await withSim({ startupDelayMs: 400 });
+    // vLLM binds its port, builds the engine, then starts serving: /v1/models is no earlier than /health.
+    for (const path of ["/health", "/v1/models"]) await expect(fetch(`${sim.url}${path}`)).rejects.toThrow(/fetch failed/);
+    await sim.ready;
     expect((await fetch(`${sim.url}/health`)).status).toBe(200);
+    expect((await fetch(`${sim.url}/v1/models`)).status).toBe(200);
+  });
+
+  it("drop and malformed faults count the cut stream as an abort, even on its last token", async () => {
+    sim = await withSim({ fixedTtftMs: 2, fixedItlMs: 2 });
+    const run = async (fault: object) => {
+      sim!.setFaults({ dropAfterTokens: 0, malformedAfterTokens: 0, ...fault });
+      const res = await post(sim!, "/v1/chat/completions", chat({ max_tokens: 3 }));
+      await res.text().catch(() => "");
+    };
+    await run({ dropAfterTokens: 3 });
+    await run({ malformedAfterTokens: 3 });
+    await run({ dropAfterTokens: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    const m = await (await fetch(`${sim.url}/metrics`)).text();
+    const count = (reason: string) => Number(m.match(new RegExp(`^vllm:request_success_total\\{[^}]*finished_reason="${reason}"[^}]*\\} (\\S+)$`, "m"))![1]);
+    expect(count("abort")).toBe(3);
+    expect(count("length")).toBe(0);
   });
 
   it("rejects unknown faults and bad values at the control endpoint", async () => {
-    sim = await withSim({});
+    sim = await withSim({ controlEndpoints: true });
     expect((await post(sim, "/sim/faults", { errorRat: 1 })).status).toBe(400);
     const r = await post(sim, "/sim/faults", { errorRate: 2 });
     expect((await r.json()).error.message).toMatch(/--error-rate \(SIM_ERROR_RATE\)/);

@@ -16,7 +16,8 @@ export async function timedStream(sim: RunningSimulator, maxTokens: number, prom
   let text = "";
   for await (const chunk of res.body!) {
     text += Buffer.from(chunk as Uint8Array).toString();
-    const n = (text.match(/"content":/g) ?? []).length;
+    // Content chunks with text (a chat stream opens with an empty-content role chunk, as vLLM's does).
+  const n = (text.match(/"content":"[^"]/g) ?? []).length;
     while (times.length < n) times.push(performance.now() - start);
   }
   return { status: res.status, times, text };

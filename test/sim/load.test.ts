@@ -44,7 +44,7 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
   });
 
   it("fixed-latency mode gives a constant TTFT and gap regardless of load", async () => {
-    sim = await withSim({ fixedTtftMs: 50, fixedItlMs: 20 });
+    sim = await withSim({ fixedTtftMs: 50, fixedItlMs: 20, controlEndpoints: true });
     // 50 streams start together, so one stall of this shared test worker delays them all: a loaded
     // CI run saw a 150 ms stall lift a round's median TTFT to 198 ms. Hence three rounds, the
     // properties that no stall can break checked in every round, and the medians in the best one.
@@ -68,7 +68,7 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
   });
 
   it("GET /sim/timing reports the gaps as handed to the socket; DELETE clears them", async () => {
-    sim = await withSim({ fixedTtftMs: 30, fixedItlMs: 10 });
+    sim = await withSim({ fixedTtftMs: 30, fixedItlMs: 10, controlEndpoints: true });
     await Promise.all(Array.from({ length: 4 }, () => timedStream(sim!, 6)));
     type Timing = { ttft_ms: number[]; itl_ms: number[]; truncated: boolean; requests: Record<string, { ttft_ms: number; itl_ms: number[] }> };
     const timing = async (method = "GET") => (await fetch(`${sim!.url}/sim/timing`, { method })).json() as Promise<Timing>;
@@ -89,13 +89,13 @@ describe("behaviour under load (engine model, not fixed sleeps)", () => {
     expect((await timing()).ttft_ms).toEqual([]);
     // The engine-model mode keeps no log (a long-running simulator would only fill it).
     await sim.close();
-    sim = await withSim({ speedup: 20 });
+    sim = await withSim({ speedup: 20, controlEndpoints: true });
     await timedStream(sim, 4);
     expect(await timing()).toEqual({ ttft_ms: [], itl_ms: [], truncated: false, requests: {} });
   });
 
   it("takes the client's X-Request-Id as the response id, as vLLM does, and keys /sim/timing by it", async () => {
-    sim = await withSim({ fixedTtftMs: 5, fixedItlMs: 2 });
+    sim = await withSim({ fixedTtftMs: 5, fixedItlMs: 2, controlEndpoints: true });
     const send = (path: string, body: object, rid?: string) =>
       fetch(sim!.url + path, { method: "POST", headers: { "content-type": "application/json", ...(rid ? { "x-request-id": rid } : {}) }, body: JSON.stringify({ max_tokens: 3, ignore_eos: true, ...body }) }).then((r) => r.json() as Promise<{ id: string }>);
     expect((await send("/v1/completions", { prompt: "hi" }, "run-7")).id).toBe("cmpl-run-7");
