@@ -29,7 +29,8 @@ describe("secrets-encryption", () => {
 describe("imdsv2-required", () => {
   it("fires when a node group allows IMDSv1", () => {
     const g = clone(base);
-    node(g, SYSTEM_GROUP.type, SYSTEM_GROUP.name).inputs.enableIMDSv2 = false;
+    const lt = node(g, "aws:ec2/launchTemplate:LaunchTemplate", "vllm-system-lt");
+    lt.inputs.metadataOptions.httpTokens = "optional";
     expectOnly(g, ctx, "imdsv2-required", SYSTEM_GROUP, /Node group vllm-system does not require IMDSv2/);
   });
 });
@@ -87,8 +88,8 @@ describe("autoscaler-iam-scoped", () => {
 
   it("fires on an AutoScalingFullAccess attachment", () => {
     const g = clone(base);
-    node(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-node-AmazonEKS_CNI_Policy").inputs.policyArn = "arn:aws:iam::aws:policy/AutoScalingFullAccess";
-    expectOnly(g, ctx, "autoscaler-iam-scoped", { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "vllm-node-AmazonEKS_CNI_Policy" }, /grants AutoScalingFullAccess/);
+    node(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-node-AmazonEKSWorkerNodePolicy").inputs.policyArn = "arn:aws:iam::aws:policy/AutoScalingFullAccess";
+    expectOnly(g, ctx, "autoscaler-iam-scoped", { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "vllm-node-AmazonEKSWorkerNodePolicy" }, /grants AutoScalingFullAccess/);
   });
 });
 
