@@ -68,9 +68,12 @@ export function ipv4Coverage(cidrs: readonly string[]): number {
 
 export const coversInternet = (cidrs: readonly string[]) => ipv4Coverage(cidrs) >= INTERNET_SHARE;
 
-/** Public (globally routable) ranges in a list: private, shared and loopback ranges are not. */
+/** ipaddr.js range names of addresses an internal load balancer can see (RFC 1918, RFC 6598 shared, loopback, link-local). */
+const INSIDE_RANGES = new Set(["private", "carrierGradeNat", "loopback", "linkLocal"]);
+
+/** Ranges in a list that are not private/shared address space. */
 export const publicRanges = (cidrs: readonly string[]) =>
-  cidrs.filter((c) => ipaddr.IPv4.isValidCIDR(c) && ipaddr.IPv4.parseCIDR(c)[0].range() === "unicast");
+  cidrs.filter((c) => ipaddr.IPv4.isValidCIDR(c) && !INSIDE_RANGES.has(ipaddr.IPv4.parseCIDR(c)[0].range()));
 
 /**
  * vLLM flags our chart sets itself (charts/vllm/args.ts) or that change what the Service, probes
