@@ -1,5 +1,9 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { coversInternet, ipv4Coverage } from "../charts/security/cidr";
+import { flagName, MANAGED_VLLM_FLAGS, SECRET_VALUE, SECRET_VLLM_FLAGS } from "../charts/security/flags";
+
+export { coversInternet, ipv4Coverage, MANAGED_VLLM_FLAGS, SECRET_VLLM_FLAGS };
 
 // The security knobs of the stack config and the checks that refuse insecure input before any
 // resource exists. Kept apart from config.ts so the generic schema and these controls can change
@@ -39,81 +43,12 @@ export const monitoringSecurityFields = {
     .describe("With `grafanaServiceType: LoadBalancer`: `internal` keeps the load balancer inside the VPC; `internet-facing` puts it on a public address (still limited to `grafanaAllowedCidrs`; Grafana speaks plain HTTP)."),
 };
 
-/** Half of the IPv4 space or more: a list this wide is "the internet", however it is split. */
-const INTERNET_SHARE = 0.5;
-
-/**
- * Fraction of the IPv4 address space a CIDR list covers (overlaps counted once), so
- * ["0.0.0.0/1", "128.0.0.0/1"] is recognised as the whole internet just as "0.0.0.0/0" is.
- */
-export function ipv4Coverage(cidrs: readonly string[]): number {
-  const ranges = cidrs
-    .filter((c) => ipaddr.IPv4.isValidCIDR(c))
-    .map((c) => {
-      const [addr, bits] = ipaddr.IPv4.parseCIDR(c);
-      const size = 2 ** (32 - bits);
-      const start = Math.floor(addr.toByteArray().reduce((a, o) => a * 256 + o, 0) / size) * size;
-      return [start, start + size] as const;
-    })
-    .sort((a, b) => a[0] - b[0]);
-  let covered = 0;
-  let end = 0;
-  for (const [s, e] of ranges) {
-    if (e <= end) continue;
-    covered += e - Math.max(s, end);
-    end = e;
-  }
-  return covered / 2 ** 32;
-}
-
-export const coversInternet = (cidrs: readonly string[]) => ipv4Coverage(cidrs) >= INTERNET_SHARE;
-
 /** ipaddr.js range names of addresses an internal load balancer can see (RFC 1918, RFC 6598 shared, loopback, link-local). */
 const INSIDE_RANGES = new Set(["private", "carrierGradeNat", "loopback", "linkLocal"]);
 
 /** Ranges in a list that are not private/shared address space. */
 export const publicRanges = (cidrs: readonly string[]) =>
   cidrs.filter((c) => ipaddr.IPv4.isValidCIDR(c) && !INSIDE_RANGES.has(ipaddr.IPv4.parseCIDR(c)[0].range()));
-
-/**
- * vLLM flags our chart sets itself (charts/vllm/args.ts) or that change what the Service, probes
- * and NetworkPolicy assume: an `extraArgs` entry repeating one would silently win (argparse keeps
- * the last value), e.g. `--port=9000` leaves the Service and probes on 8000. Flag names from
- * `vllm serve --help` (vllm-project/vllm, vllm/engine/arg_utils.py and
- * vllm/entrypoints/openai/cli_args.py, main branch late 2026).
- */
-export const MANAGED_VLLM_FLAGS = [
-  "--model",
-  "--served-model-name",
-  "--host",
-  "--port",
-  "--uds",
-  "--tensor-parallel-size",
-  "-tp",
-  "--max-model-len",
-  "--gpu-memory-utilization",
-  "--max-num-seqs",
-  "--enable-lora",
-  "--max-loras",
-  "--lora-modules",
-  "--root-path",
-  "--disable-log-stats",
-] as const;
-
-/**
- * Flags that carry credentials: they would land in plain text in the Deployment, the Pulumi
- * state and dist/. vLLM reads its API key from VLLM_API_KEY (which the chart sets from a
- * Secret), and the HF token from HF_TOKEN.
- */
-export const SECRET_VLLM_FLAGS = ["--api-key", "--hf-token", "--ssl-keyfile-password", "--token"] as const;
-
-/** Values that look like credentials whatever flag carries them (OpenAI-style keys, HF tokens, AWS keys). */
-const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|hf_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16})\b/;
-
-function flagName(arg: string): string | undefined {
-  if (!arg.startsWith("-")) return undefined;
-  return arg.split("=")[0]!.replace(/_/g, "-");
-}
 
 /** Problems with `model.extraArgs`, each naming the entry and the fix. */
 export function extraArgsIssues(extraArgs: readonly string[]): string[] {

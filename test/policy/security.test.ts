@@ -171,7 +171,11 @@ describe("bench-simulator-non-root", () => {
     const pod = obj(g, "Deployment", "vllm").spec.template.spec;
     delete pod.securityContext.runAsNonRoot;
     delete pod.containers[0].securityContext.runAsNonRoot;
-    expectOnly(g, existing.ctx, "bench-simulator-non-root", CONFIG_GROUP, /Deployment vllm\/vllm .*container vllm may run as root/);
+    const vs = evaluate(g, existing.ctx);
+    // The simulator's namespace enforces restricted, so admission would refuse it too.
+    expect(new Set(vs.map((v) => v.ruleId))).toEqual(new Set(["bench-simulator-non-root", "workloads-meet-psa"]));
+    expect(vs.find((v) => v.ruleId === "bench-simulator-non-root")!.message).toMatch(/Deployment vllm\/vllm .*container vllm may run as root/);
+    expect(vs.find((v) => v.ruleId === "workloads-meet-psa")!.message).toMatch(/breaks the restricted Pod Security Standard .*vllm: runAsNonRoot not true/);
   });
 
   it("does not demand non-root of the vLLM image, which runs as root", () => {
