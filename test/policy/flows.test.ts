@@ -82,3 +82,12 @@ describe("NetworkPolicy flows (eks stack)", () => {
     expect(rows(g)).toContain("default/stranger | monitoring/prometheus | 8080, 9090");
   });
 });
+
+describe("docs/security.md", () => {
+  it("names every policy rule", async () => {
+    const { rules } = await import("../../policy/rules");
+    const doc = fs.readFileSync(DOC, "utf8");
+    expect(rules.length).toBeGreaterThanOrEqual(35);
+    expect(rules.map((r) => r.id).filter((id) => !doc.includes(`\`${id}\``))).toEqual([]);
+  });
+});
