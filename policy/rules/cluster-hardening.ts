@@ -101,7 +101,8 @@ export const controlPlaneLogs: Rule = {
   check(graph) {
     const out: Violation[] = [];
     for (const c of clusters(graph)) {
-      const types = c.node.type === EKS_CLUSTER ? c.node.inputs.enabledClusterLogTypes : c.node.inputs.enabledClusterLogTypes;
+      // The same input name on the @pulumi/eks component and on its aws:eks/cluster child.
+      const types = c.node.inputs.enabledClusterLogTypes;
       if (opaque(types)) continue;
       const missing = CONTROL_PLANE_LOGS.filter((t) => !(Array.isArray(types) && types.includes(t)));
       if (missing.length)
