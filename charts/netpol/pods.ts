@@ -22,8 +22,9 @@ export const BENCH_PODS: PodGroup = { name: BENCH_NAME, labels: byName(BENCH_NAM
 
 // Prometheus and Alertmanager pods are made by the Prometheus Operator, which labels them
 // app.kubernetes.io/name=prometheus|alertmanager (prometheus-operator/prometheus-operator
-// pkg/prometheus/statefulset.go and pkg/alertmanager/statefulset.go); 9090/9093 are the web ports
-// and 8080 the config-reloader's (reloader-web).
+// pkg/prometheus/server/statefulset.go: the governing Service `prometheus-operated` selects
+// app.kubernetes.io/name=prometheus on port 9090; Alertmanager alike on 9093); 8080 is the
+// config-reloader's web port (reloader-web).
 export const PROMETHEUS_PODS: PodGroup = { name: "prometheus", labels: byName("prometheus"), ports: [9090, 8080] };
 export const ALERTMANAGER_PODS: PodGroup = { name: "alertmanager", labels: byName("alertmanager"), ports: [9093, 8080] };
 // grafana-community/helm-charts charts/grafana (3386a11, Aug 2026): selector labels
