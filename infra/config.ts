@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { alertThresholdsSchema } from "../dashboards/thresholds";
+import { clusterSecurityFields, monitoringSecurityFields, securityIssues } from "./config-security";
 import { gpuInstanceInfo } from "./gpu-instances";
 
 // The one typed schema of the stack config (`Pulumi.<stack>.yaml`, namespace `vllm-k8s:`).
@@ -64,6 +65,7 @@ const clusterSchema = z
       .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
       .default([])
       .describe("IAM roles granted cluster-admin through EKS access entries (the identity running `pulumi up` is admin already)."),
+    ...clusterSecurityFields,
   })
   .prefault({});
 
@@ -126,7 +128,7 @@ const modelSchema = z
     gpuMemoryUtilization: z.number().gt(0).max(0.99).default(0.9).describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`)."),
     maxNumSeqs: z.number().int().min(1).default(256).describe("Running batch size (`--max-num-seqs`)."),
     loraAdapters: z.array(loraSchema).default([]).describe("LoRA adapters to serve (`--enable-lora --lora-modules`)."),
-    extraArgs: z.array(z.string()).default([]).describe("Extra vLLM arguments, appended verbatim."),
+    extraArgs: z.array(z.string()).default([]).describe("Extra vLLM arguments, appended verbatim. Flags the chart manages (`--port`, `--model`, `--tensor-parallel-size`, …) and secrets (`--api-key`, `--hf-token`) are refused."),
   })
   .prefault({});
 
@@ -179,6 +181,7 @@ const monitoringSchema = z
       .default("ClusterIP")
       .describe("Grafana Service type. `ClusterIP` (reach it with `kubectl port-forward`); `LoadBalancer` exposes it."),
     alerts: alertThresholdsSchema.prefault({}).describe("Alert thresholds."),
+    ...monitoringSecurityFields,
   })
   .prefault({});
 
@@ -309,6 +312,7 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("benchmark.overrides.rampUp", "requestRate and rampUp both set the arrival rate. Keep one of them");
   if (c.benchmark.buildImage && c.benchmark.image)
     add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
+  issues.push(...securityIssues(c));
   const names = c.model.loraAdapters.map((a) => a.name);
   if (new Set(names).size !== names.length) add("model.loraAdapters", "adapter names must be unique");
   if (c.serving.engine === "vllm" && c.monitoring.alerts.gpuMemoryUsageRatio <= c.model.gpuMemoryUtilization)

@@ -1,4 +1,4 @@
-// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicy, HPA (+ PVC).
+// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicies (default-deny + allows), HPA (+ PVC).
 import { ApiObject, Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import * as o from "./objects";
@@ -14,7 +14,7 @@ export function vllmObjects(p: VllmChartProps): Array<{ kind: string; metadata?:
     o.service(p),
     o.serviceMonitor(p),
     o.podDisruptionBudget(p),
-    o.networkPolicy(p),
+    ...o.networkPolicies(p),
     ...(p.autoscaling.enabled ? [o.horizontalPodAutoscaler(p)] : []),
   ];
 }

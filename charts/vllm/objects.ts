@@ -7,6 +7,7 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import type { INamespace, IPersistentVolumeClaim, IService } from "kubernetes-models/v1";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
+import { namespacePolicies, psaLabels, servingFlows, servingPsaLevel } from "../netpol";
 import { APP_NAME, commonLabels, HTTP_PORT, selectorLabels } from "./labels";
 import { MODEL_CACHE_PVC, podSpec } from "./pod";
 import type { VllmChartProps } from "./props";
@@ -18,8 +19,13 @@ export function quantity(n: number): string {
   return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
 }
 
+/** The serving namespace's labels: ours, and Pod Security admission at the engine's level (charts/netpol/psa.ts). */
+export function namespaceLabels(engine: VllmChartProps["engine"]): Record<string, string> {
+  return { "app.kubernetes.io/part-of": "vllm-k8s", ...psaLabels(servingPsaLevel(engine), "restricted") };
+}
+
 export function namespace(p: VllmChartProps): INamespace {
-  return { apiVersion: "v1", kind: "Namespace", metadata: { name: p.namespace, labels: { "app.kubernetes.io/part-of": "vllm-k8s" } } };
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name: p.namespace, labels: namespaceLabels(p.engine) } };
 }
 
 export function deployment(p: VllmChartProps): IDeployment {
@@ -77,23 +83,12 @@ export function podDisruptionBudget(p: VllmChartProps): IPodDisruptionBudget {
   };
 }
 
-export function networkPolicy(p: VllmChartProps): INetworkPolicy {
-  const namespaces = [...new Set([p.namespace, p.monitoringNamespace, ...p.allowedClientNamespaces])];
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: meta(p),
-    spec: {
-      podSelector: { matchLabels: { ...selectorLabels } },
-      policyTypes: ["Ingress"],
-      ingress: [
-        {
-          from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: namespaces }] } }],
-          ports: [{ port: HTTP_PORT, protocol: "TCP" }],
-        },
-      ],
-    },
-  };
+/**
+ * Default-deny ingress for the serving namespace, then exactly the flows into vLLM: Prometheus,
+ * the benchmark and serving.allowedClientNamespaces, on the API port (charts/netpol/flows.ts).
+ */
+export function networkPolicies(p: VllmChartProps): INetworkPolicy[] {
+  return namespacePolicies(p.namespace, servingFlows(p));
 }
 
 export function horizontalPodAutoscaler(p: VllmChartProps): IHorizontalPodAutoscaler {

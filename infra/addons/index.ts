@@ -6,6 +6,8 @@ import { dcgmExporter } from "./dcgm-exporter";
 import { nvidiaDevicePlugin } from "./device-plugin";
 import { after, type AddonOpts } from "./helm";
 import { kubePrometheusStack } from "./kube-prometheus-stack";
+import { monitoringNetworkPolicies } from "./network-policies";
+import { MONITORING_PSA } from "../../charts/netpol";
 import { prometheusAdapter } from "./prometheus-adapter";
 import { pushgateway } from "./pushgateway";
 import type { AutoscalerCluster } from "./values/cluster-autoscaler";
@@ -50,8 +52,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
     // Ours in eks mode. On an existing cluster the namespace may predate us and hold other
     // things, so destroy leaves it (and any PVC in it) alone; docs/addons.md gives the cleanup.
     const nsName = config.monitoring.namespace;
-    const namespace = new k8s.core.v1.Namespace(nsName, { metadata: { name: nsName } }, { ...base, retainOnDelete: config.cluster.mode === "existing" });
-    const inNs = after(base, namespace);
+    // Pod Security admission labels: the most the charts allow here (charts/netpol/psa.ts).
+    const namespace = new k8s.core.v1.Namespace(nsName, { metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "vllm-k8s", ...MONITORING_PSA } } }, { ...base, retainOnDelete: config.cluster.mode === "existing" });
+    const inNs = after(base, namespace, monitoringNetworkPolicies(config, after(base, namespace)));
     this.monitoringNamespace = nsName;
 
     const operator = on.kubePrometheusStack;

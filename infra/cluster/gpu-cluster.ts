@@ -3,8 +3,12 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { createAutoscalerRole, createNodeRole } from "./iam";
+import { CONTROL_PLANE_LOG_TYPES } from "../config-security";
+import { createAutoscalerRole, createClusterServiceRole, createCniRole, createNodeRole } from "./iam";
+import { createSecretsKey } from "./kms";
+import { createControlPlaneLogGroup } from "./logs";
 import { createNetwork } from "./network";
+import { createVpcCniAddon } from "./vpc-cni";
 import { createClusterStorage } from "./storage";
 import { createGpuNodeGroup, createSystemNodeGroup } from "./node-groups";
 
@@ -13,9 +17,12 @@ export interface GpuClusterArgs {
 }
 
 /**
- * EKS in its own VPC: nodes in private subnets, Secrets encrypted with a KMS key, API access
- * through EKS access entries, an OIDC provider for IRSA, a CPU system node group, a GPU node
- * group that scales from zero, and the IRSA role cluster-autoscaler uses.
+ * EKS in its own VPC: nodes in private subnets, Secrets encrypted with a KMS key whose policy only
+ * lets the cluster role use it, API access through EKS access entries, all five control-plane log
+ * types with a retention, an OIDC provider for IRSA, the VPC CNI enforcing NetworkPolicy under its
+ * own IRSA role, a CPU system node group and a GPU node group that scales from zero (both from a
+ * launch template: IMDSv2 with hop limit 1, encrypted volumes), and cluster-autoscaler's IRSA role.
+ * docs/security.md maps each choice to its CIS EKS / EKS Best Practices control.
  */
 export class GpuCluster extends pulumi.ComponentResource {
   readonly clusterName: string;
@@ -38,18 +45,16 @@ export class GpuCluster extends pulumi.ComponentResource {
     const network = createNetwork(config, parent);
     this.vpcId = network.vpcId;
 
-    const secretsKey = new aws.kms.Key(`${c.name}-secrets`, {
-      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${c.name}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 7,
-      tags: { "vllm-k8s.io/cluster": c.name },
-    }, { parent });
+    const clusterRole = createClusterServiceRole(c.name, parent);
+    const secretsKey = createSecretsKey(c.name, clusterRole, parent);
+    const logGroup = createControlPlaneLogGroup(c.name, c.logRetentionDays, parent);
 
     const nodeRole = createNodeRole(c.name, parent);
     const adminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
     const cluster = new eks.Cluster(c.name, {
       name: c.name,
       version: c.kubernetesVersion,
+      serviceRole: clusterRole,
       vpcId: network.vpcId,
       publicSubnetIds: network.publicSubnetIds,
       privateSubnetIds: network.privateSubnetIds,
@@ -68,11 +73,17 @@ export class GpuCluster extends pulumi.ComponentResource {
       endpointPrivateAccess: c.endpointPrivateAccess,
       endpointPublicAccess: c.endpointPublicAccess,
       publicAccessCidrs: c.endpointPublicAccess ? c.publicAccessCidrs : undefined,
-      enabledClusterLogTypes: ["api", "audit", "authenticator"],
+      // CIS EKS 2.1.1: all five control-plane log types, into the log group made above.
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      // The VPC CNI is our managed add-on below (network policy on, its own IRSA role), not pulumi-eks's.
+      useDefaultVpcCni: true,
       tags: { "vllm-k8s.io/cluster": c.name },
-    }, { parent });
+    }, { parent, dependsOn: [logGroup] });
 
-    const groupArgs = { config, cluster, nodeRole, subnetIds: network.privateSubnetIds, parent };
+    const cniRole = createCniRole(c.name, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
+    const vpcCni = createVpcCniAddon({ clusterName: c.name, kubernetesVersion: c.kubernetesVersion, roleArn: cniRole.arn, cluster, parent });
+
+    const groupArgs = { config, cluster, nodeRole, subnetIds: network.privateSubnetIds, dependsOn: [vpcCni], parent };
     const system = createSystemNodeGroup(groupArgs);
     const gpu = createGpuNodeGroup(groupArgs);
     this.gpuNodeGroupName = gpu.nodeGroupName;
@@ -92,7 +103,7 @@ export class GpuCluster extends pulumi.ComponentResource {
       cluster,
       parent,
     });
-    this.ready = [cluster, system, gpu.nodeGroup, storage.addon, storage.storageClass];
+    this.ready = [cluster, vpcCni, system, gpu.nodeGroup, storage.addon, storage.storageClass];
     this.registerOutputs({ clusterName: c.name, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn: this.autoscalerRoleArn });
   }
 }

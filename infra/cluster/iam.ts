@@ -3,7 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 
 const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
 
-/** Role for the EC2 nodes of both managed node groups. */
+/**
+ * Role for the EC2 nodes of both managed node groups. No AmazonEKS_CNI_Policy: the VPC CNI's ENI
+ * permissions belong to its own IRSA role (createCniRole; EKS Best Practices, security, "Update
+ * the aws-node daemonset to use IRSA"), so a pod that reaches the node role gets no ENI rights.
+ */
 export function createNodeRole(clusterName: string, parent: pulumi.Resource): aws.iam.Role {
   const role = new aws.iam.Role(`${clusterName}-node`, {
     assumeRolePolicy: JSON.stringify({
@@ -12,9 +16,59 @@ export function createNodeRole(clusterName: string, parent: pulumi.Resource): aw
     }),
     tags: { "vllm-k8s.io/cluster": clusterName },
   }, { parent });
-  for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]) {
+  for (const policy of NODE_ROLE_POLICIES) {
     new aws.iam.RolePolicyAttachment(`${clusterName}-node-${policy}`, { role: role.name, policyArn: managedPolicy(policy) }, { parent });
   }
+  return role;
+}
+
+export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"] as const;
+
+/**
+ * The EKS cluster (control plane) role, ours rather than pulumi-eks's so the KMS key policy can
+ * name it: pulumi-eks v4.3.0 (nodejs/eks/cluster/cluster.ts) gives its own role AmazonEKSClusterPolicy
+ * and the trust actions sts:AssumeRole and sts:TagSession; we do the same.
+ */
+export function createClusterServiceRole(clusterName: string, parent: pulumi.Resource): aws.iam.Role {
+  const role = new aws.iam.Role(`${clusterName}-cluster`, {
+    description: "Allows EKS to manage the cluster on your behalf.",
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+    }),
+    tags: { "vllm-k8s.io/cluster": clusterName },
+  }, { parent });
+  new aws.iam.RolePolicyAttachment(`${clusterName}-cluster-AmazonEKSClusterPolicy`, { role: role.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, { parent });
+  return role;
+}
+
+/** Trust policy letting exactly one Kubernetes service account assume a role through the cluster's OIDC provider. */
+export function irsaTrust(oidcProviderArn: pulumi.Input<string>, oidcProviderUrl: pulumi.Input<string>, namespace: string, serviceAccount: string): pulumi.Output<string> {
+  return pulumi.all([oidcProviderArn, oidcProviderUrl]).apply(([arn, url]) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: arn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: { StringEquals: { [`${url}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${url}:aud`]: "sts.amazonaws.com" } },
+        },
+      ],
+    }),
+  );
+}
+
+/** The VPC CNI's service account (amazon-vpc-cni-k8s: DaemonSet aws-node in kube-system). */
+export const CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
+
+/** IRSA role for the VPC CNI with AmazonEKS_CNI_Policy (EKS user guide, "Configure Amazon VPC CNI plugin to use IRSA"). */
+export function createCniRole(clusterName: string, oidcProviderArn: pulumi.Input<string>, oidcProviderUrl: pulumi.Input<string>, parent: pulumi.Resource): aws.iam.Role {
+  const role = new aws.iam.Role(`${clusterName}-vpc-cni`, {
+    assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, CNI_SERVICE_ACCOUNT.namespace, CNI_SERVICE_ACCOUNT.name),
+    tags: { "vllm-k8s.io/cluster": clusterName },
+  }, { parent });
+  new aws.iam.RolePolicyAttachment(`${clusterName}-vpc-cni`, { role: role.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") }, { parent });
   return role;
 }
 

@@ -4,30 +4,40 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCELERATOR_LABEL, GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
 import type { StackConfig } from "../config";
 import { gpuInstanceInfo } from "../gpu-instances";
+import { createNodeLaunchTemplate } from "./launch-template";
 
 export interface NodeGroupArgs {
   config: StackConfig;
   cluster: eks.Cluster;
   nodeRole: aws.iam.Role;
   subnetIds: pulumi.Input<string>[];
+  /** What nodes need before they join (the VPC CNI add-on with its IRSA role). */
+  dependsOn: pulumi.Resource[];
   parent: pulumi.Resource;
 }
 
+/** Our launch template instead of `diskSize`/`enableIMDSv2` (hop limit 1, encrypted volumes: launch-template.ts). */
+function launchTemplate(name: string, amiType: string, diskSizeGiB: number, parent: pulumi.Resource) {
+  const lt = createNodeLaunchTemplate({ name, amiType, diskSizeGiB, parent });
+  return { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) };
+}
+
 /** Small CPU nodes for Prometheus, Grafana, controllers and the simulator engine. */
-export function createSystemNodeGroup({ config, cluster, nodeRole, subnetIds, parent }: NodeGroupArgs): eks.ManagedNodeGroup {
+export function createSystemNodeGroup({ config, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs): eks.ManagedNodeGroup {
   const g = config.systemNodes;
-  return new eks.ManagedNodeGroup(`${config.cluster.name}-system`, {
+  const name = `${config.cluster.name}-system`;
+  const amiType = "AL2023_x86_64_STANDARD";
+  return new eks.ManagedNodeGroup(name, {
     cluster,
-    nodeGroupName: `${config.cluster.name}-system`,
+    nodeGroupName: name,
     nodeRole,
     subnetIds,
-    amiType: "AL2023_x86_64_STANDARD",
+    amiType,
     instanceTypes: g.instanceTypes,
     scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
-    diskSize: g.diskSizeGiB,
-    enableIMDSv2: true,
+    launchTemplate: launchTemplate(name, amiType, g.diskSizeGiB, parent),
     labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-  }, { parent });
+  }, { parent, dependsOn });
 }
 
 /** The labels, taints and GPU count cluster-autoscaler must know to scale a group up from zero. */
@@ -41,12 +51,12 @@ export function gpuNodeTemplate(config: StackConfig): { labels: Record<string, s
 }
 
 /**
- * GPU managed node group: tainted so only GPU workloads land on it, min size 0, IMDSv2,
- * a disk sized for model weights. Scale from zero: EKS does not copy managed-node-group
+ * GPU managed node group: tainted so only GPU workloads land on it, min size 0, our launch
+ * template (IMDSv2 with hop limit 1, an encrypted disk sized for model weights). Scale from zero: EKS does not copy managed-node-group
  * labels/taints to the Auto Scaling group, so we tag the ASG itself with cluster-autoscaler's
  * node-template tags; `ignoreScalingChanges` keeps Pulumi from undoing the autoscaler.
  */
-export function createGpuNodeGroup({ config, cluster, nodeRole, subnetIds, parent }: NodeGroupArgs) {
+export function createGpuNodeGroup({ config, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs) {
   const g = config.gpuNodes;
   const template = gpuNodeTemplate(config);
   const nodeGroupName = `${config.cluster.name}-gpu`;
@@ -60,11 +70,10 @@ export function createGpuNodeGroup({ config, cluster, nodeRole, subnetIds, paren
     capacityType: g.capacityType,
     scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
     ignoreScalingChanges: true,
-    diskSize: g.diskSizeGiB,
-    enableIMDSv2: true,
+    launchTemplate: launchTemplate(nodeGroupName, g.amiType, g.diskSizeGiB, parent),
     labels: template.labels,
     taints: [{ key: template.taint.key, value: template.taint.value, effect: "NO_SCHEDULE" }],
-  }, { parent });
+  }, { parent, dependsOn });
 
   // The ASG EKS created for the group (a resource reference in the real engine, whose nested
   // `resources` output apply() flattens).

@@ -80,6 +80,9 @@ export class GraphMocks implements pulumi.runtime.Mocks {
       case "aws:kms/key:Key":
         Object.assign(state, { arn: this.arn("kms", `key/${hash(name)}-0000-4000-8000-${hash(name + "k")}0000`), keyId: id });
         break;
+      case "aws:ec2/launchTemplate:LaunchTemplate":
+        Object.assign(state, { latestVersion: 1, defaultVersion: 1 });
+        break;
       case "aws:ec2/vpc:Vpc":
         return { id: `vpc-${hash(name)}`, state: { ...state, arn: this.arn("ec2", `vpc/vpc-${hash(name)}`) } };
       case "aws:ec2/subnet:Subnet":

@@ -1,3 +1,4 @@
+import { coversInternet } from "../../charts/security/cidr";
 import { clusters, nodeGroups } from "../aws";
 import { describeObject, helmReleases, kubeObjects, opaque, policyDocument, SECRET, walk, workloads, type Workload } from "../graph";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
@@ -73,7 +74,7 @@ export const nodesInPrivateSubnets: Rule = {
 
 export const apiEndpointRestricted: Rule = {
   id: "api-endpoint-restricted",
-  description: "The public Kubernetes API endpoint is not open to 0.0.0.0/0 (nor left without a CIDR list, which AWS reads as 0.0.0.0/0) unless cluster.allowPublicApiFromAnywhere is set.",
+  description: "The public Kubernetes API endpoint is not open to the internet: not 0.0.0.0/0, no list that covers half the IPv4 space or more however it is split (e.g. 0.0.0.0/1 + 128.0.0.0/1), no missing list (AWS reads it as 0.0.0.0/0), unless cluster.allowPublicApiFromAnywhere is set.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -84,7 +85,7 @@ export const apiEndpointRestricted: Rule = {
     for (const c of clusters(graph)) {
       if (!c.endpointPublicAccess || opaque(c.publicAccessCidrs)) continue;
       const cidrs = Array.isArray(c.publicAccessCidrs) ? c.publicAccessCidrs : [];
-      if (cidrs.length === 0 || cidrs.some((x) => x === "0.0.0.0/0" || x === "::/0"))
+      if (cidrs.length === 0 || cidrs.some((x) => x === "0.0.0.0/0" || x === "::/0") || coversInternet(cidrs.filter((x): x is string => typeof x === "string")))
         out.push(violation(this.id, c.node, `EKS cluster ${c.node.name} exposes its public API endpoint to the whole internet (publicAccessCidrs ${JSON.stringify(c.publicAccessCidrs ?? null)}). Set cluster.publicAccessCidrs to your egress CIDR, turn off cluster.endpointPublicAccess, or accept it with cluster.allowPublicApiFromAnywhere: true.`));
     }
     return out;

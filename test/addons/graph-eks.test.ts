@@ -93,7 +93,14 @@ describe("add-ons on EKS", () => {
     expect(secret.inputs.stringData).toBe(SECRET);
     const grafana = release("kube-prometheus-stack").inputs.values.grafana;
     expect(grafana.admin.existingSecret).toBe(secret.inputs.metadata.name);
-    expect(grafana.sidecar.dashboards).toMatchObject({ label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" });
+    // The sidecar reads ConfigMaps of our two namespaces only, under a namespaced Role (no ClusterRole).
+    expect(grafana.sidecar.dashboards).toMatchObject({ label: "grafana_dashboard", labelValue: "1", searchNamespace: ["monitoring", "vllm"], resource: "configmap" });
+    expect(grafana.rbac).toEqual({ namespaced: true });
+    const reader = graph.nodes.find((n) => n.type === "kubernetes:rbac.authorization.k8s.io/v1:Role" && n.name === "grafana-dashboard-reader")!;
+    expect(reader.inputs.metadata.namespace).toBe("vllm");
+    expect(reader.inputs.rules).toEqual([{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }]);
+    const binding = graph.nodes.find((n) => n.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")!;
+    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: grafana.serviceAccount.name, namespace: "monitoring" }]);
     expect(grafana.service.type).toBe("ClusterIP");
     for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(PASSWORD);
     expect(graph.outputs.grafanaAdminPassword).toBe(PASSWORD);

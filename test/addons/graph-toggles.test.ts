@@ -48,8 +48,16 @@ describe("each add-on switches on and off from config", () => {
   });
 
   it("exposes Grafana through a LoadBalancer only when asked", async () => {
-    const { g } = await charts({ cluster: existing, monitoring: { grafanaServiceType: "LoadBalancer" } });
+    const { g } = await charts({ cluster: existing, monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] } });
     const kps = g.nodes.find((n) => n.name === "kube-prometheus-stack")!;
-    expect(kps.inputs.values.grafana.service.type).toBe("LoadBalancer");
+    // Internal by default, only the configured ranges, client addresses kept for the NetworkPolicy.
+    expect(kps.inputs.values.grafana.service).toEqual({
+      type: "LoadBalancer",
+      annotations: { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" },
+      loadBalancerSourceRanges: ["10.20.0.0/16"],
+      externalTrafficPolicy: "Local",
+    });
+    const np = g.nodes.find((n) => n.name === "monitoring-network-policies")!.inputs.objs.find((o: any) => o.metadata.name === "allow-to-grafana");
+    expect(np.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ port: 3000, protocol: "TCP" }] });
   });
 });

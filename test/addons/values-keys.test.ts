@@ -13,7 +13,7 @@ import { chartDefault, leafPaths, loadFixture, unknownPaths } from "./helm-fixtu
 // Every key path our typed values set must exist in the pinned chart's values.yaml, as
 // recorded in test/fixtures/helm-values/. Values are built for both modes and with every
 // optional branch taken (webhook on, LoadBalancer Grafana), so no key escapes the check.
-const eks = parseStackConfig({ cluster: { mode: "eks", publicAccessCidrs: ["203.0.113.10/32"] }, monitoring: { grafanaServiceType: "LoadBalancer" } });
+const eks = parseStackConfig({ cluster: { mode: "eks", publicAccessCidrs: ["203.0.113.10/32"] }, monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.0.0.0/8"] } });
 const existing = parseStackConfig({ cluster: { mode: "existing" } });
 const cluster = { name: "vllm", region: "us-west-2", autoscalerRoleArn: "arn:aws:iam::123456789012:role/vllm-cluster-autoscaler" };
 const rule = { seriesQuery: "x", resources: { template: "<<.Resource>>" }, name: { matches: "x", as: "y" }, metricsQuery: "x" };

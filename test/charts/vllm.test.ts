@@ -72,9 +72,15 @@ describe("vLLM chart (default eks stack)", () => {
     const pdb = find(objs, "PodDisruptionBudget");
     expect(pdb.spec.maxUnavailable).toBe(1);
     expect(pdb.spec.minAvailable).toBeUndefined();
-    const np = find(objs, "NetworkPolicy");
-    expect(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values).toEqual(["vllm", "monitoring"]);
-    expect(np.spec.ingress[0].ports).toEqual([{ port: 8000, protocol: "TCP" }]);
+    const deny = find(objs, "NetworkPolicy", "default-deny-ingress");
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
+    const np = find(objs, "NetworkPolicy", "allow-to-vllm");
+    expect(np.spec.podSelector.matchLabels).toEqual(find(objs, "Service", "vllm").spec.selector);
+    expect(np.spec.ingress.map((r: any) => [r.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], r.from[0].podSelector.matchLabels["app.kubernetes.io/name"]])).toEqual([
+      ["monitoring", "prometheus"],
+      ["vllm", "vllm-bench"],
+    ]);
+    for (const r of np.spec.ingress) expect(r.ports).toEqual([{ port: 8000, protocol: "TCP" }]);
   });
 });
 
@@ -132,8 +138,8 @@ describe("vLLM chart follows the config", () => {
   });
 
   it("client namespaces reach the API through the NetworkPolicy", () => {
-    const np = find(objectsFor(merge({ serving: { allowedClientNamespaces: ["apps"] } })), "NetworkPolicy");
-    expect(np.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values).toEqual(["vllm", "monitoring", "apps"]);
+    const np = find(objectsFor(merge({ serving: { allowedClientNamespaces: ["apps"] } })), "NetworkPolicy", "allow-to-vllm");
+    expect(np.spec.ingress[2]).toEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }], ports: [{ port: 8000, protocol: "TCP" }] });
   });
 
   it("the benchmark runs only on its schedule, against the vLLM Service, with the chosen scenario", () => {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 describe("VllmWorkloads under Pulumi mocks", () => {
   it("deploys the same objects as npm run synth (minus the namespace Pulumi owns) in one ConfigGroup", () => {
-    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
+    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
     const input = readStackFile("Pulumi.eks.yaml");
     const cfg = parseStackConfig({ ...input.config, serving: { apiKeyEnabled: true } }, ["hfToken", "vllmApiKey"]);
     expect(cfg.addons.pushgateway).toBe(true);
@@ -31,12 +31,12 @@ describe("VllmWorkloads under Pulumi mocks", () => {
     const secrets = graph.nodes.filter((n) => n.type === "kubernetes:core/v1:Secret" && n.inputs.metadata?.namespace === "vllm");
     expect(secrets.map((s) => s.inputs.metadata.name).sort()).toEqual(["vllm-api-key", "vllm-hf-token"]);
     for (const s of secrets) expect(s.secretInputs).toContain("stringData");
-    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
+    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
     expect(JSON.stringify(group.inputs)).not.toContain(HF);
   });
 
   it("waits for the add-ons (CRDs, adapter), the namespace and the Secrets", () => {
-    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!;
+    const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
     expect(group.dependencies).toEqual(expect.arrayContaining(["kube-prometheus-stack", "prometheus-adapter", "serving-namespace", "hf-token", "vllm-api-key"]));
     expect(graph.outputs.serviceUrl).toBe("http://vllm.vllm.svc:8000");
   });
@@ -46,7 +46,7 @@ describe("VllmWorkloads with benchmark.buildImage", () => {
   it("runs the simulator and the benchmark from the pushed ECR digest, not the default tag", async () => {
     const input = readStackFile("Pulumi.eks.yaml");
     const g = await buildGraph({ ...input, config: { ...input.config, serving: { engine: "simulator" }, benchmark: { buildImage: true } } });
-    const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup")!.inputs.objs as Array<Record<string, any>>;
+    const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!.inputs.objs as Array<Record<string, any>>;
     const deployment = objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].image;
     const cronJob = benchPod(objs).containers[0].image;
     expect(deployment).toMatch(/vllm-bench@sha256:[0-9a-f]{64}$/);

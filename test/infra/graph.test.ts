@@ -46,18 +46,50 @@ describe("eks stack graph", () => {
     for (const g of byType("eks:index:ManagedNodeGroup")) expect([...g.inputs.subnetIds].sort()).toEqual(privIds);
   });
 
-  it("has a GPU node group with an NVIDIA AMI, the NoSchedule taint, its label, min 0 and IMDSv2", () => {
+  it("has a GPU node group with an NVIDIA AMI, the NoSchedule taint, its label, min 0 and our launch template", () => {
     const gpu = one("eks:index:ManagedNodeGroup", "vllm-gpu");
     expect(gpu.inputs.amiType).toBe("AL2023_x86_64_NVIDIA");
     expect(gpu.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
     expect(gpu.inputs.labels).toMatchObject({ "vllm-k8s.io/node-pool": "gpu", "k8s.amazonaws.com/accelerator": "nvidia-l4" });
     expect(gpu.inputs.scalingConfig).toMatchObject({ minSize: 0, maxSize: 2 });
     expect(gpu.inputs.ignoreScalingChanges).toBe(true);
-    expect(gpu.inputs.enableIMDSv2).toBe(true);
-    expect(gpu.inputs.diskSize).toBeGreaterThanOrEqual(100);
     const system = one("eks:index:ManagedNodeGroup", "vllm-system");
     expect(system.inputs.taints ?? []).toEqual([]);
-    expect(system.inputs.enableIMDSv2).toBe(true);
+    // IMDS and disks come from our launch templates; pulumi-eks rejects diskSize/enableIMDSv2 beside one.
+    for (const [group, minDisk] of [[gpu, 100], [system, 20]] as const) {
+      expect(group.inputs.enableIMDSv2).toBeUndefined();
+      expect(group.inputs.diskSize).toBeUndefined();
+      const lt = byType("aws:ec2/launchTemplate:LaunchTemplate").find((t) => t.id === group.inputs.launchTemplate.id)!;
+      expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+      expect(lt.inputs.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: expect.objectContaining({ encrypted: "true", volumeType: "gp3" }) }]);
+      expect(lt.inputs.blockDeviceMappings[0].ebs.volumeSize).toBeGreaterThanOrEqual(minDisk);
+      expect(lt.inputs.imageId).toBeUndefined();
+      expect(lt.inputs.userData).toBeUndefined();
+    }
+  });
+
+  it("hardens the control plane: five log types with retention, a least-privilege KMS key, the VPC CNI with network policy and IRSA", () => {
+    const cluster = one("eks:index:Cluster");
+    expect(cluster.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    const logs = one("aws:cloudwatch/logGroup:LogGroup");
+    expect(logs.inputs).toMatchObject({ name: "/aws/eks/vllm/cluster", retentionInDays: 90 });
+    expect(cluster.dependencies).toContain(logs.name);
+    const key = one("aws:kms/key:Key");
+    expect(key.inputs.deletionWindowInDays).toBe(30);
+    const policy = JSON.parse(key.inputs.policy);
+    const clusterRole = one("aws:iam/role:Role", "vllm-cluster");
+    const users = policy.Statement.filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
+    expect(users.map((s: any) => s.Principal.AWS)).toEqual([clusterRole.inputs.arn ?? expect.stringMatching(/role\/vllm-cluster/)]);
+    const cni = one("aws:eks/addon:Addon", "vllm-vpc-cni");
+    expect(JSON.parse(cni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
+    expect(cni.inputs.serviceAccountRoleArn).toMatch(/role\/vllm-vpc-cni/);
+    expect(cluster.inputs.useDefaultVpcCni).toBe(true);
+    const trust = JSON.parse(one("aws:iam/role:Role", "vllm-vpc-cni").inputs.assumeRolePolicy);
+    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:aws-node");
+    const attachments = byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    const cniPolicy = attachments.filter((a) => /AmazonEKS_CNI_Policy$/.test(a.inputs.policyArn));
+    expect(cniPolicy.map((a) => a.name)).toEqual(["vllm-vpc-cni"]);
+    for (const g of byType("eks:index:ManagedNodeGroup")) expect(g.dependencies).toContain("vllm-vpc-cni");
   });
 
   it("tags the GPU Auto Scaling group itself so cluster-autoscaler can scale it from zero", () => {
@@ -110,7 +142,7 @@ describe("eks stack graph", () => {
 
 describe("eks storage", () => {
   it("installs the EBS CSI driver with its own IRSA role and makes an encrypted gp3 class the default", () => {
-    const addon = one("aws:eks/addon:Addon");
+    const addon = one("aws:eks/addon:Addon", "vllm-ebs-csi");
     expect(addon.inputs).toMatchObject({ addonName: "aws-ebs-csi-driver", clusterName: "vllm" });
     expect(addon.inputs.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
     expect(addon.inputs.serviceAccountRoleArn).toMatch(/:role\//);

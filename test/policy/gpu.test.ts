@@ -80,7 +80,7 @@ describe("gpu-nodes-reserved", () => {
       apiVersion: "apps/v1",
       kind: "DaemonSet",
       metadata: { name, namespace: "kube-system", labels: { "app.kubernetes.io/name": name } },
-      spec: { template: { metadata: { labels: {} }, spec: { nodeSelector: { "vllm-k8s.io/node-pool": "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }], containers: [{ name: "c", image: "x/y:1.0", resources: { requests: { cpu: "1m", memory: "1Mi" }, limits: { memory: "1Mi" } } }] } } },
+      spec: { template: { metadata: { labels: {} }, spec: { automountServiceAccountToken: false, nodeSelector: { "vllm-k8s.io/node-pool": "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }], containers: [{ name: "c", image: "x/y:1.0", resources: { requests: { cpu: "1m", memory: "1Mi" }, limits: { memory: "1Mi" } } }] } } },
     });
     const g = clone(base);
     node(g, CONFIG_GROUP.type, CONFIG_GROUP.name).inputs.objs.push(ds("dcgm-exporter"), ds("log-shipper"));

@@ -104,7 +104,7 @@ describe("no-unplanned-loadbalancer", () => {
 
   it("follows monitoring.grafanaServiceType: a LoadBalancer Grafana passes with the config's context, fails without it", async () => {
     const input = readStackFile("Pulumi.eks.yaml");
-    input.config.monitoring = { grafanaServiceType: "LoadBalancer" };
+    input.config.monitoring = { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] };
     const { nodes } = await buildGraph(input);
     expect(release(nodes, "kube-prometheus-stack").inputs.values.grafana.service.type).toBe("LoadBalancer");
     expect(evaluate(nodes, contextFromConfig(parseStackConfig(input.config)))).toEqual([]);

@@ -58,7 +58,15 @@ describe("policy pack under Pulumi's policy harness", () => {
     req.setName("vllm");
     req.setUrn("urn:pulumi:eks::vllm-k8s::eks:index:Cluster::vllm");
     req.setOptions(new pb.AnalyzerResourceOptions());
-    req.setProperties(Struct.fromJavaScript({ name: "vllm", endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"], encryptionConfigKeyArn: "arn:aws:kms:us-west-2:123456789012:key/abc" }));
+    req.setProperties(Struct.fromJavaScript({
+      name: "vllm",
+      endpointPrivateAccess: true,
+      endpointPublicAccess: true,
+      publicAccessCidrs: ["0.0.0.0/0"],
+      encryptionConfigKeyArn: "arn:aws:kms:us-west-2:123456789012:key/abc",
+      authenticationMode: "API",
+      enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+    }));
     const res: any = await call("analyze", req);
     const diags = res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
     expect(diags).toEqual([{ policy: "api-endpoint-restricted", message: expect.stringContaining("EKS cluster vllm exposes its public API endpoint") }]);

@@ -106,8 +106,8 @@ describe("policy pack", () => {
   });
 
   it("validateStack reads the aws:eks children when the @pulumi/eks components only show outputs", () => {
-    // Real engine: component props are outputs; the node groups and cluster are aws:eks children,
-    // IMDSv2 lives in a launch template.
+    // Real engine: component props are outputs; the node groups and cluster are aws:eks children;
+    // IMDS and disks live in our own launch templates, which the children name.
     const g = clone(base);
     const extra: GraphNode[] = [];
     const child = (type: string, name: string, parent: GraphNode, inputs: Record<string, any>): GraphNode => {
@@ -117,12 +117,16 @@ describe("policy pack", () => {
     };
     for (const group of g.filter((n) => n.type === "eks:index:ManagedNodeGroup")) {
       const i = group.inputs;
-      child("aws:ec2/launchTemplate:LaunchTemplate", `${group.name}-lt`, group, { arn: `arn:aws:ec2:us-west-2:123456789012:launch-template/lt-${group.name}`, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } });
-      child("aws:eks/nodeGroup:NodeGroup", group.name, group, { amiType: i.amiType, labels: i.labels, taints: i.taints, scalingConfig: i.scalingConfig, subnetIds: i.subnetIds, launchTemplate: { id: `lt-${group.name}`, version: "1" } });
+      child("aws:eks/nodeGroup:NodeGroup", group.name, group, { amiType: i.amiType, labels: i.labels, taints: i.taints, scalingConfig: i.scalingConfig, subnetIds: i.subnetIds, launchTemplate: i.launchTemplate });
       group.inputs = { nodeGroup: { nodeGroupName: group.name } };
     }
     const cluster = node(g, "eks:index:Cluster", "vllm");
-    child("aws:eks/cluster:Cluster", "vllm-eksCluster", cluster, { encryptionConfig: { provider: { keyArn: cluster.inputs.encryptionConfigKeyArn }, resources: ["secrets"] }, vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: cluster.inputs.publicAccessCidrs, subnetIds: cluster.inputs.privateSubnetIds } });
+    child("aws:eks/cluster:Cluster", "vllm-eksCluster", cluster, {
+      name: "vllm",
+      encryptionConfig: { provider: { keyArn: cluster.inputs.encryptionConfigKeyArn }, resources: ["secrets"] },
+      enabledClusterLogTypes: cluster.inputs.enabledClusterLogTypes,
+      vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: cluster.inputs.publicAccessCidrs, subnetIds: cluster.inputs.privateSubnetIds },
+    });
     cluster.inputs = { eksCluster: { name: "vllm" }, kubeconfigJson: "{}" };
     const all = [...g, ...extra];
     const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
@@ -130,9 +134,11 @@ describe("policy pack", () => {
 
     const gpuChild = extra.find((n) => n.type === "aws:eks/nodeGroup:NodeGroup" && n.name === "vllm-gpu")!;
     gpuChild.inputs.taints = [];
-    extra.find((n) => n.name === "vllm-system-lt")!.inputs.metadataOptions.httpTokens = "optional";
+    g.find((n) => n.name === "vllm-system-lt")!.inputs.metadataOptions.httpTokens = "optional";
+    g.find((n) => n.name === "vllm-gpu-lt")!.inputs.metadataOptions.httpPutResponseHopLimit = 2;
     expect(runStack("gpu-node-group", asStack(all))).toEqual([{ message: expect.stringMatching(/GPU node group vllm-gpu lacks the taint/), urn: gpuChild.urn }]);
     expect(runStack("imdsv2-required", asStack(all))).toEqual([{ message: expect.stringMatching(/Node group vllm-system does not require IMDSv2/), urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-system") }]);
+    expect(runStack("imds-hop-limit", asStack(all))).toEqual([{ message: expect.stringMatching(/Node group vllm-gpu has IMDS hop limit 2/), urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-gpu") }]);
   });
 
   it("passes the default eks stack through every policy", () => {

@@ -29,7 +29,8 @@ describe("secrets-encryption", () => {
 describe("imdsv2-required", () => {
   it("fires when a node group allows IMDSv1", () => {
     const g = clone(base);
-    node(g, SYSTEM_GROUP.type, SYSTEM_GROUP.name).inputs.enableIMDSv2 = false;
+    const lt = node(g, "aws:ec2/launchTemplate:LaunchTemplate", "vllm-system-lt");
+    lt.inputs.metadataOptions.httpTokens = "optional";
     expectOnly(g, ctx, "imdsv2-required", SYSTEM_GROUP, /Node group vllm-system does not require IMDSv2/);
   });
 });
@@ -87,8 +88,8 @@ describe("autoscaler-iam-scoped", () => {
 
   it("fires on an AutoScalingFullAccess attachment", () => {
     const g = clone(base);
-    node(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-node-AmazonEKS_CNI_Policy").inputs.policyArn = "arn:aws:iam::aws:policy/AutoScalingFullAccess";
-    expectOnly(g, ctx, "autoscaler-iam-scoped", { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "vllm-node-AmazonEKS_CNI_Policy" }, /grants AutoScalingFullAccess/);
+    node(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-node-AmazonEKSWorkerNodePolicy").inputs.policyArn = "arn:aws:iam::aws:policy/AutoScalingFullAccess";
+    expectOnly(g, ctx, "autoscaler-iam-scoped", { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "vllm-node-AmazonEKSWorkerNodePolicy" }, /grants AutoScalingFullAccess/);
   });
 });
 
@@ -170,7 +171,11 @@ describe("bench-simulator-non-root", () => {
     const pod = obj(g, "Deployment", "vllm").spec.template.spec;
     delete pod.securityContext.runAsNonRoot;
     delete pod.containers[0].securityContext.runAsNonRoot;
-    expectOnly(g, existing.ctx, "bench-simulator-non-root", CONFIG_GROUP, /Deployment vllm\/vllm .*container vllm may run as root/);
+    const vs = evaluate(g, existing.ctx);
+    // The simulator's namespace enforces restricted, so admission would refuse it too.
+    expect(new Set(vs.map((v) => v.ruleId))).toEqual(new Set(["bench-simulator-non-root", "workloads-meet-psa"]));
+    expect(vs.find((v) => v.ruleId === "bench-simulator-non-root")!.message).toMatch(/Deployment vllm\/vllm .*container vllm may run as root/);
+    expect(vs.find((v) => v.ruleId === "workloads-meet-psa")!.message).toMatch(/breaks the restricted Pod Security Standard .*vllm: runAsNonRoot not true/);
   });
 
   it("does not demand non-root of the vLLM image, which runs as root", () => {

@@ -11,6 +11,20 @@ export function prometheusUrl(namespace: string): string {
   return `http://${KPS_FULLNAME}-prometheus.${namespace}.svc`;
 }
 
+/**
+ * Grafana's service account, named here so the serving namespace can grant it read access to our
+ * dashboard ConfigMaps (infra/workloads/grafana-reader.ts) and nothing else.
+ */
+export const GRAFANA_SERVICE_ACCOUNT = "grafana";
+
+/**
+ * The in-tree AWS cloud provider (which handles Services of type LoadBalancer on EKS without the
+ * AWS Load Balancer Controller) makes an internal load balancer for this annotation
+ * (kubernetes/cloud-provider-aws pkg/providers/v1/aws.go, ServiceAnnotationLoadBalancerInternal);
+ * the AWS Load Balancer Controller honours it too.
+ */
+export const INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-internal";
+
 /** Where the Alertmanager operator mounts a Secret listed in `alertmanagerSpec.secrets`. */
 export function alertmanagerSecretFile(secretName: string, key: string): string {
   return `/etc/alertmanager/secrets/${secretName}/${key}`;
@@ -50,14 +64,22 @@ export interface KubePrometheusStackValues {
   };
   grafana: Selector & {
     admin: { existingSecret: string; userKey: string; passwordKey: string };
-    service: { type: "ClusterIP" | "LoadBalancer" };
+    service: {
+      type: "ClusterIP" | "LoadBalancer";
+      annotations?: Record<string, string>;
+      loadBalancerSourceRanges?: string[];
+      externalTrafficPolicy?: "Local";
+    };
+    rbac: { namespaced: boolean };
+    serviceAccount: { name: string };
     persistence: { enabled: boolean };
     sidecar: {
       dashboards: {
         enabled: boolean;
         label: string;
         labelValue: string;
-        searchNamespace: string;
+        searchNamespace: string[];
+        resource: "configmap";
         folderAnnotation: string;
         provider: { foldersFromFilesStructure: boolean };
       };
@@ -77,9 +99,26 @@ export interface KpsInputs {
   webhookSecret?: { name: string; key: string };
 }
 
-/** The dashboards ConfigMap label Grafana's sidecar watches (in every namespace); charts/monitoring sets it. */
+/** The dashboards ConfigMap label Grafana's sidecar watches (in the monitoring and serving namespaces); charts/monitoring sets it. */
 export { GRAFANA_DASHBOARD_LABEL };
 export const GRAFANA_DATASOURCE_UID = "prometheus";
+
+/**
+ * ClusterIP by default. As a LoadBalancer: internal unless monitoring.grafanaLoadBalancerScheme
+ * says otherwise, only the configured source ranges (the cloud provider writes them into the load
+ * balancer's security group), and externalTrafficPolicy Local so pods see client addresses and the
+ * NetworkPolicy can admit exactly those ranges.
+ */
+export function grafanaService(config: StackConfig): KubePrometheusStackValues["grafana"]["service"] {
+  const m = config.monitoring;
+  if (m.grafanaServiceType !== "LoadBalancer") return { type: "ClusterIP" };
+  return {
+    type: "LoadBalancer",
+    ...(m.grafanaLoadBalancerScheme === "internal" ? { annotations: { [INTERNAL_LB_ANNOTATION]: "true" } } : {}),
+    loadBalancerSourceRanges: [...m.grafanaAllowedCidrs],
+    externalTrafficPolicy: "Local",
+  };
+}
 
 export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret }: KpsInputs): KubePrometheusStackValues {
   const m = config.monitoring;
@@ -133,7 +172,12 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
     grafana: {
       ...onSystem,
       admin: { existingSecret: grafanaSecret.name, userKey: grafanaSecret.userKey, passwordKey: grafanaSecret.passwordKey },
-      service: { type: m.grafanaServiceType },
+      service: grafanaService(config),
+      // A Role in the monitoring namespace instead of a ClusterRole that reads every Secret in the
+      // cluster (grafana-community/helm-charts charts/grafana templates/clusterrole.yaml is only
+      // rendered when rbac.namespaced is false; chart 12.11.1, commit 3386a11).
+      rbac: { namespaced: true },
+      serviceAccount: { name: GRAFANA_SERVICE_ACCOUNT },
       // Dashboards come from ConfigMaps and the password from a Secret: nothing to persist.
       persistence: { enabled: false },
       sidecar: {
@@ -141,7 +185,10 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
           enabled: true,
           label: GRAFANA_DASHBOARD_LABEL.key,
           labelValue: GRAFANA_DASHBOARD_LABEL.value,
-          searchNamespace: "ALL",
+          // Only the namespaces we use (the chart joins the list into the sidecar's NAMESPACE,
+          // templates/_pod.tpl), ConfigMaps only: the sidecar never lists Secrets.
+          searchNamespace: [m.namespace, config.serving.namespace],
+          resource: "configmap",
           // Our ConfigMaps name their folder in this annotation; the provider turns it into a Grafana folder.
           folderAnnotation: GRAFANA_FOLDER_ANNOTATION,
           provider: { foldersFromFilesStructure: true },
