@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { RampUp } from "./random";
-import { runBenchmark } from "./run";
+import { DEFAULT_STOP_GRACE_S, runBenchmark, type LiveRun } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
 
@@ -23,9 +23,29 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --duration S            cap every scenario at S seconds (env DURATION)
   --seed N                dataset and arrival seed                        default: 0
   --timeout-ms N          per-request timeout                             default: 600000
-  --ready-timeout S       wait up to S seconds for the target to answer /v1/models (env READY_TIMEOUT) default: 0
+  --ready-timeout S       wait up to S seconds for the target's /health, then /v1/models (env READY_TIMEOUT) default: 0
+  --stop-grace S          on SIGTERM/SIGINT: stop sending at once, cut in-flight requests, write results
+                          and exit within S seconds (env STOP_GRACE_SECONDS); a second signal writes
+                          what was measured and exits at once                  default: ${DEFAULT_STOP_GRACE_S}
+Results: OUTPUT_DIR/<run id>/ (results JSON and requests CSV per scenario, summary.csv, report.html);
+OUTPUT_DIR/latest points at the newest run.
 API key: env OPENAI_API_KEY or VLLM_API_KEY.
-Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad input, 3 interrupted (partial results written).`;
+Exit codes: 0 thresholds passed, 1 a threshold failed or every request of a scenario failed, 2 bad input,
+3 interrupted or the server went away (partial results written).`;
+
+/**
+ * node:util parseArgs reads "-1" after an option as another option ("argument is ambiguous"):
+ * join a negative number to its option so the range check can name it.
+ */
+export function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!, next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) out.push(`${a}=${next}`), i++;
+    else out.push(a);
+  }
+  return out;
+}
 
 function num(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined || v === "") return undefined;
@@ -49,12 +69,12 @@ function rampUpFrom(values: RampFlags, env: NodeJS.ProcessEnv): RampUp | undefin
 
 export async function runMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     options: {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
       "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, help: { type: "boolean", short: "h" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, "stop-grace": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -70,37 +90,67 @@ export async function runMain(argv: string[]): Promise<number> {
   if (rampUp && requestRate !== undefined) throw new Error("--request-rate and --ramp-up-strategy both set the arrival rate: give one of them");
   const levels = values["concurrency-levels"] ?? env.CONCURRENCY_LEVELS;
   const concurrencyLevels = levels ? levels.split(",").map((s) => num("concurrency-levels", s.trim(), 1)!) : undefined;
+  const stopGraceS = num("stop-grace", values["stop-grace"] ?? env.STOP_GRACE_SECONDS, 1) ?? DEFAULT_STOP_GRACE_S;
   const controller = new AbortController();
-  const onSignal = (sig: string) => {
-    console.error(`\n${sig}: stopping new requests, waiting briefly for in-flight ones, then writing results...`);
-    controller.abort();
+  const live: LiveRun = {};
+  let signals = 0;
+  let watchdog: NodeJS.Timeout | undefined;
+  const writeNowAndExit = () => {
+    try {
+      const files = live.flush?.() ?? [];
+      console.error(files.length ? `wrote ${files.length} files with what was measured so far (partial)` : "nothing measured yet: no files written");
+    } catch (e) {
+      console.error(`could not write results: ${(e as Error).message}`);
+    }
+    process.exit(3);
   };
-  process.once("SIGTERM", () => onSignal("SIGTERM"));
-  process.once("SIGINT", () => onSignal("SIGINT"));
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) {
+      console.error(`\n${sig} again: writing what was measured and exiting now.`);
+      return writeNowAndExit();
+    }
+    console.error(`\n${sig}: sending stopped; in-flight requests are cut within ${stopGraceS} s, then results are written (exit 3). Send it again to write and exit at once.`);
+    controller.abort();
+    // The promise, whatever blocks: written and gone within the grace.
+    watchdog = setTimeout(() => {
+      console.error(`still running ${stopGraceS} s after ${sig}: writing what was measured and exiting.`);
+      writeNowAndExit();
+    }, stopGraceS * 1000);
+    watchdog.unref();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
   if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
   const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
-  const outcome = await runBenchmark({
-    baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
-    endpoint: values.endpoint,
-    backend: backend as "openai-chat" | "openai" | undefined,
-    model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
-    apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
-    config: values.config ?? env.CONFIG_PATH ?? "smoke",
-    outputDir,
-    pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
-    requestRate,
-    rampUp,
-    concurrencyLevels,
-    duration: num("duration", values.duration ?? env.DURATION, 0.001),
-    seed: num("seed", values.seed, 0) ?? 0,
-    timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
-    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
-    log: (l) => console.log(l),
-    signal: controller.signal,
-  });
-  fs.mkdirSync(outputDir, { recursive: true });
-  return outcome.exitCode;
+  try {
+    const outcome = await runBenchmark({
+      baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
+      endpoint: values.endpoint,
+      backend: backend as "openai-chat" | "openai" | undefined,
+      model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
+      apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
+      config: values.config ?? env.CONFIG_PATH ?? "smoke",
+      outputDir,
+      pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
+      requestRate,
+      rampUp,
+      concurrencyLevels,
+      duration: num("duration", values.duration ?? env.DURATION, 0.001),
+      seed: num("seed", values.seed, 0) ?? 0,
+      timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
+      readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
+      stopGraceS,
+      log: (l) => console.log(l),
+      signal: controller.signal,
+      live,
+    });
+    return outcome.exitCode;
+  } finally {
+    clearTimeout(watchdog);
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
 }
 
 /** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */

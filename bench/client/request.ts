@@ -138,7 +138,13 @@ export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runS
       } catch {
         return new StreamFailure("malformed", `malformed SSE chunk: ${data.slice(0, 80)}`);
       }
-      if (obj.usage?.completion_tokens !== undefined) rec.output_tokens = obj.usage.completion_tokens;
+      // Token counts from the server's usage when it gives them (DESIGN §7): a chat template adds
+      // prompt tokens the client cannot count, so the client's own count is only the fallback.
+      const usage = obj.usage;
+      if (usage) {
+        if (Number.isInteger(usage.completion_tokens)) rec.output_tokens = usage.completion_tokens;
+        if (Number.isInteger(usage.prompt_tokens)) rec.prompt_tokens = usage.prompt_tokens;
+      }
       const c = obj.choices?.[0];
       const text = t.chat ? c?.delta?.content : c?.text;
       if (text) {

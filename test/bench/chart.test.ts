@@ -164,7 +164,7 @@ describe("the Job's contract with the CLI", () => {
     child.stderr.on("data", (d) => (stderr += d));
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     expect(code, stderr).toBe(0);
-    expect(fs.readdirSync(local(env.OUTPUT_DIR))).toContain("light-c8.results.json");
+    expect(fs.readdirSync(path.join(local(env.OUTPUT_DIR), "latest"))).toContain("light-c8.results.json");
     const scenarios = pushes.map((p) => p.url.match(/^\/metrics\/job\/vllm-bench\/run_id\/[^/]+\/scenario\/([^/]+)$/)?.[1]);
     expect(scenarios).toEqual(["light-c8", "moderate-c8"]);
     expect(pushes[0]!.body).toMatch(/^vllm_bench_threshold_passed\{threshold="ttft_p95_ms"\} 1$/m);

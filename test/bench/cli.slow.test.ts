@@ -77,7 +77,7 @@ describe("vllm-bench CLI", () => {
     expect(code, stderr).toBe(0);
     // DESIGN's Job env has TOKENIZER; the run says it does not need it rather than ignore it silently.
     expect(stderr).toMatch(/TOKENIZER=Qwen\/Qwen2.5-1.5B-Instruct is not used: prompts are sized with the server's \/tokenize/);
-    const results = JSON.parse(fs.readFileSync(path.join(out, "r.results.json"), "utf8"));
+    const results = JSON.parse(fs.readFileSync(path.join(out, "latest", "r.results.json"), "utf8"));
     expect(results).toMatchObject({ completed: 6, ramp_up_strategy: "exponential", ramp_up_start_rps: 20, ramp_up_end_rps: 80 });
   });
 
@@ -92,13 +92,13 @@ describe("vllm-bench CLI", () => {
     child.kill("SIGTERM");
     const { code, stdout, stderr } = await done;
     expect(code, stderr).toBe(3);
-    const json = JSON.parse(fs.readFileSync(path.join(out, "long.results.json"), "utf8"));
+    const json = JSON.parse(fs.readFileSync(path.join(out, "latest", "long.results.json"), "utf8"));
     expect(json.partial).toBe(true);
     expect(json.completed).toBeGreaterThanOrEqual(8);
     expect(json.completed).toBeLessThan(10000);
     expect(json.requests.length).toBe(json.completed + json.failed);
-    expect(fs.readFileSync(path.join(out, "long.requests.csv"), "utf8").trim().split("\n")).toHaveLength(json.requests.length + 1);
-    expect(fs.existsSync(path.join(out, "report.html"))).toBe(true);
+    expect(fs.readFileSync(path.join(out, "latest", "long.requests.csv"), "utf8").trim().split("\n")).toHaveLength(json.requests.length + 1);
+    expect(fs.existsSync(path.join(out, "latest", "report.html"))).toBe(true);
     expect(stdout).toMatch(/Serving Benchmark Result/);
     expect(stdout).toMatch(/partial/);
   });
@@ -112,7 +112,7 @@ describe("vllm-bench CLI", () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/built-in vLLM simulator/);
     expect(stdout.match(/Serving Benchmark Result/g)).toHaveLength(2);
-    const out = path.join(cwd, "results");
+    const out = path.join(cwd, "results", "latest");
     expect(fs.readdirSync(out).sort()).toEqual(["light.requests.csv", "light.results.json", "moderate.requests.csv", "moderate.results.json", "report.html", "summary.csv"]);
     const light = JSON.parse(fs.readFileSync(path.join(out, "light.results.json"), "utf8"));
     expect(light.completed).toBeGreaterThan(0);
