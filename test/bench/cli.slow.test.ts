@@ -53,6 +53,23 @@ describe("vllm-bench CLI", () => {
     expect(baseline.thresholds).toMatchObject({ e2el_p95_ms: 5000, e2el_p99_ms: 10000, ttft_p95_ms: 2000, ttft_p99_ms: 3000, output_rate_per_request_min: 30, success_rate: 0.95 });
   });
 
+  it("`npx vllm-bench` works from a clean clone (the bin is a JS entry), prints usage with exit 0, and leaves git status clean", () => {
+    const clone = fs.mkdtempSync(path.join(dir, "clone-"));
+    const git = (args: string[], cwd = clone) => spawnSync("git", args, { cwd, encoding: "utf8" });
+    expect(git(["clone", "-q", root, clone], dir).status).toBe(0);
+    // `npm ci` here would download; the installed tree stands in for it.
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(clone, "node_modules"));
+    const npx = (args: string[]) => spawnSync("npx", ["--no-install", "vllm-bench", ...args], { cwd: clone, encoding: "utf8", env: { ...baseEnv, PATH: `${path.dirname(node)}:${process.env.PATH}` } });
+    for (const args of [["--help"], [], ["-h"], ["help"], ["run", "--help"], ["compare", "--help"]]) {
+      const r = npx(args);
+      expect([args, r.status, r.stderr.replace(/npm warn.*\n?/g, "")], r.stderr).toEqual([args, 0, ""]);
+      expect(r.stdout).toMatch(/^usage: vllm-bench/);
+    }
+    expect(npx(["nonsense"]).status).toBe(2);
+    // npm chmods a bin target: it is committed executable, so nothing shows as modified.
+    expect(git(["status", "--porcelain", "--ignored=no"]).stdout.split("\n").filter((l) => l && !l.includes("node_modules"))).toEqual([]);
+  });
+
   it("exits 2 with the flag named on bad input", () => {
     const r = spawnSync(node, ["--import", tsx, cli, "run", "--request-rate", "fast"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(2);
