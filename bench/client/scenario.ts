@@ -137,14 +137,17 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** scenarios.0.name; a key that is not a plain word is quoted: thresholds[" x"]. */
+const pathText = (path: PropertyKey[]) => path.map((k, n) => (typeof k === "string" && !/^[\w-]+$/.test(k) ? `[${JSON.stringify(k)}]` : `${n ? "." : ""}${String(k)}`)).join("");
+
 function describeIssue(i: z.core.$ZodIssue): string {
-  const where = i.path.join(".");
+  const where = pathText(i.path);
   if (i.code === "unrecognized_keys") {
     const known = KNOWN_KEYS.find(([re]) => re.test(where))?.[1] ?? [];
     return i.keys
       .map((k) => {
         const near = known.filter((n) => editDistance(k.toLowerCase(), n.toLowerCase()) <= Math.max(2, Math.floor(n.length / 4)));
-        return `  - ${where ? `${where}.` : ""}${k}: unknown key${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : known.length ? `; allowed: ${known.join(", ")}` : ""}`;
+        return `  - ${pathText([...i.path, k])}: unknown key${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : known.length ? `; allowed: ${known.join(", ")}` : ""}`;
       })
       .join("\n");
   }
