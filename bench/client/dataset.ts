@@ -1,4 +1,5 @@
 import { rng } from "./random";
+import { postJson } from "./request";
 
 // Random prompts of an exact input length. With the server's /tokenize (vLLM has one) each
 // prompt is measured and trimmed/extended to the target; without it, one word ≈ one token.
@@ -24,9 +25,14 @@ export type Tokenizer = ((text: string) => Promise<number>) | undefined;
 export const wordCount = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
 
 async function tokenCount(baseUrl: string, model: string, prompt: string, extra: object = {}): Promise<number> {
-  const r = await fetch(`${baseUrl}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, prompt, ...extra }), signal: AbortSignal.timeout(10_000) });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`answered ${r.status}`);
+  let r: { status: number; text: string };
+  try {
+    r = await postJson(`${baseUrl}/tokenize`, { model, prompt, ...extra }, 10_000);
+  } catch (e) {
+    throw new Error(`unreachable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const text = r.text;
+  if (r.status !== 200) throw new Error(`answered ${r.status}`);
   let count: unknown;
   try {
     count = (JSON.parse(text) as { count?: unknown }).count;

@@ -57,12 +57,15 @@ const csvEscape = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+const RECORD_COLUMNS = ["request_id", "scenario", "start_s", "success", "error_kind", "status", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2el_ms", "mean_itl_ms"] as const;
+function* recordsCsvLines(records: RequestRecord[]): Generator<string> {
+  yield RECORD_COLUMNS.join(",");
+  for (const r of records)
+    yield RECORD_COLUMNS.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(",");
+}
+
 export function recordsCsv(records: RequestRecord[]): string {
-  const cols = ["request_id", "scenario", "start_s", "success", "error_kind", "status", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2el_ms", "mean_itl_ms"] as const;
-  const rows = records.map((r) =>
-    cols.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(","),
-  );
-  return [cols.join(","), ...rows].join("\n") + "\n";
+  return [...recordsCsvLines(records)].join("\n") + "\n";
 }
 
 export function summaryCsv(results: ScenarioResult[]): string {
@@ -71,11 +74,46 @@ export function summaryCsv(results: ScenarioResult[]): string {
   return [["partial", ...keys].join(","), ...rows.map((row) => ["partial", ...keys].map((k) => csvEscape(row[k])).join(","))].join("\n") + "\n";
 }
 
-/** Write a file whole or not at all: a temporary file beside it, renamed over it (atomic on POSIX). */
-export function writeFileAtomic(file: string, text: string): void {
+/**
+ * Write a file whole or not at all: a temporary file beside it, renamed over it (atomic on POSIX).
+ * Text may come in pieces, so a large file is never one string in memory.
+ */
+export function writeFileAtomic(file: string, text: string | Iterable<string>): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
+  const fd = fs.openSync(tmp, "w");
+  try {
+    for (const piece of typeof text === "string" ? [text] : text) fs.writeSync(fd, piece);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
+}
+
+/** results.json in pieces: the figures pretty-printed, then one compact line per request record. */
+function* resultsJson(runId: string, s: ScenarioResult): Generator<string> {
+  const head = JSON.stringify({ run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds }, null, 2);
+  yield `${head.slice(0, -2)},\n  "requests": [`;
+  let batch = "";
+  for (let i = 0; i < s.records.length; i++) {
+    batch += `${i ? "," : ""}\n    ${JSON.stringify(s.records[i])}`;
+    if (batch.length > 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield `${batch}${s.records.length ? "\n  " : ""}]\n}\n`;
+}
+
+function* csvRows(records: RequestRecord[]): Generator<string> {
+  let batch = "";
+  for (const line of recordsCsvLines(records)) {
+    batch += `${line}\n`;
+    if (batch.length > 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield batch;
 }
 
 /** Point DIR/latest at the run folder (a relative symlink, swapped atomically; a text file where links are refused). */
@@ -97,18 +135,19 @@ function pointLatest(dir: string, runId: string): void {
  * report.html when given), each atomically, and point DIR/latest at it. A folder per run means a
  * reused output directory never mixes the files of two runs. Safe to call again as the run goes on.
  */
-export function writeOutputs(dir: string, runId: string, results: ScenarioResult[], html?: string): string[] {
+export function writeOutputs(dir: string, runId: string, results: ScenarioResult[], html?: string, unchanged: ReadonlySet<ScenarioResult> = new Set()): string[] {
   const runDir = path.join(dir, runId);
   fs.mkdirSync(runDir, { recursive: true });
   const written: string[] = [];
-  const write = (name: string, text: string) => {
+  const write = (name: string, text: string | Iterable<string>, skip = false) => {
     const p = path.join(runDir, name);
-    writeFileAtomic(p, text);
+    if (!skip) writeFileAtomic(p, text);
     written.push(p);
   };
+  // A scenario's files are final once written: `unchanged` ones are listed, not rewritten.
   for (const s of results) {
-    write(`${s.result.scenario}.results.json`, JSON.stringify({ run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds, requests: s.records }, null, 2));
-    write(`${s.result.scenario}.requests.csv`, recordsCsv(s.records));
+    write(`${s.result.scenario}.results.json`, resultsJson(runId, s), unchanged.has(s));
+    write(`${s.result.scenario}.requests.csv`, csvRows(s.records), unchanged.has(s));
   }
   write("summary.csv", summaryCsv(results));
   if (html !== undefined) write("report.html", html);

@@ -45,7 +45,7 @@ export interface Target {
 // One keep-alive agent per origin, unbounded sockets: the semaphore in run.ts is what limits
 // concurrency, and a socket cap here would queue requests after their start time was taken.
 const agents = new Map<string, http.Agent>();
-function agentFor(url: URL): http.Agent {
+export function agentFor(url: URL): http.Agent {
   let a = agents.get(url.origin);
   if (!a) {
     const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" as const };
@@ -53,6 +53,29 @@ function agentFor(url: URL): http.Agent {
     agents.set(url.origin, a);
   }
   return a;
+}
+
+/**
+ * POST a JSON body and read the whole answer (small control calls such as /tokenize), on the same
+ * keep-alive agent as the streams: fetch allocates several times more per call, and thousands of
+ * calls before a run would raise the client's peak memory for the rest of it.
+ */
+export function postJson(target: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const url = new URL(target);
+  const data = JSON.stringify(body);
+  const client = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: "POST", agent: agentFor(url), headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) }, timeout: timeoutMs }, (res) => {
+      res.setEncoding("utf8");
+      let text = "";
+      res.on("data", (d: string) => (text.length < 1 << 20 ? (text += d) : undefined));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(data);
+  });
 }
 
 /** Close idle keep-alive sockets (end of a run), so the process can exit promptly. */

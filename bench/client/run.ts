@@ -336,9 +336,12 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     opts.log(`No --base-url given: started the built-in vLLM simulator at ${baseUrl} (embedded default).`);
   }
   const results: ScenarioResult[] = [];
+  const written = new Set<ScenarioResult>(); // finished scenarios already on disk
   const write = (withHtml: boolean) => {
     const now = state.current ? [...results, state.current()] : results;
-    return writeOutputs(opts.outputDir, runId, now, withHtml ? htmlReport(`vllm-bench: ${file.name}`, runId, now) : undefined);
+    const files = writeOutputs(opts.outputDir, runId, now, withHtml ? htmlReport(`vllm-bench: ${file.name}`, runId, now) : undefined, written);
+    for (const r of results) written.add(r);
+    return files;
   };
   if (opts.live) opts.live.flush = () => write(false);
   let files: string[] = [];
