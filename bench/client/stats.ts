@@ -18,14 +18,21 @@ export interface RunInfo {
   goodput?: Partial<Record<"ttft" | "tpot" | "e2el", number>>;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-const std = (xs: number[]) => {
+type Values = ArrayLike<number>;
+const mean = (xs: Values) => {
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) sum += xs[i]!;
+  return xs.length ? sum / xs.length : 0;
+};
+const std = (xs: Values) => {
   if (!xs.length) return 0;
   const m = mean(xs);
-  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+  let sq = 0;
+  for (let i = 0; i < xs.length; i++) sq += (xs[i]! - m) ** 2;
+  return Math.sqrt(sq / xs.length);
 };
 /** numpy.percentile's default (linear interpolation), as vLLM uses. */
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: Values, p: number): number {
   if (!sorted.length) return 0;
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
@@ -48,11 +55,16 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
   const totalIn = ok.reduce((a, r) => a + r.prompt_tokens, 0);
   const totalOut = ok.reduce((a, r) => a + r.output_tokens, 0);
   const dur = Math.max(info.duration, 1e-9);
-  const series: Record<string, number[]> = {
-    ttft: ok.map((r) => r.ttft_ms!).filter((x) => x !== undefined),
-    tpot: ok.map((r) => r.tpot_ms).filter((x): x is number => x !== undefined),
-    itl: ok.flatMap((r) => r.itl_ms),
-    e2el: ok.map((r) => r.e2el_ms!).filter((x) => x !== undefined),
+  // Float64Arrays: at thousands of streams the pooled gaps are hundreds of thousands of values,
+  // and boxed number arrays (and their sorted copies) would set the client's peak memory.
+  const pooledItl = new Float64Array(ok.reduce((a, r) => a + r.itl_ms.length, 0));
+  let at = 0;
+  for (const r of ok) for (const g of r.itl_ms) pooledItl[at++] = g;
+  const series: Record<string, Float64Array> = {
+    ttft: Float64Array.from(ok.map((r) => r.ttft_ms).filter((x): x is number => x !== undefined)),
+    tpot: Float64Array.from(ok.map((r) => r.tpot_ms).filter((x): x is number => x !== undefined)),
+    itl: pooledItl,
+    e2el: Float64Array.from(ok.map((r) => r.e2el_ms).filter((x): x is number => x !== undefined)),
   };
   // Peak output tok/s and peak concurrency in 1-second buckets (tokens at their arrival time).
   const buckets = new Map<number, number>();
@@ -99,7 +111,7 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
   // How many values each latency figure rests on: a threshold over none has no data (not 0 ms).
   out.samples = Object.fromEntries(Object.entries(series).map(([k, xs]) => [k, xs.length]));
   for (const [name, xs] of Object.entries(series)) {
-    const sorted = [...xs].sort((a, b) => a - b);
+    const sorted = xs.slice().sort(); // typed arrays sort numerically
     out[`mean_${name}_ms`] = mean(xs);
     out[`median_${name}_ms`] = percentile(sorted, 50);
     out[`std_${name}_ms`] = std(xs);
