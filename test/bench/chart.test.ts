@@ -103,7 +103,7 @@ describe("BenchmarkChart objects", () => {
 
   it("rejects bad props naming the field and the fix", () => {
     const bad = (p: Partial<BenchmarkChartProps>) => () => benchmarkObjects({ ...base, ...p });
-    expect(bad({ scenario: { name: "mine", json: JSON.stringify({ scenarios: [{ name: "x", max_concurency: 3 }] }) } })).toThrow(/benchmark scenario 'mine'[\s\S]*scenarios\.0: Unrecognized key: "max_concurency"/);
+    expect(bad({ scenario: { name: "mine", json: JSON.stringify({ scenarios: [{ name: "x", max_concurency: 3 }] }) } })).toThrow(/benchmark scenario 'mine'[\s\S]*scenarios\.0\.max_concurency: unknown key; did you mean "max_concurrency"/);
     expect(bad({ scenario: { name: "mine", json: "{" } })).toThrow(/benchmark scenario 'mine': not valid JSON/);
     expect(bad({ schedule: "every day" })).toThrow(/benchmark schedule 'every day': expected a 5-field cron/);
     expect(bad({ endpoint: "vllm:8000" })).toThrow(/benchmark endpoint 'vllm:8000'/);
