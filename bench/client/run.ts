@@ -18,6 +18,8 @@ export const DEFAULT_STOP_GRACE_S = 10;
 export const jobTerminationGraceSeconds = (stopGraceS = DEFAULT_STOP_GRACE_S): number => Math.ceil(stopGraceS) + 20;
 /** In-flight requests are cut at this share of the grace; the rest is left for writing files. */
 const CUT_SHARE = 0.7;
+/** Prompt text built ahead of use, in tokens. */
+const PROMPT_TOKENS_AHEAD = 2_000_000;
 /** This many connection failures in a row (refused, reset, unreachable) mean the server is gone. */
 const DEAD_SERVER_STREAK = 8;
 
@@ -216,11 +218,13 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
     const warn = (m: string) => opts.log(`warning: ${m}`);
     const tokenizer = await serverTokenizer(t.baseUrl, t.model, warn);
     const total = sc.num_warmups + sc.num_prompts;
+    // Prompts built ahead hold at most ~2 M tokens of text (long prompts would otherwise take gigabytes).
+    const budget = Math.max(8, Math.floor(PROMPT_TOKENS_AHEAD / sc.random_input_len));
     const prompts = fd.dataset
       ? fileDatasetSource(fd.dataset, { seed: opts.seed, outputLen: sc.random_output_len, tokenizer })
-      : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
+      : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer, ahead: Math.min(256, budget) });
     // Build what the first burst needs before the clock starts; the rest is built ahead of use.
-    await Promise.race([prompts.prefetch(0, sc.num_warmups + Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096))), stopped]);
+    await Promise.race([prompts.prefetch(0, sc.num_warmups + Math.min(budget, Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)))), stopped]);
     const spec = async (i: number, phase: string) => {
       const p = await Promise.race([prompts.take(i), stopped]);
       return p && { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };

@@ -131,6 +131,7 @@ describe("property: mutations of a valid scenario file", () => {
       { numRuns: Number(process.env.FC_RUNS ?? 300), seed: Number(process.env.FC_SEED ?? 19) },
     );
     // Both outcomes occur: the property is exercised on each side.
+    if (process.env.FC_REPORT) console.log(`mutations: ${accepted} accepted, ${refused} refused`);
     expect(accepted).toBeGreaterThan(10);
     expect(refused).toBeGreaterThan(10);
   });
