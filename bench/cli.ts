@@ -6,9 +6,23 @@
 import { compareMain, runMain } from "./client/cli";
 import { simMain } from "./sim/cli";
 
+const USAGE = `usage: vllm-bench <command> [options]
+
+  run [options]            load-test an OpenAI-compatible endpoint (default: the built-in simulator)
+  compare OLD NEW          compare two results files; exit 1 on a regression
+  sim [options]            run the vLLM simulator
+
+vllm-bench <command> --help shows a command's options.`;
+
 async function main(argv: string[]): Promise<number | undefined> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
+    case undefined:
+    case "help":
+    case "-h":
+    case "--help":
+      console.log(USAGE);
+      return 0;
     case "run":
       return runMain(rest);
     case "compare":
@@ -17,7 +31,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       await simMain(rest);
       return undefined; // keeps serving
     default:
-      console.error("usage: vllm-bench run|compare|sim [--help]");
+      console.error(`vllm-bench: unknown command ${JSON.stringify(cmd)}\n${USAGE}`);
       return 2;
   }
 }

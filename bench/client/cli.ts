@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { RampUp } from "./random";
-import { runBenchmark } from "./run";
+import { DEFAULT_STOP_GRACE_S, runBenchmark, type LiveRun } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
 
@@ -23,9 +23,29 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --duration S            cap every scenario at S seconds (env DURATION)
   --seed N                dataset and arrival seed                        default: 0
   --timeout-ms N          per-request timeout                             default: 600000
-  --ready-timeout S       wait up to S seconds for the target to answer /v1/models (env READY_TIMEOUT) default: 0
+  --ready-timeout S       wait up to S seconds for the target's /health, then /v1/models (env READY_TIMEOUT) default: 0
+  --stop-grace S          on SIGTERM/SIGINT: stop sending at once, cut in-flight requests, write results
+                          and exit within S seconds (env STOP_GRACE_SECONDS); a second signal writes
+                          what was measured and exits at once                  default: ${DEFAULT_STOP_GRACE_S}
+Results: OUTPUT_DIR/<run id>/ (results JSON and requests CSV per scenario, summary.csv, report.html);
+OUTPUT_DIR/latest points at the newest run.
 API key: env OPENAI_API_KEY or VLLM_API_KEY.
-Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad input, 3 interrupted (partial results written).`;
+Exit codes: 0 thresholds passed, 1 a threshold failed or every request of a scenario failed, 2 bad input,
+3 interrupted or the server went away (partial results written).`;
+
+/**
+ * node:util parseArgs reads "-1" after an option as another option ("argument is ambiguous"):
+ * join a negative number to its option so the range check can name it.
+ */
+export function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!, next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) out.push(`${a}=${next}`), i++;
+    else out.push(a);
+  }
+  return out;
+}
 
 function num(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined || v === "") return undefined;
@@ -49,12 +69,12 @@ function rampUpFrom(values: RampFlags, env: NodeJS.ProcessEnv): RampUp | undefin
 
 export async function runMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     options: {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
       "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, help: { type: "boolean", short: "h" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, "stop-grace": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -70,55 +90,126 @@ export async function runMain(argv: string[]): Promise<number> {
   if (rampUp && requestRate !== undefined) throw new Error("--request-rate and --ramp-up-strategy both set the arrival rate: give one of them");
   const levels = values["concurrency-levels"] ?? env.CONCURRENCY_LEVELS;
   const concurrencyLevels = levels ? levels.split(",").map((s) => num("concurrency-levels", s.trim(), 1)!) : undefined;
+  const stopGraceS = num("stop-grace", values["stop-grace"] ?? env.STOP_GRACE_SECONDS, 1) ?? DEFAULT_STOP_GRACE_S;
   const controller = new AbortController();
-  const onSignal = (sig: string) => {
-    console.error(`\n${sig}: stopping new requests, waiting briefly for in-flight ones, then writing results...`);
-    controller.abort();
+  const live: LiveRun = {};
+  let signals = 0;
+  let watchdog: NodeJS.Timeout | undefined;
+  const writeNowAndExit = () => {
+    try {
+      const files = live.flush?.() ?? [];
+      console.error(files.length ? `wrote ${files.length} files with what was measured so far (partial)` : "nothing measured yet: no files written");
+    } catch (e) {
+      console.error(`could not write results: ${(e as Error).message}`);
+    }
+    process.exit(3);
   };
-  process.once("SIGTERM", () => onSignal("SIGTERM"));
-  process.once("SIGINT", () => onSignal("SIGINT"));
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) {
+      console.error(`\n${sig} again: writing what was measured and exiting now.`);
+      return writeNowAndExit();
+    }
+    console.error(`\n${sig}: sending stopped; in-flight requests are cut within ${stopGraceS} s, then results are written (exit 3). Send it again to write and exit at once.`);
+    controller.abort();
+    // The promise, whatever blocks: written and gone within the grace.
+    watchdog = setTimeout(() => {
+      console.error(`still running ${stopGraceS} s after ${sig}: writing what was measured and exiting.`);
+      writeNowAndExit();
+    }, stopGraceS * 1000);
+    watchdog.unref();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
   if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
   const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
-  const outcome = await runBenchmark({
-    baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
-    endpoint: values.endpoint,
-    backend: backend as "openai-chat" | "openai" | undefined,
-    model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
-    apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
-    config: values.config ?? env.CONFIG_PATH ?? "smoke",
-    outputDir,
-    pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
-    requestRate,
-    rampUp,
-    concurrencyLevels,
-    duration: num("duration", values.duration ?? env.DURATION, 0.001),
-    seed: num("seed", values.seed, 0) ?? 0,
-    timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
-    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
-    log: (l) => console.log(l),
-    signal: controller.signal,
-  });
-  fs.mkdirSync(outputDir, { recursive: true });
-  return outcome.exitCode;
+  try {
+    const outcome = await runBenchmark({
+      baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
+      endpoint: values.endpoint,
+      backend: backend as "openai-chat" | "openai" | undefined,
+      model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
+      apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
+      config: values.config ?? env.CONFIG_PATH ?? "smoke",
+      outputDir,
+      pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
+      requestRate,
+      rampUp,
+      concurrencyLevels,
+      duration: num("duration", values.duration ?? env.DURATION, 0.001),
+      seed: num("seed", values.seed, 0) ?? 0,
+      timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
+      readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
+      stopGraceS,
+      log: (l) => console.log(l),
+      signal: controller.signal,
+      live,
+    });
+    return outcome.exitCode;
+  } finally {
+    clearTimeout(watchdog);
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
+
+export const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1]
+
+Compares two results files of one scenario (OUTPUT_DIR/<run id>/<scenario>.results.json, or
+vllm bench serve's JSON): latencies (*_ms, lower is better), throughputs and success_rate (higher
+is better) and failed requests. A change worse than the tolerance (a share, default 0.1) is a
+regression. Comparing runs of different scenarios, models or loads prints a warning.
+Exit codes: 0 no regression, 1 a regression, 2 bad input.`;
+
+/** A results file's figures, or an error naming what the file is instead. */
+function readResults(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`compare: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`compare: ${file} is not valid JSON (${(e as Error).message})`);
+  }
+  const r = json as Record<string, unknown>;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`compare: ${file} is not a results file (expected a JSON object with completed, failed and duration)`);
+  if ("scenarios" in r) throw new Error(`compare: ${file} is a scenario file, not a results file; give two <scenario>.results.json files (e.g. OUTPUT_DIR/latest/<scenario>.results.json)`);
+  const missing = ["completed", "duration"].filter((k) => typeof r[k] !== "number");
+  if (missing.length) throw new Error(`compare: ${file} is not a results file (no numeric ${missing.join(", ")}); give a <scenario>.results.json written by vllm-bench run or vllm bench serve`);
+  const failed = typeof r.failed === "number" ? r.failed : 0;
+  return { ...r, failed, success_rate: typeof r.success_rate === "number" ? r.success_rate : r.completed as number + failed > 0 ? (r.completed as number) / ((r.completed as number) + failed) : 0 };
 }
 
 /** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */
 export async function compareMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { tolerance: { type: "string" } }, allowPositionals: true, strict: true });
-  if (positionals.length !== 2) throw new Error("usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1]");
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv), options: { tolerance: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(COMPARE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new Error(`compare: expected two results files, got ${positionals.length}\n${COMPARE_USAGE}`);
   const tol = num("tolerance", values.tolerance, 0) ?? 0.1;
-  const [a, b] = positionals.map((p) => JSON.parse(fs.readFileSync(p!, "utf8")) as Record<string, number>);
-  // Higher is better for throughputs, lower is better for latencies.
-  const keys = Object.keys(a!).filter((k) => typeof a![k] === "number" && typeof b![k] === "number" && (/_ms$/.test(k) || /throughput$/.test(k)));
+  const [a, b] = positionals.map(readResults) as [Record<string, unknown>, Record<string, unknown>];
+  // Figures of different workloads are not comparable: say so, then compare anyway.
+  for (const k of ["scenario", "model_id", "backend", "max_concurrency", "request_rate", "num_prompts"])
+    if (k in a && k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+      console.error(`warning: the two runs differ in ${k} (${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}): the comparison may not be meaningful`);
+  for (const [r, f] of [[a, positionals[0]], [b, positionals[1]]] as const) if (r.partial === true) console.error(`warning: ${f} is partial (the run stopped early)`);
+  const higherBetter = (k: string) => /throughput$/.test(k) || k === "success_rate" || k === "request_goodput";
+  const keys = Object.keys(a).filter((k) => typeof a[k] === "number" && typeof b[k] === "number" && (/_ms$/.test(k) || higherBetter(k) || k === "failed"));
   let regressions = 0;
   for (const k of keys) {
-    const old = a![k]!, cur = b![k]!;
-    const higherBetter = /throughput$/.test(k);
-    const change = old === 0 ? 0 : (cur - old) / old;
-    const worse = higherBetter ? change < -tol : change > tol;
+    const old = a[k] as number, cur = b[k] as number;
+    // From zero, any increase in failures (or latency) is a regression; relative change is undefined.
+    const change = old === 0 ? (cur === 0 ? 0 : Infinity) : (cur - old) / Math.abs(old);
+    const worse = higherBetter(k) ? (old === 0 ? false : change < -tol) : change > tol;
     if (worse) regressions++;
-    console.log(`${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${(change * 100).toFixed(1)}%)`);
+    const pct = Number.isFinite(change) ? `${(change * 100).toFixed(1)}%` : "new";
+    console.log(`${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${pct})`);
   }
   console.log(`${regressions} regression(s) beyond ${(tol * 100).toFixed(0)}% tolerance`);
   return regressions ? 1 : 0;

@@ -1,4 +1,5 @@
 import { rng } from "./random";
+import { postJson } from "./request";
 
 // Random prompts of an exact input length. With the server's /tokenize (vLLM has one) each
 // prompt is measured and trimmed/extended to the target; without it, one word ≈ one token.
@@ -20,18 +21,52 @@ export interface Prompt {
 
 export type Tokenizer = ((text: string) => Promise<number>) | undefined;
 
-export async function serverTokenizer(baseUrl: string, model: string): Promise<Tokenizer> {
+/** Client-side sizing: one word ≈ one token (what the prompts are built from). */
+export const wordCount = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
+
+async function tokenCount(baseUrl: string, model: string, prompt: string, extra: object = {}): Promise<number> {
+  let r: { status: number; text: string };
   try {
-    const res = await fetch(`${baseUrl}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, prompt: "probe" }) });
-    if (!res.ok) return undefined;
-    return async (text: string) => {
-      const r = await fetch(`${baseUrl}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, prompt: text, add_special_tokens: false }) });
-      if (!r.ok) throw new Error(`${baseUrl}/tokenize answered ${r.status}`);
-      return ((await r.json()) as { count: number }).count;
-    };
+    r = await postJson(`${baseUrl}/tokenize`, { model, prompt, ...extra }, 10_000);
+  } catch (e) {
+    throw new Error(`unreachable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const text = r.text;
+  if (r.status !== 200) throw new Error(`answered ${r.status}`);
+  let count: unknown;
+  try {
+    count = (JSON.parse(text) as { count?: unknown }).count;
   } catch {
+    throw new Error(`answered 200 with a body that is not JSON (${JSON.stringify(text.slice(0, 40))})`);
+  }
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0) throw new Error(`answered without an integer "count"`);
+  return count;
+}
+
+/**
+ * The server's /tokenize (vLLM's), or undefined when it has none or it does not answer as vLLM's
+ * does: then prompts are sized client-side (a warning says so). A tokenizer that fails later (the
+ * server died, a broken proxy) falls back the same way instead of failing the run.
+ */
+export async function serverTokenizer(baseUrl: string, model: string, warn: (message: string) => void = () => {}): Promise<Tokenizer> {
+  try {
+    await tokenCount(baseUrl, model, "probe");
+  } catch (e) {
+    warn(`${baseUrl}/tokenize ${(e as Error).message}: prompts are sized client-side (one word per token), so input lengths are approximate; the server's usage still gives the token counts.`);
     return undefined;
   }
+  let broken = false;
+  return async (text: string) => {
+    if (!broken) {
+      try {
+        return await tokenCount(baseUrl, model, text, { add_special_tokens: false });
+      } catch (e) {
+        broken = true;
+        warn(`${baseUrl}/tokenize ${(e as Error).message} during the run: sizing the remaining prompts client-side (one word per token).`);
+      }
+    }
+    return wordCount(text);
+  };
 }
 
 export interface RandomPromptOptions {

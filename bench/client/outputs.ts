@@ -16,13 +16,15 @@ const line = (label: string, value: unknown, width = 50) => {
 };
 
 /** vLLM's "Serving Benchmark Result" layout. */
-export function consoleSummary(s: ScenarioResult, percentiles: number[]): string {
+export function consoleSummary(s: ScenarioResult, percentiles: number[], metrics: readonly string[] = ["ttft", "tpot", "itl", "e2el"]): string {
   const r = s.result;
   const out = [
     `${"=".repeat(16)} Serving Benchmark Result ${"=".repeat(8)}`.padEnd(50, "="),
     line("Scenario:", r.scenario),
     line("Successful requests:", r.completed),
     line("Failed requests:", r.failed),
+    // Per error kind, with the first message of each: why requests failed, on the console.
+    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) => `  ${kind} × ${n}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(0, 200)),
     line("Maximum request concurrency:", r.max_concurrency ?? "unlimited"),
     line("Benchmark duration (s):", r.duration),
     line("Total input tokens:", r.total_input_tokens),
@@ -35,16 +37,17 @@ export function consoleSummary(s: ScenarioResult, percentiles: number[]): string
     line("Total Token throughput (tok/s):", r.total_token_throughput),
   ];
   const titles: Record<string, string> = { ttft: "Time to First Token", tpot: "Time per Output Token (excl. 1st token)", itl: "Inter-token Latency", e2el: "End-to-end Latency" };
-  for (const [m, title] of Object.entries(titles)) {
+  for (const [m, title] of Object.entries(titles).filter(([m]) => metrics.includes(m))) {
     out.push(`${"-".repeat(Math.max(1, Math.floor((50 - title.length - 2) / 2)))} ${title} ${"-".repeat(Math.max(1, Math.ceil((50 - title.length - 2) / 2)))}`);
     out.push(line(`Mean ${m.toUpperCase()} (ms):`, r[`mean_${m}_ms`]), line(`Median ${m.toUpperCase()} (ms):`, r[`median_${m}_ms`]));
     for (const p of percentiles) out.push(line(`P${p} ${m.toUpperCase()} (ms):`, r[`p${p}_${m}_ms`]));
   }
   if (s.thresholds.length) {
     out.push(`${"-".repeat(18)} Thresholds ${"-".repeat(20)}`);
-    for (const t of s.thresholds) out.push(line(`${t.passed ? "PASS" : "FAIL"} ${t.name} (limit ${t.limit}):`, t.value));
+    for (const t of s.thresholds) out.push(t.no_data ? line(`FAIL (no data) ${t.name} (limit ${t.limit}):`, "-") : line(`${t.passed ? "PASS" : "FAIL"} ${t.name} (limit ${t.limit}):`, t.value));
   }
-  if (s.partial) out.push("(partial: the run was interrupted)");
+  if (s.records.length > 0 && r.completed === 0) out.push(`FAIL: every one of ${s.records.length} requests failed (see the error kinds above)`);
+  if (s.partial) out.push(`(partial: ${r.stop_reason ?? "the run was interrupted"})`);
   out.push("=".repeat(50));
   return out.join("\n");
 }
@@ -54,34 +57,101 @@ const csvEscape = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+const RECORD_COLUMNS = ["request_id", "scenario", "start_s", "success", "error_kind", "status", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2el_ms", "mean_itl_ms"] as const;
+function* recordsCsvLines(records: RequestRecord[]): Generator<string> {
+  yield RECORD_COLUMNS.join(",");
+  for (const r of records)
+    yield RECORD_COLUMNS.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(",");
+}
+
 export function recordsCsv(records: RequestRecord[]): string {
-  const cols = ["request_id", "scenario", "start_s", "success", "error_kind", "status", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2el_ms", "mean_itl_ms"] as const;
-  const rows = records.map((r) =>
-    cols.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(","),
-  );
-  return [cols.join(","), ...rows].join("\n") + "\n";
+  return [...recordsCsvLines(records)].join("\n") + "\n";
 }
 
 export function summaryCsv(results: ScenarioResult[]): string {
   const keys = [...new Set(results.flatMap((s) => Object.keys(s.result).filter((k) => typeof s.result[k] !== "object" || s.result[k] === null)))];
-  return [keys.join(","), ...results.map((s) => keys.map((k) => csvEscape(s.result[k])).join(","))].join("\n") + "\n";
+  const rows = results.map((s) => ({ partial: s.partial, ...s.result }) as Record<string, unknown>);
+  return [["partial", ...keys].join(","), ...rows.map((row) => ["partial", ...keys].map((k) => csvEscape(row[k])).join(","))].join("\n") + "\n";
 }
 
-/** Write results.json per scenario (aggregates + per-request records), CSVs and the HTML report. */
-export function writeOutputs(dir: string, runId: string, results: ScenarioResult[], html: string): string[] {
-  fs.mkdirSync(dir, { recursive: true });
+/**
+ * Write a file whole or not at all: a temporary file beside it, renamed over it (atomic on POSIX).
+ * Text may come in pieces, so a large file is never one string in memory.
+ */
+export function writeFileAtomic(file: string, text: string | Iterable<string>): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(tmp, "w");
+  try {
+    for (const piece of typeof text === "string" ? [text] : text) fs.writeSync(fd, piece);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** results.json in pieces: the figures pretty-printed, then one compact line per request record. */
+function* resultsJson(runId: string, s: ScenarioResult): Generator<string> {
+  const head = JSON.stringify({ run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds }, null, 2);
+  yield `${head.slice(0, -2)},\n  "requests": [`;
+  let batch = "";
+  for (let i = 0; i < s.records.length; i++) {
+    batch += `${i ? "," : ""}\n    ${JSON.stringify(s.records[i])}`;
+    if (batch.length > 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield `${batch}${s.records.length ? "\n  " : ""}]\n}\n`;
+}
+
+function* csvRows(records: RequestRecord[]): Generator<string> {
+  let batch = "";
+  for (const line of recordsCsvLines(records)) {
+    batch += `${line}\n`;
+    if (batch.length > 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield batch;
+}
+
+/** Point DIR/latest at the run folder (a relative symlink, swapped atomically; a text file where links are refused). */
+function pointLatest(dir: string, runId: string): void {
+  const link = path.join(dir, "latest");
+  const tmp = path.join(dir, `.latest.${process.pid}.tmp`);
+  try {
+    fs.rmSync(tmp, { force: true });
+    fs.symlinkSync(runId, tmp, "dir");
+    fs.renameSync(tmp, link);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+    writeFileAtomic(path.join(dir, "LATEST"), `${runId}\n`);
+  }
+}
+
+/**
+ * Write one run's files into DIR/<run id>/ (results.json and requests.csv per scenario, summary.csv,
+ * report.html when given), each atomically, and point DIR/latest at it. A folder per run means a
+ * reused output directory never mixes the files of two runs. Safe to call again as the run goes on.
+ */
+export function writeOutputs(dir: string, runId: string, results: ScenarioResult[], html?: string, unchanged: ReadonlySet<ScenarioResult> = new Set()): string[] {
+  const runDir = path.join(dir, runId);
+  fs.mkdirSync(runDir, { recursive: true });
   const written: string[] = [];
-  const write = (name: string, text: string) => {
-    const p = path.join(dir, name);
-    fs.writeFileSync(p, text);
+  const write = (name: string, text: string | Iterable<string>, skip = false) => {
+    const p = path.join(runDir, name);
+    if (!skip) writeFileAtomic(p, text);
     written.push(p);
   };
+  // A scenario's files are final once written: `unchanged` ones are listed, not rewritten.
   for (const s of results) {
-    write(`${s.result.scenario}.results.json`, JSON.stringify({ run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds, requests: s.records }, null, 2));
-    write(`${s.result.scenario}.requests.csv`, recordsCsv(s.records));
+    write(`${s.result.scenario}.results.json`, resultsJson(runId, s), unchanged.has(s));
+    write(`${s.result.scenario}.requests.csv`, csvRows(s.records), unchanged.has(s));
   }
   write("summary.csv", summaryCsv(results));
-  write("report.html", html);
+  if (html !== undefined) write("report.html", html);
+  pointLatest(dir, runId);
   return written;
 }
 

@@ -45,7 +45,7 @@ export interface Target {
 // One keep-alive agent per origin, unbounded sockets: the semaphore in run.ts is what limits
 // concurrency, and a socket cap here would queue requests after their start time was taken.
 const agents = new Map<string, http.Agent>();
-function agentFor(url: URL): http.Agent {
+export function agentFor(url: URL): http.Agent {
   let a = agents.get(url.origin);
   if (!a) {
     const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" as const };
@@ -53,6 +53,29 @@ function agentFor(url: URL): http.Agent {
     agents.set(url.origin, a);
   }
   return a;
+}
+
+/**
+ * POST a JSON body and read the whole answer (small control calls such as /tokenize), on the same
+ * keep-alive agent as the streams: fetch allocates several times more per call, and thousands of
+ * calls before a run would raise the client's peak memory for the rest of it.
+ */
+export function postJson(target: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const url = new URL(target);
+  const data = JSON.stringify(body);
+  const client = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: "POST", agent: agentFor(url), headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) }, timeout: timeoutMs }, (res) => {
+      res.setEncoding("utf8");
+      let text = "";
+      res.on("data", (d: string) => (text.length < 1 << 20 ? (text += d) : undefined));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(data);
+  });
 }
 
 /** Close idle keep-alive sockets (end of a run), so the process can exit promptly. */
@@ -138,7 +161,13 @@ export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runS
       } catch {
         return new StreamFailure("malformed", `malformed SSE chunk: ${data.slice(0, 80)}`);
       }
-      if (obj.usage?.completion_tokens !== undefined) rec.output_tokens = obj.usage.completion_tokens;
+      // Token counts from the server's usage when it gives them (DESIGN §7): a chat template adds
+      // prompt tokens the client cannot count, so the client's own count is only the fallback.
+      const usage = obj.usage;
+      if (usage) {
+        if (Number.isInteger(usage.completion_tokens)) rec.output_tokens = usage.completion_tokens;
+        if (Number.isInteger(usage.prompt_tokens)) rec.prompt_tokens = usage.prompt_tokens;
+      }
       const c = obj.choices?.[0];
       const text = t.chat ? c?.delta?.content : c?.text;
       if (text) {

@@ -5,8 +5,23 @@ import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { arrivalGaps, type RampUp } from "./random";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
-import { loadScenarioFile, type Scenario } from "./scenario";
+import { loadScenarioFile, type Scenario, type ScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
+
+/**
+ * Seconds from the first SIGTERM/SIGINT until the client has written its results and exited.
+ * The benchmark Job's terminationGracePeriodSeconds must be larger (see jobTerminationGraceSeconds),
+ * or Kubernetes SIGKILLs the client before it writes.
+ */
+export const DEFAULT_STOP_GRACE_S = 10;
+/** The pod's termination grace for a client given `stopGraceS`: room for the write and a slow node. */
+export const jobTerminationGraceSeconds = (stopGraceS = DEFAULT_STOP_GRACE_S): number => Math.ceil(stopGraceS) + 20;
+/** In-flight requests are cut at this share of the grace; the rest is left for writing files. */
+const CUT_SHARE = 0.7;
+/** Prompt text built ahead of use, in tokens. */
+const PROMPT_TOKENS_AHEAD = 2_000_000;
+/** This many connection failures in a row (refused, reset, unreachable) mean the server is gone. */
+const DEAD_SERVER_STREAK = 8;
 
 export interface RunOptions {
   /** OpenAI-compatible base URL; none = start the built-in simulator on loopback. */
@@ -16,6 +31,7 @@ export interface RunOptions {
   model?: string;
   apiKey?: string;
   config: string;
+  /** Results go to OUTPUT_DIR/<run id>/, and OUTPUT_DIR/latest points at the newest run. */
   outputDir: string;
   pushgatewayUrl?: string;
   requestRate?: number;
@@ -28,8 +44,16 @@ export interface RunOptions {
   /** Keep retrying an unreachable or loading target for this long before giving up (s). */
   readyTimeoutS?: number;
   log: (line: string) => void;
-  /** Aborting stops sending; in-flight requests get a short grace period; results are still written. */
+  /** Aborting stops sending at once; in-flight requests are cut within the grace; results are still written. */
   signal?: AbortSignal;
+  /** Seconds from `signal` aborting to results written (default DEFAULT_STOP_GRACE_S). */
+  stopGraceS?: number;
+  /** Filled by runBenchmark: `flush()` writes what was measured so far, synchronously (a second signal). */
+  live?: LiveRun;
+}
+
+export interface LiveRun {
+  flush?: () => string[];
 }
 
 export interface RunOutcome {
@@ -48,131 +72,236 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", wake, { once: true });
   });
 
+const authHeaders = (apiKey?: string): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {});
+
+type Probe = { ok: true; res: Response } | { ok: false; problem: string; status?: number };
+async function probe(url: string, apiKey?: string): Promise<Probe> {
+  try {
+    const res = await fetch(url, { headers: authHeaders(apiKey), signal: AbortSignal.timeout(10_000) });
+    if (res.ok) return { ok: true, res };
+    await res.body?.cancel();
+    return { ok: false, problem: `answered ${res.status}`, status: res.status };
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    if (!(err instanceof TypeError) && err.name !== "TimeoutError") throw err;
+    return { ok: false, problem: `unreachable (${err.cause?.code ?? err.cause?.message ?? err.message})` };
+  }
+}
+
 /**
- * Wait until the server answers /v1/models (a Job may start before vLLM has loaded its model),
- * then return the model to use: the given one, else the first listed.
+ * Wait until the server is ready, as vLLM's own readiness works: `/health` answers 200 once the
+ * engine is up (vLLM's Kubernetes probes use it, DESIGN §5), and only then `/v1/models`. A proxy or
+ * the simulator may answer /v1/models while /health is still 503. A server without /health (404)
+ * goes straight to /v1/models. Returns the model to use: the given one, else the first listed.
  */
 async function readyModel(baseUrl: string, opts: Pick<RunOptions, "apiKey" | "model" | "readyTimeoutS" | "log" | "signal">): Promise<string> {
   const until = performance.now() + (opts.readyTimeoutS ?? 0) * 1000;
   let lastLog = 0;
+  let healthy = false;
   for (;;) {
     let problem: string;
-    try {
-      const res = await fetch(`${baseUrl}/v1/models`, { headers: opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}, signal: AbortSignal.timeout(10_000) });
-      if (res.ok) {
-        if (opts.model) return opts.model;
-        const id = ((await res.json()) as { data?: { id: string }[] }).data?.[0]?.id;
-        if (!id) throw new Error(`--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`);
+    if (!healthy) {
+      const h = await probe(`${baseUrl}/health`, opts.apiKey);
+      healthy = h.ok || h.status === 404 || h.status === 405;
+      problem = h.ok ? "" : `/health ${h.problem}`;
+      if (h.ok) await h.res.body?.cancel();
+    }
+    if (healthy) {
+      const m = await probe(`${baseUrl}/v1/models`, opts.apiKey);
+      if (m.ok) {
+        if (opts.model) {
+          await m.res.body?.cancel();
+          return opts.model;
+        }
+        let id: string | undefined;
+        try {
+          id = ((await m.res.json()) as { data?: { id?: unknown }[] }).data?.[0]?.id as string | undefined;
+        } catch {
+          id = undefined;
+        }
+        if (typeof id !== "string" || !id) throw new Error(`--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`);
         return id;
       }
       // A server without /v1/models is fine when the model is given; 503 means "still loading".
-      if (opts.model && res.status !== 503) return opts.model;
-      if (res.status === 401 || res.status === 403) throw new Error(`${baseUrl}/v1/models answered ${res.status}: set the API key (env OPENAI_API_KEY or VLLM_API_KEY)`);
-      problem = `answered ${res.status}`;
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      if (!(err instanceof TypeError) && err.name !== "TimeoutError") throw err;
-      problem = `unreachable (${err.cause?.code ?? err.cause?.message ?? err.message})`;
+      if (opts.model && m.status !== undefined && m.status !== 503) return opts.model;
+      if (m.status === 401 || m.status === 403) throw new Error(`${baseUrl}/v1/models answered ${m.status}: set the API key (env OPENAI_API_KEY or VLLM_API_KEY)`);
+      problem = `/v1/models ${m.problem}`;
     }
+    problem ||= "not ready";
     if (performance.now() >= until || opts.signal?.aborted)
-      throw new Error(`target ${baseUrl}/v1/models ${problem}${opts.model ? "" : " and --model was not given"}; check --base-url (env MODEL_ENDPOINT)${opts.readyTimeoutS ? "" : ", or wait for it with --ready-timeout SECONDS (env READY_TIMEOUT)"}`);
+      throw new Error(`target ${baseUrl}${problem}${opts.model ? "" : " and --model was not given"}; check --base-url (env MODEL_ENDPOINT)${opts.readyTimeoutS ? "" : ", or wait for it with --ready-timeout SECONDS (env READY_TIMEOUT)"}`);
     if (performance.now() - lastLog > 30_000) {
       lastLog = performance.now();
-      opts.log(`Waiting for ${baseUrl}/v1/models (${problem})...`);
+      opts.log(`Waiting for ${baseUrl}${problem}...`);
     }
     await sleep(2000, opts.signal);
   }
 }
 
-async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number>; dataset?: FileEntry[] }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
-  const tokenizer = await serverTokenizer(t.baseUrl, t.model);
-  const total = sc.num_warmups + sc.num_prompts;
-  const prompts = fileDefaults.dataset
-    ? fileDatasetSource(fileDefaults.dataset, { seed: opts.seed, outputLen: sc.random_output_len, tokenizer })
-    : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
-  // Build what the first burst needs before the clock starts; the rest is built ahead of use.
-  await prompts.prefetch(0, sc.num_warmups + Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)));
+/** What a scenario shares with the run: the stop switch, the in-flight requests, a live view for flushes. */
+interface RunState {
+  /** Set when the run must stop: a signal, a dead server, an exception. */
+  stopReason?: string;
+  readonly stopped: AbortController;
+  /** The running scenario's requests (a new group per scenario: a deadline cut ends only its own). */
+  inflight: RequestGroup;
+  /** The running scenario's result so far (for a flush on a second signal). */
+  current?: () => ScenarioResult;
+}
+
+function stopRun(state: RunState, reason: string, cutNow: boolean): void {
+  state.stopReason ??= reason;
+  state.stopped.abort();
+  if (cutNow) state.inflight.cancel();
+}
+
+// Nothing listening or no route: the server is gone. Not ECONNRESET: an overloaded server whose
+// accept backlog overflows resets new connections in bursts, and those are failures to count, not a reason to stop.
+const CONNECTION_GONE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/;
+
+interface FileDefaults {
+  percentiles: number[];
+  goodput?: Partial<Record<"ttft" | "tpot" | "e2el", number>>;
+  dataset?: FileEntry[];
+  thresholds: Record<string, number>;
+}
+
+async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDefaults, backend: string, state: RunState): Promise<ScenarioResult> {
+  const signal = state.stopped.signal;
+  const records: RequestRecord[] = [];
+  const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
+  let start = performance.now();
+  let partial = false;
+  let error: string | undefined;
+  const snapshot = (): ScenarioResult => {
+    const result = aggregate(
+      { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration: (performance.now() - start) / 1000, percentiles: fd.percentiles, goodput: fd.goodput },
+      records,
+    );
+    const stop = partial || signal.aborted ? state.stopReason ?? error : undefined;
+    if (stop) result.stop_reason = stop;
+    return { result, records: [...records].sort((a, b) => a.start_s - b.start_s), partial: partial || signal.aborted, thresholds: checkThresholds(result, fd.thresholds) };
+  };
+  state.current = snapshot;
+  state.inflight = new RequestGroup();
+
+  // Slots: a semaphore that also wakes up (and refuses) when the run stops, so a stop never
+  // waits for a stalled server to free a slot.
   const concurrency = sc.max_concurrency ?? Infinity;
   let inFlight = 0;
   const waiters: (() => void)[] = [];
-  const acquire = async () => {
-    while (inFlight >= concurrency) await new Promise<void>((r) => waiters.push(r));
+  const wakeAll = () => waiters.splice(0).forEach((w) => w());
+  signal.addEventListener("abort", wakeAll, { once: true });
+  const acquire = async (): Promise<boolean> => {
+    while (inFlight >= concurrency && !signal.aborted) await new Promise<void>((r) => waiters.push(r));
+    if (signal.aborted) return false;
     inFlight++;
+    return true;
   };
   const release = () => {
     inFlight--;
     waiters.shift()?.();
   };
-  const inflight = new RequestGroup();
-  const spec = async (i: number, phase: string) => {
-    const p = await prompts.take(i);
-    return { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };
+  // Resolves with `undefined` as soon as the run stops (a tokenizer call must not hold up a stop).
+  const stopped = new Promise<undefined>((r) => (signal.aborted ? r(undefined) : signal.addEventListener("abort", () => r(undefined), { once: true })));
+
+  let streak = 0; // connection failures in a row
+  const noteOutcome = (r: RequestRecord) => {
+    if (r.success) streak = 0;
+    else if (r.error_kind === "connection" && CONNECTION_GONE.test(r.error ?? "")) {
+      if (++streak >= DEAD_SERVER_STREAK) stopRun(state, `server unreachable: ${r.error} on ${streak} requests in a row`, true);
+    }
   };
 
-  // Warm-up (excluded from every figure).
-  await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
-    await acquire();
-    try {
-      await sendRequest(t, await spec(i, "warmup"), sc.name, performance.now(), inflight);
-    } finally {
-      release();
-    }
-  }));
-
-  const records: RequestRecord[] = [];
   const pending: Promise<void>[] = [];
-  const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
-  const gaps = arrivalGaps(sc.num_prompts, ramp ?? sc.request_rate, sc.burstiness, opts.seed + 1);
-  const start = performance.now();
-  const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
-  let lastLog = start;
-  let partial = false;
-  let nextArrival = start;
-  for (let i = 0; i < sc.num_prompts; i++) {
-    if (opts.signal?.aborted) {
-      partial = true;
-      break;
-    }
-    nextArrival += gaps[i]! * 1000;
-    const wait = Math.min(nextArrival, deadline) - performance.now();
-    if (wait > 1) await sleep(wait, opts.signal);
-    const req = await spec(sc.num_warmups + i, "req");
-    await acquire();
-    if (performance.now() >= deadline || opts.signal?.aborted) {
-      release();
-      partial ||= !!opts.signal?.aborted;
-      break;
-    }
-    pending.push(
-      sendRequest(t, req, sc.name, start, inflight).then((r) => {
-        records.push(r);
+  try {
+    const warn = (m: string) => opts.log(`warning: ${m}`);
+    const tokenizer = await serverTokenizer(t.baseUrl, t.model, warn);
+    const total = sc.num_warmups + sc.num_prompts;
+    // Prompts built ahead hold at most ~2 M tokens of text (long prompts would otherwise take gigabytes).
+    const budget = Math.max(8, Math.floor(PROMPT_TOKENS_AHEAD / sc.random_input_len));
+    const prompts = fd.dataset
+      ? fileDatasetSource(fd.dataset, { seed: opts.seed, outputLen: sc.random_output_len, tokenizer })
+      : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer, ahead: Math.min(256, budget) });
+    // Build what the first burst needs before the clock starts; the rest is built ahead of use.
+    await Promise.race([prompts.prefetch(0, sc.num_warmups + Math.min(budget, Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)))), stopped]);
+    const spec = async (i: number, phase: string) => {
+      const p = await Promise.race([prompts.take(i), stopped]);
+      return p && { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };
+    };
+
+    // Warm-up (excluded from every figure); it stops with the run like the main phase.
+    await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
+      const req = await spec(i, "warmup");
+      if (!req || !(await acquire())) return;
+      try {
+        await sendRequest(t, req, sc.name, performance.now(), state.inflight);
+      } finally {
         release();
-      }),
-    );
-    if (performance.now() - lastLog > 5000) {
-      lastLog = performance.now();
-      opts.log(`[${sc.name}] sent ${i + 1}/${sc.num_prompts}, done ${records.length}, in flight ${inFlight}`);
+      }
+    }));
+
+    const gaps = arrivalGaps(sc.num_prompts, ramp ?? sc.request_rate, sc.burstiness, opts.seed + 1);
+    start = performance.now();
+    const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
+    let lastLog = start;
+    let nextArrival = start;
+    for (let i = 0; i < sc.num_prompts && !signal.aborted; i++) {
+      nextArrival += gaps[i]! * 1000;
+      const wait = Math.min(nextArrival, deadline) - performance.now();
+      if (wait > 1) await sleep(wait, signal);
+      const req = await spec(sc.num_warmups + i, "req");
+      if (!req || !(await acquire())) break;
+      if (performance.now() >= deadline) {
+        release();
+        break;
+      }
+      pending.push(
+        sendRequest(t, req, sc.name, start, state.inflight).then((r) => {
+          records.push(r);
+          release();
+          noteOutcome(r);
+        }),
+      );
+      if (performance.now() - lastLog > 5000) {
+        lastLog = performance.now();
+        const of = sc.duration ? `${i + 1} (for ${sc.duration} s)` : `${i + 1}/${sc.num_prompts}`;
+        opts.log(`[${sc.name}] sent ${of}, done ${records.length}, in flight ${inFlight}`);
+      }
     }
+    partial = signal.aborted;
+    const all = Promise.all(pending);
+    if (!signal.aborted && deadline !== Infinity) {
+      // Past the deadline, in-flight requests get one timeout to finish, then are cut.
+      await Promise.race([all, sleep(Math.max(0, deadline - performance.now()) + t.timeoutMs, signal)]);
+      if (!signal.aborted) state.inflight.cancel();
+    }
+    // On a stop, the run's cut timer (or a dead server) ends in-flight requests.
+    await all;
+  } catch (e) {
+    // Anything thrown inside the scenario: stop, cut what is in flight, keep what was measured.
+    error = `error: ${(e as Error).message}`;
+    partial = true;
+    stopRun(state, error, true);
+    await Promise.all(pending);
+  } finally {
+    signal.removeEventListener("abort", wakeAll);
   }
-  // On interrupt, give in-flight streams a short grace period, then cut them (counted as errors).
-  const all = Promise.all(pending);
-  if (opts.signal?.aborted) {
-    await Promise.race([all, sleep(3000)]);
-    inflight.cancel();
-  } else if (deadline !== Infinity) {
-    await Promise.race([all, sleep(Math.max(0, deadline - performance.now()) + t.timeoutMs)]);
-    inflight.cancel();
-  }
-  await all;
-  const duration = (performance.now() - start) / 1000;
-  const result = aggregate(
-    { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration, percentiles: fileDefaults.percentiles, goodput: fileDefaults.goodput },
-    records,
-  );
-  return { result, records: records.sort((a, b) => a.start_s - b.start_s), partial };
+  const out = snapshot();
+  state.current = undefined;
+  return out;
 }
 
-export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
+/** Everything checked and derived before anything is sent: a bad file fails here, with nothing started. */
+export interface RunPlan {
+  file: ScenarioFile;
+  scenarios: Scenario[];
+  dataset?: FileEntry[];
+  percentiles: number[];
+  backend: "openai-chat" | "openai";
+}
+
+export function planRun(opts: Pick<RunOptions, "config" | "requestRate" | "rampUp" | "duration" | "concurrencyLevels" | "backend">): RunPlan {
   const file = loadScenarioFile(opts.config);
   let scenarios = file.scenarios.map((s) => ({
     ...s,
@@ -186,11 +315,24 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   // Read (and check) a dataset file once, before any request: bad input fails early.
   const d = file.defaults;
   const dataset = d.dataset_type !== "random" && d.dataset_path ? loadFileDataset(d.dataset_path, d.dataset_type) : undefined;
-  const percentiles = file.defaults.metric_percentiles.split(",").map((p) => Number(p.trim()));
-  if (percentiles.some((p) => !(p > 0 && p < 100))) throw new Error(`defaults.metric_percentiles: ${file.defaults.metric_percentiles} must list numbers between 0 and 100`);
-  const backend = opts.backend ?? file.defaults.backend;
+  const percentiles = file.defaults.metric_percentiles;
+  return { file, scenarios, dataset, percentiles, backend: opts.backend ?? file.defaults.backend };
+}
+
+export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
+  const { file, scenarios, dataset, percentiles, backend } = planRun(opts);
   const chat = backend === "openai-chat";
   const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const graceMs = (opts.stopGraceS ?? DEFAULT_STOP_GRACE_S) * 1000;
+  const state: RunState = { stopped: new AbortController(), inflight: new RequestGroup() };
+  let cutTimer: NodeJS.Timeout | undefined;
+  const onSignal = () => {
+    stopRun(state, "interrupted by a signal", false);
+    // In-flight streams get part of the grace to finish; the rest is for writing.
+    cutTimer = setTimeout(() => state.inflight.cancel(), graceMs * CUT_SHARE);
+  };
+  if (opts.signal?.aborted) onSignal();
+  else opts.signal?.addEventListener("abort", onSignal, { once: true });
 
   let sim: RunningSimulator | undefined;
   let baseUrl = opts.baseUrl?.replace(/\/$/, "");
@@ -200,29 +342,45 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     opts.log(`No --base-url given: started the built-in vLLM simulator at ${baseUrl} (embedded default).`);
   }
   const results: ScenarioResult[] = [];
+  const written = new Set<ScenarioResult>(); // finished scenarios already on disk
+  const write = (withHtml: boolean) => {
+    const now = state.current ? [...results, state.current()] : results;
+    const files = writeOutputs(opts.outputDir, runId, now, withHtml ? htmlReport(`vllm-bench: ${file.name}`, runId, now) : undefined, written);
+    for (const r of results) written.add(r);
+    return files;
+  };
+  if (opts.live) opts.live.flush = () => write(false);
+  let files: string[] = [];
   try {
     const model = await readyModel(baseUrl, opts);
     const target: Target = { baseUrl, endpoint: opts.endpoint ?? file.defaults.endpoint_path ?? (chat ? "/v1/chat/completions" : "/v1/completions"), chat, model, apiKey: opts.apiKey, timeoutMs: opts.timeoutMs };
     const estimate = scenarios.reduce((a, s) => a + (s.duration ?? 0) + s.pause_after_s, 0);
     opts.log(`Plan: ${scenarios.length} scenario(s) [${scenarios.map((s) => s.name).join(", ")}] against ${baseUrl}${target.endpoint}, model ${model}${estimate ? `, at most ~${Math.ceil(estimate)} s of timed load` : ""}.`);
     for (const sc of scenarios) {
-      if (opts.signal?.aborted) break;
-      const r = await runScenario(sc, target, opts, { percentiles, goodput: file.defaults.goodput, dataset }, backend);
-      const s: ScenarioResult = { ...r, thresholds: checkThresholds(r.result, file.thresholds) };
+      if (state.stopped.signal.aborted) break;
+      const s = await runScenario(sc, target, opts, { percentiles, goodput: file.defaults.goodput, dataset, thresholds: file.thresholds }, backend, state);
       results.push(s);
-      opts.log(consoleSummary(s, percentiles));
+      // Written after every scenario: a SIGKILL later loses at most the running one.
+      files = write(false);
+      opts.log(consoleSummary(s, percentiles, file.defaults.percentile_metrics));
       if (opts.pushgatewayUrl) {
         await pushResults(opts.pushgatewayUrl, runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
       }
-      if (sc.pause_after_s && sc !== scenarios[scenarios.length - 1]) await sleep(sc.pause_after_s * 1000, opts.signal);
+      if (sc.pause_after_s && sc !== scenarios[scenarios.length - 1]) await sleep(sc.pause_after_s * 1000, state.stopped.signal);
     }
   } finally {
+    clearTimeout(cutTimer);
+    opts.signal?.removeEventListener("abort", onSignal);
+    if (opts.live) opts.live.flush = undefined;
     closeIdleConnections();
     await sim?.close();
   }
-  const files = writeOutputs(opts.outputDir, runId, results, htmlReport(`vllm-bench: ${file.name}`, runId, results));
-  opts.log(`Wrote ${files.length} files to ${opts.outputDir} (results JSON per scenario, CSV, report.html).`);
-  const interrupted = opts.signal?.aborted || results.some((r) => r.partial);
-  const failed = results.some((r) => r.thresholds.some((t) => !t.passed));
+  files = write(true);
+  if (opts.live) opts.live.flush = undefined;
+  opts.log(`Wrote ${files.length} files to ${files[0] ? files[0].replace(/[/\\][^/\\]*$/, "") : opts.outputDir} (results JSON per scenario, CSV, report.html); ${opts.outputDir}/latest points at this run.`);
+  if (state.stopReason) opts.log(`Stopped early (${state.stopReason}): the results are partial.`);
+  const interrupted = !!state.stopReason || results.some((r) => r.partial);
+  // A scenario in which every request failed never passes, thresholds or not.
+  const failed = results.some((r) => r.thresholds.some((t) => !t.passed) || (r.records.length > 0 && r.result.completed === 0));
   return { exitCode: interrupted ? 3 : failed ? 1 : 0, results, files, runId };
 }

@@ -18,14 +18,21 @@ export interface RunInfo {
   goodput?: Partial<Record<"ttft" | "tpot" | "e2el", number>>;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-const std = (xs: number[]) => {
+type Values = ArrayLike<number>;
+const mean = (xs: Values) => {
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) sum += xs[i]!;
+  return xs.length ? sum / xs.length : 0;
+};
+const std = (xs: Values) => {
   if (!xs.length) return 0;
   const m = mean(xs);
-  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+  let sq = 0;
+  for (let i = 0; i < xs.length; i++) sq += (xs[i]! - m) ** 2;
+  return Math.sqrt(sq / xs.length);
 };
 /** numpy.percentile's default (linear interpolation), as vLLM uses. */
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: Values, p: number): number {
   if (!sorted.length) return 0;
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
@@ -37,15 +44,27 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
   const ok = records.filter((r) => r.success);
   const failed = records.length - ok.length;
   const errors: Record<string, number> = {};
-  for (const r of records) if (!r.success) errors[r.error_kind ?? "unknown"] = (errors[r.error_kind ?? "unknown"] ?? 0) + 1;
+  // The first message of each kind, so a failed run says why without opening the records.
+  const firstErrors: Record<string, string> = {};
+  for (const r of records)
+    if (!r.success) {
+      const kind = r.error_kind ?? "unknown";
+      errors[kind] = (errors[kind] ?? 0) + 1;
+      firstErrors[kind] ??= r.error ?? "";
+    }
   const totalIn = ok.reduce((a, r) => a + r.prompt_tokens, 0);
   const totalOut = ok.reduce((a, r) => a + r.output_tokens, 0);
   const dur = Math.max(info.duration, 1e-9);
-  const series: Record<string, number[]> = {
-    ttft: ok.map((r) => r.ttft_ms!).filter((x) => x !== undefined),
-    tpot: ok.map((r) => r.tpot_ms).filter((x): x is number => x !== undefined),
-    itl: ok.flatMap((r) => r.itl_ms),
-    e2el: ok.map((r) => r.e2el_ms!).filter((x) => x !== undefined),
+  // Float64Arrays: at thousands of streams the pooled gaps are hundreds of thousands of values,
+  // and boxed number arrays (and their sorted copies) would set the client's peak memory.
+  const pooledItl = new Float64Array(ok.reduce((a, r) => a + r.itl_ms.length, 0));
+  let at = 0;
+  for (const r of ok) for (const g of r.itl_ms) pooledItl[at++] = g;
+  const series: Record<string, Float64Array> = {
+    ttft: Float64Array.from(ok.map((r) => r.ttft_ms).filter((x): x is number => x !== undefined)),
+    tpot: Float64Array.from(ok.map((r) => r.tpot_ms).filter((x): x is number => x !== undefined)),
+    itl: pooledItl,
+    e2el: Float64Array.from(ok.map((r) => r.e2el_ms).filter((x): x is number => x !== undefined)),
   };
   // Peak output tok/s and peak concurrency in 1-second buckets (tokens at their arrival time).
   const buckets = new Map<number, number>();
@@ -77,6 +96,7 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     completed: ok.length,
     failed,
     errors_by_type: errors,
+    first_error_by_type: firstErrors,
     success_rate: records.length ? ok.length / records.length : 0,
     total_input_tokens: totalIn,
     total_output_tokens: totalOut,
@@ -88,8 +108,10 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     max_concurrent_requests: maxConcurrent,
     mean_output_rate_per_request: mean(ok.filter((r) => r.tpot_ms).map((r) => 1000 / r.tpot_ms!)),
   };
+  // How many values each latency figure rests on: a threshold over none has no data (not 0 ms).
+  out.samples = Object.fromEntries(Object.entries(series).map(([k, xs]) => [k, xs.length]));
   for (const [name, xs] of Object.entries(series)) {
-    const sorted = [...xs].sort((a, b) => a - b);
+    const sorted = xs.slice().sort(); // typed arrays sort numerically
     out[`mean_${name}_ms`] = mean(xs);
     out[`median_${name}_ms`] = percentile(sorted, 50);
     out[`std_${name}_ms`] = std(xs);
@@ -101,25 +123,34 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
 export interface ThresholdResult {
   name: string;
   limit: number;
+  /** NaN (null in JSON) when the run has no data for it. */
   value: number;
   passed: boolean;
+  /** Computed over no successful request (or no value of that metric): never a pass. */
+  no_data?: true;
 }
 
-/** Latency thresholds are maxima; throughput, rates and success rate are minima. */
+/** Latency thresholds are maxima; throughput, rates and success rate are minima. A threshold over no data fails. */
 export function checkThresholds(result: Record<string, unknown>, thresholds: Record<string, number>): ThresholdResult[] {
+  const completed = (result.completed as number) ?? 0;
+  const attempted = completed + ((result.failed as number) ?? 0);
+  const samples = (result.samples ?? {}) as Record<string, number>;
   return Object.entries(thresholds).map(([name, limit]) => {
     let value: number;
     let min = true;
+    let hasData = completed > 0;
     if (name === "throughput_min") value = result.output_throughput as number;
     else if (name === "request_throughput_min") value = result.request_throughput as number;
-    else if (name === "output_rate_per_request_min") value = result.mean_output_rate_per_request as number;
-    else if (name === "success_rate") value = result.success_rate as number;
+    else if (name === "output_rate_per_request_min") (value = result.mean_output_rate_per_request as number), (hasData = (samples.tpot ?? 0) > 0);
+    else if (name === "success_rate") (value = result.success_rate as number), (hasData = attempted > 0);
     else {
       const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
       value = result[`${stat}_${metric}_ms`] as number;
       if (value === undefined) throw new Error(`threshold ${name}: the run did not compute ${stat}_${metric}_ms; add ${stat!.slice(1)} to metric_percentiles`);
+      hasData = (samples[metric!] ?? 0) > 0;
       min = false;
     }
+    if (!hasData) return { name, limit, value: NaN, passed: false, no_data: true };
     return { name, limit, value, passed: min ? value >= limit : value <= limit };
   });
 }

@@ -103,7 +103,7 @@ describe("BenchmarkChart objects", () => {
 
   it("rejects bad props naming the field and the fix", () => {
     const bad = (p: Partial<BenchmarkChartProps>) => () => benchmarkObjects({ ...base, ...p });
-    expect(bad({ scenario: { name: "mine", json: JSON.stringify({ scenarios: [{ name: "x", max_concurency: 3 }] }) } })).toThrow(/benchmark scenario 'mine'[\s\S]*scenarios\.0: Unrecognized key: "max_concurency"/);
+    expect(bad({ scenario: { name: "mine", json: JSON.stringify({ scenarios: [{ name: "x", max_concurency: 3 }] }) } })).toThrow(/benchmark scenario 'mine'[\s\S]*scenarios\.0\.max_concurency: unknown key; did you mean "max_concurrency"/);
     expect(bad({ scenario: { name: "mine", json: "{" } })).toThrow(/benchmark scenario 'mine': not valid JSON/);
     expect(bad({ schedule: "every day" })).toThrow(/benchmark schedule 'every day': expected a 5-field cron/);
     expect(bad({ endpoint: "vllm:8000" })).toThrow(/benchmark endpoint 'vllm:8000'/);
@@ -164,7 +164,7 @@ describe("the Job's contract with the CLI", () => {
     child.stderr.on("data", (d) => (stderr += d));
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     expect(code, stderr).toBe(0);
-    expect(fs.readdirSync(local(env.OUTPUT_DIR))).toContain("light-c8.results.json");
+    expect(fs.readdirSync(path.join(local(env.OUTPUT_DIR), "latest"))).toContain("light-c8.results.json");
     const scenarios = pushes.map((p) => p.url.match(/^\/metrics\/job\/vllm-bench\/run_id\/[^/]+\/scenario\/([^/]+)$/)?.[1]);
     expect(scenarios).toEqual(["light-c8", "moderate-c8"]);
     expect(pushes[0]!.body).toMatch(/^vllm_bench_threshold_passed\{threshold="ttft_p95_ms"\} 1$/m);

@@ -53,6 +53,25 @@ describe("vllm-bench CLI", () => {
     expect(baseline.thresholds).toMatchObject({ e2el_p95_ms: 5000, e2el_p99_ms: 10000, ttft_p95_ms: 2000, ttft_p99_ms: 3000, output_rate_per_request_min: 30, success_rate: 0.95 });
   });
 
+  it("`npx vllm-bench` works from a clean clone (the bin is a JS entry), prints usage with exit 0, and leaves git status clean", () => {
+    const clone = fs.mkdtempSync(path.join(dir, "clone-"));
+    const git = (args: string[], cwd = clone) => spawnSync("git", args, { cwd, encoding: "utf8" });
+    expect(git(["clone", "-q", root, clone], dir).status).toBe(0);
+    // `npm ci` here would download; the installed tree stands in for it.
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(clone, "node_modules"));
+    const npx = (args: string[]) => spawnSync("npx", ["--no-install", "vllm-bench", ...args], { cwd: clone, encoding: "utf8", env: { ...baseEnv, PATH: `${path.dirname(node)}:${process.env.PATH}` } });
+    // npx once (it takes seconds); the other spellings through the same bin file.
+    const bin = (args: string[]) => spawnSync(node, [path.join(clone, "bench/vllm-bench.mjs"), ...args], { cwd: clone, encoding: "utf8", env: baseEnv });
+    for (const args of [["--help"], [], ["-h"], ["help"], ["run", "--help"], ["compare", "--help"]]) {
+      const r = args[0] === "--help" ? npx(args) : bin(args);
+      expect([args, r.status, r.stderr.replace(/npm warn.*\n?/g, "")], r.stderr).toEqual([args, 0, ""]);
+      expect(r.stdout).toMatch(/^usage: vllm-bench/);
+    }
+    expect(bin(["nonsense"]).status).toBe(2);
+    // npm chmods a bin target: it is committed executable, so nothing shows as modified.
+    expect(git(["status", "--porcelain", "--ignored=no"]).stdout.split("\n").filter((l) => l && !l.includes("node_modules"))).toEqual([]);
+  });
+
   it("exits 2 with the flag named on bad input", () => {
     const r = spawnSync(node, ["--import", tsx, cli, "run", "--request-rate", "fast"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(2);
@@ -77,7 +96,7 @@ describe("vllm-bench CLI", () => {
     expect(code, stderr).toBe(0);
     // DESIGN's Job env has TOKENIZER; the run says it does not need it rather than ignore it silently.
     expect(stderr).toMatch(/TOKENIZER=Qwen\/Qwen2.5-1.5B-Instruct is not used: prompts are sized with the server's \/tokenize/);
-    const results = JSON.parse(fs.readFileSync(path.join(out, "r.results.json"), "utf8"));
+    const results = JSON.parse(fs.readFileSync(path.join(out, "latest", "r.results.json"), "utf8"));
     expect(results).toMatchObject({ completed: 6, ramp_up_strategy: "exponential", ramp_up_start_rps: 20, ramp_up_end_rps: 80 });
   });
 
@@ -92,13 +111,13 @@ describe("vllm-bench CLI", () => {
     child.kill("SIGTERM");
     const { code, stdout, stderr } = await done;
     expect(code, stderr).toBe(3);
-    const json = JSON.parse(fs.readFileSync(path.join(out, "long.results.json"), "utf8"));
+    const json = JSON.parse(fs.readFileSync(path.join(out, "latest", "long.results.json"), "utf8"));
     expect(json.partial).toBe(true);
     expect(json.completed).toBeGreaterThanOrEqual(8);
     expect(json.completed).toBeLessThan(10000);
     expect(json.requests.length).toBe(json.completed + json.failed);
-    expect(fs.readFileSync(path.join(out, "long.requests.csv"), "utf8").trim().split("\n")).toHaveLength(json.requests.length + 1);
-    expect(fs.existsSync(path.join(out, "report.html"))).toBe(true);
+    expect(fs.readFileSync(path.join(out, "latest", "long.requests.csv"), "utf8").trim().split("\n")).toHaveLength(json.requests.length + 1);
+    expect(fs.existsSync(path.join(out, "latest", "report.html"))).toBe(true);
     expect(stdout).toMatch(/Serving Benchmark Result/);
     expect(stdout).toMatch(/partial/);
   });
@@ -112,7 +131,7 @@ describe("vllm-bench CLI", () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/built-in vLLM simulator/);
     expect(stdout.match(/Serving Benchmark Result/g)).toHaveLength(2);
-    const out = path.join(cwd, "results");
+    const out = path.join(cwd, "results", "latest");
     expect(fs.readdirSync(out).sort()).toEqual(["light.requests.csv", "light.results.json", "moderate.requests.csv", "moderate.results.json", "report.html", "summary.csv"]);
     const light = JSON.parse(fs.readFileSync(path.join(out, "light.results.json"), "utf8"));
     expect(light.completed).toBeGreaterThan(0);

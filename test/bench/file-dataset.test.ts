@@ -55,12 +55,12 @@ describe("file datasets", () => {
   });
 
   it("a run on a JSONL dataset sends its prompts; input tokens are the server's exact counts", async () => {
-    const cfg = write("jsonl-run.json", JSON.stringify({ name: "files", defaults: { dataset_type: "jsonl", dataset_path: jsonl }, scenarios: [{ name: "j", max_concurrency: 2, num_prompts: 6 }] }));
+    const cfg = write("jsonl-run.json", JSON.stringify({ name: "files", defaults: { backend: "openai", dataset_type: "jsonl", dataset_path: jsonl }, scenarios: [{ name: "j", max_concurrency: 2, num_prompts: 6 }] }));
     const { results, exitCode } = await runBenchmark({ baseUrl: sim.url, config: cfg, outputDir: path.join(dir, "out"), seed: 1, timeoutMs: 10_000, log: () => {} });
     expect(exitCode).toBe(0);
     const r = results[0]!.result as Record<string, number>;
     expect(r.completed).toBe(6);
-    // Sized by the server's /tokenize: exactly the simulator tokenizer's count of each prompt.
+    // The server's usage.prompt_tokens: on /v1/completions (no chat template) exactly the simulator tokenizer's count of each prompt.
     const exact = new Set([countTokens("hello there"), countTokens("tell me a story about a cat")]);
     expect(exact.size).toBe(2);
     const sent = results[0]!.records.map((x) => x.prompt_tokens);

@@ -67,8 +67,8 @@ describe("the image's single-file bundle", () => {
     const bench = await run(["run"], { MODEL_ENDPOINT: url, CONFIG_PATH: "smoke", OUTPUT_DIR: out, CONCURRENCY_LEVELS: "8", DURATION: "0.5" }).done;
     expect(bench.code, bench.stderr).toBe(0);
     expect(bench.stdout).toMatch(/Serving Benchmark Result/);
-    expect(fs.readdirSync(out).sort()).toEqual(["light-c8.requests.csv", "light-c8.results.json", "moderate-c8.requests.csv", "moderate-c8.results.json", "report.html", "summary.csv"]);
-    const r = JSON.parse(fs.readFileSync(path.join(out, "light-c8.results.json"), "utf8"));
+    expect(fs.readdirSync(path.join(out, "latest")).sort()).toEqual(["light-c8.requests.csv", "light-c8.results.json", "moderate-c8.requests.csv", "moderate-c8.results.json", "report.html", "summary.csv"]);
+    const r = JSON.parse(fs.readFileSync(path.join(out, "latest", "light-c8.results.json"), "utf8"));
     expect(r.completed).toBeGreaterThan(0);
     expect(r.failed).toBe(0);
     sim.child.kill("SIGTERM");

@@ -121,6 +121,6 @@ describe("thresholds and faults", () => {
 
   it("rejects a bad scenario file naming the field", async () => {
     const cfg = scenarioFile("bad", { scenarios: [{ name: "x", max_concurency: 3 }], thresholds: { ttft_p95: 1 } });
-    await expect(runBenchmark(opts(cfg))).rejects.toThrow(/scenarios\.0: Unrecognized key: "max_concurency"[\s\S]*thresholds\.ttft_p95: unknown threshold/);
+    await expect(runBenchmark(opts(cfg))).rejects.toThrow(/scenarios\.0\.max_concurency: unknown key; did you mean "max_concurrency"\?[\s\S]*thresholds\.ttft_p95: unknown threshold/);
   });
 });
