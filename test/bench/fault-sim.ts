@@ -7,12 +7,9 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startSimulator, type RunningSimulator, type FaultOptions, type SimOptions } from "../../bench/sim";
 
-/**
- * Options that turn the simulator's /sim/* control endpoints on. They are on by default today; once
- * they are off unless asked for, this is the one line to change: `{ controlEndpoints: true }`.
- */
-export const CONTROL: Partial<SimOptions> = {};
-const CONTROL_FLAGS = "controlEndpoints" in CONTROL ? ["--enable-control-endpoints"] : [];
+/** The simulator's /sim/* control endpoints are off unless asked for; the fault tests ask. */
+export const CONTROL: Partial<SimOptions> = { controlEndpoints: true };
+const CONTROL_FLAGS = CONTROL.controlEndpoints ? ["--enable-control-endpoints"] : [];
 
 export const root = path.resolve(__dirname, "../..");
 export const node = path.join(root, "node_modules/.bin/node");
