@@ -8,6 +8,8 @@ export interface RunningPrometheus {
   url: string;
   /** Instant query; throws with Prometheus' error text on a bad query. */
   query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  /** Values of `label` over the series `match` selects (what Grafana's `label_values(match, label)` lists). */
+  labelValues(label: string, match: string): Promise<string[]>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -71,6 +73,12 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
       const body = (await res.json()) as { status: string; data?: { result: never[] }; error?: string };
       if (body.status !== "success") throw new Error(`query failed: ${body.error}\n  ${promql}`);
       return body.data!.result;
+    },
+    async labelValues(label, match) {
+      const res = await fetch(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${new URLSearchParams({ "match[]": match })}`);
+      const body = (await res.json()) as { status: string; data?: string[]; error?: string };
+      if (body.status !== "success") throw new Error(`label values failed: ${body.error}\n  ${label} of ${match}`);
+      return body.data!;
     },
   };
 }

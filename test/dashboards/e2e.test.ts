@@ -6,11 +6,11 @@ import { runBenchmark, type RunOutcome } from "../../bench/client/run";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { adapterRules, expandAdapterQuery } from "../../dashboards/adapter";
 import { allDashboards } from "../../dashboards/dashboards";
-import { REC } from "../../dashboards/recorded";
+import { GPU_NODE_LABEL, REC } from "../../dashboards/recorded";
 import { alertThresholdsSchema } from "../../dashboards/thresholds";
 import { startLocalMonitoring, type LocalMonitoring } from "../../scripts/local-monitoring";
 import { alertStates } from "../../scripts/local-monitoring/report";
-import { startFakeExporters } from "./fake-exporters";
+import { FAKE_GPU_NODES, startFakeExporters } from "./fake-exporters";
 import { withoutGrafanaVariables } from "./promql-names";
 
 // The simulator under load, a real Prometheus (Debian package) scraping it with our recording and
@@ -112,6 +112,34 @@ describe("monitoring content against a real Prometheus", () => {
     expect(n).toBeGreaterThan(60);
     expect(empty).toEqual([]);
   }, 30_000);
+
+  it("GPU dashboard: the Node variable lists nodes of both dcgm-exporter label spellings, and every GPU panel has data for each", async () => {
+    const gpus = allDashboards().find((d) => d.uid === "vllm-gpus")!.json as {
+      templating: { list: { name: string; query: string | { query: string } }[] };
+      panels: { type: string; title: string; targets?: { expr: string }[] }[];
+    };
+    const variable = gpus.templating.list.find((v) => v.name === "node")!;
+    const query = typeof variable.query === "string" ? variable.query : variable.query.query;
+    const m = /^label_values\((.+), (\w+)\)$/.exec(query);
+    expect(m, query).not.toBeNull();
+    // label_values(metric, label) as Grafana runs it: the label's values over the matching series.
+    const values = await mon.prometheus.labelValues(m![2]!, m![1]!);
+    expect(values.sort()).toEqual([FAKE_GPU_NODES.lower, FAKE_GPU_NODES.upper]);
+    const empty: string[] = [];
+    let n = 0;
+    for (const node of values) {
+      for (const p of gpus.panels.filter((x) => x.type !== "row")) {
+        for (const t of p.targets ?? []) {
+          if (!t.expr.includes("$node")) continue;
+          n++;
+          const result = await mon.prometheus.query(withoutGrafanaVariables(t.expr.replaceAll("$node", node)));
+          if (!result.some((r) => r.metric[GPU_NODE_LABEL] === node)) empty.push(`${node} / ${p.title}: ${t.expr}`);
+        }
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(2 * 11);
+    expect(empty).toEqual([]);
+  });
 
   it("the prometheus-adapter queries return a per-pod value", async () => {
     for (const rule of adapterRules()) {
