@@ -273,7 +273,7 @@ export const configSections = Object.keys(stackConfigSchema.shape) as (keyof Par
 
 /** Secret config keys (`pulumi config set --secret KEY`); never part of the plain config. */
 export const secretKeys = {
-  hfToken: "Hugging Face token for gated models (Kubernetes Secret `hf-token`).",
+  hfToken: "Hugging Face token for gated models (Kubernetes Secret `vllm-hf-token`).",
   vllmApiKey: "API key vLLM requires when `serving.apiKeyEnabled` is true.",
   grafanaAdminPassword: "Grafana admin password (a random one is generated when unset).",
   alertmanagerWebhookUrl: "Alertmanager generic webhook receiver URL (optional; it receives Alertmanager's JSON payload, so point it at a webhook adapter, not directly at a Slack incoming webhook).",

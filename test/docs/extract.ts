@@ -72,3 +72,46 @@ export function stackOutputsNamed(docs: Doc[]) {
     ...matches(d, /stack output `([A-Za-z][A-Za-z0-9]*)`/g),
   ]);
 }
+
+const SHELL_LANGS = new Set(["sh", "bash", "shell", "console", "zsh"]);
+/** Programs whose inline `code` in prose is a command worth checking. */
+const COMMAND_START = /^(npm|npx|node|pulumi|kubectl|docker|helm|aws|vllm-bench)\s/;
+
+export interface Command extends Located {
+  /** One command as a user would type it (continuations joined, comment and `&&` split off). */
+  cmd: string;
+}
+
+function splitCommands(file: string, line: number, text: string): Command[] {
+  const out: Command[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    let l = lines[i]!;
+    const at = line + i;
+    while (l.trimEnd().endsWith("\\") && i + 1 < lines.length) l = l.trimEnd().slice(0, -1) + " " + lines[++i]!.trim();
+    const noComment = l.replace(/(^|\s)#.*$/, "").trim();
+    if (!noComment) continue;
+    for (const part of noComment.split(/\s&&\s/)) out.push({ file, line: at, cmd: part.trim().replace(/^\$\s+/, "") });
+  }
+  return out;
+}
+
+/** Commands in shell code blocks and in inline code spans of the prose. */
+export function commandsIn(doc: Doc): Command[] {
+  const fromBlocks = fencedBlocks(doc).filter((b) => SHELL_LANGS.has(b.lang)).flatMap((b) => splitCommands(doc.file, b.line + 1, b.code));
+  const fromProse = proseLines(doc).flatMap((l) =>
+    [...l.text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.trim()).filter((c) => COMMAND_START.test(c)).flatMap((c) => splitCommands(doc.file, l.line, c)));
+  return [...fromBlocks, ...fromProse];
+}
+
+/** Inline code spans of the prose (tables included), with their line. */
+export function inlineCode(doc: Doc): (Located & { text: string })[] {
+  return proseLines(doc).flatMap((l) => [...l.text.matchAll(/`([^`\n]+)`/g)].map((m) => ({ file: doc.file, line: l.line, text: m[1]! })));
+}
+
+/** A run-time claim: "about 20 s", "at most about 4 minutes", "about a minute". */
+export const RUN_TIME = /\b(?:about|around|roughly|under|within|at most(?: about)?|takes?|took|in about)\s+(?:a|an|half an?|\d+(?:[.,]\d+)?(?:[–-]\d+(?:[.,]\d+)?)?)\s*(?:ms|s|sec|seconds?|minutes?|min|hours?|h)\b/gi;
+
+export function runTimeClaims(doc: Doc): (Located & { claim: string; text: string })[] {
+  return proseLines(doc).flatMap((l) => [...l.text.matchAll(RUN_TIME)].map((m) => ({ file: doc.file, line: l.line, claim: m[0], text: l.text })));
+}
