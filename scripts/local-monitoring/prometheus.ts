@@ -40,7 +40,12 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
   const child: ChildProcess = spawn(bin, [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
     cwd: path.dirname(configFile),
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: a terminal Ctrl-C reaches only us, and we stop it after the summary
+    // (otherwise it dies first and the summary of an interrupted run fails).
+    detached: true,
   });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   child.stdout!.on("data", (b) => (output += b));
   child.stderr!.on("data", (b) => (output += b));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -49,6 +54,7 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    process.removeListener("exit", killOnExit);
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
