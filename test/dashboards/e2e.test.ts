@@ -26,6 +26,7 @@ const stopLoad = new AbortController();
 let load: Promise<void>;
 let benchOutcome: RunOutcome | undefined;
 let simStarted = 0;
+let dir: string | undefined;
 
 /** One streamed request outside the benchmark (the burst that fills the TTFT window). */
 async function oneRequest() {
@@ -73,7 +74,7 @@ beforeAll(async () => {
   if (!started) throw new Error("prometheus is not on PATH (install the Debian package `prometheus`; .ci/run does)");
   mon = started;
   // The benchmark client as load: one long scenario, stopped through its abort signal in afterAll.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-e2e-bench-"));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-e2e-bench-"));
   const scenario = {
     name: "e2e-load",
     defaults: { backend: "openai-chat", dataset_type: "random" },
@@ -96,6 +97,7 @@ afterAll(async () => {
   await mon?.stop();
   await fake?.close();
   await sim?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("monitoring content against a real Prometheus", () => {
