@@ -151,7 +151,9 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
     );
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
-      opts.log(`[${sc.name}] sent ${i + 1}/${sc.num_prompts}, done ${records.length}, in flight ${inFlight}`);
+      // A duration-bound scenario ends on time, not on num_prompts (a cap such as 100000): say so.
+      const sent = sc.duration ? `sent ${i + 1} (${((performance.now() - start) / 1000).toFixed(0)}/${sc.duration} s)` : `sent ${i + 1}/${sc.num_prompts}`;
+      opts.log(`[${sc.name}] ${sent}, done ${records.length}, in flight ${inFlight}`);
     }
   }
   // On interrupt, give in-flight streams a short grace period, then cut them (counted as errors).
