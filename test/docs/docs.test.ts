@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { unknownFields, validateSchema } from "../charts/schema";
 import { loadScenarioFile, parseScenarioFile } from "../../bench/client/scenario";
 import { ALERTMANAGER_WEBHOOK_SECRET, GRAFANA_ADMIN_SECRET } from "../../infra/addons/kube-prometheus-stack";
 import { secretKeys } from "../../infra/config";
@@ -101,7 +102,7 @@ describe("docs: names", () => {
   });
 });
 
-function loadExample(d: Doc, lang: string, code: string): string | undefined {
+async function loadExample(d: Doc, lang: string, code: string): Promise<string | undefined> {
   if (lang === "json") {
     const value = JSON.parse(code);
     if (value && typeof value === "object" && "scenarios" in value) {
@@ -123,9 +124,20 @@ function loadExample(d: Doc, lang: string, code: string): string | undefined {
     return undefined;
   }
   if (lang === "yaml" || lang === "yml") {
+    const docsIn = parseAllDocuments(code).map((x) => x.toJS() as Record<string, unknown>);
+    if (docsIn.length > 0 && docsIn.every((o) => o && typeof o.apiVersion === "string" && typeof o.kind === "string")) {
+      // Kubernetes objects: the same schema and unknown-field checks our charts get.
+      for (const o of docsIn) {
+        await validateSchema(o as { apiVersion: string; kind: string });
+        expect(unknownFields(o as { apiVersion: string; kind: string }), `${d.file}: ${o.kind}`).toEqual([]);
+      }
+      return "Kubernetes objects (test/charts/schema.ts)";
+    }
     const value = parseYaml(code) as Record<string, unknown>;
-    if (value && typeof value === "object" && Object.keys(value).some((k) => k.startsWith("vllm-k8s:"))) {
-      const { raw, secrets } = splitStackFileConfig(value);
+    // A whole Pulumi.<stack>.yaml (`config:`) or a snippet of its config keys.
+    const config = value && typeof value === "object" && "config" in value ? (value.config as Record<string, unknown>) : value;
+    if (config && typeof config === "object" && Object.keys(config).some((k) => k.startsWith("vllm-k8s:"))) {
+      const { raw, secrets } = splitStackFileConfig(config);
       parseStackConfig({ cluster: { mode: "existing" }, ...raw }, secrets.keys());
       return "stack config (infra config loader)";
     }
@@ -135,7 +147,7 @@ function loadExample(d: Doc, lang: string, code: string): string | undefined {
 }
 
 describe("docs: examples", () => {
-  it("every JSON and YAML example loads through the project's own loader", () => {
+  it("every JSON and YAML example loads through the project's own loader", async () => {
     const bad: string[] = [];
     for (const d of docs)
       for (const b of fencedBlocks(d).filter((x) => ["json", "yaml", "yml"].includes(x.lang))) {
@@ -143,7 +155,7 @@ describe("docs: examples", () => {
         const known = KNOWN_BROKEN.find((k) => k.file === d.file && k.text.test(b.code));
         let error: string | undefined;
         try {
-          if (!loadExample(d, b.lang, b.code)) error = `a ${b.lang} example of no known kind (scenario file, stack config, policy config): add its loader to test/docs/docs.test.ts`;
+          if (!(await loadExample(d, b.lang, b.code))) error = `a ${b.lang} example of no known kind (scenario file, stack config, policy config, Kubernetes objects): add its loader to test/docs/docs.test.ts`;
         } catch (e) {
           error = (e as Error).message.split("\n").slice(0, 4).join(" ");
         }
