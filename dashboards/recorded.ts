@@ -7,8 +7,23 @@ import { gauge, histogramMean, quantile, rate, RATE_WINDOW, sumBy } from "./prom
 
 export const MODEL_LEVEL = ["namespace", "model_name"] as const;
 export const POD_LEVEL = ["namespace", "pod", "model_name"] as const;
-/** dcgm-exporter's node label changed case in 4.8.3; grouping by both keeps either. */
-export const GPU_NODE_LEVEL = ["Hostname", "hostname"] as const;
+/**
+ * dcgm-exporter names the node `Hostname` in every release up to 4.8.2 and `hostname` after
+ * (NVIDIA/dcgm-exporter commit 48f252a, "Rename Hostname label to hostname", on main after the
+ * 4.5.3-4.8.2 tag). The GPU recording rules copy whichever is set into one label, GPU_NODE_LABEL,
+ * and drop both spellings, so every GPU panel, variable and group reads a single name.
+ */
+export const GPU_NODE_SPELLINGS = ["Hostname", "hostname"] as const;
+export const GPU_NODE_LABEL = "node";
+
+/** `expr` with GPU_NODE_LABEL set from either spelling, the spellings themselves removed. */
+function withGpuNode(expr: string): string {
+  const [upper, lower] = GPU_NODE_SPELLINGS;
+  const relabelled = `label_replace(label_replace(${expr}, "${GPU_NODE_LABEL}", "$1", "${upper}", "(.+)"), "${GPU_NODE_LABEL}", "$1", "${lower}", "(.+)")`;
+  return `max without (${GPU_NODE_SPELLINGS.join(", ")}) (${relabelled})`;
+}
+/** Per GPU, every label kept but the node's, which is normalised (see GPU_NODE_LABEL). */
+const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({ record: `gpu_node:${m.name.toLowerCase()}:relabel`, expr: withGpuNode(m.name) });
 
 /**
  * vLLM scrape jobs: the job label is the Service name (`vllm` from charts/, `vllm` in the compose
@@ -123,7 +138,21 @@ export const REC = {
     },
   },
   gpu: {
-    utilNode: { record: "hostname:dcgm_gpu_utilization:avg", expr: `avg by (${GPU_NODE_LEVEL.join(", ")}) (${D.utilization.name})` },
+    // First: the rules below and the GPU dashboard read these (rules in a group run in order).
+    node: {
+      util: gpuNodeRule(D.utilization),
+      memCopyUtil: gpuNodeRule(D.memCopyUtil),
+      fbUsed: gpuNodeRule(D.fbUsed),
+      power: gpuNodeRule(D.power),
+      temperature: gpuNodeRule(D.temperature),
+      xid: gpuNodeRule(D.xid),
+      grEngineActive: gpuNodeRule(D.grEngineActive),
+      dramActive: gpuNodeRule(D.dramActive),
+      memUsedRatio: { record: "gpu_node:dcgm_framebuffer_used:ratio", expr: withGpuNode(`${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`) },
+      /** The dashboard draws it beside the used memory (a binary match per step is costly at 64 GPUs). */
+      memTotal: { record: "gpu_node:dcgm_framebuffer_total:used_plus_free", expr: withGpuNode(`${D.fbUsed.name} + ${D.fbFree.name}`) },
+    },
+    utilNode: { record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`, expr: `avg by (${GPU_NODE_LABEL}) (gpu_node:${D.utilization.name.toLowerCase()}:relabel)` },
     utilCluster: { record: "cluster:dcgm_gpu_utilization:avg", expr: `avg(${D.utilization.name})` },
     utilPod: { record: "namespace_pod:dcgm_gpu_utilization:avg", expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})` },
     memUsedRatio: {
@@ -131,8 +160,6 @@ export const REC = {
       record: "gpu:dcgm_framebuffer_used:ratio",
       expr: `${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`,
     },
-    /** Per GPU: the dashboards draw it beside the used memory (a binary match per step is costly at 64 GPUs). */
-    memTotal: { record: "gpu:dcgm_framebuffer_total:used_plus_free", expr: `${D.fbUsed.name} + ${D.fbFree.name}` },
     count: { record: "cluster:dcgm_gpus:count", expr: `count(${D.utilization.name})` },
     powerCluster: { record: "cluster:dcgm_power_usage_watts:sum", expr: `sum(${D.power.name})` },
   },

@@ -167,6 +167,25 @@ const autoscalingSchema = z
   })
   .prefault({});
 
+// Which control-plane components kube-prometheus-stack scrapes (and alerts on). Defaults per
+// distribution live in infra/addons/values/control-plane.ts; docs/addons.md explains each.
+export const clusterDistributions = ["eks", "kind", "minikube", "k3s", "other"] as const;
+const scrapeToggle = (component: string) =>
+  z.boolean().optional().describe(`Scrape ${component} and keep its default alerts (default: per \`distribution\`).`);
+const controlPlaneMetricsSchema = z
+  .strictObject({
+    distribution: z
+      .enum(clusterDistributions)
+      .optional()
+      .describe("Kubernetes distribution, which decides the control-plane components scraped by default (default: `eks` in eks mode, `other` in existing mode; see docs/addons.md)."),
+    kubeControllerManager: scrapeToggle("kube-controller-manager"),
+    kubeScheduler: scrapeToggle("kube-scheduler"),
+    kubeEtcd: scrapeToggle("etcd"),
+    kubeProxy: scrapeToggle("kube-proxy"),
+  })
+  .prefault({})
+  .describe("Control-plane scraping by kube-prometheus-stack: a component that cannot be reached would fire its Down alert forever.");
+
 const monitoringSchema = z
   .strictObject({
     namespace: k8sName.default("monitoring").describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
@@ -182,6 +201,7 @@ const monitoringSchema = z
       .describe("Grafana Service type. `ClusterIP` (reach it with `kubectl port-forward`); `LoadBalancer` exposes it."),
     alerts: alertThresholdsSchema.prefault({}).describe("Alert thresholds."),
     ...monitoringSecurityFields,
+    controlPlaneMetrics: controlPlaneMetricsSchema,
   })
   .prefault({});
 
@@ -256,7 +276,7 @@ export const configSections = Object.keys(stackConfigSchema.shape) as (keyof Par
 
 /** Secret config keys (`pulumi config set --secret KEY`); never part of the plain config. */
 export const secretKeys = {
-  hfToken: "Hugging Face token for gated models (Kubernetes Secret `hf-token`).",
+  hfToken: "Hugging Face token for gated models (Kubernetes Secret `vllm-hf-token`).",
   vllmApiKey: "API key vLLM requires when `serving.apiKeyEnabled` is true.",
   grafanaAdminPassword: "Grafana admin password (a random one is generated when unset).",
   alertmanagerWebhookUrl: "Alertmanager generic webhook receiver URL (optional; it receives Alertmanager's JSON payload, so point it at a webhook adapter, not directly at a Slack incoming webhook).",
@@ -275,6 +295,12 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("cluster.publicAccessCidrs", "0.0.0.0/0 opens the Kubernetes API to the internet. Use your egress CIDR, or set cluster.allowPublicApiFromAnywhere: true to accept it");
   if (eks && !c.cluster.endpointPrivateAccess && !c.cluster.endpointPublicAccess)
     add("cluster.endpointPublicAccess", "both API endpoints are off, so nothing can reach the cluster. Turn on endpointPrivateAccess or endpointPublicAccess");
+  const cp = c.monitoring.controlPlaneMetrics;
+  if (eks && cp.distribution !== undefined && cp.distribution !== "eks")
+    add("monitoring.controlPlaneMetrics.distribution", `cluster.mode eks is an EKS cluster, not ${cp.distribution}. Remove the key or set it to eks`);
+  for (const k of ["kubeControllerManager", "kubeScheduler", "kubeEtcd"] as const)
+    if ((eks || cp.distribution === "eks") && cp[k] === true)
+      add(`monitoring.controlPlaneMetrics.${k}`, "EKS runs its control plane outside the cluster, so nothing can be scraped and its Down alert would fire forever. Remove the key or set it to false");
   if (!eks && c.addons.clusterAutoscaler === true)
     add("addons.clusterAutoscaler", "cluster-autoscaler is only installed in eks mode (it needs AWS Auto Scaling groups). Remove the key or set it to false");
 

@@ -9,19 +9,31 @@ import { BenchImage } from "./images/bench-image";
 import { readPulumiStackConfig } from "./pulumi-config";
 import { VllmWorkloads } from "./workloads";
 
-/** Stack outputs (`pulumi stack output`). */
+/**
+ * Stack outputs (`pulumi stack output NAME`), declared once: infra/index.ts exports this object
+ * and `npm run graph` prints it. A field left undefined (e.g. `clusterName` in existing mode) is
+ * not an output of that stack.
+ */
 export interface StackOutputs {
+  /** `eks` or `existing`. */
   mode: string;
+  /** EKS cluster name (eks mode). */
   clusterName?: string;
+  /** AWS region (eks mode). */
   region?: string;
+  /** Kubeconfig for the new cluster (secret, eks mode): `pulumi stack output --show-secrets kubeconfig`. */
   kubeconfig?: pulumi.Output<string>;
+  /** GPU managed node group name (eks mode). */
   gpuNodeGroupName?: string;
+  /** IRSA role of cluster-autoscaler (eks mode). */
   autoscalerRoleArn?: pulumi.Output<string>;
+  /** Pushed benchmark image by digest (eks mode with `benchmark.buildImage`). */
   benchImage?: pulumi.Output<string>;
   /** Grafana admin password (secret): `pulumi stack output --show-secrets grafanaAdminPassword`. */
   grafanaAdminPassword?: pulumi.Output<string>;
   /** The vLLM OpenAI-compatible API inside the cluster. */
   serviceUrl?: string;
+  /** Namespace of vLLM and the benchmark. */
   servingNamespace?: string;
 }
 

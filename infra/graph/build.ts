@@ -16,7 +16,10 @@ export interface StackInput {
 
 export interface Graph {
   nodes: GraphNode[];
+  /** The stack outputs (what infra/index.ts exports), resolved; secrets in plain text. */
   outputs: Record<string, unknown>;
+  /** Names of the outputs that are Pulumi secrets (print them redacted). */
+  secretOutputs: string[];
 }
 
 /** Read a `Pulumi.<stack>.yaml` file into a StackInput (secret values become placeholders). */
@@ -46,9 +49,23 @@ export async function buildGraph(input: StackInput): Promise<Graph> {
   const { runProgram } = await import("../program");
   const outputs = runProgram();
   await recorder.settle();
-  const resolved: Record<string, unknown> = {};
+  const { values, secrets } = await resolveOutputs(outputs);
+  return { nodes: await recorder.nodes(), outputs: values, secretOutputs: secrets };
+}
+
+/** Resolve a stack-outputs object the way the engine would record it (undefined fields are no output). */
+export async function resolveOutputs(outputs: object): Promise<{ values: Record<string, unknown>; secrets: string[] }> {
+  const values: Record<string, unknown> = {};
+  const secrets: string[] = [];
   for (const [k, v] of Object.entries(outputs)) {
-    resolved[k] = pulumi.Output.isInstance(v) ? await new Promise((r) => (v as pulumi.Output<unknown>).apply((x) => r(x))) : v;
+    if (v === undefined) continue;
+    if (!pulumi.Output.isInstance(v)) {
+      values[k] = v;
+      continue;
+    }
+    const out = v as pulumi.Output<unknown>;
+    values[k] = await new Promise((r) => out.apply((x) => r(x)));
+    if (await pulumi.isSecret(out)) secrets.push(k);
   }
-  return { nodes: await recorder.nodes(), outputs: resolved };
+  return { values, secrets };
 }

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config-load";
 import { buildGraph, readStackFile } from "./build";
-import type { GraphNode } from "./record";
+import { SECRET, type GraphNode } from "./record";
 
 const KEY_INPUTS: Record<string, string[]> = {
   "eks:index:Cluster": ["name", "version", "endpointPublicAccess", "publicAccessCidrs", "encryptionConfigKeyArn", "createOidcProvider"],
@@ -47,7 +47,8 @@ async function main() {
     process.stdout.write(JSON.stringify(graph.nodes.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })), null, 2) + "\n");
   } else {
     printTree(graph.nodes);
-    console.log(`\n${graph.nodes.length} resources; outputs: ${JSON.stringify({ ...graph.outputs, kubeconfig: graph.outputs.kubeconfig ? "[secret]" : undefined })}`);
+    const shown = Object.fromEntries(Object.entries(graph.outputs).map(([k, v]) => [k, graph.secretOutputs.includes(k) ? SECRET : v]));
+    console.log(`\n${graph.nodes.length} resources; outputs: ${JSON.stringify(shown)}`);
   }
 }
 

@@ -13,7 +13,8 @@ import { monitoringReport } from "./report";
 export interface LocalMonitoring {
   url: string;
   prometheus: RunningPrometheus;
-  report(): Promise<string>;
+  /** The summary of a run against a fresh simulator that lasted `runSeconds`. */
+  report(runSeconds: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -36,14 +37,27 @@ export async function startLocalMonitoring(opts: LocalMonitoringOptions): Promis
   fs.writeFileSync(path.join(dir, "alert-rules.yaml"), renderRuleFile(alertRuleGroups(opts.thresholds ?? defaultAlertThresholds)));
   const jobs: LocalJob[] = [{ job: "vllm", targets: opts.targets }, ...(opts.extraJobs ?? [])];
   fs.writeFileSync(path.join(dir, "prometheus.yml"), localPrometheusConfig(jobs, ["recording-rules.yaml", "alert-rules.yaml"]));
-  const prometheus = await runPrometheus(bin, path.join(dir, "prometheus.yml"), path.join(dir, "data"));
+  // The temp dir goes on every way out, an early process.exit() (a second Ctrl-C) included.
+  const removeDir = () => {
+    if (!opts.workDir) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", removeDir);
+  let prometheus: RunningPrometheus;
+  try {
+    prometheus = await runPrometheus(bin, path.join(dir, "prometheus.yml"), path.join(dir, "data"));
+  } catch (e) {
+    removeDir();
+    process.removeListener("exit", removeDir);
+    throw e;
+  }
   return {
     url: prometheus.url,
     prometheus,
-    report: () => monitoringReport(prometheus),
+    report: (runSeconds) => monitoringReport(prometheus, runSeconds),
     stop: async () => {
       await prometheus.stop();
-      if (!opts.workDir) fs.rmSync(dir, { recursive: true, force: true });
+      removeDir();
+      process.removeListener("exit", removeDir);
     },
   };
 }

@@ -8,6 +8,8 @@ export interface RunningPrometheus {
   url: string;
   /** Instant query; throws with Prometheus' error text on a bad query. */
   query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  /** Values of `label` over the series `match` selects (what Grafana's `label_values(match, label)` lists). */
+  labelValues(label: string, match: string): Promise<string[]>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -38,7 +40,12 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
   const child: ChildProcess = spawn(bin, [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
     cwd: path.dirname(configFile),
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: a terminal Ctrl-C reaches only us, and we stop it after the summary
+    // (otherwise it dies first and the summary of an interrupted run fails).
+    detached: true,
   });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   child.stdout!.on("data", (b) => (output += b));
   child.stderr!.on("data", (b) => (output += b));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -47,6 +54,7 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    process.removeListener("exit", killOnExit);
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -71,6 +79,12 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
       const body = (await res.json()) as { status: string; data?: { result: never[] }; error?: string };
       if (body.status !== "success") throw new Error(`query failed: ${body.error}\n  ${promql}`);
       return body.data!.result;
+    },
+    async labelValues(label, match) {
+      const res = await fetch(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${new URLSearchParams({ "match[]": match })}`);
+      const body = (await res.json()) as { status: string; data?: string[]; error?: string };
+      if (body.status !== "success") throw new Error(`label values failed: ${body.error}\n  ${label} of ${match}`);
+      return body.data!;
     },
   };
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Testing } from "cdk8s";
+import { App } from "cdk8s";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { ConfigMap } from "kubernetes-models/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,8 @@ const root = path.resolve(__dirname, "../..");
 const base: BenchmarkChartProps = { namespace: "vllm", image: "registry.example.com/vllm-bench:0.1.0", endpoint: "http://vllm.vllm.svc:8000", model: "Qwen/Qwen2.5-1.5B-Instruct" };
 
 function synth(p: BenchmarkChartProps): Array<Record<string, any>> {
-  const chart = new BenchmarkChart(Testing.app(), "bench", p);
+  // A plain App: Testing.app() makes a temp dir per call that nothing removes; toJson() writes nothing.
+  const chart = new BenchmarkChart(new App(), "bench", p);
   return chart.toJson();
 }
 function validate(obj: Record<string, any>): void {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
@@ -15,6 +15,7 @@ function synth(args: string[]) {
 describe("npm run synth", () => {
   it("writes every chart as YAML in apply order, plus the compose bundle", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-synth-"));
+    onTestFinished(() => fs.rmSync(out, { recursive: true, force: true }));
     const r = synth(["--stack", "Pulumi.eks.yaml", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
     const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).sort();
@@ -35,6 +36,7 @@ describe("npm run synth", () => {
 
   it("rejects a bad stack file before writing anything, naming the key", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-synth-bad-"));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
     const stack = path.join(dir, "Pulumi.bad.yaml");
     fs.writeFileSync(stack, "config:\n  vllm-k8s:model:\n    tensorParallelSize: 3\n");
     const r = synth(["--stack", stack, "--out", path.join(dir, "dist")]);

@@ -6,11 +6,11 @@ import { runBenchmark, type RunOutcome } from "../../bench/client/run";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { adapterRules, expandAdapterQuery } from "../../dashboards/adapter";
 import { allDashboards } from "../../dashboards/dashboards";
-import { REC } from "../../dashboards/recorded";
+import { GPU_NODE_LABEL, REC } from "../../dashboards/recorded";
 import { alertThresholdsSchema } from "../../dashboards/thresholds";
 import { startLocalMonitoring, type LocalMonitoring } from "../../scripts/local-monitoring";
 import { alertStates } from "../../scripts/local-monitoring/report";
-import { startFakeExporters } from "./fake-exporters";
+import { FAKE_GPU_NODES, startFakeExporters } from "./fake-exporters";
 import { withoutGrafanaVariables } from "./promql-names";
 
 // The simulator under load, a real Prometheus (Debian package) scraping it with our recording and
@@ -25,6 +25,8 @@ let mon: LocalMonitoring;
 const stopLoad = new AbortController();
 let load: Promise<void>;
 let benchOutcome: RunOutcome | undefined;
+let simStarted = 0;
+let dir: string | undefined;
 
 /** One streamed request outside the benchmark (the burst that fills the TTFT window). */
 async function oneRequest() {
@@ -57,6 +59,7 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined | 
 
 beforeAll(async () => {
   sim = await startSimulator({ host: "127.0.0.1", port: 0, model: "sim-model", speedup: 4 });
+  simStarted = Date.now();
   // Warm-up before Prometheus' first scrape, so the slow first (cold) requests stay out of every
   // rate window: with ~100 requests in the window at check time, six slow ones move the P95.
   await Promise.all(Array.from({ length: 12 }, () => oneRequest()));
@@ -71,7 +74,7 @@ beforeAll(async () => {
   if (!started) throw new Error("prometheus is not on PATH (install the Debian package `prometheus`; .ci/run does)");
   mon = started;
   // The benchmark client as load: one long scenario, stopped through its abort signal in afterAll.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-e2e-bench-"));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-e2e-bench-"));
   const scenario = {
     name: "e2e-load",
     defaults: { backend: "openai-chat", dataset_type: "random" },
@@ -94,6 +97,7 @@ afterAll(async () => {
   await mon?.stop();
   await fake?.close();
   await sim?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("monitoring content against a real Prometheus", () => {
@@ -112,6 +116,34 @@ describe("monitoring content against a real Prometheus", () => {
     expect(n).toBeGreaterThan(60);
     expect(empty).toEqual([]);
   }, 30_000);
+
+  it("GPU dashboard: the Node variable lists nodes of both dcgm-exporter label spellings, and every GPU panel has data for each", async () => {
+    const gpus = allDashboards().find((d) => d.uid === "vllm-gpus")!.json as {
+      templating: { list: { name: string; query: string | { query: string } }[] };
+      panels: { type: string; title: string; targets?: { expr: string }[] }[];
+    };
+    const variable = gpus.templating.list.find((v) => v.name === "node")!;
+    const query = typeof variable.query === "string" ? variable.query : variable.query.query;
+    const m = /^label_values\((.+), (\w+)\)$/.exec(query);
+    expect(m, query).not.toBeNull();
+    // label_values(metric, label) as Grafana runs it: the label's values over the matching series.
+    const values = await mon.prometheus.labelValues(m![2]!, m![1]!);
+    expect(values.sort()).toEqual([FAKE_GPU_NODES.lower, FAKE_GPU_NODES.upper]);
+    const empty: string[] = [];
+    let n = 0;
+    for (const node of values) {
+      for (const p of gpus.panels.filter((x) => x.type !== "row")) {
+        for (const t of p.targets ?? []) {
+          if (!t.expr.includes("$node")) continue;
+          n++;
+          const result = await mon.prometheus.query(withoutGrafanaVariables(t.expr.replaceAll("$node", node)));
+          if (!result.some((r) => r.metric[GPU_NODE_LABEL] === node)) empty.push(`${node} / ${p.title}: ${t.expr}`);
+        }
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(2 * 11);
+    expect(empty).toEqual([]);
+  });
 
   it("the prometheus-adapter queries return a per-pod value", async () => {
     for (const rule of adapterRules()) {
@@ -140,9 +172,9 @@ describe("monitoring content against a real Prometheus", () => {
       return names.has("VllmHighErrorRate") && names.has("VllmHighTTFT") && names;
     }, 40_000);
     expect(states.has("VllmHighErrorRate")).toBe(true);
-    const report = await mon.report();
+    const report = await mon.report((Date.now() - simStarted) / 1000);
     expect(report).toMatch(/pending\s+VllmHighErrorRate/);
-    expect(report).toMatch(/request rate \(5m\)\s+\d/);
+    expect(report).toMatch(/request rate \(mean over the run's \d+ s\)\s+\d/);
     sim.setFaults({ errorRate: 0, slowdown: 1 });
     await burst;
   }, 60_000);

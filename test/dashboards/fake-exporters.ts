@@ -4,6 +4,9 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** The GPU nodes the fake dcgm-exporter reports, by the spelling of their node label. */
+export const FAKE_GPU_NODES = { lower: "ip-10-0-1-5", upper: "ip-10-0-2-6" } as const;
+
 const fmt = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
 
 function exposition(namespace: string): string {
@@ -12,7 +15,12 @@ function exposition(namespace: string): string {
     lines.push(`# TYPE ${name} gauge`);
     for (const [l, v] of samples) lines.push(`${name}${fmt(l)} ${v}`);
   };
-  const gpus = [0, 1].map((i) => ({ gpu: String(i), UUID: `GPU-${i}`, modelName: "NVIDIA L4", hostname: "ip-10-0-1-5", namespace, pod: `vllm-${i}`, container: "vllm" }));
+  // Two GPU nodes, one per spelling of dcgm-exporter's node label: `hostname` (after 4.8.2) and
+  // `Hostname` (every release up to 4.8.2, NVIDIA/dcgm-exporter commit 48f252a).
+  const gpus: Record<string, string>[] = [
+    ...[0, 1].map((i) => ({ gpu: String(i), UUID: `GPU-${i}`, modelName: "NVIDIA L4", hostname: FAKE_GPU_NODES.lower, namespace, pod: `vllm-${i}`, container: "vllm" })),
+    { gpu: "0", UUID: "GPU-2", modelName: "NVIDIA L4", Hostname: FAKE_GPU_NODES.upper, namespace, pod: "vllm-3", container: "vllm" },
+  ];
   const perGpu = (v: (i: number) => number) => gpus.map((g, i) => [g, v(i)] as [Record<string, string>, number]);
   gauge("DCGM_FI_DEV_GPU_UTIL", perGpu((i) => 60 + i * 10));
   gauge("DCGM_FI_DEV_MEM_COPY_UTIL", perGpu(() => 35));

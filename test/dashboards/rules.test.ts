@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { alertRules } from "../../dashboards/alerts";
 import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../dashboards/rules";
 import { alertThresholdsSchema, defaultAlertThresholds } from "../../dashboards/thresholds";
@@ -23,8 +23,12 @@ function labelsOnly(groups: ReturnType<typeof alertRuleGroups>): string {
   return stringify({ groups: groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, annotations: {} })) })) }, { lineWidth: 0 });
 }
 
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
 function tmp(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-rules-"));
+  dirs.push(dir);
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }

@@ -1,5 +1,6 @@
 import type { StackConfig } from "../../config";
 import { systemNodeSelector } from "../placement";
+import { controlPlaneValues, type ControlPlaneValues } from "./control-plane";
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION } from "../../../charts/monitoring/labels";
 
 /** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
@@ -40,7 +41,7 @@ interface AlertmanagerConfig {
 }
 
 /** The kube-prometheus-stack values we set (chart keys: test/fixtures/helm-values/kube-prometheus-stack.yaml). */
-export interface KubePrometheusStackValues {
+export interface KubePrometheusStackValues extends ControlPlaneValues {
   fullnameOverride: string;
   crds: { enabled: boolean };
   prometheusOperator: Selector & { admissionWebhooks: { patch: Selector } };
@@ -199,5 +200,7 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
     nodeExporter: { enabled: true },
     kubeStateMetrics: { enabled: true },
     "kube-state-metrics": onSystem,
+    // Only the control-plane components this cluster lets Prometheus reach (docs/addons.md).
+    ...controlPlaneValues(config),
   };
 }
