@@ -38,7 +38,8 @@ export async function buildGraph(input: StackInput): Promise<Graph> {
   const recorder = recordRegistrations();
 
   const all: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.config)) all[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  // A key that kept its namespace (a mistyped one, see splitStackFileConfig) goes in as written.
+  for (const [k, v] of Object.entries(input.config)) all[k.includes(":") ? k : `${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   for (const [k, v] of Object.entries(input.secrets ?? {})) all[`${PROJECT}:${k}`] = v;
   pulumi.runtime.setAllConfig(all, Object.keys(input.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
 
