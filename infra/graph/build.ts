@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
-import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../config";
-import { splitStackFileConfig } from "../config-load";
+import { readStackFileConfig } from "../config-file";
 import { GraphMocks } from "./mocks";
 import { recordRegistrations, type GraphNode } from "./record";
 
@@ -19,10 +17,12 @@ export interface Graph {
   outputs: Record<string, unknown>;
 }
 
-/** Read a `Pulumi.<stack>.yaml` file into a StackInput (secret values become placeholders). */
+/**
+ * Read a `Pulumi.<stack>.yaml` file into a StackInput (secret values become placeholders).
+ * Throws UsageError (missing file, directory, YAML syntax) naming the file and the fix.
+ */
 export function readStackFile(path: string): StackInput {
-  const doc = parseYaml(fs.readFileSync(path, "utf8")) ?? {};
-  const { raw, secrets } = splitStackFileConfig(doc.config ?? {});
+  const { raw, secrets } = readStackFileConfig(path);
   const stack = path.match(/Pulumi\.([^/]+)\.ya?ml$/)?.[1] ?? "dev";
   return { config: raw, secrets: Object.fromEntries([...secrets.keys()].map((k) => [k, `mock-${k}`])), stack };
 }
