@@ -43,7 +43,7 @@ export function readStackFileConfig(file: string, flag = "--stack"): StackFileCo
   }
   const top: unknown = doc.toJS() ?? {};
   if (typeof top !== "object" || top === null || Array.isArray(top))
-    throw new UsageError(`${file}: not a Pulumi stack file: expected a mapping with a config: section, e.g. "config:\\n  vllm-k8s:cluster:\\n    mode: existing"`);
+    throw new UsageError(`${file}: not a Pulumi stack file: expected a mapping with a config: section, as in Pulumi.existing.yaml`);
   for (const key of Object.keys(top)) {
     if (STACK_FILE_KEYS.includes(key)) continue;
     const near = closest(key, STACK_FILE_KEYS);

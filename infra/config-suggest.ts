@@ -22,5 +22,8 @@ export function closest(word: string, candidates: readonly string[], maxDistance
     const d = editDistance(word, c);
     if (!best || d < best[1]) best = [c, d];
   }
-  return best && best[1] <= maxDistance ? best[0] : undefined;
+  if (best && best[1] <= maxDistance) return best[0];
+  // A word cut short (`ttftP95` for `ttftP95Seconds`): the one candidate it begins.
+  const extended = word.length >= 4 ? candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase())) : [];
+  return extended.length === 1 ? extended[0] : undefined;
 }

@@ -6,6 +6,15 @@ import { ConfigError, isMistypedNamespace, parseStackConfig } from "./config-loa
 // Exported by the SDK at run time but missing from its typings.
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
 
+function parseJsonOrString(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
 /**
@@ -27,7 +36,9 @@ export function readPulumiStackConfig(): { config: StackConfig; secrets: StackSe
       if (isConfigSecret(fullKey)) secrets[key as SecretKey] = cfg.requireSecret(key);
       else raw[key] = cfg.get(key); // rejected by parseStackConfig with the fix
     } else {
-      raw[key] = cfg.getObject(key) ?? cfg.get(key);
+      // Sections arrive as JSON text; a plain string (`vllm-k8s:cluster: eks`) stays a string for
+      // the schema to refuse by name (cfg.getObject would throw a ConfigTypeError instead).
+      raw[key] = parseJsonOrString(runtimeConfig.getConfig(fullKey));
     }
   }
   try {

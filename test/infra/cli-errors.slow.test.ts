@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 // Every offline CLI as users run it (tsx on Node 22): a bad flag, a missing stack file, a directory,
 // YAML that does not parse and a bad key each give one clean line (config: one per bad key) and
-// exit 2, never a Node stack trace, and nothing is written.
+// exit 2, never a Node stack trace, and nothing is written. One process at a time: the machine has two cores.
 const root = path.resolve(import.meta.dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-errors-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ const cron = write("Pulumi.cron.yaml", 'config:\n  vllm-k8s:cluster:\n    public
 
 async function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await promisify(execFile)(path.join(root, "node_modules/.bin/node"), ["--import", "tsx", script, ...args], { cwd: root, timeout: 90_000 });
+    const r = await promisify(execFile)(path.join(root, "node_modules/.bin/node"), ["--import", "tsx", script, ...args], { cwd: root, timeout: 110_000 });
     return { code: 0, ...r };
   } catch (e: any) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
@@ -40,7 +40,7 @@ const cases: [string, string[], RegExp][] = [
   ["a YAML syntax error", ["--stack", syntax], /^.*Pulumi\.syntax\.yaml:\d+:\d+: YAML syntax error: /],
 ];
 
-describe.concurrent.each(Object.entries(CLIS))("npm run %s", (cli, script) => {
+describe.each(Object.entries(CLIS))("npm run %s", (cli, script) => {
   it.each(cases)("refuses %s in one line with exit 2", async (_label, args, message) => {
     const r = await run(script, [...args, ...outArgs(cli)]);
     expect(r.code, r.stderr).toBe(2);
