@@ -11,12 +11,15 @@ import {
 } from "./config";
 import { closest } from "./config-suggest";
 
+/** Keys and values users typed are echoed in messages: escape control characters so each problem stays one line. */
+const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+
 /** Raised before any resource is registered; its message lists every bad key and its fix. */
 export class ConfigError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
     super(
       `Invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
-        issues.map((i) => `  - ${i.path.includes(":") ? i.path : `${PROJECT}:${i.path}`}: ${i.message}`).join("\n"),
+        issues.map((i) => oneLine(`  - ${i.path.includes(":") ? i.path : `${PROJECT}:${i.path}`}: ${i.message}`)).join("\n"),
     );
     this.name = "ConfigError";
   }
