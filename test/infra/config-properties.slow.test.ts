@@ -61,7 +61,9 @@ describe("mutated stack files, long run", () => {
               return undefined; // a file-level refusal: nothing reaches the program at all
             }
           })();
-          if (input) await expect(buildGraph(input)).rejects.toThrow(v.refused.split("\n")[1]!.replace(/^ {2}- /, ""));
+          // The same key named (the wording may differ: the program reads values back from JSON, where NaN is null).
+          const firstKey = (m: string) => m.split("\n")[1]!.slice(4).split(": ")[0];
+          if (input) await expect(buildGraph(input).then(() => "built", (e: Error) => firstKey(e.message))).resolves.toBe(firstKey(v.refused));
           expect(newResource).not.toHaveBeenCalled();
           counts.refused++;
         }
