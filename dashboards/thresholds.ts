@@ -24,7 +24,7 @@ export const alertThresholdsSchema = z
     gpuPodPendingMinutes: z.number().int().positive().default(20).describe("Minutes a pod requesting GPUs may stay Pending (node scale-up from zero included) before GpuPodsPending fires."),
     requestsPerSecondPerPod: z.number().positive().default(20).describe("Mean finished requests per second per vLLM pod, held for 30 minutes, above which VllmCapacityLow fires."),
     runbookBaseUrl: z
-      .url()
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://wiki.example.com/runbooks" })
       .default("https://github.com/vllm-k8s/vllm-k8s/blob/main/docs/runbooks.md")
       .describe("Where alert runbook_url links point (docs/runbooks.md of your fork or wiki); each alert adds `#<anchor>`."),
   })

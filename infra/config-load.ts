@@ -9,37 +9,20 @@ import {
   type SecretKey,
   type StackConfig,
 } from "./config";
+import { closest } from "./config-suggest";
+
+/** Keys and values users typed are echoed in messages: escape control characters so each problem stays one line. */
+const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 
 /** Raised before any resource is registered; its message lists every bad key and its fix. */
 export class ConfigError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
     super(
       `Invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
-        issues.map((i) => `  - ${PROJECT}:${i.path}: ${i.message}`).join("\n"),
+        issues.map((i) => oneLine(`  - ${i.path.includes(":") ? i.path : `${PROJECT}:${i.path}`}: ${i.message}`)).join("\n"),
     );
     this.name = "ConfigError";
   }
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  const best = candidates
-    .map((c) => [c, editDistance(word, c)] as const)
-    .sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= Math.max(2, Math.floor(word.length / 3)) ? best[0] : undefined;
 }
 
 /** Keys a strict object accepts at `path`, for "did you mean" hints. */
@@ -70,12 +53,35 @@ function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string
   return [{ path: base || "(root)", message: issue.message }];
 }
 
+/** Namespaces of the providers a stack file may configure beside ours. */
+const providerNamespaces = new Set(["aws", "kubernetes", "eks", "pulumi", "random", "docker-build", "awsx", "tls", "command"]);
+
+/**
+ * Whether `namespace:key` (not ours) looks meant for us: a namespace a typo away from ours
+ * (`vllm-k8:gpuNodes`), or one of our section or secret names under a namespace no provider
+ * uses (`vllm:gpuNodes`). Such keys would otherwise be ignored and the defaults used.
+ */
+export function isMistypedNamespace(namespace: string, key: string): boolean {
+  if (namespace === PROJECT || providerNamespaces.has(namespace)) return false;
+  const rootKey = key.split(".")[0]!;
+  return closest(namespace, [PROJECT], 3) !== undefined || (configSections as string[]).includes(rootKey) || rootKey in secretKeys;
+}
+
+function mistypedNamespaceIssue(fullKey: string): { path: string; message: string } {
+  const key = fullKey.slice(fullKey.indexOf(":") + 1);
+  const section = closest(key, [...configSections, ...Object.keys(secretKeys)]) ?? key;
+  return { path: fullKey, message: `namespace '${fullKey.split(":")[0]}' is not this project's, so the key would be ignored. Did you mean ${PROJECT}:${section}?` };
+}
+
 /**
  * Validate raw stack config (section name → value, as in `Pulumi.<stack>.yaml` without the
  * `vllm-k8s:` prefix) and resolve defaults. Throws ConfigError naming every bad key.
  */
 export function parseStackConfig(raw: Record<string, unknown>, presentSecrets: Iterable<SecretKey> = []): StackConfig {
   const secrets = new Set(presentSecrets);
+  // Keys still carrying a namespace are ones splitStackFileConfig or the Pulumi reader judged mistyped.
+  const mistyped = Object.keys(raw).filter((k) => k.includes(":"));
+  if (mistyped.length) throw new ConfigError(mistyped.map(mistypedNamespaceIssue));
   const misplacedSecrets = Object.keys(raw).filter((k) => k in secretKeys);
   if (misplacedSecrets.length)
     throw new ConfigError(
@@ -90,7 +96,8 @@ export function parseStackConfig(raw: Record<string, unknown>, presentSecrets: I
 
 /**
  * Split a `Pulumi.<stack>.yaml` `config:` map into our sections and the secret keys present.
- * Other namespaces (`aws:`, `kubernetes:`) are left alone; unknown keys of ours are reported
+ * Other namespaces (`aws:`, `kubernetes:`) are left alone, except keys that look meant for us
+ * (kept with their namespace so parseStackConfig names them); unknown keys of ours are reported
  * through the schema so a typo such as `vllm-k8s:gpuNode` fails with a hint.
  */
 export function splitStackFileConfig(config: Record<string, unknown>): {
@@ -101,10 +108,15 @@ export function splitStackFileConfig(config: Record<string, unknown>): {
   const secrets = new Map<SecretKey, unknown>();
   for (const [fullKey, value] of Object.entries(config ?? {})) {
     const [ns, key] = fullKey.includes(":") ? fullKey.split(/:(.*)/s) : [PROJECT, fullKey];
-    if (ns !== PROJECT || key === undefined) continue;
+    if (key === undefined) continue;
+    if (ns !== PROJECT) {
+      if (isMistypedNamespace(ns!, key)) raw[fullKey] = value; // rejected with "did you mean"
+      continue;
+    }
     const isSecret = typeof value === "object" && value !== null && "secure" in value;
     if (key in secretKeys) {
-      if (!isSecret && typeof value === "string" && value.length > 0) raw[key] = value; // rejected with a fix
+      // Anything but a `secure:` value is plain text in the stack file: rejected with the fix.
+      if (!isSecret) raw[key] = value;
       else secrets.set(key as SecretKey, value);
     } else raw[key] = value;
   }

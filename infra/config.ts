@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { alertThresholdsSchema } from "../dashboards/thresholds";
 import { clusterSecurityFields, monitoringSecurityFields, securityIssues } from "./config-security";
+import { awsRegion, ec2InstanceType } from "./config-aws";
+import { ipv4Cidr, vpcCidrProblem } from "./config-cidr";
+import { cronSchedule } from "./config-cron";
+import { notReservedNamespace } from "./config-namespaces";
 import { gpuInstanceInfo } from "./gpu-instances";
 
 // The one typed schema of the stack config (`Pulumi.<stack>.yaml`, namespace `vllm-k8s:`).
@@ -13,9 +17,10 @@ export const PROJECT = "vllm-k8s";
 /** EKS versions in standard support in late 2026 (DESIGN §4). */
 export const supportedKubernetesVersions = ["1.33", "1.34", "1.35"] as const;
 
-const cidr = z
-  .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 203.0.113.4/32" });
+const cidr = ipv4Cidr;
+
+/** The largest EBS gp3 volume (Amazon EBS User Guide, "Amazon EBS volume types", read late 2026). */
+const EBS_MAX_GIB = 16384;
 
 const k8sName = z
   .string()
@@ -29,9 +34,7 @@ const clusterSchema = z
       .default("eks")
       .describe("`eks` creates the VPC, EKS cluster and node groups in AWS; `existing` deploys only the in-cluster parts to a kubeconfig context and creates no AWS resource."),
     name: k8sName.max(40).default("vllm").describe("Cluster name (EKS) and prefix of AWS resource names."),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-west-2" })
+    region: awsRegion
       .default("us-west-2")
       .describe("AWS region (`eks` mode)."),
     kubernetesVersion: z
@@ -82,11 +85,11 @@ const networkSchema = z
 
 const systemNodesSchema = z
   .strictObject({
-    instanceTypes: z.array(z.string().min(1)).min(1).default(["m6i.large"]).describe("CPU instance types for Prometheus, Grafana and controllers."),
+    instanceTypes: z.array(ec2InstanceType).min(1).default(["m6i.large"]).describe("CPU instance types for Prometheus, Grafana and controllers."),
     minSize: z.number().int().min(1).default(2).describe("Minimum system nodes (at least 1: the add-ons live here)."),
     desiredSize: z.number().int().min(1).default(2).describe("Initial system nodes."),
     maxSize: z.number().int().min(1).default(4).describe("Maximum system nodes."),
-    diskSizeGiB: z.number().int().min(20).default(50).describe("Root volume size (GiB)."),
+    diskSizeGiB: z.number().int().min(20).max(1024, { error: "at most 1024 GiB: system nodes hold no model weights" }).default(50).describe("Root volume size (GiB, 20-1024)."),
   })
   .prefault({});
 
@@ -97,7 +100,7 @@ const gpuNodesSchema = z
       .default("AL2023_x86_64_NVIDIA")
       .describe("EKS AMI for GPU nodes. AL2023 NVIDIA ships drivers but not the device plugin (we install it); Bottlerocket NVIDIA ships both."),
     instanceTypes: z
-      .array(z.string().min(1))
+      .array(ec2InstanceType)
       .min(1)
       .default(["g6.xlarge"])
       .describe("GPU instance types (g5, g6, g6e, p4d, p5 families); all must have the same GPU count."),
@@ -105,7 +108,7 @@ const gpuNodesSchema = z
     minSize: z.number().int().min(0).default(0).describe("Minimum GPU nodes; 0 lets cluster-autoscaler scale the group to zero when idle."),
     desiredSize: z.number().int().min(0).default(0).describe("Initial GPU nodes (the autoscaler owns it afterwards)."),
     maxSize: z.number().int().min(1).default(2).describe("Maximum GPU nodes: the cost ceiling."),
-    diskSizeGiB: z.number().int().min(50).default(200).describe("Root volume (GiB): container images plus model weights."),
+    diskSizeGiB: z.number().int().min(50).max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` }).default(200).describe("Root volume (GiB, 50-16384): container images plus model weights."),
     gpusPerNode: z.number().int().min(1).max(8).default(1).describe("GPUs per node; must match the instance types (checked for known types)."),
   })
   .prefault({});
@@ -138,13 +141,13 @@ const servingSchema = z
       .enum(["vllm", "simulator"])
       .default("vllm")
       .describe("`vllm` runs vLLM on GPU nodes; `simulator` runs our CPU vLLM simulator with the same Service, metrics and HPA (GPU-less clusters)."),
-    namespace: k8sName.default("vllm").describe("Namespace of the vLLM Deployment, Service and benchmark."),
+    namespace: k8sName.superRefine(notReservedNamespace).default("vllm").describe("Namespace of the vLLM Deployment, Service and benchmark."),
     replicas: z.number().int().min(1).default(1).describe("Replicas when autoscaling is off (and the initial count)."),
     apiKeyEnabled: z.boolean().default(false).describe("Require an API key (secret config `vllmApiKey`)."),
     modelCache: z
       .strictObject({
         type: z.enum(["emptyDir", "pvc"]).default("emptyDir").describe("Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent)."),
-        sizeGiB: z.number().int().min(1).default(100).describe("Model cache size (GiB)."),
+        sizeGiB: z.number().int().min(1).max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` }).default(100).describe("Model cache size (GiB, at most 16384)."),
         storageClassName: z.string().min(1).optional().describe("PVC storage class (default: the cluster default)."),
       })
       .prefault({})
@@ -188,13 +191,13 @@ const controlPlaneMetricsSchema = z
 
 const monitoringSchema = z
   .strictObject({
-    namespace: k8sName.default("monitoring").describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
+    namespace: k8sName.superRefine(notReservedNamespace).default("monitoring").describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
     prometheusRetention: z
       .string()
       .regex(/^\d+(h|d|w|y)$/, { error: "must be a Prometheus duration such as 15d" })
       .default("15d")
       .describe("Prometheus retention time."),
-    prometheusStorageGiB: z.number().int().min(1).default(50).describe("Prometheus persistent volume size (GiB)."),
+    prometheusStorageGiB: z.number().int().min(1).max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` }).default(50).describe("Prometheus persistent volume size (GiB, at most 16384)."),
     grafanaServiceType: z
       .enum(["ClusterIP", "LoadBalancer"])
       .default("ClusterIP")
@@ -220,7 +223,7 @@ const benchmarkSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
     scenario: z.enum(["smoke", "baseline", "sweep"]).default("smoke").describe("Preset scenario the Job runs."),
-    schedule: z.string().min(1).optional().describe("Cron schedule for a recurring benchmark CronJob."),
+    schedule: cronSchedule.optional().describe("Cron schedule of a recurring benchmark CronJob, as Kubernetes takes it: five fields (`0 3 * * *`) or @hourly, @daily, @weekly, @monthly, @yearly."),
     image: z
       .string()
       .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { error: "must be an image reference such as 123456789012.dkr.ecr.us-west-2.amazonaws.com/vllm-bench:0.1.0" })
@@ -293,6 +296,12 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("cluster.publicAccessCidrs", "the public API endpoint is on but no CIDR may reach it. Set it to your egress IP (e.g. [\"203.0.113.4/32\"]), or set cluster.endpointPublicAccess: false and run Pulumi from inside the VPC");
   if (c.cluster.publicAccessCidrs.includes("0.0.0.0/0") && !c.cluster.allowPublicApiFromAnywhere)
     add("cluster.publicAccessCidrs", "0.0.0.0/0 opens the Kubernetes API to the internet. Use your egress CIDR, or set cluster.allowPublicApiFromAnywhere: true to accept it");
+  if (eks) {
+    const vpc = vpcCidrProblem(c.network.vpcCidr, c.network.azCount, c.systemNodes.maxSize + c.gpuNodes.maxSize);
+    if (vpc) add("network.vpcCidr", vpc);
+  }
+  if (c.serving.namespace === c.monitoring.namespace)
+    add("serving.namespace", `serving and monitoring both use namespace '${c.serving.namespace}'; each is created (and deleted) with its part of the stack. Give them different names`);
   if (eks && !c.cluster.endpointPrivateAccess && !c.cluster.endpointPublicAccess)
     add("cluster.endpointPublicAccess", "both API endpoints are off, so nothing can reach the cluster. Turn on endpointPrivateAccess or endpointPublicAccess");
   const cp = c.monitoring.controlPlaneMetrics;

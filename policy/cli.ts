@@ -1,23 +1,23 @@
 // `npm run policy [-- --stack Pulumi.<stack>.yaml] [--json]`: every policy rule over the resource
 // graph the stack would create, computed offline under Pulumi's mocks (no AWS, no Pulumi CLI).
 // Exit code: 0 clean (advisory findings allowed), 1 mandatory violations, 2 bad config or usage.
-import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, parseStackConfig } from "../infra/config-load";
+import { cliFailure } from "../infra/config-file";
+import { parseStackConfig } from "../infra/config-load";
 import type { SecretKey } from "../infra/config";
 import { buildGraph, readStackFile } from "../infra/graph/build";
 import { contextFromConfig } from "./context";
 import { rows, summary, table } from "./report";
 import { evaluate, rules } from "./rules";
 
-class UsageError extends Error {}
+const USAGE = "Usage: npm run policy -- [--stack Pulumi.<stack>.yaml] [--json]";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
+    strict: true,
   });
   const file = values.stack!;
-  if (!fs.existsSync(file)) throw new UsageError(`--stack: ${file} not found. Pass a Pulumi.<stack>.yaml file, e.g. --stack Pulumi.existing.yaml`);
   const input = readStackFile(file);
   // Validate first so a bad config reports its key and fix, not a rule failure.
   const ctx = contextFromConfig(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as SecretKey[]));
@@ -37,8 +37,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.stdout.write("", () => process.exit(code)),
   (err) => {
-    const known = err instanceof ConfigError || err instanceof UsageError;
-    console.error(known ? err.message : err);
-    process.exit(known ? 2 : 1);
+    const { message, code } = cliFailure(err, USAGE);
+    console.error(message);
+    process.exit(code);
   },
 );

@@ -52,7 +52,9 @@ main(process.argv.slice(2)).then(
   // Once stdout has drained, so a piped summary arrives whole.
   (code) => process.stdout.write("", () => process.exit(code)),
   (err) => {
-    console.error(`error: ${(err as Error).message}`);
+    // One line, no stack: flag errors (node:util parseArgs, code ERR_PARSE_ARGS_*) get the help hint.
+    const flagError = String((err as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
+    console.error(`error: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}${flagError ? " (options: npm start -- --help)" : ""}`);
     process.exit(2);
   },
 );

@@ -6,9 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { parse as parseYaml, stringify } from "yaml";
+import { stringify } from "yaml";
 import { buildApp } from "../charts/app";
-import { ConfigError, parseStackConfig, splitStackFileConfig } from "../infra/config-load";
+import { cliFailure, readStackFileConfig } from "../infra/config-file";
+import { parseStackConfig } from "../infra/config-load";
 import { secretKeys, type SecretKey } from "../infra/config";
 import { pushgatewayUrl as pushgatewayServiceUrl } from "../infra/addons/values/pushgateway";
 import { chartPropsFromConfig } from "../infra/workloads/props";
@@ -26,10 +27,7 @@ export interface SynthResult {
 
 export function synth(stackFile: string | undefined, outDir: string): SynthResult {
   let raw: Record<string, unknown> = {};
-  if (stackFile) {
-    const doc = parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {};
-    raw = splitStackFileConfig(doc.config ?? {}).raw;
-  }
+  if (stackFile) raw = readStackFileConfig(stackFile).raw;
   // Secrets are referenced by name, never rendered: validate as if each were set.
   const config = parseStackConfig(raw, Object.keys(secretKeys) as SecretKey[]);
   const pushgatewayUrl = config.addons.pushgateway ? pushgatewayServiceUrl(config.monitoring.namespace) : undefined;
@@ -64,7 +62,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     console.log(`${r.objects} objects from ${stack ? path.relative(process.cwd(), stack) : "schema defaults"} in ${path.relative(process.cwd(), out) || "."}/: ${r.files.join(", ")} (+ compose/)`);
     console.log(`Apply: kubectl apply -f ${path.join(path.relative(process.cwd(), out), ALL_FILE)}   (namespace and secrets first, see docs/serving.md)`);
   } catch (e) {
-    console.error(e instanceof ConfigError ? e.message : `error: ${(e as Error).message}`);
-    process.exit(2);
+    const { message, code } = cliFailure(e, "Usage: npm run synth -- [--stack Pulumi.<stack>.yaml] [--out dist]");
+    console.error(message);
+    process.exit(code);
   }
 }

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
-import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../config";
-import { splitStackFileConfig } from "../config-load";
+import { readStackFileConfig } from "../config-file";
 import { GraphMocks } from "./mocks";
 import { recordRegistrations, type GraphNode } from "./record";
 
@@ -22,10 +20,12 @@ export interface Graph {
   secretOutputs: string[];
 }
 
-/** Read a `Pulumi.<stack>.yaml` file into a StackInput (secret values become placeholders). */
+/**
+ * Read a `Pulumi.<stack>.yaml` file into a StackInput (secret values become placeholders).
+ * Throws UsageError (missing file, directory, YAML syntax) naming the file and the fix.
+ */
 export function readStackFile(path: string): StackInput {
-  const doc = parseYaml(fs.readFileSync(path, "utf8")) ?? {};
-  const { raw, secrets } = splitStackFileConfig(doc.config ?? {});
+  const { raw, secrets } = readStackFileConfig(path);
   const stack = path.match(/Pulumi\.([^/]+)\.ya?ml$/)?.[1] ?? "dev";
   return { config: raw, secrets: Object.fromEntries([...secrets.keys()].map((k) => [k, `mock-${k}`])), stack };
 }
@@ -41,7 +41,8 @@ export async function buildGraph(input: StackInput): Promise<Graph> {
   const recorder = recordRegistrations();
 
   const all: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.config)) all[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  // A key that kept its namespace (a mistyped one, see splitStackFileConfig) goes in as written.
+  for (const [k, v] of Object.entries(input.config)) all[k.includes(":") ? k : `${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   for (const [k, v] of Object.entries(input.secrets ?? {})) all[`${PROJECT}:${k}`] = v;
   pulumi.runtime.setAllConfig(all, Object.keys(input.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
 

@@ -1,10 +1,11 @@
 // `npm run graph [-- --stack Pulumi.<name>.yaml] [--json]`: what `pulumi up` would create,
 // computed offline under Pulumi's mocks (no AWS account, no Pulumi CLI).
-import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../config-load";
+import { cliFailure } from "../config-file";
 import { buildGraph, readStackFile } from "./build";
 import { SECRET, type GraphNode } from "./record";
+
+const USAGE = "Usage: npm run graph -- [--stack Pulumi.<stack>.yaml] [--json]";
 
 const KEY_INPUTS: Record<string, string[]> = {
   "eks:index:Cluster": ["name", "version", "endpointPublicAccess", "publicAccessCidrs", "encryptionConfigKeyArn", "createOidcProvider"],
@@ -40,8 +41,8 @@ function printTree(nodes: GraphNode[]): void {
 async function main() {
   const { values } = parseArgs({
     options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
+    strict: true,
   });
-  if (!fs.existsSync(values.stack!)) throw new Error(`--stack: ${values.stack} not found. Pass a Pulumi.<stack>.yaml file, e.g. --stack Pulumi.existing.yaml`);
   const graph = await buildGraph(readStackFile(values.stack!));
   if (values.json) {
     process.stdout.write(JSON.stringify(graph.nodes.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })), null, 2) + "\n");
@@ -57,7 +58,8 @@ async function main() {
 main().then(
   () => process.stdout.write("", () => process.exit(0)),
   (err) => {
-    console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(err instanceof ConfigError ? 2 : 1);
+    const { message, code } = cliFailure(err, USAGE);
+    console.error(message);
+    process.exit(code);
   },
 );

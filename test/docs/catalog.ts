@@ -60,6 +60,16 @@ export const NOT_PATHS: Record<string, string> = {
   "kube-system/cluster-autoscaler": "a namespace/ServiceAccount",
   "vllm/vllm-openai": "a container image",
   "prometheus/sd/vllm.json": "a file inside the generated compose bundle (dist/compose/), checked by test/compose",
+  "OUTPUT_DIR/latest": "a link the benchmark writes at run time (test/bench checks it)",
+  "vllm/v1/metrics/loggers.py": "a file in vllm-project/vllm (upstream source, commit in test/fixtures/vllm-metrics.json)",
+  "vllm/v1/metrics/buckets.py": "a file in vllm-project/vllm (upstream source, commit in test/fixtures/vllm-metrics.json)",
+  "tests/entrypoints/serve/instrumentator/test_metrics.py": "a file in vllm-project/vllm (upstream test, commit in test/fixtures/vllm-metrics.json)",
+  "ComplianceAsCode/content": "an upstream repository (CIS EKS control ids)",
+  "controls/cis_eks.yml": "a file in ComplianceAsCode/content",
+  "nodejs/eks/cluster/cluster.ts": "a file in pulumi/pulumi-eks v4.3.0",
+  "nodejs/eks/nodes/nodegroup.ts": "a file in pulumi/pulumi-eks v4.3.0",
+  "nodejs/eks/addons/cni-addon.ts": "a file in pulumi/pulumi-eks v4.3.0",
+  "aws/ebs": "the AWS-managed EBS KMS key alias",
 };
 
 /**
