@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `vllm-bench`: the benchmark/simulator image's entry point.
 //   vllm-bench run [options]      load-test an OpenAI-compatible endpoint (default: built-in simulator)
+//   vllm-bench plan [options]     find the rate one replica sustains within SLOs; recommend autoscaling settings
 //   vllm-bench compare OLD NEW    flag regressions between two results files
 //   vllm-bench sim [options]      run the vLLM simulator
 import { compareMain, runMain } from "./client/cli";
+import { planMain } from "./plan/cli";
 import { simMain } from "./sim/cli";
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -11,13 +13,15 @@ async function main(argv: string[]): Promise<number | undefined> {
   switch (cmd) {
     case "run":
       return runMain(rest);
+    case "plan":
+      return planMain(rest);
     case "compare":
       return compareMain(rest);
     case "sim":
       await simMain(rest);
       return undefined; // keeps serving
     default:
-      console.error("usage: vllm-bench run|compare|sim [--help]");
+      console.error("usage: vllm-bench run|plan|compare|sim [--help]");
       return 2;
   }
 }
