@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { loadScenarioFile } from "../client/scenario";
 import { closeIdleConnections } from "../client/request";
 import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
+import { planReport } from "../report/html";
 import { measurePoint, type PointMeasurement } from "./measure";
 import { configSetLines, table, yamlSnippet } from "./output";
 import { recommend, type FleetInput, type Recommendation } from "./recommend";
@@ -109,7 +110,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   fs.mkdirSync(o.outputDir, { recursive: true });
   const started = performance.now();
   try {
-    o.log(`Planning against ${baseUrl}: ${sc.random_input_len} input / ${sc.random_output_len} output tokens (${file.defaults.dataset_type}), SLOs ${Object.entries(slos).map(([k, v]) => `${k}≤${v}`).join(", ").replace("success_rate≤", "success_rate≥")}; points of ${o.durationS} s (first ${o.warmupS} s not counted), at most ${o.search.maxPoints} rates.`);
+    o.log(`Planning against ${baseUrl}: ${sc.random_input_len} input / ${sc.random_output_len} output tokens (${file.defaults.dataset_type}), SLOs ${Object.entries(slos).map(([k, v]) => `${k}${/_ms$/.test(k) ? "≤" : "≥"}${v}`).join(", ")}; points of ${o.durationS} s (first ${o.warmupS} s not counted), at most ${o.search.maxPoints} rates.`);
     if (fromFile.ignored.length) o.log(`Not SLOs (they grow with the offered rate): ${fromFile.ignored.join(", ")}.`);
     let readyTimeoutS = o.readyTimeoutS;
     search = await searchRate(
@@ -151,9 +152,11 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       points: measurements.map(point),
     },
   };
-  const files = [path.join(o.outputDir, "plan.json")];
+  const files = [path.join(o.outputDir, "plan.json"), path.join(o.outputDir, "plan.html")];
   fs.writeFileSync(files[0]!, JSON.stringify(plan, null, 2) + "\n");
-  o.log(summary(plan, rec));
+  const text = summary(plan, rec);
+  fs.writeFileSync(files[1]!, planReport(`vllm-bench plan: ${plan.plan.model}`, { points: plan.plan.points, slos, sustainable: plan.plan.sustainable_rps, knee: plan.plan.knee_rps, target: rec?.config["autoscaling.targetRequestsPerSecond"], summary: text }));
+  o.log(text);
   if (o.pushgatewayUrl && rec) await pushPlan(o.pushgatewayUrl, plan, rec).catch((e) => o.log(`warning: could not push the plan to Pushgateway: ${(e as Error).message}`));
   const exitCode = o.signal?.aborted ? 3 : search.sustainable === undefined ? 1 : 0;
   return { exitCode, plan, recommendation: rec, measurements, files };
