@@ -15,6 +15,8 @@ built-in simulator (its SIM_* environment variables apply, see vllm-bench sim --
 Target and workload
   --base-url URL            ONE replica: a pod address or a headless Service, not the autoscaled
                             Service (env MODEL_ENDPOINT)                    default: built-in simulator
+  --one-address             resolve the --base-url host once and send every request to its first
+                            address: with a headless Service's name, one pod (the plan Job uses it)
   --model NAME              model to request (env SERVED_MODEL_NAME)        default: first of /v1/models
   --config NAME|PATH        scenario file or preset: its thresholds are the SLOs and its first
                             scenario's lengths (or dataset) the workload (env CONFIG_PATH) default: baseline
@@ -62,7 +64,7 @@ export async function planMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      "base-url": s, model: s, config: s, slo: { type: "string", multiple: true }, "slo-only": { type: "boolean" }, "ready-timeout": s,
+      "base-url": s, "one-address": { type: "boolean" }, model: s, config: s, slo: { type: "string", multiple: true }, "slo-only": { type: "boolean" }, "ready-timeout": s,
       quick: { type: "boolean" }, "point-duration": s, warmup: s, precision: s, "max-points": s, repeats: s, "noise-band": s, "start-rps": s, "min-rps": s, "max-rps": s, seed: s,
       "peak-rps": s, headroom: s, "alert-fraction": s, "instance-type": s, "gpus-per-node": s, "tensor-parallel-size": s, "price-per-hour": s,
       "output-dir": s, "pushgateway-url": s, help: { type: "boolean", short: "h" },
@@ -90,6 +92,7 @@ export async function planMain(argv: string[]): Promise<number> {
   const baseUrl = values["base-url"] ?? env.MODEL_ENDPOINT;
   const outcome = await runPlan({
     baseUrl,
+    oneAddress: !!values["one-address"],
     sim: baseUrl ? undefined : simOptionsFrom([], env),
     model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
     apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,

@@ -4,6 +4,7 @@ import { loadScenarioFile } from "../client/scenario";
 import { closeIdleConnections } from "../client/request";
 import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
 import { planReport } from "../report/html";
+import { pinOneAddress } from "./address";
 import { measurePoint, type PointMeasurement } from "./measure";
 import { configSetLines, table, yamlSnippet } from "./output";
 import { recommend, type FleetInput, type Recommendation } from "./recommend";
@@ -13,6 +14,8 @@ import { planSlos, type Slos } from "./slo";
 export interface PlanOptions {
   /** One vLLM replica (a pod address, not the autoscaled Service); none = the built-in simulator. */
   baseUrl?: string;
+  /** Resolve baseUrl's host once and plan against its first address (a headless Service: one pod). */
+  oneAddress?: boolean;
   /** Simulator settings when baseUrl is not given. */
   sim?: Partial<SimOptions>;
   model?: string;
@@ -100,6 +103,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   const sc = file.scenarios[0]!;
   let sim: RunningSimulator | undefined;
   let baseUrl = o.baseUrl?.replace(/\/$/, "");
+  if (baseUrl && o.oneAddress) baseUrl = await pinOneAddress(baseUrl, o.readyTimeoutS ?? 0, o.log, o.signal);
   if (!baseUrl) {
     sim = await startSimulator({ ...o.sim, host: "127.0.0.1", port: 0 });
     baseUrl = sim.url;
