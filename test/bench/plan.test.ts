@@ -9,6 +9,8 @@ import { floor2, recommend } from "../../bench/plan/recommend";
 import { searchRate, type Measurement } from "../../bench/plan/search";
 import { parseSloFlags, planSlos, slack } from "../../bench/plan/slo";
 import { stackConfigSchema } from "../../infra/config";
+import { defaultSimOptions } from "../../bench/sim";
+import { engineCapacityRps, SETTINGS } from "./plan-capacity";
 
 const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1, noiseBand: 0.1 };
 /** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */
@@ -107,5 +109,18 @@ describe("recommendation", () => {
 describe("price table", () => {
   it("lists GPU counts that agree with the stack's instance facts", () => {
     for (const [type, p] of Object.entries(INSTANCE_PRICES)) expect(gpuInstanceInfo(type)?.gpus, type).toBe(p.gpus);
+  });
+});
+
+describe("the simulator's capacity model (plan-accuracy.slow.test.ts)", () => {
+  it("the capacity formula refuses settings where the token budget or KV cache binds", () => {
+    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, kvCacheTokens: 1024 }, 32, 8)).toThrow(/KV cache binds/);
+    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, maxNumBatchedTokens: 64 }, 32, 8)).toThrow(/token budget binds/);
+  });
+
+  it("predicts capacities 4× apart for the two accuracy settings", () => {
+    const small = engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.small }, 32, 8);
+    expect(small).toBeCloseTo(8.6, 1); // 32 / (8·400 + 32·(2·8 + 0.01·32)) per ms
+    expect(engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large }, 32, 8) / small).toBeGreaterThanOrEqual(4);
   });
 });
