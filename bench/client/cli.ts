@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { RampUp } from "./random";
+import { compareReport } from "../report/html";
 import { runBenchmark } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
@@ -105,8 +106,8 @@ export async function runMain(argv: string[]): Promise<number> {
 
 /** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */
 export async function compareMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { tolerance: { type: "string" } }, allowPositionals: true, strict: true });
-  if (positionals.length !== 2) throw new Error("usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1]");
+  const { values, positionals } = parseArgs({ args: argv, options: { tolerance: { type: "string" }, report: { type: "string" } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 2) throw new Error("usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]");
   const tol = num("tolerance", values.tolerance, 0) ?? 0.1;
   const [a, b] = positionals.map((p) => JSON.parse(fs.readFileSync(p!, "utf8")) as Record<string, number>);
   // Higher is better for throughputs, lower is better for latencies.
@@ -121,5 +122,6 @@ export async function compareMain(argv: string[]): Promise<number> {
     console.log(`${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${(change * 100).toFixed(1)}%)`);
   }
   console.log(`${regressions} regression(s) beyond ${(tol * 100).toFixed(0)}% tolerance`);
+  if (values.report) fs.writeFileSync(values.report, compareReport(a!, b!, tol)); // run-against-baseline view
   return regressions ? 1 : 0;
 }

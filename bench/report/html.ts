@@ -120,8 +120,9 @@ export function htmlReport(title: string, runId: string, results: ScenarioResult
 }
 
 /** Two results files side by side (`vllm-bench compare`'s view). */
-export function compareReport(base: Record<string, unknown>, cur: Record<string, unknown>): string {
-  return page(`vllm-bench: ${cur.scenario} against the baseline`, fig(renderSvg(baselineChanges(`${cur.scenario}: this run against the baseline (±10 % tolerance)`, baselineRows(base, cur)), "run against baseline")));
+export function compareReport(base: Record<string, unknown>, cur: Record<string, unknown>, tolerance = 0.1): string {
+  const title = `${cur.scenario}: this run against the baseline (±${(tolerance * 100).toFixed(0)} % tolerance)`;
+  return page(`vllm-bench: ${cur.scenario} against the baseline`, `<p class="note">baseline ${esc(String(base.date ?? ""))}, this run ${esc(String(cur.date ?? ""))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance)), "run against baseline"))}</div>`);
 }
 
 export interface PlanReportInput {
