@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { Testing } from "cdk8s";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { ConfigMap, Service } from "kubernetes-models/v1";
+import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioFile, presetText } from "../../bench/client/scenario";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
@@ -140,6 +141,25 @@ describe("BenchmarkChart objects", () => {
     expect(() => benchmarkObjects({ ...base, plan: { ...plan, slos: { ttft_p95: 1 } } })).toThrow(/benchmark plan slos\.ttft_p95: expected a threshold name/);
     expect(() => benchmarkObjects({ ...base, plan: { ...plan, headroom: 0.95 } })).toThrow(/benchmark plan headroom 0\.95/);
   });
+
+  it("`npm run synth` renders the plan Job from stack config benchmark.plan, and rejects an unknown SLO naming the key", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-plan-synth-"));
+    const stack = (slo: string) => {
+      const f = path.join(dir, `Pulumi.${slo}.yaml`);
+      fs.writeFileSync(f, `config:\n  vllm-k8s:cluster:\n    mode: existing\n  vllm-k8s:benchmark:\n    plan:\n      enabled: true\n      peakRequestsPerSecond: 40\n      slos:\n        ${slo}: 800\n`);
+      return spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/synth.ts", "--stack", f, "--out", path.join(dir, slo)], { cwd: root, encoding: "utf8" });
+    };
+    const ok = stack("ttft_p95_ms");
+    expect(ok.status, ok.stderr).toBe(0);
+    const objs = parseAllDocuments(fs.readFileSync(path.join(dir, "ttft_p95_ms", "40-benchmark.yaml"), "utf8")).map((d) => d.toJS());
+    const job = objs.find((o) => o.kind === "Job" && o.metadata.name === "vllm-bench-plan");
+    expect(job.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["plan", "--one-address", "--peak-rps", "40", "--slo", "ttft_p95_ms=800"]));
+    expect(objs.find((o) => o.kind === "Service" && o.metadata.name === "vllm-bench-plan-target").spec.clusterIP).toBe("None");
+    const bad = stack("ttft_p95");
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/vllm-k8s:benchmark\.plan\.slos\.ttft_p95: unknown SLO 'ttft_p95'/);
+    expect(fs.existsSync(path.join(dir, "ttft_p95"))).toBe(false);
+  }, 60_000);
 
   it("imports neither Pulumi nor infra/", () => {
     for (const f of fs.readdirSync(path.join(root, "charts/benchmark"))) {
