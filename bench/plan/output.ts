@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import type { Recommendation } from "./recommend";
 
 // The recommendation as people use it: a table to read, `pulumi config set` lines to paste, a
@@ -19,7 +18,11 @@ export function configSetLines(config: Recommendation["config"]): string[] {
   });
 }
 
-/** Nested YAML under `config:` as it sits in Pulumi.<stack>.yaml. */
+/**
+ * Nested YAML under `config:` as it sits in Pulumi.<stack>.yaml. Written by hand, not with the
+ * `yaml` package: that one is CommonJS and breaks the single-file ESM bundle of the image; the
+ * values are numbers and instance-type names, and the unit test parses the output with `yaml`.
+ */
 export function yamlSnippet(config: Recommendation["config"]): string {
   const nested: Record<string, Record<string, unknown>> = {};
   for (const [key, v] of Object.entries(config)) {
@@ -28,7 +31,13 @@ export function yamlSnippet(config: Recommendation["config"]): string {
     for (const part of rest.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
     node[rest[rest.length - 1]!] = v;
   }
-  return stringify({ config: nested });
+  const scalar = (v: unknown) => (typeof v === "number" ? String(v) : JSON.stringify(v));
+  const emit = (obj: Record<string, unknown>, indent: string): string[] =>
+    Object.entries(obj).flatMap(([k, v]) =>
+      Array.isArray(v) ? [`${indent}${k}:`, ...v.map((x) => `${indent}  - ${scalar(x)}`)]
+      : typeof v === "object" && v !== null ? [`${indent}${k}:`, ...emit(v as Record<string, unknown>, `${indent}  `)]
+      : [`${indent}${k}: ${scalar(v)}`]);
+  return ["config:", ...emit(nested, "  ")].join("\n") + "\n";
 }
 
 export function table(rows: [string, string, string][]): string {
