@@ -50,7 +50,8 @@ Output
   --pushgateway-url URL     push the sustainable rate and target for the capacity dashboard (env PUSHGATEWAY_URL)
 
 Priced instance types: ${Object.keys(INSTANCE_PRICES).join(", ")}.
-Exit codes: 0 a rate met every SLO, 1 none did, 2 bad input, 3 interrupted (plan.json still written).`;
+Exit codes: 0 a rate met every SLO, 1 none did (or the search ran out of points before one missed), 2 bad input,
+3 interrupted (plan.json still written, with no recommendation).`;
 
 function num(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
   if (v === undefined || v === "") return undefined;

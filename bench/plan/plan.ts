@@ -41,6 +41,8 @@ export interface PlanPoint {
   rate: number;
   passed: boolean;
   attempt: number;
+  /** Cut short by an interrupt: recorded, not judged. */
+  partial: boolean;
   request_throughput: number;
   output_throughput: number;
   completed: number;
@@ -87,7 +89,7 @@ function point(m: PointMeasurement): PlanPoint {
   const latency: Record<string, number> = {};
   for (const [k, v] of Object.entries(r)) if (/^(p\d+(\.\d+)?|mean|median)_(ttft|tpot|itl|e2el)_ms$/.test(k) && typeof v === "number") latency[k] = v;
   return {
-    rate: m.rate, passed: m.passed, attempt: m.attempt,
+    rate: m.rate, passed: m.passed, attempt: m.attempt, partial: m.partial,
     request_throughput: r.request_throughput as number, output_throughput: r.output_throughput as number,
     completed: r.completed as number, failed: r.failed as number, success_rate: r.success_rate as number,
     slos: m.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
@@ -134,7 +136,10 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   }
   const best = search.sustainable === undefined ? undefined : measurements.filter((m) => m.rate === search.sustainable && m.passed).sort((a, b) => b.slack - a.slack)[0] ?? measurements.find((m) => m.rate === search.sustainable);
   const meanOut = best ? (best.result.total_output_tokens as number) / Math.max(1, best.result.completed as number) : null;
-  const rec = search.sustainable !== undefined && meanOut ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut }) : undefined;
+  // Only a bracketed rate (a miss above it), or every rate up to --max-rps met, is a capacity; an
+  // interrupted or budget-cut search without a miss is a lower bound and gets no recommendation.
+  const complete = search.knee !== undefined || search.stop === "max-rate";
+  const rec = complete && search.sustainable !== undefined && meanOut ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut }) : undefined;
   const plan: PlanFile = {
     ...(rec?.config ?? {}),
     plan: {
@@ -162,7 +167,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   fs.writeFileSync(files[1]!, planReport(`vllm-bench plan: ${plan.plan.model}`, { points: plan.plan.points, slos, sustainable: plan.plan.sustainable_rps, knee: plan.plan.knee_rps, target: rec?.config["autoscaling.targetRequestsPerSecond"], summary: text }));
   o.log(text);
   if (o.pushgatewayUrl && rec) await pushPlan(o.pushgatewayUrl, plan, rec).catch((e) => o.log(`warning: could not push the plan to Pushgateway: ${(e as Error).message}`));
-  const exitCode = o.signal?.aborted ? 3 : search.sustainable === undefined ? 1 : 0;
+  const exitCode = o.signal?.aborted ? 3 : rec ? 0 : 1;
   return { exitCode, plan, recommendation: rec, measurements, files };
 }
 
@@ -171,6 +176,8 @@ const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d
 export function summary(plan: PlanFile, rec: Recommendation | undefined): string {
   const p = plan.plan;
   const head = `${"=".repeat(16)} Capacity plan ${"=".repeat(19)}`;
+  if (!rec && p.sustainable_rps !== null)
+    return `${head}\nSearch ${p.stop} before any rate missed an SLO: ${fmt(p.sustainable_rps)} req/s met every SLO, but the capacity may be higher. No recommendation; run the plan to the end (raise --max-points).`;
   if (!rec || p.sustainable_rps === null)
     return `${head}\nNo rate down to ${p.search.minRps} req/s met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
   const c = rec.config;

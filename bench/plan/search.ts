@@ -51,7 +51,10 @@ export async function searchRate<M extends Measurement>(measure: (rate: number, 
   const judge = async (rate: number): Promise<boolean> => {
     const ms: M[] = [];
     do {
-      ms.push(await measure(rate, ms.length));
+      const m = await measure(rate, ms.length);
+      // A point cut short by an interrupt is no verdict: its tail never ran.
+      if (o.signal?.aborted) throw INTERRUPTED;
+      ms.push(m);
     } while (ms.length < o.repeats && !o.signal?.aborted && Math.abs(median(ms.map((m) => m.slack))) < o.noiseBand);
     const passed = median(ms.map((m) => m.slack)) >= 0 && (ms.length > 1 || ms[0]!.passed);
     const v = { rate, passed, measurements: ms };
@@ -63,6 +66,14 @@ export async function searchRate<M extends Measurement>(measure: (rate: number, 
   let hi: number | undefined; // lowest fail
   const done = (stop: SearchResult<M>["stop"]): SearchResult<M> => ({ sustainable: lo, knee: hi, verdicts, stop });
 
+  try {
+    return await search();
+  } catch (e) {
+    if (e === INTERRUPTED) return done("interrupted");
+    throw e;
+  }
+
+  async function search(): Promise<SearchResult<M>> {
   // Bracket.
   let r = Math.min(Math.max(o.startRps, o.minRps), o.maxRps);
   while (lo === undefined || hi === undefined) {
@@ -89,4 +100,7 @@ export async function searchRate<M extends Measurement>(measure: (rate: number, 
     else hi = mid;
   }
   return done("converged");
+  }
 }
+
+const INTERRUPTED = Symbol("interrupted");

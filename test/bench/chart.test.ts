@@ -222,7 +222,7 @@ describe("the Job's contract with the CLI", () => {
     // A name with one address stands in for the headless Service; tiny points keep it short.
     const port = new URL(sim.url).port;
     const jobEnv = { ...env, MODEL_ENDPOINT: `http://localhost:${port}`, SERVED_MODEL_NAME: sim.options.model, CONFIG_PATH: local(env.CONFIG_PATH), OUTPUT_DIR: local(env.OUTPUT_DIR) };
-    const args = [...job.spec.template.spec.containers[0].args, "--point-duration", "1.5", "--warmup", "0.3", "--max-points", "2", "--start-rps", "2"];
+    const args = [...job.spec.template.spec.containers[0].args, "--point-duration", "1.5", "--warmup", "0.3", "--max-points", "2", "--start-rps", "2", "--max-rps", "4"];
     const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
     const child = spawn(path.join(root, "node_modules/.bin/node"), ["--import", tsx, path.join(root, "bench/cli.ts"), ...args], { cwd: dir, env: { PATH: process.env.PATH, ...jobEnv }, stdio: "pipe" });
     let stdout = "", stderr = "";

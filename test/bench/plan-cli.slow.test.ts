@@ -27,7 +27,7 @@ describe("vllm-bench plan", () => {
     const { code, stdout } = await plan(["--help"], cwd);
     expect(code).toBe(0);
     for (const flag of ["--quick", "--peak-rps", "--headroom", "--price-per-hour", "--tensor-parallel-size", "--slo", "--one-address"]) expect(stdout).toContain(flag);
-    expect(stdout).toMatch(/Exit codes: 0 a rate met every SLO, 1 none did, 2 bad input/);
+    expect(stdout).toMatch(/Exit codes: 0 a rate met every SLO, 1 none did/);
   });
 
   it("a bad flag is one line naming it, exit 2", async () => {

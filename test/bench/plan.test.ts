@@ -54,6 +54,20 @@ describe("rate search", () => {
   });
 });
 
+describe("rate search, interrupted", () => {
+  it("records no verdict for a point an interrupt cut short, and says it was interrupted", async () => {
+    const ac = new AbortController();
+    const measure = async (rate: number): Promise<Measurement> => {
+      if (rate > 4) ac.abort(); // the interrupt lands during the second point
+      return { rate, passed: true, slack: 0.5 };
+    };
+    const r = await searchRate(measure, { ...base, signal: ac.signal });
+    expect(r.stop).toBe("interrupted");
+    expect(r.verdicts.map((v) => v.rate)).toEqual([4]);
+    expect(r.knee).toBeUndefined(); // a lower bound only: runPlan recommends nothing from it
+  });
+});
+
 describe("SLOs", () => {
   it("takes per-request thresholds from the scenario file and leaves rate-bound ones out", () => {
     expect(planSlos({ ttft_p95_ms: 2000, throughput_min: 10, success_rate: 0.95, request_throughput_min: 1 })).toEqual({ slos: { ttft_p95_ms: 2000, success_rate: 0.95 }, ignored: ["throughput_min", "request_throughput_min"] });
