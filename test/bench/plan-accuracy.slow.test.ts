@@ -2,16 +2,18 @@
 // that follows from the simulator's engine settings (plan-capacity.ts), at two settings whose
 // capacities differ by 4×.
 //
-// Tolerance, from what we measured on the 2-core shared CI machine (25 s points, 5 s warm-up,
-// 4 % bisection precision, TTFT P95 ≤ 2500 ms): small 7.66 req/s against 8.60 predicted
-// (−10.9 %), large 30.64 req/s against 34.39 (−10.9 %); knees 7.83 and 31.31 req/s; load
-// average ~19 on the machine meanwhile. The shortfall is systematic and equal at both settings:
-// it sits in the engine's real-time loop (timer and event-loop latency stretch each modelled
-// step on a loaded machine) and in the queueing Poisson bursts cause just below the knee; we
-// did not separate the two. The point-to-point noise near the knee (repeated borderline points, 2606 vs 2500 ms) is ≈ 5 %,
-// and the bisection stops within 4 %. So the found rate must lie within −20 % … +5 % of the
-// prediction: −(11 % bias + 5 % noise + 4 % precision) below, and above only by noise, since a
-// planner that reports more than the engine can serve is the failure that matters.
+// Tolerance, from what we measured on this project's 2-core shared machine (25 s points, 5 s
+// warm-up, 4 % bisection precision, TTFT P95 ≤ 2500 ms), predicted 8.60 (small) and 34.39 req/s
+// (large):
+//   loaded (load average ~19):  found 7.66 and 30.64 req/s: −10.9 % at both settings
+//   quiet  (load average < 2):  found 8.72 and 35.66 req/s: +1.5 % and +3.7 %
+// Below: on a loaded machine the real-time engine loop runs late (timers and the event loop stretch
+// every modelled step), the same fraction at both settings. Above: an overload of ε lets the queue
+// grow by ε seconds per second, and within a 25 s point the TTFT P95 (~0.9 s at low load) crosses
+// 2.5 s only once ε is about 7 %; a point near the knee also varies by a few percent from seed to
+// seed (2606 vs 2500 ms at neighbouring rates), and the bisection stops within 4 %. So the found rate
+// must lie within −20 % (the 11 % load shortfall plus noise and precision) and +10 % (the overload
+// a point cannot see plus the precision) of the prediction.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,7 +25,7 @@ import { runPlan } from "../../bench/plan/plan";
 import { defaultSimOptions, startSimulator, type RunningSimulator } from "../../bench/sim";
 import { engineCapacityRps, scenarioFile, SETTINGS, WORKLOAD } from "./plan-capacity";
 
-const TOLERANCE = { below: 0.2, above: 0.05 };
+const TOLERANCE = { below: 0.2, above: 0.1 };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-plan-accuracy-"));
 const config = path.join(dir, "scenario.json");
 fs.writeFileSync(config, JSON.stringify(scenarioFile({ ttft_p95_ms: 2500 })));
@@ -35,7 +37,7 @@ describe("planner accuracy against the simulator's engine model", () => {
     expect(predicted.large! / predicted.small!).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(Object.keys(SETTINGS))("finds the %s setting's capacity within −20 % … +5 %", async (name) => {
+  it.each(Object.keys(SETTINGS))("finds the %s setting's capacity within −20 % … +10 %", async (name) => {
     const out = await runPlan({
       sim: SETTINGS[name as keyof typeof SETTINGS], config, slos: {},
       search: { startRps: 4, minRps: 0.5, maxRps: 1000, precision: 0.04, maxPoints: 14, repeats: 1, noiseBand: 0.1 },
