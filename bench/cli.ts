@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `vllm-bench`: the benchmark/simulator image's entry point.
 //   vllm-bench run [options]      load-test an OpenAI-compatible endpoint (default: built-in simulator)
+//   vllm-bench plan [options]     find the rate one replica sustains within SLOs; recommend autoscaling settings
 //   vllm-bench compare OLD NEW    flag regressions between two results files
 //   vllm-bench sim [options]      run the vLLM simulator
 import { compareMain, runMain } from "./client/cli";
+import { planMain } from "./plan/cli";
 import { simMain } from "./sim/cli";
 
 const USAGE = `usage: vllm-bench <command> [options]
 
   run [options]            load-test an OpenAI-compatible endpoint (default: the built-in simulator)
+  plan [options]           find the request rate one replica sustains within the SLOs; recommend autoscaling settings
   compare OLD NEW          compare two results files; exit 1 on a regression
   sim [options]            run the vLLM simulator
 
@@ -25,6 +28,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return 0;
     case "run":
       return runMain(rest);
+    case "plan":
+      return planMain(rest);
     case "compare":
       return compareMain(rest);
     case "sim":

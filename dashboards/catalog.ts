@@ -143,7 +143,10 @@ export const BENCH_METRICS = {
   tpotMean: bench("vllm_bench_tpot_mean_seconds", "seconds", "TPOT mean."),
   e2elP95: bench("vllm_bench_e2el_p95_seconds", "seconds", "E2E latency P95."),
   lastRun: bench("vllm_bench_last_run_timestamp_seconds", "unix seconds", "When the run finished."),
-} as const;
+  // Pushed by `vllm-bench plan --pushgateway-url` (bench/plan/plan.ts pushPlan), grouped by job and model.
+  planSustainable: { name: "vllm_bench_plan_sustainable_requests_per_second", type: "gauge", source: "pushgateway", labels: ["job", "model_name"], unit: "requests/s", help: "Highest request rate one vLLM replica sustained with every SLO met (the capacity plan)." },
+  planTarget: { name: "vllm_bench_plan_target_requests_per_second", type: "gauge", source: "pushgateway", labels: ["job", "model_name"], unit: "requests/s", help: "HPA target per pod the capacity plan recommended." },
+} as const satisfies Record<string, CatalogMetric>;
 
 export const PROMETHEUS_METRICS = {
   up: { name: "up", type: "gauge", source: "prometheus", labels: ["job", "instance", "namespace", "pod"], unit: "bool", help: "1 when the last scrape succeeded." },

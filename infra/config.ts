@@ -250,6 +250,21 @@ const benchmarkSchema = z
       })
       .optional()
       .describe("Per-run changes to the preset, passed to the Job as environment variables."),
+    plan: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("Run `vllm-bench plan` once as a Job against ONE vLLM pod (a headless Service, first address), pushing the sustainable rate to the Pushgateway for the capacity dashboard. Run it while that pod has no other traffic."),
+        peakRequestsPerSecond: z.number().positive().default(50).describe("Expected fleet peak (req/s) the plan sizes `autoscaling.maxReplicas`, `gpuNodes.maxSize` and cost for."),
+        headroom: z.number().gt(0).lt(0.9).default(0.6).describe("HPA target as a fraction of the sustainable rate (below the 0.9 × sustainable VllmCapacityLow threshold)."),
+        quick: z.boolean().default(false).describe("Reduced search (8 s points, 20 % precision: about a minute) instead of the full one (60 s points, 5 %: ten minutes or more)."),
+        slos: z
+          .record(z.string(), z.number().positive())
+          .superRefine((r, ctx) => Object.keys(r).filter((k) => !/^(ttft|tpot|itl|e2el)_(mean|median|p\d{1,2}(\.\d+)?)_ms$|^success_rate$|^output_rate_per_request_min$/.test(k)).forEach((k) => ctx.addIssue({ code: "custom", path: [k], message: `unknown SLO '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, output_rate_per_request_min or success_rate` })))
+          .default({})
+          .describe("SLOs by threshold name (e.g. `ttft_p95_ms: 2000`), added to the scenario preset's thresholds."),
+        pricePerHour: z.number().positive().optional().describe("GPU instance price (USD/hour) for the plan's cost figures (default: the planner's dated on-demand price table)."),
+      })
+      .prefault({})
+      .describe("Capacity planning Job (`vllm-bench plan`): see docs/serving.md, Capacity planning."),
   })
   .prefault({});
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { RampUp } from "./random";
+import { compareReport } from "../report/html";
 import { DEFAULT_STOP_GRACE_S, runBenchmark, type LiveRun } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
@@ -153,12 +154,13 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
-export const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1]
+export const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]
 
 Compares two results files of one scenario (OUTPUT_DIR/<run id>/<scenario>.results.json, or
 vllm bench serve's JSON): latencies (*_ms, lower is better), throughputs and success_rate (higher
 is better) and failed requests. A change worse than the tolerance (a share, default 0.1) is a
-regression. Comparing runs of different scenarios, models or loads prints a warning.
+regression. Comparing runs of different scenarios, models or loads prints a warning. --report FILE
+also writes the run-against-baseline view as HTML.
 Exit codes: 0 no regression, 1 a regression, 2 bad input.`;
 
 /** A results file's figures, or an error naming what the file is instead. */
@@ -186,7 +188,7 @@ function readResults(file: string): Record<string, unknown> {
 
 /** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */
 export async function compareMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv), options: { tolerance: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv), options: { tolerance: { type: "string" }, report: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
   if (values.help) {
     console.log(COMPARE_USAGE);
     return 0;
@@ -212,5 +214,6 @@ export async function compareMain(argv: string[]): Promise<number> {
     console.log(`${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${pct})`);
   }
   console.log(`${regressions} regression(s) beyond ${(tol * 100).toFixed(0)}% tolerance`);
+  if (values.report) fs.writeFileSync(values.report, compareReport(a, b, tol)); // run-against-baseline view
   return regressions ? 1 : 0;
 }

@@ -13,6 +13,7 @@ export type { BenchmarkChartProps } from "./props";
 export class BenchmarkChart extends Chart {
   constructor(scope: Construct, id: string, props: BenchmarkChartProps) {
     super(scope, id, { namespace: props.namespace });
-    for (const obj of benchmarkObjects(props)) new ApiObject(this, obj.kind.toLowerCase(), obj as never);
+    // Ids name the deployed resources: the benchmark's keep theirs, the plan's are prefixed.
+    benchmarkObjects(props).forEach((obj, i) => new ApiObject(this, `${i < 2 ? "" : "plan-"}${obj.kind.toLowerCase()}`, obj as never));
   }
 }

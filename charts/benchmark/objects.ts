@@ -1,8 +1,9 @@
 // The objects of the in-cluster benchmark: a ConfigMap with the scenario file and a Job (or a
 // CronJob) running `vllm-bench run` against the vLLM Service, configured by environment only.
 import type { ICronJob, IJob, IJobSpec } from "kubernetes-models/batch/v1";
-import type { IConfigMap, IEnvVar, IPodSpec } from "kubernetes-models/v1";
+import type { IConfigMap, IEnvVar, IPodSpec, IService } from "kubernetes-models/v1";
 import { parseScenarioFile, presetText, type ScenarioFile } from "../../bench/client/scenario";
+import { planObjects } from "./plan";
 import type { BenchmarkChartProps } from "./props";
 
 export const BENCH_NAME = "vllm-bench";
@@ -102,7 +103,7 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
   };
 }
 
-export function benchmarkObjects(p: BenchmarkChartProps): [IConfigMap, ICronJob | IJob] {
+export function benchmarkObjects(p: BenchmarkChartProps): [IConfigMap, ICronJob | IJob, ...(IService | IJob)[]] {
   check(p);
   const sc = scenarioOf(p);
   const readyTimeoutS = p.readyTimeoutSeconds ?? 900;
@@ -119,6 +120,7 @@ export function benchmarkObjects(p: BenchmarkChartProps): [IConfigMap, ICronJob 
     ttlSecondsAfterFinished: p.ttlSecondsAfterFinished ?? 7 * 24 * 3600,
     template: { metadata: { labels }, spec: podSpec(p, configMap.metadata!.name!, readyTimeoutS) },
   };
+  const plan = p.plan ? planObjects(p, p.plan, jobSpec) : [];
   if (!p.schedule && p.unscheduled === "job") {
     const job: IJob = {
       apiVersion: "batch/v1",
@@ -127,7 +129,7 @@ export function benchmarkObjects(p: BenchmarkChartProps): [IConfigMap, ICronJob 
       metadata: { name: BENCH_NAME, namespace: p.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
       spec: jobSpec,
     };
-    return [configMap, job];
+    return [configMap, job, ...plan];
   }
   const cronJob: ICronJob = {
     apiVersion: "batch/v1",
@@ -144,5 +146,5 @@ export function benchmarkObjects(p: BenchmarkChartProps): [IConfigMap, ICronJob 
       jobTemplate: { metadata: { labels }, spec: jobSpec },
     },
   };
-  return [configMap, cronJob];
+  return [configMap, cronJob, ...plan];
 }

@@ -41,4 +41,29 @@ export interface BenchmarkChartProps {
   activeDeadlineSeconds?: number;
   /** Keep result files in this PersistentVolumeClaim instead of a pod-lifetime emptyDir. */
   resultsClaimName?: string;
+  /** Also render `vllm-bench plan` as a Job against ONE vLLM pod (see PlanJobProps). */
+  plan?: PlanJobProps;
 }
+
+/** `vllm-bench plan` in the cluster: the sustainable rate of one replica, pushed to the Pushgateway. */
+export interface PlanJobProps {
+  /** Labels of the vLLM pods: a headless Service selects them, and the planner pins one pod address. */
+  podSelector: Record<string, string>;
+  /** The pods' HTTP port. */
+  port: number;
+  /** Expected fleet peak (req/s) for maxReplicas and cost (--peak-rps). */
+  peakRequestsPerSecond: number;
+  /** HPA target as a fraction of the sustainable rate (--headroom). */
+  headroom: number;
+  /** Reduced search (--quick): about a minute instead of ten or more. */
+  quick: boolean;
+  /** SLOs by threshold name (--slo), on top of the scenario file's thresholds. */
+  slos: Record<string, number>;
+  /** The stack's GPU node shape, for gpuNodes.maxSize and cost. */
+  instanceType: string;
+  gpusPerNode: number;
+  tensorParallelSize: number;
+  /** Instance price per hour (--price-per-hour); default: the planner's dated price table. */
+  pricePerHour?: number;
+}
+

@@ -1,12 +1,16 @@
 // Capacity and autoscaling: the scale path from requests to vLLM pods to GPU nodes and back.
 import { HPA_REQUEST_RATE_METRIC } from "../adapter";
-import { AUTOSCALER_METRICS as CA, KSM_METRICS as K } from "../catalog";
+import { AUTOSCALER_METRICS as CA, BENCH_METRICS as B, KSM_METRICS as K } from "../catalog";
 import { selector } from "../promql";
 import { REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
 import { dashboard, row, statPanel, timeSeries, variables } from "./common";
 
 const HPA = `namespace=~"$namespace", horizontalpodautoscaler=~".*vllm.*"`;
+// Each pod's live rate, and the rate one replica sustained with every SLO met in the last capacity
+// plan (`vllm-bench plan`, pushed to the Pushgateway): the distance between them is the headroom.
+const podRate = `sum by (namespace, pod) (${selector(REC.requests.pod.record, `namespace=~"$namespace", model_name=~"$model"`)})`;
+const sustainable = `max by (model_name) (${selector(B.planSustainable.name, `job="vllm-bench-plan", model_name=~"$model"`)})`;
 const pendingGpuPods = `count((max by (namespace, pod) (${selector(K.podPhase.name, `namespace=~"$namespace", phase="Pending"`)}) == 1) and on (namespace, pod) (${REC.capacity.gpuRequestsPod.record} > 0)) or vector(0)`;
 
 export function capacityDashboard(t: AlertThresholds) {
@@ -15,7 +19,8 @@ export function capacityDashboard(t: AlertThresholds) {
   d.withRow(row("Now"))
     .withPanel(statPanel("vLLM replicas", { expr: `sum(${selector(K.hpaCurrent.name, HPA)})`, legend: "replicas" }, { unit: "short" }))
     .withPanel(statPanel("Pending GPU pods", { expr: pendingGpuPods, legend: "pending" }, { unit: "short", thresholds: [{ value: 1, color: "orange" }] }))
-    .withPanel(statPanel("GPU nodes", { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "nodes" }, { unit: "short" }));
+    .withPanel(statPanel("GPU nodes", { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "nodes" }, { unit: "short" }))
+    .withPanel(statPanel("Busiest pod, share of sustainable rate", { expr: `max(${podRate}) / scalar(max(${sustainable}))`, legend: "busiest pod" }, { unit: "percentunit", thresholds: [{ value: 0.9, color: "orange" }, { value: 1, color: "red" }], description: "The busiest pod's request rate as a share of the rate the capacity plan measured for one replica: 100 % is the knee." }));
 
   d.withRow(row("Horizontal pod autoscaler"))
     .withPanel(timeSeries("Replicas: current, desired, min, max", [
@@ -24,10 +29,16 @@ export function capacityDashboard(t: AlertThresholds) {
       { expr: selector(K.hpaMin.name, HPA), legend: "min {{horizontalpodautoscaler}}" },
       { expr: selector(K.hpaMax.name, HPA), legend: "max {{horizontalpodautoscaler}}" },
     ], { unit: "short", min: 0 }))
-    .withPanel(timeSeries("Request rate per pod vs HPA target", [
-      { expr: `avg by (namespace, model_name) (${selector(REC.requests.pod.record, `namespace=~"$namespace", model_name=~"$model"`)})`, legend: "mean per pod {{model_name}}" },
-      { expr: selector(K.hpaTarget.name, `${HPA}, metric_name="${HPA_REQUEST_RATE_METRIC}"`), legend: "target {{horizontalpodautoscaler}}" },
-    ], { unit: "reqps", thresholds: [{ value: t.requestsPerSecondPerPod, color: "orange" }], description: "The HPA adds pods while the mean per-pod rate is above its target." }))
+    .withPanel(timeSeries("Request rate per pod: live vs HPA target vs measured sustainable rate", [
+      { expr: podRate, legend: "{{pod}}" },
+      { expr: selector(K.hpaTarget.name, `${HPA}, metric_name="${HPA_REQUEST_RATE_METRIC}"`), legend: "HPA target {{horizontalpodautoscaler}}" },
+      { expr: sustainable, legend: "sustainable (capacity plan) {{model_name}}" },
+    ], {
+      unit: "reqps",
+      min: 0,
+      // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target (issue 17).
+      description: `Each pod's finished requests per second against the HPA target (the HPA adds pods while the mean is above it) and the highest rate one replica sustained with every SLO met in the last \`vllm-bench plan\` (docs/serving.md, Capacity planning). A pod near the sustainable line has no headroom left. VllmCapacityLow fires when the mean per-pod rate stays above ${t.requestsPerSecondPerPod} req/s for 30 minutes.`,
+    }))
     .withPanel(timeSeries("Total request rate", [{ expr: `sum by (namespace, model_name) (${selector(REC.requests.model.record, `namespace=~"$namespace", model_name=~"$model"`)})`, legend: "{{namespace}}/{{model_name}}" }], { unit: "reqps" }));
 
   d.withRow(row("GPU nodes"))

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import type { AppProps } from "../../charts/app";
 import { BENCH_IMAGE, VLLM_IMAGE } from "../../charts/versions";
 import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
-import { HTTP_PORT, APP_NAME } from "../../charts/vllm/labels";
+import { HTTP_PORT, APP_NAME, selectorLabels } from "../../charts/vllm/labels";
 import type { StackConfig } from "../config";
 
 /** Secrets the charts reference; Pulumi creates them from secret config (npm run synth users: kubectl create secret). */
@@ -65,6 +65,20 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           overrides: cfg.benchmark.overrides,
           apiKeySecret,
           nodeSelector: system,
+          plan: cfg.benchmark.plan.enabled
+            ? {
+                podSelector: { ...selectorLabels },
+                port: HTTP_PORT,
+                peakRequestsPerSecond: cfg.benchmark.plan.peakRequestsPerSecond,
+                headroom: cfg.benchmark.plan.headroom,
+                quick: cfg.benchmark.plan.quick,
+                slos: cfg.benchmark.plan.slos,
+                instanceType: cfg.gpuNodes.instanceTypes[0]!,
+                gpusPerNode: cfg.gpuNodes.gpusPerNode,
+                tensorParallelSize: cfg.model.tensorParallelSize,
+                pricePerHour: cfg.benchmark.plan.pricePerHour,
+              }
+            : undefined,
         }
       : undefined,
   };

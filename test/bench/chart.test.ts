@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,11 +7,14 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { App } from "cdk8s";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
-import { ConfigMap } from "kubernetes-models/v1";
+import { ConfigMap, Service } from "kubernetes-models/v1";
+import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScenarioFile, presetText } from "../../bench/client/scenario";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { BenchmarkChart, benchmarkObjects, runDeadlineSeconds, type BenchmarkChartProps } from "../../charts/benchmark";
+import type { PlanJobProps } from "../../charts/benchmark/props";
+import { selectorLabels } from "../../charts/vllm/labels";
 import { unknownFields } from "../charts/schema";
 
 const root = path.resolve(__dirname, "../..");
@@ -23,11 +26,12 @@ function synth(p: BenchmarkChartProps): Array<Record<string, any>> {
   return chart.toJson();
 }
 function validate(obj: Record<string, any>): void {
-  const Cls = { ConfigMap, CronJob, Job }[obj.kind as "ConfigMap" | "CronJob" | "Job"];
+  const Cls = { ConfigMap, CronJob, Job, Service }[obj.kind as "ConfigMap" | "CronJob" | "Job" | "Service"];
   expect(Cls, obj.kind).toBeDefined();
   new Cls(obj as never).validate();
   expect(unknownFields(obj as never)).toEqual([]);
 }
+const plan: PlanJobProps = { podSelector: { ...selectorLabels }, port: 8000, peakRequestsPerSecond: 40, headroom: 0.6, quick: true, slos: { ttft_p95_ms: 1000 }, instanceType: "g6.xlarge", gpusPerNode: 1, tensorParallelSize: 1 };
 const jobSpecOf = (o: Record<string, any>) => (o.kind === "CronJob" ? o.spec.jobTemplate.spec : o.spec);
 const envOf = (o: Record<string, any>) => Object.fromEntries(jobSpecOf(o).template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
@@ -121,6 +125,43 @@ describe("BenchmarkChart objects", () => {
     expect(envOf(cj).REQUEST_RATE).toBeUndefined();
   });
 
+  it("renders `vllm-bench plan` as a Job against one vLLM pod through a headless Service; schema-valid", () => {
+    const objs = synth({ ...base, plan });
+    expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob", "Service", "Job"]);
+    objs.forEach(validate);
+    const [, cj, svc, job] = objs as [any, any, any, any];
+    // Headless: DNS answers with the pods' addresses, so the planner can pin one (not the ClusterIP).
+    expect(svc.spec).toMatchObject({ clusterIP: "None", selector: selectorLabels, ports: [{ port: 8000 }] });
+    const c = job.spec.template.spec.containers[0];
+    expect(c.args).toEqual(["plan", "--one-address", "--quick", "--peak-rps", "40", "--headroom", "0.6", "--instance-type", "g6.xlarge", "--gpus-per-node", "1", "--tensor-parallel-size", "1", "--slo", "ttft_p95_ms=1000"]);
+    expect(envOf(job).MODEL_ENDPOINT).toBe(`http://${svc.metadata.name}.vllm.svc:8000`);
+    // Same image, scenario, security context and volumes as the benchmark.
+    expect(c.image).toBe(base.image);
+    expect(c.securityContext).toEqual(jobSpecOf(cj).template.spec.containers[0].securityContext);
+    expect(job.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+    expect(() => benchmarkObjects({ ...base, plan: { ...plan, slos: { ttft_p95: 1 } } })).toThrow(/benchmark plan slos\.ttft_p95: expected a threshold name/);
+    expect(() => benchmarkObjects({ ...base, plan: { ...plan, headroom: 0.95 } })).toThrow(/benchmark plan headroom 0\.95/);
+  });
+
+  it("`npm run synth` renders the plan Job from stack config benchmark.plan, and rejects an unknown SLO naming the key", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-plan-synth-"));
+    const stack = (slo: string) => {
+      const f = path.join(dir, `Pulumi.${slo}.yaml`);
+      fs.writeFileSync(f, `config:\n  vllm-k8s:cluster:\n    mode: existing\n  vllm-k8s:benchmark:\n    plan:\n      enabled: true\n      peakRequestsPerSecond: 40\n      slos:\n        ${slo}: 800\n`);
+      return spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/synth.ts", "--stack", f, "--out", path.join(dir, slo)], { cwd: root, encoding: "utf8" });
+    };
+    const ok = stack("ttft_p95_ms");
+    expect(ok.status, ok.stderr).toBe(0);
+    const objs = parseAllDocuments(fs.readFileSync(path.join(dir, "ttft_p95_ms", "40-benchmark.yaml"), "utf8")).map((d) => d.toJS());
+    const job = objs.find((o) => o.kind === "Job" && o.metadata.name === "vllm-bench-plan");
+    expect(job.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["plan", "--one-address", "--peak-rps", "40", "--slo", "ttft_p95_ms=800"]));
+    expect(objs.find((o) => o.kind === "Service" && o.metadata.name === "vllm-bench-plan-target").spec.clusterIP).toBe("None");
+    const bad = stack("ttft_p95");
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/vllm-k8s:benchmark\.plan\.slos\.ttft_p95: unknown SLO 'ttft_p95'/);
+    expect(fs.existsSync(path.join(dir, "ttft_p95"))).toBe(false);
+  }, 60_000);
+
   it("imports neither Pulumi nor infra/", () => {
     for (const f of fs.readdirSync(path.join(root, "charts/benchmark"))) {
       const text = fs.readFileSync(path.join(root, "charts/benchmark", f), "utf8");
@@ -170,4 +211,31 @@ describe("the Job's contract with the CLI", () => {
     expect(scenarios).toEqual(["light-c8", "moderate-c8"]);
     expect(pushes[0]!.body).toMatch(/^vllm_bench_threshold_passed\{threshold="ttft_p95_ms"\} 1$/m);
   });
+
+  it("the plan Job's arguments drive `vllm-bench plan --one-address` to plan.json and a Pushgateway push of the sustainable rate", async () => {
+    const pg = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    const objs = synth({ ...base, pushgatewayUrl: pg, plan });
+    const [cm, , , job] = objs as [any, any, any, any];
+    const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value])) as Record<string, string>;
+    const local = (p: string) => path.join(dir, "plan", p);
+    fs.mkdirSync(path.dirname(local(env.CONFIG_PATH)), { recursive: true });
+    fs.writeFileSync(local(env.CONFIG_PATH), cm.data["scenario.json"]);
+    // A name with one address stands in for the headless Service; tiny points keep it short.
+    const port = new URL(sim.url).port;
+    const jobEnv = { ...env, MODEL_ENDPOINT: `http://localhost:${port}`, SERVED_MODEL_NAME: sim.options.model, CONFIG_PATH: local(env.CONFIG_PATH), OUTPUT_DIR: local(env.OUTPUT_DIR) };
+    const args = [...job.spec.template.spec.containers[0].args, "--point-duration", "1.5", "--warmup", "0.3", "--max-points", "2", "--start-rps", "2", "--max-rps", "4"];
+    const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
+    const child = spawn(path.join(root, "node_modules/.bin/node"), ["--import", tsx, path.join(root, "bench/cli.ts"), ...args], { cwd: dir, env: { PATH: process.env.PATH, ...jobEnv }, stdio: "pipe" });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code, stderr + stdout).toBe(0);
+    expect(stdout).toMatch(/--one-address: localhost has \d+ address\(es\)/);
+    const planJson = JSON.parse(fs.readFileSync(local(`${env.OUTPUT_DIR}/plan.json`), "utf8"));
+    expect(planJson["autoscaling.targetRequestsPerSecond"]).toBeGreaterThan(0);
+    const push = pushes.find((p) => p.url.startsWith("/metrics/job/vllm-bench-plan/"))!;
+    expect(push.url).toBe(`/metrics/job/vllm-bench-plan/model_name/${encodeURIComponent(sim.options.model)}`);
+    expect(push.body).toMatch(new RegExp(`^vllm_bench_plan_sustainable_requests_per_second ${planJson.plan.sustainable_rps}$`, "m"));
+  }, 30_000);
 });

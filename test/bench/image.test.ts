@@ -3,6 +3,7 @@
 // runtime stage has no node_modules and no sources), plus the Dockerfile's structure.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
+import { builtinModules } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,7 +44,8 @@ describe("the image's single-file bundle", () => {
     const text = fs.readFileSync(bundle, "utf8");
     expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
     const specifiers = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
-    expect(specifiers.filter((s) => !s.startsWith("node:"))).toEqual([]);
+    // Bare builtins count too: vega-loader's Node build imports "fs" (vega 6.4), which the image's Node has.
+    expect(specifiers.filter((s) => !s.startsWith("node:") && !builtinModules.includes(s))).toEqual([]);
   });
 
   it("documents run, its flags and env vars", async () => {

@@ -145,6 +145,18 @@ describe("monitoring content against a real Prometheus", () => {
     expect(empty).toEqual([]);
   });
 
+  it("the capacity panel puts each pod's live rate beside the HPA target and the sustainable rate the last plan pushed, with no alert threshold drawn on it", async () => {
+    const d = allDashboards().find((x) => x.uid === "vllm-capacity")!;
+    const panel = (d.json.panels as Array<{ title: string; targets: { expr: string; legendFormat: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { value: number | null }[] } } } }>).find((p) => /^Request rate per pod/.test(p.title))!;
+    const byLegend = async (re: RegExp) => mon.prometheus.query(withoutGrafanaVariables(panel.targets.find((t) => re.test(t.legendFormat))!.expr));
+    const pods = await byLegend(/^\{\{pod\}\}$/);
+    expect(pods.map((r) => r.metric.pod)).toContain("vllm-0");
+    expect(Number((await byLegend(/^HPA target/))[0]!.value[1])).toBe(5);
+    expect(Number((await byLegend(/^sustainable/))[0]!.value[1])).toBe(12.5); // the fake Pushgateway's plan
+    // Issue 17: the VllmCapacityLow threshold on this panel was taken for the HPA target.
+    expect((panel.fieldConfig?.defaults?.thresholds?.steps ?? []).filter((s) => s.value !== null)).toEqual([]);
+  });
+
   it("the prometheus-adapter queries return a per-pod value", async () => {
     for (const rule of adapterRules()) {
       const r = await mon.prometheus.query(expandAdapterQuery(rule, NS));

@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 /** The GPU nodes the fake dcgm-exporter reports, by the spelling of their node label. */
 export const FAKE_GPU_NODES = { lower: "ip-10-0-1-5", upper: "ip-10-0-2-6" } as const;
 
+/** The model of the pushed plan: the simulator's default served model, which the e2e test runs. */
+const PLAN_MODEL = "Qwen/Qwen2.5-1.5B-Instruct";
 const fmt = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
 
 function exposition(namespace: string): string {
@@ -56,6 +58,10 @@ function exposition(namespace: string): string {
   gauge("vllm_bench_tpot_mean_seconds", [[run, 0.017]]);
   gauge("vllm_bench_e2el_p95_seconds", [[run, 2.1]]);
   gauge("vllm_bench_last_run_timestamp_seconds", [[run, Math.floor(Date.now() / 1000)]]);
+  // A capacity plan pushed by `vllm-bench plan` (grouping key job + model_name, see bench/plan/plan.ts).
+  const plan = { job: "vllm-bench-plan", model_name: PLAN_MODEL };
+  gauge("vllm_bench_plan_sustainable_requests_per_second", [[plan, 12.5]]);
+  gauge("vllm_bench_plan_target_requests_per_second", [[plan, 7.5]]);
   return lines.join("\n") + "\n";
 }
 

@@ -1,0 +1,131 @@
+import { parseArgs } from "node:util";
+import { simOptionsFrom } from "../sim";
+import { INSTANCE_PRICES, PRICE_REGION, PRICES_AS_OF } from "./prices";
+import { runPlan } from "./plan";
+import { parseSloFlags } from "./slo";
+
+export const PLAN_USAGE = `usage: vllm-bench plan [options]
+
+Finds the highest request rate ONE vLLM replica sustains with every SLO met (Poisson arrivals;
+bracket by doubling or halving, then bisect; each point runs long enough for a steady state and
+its first seconds are not counted; a point within the noise band of an SLO is repeated), then
+recommends stack settings for an expected fleet peak. With no --base-url it plans against the
+built-in simulator (its SIM_* environment variables apply, see vllm-bench sim --help).
+
+Target and workload
+  --base-url URL            ONE replica: a pod address or a headless Service, not the autoscaled
+                            Service (env MODEL_ENDPOINT)                    default: built-in simulator
+  --one-address             resolve the --base-url host once and send every request to its first
+                            address: with a headless Service's name, one pod (the plan Job uses it)
+  --model NAME              model to request (env SERVED_MODEL_NAME)        default: first of /v1/models
+  --config NAME|PATH        scenario file or preset: its thresholds are the SLOs and its first
+                            scenario's lengths (or dataset) the workload (env CONFIG_PATH) default: baseline
+  --slo NAME=VALUE          an SLO as a threshold name, repeatable; replaces the file's one of that
+                            name: ttft_p95_ms=2000, itl_p99_ms=100, tpot_mean_ms=50,
+                            e2el_p95_ms=5000, output_rate_per_request_min=30, success_rate=0.99
+  --slo-only                plan against the --slo flags only, not the file's thresholds
+  --ready-timeout S         wait up to S s for the target to answer (env READY_TIMEOUT) default: 0
+Search
+  --quick                   reduced search: 8 s points (2 s warm-up), 20 % precision, 6 points, no
+                            repeats; minutes become about one. Full: 60 s points (15 s warm-up), 5 %, 14, 3
+  --point-duration S        seconds per rate point
+  --warmup S                seconds at the start of each point not counted
+  --precision F             stop when the bracket is narrower than this fraction
+  --max-points N            rate points at most
+  --repeats N               measurements of a point near an SLO limit (within --noise-band)
+  --noise-band F            a point whose tightest SLO is within this fraction of its limit is repeated default: 0.1
+  --start-rps R             first rate tried                                default: 4
+  --min-rps R / --max-rps R search range                                    default: 0.05 / 1000
+  --seed N                  dataset and arrival seed                        default: 0
+Recommendation
+  --peak-rps R              expected fleet peak (req/s) for maxReplicas and cost (env PEAK_RPS) default: 50
+  --headroom F              HPA target = F × sustainable rate               default: 0.6
+  --alert-fraction F        VllmCapacityLow threshold = F × sustainable     default: 0.9
+  --instance-type T         GPU instance type                               default: g6.xlarge
+  --gpus-per-node N         GPUs per node                                   default: from the price table
+  --tensor-parallel-size N  GPUs per vLLM pod                               default: 1
+  --price-per-hour USD      instance price per hour                         default: price table (${PRICE_REGION} on-demand, ${PRICES_AS_OF})
+Output
+  --output-dir DIR          plan.json, plan.html and every point's results (env OUTPUT_DIR) default: results
+  --pushgateway-url URL     push the sustainable rate and target for the capacity dashboard (env PUSHGATEWAY_URL)
+
+Priced instance types: ${Object.keys(INSTANCE_PRICES).join(", ")}.
+Exit codes: 0 a rate met every SLO, 1 none did (or the search ran out of points before one missed), 2 bad input,
+3 interrupted (plan.json still written, with no recommendation).`;
+
+function num(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name}: ${JSON.stringify(v)} must be a number from ${min}${max === Infinity ? " up" : ` to ${max}`}`);
+  return n;
+}
+
+export async function planMain(argv: string[]): Promise<number> {
+  const s = { type: "string" } as const;
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "base-url": s, "one-address": { type: "boolean" }, model: s, config: s, slo: { type: "string", multiple: true }, "slo-only": { type: "boolean" }, "ready-timeout": s,
+      quick: { type: "boolean" }, "point-duration": s, warmup: s, precision: s, "max-points": s, repeats: s, "noise-band": s, "start-rps": s, "min-rps": s, "max-rps": s, seed: s,
+      "peak-rps": s, headroom: s, "alert-fraction": s, "instance-type": s, "gpus-per-node": s, "tensor-parallel-size": s, "price-per-hour": s,
+      "output-dir": s, "pushgateway-url": s, help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(PLAN_USAGE);
+    return 0;
+  }
+  const env = process.env;
+  const quick = !!values.quick;
+  const durationS = num("point-duration", values["point-duration"], 1) ?? (quick ? 8 : 60);
+  const warmupS = num("warmup", values.warmup, 0) ?? (quick ? 2 : 15);
+  if (warmupS >= durationS) throw new Error(`--warmup: ${warmupS} s leaves nothing of a ${durationS} s point to measure; make it shorter than --point-duration`);
+  const minRps = num("min-rps", values["min-rps"], 0.001) ?? 0.05;
+  const maxRps = num("max-rps", values["max-rps"], minRps) ?? 1000;
+  const controller = new AbortController();
+  const onSignal = (sig: string) => {
+    console.error(`\n${sig}: stopping the search; plan.json will hold the points measured so far...`);
+    controller.abort();
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  const baseUrl = values["base-url"] ?? env.MODEL_ENDPOINT;
+  const outcome = await runPlan({
+    baseUrl,
+    oneAddress: !!values["one-address"],
+    sim: baseUrl ? undefined : simOptionsFrom([], env),
+    model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
+    apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
+    config: values.config ?? env.CONFIG_PATH ?? "baseline",
+    slos: parseSloFlags(values.slo ?? []),
+    slosFromFlagsOnly: !!values["slo-only"],
+    search: {
+      startRps: num("start-rps", values["start-rps"], minRps, maxRps) ?? Math.min(Math.max(4, minRps), maxRps),
+      minRps,
+      maxRps,
+      precision: num("precision", values.precision, 0.001, 10) ?? (quick ? 0.2 : 0.05),
+      maxPoints: num("max-points", values["max-points"], 2, 100) ?? (quick ? 6 : 14),
+      repeats: num("repeats", values.repeats, 1, 10) ?? (quick ? 1 : 3),
+      noiseBand: num("noise-band", values["noise-band"], 0, 1) ?? 0.1,
+    },
+    durationS,
+    warmupS,
+    fleet: {
+      peakRps: num("peak-rps", values["peak-rps"] ?? env.PEAK_RPS, 0.001) ?? 50,
+      headroom: num("headroom", values.headroom, 0.01, 1) ?? 0.6,
+      alertFraction: num("alert-fraction", values["alert-fraction"], 0.01, 1) ?? 0.9,
+      instanceType: values["instance-type"] ?? "g6.xlarge",
+      gpusPerNode: num("gpus-per-node", values["gpus-per-node"], 1, 16),
+      tensorParallelSize: num("tensor-parallel-size", values["tensor-parallel-size"], 1, 16) ?? 1,
+      pricePerHour: num("price-per-hour", values["price-per-hour"], 0),
+    },
+    outputDir: values["output-dir"] ?? env.OUTPUT_DIR ?? "results",
+    pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
+    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
+    seed: num("seed", values.seed, 0) ?? 0,
+    log: (l) => console.log(l),
+    signal: controller.signal,
+  });
+  return outcome.exitCode;
+}

@@ -1,0 +1,206 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadScenarioFile } from "../client/scenario";
+import { closeIdleConnections } from "../client/request";
+import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
+import { planReport } from "../report/html";
+import { pinOneAddress } from "./address";
+import { measurePoint, type PointMeasurement } from "./measure";
+import { configSetLines, table, yamlSnippet } from "./output";
+import { recommend, type FleetInput, type Recommendation } from "./recommend";
+import { searchRate, type SearchOptions, type SearchResult } from "./search";
+import { planSlos, type Slos } from "./slo";
+
+export interface PlanOptions {
+  /** One vLLM replica (a pod address, not the autoscaled Service); none = the built-in simulator. */
+  baseUrl?: string;
+  /** Resolve baseUrl's host once and plan against its first address (a headless Service: one pod). */
+  oneAddress?: boolean;
+  /** Simulator settings when baseUrl is not given. */
+  sim?: Partial<SimOptions>;
+  model?: string;
+  apiKey?: string;
+  config: string;
+  /** SLOs given as flags; they replace the file's SLO of the same name. */
+  slos: Slos;
+  /** Only the flags' SLOs, not the file's. */
+  slosFromFlagsOnly?: boolean;
+  search: Omit<SearchOptions, "signal" | "onVerdict">;
+  durationS: number;
+  warmupS: number;
+  fleet: Omit<FleetInput, "sustainableRps" | "meanOutputTokens">;
+  outputDir: string;
+  pushgatewayUrl?: string;
+  readyTimeoutS?: number;
+  seed: number;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface PlanPoint {
+  rate: number;
+  passed: boolean;
+  attempt: number;
+  /** Cut short by an interrupt: recorded, not judged. */
+  partial: boolean;
+  request_throughput: number;
+  output_throughput: number;
+  completed: number;
+  failed: number;
+  success_rate: number;
+  slos: { name: string; limit: number; value: number; passed: boolean }[];
+  /** p50/p90/p99 (and any SLO percentile) of TTFT, TPOT, ITL and E2E latency, ms. */
+  latency_ms: Record<string, number>;
+}
+
+export interface PlanFile {
+  /** Stack-config keys (`pulumi config set --path KEY`), first, so `jq '."autoscaling.maxReplicas"'` works. */
+  [key: string]: unknown;
+  plan: {
+    date: string;
+    target: string;
+    model: string;
+    workload: { input_len: number; output_len: number; dataset: string };
+    slos: Slos;
+    ignored_thresholds: string[];
+    sustainable_rps: number | null;
+    knee_rps: number | null;
+    stop: SearchResult<PointMeasurement>["stop"];
+    search: PlanOptions["search"] & { duration_s: number; warmup_s: number };
+    fleet: PlanOptions["fleet"];
+    price: Recommendation["price"] | null;
+    cost_per_hour_at_peak_usd: number | null;
+    cost_per_million_output_tokens_usd: number | null;
+    mean_output_tokens: number | null;
+    points: PlanPoint[];
+  };
+}
+
+export interface PlanOutcome {
+  exitCode: 0 | 1 | 3;
+  plan: PlanFile;
+  recommendation?: Recommendation;
+  measurements: PointMeasurement[];
+  files: string[];
+}
+
+function point(m: PointMeasurement): PlanPoint {
+  const r = m.result;
+  const latency: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) if (/^(p\d+(\.\d+)?|mean|median)_(ttft|tpot|itl|e2el)_ms$/.test(k) && typeof v === "number") latency[k] = v;
+  return {
+    rate: m.rate, passed: m.passed, attempt: m.attempt, partial: m.partial,
+    request_throughput: r.request_throughput as number, output_throughput: r.output_throughput as number,
+    completed: r.completed as number, failed: r.failed as number, success_rate: r.success_rate as number,
+    slos: m.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
+    latency_ms: latency,
+  };
+}
+
+export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
+  const file = loadScenarioFile(o.config);
+  const fromFile = planSlos(file.thresholds);
+  const slos: Slos = { ...(o.slosFromFlagsOnly ? {} : fromFile.slos), ...o.slos };
+  if (!Object.keys(slos).length) throw new Error(`--slo: no SLO to plan against (${o.config} has none); give one such as --slo ttft_p95_ms=2000`);
+  const sc = file.scenarios[0]!;
+  let sim: RunningSimulator | undefined;
+  let baseUrl = o.baseUrl?.replace(/\/$/, "");
+  if (baseUrl && o.oneAddress) baseUrl = await pinOneAddress(baseUrl, o.readyTimeoutS ?? 0, o.log, o.signal);
+  if (!baseUrl) {
+    sim = await startSimulator({ ...o.sim, host: "127.0.0.1", port: 0 });
+    baseUrl = sim.url;
+    o.log(`No --base-url given: started the built-in vLLM simulator at ${baseUrl}.`);
+  }
+  const measurements: PointMeasurement[] = [];
+  let search: SearchResult<PointMeasurement>;
+  fs.mkdirSync(o.outputDir, { recursive: true });
+  const started = performance.now();
+  try {
+    o.log(`Planning against ${baseUrl}: ${sc.random_input_len} input / ${sc.random_output_len} output tokens (${file.defaults.dataset_type}), SLOs ${Object.entries(slos).map(([k, v]) => `${k}${/_ms$/.test(k) ? "≤" : "≥"}${v}`).join(", ")}; points of ${o.durationS} s (first ${o.warmupS} s not counted), at most ${o.search.maxPoints} rates.`);
+    if (fromFile.ignored.length) o.log(`Not SLOs (they grow with the offered rate): ${fromFile.ignored.join(", ")}.`);
+    let readyTimeoutS = o.readyTimeoutS;
+    search = await searchRate(
+      async (rate, attempt) => {
+        const m = await measurePoint(rate, attempt, { baseUrl: baseUrl!, model: o.model, apiKey: o.apiKey, file, slos, durationS: o.durationS, warmupS: o.warmupS, seed: o.seed, outputDir: o.outputDir, log: o.log, signal: o.signal, readyTimeoutS });
+        readyTimeoutS = 0; // only the first point waits for the target
+        measurements.push(m);
+        const tight = [...m.checks].sort((a, b) => Number(a.passed) - Number(b.passed))[0];
+        o.log(`rate ${rate.toFixed(2).padStart(8)} req/s${attempt ? ` (repeat ${attempt + 1})` : ""}: ${m.passed ? "meets every SLO" : `misses ${m.checks.filter((c) => !c.passed).map((c) => `${c.name} (${c.value.toFixed(1)} vs ${c.limit})`).join(", ")}`}; served ${(m.result.request_throughput as number).toFixed(2)} req/s${m.passed && tight ? `, tightest ${tight.name} ${tight.value.toFixed(1)}` : ""} [${((performance.now() - started) / 1000).toFixed(0)} s]`);
+        return m;
+      },
+      { ...o.search, signal: o.signal },
+    );
+  } finally {
+    closeIdleConnections();
+    await sim?.close();
+  }
+  const best = search.sustainable === undefined ? undefined : measurements.filter((m) => m.rate === search.sustainable && m.passed).sort((a, b) => b.slack - a.slack)[0] ?? measurements.find((m) => m.rate === search.sustainable);
+  const meanOut = best ? (best.result.total_output_tokens as number) / Math.max(1, best.result.completed as number) : null;
+  // Only a bracketed rate (a miss above it), or every rate up to --max-rps met, is a capacity; an
+  // interrupted or budget-cut search without a miss is a lower bound and gets no recommendation.
+  const complete = search.knee !== undefined || search.stop === "max-rate";
+  const rec = complete && search.sustainable !== undefined && meanOut ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut }) : undefined;
+  const plan: PlanFile = {
+    ...(rec?.config ?? {}),
+    plan: {
+      date: new Date().toISOString(),
+      target: sim ? `built-in simulator (${JSON.stringify(o.sim ?? {})})` : baseUrl,
+      model: String(measurements[0]?.result.model_id ?? o.model ?? ""),
+      workload: { input_len: sc.random_input_len, output_len: sc.random_output_len, dataset: file.defaults.dataset_type },
+      slos,
+      ignored_thresholds: fromFile.ignored,
+      sustainable_rps: search.sustainable ?? null,
+      knee_rps: search.knee ?? null,
+      stop: search.stop,
+      search: { ...o.search, duration_s: o.durationS, warmup_s: o.warmupS },
+      fleet: o.fleet,
+      price: rec?.price ?? null,
+      cost_per_hour_at_peak_usd: rec?.costPerHourAtPeak ?? null,
+      cost_per_million_output_tokens_usd: rec?.costPerMillionOutputTokens ?? null,
+      mean_output_tokens: meanOut,
+      points: measurements.map(point),
+    },
+  };
+  const files = [path.join(o.outputDir, "plan.json"), path.join(o.outputDir, "plan.html")];
+  fs.writeFileSync(files[0]!, JSON.stringify(plan, null, 2) + "\n");
+  const text = summary(plan, rec);
+  fs.writeFileSync(files[1]!, planReport(`vllm-bench plan: ${plan.plan.model}`, { points: plan.plan.points, slos, sustainable: plan.plan.sustainable_rps, knee: plan.plan.knee_rps, target: rec?.config["autoscaling.targetRequestsPerSecond"], summary: text }));
+  o.log(text);
+  if (o.pushgatewayUrl && rec) await pushPlan(o.pushgatewayUrl, plan, rec).catch((e) => o.log(`warning: could not push the plan to Pushgateway: ${(e as Error).message}`));
+  const exitCode = o.signal?.aborted ? 3 : rec ? 0 : 1;
+  return { exitCode, plan, recommendation: rec, measurements, files };
+}
+
+const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d));
+
+export function summary(plan: PlanFile, rec: Recommendation | undefined): string {
+  const p = plan.plan;
+  const head = `${"=".repeat(16)} Capacity plan ${"=".repeat(19)}`;
+  if (!rec && p.sustainable_rps !== null)
+    return `${head}\nSearch ${p.stop} before any rate missed an SLO: ${fmt(p.sustainable_rps)} req/s met every SLO, but the capacity may be higher. No recommendation; run the plan to the end (raise --max-points).`;
+  if (!rec || p.sustainable_rps === null)
+    return `${head}\nNo rate down to ${p.search.minRps} req/s met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
+  const c = rec.config;
+  const rows: [string, string, string][] = [
+    ["setting", "value", "why"],
+    ["sustainable rate (1 replica)", `${fmt(p.sustainable_rps)} req/s`, `highest rate meeting every SLO${p.knee_rps ? `; ${fmt(p.knee_rps)} req/s missed one` : ""} (${p.stop})`],
+    ["autoscaling.targetRequestsPerSecond", fmt(c["autoscaling.targetRequestsPerSecond"]), `${p.fleet.headroom} × sustainable: room for load growth while pods and GPU nodes start`],
+    ["autoscaling.maxReplicas", String(c["autoscaling.maxReplicas"]), `⌈peak ${p.fleet.peakRps} req/s ÷ target⌉`],
+    ["gpuNodes.maxSize", String(c["gpuNodes.maxSize"]), `⌈maxReplicas ÷ ${rec.podsPerNode} pod(s) per ${c["gpuNodes.instanceTypes"][0]} (TP ${c["model.tensorParallelSize"]}, ${c["gpuNodes.gpusPerNode"]} GPU/node)⌉`],
+    ["monitoring.alerts.requestsPerSecondPerPod", fmt(c["monitoring.alerts.requestsPerSecondPerPod"]), `${p.fleet.alertFraction} × sustainable: VllmCapacityLow fires only when the HPA cannot keep pods near the target`],
+    ["cost per hour at peak", `$${rec.costPerHourAtPeak.toFixed(2)}`, `${c["gpuNodes.maxSize"]} × $${rec.price.usdPerHour}/h (${rec.price.source})`],
+    ["cost per million output tokens", `$${rec.costPerMillionOutputTokens.toFixed(2)}`, `one replica at the target, ${fmt(p.mean_output_tokens ?? 0, 0)} output tokens per request`],
+  ];
+  return [head, table(rows), "", "# Stack settings (pulumi config set):", ...configSetLines(c), "", "# Or in Pulumi.<stack>.yaml:", yamlSnippet(c).trimEnd(), "=".repeat(50)].join("\n");
+}
+
+/** The measured capacity for the capacity dashboard (grouped by model, replaced by the next plan). */
+export async function pushPlan(url: string, plan: PlanFile, rec: Recommendation): Promise<void> {
+  const body = [
+    `vllm_bench_plan_sustainable_requests_per_second ${plan.plan.sustainable_rps}`,
+    `vllm_bench_plan_target_requests_per_second ${rec.config["autoscaling.targetRequestsPerSecond"]}`,
+    `vllm_bench_plan_last_run_timestamp_seconds ${Date.now() / 1000}`,
+  ].join("\n") + "\n";
+  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/vllm-bench-plan/model_name/${encodeURIComponent(plan.plan.model || "unknown")}`, { method: "PUT", body });
+  if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);
+}

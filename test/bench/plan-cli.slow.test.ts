@@ -1,0 +1,60 @@
+// `vllm-bench plan` as users run it: --help, and a reduced search (--quick) against the built-in
+// simulator that writes plan.json keyed by stack-config paths and prints `pulumi config set` lines.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "../..");
+const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
+const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "PUSHGATEWAY_URL", "SERVED_MODEL_NAME", "MODEL_NAME", "READY_TIMEOUT", "PEAK_RPS"];
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k) && !k.startsWith("SIM_")));
+
+function plan(args: string[], cwd: string) {
+  const child = spawn(path.join(root, "node_modules/.bin/node"), ["--import", tsx, path.join(root, "bench/cli.ts"), "plan", ...args], { cwd, env, stdio: "pipe" });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on("exit", (code) => r({ code, stdout, stderr })));
+}
+
+describe("vllm-bench plan", () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-plan-cli-"));
+
+  it("--help explains the search, the recommendation and the exit codes", async () => {
+    const { code, stdout } = await plan(["--help"], cwd);
+    expect(code).toBe(0);
+    for (const flag of ["--quick", "--peak-rps", "--headroom", "--price-per-hour", "--tensor-parallel-size", "--slo", "--one-address"]) expect(stdout).toContain(flag);
+    expect(stdout).toMatch(/Exit codes: 0 a rate met every SLO, 1 none did/);
+  });
+
+  it("a bad flag is one line naming it, exit 2", async () => {
+    const { code, stderr } = await plan(["--slo", "ttft_p95"], cwd);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('error: --slo: "ttft_p95" must be NAME=NUMBER, e.g. ttft_p95_ms=2000 or success_rate=0.99');
+  });
+
+  // The reduced search: at most 6 points of 8 s plus their in-flight tails; about a minute on an
+  // idle 2-core machine (56 s and 72 s measured). The limit leaves room for a loaded one.
+  it("--quick against the built-in simulator writes plan.json and prints the pulumi config set lines", async () => {
+    const t0 = performance.now();
+    const { code, stdout, stderr } = await plan(["--quick", "--peak-rps", "30"], cwd);
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`vllm-bench plan --quick: ${seconds.toFixed(0)} s`);
+    expect(code, stderr + stdout).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(cwd, "results/plan.json"), "utf8"));
+    const target = json["autoscaling.targetRequestsPerSecond"];
+    expect(target).toBeGreaterThan(0);
+    expect(target).toBeLessThanOrEqual(0.6 * json.plan.sustainable_rps);
+    expect(json["autoscaling.maxReplicas"]).toBe(Math.ceil(30 / target));
+    expect(json["gpuNodes.maxSize"]).toBe(json["autoscaling.maxReplicas"]); // g6.xlarge: one GPU, one pod per node
+    expect(json.plan.points.length).toBeLessThanOrEqual(6);
+    expect(stdout).toMatch(new RegExp(`^pulumi config set --path (--type float )?autoscaling\\.targetRequestsPerSecond ${target}$`, "m"));
+    expect(stdout).toMatch(/^pulumi config set --path autoscaling\.maxReplicas \d+$/m);
+    expect(stdout).toMatch(/^pulumi config set --path gpuNodes\.maxSize \d+$/m);
+    expect(fs.existsSync(path.join(cwd, "results/plan.html"))).toBe(true);
+    expect(seconds).toBeLessThan(240);
+  }, 300_000);
+});

@@ -1,0 +1,140 @@
+// The planner's pure parts: the rate search against a known knee, the recommendation arithmetic,
+// the output forms (pulumi config set lines, YAML snippet) and the price table's GPU counts.
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { gpuInstanceInfo } from "../../infra/gpu-instances";
+import { configSetLines, yamlSnippet } from "../../bench/plan/output";
+import { INSTANCE_PRICES } from "../../bench/plan/prices";
+import { floor2, recommend } from "../../bench/plan/recommend";
+import { searchRate, type Measurement } from "../../bench/plan/search";
+import { parseSloFlags, planSlos, slack } from "../../bench/plan/slo";
+import { stackConfigSchema } from "../../infra/config";
+import { defaultSimOptions } from "../../bench/sim";
+import { engineCapacityRps, SETTINGS } from "./plan-capacity";
+
+const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1, noiseBand: 0.1 };
+/** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */
+const replica = (knee: number) => async (rate: number): Promise<Measurement> => ({ rate, passed: rate <= knee, slack: (knee - rate) / knee });
+
+describe("rate search", () => {
+  it.each([0.3, 3.7, 12.5, 140])("brackets then bisects to within the precision of a knee at %s req/s", async (knee) => {
+    const r = await searchRate(replica(knee), base);
+    expect(r.stop).toBe("converged");
+    expect(r.sustainable!).toBeLessThanOrEqual(knee);
+    expect(r.knee!).toBeGreaterThan(knee);
+    expect((r.knee! - r.sustainable!) / r.sustainable!).toBeLessThanOrEqual(base.precision);
+    // Every point is recorded, in order, with its verdict.
+    expect(r.verdicts.every((v) => v.passed === v.rate <= knee)).toBe(true);
+  });
+
+  it("stops at the point budget with the best bracket so far, and reports when nothing passes", async () => {
+    const r = await searchRate(replica(12.5), { ...base, maxPoints: 4 });
+    expect(r.stop).toBe("max-points");
+    expect(r.verdicts).toHaveLength(4);
+    expect(r.sustainable).toBeCloseTo(Math.sqrt(8 * 16)); // 4, 8 pass; 16 fails; √(8·16) passes
+    const none = await searchRate(replica(0.01), base);
+    expect(none.stop).toBe("min-rate");
+    expect(none.sustainable).toBeUndefined();
+  });
+
+  it("repeats a point whose tightest SLO is within the noise band and judges by the median", async () => {
+    const seen: number[] = [];
+    // Near the knee, the first measurement fails by a hair, the next two pass comfortably.
+    const noisy = async (rate: number, attempt: number): Promise<Measurement> => {
+      seen.push(rate);
+      const s = rate < 10 ? 0.5 : rate < 12 ? [-0.02, 0.05, 0.06][attempt]! : -0.5;
+      return { rate, passed: s >= 0, slack: s };
+    };
+    const r = await searchRate(noisy, { ...base, startRps: 11, repeats: 3 });
+    const at11 = r.verdicts.find((v) => v.rate === 11)!;
+    expect(at11.measurements).toHaveLength(3);
+    expect(at11.passed).toBe(true);
+    // Far from any limit, one measurement is enough.
+    expect(r.verdicts.find((v) => v.rate === 22)!.measurements).toHaveLength(1);
+  });
+});
+
+describe("rate search, interrupted", () => {
+  it("records no verdict for a point an interrupt cut short, and says it was interrupted", async () => {
+    const ac = new AbortController();
+    const measure = async (rate: number): Promise<Measurement> => {
+      if (rate > 4) ac.abort(); // the interrupt lands during the second point
+      return { rate, passed: true, slack: 0.5 };
+    };
+    const r = await searchRate(measure, { ...base, signal: ac.signal });
+    expect(r.stop).toBe("interrupted");
+    expect(r.verdicts.map((v) => v.rate)).toEqual([4]);
+    expect(r.knee).toBeUndefined(); // a lower bound only: runPlan recommends nothing from it
+  });
+});
+
+describe("SLOs", () => {
+  it("takes per-request thresholds from the scenario file and leaves rate-bound ones out", () => {
+    expect(planSlos({ ttft_p95_ms: 2000, throughput_min: 10, success_rate: 0.95, request_throughput_min: 1 })).toEqual({ slos: { ttft_p95_ms: 2000, success_rate: 0.95 }, ignored: ["throughput_min", "request_throughput_min"] });
+    expect(parseSloFlags(["itl_p99_ms=100", "success_rate=0.99"])).toEqual({ itl_p99_ms: 100, success_rate: 0.99 });
+    expect(() => parseSloFlags(["ttft_p95_ms"])).toThrow(/--slo: "ttft_p95_ms" must be NAME=NUMBER/);
+    // Slack: latency under its limit and success rate over its minimum are positive.
+    expect(slack([{ name: "ttft_p95_ms", limit: 1000, value: 900, passed: true }, { name: "success_rate", limit: 0.9, value: 0.99, passed: true }])).toBeCloseTo(0.1);
+    expect(slack([{ name: "ttft_p95_ms", limit: 1000, value: 1200, passed: false }])).toBeCloseTo(-0.2);
+  });
+});
+
+describe("recommendation", () => {
+  const input = { sustainableRps: 12.5, peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge", meanOutputTokens: 256 };
+  it("derives the HPA target, replicas, GPU nodes, alert threshold and cost", () => {
+    const r = recommend(input);
+    expect(r.config["autoscaling.targetRequestsPerSecond"]).toBe(7.5);
+    expect(r.config["autoscaling.maxReplicas"]).toBe(14); // ⌈100 / 7.5⌉
+    expect(r.config["gpuNodes.maxSize"]).toBe(14);
+    expect(r.config["monitoring.alerts.requestsPerSecondPerPod"]).toBe(11);
+    expect(r.costPerHourAtPeak).toBeCloseTo(14 * 0.8048);
+    // One g6.xlarge per replica: $0.8048 / (7.5 req/s × 256 tok × 3600 s) per token.
+    expect(r.costPerMillionOutputTokens).toBeCloseTo((0.8048 / (7.5 * 256 * 3600)) * 1e6);
+  });
+  it("packs tensor-parallel pods onto multi-GPU nodes and honours a price override", () => {
+    const r = recommend({ ...input, tensorParallelSize: 2, instanceType: "g6.12xlarge", pricePerHour: 3 });
+    expect(r.podsPerNode).toBe(2);
+    expect(r.config["gpuNodes.maxSize"]).toBe(7); // 14 replicas, 2 per node
+    expect(r.costPerHourAtPeak).toBe(21);
+    expect(r.price.source).toBe("--price-per-hour");
+  });
+  it("refuses settings that cannot work, naming the flag", () => {
+    expect(() => recommend({ ...input, tensorParallelSize: 2 })).toThrow(/--tensor-parallel-size: 2 GPUs per pod do not fit on g6.xlarge/);
+    expect(() => recommend({ ...input, instanceType: "x9.huge" })).toThrow(/--instance-type: x9.huge is not in the price table/);
+    expect(() => recommend({ ...input, headroom: 0.95 })).toThrow(/--headroom/);
+    expect(floor2(3.3649)).toBe(3.3);
+    expect(floor2(0.0457)).toBeCloseTo(0.045);
+  });
+  it("writes config the stack schema accepts, as set lines and as YAML", () => {
+    const { config } = recommend(input);
+    const lines = configSetLines(config);
+    expect(lines).toContain("pulumi config set --path --type float autoscaling.targetRequestsPerSecond 7.5");
+    expect(lines).toContain("pulumi config set --path autoscaling.maxReplicas 14");
+    expect(lines).toContain("pulumi config set --path 'gpuNodes.instanceTypes[0]' g6.xlarge");
+    const yaml = parse(yamlSnippet(config)).config as Record<string, unknown>;
+    const sections = Object.fromEntries(Object.entries(yaml).map(([k, v]) => [k.replace(/^vllm-k8s:/, ""), v]));
+    const parsed = stackConfigSchema.parse({ ...sections, cluster: { mode: "eks", name: "demo", region: "us-east-1" } });
+    expect(parsed.autoscaling.targetRequestsPerSecond).toBe(7.5);
+    expect(parsed.gpuNodes.maxSize).toBe(14);
+    expect(parsed.monitoring.alerts.requestsPerSecondPerPod).toBe(11);
+  });
+});
+
+describe("price table", () => {
+  it("lists GPU counts that agree with the stack's instance facts", () => {
+    for (const [type, p] of Object.entries(INSTANCE_PRICES)) expect(gpuInstanceInfo(type)?.gpus, type).toBe(p.gpus);
+  });
+});
+
+describe("the simulator's capacity model (plan-accuracy.slow.test.ts)", () => {
+  it("the capacity formula refuses settings where the token budget or KV cache binds", () => {
+    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, kvCacheTokens: 1024 }, 32, 8)).toThrow(/KV cache binds/);
+    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, maxNumBatchedTokens: 64 }, 32, 8)).toThrow(/token budget binds/);
+  });
+
+  it("predicts capacities 4× apart for the two accuracy settings", () => {
+    const small = engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.small }, 32, 8);
+    expect(small).toBeCloseTo(8.6, 1); // 32 / (8·400 + 32·(2·8 + 0.01·32)) per ms
+    expect(engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large }, 32, 8) / small).toBeGreaterThanOrEqual(4);
+  });
+});
