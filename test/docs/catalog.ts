@@ -46,6 +46,8 @@ export type ClaimCheck =
 export const RUN_TIME_CLAIMS: { file: string; text: RegExp; check: ClaimCheck }[] = [
   { file: "README.md", text: /smoke.*about 20 s/, check: { kind: "measured", seconds: 20, command: "npm start" } },
   { file: "docs/benchmark.md", text: /runs the `smoke` preset against it \(about 20 s\)|\| about 20 s \|/, check: { kind: "measured", seconds: 20, command: "npx tsx bench/cli.ts run" } },
+  { file: "docs/serving.md", text: /6 points: about a minute/, check: { kind: "measured", seconds: 60, command: "npx vllm-bench plan --quick --peak-rps 30" } },
+  { file: "README.md", text: /20 % precision: about a minute/, check: { kind: "measured", seconds: 60, command: "npx vllm-bench plan --quick --peak-rps 30" } },
   { file: "docs/benchmark.md", text: /about 6\.5 minutes/, check: { kind: "plan", seconds: 390, preset: "baseline", bound: "about" } },
   { file: "docs/benchmark.md", text: /at most about 4 minutes/, check: { kind: "plan", seconds: 240, preset: "sweep", bound: "at most" } },
   { file: "docs/benchmark.md", text: /at most 60 s each/, check: { kind: "preset-setting", seconds: 60, preset: "sweep" } },

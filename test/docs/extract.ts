@@ -98,7 +98,10 @@ function splitCommands(file: string, line: number, text: string): Command[] {
 
 /** Commands in shell code blocks and in inline code spans of the prose. */
 export function commandsIn(doc: Doc): Command[] {
-  const fromBlocks = fencedBlocks(doc).filter((b) => SHELL_LANGS.has(b.lang)).flatMap((b) => splitCommands(doc.file, b.line + 1, b.code));
+  // A `console` block is a transcript: only its `$ ` lines are commands, the rest is output.
+  const commandsOf = (b: { lang: string; code: string }) =>
+    b.lang === "console" ? b.code.split("\n").map((l) => (l.startsWith("$ ") ? l.slice(2) : "")).join("\n") : b.code;
+  const fromBlocks = fencedBlocks(doc).filter((b) => SHELL_LANGS.has(b.lang)).flatMap((b) => splitCommands(doc.file, b.line + 1, commandsOf(b)));
   const fromProse = proseLines(doc).flatMap((l) =>
     [...l.text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.trim()).filter((c) => COMMAND_START.test(c)).flatMap((c) => splitCommands(doc.file, l.line, c)));
   return [...fromBlocks, ...fromProse];

@@ -151,6 +151,11 @@ export function buildFamilies(shape: FleetShape, benchRunEverySeconds = 6 * 3600
   const byRun = new Map(runs.map((r) => [`${r.scenario}/${r.i}`, r.at]));
   benchGauge("vllm_bench_last_run_timestamp_seconds", (s, i) => byRun.get(`${s}/${i}`)! + 300);
 
+  // The capacity plan Job's push (one group per model, pushed once at the data's start).
+  const models = [...new Set(fleet.deployments.map((d) => d.model))];
+  for (const [name, v] of [["vllm_bench_plan_sustainable_requests_per_second", 12.5], ["vllm_bench_plan_target_requests_per_second", 7.5]] as const)
+    family(name, "gauge", name, models.map((model_name) => gaugeSeries(name, { job: "vllm-bench-plan", model_name }, () => v)));
+
   // up, one per scrape target.
   family("up", "gauge", "up", [
     ...pods.map((p) => churn(p, (pod) => gaugeSeries("up", scrapeLabels(pod), () => 1))),
