@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
 import type { RampUp } from "./random";
-import { runBenchmark } from "./run";
+import { pickRunner } from "../fleet/runner";
 
 export const USAGE = `usage: vllm-bench run [options]
 
@@ -24,6 +25,8 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --seed N                dataset and arrival seed                        default: 0
   --timeout-ms N          per-request timeout                             default: 600000
   --ready-timeout S       wait up to S seconds for the target to answer /v1/models (env READY_TIMEOUT) default: 0
+  --workers N             split the run over N processes and merge their records (env BENCH_WORKERS)
+                          default: 1, or one per core above ${CLEAN_STREAMS_PER_CORE} streams
 API key: env OPENAI_API_KEY or VLLM_API_KEY.
 Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad input, 3 interrupted (partial results written).`;
 
@@ -54,7 +57,7 @@ export async function runMain(argv: string[]): Promise<number> {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
       "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, help: { type: "boolean", short: "h" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, workers: { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -80,7 +83,7 @@ export async function runMain(argv: string[]): Promise<number> {
   // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
   if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
   const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
-  const outcome = await runBenchmark({
+  const outcome = await pickRunner(values.workers, argv, env)({
     baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
     endpoint: values.endpoint,
     backend: backend as "openai-chat" | "openai" | undefined,

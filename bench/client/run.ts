@@ -3,7 +3,9 @@ import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
-import { arrivalGaps, type RampUp } from "./random";
+import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
+import { timeline } from "../fleet/timeline";
+import type { RampUp } from "./random";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile, type Scenario } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -30,6 +32,8 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Aborting stops sending; in-flight requests get a short grace period; results are still written. */
   signal?: AbortSignal;
+  /** Run only this shard's requests of the seeded plan (--workers, Indexed Job); see bench/fleet. */
+  shard?: ShardHooks;
 }
 
 export interface RunOutcome {
@@ -86,13 +90,15 @@ async function readyModel(baseUrl: string, opts: Pick<RunOptions, "apiKey" | "mo
 
 async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaults: { percentiles: number[]; goodput?: Record<string, number>; dataset?: FileEntry[] }, backend: string): Promise<Omit<ScenarioResult, "thresholds">> {
   const tokenizer = await serverTokenizer(t.baseUrl, t.model);
-  const total = sc.num_warmups + sc.num_prompts;
+  const gaps = scenarioGaps(sc, opts.seed);
+  const n = gaps.length; // num_prompts, or what a rate_profile yields
+  const total = sc.num_warmups + n;
   const prompts = fileDefaults.dataset
     ? fileDatasetSource(fileDefaults.dataset, { seed: opts.seed, outputLen: sc.random_output_len, tokenizer })
     : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer });
   // Build what the first burst needs before the clock starts; the rest is built ahead of use.
   await prompts.prefetch(0, sc.num_warmups + Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)));
-  const concurrency = sc.max_concurrency ?? Infinity;
+  const concurrency = concurrencyShare(sc.max_concurrency ?? Infinity, opts.shard);
   let inFlight = 0;
   const waiters: (() => void)[] = [];
   const acquire = async () => {
@@ -111,6 +117,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
 
   // Warm-up (excluded from every figure).
   await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
+    if (!owns(opts.shard, i)) return;
     await acquire();
     try {
       await sendRequest(t, await spec(i, "warmup"), sc.name, performance.now(), inflight);
@@ -122,18 +129,23 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   const records: RequestRecord[] = [];
   const pending: Promise<void>[] = [];
   const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
-  const gaps = arrivalGaps(sc.num_prompts, ramp ?? sc.request_rate, sc.burstiness, opts.seed + 1);
+  if (opts.shard?.waitStart) {
+    const at = await opts.shard.waitStart(sc.name);
+    await sleep(at - Date.now(), opts.signal);
+  }
   const start = performance.now();
+  opts.shard?.started?.(sc.name, performance.timeOrigin + start);
   const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
   let lastLog = start;
   let partial = false;
   let nextArrival = start;
-  for (let i = 0; i < sc.num_prompts; i++) {
+  for (let i = 0; i < n; i++) {
     if (opts.signal?.aborted) {
       partial = true;
       break;
     }
     nextArrival += gaps[i]! * 1000;
+    if (!owns(opts.shard, i)) continue;
     const wait = Math.min(nextArrival, deadline) - performance.now();
     if (wait > 1) await sleep(wait, opts.signal);
     const req = await spec(sc.num_warmups + i, "req");
@@ -151,7 +163,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
     );
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
-      opts.log(`[${sc.name}] sent ${i + 1}/${sc.num_prompts}, done ${records.length}, in flight ${inFlight}`);
+      opts.log(`[${sc.name}] sent ${i + 1}/${n}, done ${records.length}, in flight ${inFlight}`);
     }
   }
   // On interrupt, give in-flight streams a short grace period, then cut them (counted as errors).
@@ -166,9 +178,11 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
   await all;
   const duration = (performance.now() - start) / 1000;
   const result = aggregate(
-    { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration, percentiles: fileDefaults.percentiles, goodput: fileDefaults.goodput },
+    { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: n, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration, percentiles: fileDefaults.percentiles, goodput: fileDefaults.goodput },
     records,
   );
+  // The autoscaling rehearsal's per-second view (bench/fleet/timeline.ts).
+  if (sc.rate_profile) result.timeline = timeline(records, duration);
   return { result, records: records.sort((a, b) => a.start_s - b.start_s), partial };
 }
 
@@ -178,8 +192,10 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     ...s,
     // A rate given on the command line replaces the file's rate or ramp.
     ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate, ramp_up_strategy: undefined, ramp_up_start_rps: undefined, ramp_up_end_rps: undefined } : {}),
-    ...(opts.rampUp ? { request_rate: "inf" as const, ramp_up_strategy: opts.rampUp.strategy, ramp_up_start_rps: opts.rampUp.startRps, ramp_up_end_rps: opts.rampUp.endRps } : {}),
+    ...(opts.rampUp ? { request_rate: "inf" as const, rate_profile: undefined, ramp_up_strategy: opts.rampUp.strategy, ramp_up_start_rps: opts.rampUp.startRps, ramp_up_end_rps: opts.rampUp.endRps } : {}),
     ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+    // On a rate profile, a given rate is its peak: the shape stays.
+    ...(s.rate_profile && opts.requestRate !== undefined ? { rate_profile: scaleProfile(s.rate_profile, opts.requestRate) } : {}),
   }));
   if (opts.concurrencyLevels?.length)
     scenarios = opts.concurrencyLevels.flatMap((c) => scenarios.map((s) => ({ ...s, name: `${s.name}-c${c}`, max_concurrency: c })));
