@@ -63,6 +63,8 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           pushgatewayUrl: ctx.pushgatewayUrl,
           schedule: cfg.benchmark.schedule,
           overrides: cfg.benchmark.overrides,
+          shards: cfg.benchmark.shards,
+          sharedResultsStorageClass: cfg.benchmark.sharedResultsStorageClass,
           apiKeySecret,
           nodeSelector: system,
         }
