@@ -25,6 +25,8 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --seed N                dataset and arrival seed                        default: 0
   --timeout-ms N          per-request timeout                             default: 600000
   --ready-timeout S       wait up to S seconds for the target to answer /v1/models (env READY_TIMEOUT) default: 0
+  --prometheus-url URL    with a rate_profile scenario (the rehearsal preset), read HPA replicas, pending
+                          GPU pods and GPU nodes per second from this Prometheus (env PROMETHEUS_URL)
   --workers N             split the run over N processes and merge their records (env BENCH_WORKERS)
                           default: 1, or one per core above ${CLEAN_STREAMS_PER_CORE} streams
 API key: env OPENAI_API_KEY or VLLM_API_KEY.
@@ -57,7 +59,7 @@ export async function runMain(argv: string[]): Promise<number> {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
       "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, workers: { type: "string" }, help: { type: "boolean", short: "h" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, workers: { type: "string" }, "prometheus-url": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -92,6 +94,7 @@ export async function runMain(argv: string[]): Promise<number> {
     config: values.config ?? env.CONFIG_PATH ?? "smoke",
     outputDir,
     pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
+    prometheusUrl: values["prometheus-url"] ?? env.PROMETHEUS_URL,
     requestRate,
     rampUp,
     concurrencyLevels,

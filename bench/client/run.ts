@@ -4,7 +4,7 @@ import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-datas
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
-import { timeline } from "../fleet/timeline";
+import { rehearsalTimeline, timelineTable } from "../fleet/rehearsal";
 import type { RampUp } from "./random";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile, type Scenario } from "./scenario";
@@ -34,6 +34,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Run only this shard's requests of the seeded plan (--workers, Indexed Job); see bench/fleet. */
   shard?: ShardHooks;
+  /** Read the cluster's side of a rate-profile run (HPA, pending GPU pods, GPU nodes) from this Prometheus. */
+  prometheusUrl?: string;
 }
 
 export interface RunOutcome {
@@ -182,7 +184,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fileDefaul
     records,
   );
   // The autoscaling rehearsal's per-second view (bench/fleet/timeline.ts).
-  if (sc.rate_profile) result.timeline = timeline(records, duration);
+  if (sc.rate_profile) result.timeline = await rehearsalTimeline(records, duration, performance.timeOrigin + start, { url: opts.prometheusUrl, log: opts.log });
   return { result, records: records.sort((a, b) => a.start_s - b.start_s), partial };
 }
 
@@ -227,6 +229,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
       const s: ScenarioResult = { ...r, thresholds: checkThresholds(r.result, file.thresholds) };
       results.push(s);
       opts.log(consoleSummary(s, percentiles));
+      if (Array.isArray(s.result.timeline)) opts.log(timelineTable(s.result.timeline, file.thresholds));
       if (opts.pushgatewayUrl) {
         await pushResults(opts.pushgatewayUrl, runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
       }

@@ -7,6 +7,7 @@ import type { ScenarioResult } from "../client/outputs";
 import type { RequestRecord } from "../client/request";
 import { aggregate, checkThresholds, type RunInfo } from "../client/stats";
 import type { Shard } from "./plan";
+import { withCluster, type RehearsalSecond } from "./rehearsal";
 import { timeline } from "./timeline";
 
 /** What one shard leaves for the merge: its records and what it needs to recompute the figures. */
@@ -83,7 +84,7 @@ export function mergeShards(shards: ShardFile[]): Merged {
     const date = parts.map((p) => p.result.date as string).sort().at(-1)!;
     const result = aggregate(runInfo(sc0.result, first.file, duration, date), records);
     result.shards = count;
-    if (sc0.result.timeline) result.timeline = timeline(records, duration);
+    if (sc0.result.timeline) result.timeline = withCluster(timeline(records, duration), sc0.result.timeline as RehearsalSecond[], Math.round((sc0.start_epoch_ms - t0) / 1000));
     const partial = parts.some((p) => p.partial);
     return { result, records, partial, thresholds: checkThresholds(result, first.file.thresholds) };
   });

@@ -10,6 +10,7 @@ import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { listShardFiles, mergeShards, readShardFiles, writeShardFile, type Merged, type ShardFile } from "./merge";
 import type { ShardHooks } from "./plan";
+import { timelineTable } from "./rehearsal";
 
 export interface ShardEnv {
   index: number;
@@ -96,6 +97,7 @@ export async function writeMerged(m: Merged, outputDir: string, opts: Pick<RunOp
   for (const w of m.warnings) opts.log(`warning: ${w}`);
   for (const s of m.results) {
     opts.log(consoleSummary(s, Object.keys(s.result).flatMap((k) => k.match(/^p([\d.]+)_ttft_ms$/)?.slice(1) ?? []).map(Number)));
+    if (Array.isArray(s.result.timeline)) opts.log(timelineTable(s.result.timeline, Object.fromEntries(s.thresholds.map((t) => [t.name, t.limit]))));
     if (opts.pushgatewayUrl) await pushResults(opts.pushgatewayUrl, m.runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
   }
   const files = writeOutputs(outputDir, m.runId, m.results, htmlReport(`vllm-bench: ${m.name} (${m.results[0]?.result.shards ?? 1} shards, merged)`, m.runId, m.results));
