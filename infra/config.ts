@@ -225,7 +225,7 @@ const benchmarkSchema = z
       .optional()
       .describe("Per-run changes to the preset, passed to the Job as environment variables."),
     // Issue 22: one run over many pods (an Indexed Job) for more streams than one client core measures cleanly.
-    shards: z.number().int().min(1).max(64).default(1).describe("Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 1,000, rounded up (docs/benchmark.md)."),
+    shards: z.number().int().min(1).max(64).default(1).describe("Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 500, rounded up (docs/benchmark.md, Sharding)."),
     sharedResultsStorageClass: z.string().min(1).optional().describe("With shards > 1: storage class of the ReadWriteMany results volume the shards share (on EKS an EFS class); default: the cluster default."),
   })
   .prefault({});

@@ -4,6 +4,7 @@
 // merges the run (unless its parent merges, as with --workers).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { htmlReport } from "../client/html";
 import { consoleSummary, pushResults, writeOutputs } from "../client/outputs";
 import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
@@ -145,4 +146,13 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
     return { ...own, exitCode: interrupted };
   }
   return writeMerged(mergeShards(readShardFiles(se.runDir)), se.runDir, opts);
+}
+
+/** `vllm-bench merge RUN_DIR [--output-dir DIR]`: merge a run's shard files by hand (e.g. after a shard was re-run). */
+export async function mergeMain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { "output-dir": { type: "string" }, "pushgateway-url": { type: "string" } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new Error("usage: vllm-bench merge RUN_DIR [--output-dir DIR] [--pushgateway-url URL]  (RUN_DIR holds shard-<index>.json)");
+  const dir = positionals[0]!;
+  const outcome = await writeMerged(mergeShards(readShardFiles(dir)), values["output-dir"] ?? dir, { log: (l) => console.log(l), pushgatewayUrl: values["pushgateway-url"] });
+  return outcome.exitCode;
 }

@@ -37,12 +37,16 @@ export interface WorkersOptions {
   argv: string[];
   /** How to start `vllm-bench`: default this process's own node, loader flags and script. */
   command?: string[];
+  /** A prefix for worker `index`'s command, e.g. taskset pinning it to a core (bench:client). */
+  wrap?: (index: number) => string[];
 }
 
 export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<RunOutcome> {
   assertShardable(opts, w.workers);
   const [node, ...pre] = w.command ?? [process.execPath, ...process.execArgv, process.argv[1]!];
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-workers-"));
+  // Under the output folder, not /tmp: the in-cluster pod's root filesystem is read-only.
+  fs.mkdirSync(opts.outputDir, { recursive: true });
+  const runDir = fs.mkdtempSync(path.join(opts.outputDir, ".workers-"));
   const sim = opts.baseUrl ? undefined : await startSimulator({ host: "127.0.0.1", port: 0 });
   if (sim) opts.log(`No --base-url given: started the built-in vLLM simulator at ${sim.url} (embedded default).`);
   opts.log(`Running ${w.workers} workers (one seeded plan, request i goes to worker i mod ${w.workers}); merging their records afterwards.`);
@@ -52,7 +56,8 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
         // Flags given last win, so the child's target, folder and worker count are ours.
         const args = [...pre, "run", ...w.argv, "--output-dir", runDir, "--workers", "1", ...(sim ? ["--base-url", sim.url] : [])];
         const env = { ...process.env, JOB_COMPLETION_INDEX: String(index), BENCH_SHARDS: String(w.workers), BENCH_MERGE: "none", BENCH_MAX_SKEW_MS: "50", BENCH_RUN_ID: "" };
-        const child = spawn(node!, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+        const [cmd, ...cmdArgs] = [...(w.wrap?.(index) ?? []), node!, ...args];
+        const child = spawn(cmd!, cmdArgs, { env, stdio: ["ignore", "pipe", "pipe"] });
         const relay = (stream: NodeJS.ReadableStream) => {
           let buf = "";
           stream.on("data", (d) => {
