@@ -4,18 +4,18 @@
 //   kubectl -n <ns> create job vllm-bench-$(date +%s) --from=cronjob/vllm-bench
 import { ApiObject, Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { shardedObjects } from "./indexed-job";
+import { fleetObjects } from "./indexed-job";
 import { benchmarkObjects } from "./objects";
 import type { BenchmarkChartProps } from "./props";
 
 export { BENCH_NAME, benchmarkObjects, runDeadlineSeconds } from "./objects";
-export { shardedObjects, SHARED_RESULTS_CLAIM } from "./indexed-job";
+export { fleetObjects, shardedObjects, SHARED_RESULTS_CLAIM } from "./indexed-job";
 export type { BenchmarkChartProps } from "./props";
 
 export class BenchmarkChart extends Chart {
   constructor(scope: Construct, id: string, props: BenchmarkChartProps) {
     super(scope, id, { namespace: props.namespace });
-    const objs = shardedObjects(props, benchmarkObjects(props), { shards: props.shards ?? 1, storageClassName: props.sharedResultsStorageClass });
+    const objs = fleetObjects(props, benchmarkObjects(props), { shards: props.shards ?? 1, storageClassName: props.sharedResultsStorageClass });
     for (const obj of objs) new ApiObject(this, obj.kind.toLowerCase(), obj as never);
   }
 }

@@ -22,6 +22,21 @@ export interface ShardingProps {
   storageClassName?: string;
 }
 
+/**
+ * The fleet additions to the benchmark's objects: PROMETHEUS_URL (the rehearsal's timeline reads
+ * the HPA and the GPU nodes from it) and, with shards > 1, the Indexed Job.
+ */
+export function fleetObjects(p: BenchmarkChartProps, objs: [IConfigMap, ICronJob | IJob], s: ShardingProps): Array<IConfigMap | ICronJob | IJob | IPersistentVolumeClaim> {
+  if (p.prometheusUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(p.prometheusUrl)) throw new Error(`benchmark prometheusUrl '${p.prometheusUrl}': expected an http(s) URL such as http://kps-prometheus.monitoring.svc:9090`);
+  if (p.prometheusUrl) {
+    objs = structuredClone(objs);
+    const spec = objs[1].kind === "CronJob" ? objs[1].spec!.jobTemplate.spec! : objs[1].spec!;
+    const c = spec.template.spec!.containers[0]!;
+    c.env = [...(c.env ?? []), { name: "PROMETHEUS_URL", value: p.prometheusUrl }];
+  }
+  return shardedObjects(p, objs, s);
+}
+
 export function shardedObjects(p: BenchmarkChartProps, objs: [IConfigMap, ICronJob | IJob], s: ShardingProps): Array<IConfigMap | ICronJob | IJob | IPersistentVolumeClaim> {
   if (!Number.isInteger(s.shards) || s.shards < 1 || s.shards > 64) throw new Error(`benchmark shards: ${s.shards} must be an integer from 1 to 64`);
   if (s.shards === 1) return objs;

@@ -45,4 +45,6 @@ export interface BenchmarkChartProps {
   shards?: number;
   /** With shards > 1 and no resultsClaimName: storage class of the ReadWriteMany results claim the shards share. */
   sharedResultsStorageClass?: string;
+  /** Prometheus the run reads the cluster's side of a rate-profile run from (PROMETHEUS_URL), e.g. http://kps-prometheus.monitoring.svc:9090. */
+  prometheusUrl?: string;
 }
