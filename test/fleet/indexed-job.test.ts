@@ -27,8 +27,11 @@ describe("benchmark.shards: an Indexed Job over a shared results volume", () => 
     expect(env).toMatchObject({ BENCH_SHARDS: "4", BENCH_MAX_SKEW_MS: "1000", BENCH_RUN_ID: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } });
   });
 
-  it("shards: 1 (the default) leaves the plain Job and its emptyDir alone", () => {
+  it("shards: 1 (the default) leaves the plain Job and its emptyDir alone; PROMETHEUS_URL follows kube-prometheus-stack", () => {
     const objs = bench(objectsFor(EKS));
+    const env = (o: Array<Record<string, any>>) => Object.fromEntries(benchPod(o).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env(objs).PROMETHEUS_URL).toBe("http://kps-prometheus.monitoring.svc:9090");
+    expect(env(bench(objectsFor({ ...EKS, addons: { kubePrometheusStack: false } }))).PROMETHEUS_URL).toBeUndefined();
     expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob"]);
     expect(jobSpec(objs).completionMode).toBeUndefined();
     expect(benchPod(objs).volumes.find((v: any) => v.name === "results").emptyDir).toBeDefined();
