@@ -67,7 +67,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * once all are there, every shard computes the same start, the latest reading plus a margin for
  * clock skew and polling. No shard starts before all are ready.
  */
-export function fileBarrier(se: ShardEnv, log: (l: string) => void): (scenario: string) => Promise<number> {
+export function fileBarrier(se: ShardEnv, log: (l: string) => void, signal?: AbortSignal): (scenario: string) => Promise<number> {
   let first = true;
   const pollMs = 100;
   return async (scenario) => {
@@ -87,6 +87,8 @@ export function fileBarrier(se: ShardEnv, log: (l: string) => void): (scenario: 
         const latest = Math.max(...files.map((f) => Number(fs.readFileSync(path.join(dir, f), "utf8"))));
         return latest + se.maxSkewMs + 2 * pollMs;
       }
+      // Interrupted while waiting: start now, so the run stops at once and still writes its (empty) share.
+      if (signal?.aborted) return Date.now();
       if (Date.now() > until) throw new Error(`shard ${se.index}: only ${files.length} of ${se.count} shards were ready for ${scenario} after ${se.barrierTimeoutS} s (BENCH_BARRIER_TIMEOUT_S); check the other pods (pending? crashed?)`);
       await sleep(pollMs);
     }
@@ -120,7 +122,7 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
   assertShardable(opts, se.count);
   const file = loadScenarioFile(opts.config);
   const starts = new Map<string, number>();
-  const hooks: ShardHooks = { index: se.index, count: se.count, waitStart: fileBarrier(se, opts.log), started: (sc, ms) => starts.set(sc, ms) };
+  const hooks: ShardHooks = { index: se.index, count: se.count, waitStart: fileBarrier(se, opts.log, opts.signal), started: (sc, ms) => starts.set(sc, ms) };
   const log = (l: string) => opts.log(`[shard ${se.index}/${se.count}] ${l}`);
   // The shard's own view goes to its own folder; only the merged run is pushed and judged.
   const own = await runBenchmark({ ...opts, outputDir: path.join(se.runDir, `shard-${se.index}`), pushgatewayUrl: undefined, shard: hooks, log });

@@ -40,6 +40,11 @@ export function fleetObjects(p: BenchmarkChartProps, objs: [IConfigMap, ICronJob
 export function shardedObjects(p: BenchmarkChartProps, objs: [IConfigMap, ICronJob | IJob], s: ShardingProps): Array<IConfigMap | ICronJob | IJob | IPersistentVolumeClaim> {
   if (!Number.isInteger(s.shards) || s.shards < 1 || s.shards > 64) throw new Error(`benchmark shards: ${s.shards} must be an integer from 1 to 64`);
   if (s.shards === 1) return objs;
+  // Each shard caps its share of a scenario's concurrency: fail here, not in N pods at run time.
+  const scenarios = (JSON.parse(objs[0].data!["scenario.json"]!) as { scenarios: { name: string; max_concurrency?: number }[] }).scenarios;
+  const caps = p.overrides?.concurrencyLevels ?? scenarios.map((sc) => sc.max_concurrency ?? Infinity);
+  const tight = Math.min(...caps);
+  if (tight < s.shards) throw new Error(`benchmark shards: ${s.shards} shards but the scenario allows only ${tight} concurrent requests (max_concurrency or concurrencyLevels); use at most ${tight} shards`);
   const [configMap, runner] = structuredClone(objs);
   const spec: IJobSpec = runner.kind === "CronJob" ? runner.spec!.jobTemplate.spec! : runner.spec!;
   spec.completionMode = "Indexed";
