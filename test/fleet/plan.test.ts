@@ -8,6 +8,7 @@ import { aggregate } from "../../bench/client/stats";
 import { mergeShards, type ShardFile } from "../../bench/fleet/merge";
 import { concurrencyShare, defaultWorkers, plannedArrivals, profileArrivals, scaleProfile } from "../../bench/fleet/plan";
 import { fileBarrier, shardFromEnv } from "../../bench/fleet/shard";
+import { timelineTable } from "../../bench/fleet/rehearsal";
 import { timeline } from "../../bench/fleet/timeline";
 import { numpyPercentile } from "./helpers";
 
@@ -125,5 +126,10 @@ describe("merge", () => {
     // Gaps land where their token arrived: 0.1+0.1+0.4 = 0.6 s, 1.0 s; 0.5+0.3+0.1 = 0.9 s; 1.2+0.05+0.01.
     expect(t[0]!.itl_p50_ms).toBe(250);
     expect(t[1]!.itl_p99_ms).toBeCloseTo(numpyPercentile([400, 10], 99), 9);
+    // The console table marks a P95 above its threshold; cluster columns appear only when read.
+    const table = timelineTable(t, { ttft_p95_ms: 250 }).split("\n");
+    expect(table[0]).toBe("Timeline (every 1 s; ! = above ttft_p95_ms 250):");
+    expect(table[2]).toMatch(/^\s*0\s+2\s+1\s+0\s+200\s+290!/);
+    expect(table[1]).not.toMatch(/HPA/);
   });
 });
