@@ -3,8 +3,10 @@
 //   vllm-bench run [options]      load-test an OpenAI-compatible endpoint (default: built-in simulator)
 //   vllm-bench plan [options]     find the rate one replica sustains within SLOs; recommend autoscaling settings
 //   vllm-bench compare OLD NEW    flag regressions between two results files
+//   vllm-bench merge RUN_DIR      merge a sharded run's shard-<index>.json files (bench/fleet)
 //   vllm-bench sim [options]      run the vLLM simulator
 import { compareMain, runMain } from "./client/cli";
+import { mergeMain } from "./fleet/shard";
 import { planMain } from "./plan/cli";
 import { simMain } from "./sim/cli";
 
@@ -13,6 +15,7 @@ const USAGE = `usage: vllm-bench <command> [options]
   run [options]            load-test an OpenAI-compatible endpoint (default: the built-in simulator)
   plan [options]           find the request rate one replica sustains within the SLOs; recommend autoscaling settings
   compare OLD NEW          compare two results files; exit 1 on a regression
+  merge RUN_DIR            merge a sharded run's shard files into one result (bench/fleet)
   sim [options]            run the vLLM simulator
 
 vllm-bench <command> --help shows a command's options.`;
@@ -32,6 +35,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return planMain(rest);
     case "compare":
       return compareMain(rest);
+    case "merge":
+      return mergeMain(rest);
     case "sim":
       await simMain(rest);
       return undefined; // keeps serving

@@ -222,7 +222,7 @@ const addonsSchema = z
 const benchmarkSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
-    scenario: z.enum(["smoke", "baseline", "sweep"]).default("smoke").describe("Preset scenario the Job runs."),
+    scenario: z.enum(["smoke", "baseline", "sweep", "rehearsal"]).default("smoke").describe("Preset scenario the Job runs (rehearsal: the autoscaling rehearsal, docs/benchmark.md)."),
     schedule: cronSchedule.optional().describe("Cron schedule of a recurring benchmark CronJob, as Kubernetes takes it: five fields (`0 3 * * *`) or @hourly, @daily, @weekly, @monthly, @yearly."),
     image: z
       .string()
@@ -265,6 +265,9 @@ const benchmarkSchema = z
       })
       .prefault({})
       .describe("Capacity planning Job (`vllm-bench plan`): see docs/serving.md, Capacity planning."),
+    // Issue 22: one run over many pods (an Indexed Job) for more streams than one client core measures cleanly.
+    shards: z.number().int().min(1).max(64).default(1).describe("Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 500, rounded up (docs/benchmark.md, Sharding)."),
+    sharedResultsStorageClass: z.string().min(1).optional().describe("With shards > 1: storage class of the ReadWriteMany results volume the shards share (on EKS an EFS class); default: the cluster default."),
   })
   .prefault({});
 
@@ -363,6 +366,12 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
   if (c.benchmark.buildImage && c.benchmark.image)
     add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
   issues.push(...securityIssues(c));
+  // Each shard pod requests 1 CPU on the system nodes, one vCPU per node is left to Prometheus, Grafana and the
+  // controllers. EC2 sizes (aws.amazon.com/ec2/instance-types): large = 2 vCPUs, xlarge = 4, Nxlarge = 4N; others unchecked.
+  const vcpus = (t: string) => (/\.large$/.test(t) ? 2 : /\.(\d*)xlarge$/.test(t) ? 4 * Number(t.match(/\.(\d*)xlarge$/)![1] || 1) : undefined);
+  const perNode = Math.min(...c.systemNodes.instanceTypes.map((t) => vcpus(t) ?? Infinity)) - 1;
+  if (eks && c.benchmark.shards > 1 && Number.isFinite(perNode) && c.benchmark.shards > perNode * c.systemNodes.maxSize)
+    add("benchmark.shards", `${c.benchmark.shards} shard pods (1 CPU each) do not fit on systemNodes (${c.systemNodes.maxSize} × ${c.systemNodes.instanceTypes.join("/")}, ${perNode * c.systemNodes.maxSize} CPUs free for them). Lower shards or raise systemNodes.maxSize`);
   const names = c.model.loraAdapters.map((a) => a.name);
   if (new Set(names).size !== names.length) add("model.loraAdapters", "adapter names must be unique");
   if (c.serving.engine === "vllm" && c.monitoring.alerts.gpuMemoryUsageRatio <= c.model.gpuMemoryUtilization)

@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
+import { pickRunner } from "../fleet/runner";
 import type { RampUp } from "./random";
 import { compareReport } from "../report/html";
-import { DEFAULT_STOP_GRACE_S, runBenchmark, type LiveRun } from "./run";
+import { DEFAULT_STOP_GRACE_S, type LiveRun } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
 
@@ -28,6 +30,10 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --stop-grace S          on SIGTERM/SIGINT: stop sending at once, cut in-flight requests, write results
                           and exit within S seconds (env STOP_GRACE_SECONDS); a second signal writes
                           what was measured and exits at once                  default: ${DEFAULT_STOP_GRACE_S}
+  --prometheus-url URL    with a rate_profile scenario (the rehearsal preset), read HPA replicas, pending
+                          GPU pods and GPU nodes per second from this Prometheus (env PROMETHEUS_URL)
+  --workers N             split the run over N processes and merge their records (env BENCH_WORKERS)
+                          default: 1, or one per core above ${CLEAN_STREAMS_PER_CORE} streams
 Results: OUTPUT_DIR/<run id>/ (results JSON and requests CSV per scenario, summary.csv, report.html);
 OUTPUT_DIR/latest points at the newest run.
 API key: env OPENAI_API_KEY or VLLM_API_KEY.
@@ -75,7 +81,7 @@ export async function runMain(argv: string[]): Promise<number> {
       "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
       config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
       "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, "stop-grace": { type: "string" }, help: { type: "boolean", short: "h" },
+      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, "stop-grace": { type: "string" }, workers: { type: "string" }, "prometheus-url": { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -125,7 +131,7 @@ export async function runMain(argv: string[]): Promise<number> {
   if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
   const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
   try {
-    const outcome = await runBenchmark({
+    const outcome = await pickRunner(values.workers, argv, env)({
       baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
       endpoint: values.endpoint,
       backend: backend as "openai-chat" | "openai" | undefined,
@@ -134,6 +140,7 @@ export async function runMain(argv: string[]): Promise<number> {
       config: values.config ?? env.CONFIG_PATH ?? "smoke",
       outputDir,
       pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
+      prometheusUrl: values["prometheus-url"] ?? env.PROMETHEUS_URL,
       requestRate,
       rampUp,
       concurrencyLevels,

@@ -3,7 +3,9 @@ import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
 import { htmlReport } from "./html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
-import { arrivalGaps, type RampUp } from "./random";
+import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
+import { rehearsalTimeline, timelineTable } from "../fleet/rehearsal";
+import type { RampUp } from "./random";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile, type Scenario, type ScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -50,6 +52,10 @@ export interface RunOptions {
   stopGraceS?: number;
   /** Filled by runBenchmark: `flush()` writes what was measured so far, synchronously (a second signal). */
   live?: LiveRun;
+  /** Run only this shard's requests of the seeded plan (--workers, Indexed Job); see bench/fleet. */
+  shard?: ShardHooks;
+  /** Read the cluster's side of a rate-profile run (HPA, pending GPU pods, GPU nodes) from this Prometheus. */
+  prometheusUrl?: string;
 }
 
 export interface LiveRun {
@@ -170,12 +176,15 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
   const signal = state.stopped.signal;
   const records: RequestRecord[] = [];
   const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
+  // One seeded plan for every shard (bench/fleet/plan.ts): num_prompts gaps, or what a rate_profile yields.
+  const gaps = scenarioGaps(sc, opts.seed);
+  const n = gaps.length;
   let start = performance.now();
   let partial = false;
   let error: string | undefined;
   const snapshot = (): ScenarioResult => {
     const result = aggregate(
-      { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: sc.num_prompts, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration: (performance.now() - start) / 1000, percentiles: fd.percentiles, goodput: fd.goodput },
+      { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: n, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration: (performance.now() - start) / 1000, percentiles: fd.percentiles, goodput: fd.goodput },
       records,
     );
     const stop = partial || signal.aborted ? state.stopReason ?? error : undefined;
@@ -187,7 +196,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
 
   // Slots: a semaphore that also wakes up (and refuses) when the run stops, so a stop never
   // waits for a stalled server to free a slot.
-  const concurrency = sc.max_concurrency ?? Infinity;
+  const concurrency = concurrencyShare(sc.max_concurrency ?? Infinity, opts.shard);
   let inFlight = 0;
   const waiters: (() => void)[] = [];
   const wakeAll = () => waiters.splice(0).forEach((w) => w());
@@ -217,7 +226,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
   try {
     const warn = (m: string) => opts.log(`warning: ${m}`);
     const tokenizer = await serverTokenizer(t.baseUrl, t.model, warn);
-    const total = sc.num_warmups + sc.num_prompts;
+    const total = sc.num_warmups + n;
     // Prompts built ahead hold at most ~2 M tokens of text (long prompts would otherwise take gigabytes).
     const budget = Math.max(8, Math.floor(PROMPT_TOKENS_AHEAD / sc.random_input_len));
     const prompts = fd.dataset
@@ -232,6 +241,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
 
     // Warm-up (excluded from every figure); it stops with the run like the main phase.
     await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
+      if (!owns(opts.shard, i)) return;
       const req = await spec(i, "warmup");
       if (!req || !(await acquire())) return;
       try {
@@ -241,13 +251,19 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
       }
     }));
 
-    const gaps = arrivalGaps(sc.num_prompts, ramp ?? sc.request_rate, sc.burstiness, opts.seed + 1);
+    if (opts.shard?.waitStart) {
+      // Every shard starts at one agreed wall-clock time (bench/fleet).
+      const at = await Promise.race([opts.shard.waitStart(sc.name), stopped]);
+      if (at !== undefined) await sleep(at - Date.now(), signal);
+    }
     start = performance.now();
+    opts.shard?.started?.(sc.name, performance.timeOrigin + start);
     const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
     let lastLog = start;
     let nextArrival = start;
-    for (let i = 0; i < sc.num_prompts && !signal.aborted; i++) {
+    for (let i = 0; i < n && !signal.aborted; i++) {
       nextArrival += gaps[i]! * 1000;
+      if (!owns(opts.shard, i)) continue;
       const wait = Math.min(nextArrival, deadline) - performance.now();
       if (wait > 1) await sleep(wait, signal);
       const req = await spec(sc.num_warmups + i, "req");
@@ -265,7 +281,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
       );
       if (performance.now() - lastLog > 5000) {
         lastLog = performance.now();
-        const of = sc.duration ? `${i + 1} (for ${sc.duration} s)` : `${i + 1}/${sc.num_prompts}`;
+        const of = sc.duration ? `${i + 1} (for ${sc.duration} s)` : `${i + 1}/${n}`;
         opts.log(`[${sc.name}] sent ${of}, done ${records.length}, in flight ${inFlight}`);
       }
     }
@@ -289,8 +305,13 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
   }
   const out = snapshot();
   state.current = undefined;
+  // The autoscaling rehearsal's per-second view (bench/fleet/rehearsal.ts).
+  if (sc.rate_profile) out.result.timeline = await rehearsalTimeline(out.records, out.result.duration as number, performance.timeOrigin + start, { url: opts.prometheusUrl, log: opts.log });
   return out;
 }
+
+/** A run's folder name under OUTPUT_DIR: sortable by time, unique among runs started together. */
+export const newRunId = (): string => `${new Date().toISOString().replace(/[:.]/g, "-")}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 /** Everything checked and derived before anything is sent: a bad file fails here, with nothing started. */
 export interface RunPlan {
@@ -307,8 +328,10 @@ export function planRun(opts: Pick<RunOptions, "config" | "requestRate" | "rampU
     ...s,
     // A rate given on the command line replaces the file's rate or ramp.
     ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate, ramp_up_strategy: undefined, ramp_up_start_rps: undefined, ramp_up_end_rps: undefined } : {}),
-    ...(opts.rampUp ? { request_rate: "inf" as const, ramp_up_strategy: opts.rampUp.strategy, ramp_up_start_rps: opts.rampUp.startRps, ramp_up_end_rps: opts.rampUp.endRps } : {}),
+    ...(opts.rampUp ? { request_rate: "inf" as const, rate_profile: undefined, ramp_up_strategy: opts.rampUp.strategy, ramp_up_start_rps: opts.rampUp.startRps, ramp_up_end_rps: opts.rampUp.endRps } : {}),
     ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+    // On a rate profile, a given rate is its peak: the shape stays.
+    ...(s.rate_profile && opts.requestRate !== undefined ? { rate_profile: scaleProfile(s.rate_profile, opts.requestRate) } : {}),
   }));
   if (opts.concurrencyLevels?.length)
     scenarios = opts.concurrencyLevels.flatMap((c) => scenarios.map((s) => ({ ...s, name: `${s.name}-c${c}`, max_concurrency: c })));
@@ -322,7 +345,7 @@ export function planRun(opts: Pick<RunOptions, "config" | "requestRate" | "rampU
 export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const { file, scenarios, dataset, percentiles, backend } = planRun(opts);
   const chat = backend === "openai-chat";
-  const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const runId = newRunId();
   const graceMs = (opts.stopGraceS ?? DEFAULT_STOP_GRACE_S) * 1000;
   const state: RunState = { stopped: new AbortController(), inflight: new RequestGroup() };
   let cutTimer: NodeJS.Timeout | undefined;
@@ -363,6 +386,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
       // Written after every scenario: a SIGKILL later loses at most the running one.
       files = write(false);
       opts.log(consoleSummary(s, percentiles, file.defaults.percentile_metrics));
+      if (Array.isArray(s.result.timeline)) opts.log(timelineTable(s.result.timeline, file.thresholds));
       if (opts.pushgatewayUrl) {
         await pushResults(opts.pushgatewayUrl, runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
       }

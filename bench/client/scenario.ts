@@ -4,6 +4,7 @@ import { z } from "zod";
 import baseline from "../presets/baseline.json" with { type: "json" };
 import smoke from "../presets/smoke.json" with { type: "json" };
 import sweep from "../presets/sweep.json" with { type: "json" };
+import rehearsal from "../presets/rehearsal.json" with { type: "json" };
 
 // The scenario file layout our users already have (DESIGN §7), strict at every level: an unknown
 // or mistyped key, a value out of range or a name that cannot be a file name is refused before
@@ -40,7 +41,16 @@ export const scenarioSchema = z.strictObject({
   ramp_up_strategy: z.enum(["linear", "exponential"], { error: (i) => `${JSON.stringify(i.input)} must be linear or exponential` }).optional(),
   ramp_up_start_rps: positive("requests/s", 1e6).optional(),
   ramp_up_end_rps: positive("requests/s", 1e6).optional(),
+  // The autoscaling rehearsal (bench/fleet): [seconds, requests/s] points, linear in between; the
+  // run sends what the profile yields until its last point, instead of num_prompts.
+  rate_profile: z
+    .array(z.tuple([num("seconds").min(0, "must be 0 or more (seconds)"), positive("requests/s", 1e6)]), { error: "must be a list of [seconds, requests/s] points" })
+    .min(2, "needs at least two [seconds, requests/s] points")
+    .optional()
+    .refine((p) => !p || (p[0]![0] === 0 && p.every((q, i) => i === 0 || q[0] > p[i - 1]![0])), { error: "points must start at 0 s and rise in time, e.g. [[0, 1], [60, 20], [180, 20], [240, 1]]" }),
 }).superRefine((s, ctx) => {
+  if (s.rate_profile && (s.ramp_up_strategy || s.request_rate !== "inf"))
+    ctx.addIssue({ code: "custom", path: ["rate_profile"], message: "set either rate_profile or request_rate / ramp_up_* (each sets the arrival rate)" });
   const ramp = [s.ramp_up_strategy, s.ramp_up_start_rps, s.ramp_up_end_rps];
   if (ramp.some((v) => v !== undefined) && ramp.some((v) => v === undefined))
     ctx.addIssue({ code: "custom", path: ["ramp_up_strategy"], message: "a ramp needs all of ramp_up_strategy (linear or exponential), ramp_up_start_rps and ramp_up_end_rps" });
@@ -160,7 +170,7 @@ export function parseScenarioFile(raw: unknown, source: string): ScenarioFile {
   return r.data;
 }
 
-const PRESET_FILES = { smoke, baseline, sweep } as const;
+const PRESET_FILES = { smoke, baseline, sweep, rehearsal } as const;
 export const PRESETS = Object.keys(PRESET_FILES) as (keyof typeof PRESET_FILES)[];
 
 /** A preset's file text (for a ConfigMap). */

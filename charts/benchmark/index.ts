@@ -4,16 +4,22 @@
 //   kubectl -n <ns> create job vllm-bench-$(date +%s) --from=cronjob/vllm-bench
 import { ApiObject, Chart } from "cdk8s";
 import type { Construct } from "constructs";
+import { fleetObjects } from "./indexed-job";
 import { benchmarkObjects } from "./objects";
 import type { BenchmarkChartProps } from "./props";
 
 export { BENCH_NAME, benchmarkObjects, runDeadlineSeconds } from "./objects";
+export { fleetObjects, shardedObjects, SHARED_RESULTS_CLAIM } from "./indexed-job";
 export type { BenchmarkChartProps } from "./props";
 
 export class BenchmarkChart extends Chart {
   constructor(scope: Construct, id: string, props: BenchmarkChartProps) {
     super(scope, id, { namespace: props.namespace });
-    // Ids name the deployed resources: the benchmark's keep theirs, the plan's are prefixed.
-    benchmarkObjects(props).forEach((obj, i) => new ApiObject(this, `${i < 2 ? "" : "plan-"}${obj.kind.toLowerCase()}`, obj as never));
+    // Ids name the deployed resources: the benchmark's keep theirs (sharded into an Indexed Job when
+    // shards > 1, with its results claim), the plan's are prefixed.
+    const [configMap, runner, ...plan] = benchmarkObjects(props);
+    const run = fleetObjects(props, [configMap, runner], { shards: props.shards ?? 1, storageClassName: props.sharedResultsStorageClass });
+    for (const obj of run) new ApiObject(this, obj.kind.toLowerCase(), obj as never);
+    for (const obj of plan) new ApiObject(this, `plan-${obj.kind.toLowerCase()}`, obj as never);
   }
 }

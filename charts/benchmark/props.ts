@@ -41,6 +41,12 @@ export interface BenchmarkChartProps {
   activeDeadlineSeconds?: number;
   /** Keep result files in this PersistentVolumeClaim instead of a pod-lifetime emptyDir. */
   resultsClaimName?: string;
+  /** Split the run over this many pods (an Indexed Job, merged by its last shard); default 1. See indexed-job.ts. */
+  shards?: number;
+  /** With shards > 1 and no resultsClaimName: storage class of the ReadWriteMany results claim the shards share. */
+  sharedResultsStorageClass?: string;
+  /** Prometheus the run reads the cluster's side of a rate-profile run from (PROMETHEUS_URL), e.g. http://kps-prometheus.monitoring.svc:9090. */
+  prometheusUrl?: string;
   /** Also render `vllm-bench plan` as a Job against ONE vLLM pod (see PlanJobProps). */
   plan?: PlanJobProps;
 }

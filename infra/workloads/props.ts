@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import type { AppProps } from "../../charts/app";
 import { BENCH_IMAGE, VLLM_IMAGE } from "../../charts/versions";
+import { PROMETHEUS_PORT, prometheusUrl } from "../addons/values/kube-prometheus-stack";
 import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
 import { HTTP_PORT, APP_NAME, selectorLabels } from "../../charts/vllm/labels";
 import type { StackConfig } from "../config";
@@ -63,6 +64,10 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           pushgatewayUrl: ctx.pushgatewayUrl,
           schedule: cfg.benchmark.schedule,
           overrides: cfg.benchmark.overrides,
+          shards: cfg.benchmark.shards,
+          sharedResultsStorageClass: cfg.benchmark.sharedResultsStorageClass,
+          // The rehearsal's timeline reads HPA replicas, pending GPU pods and GPU nodes from it.
+          prometheusUrl: cfg.addons.kubePrometheusStack ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}` : undefined,
           apiKeySecret,
           nodeSelector: system,
           plan: cfg.benchmark.plan.enabled
