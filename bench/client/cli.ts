@@ -111,7 +111,12 @@ export async function runMain(argv: string[]): Promise<number> {
     }
     process.exit(3);
   };
+  let firstAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches every process of the foreground group, and npm forwards its own
+    // copy to its child: a SIGINT within 2 s of the first is that echo, not a second request.
+    if (sig === "SIGINT" && signals > 0 && Date.now() - firstAt < 2_000) return;
+    if (signals === 0) firstAt = Date.now();
     if (++signals > 1) {
       console.error(`\n${sig} again: writing what was measured and exiting now.`);
       return writeNowAndExit();

@@ -23,7 +23,8 @@ afterAll(async () => {
 const N = 12;
 let k = 0;
 async function run(faults: Partial<FaultOptions>, extra: Partial<RunOptions> = {}, scenarioExtra: object = {}): Promise<RunOutcome & { json: any }> {
-  await setFaults(extra.baseUrl ?? sim.url, { ...NO_FAULTS, ...faults });
+  // A fresh simulator of the test's own has no faults (and a loading one is not listening yet).
+  if (extra.baseUrl === undefined || Object.keys(faults).length) await setFaults(extra.baseUrl ?? sim.url, { ...NO_FAULTS, ...faults });
   const config = path.join(dir, `f${++k}.json`);
   fs.writeFileSync(config, JSON.stringify({ defaults: { metric_percentiles: "50,99" }, scenarios: [{ name: "f", max_concurrency: 4, num_prompts: N, random_input_len: 8, random_output_len: 6, ...scenarioExtra }], thresholds: { success_rate: 0.5 } }));
   const outputDir = path.join(dir, `out${k}`);

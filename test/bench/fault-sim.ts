@@ -47,9 +47,10 @@ export async function spawnFaultSim(args: string[] = []): Promise<{ url: string;
 
 /**
  * A proxy in front of a server that a test can break: `tokenize` replaces the /tokenize answer
- * (a non-vLLM server), `kill()` drops every connection and refuses new ones (a dead server).
+ * (a non-vLLM server), `health` the /health status (a proxy that serves /v1/models while the engine
+ * behind it still loads), `kill()` drops every connection and refuses new ones (a dead server).
  */
-export async function startProxy(upstream: string, opts: { tokenize?: (n: number) => { status: number; body: string } | undefined } = {}) {
+export async function startProxy(upstream: string, opts: { tokenize?: (n: number) => { status: number; body: string } | undefined; health?: () => number | undefined } = {}) {
   const sockets = new Set<import("node:net").Socket>();
   let tokenizeCalls = 0;
   const target = new URL(upstream);
@@ -60,6 +61,11 @@ export async function startProxy(upstream: string, opts: { tokenize?: (n: number
         req.resume();
         return void res.writeHead(fake.status, { "content-type": "text/plain" }).end(fake.body);
       }
+    }
+    const health = req.url === "/health" ? opts.health?.() : undefined;
+    if (health !== undefined) {
+      req.resume();
+      return void res.writeHead(health).end();
     }
     const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
       res.writeHead(ur.statusCode ?? 502, ur.headers);

@@ -105,17 +105,24 @@ describe("a signal while every slot waits on a stalled server", () => {
 });
 
 describe("readiness", () => {
-  it("waits for /health 200 (the simulator answers /v1/models while still loading), then runs with no failure", async () => {
-    const loading = await startFaultSim({ startupDelayMs: 2500, fixedTtftMs: 5, fixedItlMs: 2 });
+  it("waits for /health 200 (a proxy answers /v1/models while the engine behind it still loads), then runs with no failure", async () => {
+    // vLLM itself refuses connections until its engine is built (the simulator does the same); a
+    // proxy or gateway in front of it answers /v1/models early while /health is still 503.
+    const engine = await startFaultSim({ fixedTtftMs: 5, fixedItlMs: 2 });
+    const readyAt = Date.now() + 2500;
+    const loading = await startProxy(engine.url, { health: () => (Date.now() < readyAt ? 503 : undefined) });
     try {
       const o = opts(scenarioFile({ scenarios: [{ name: "r", num_prompts: 4, random_input_len: 4, random_output_len: 2 }] }), { baseUrl: loading.url, readyTimeoutS: 30 });
       expect((await fetch(`${loading.url}/v1/models`)).status).toBe(200);
       expect((await fetch(`${loading.url}/health`)).status).toBe(503);
       const out = await runBenchmark(o);
+      expect(Date.now()).toBeGreaterThanOrEqual(readyAt);
       expect(out.results[0]!.result).toMatchObject({ completed: 4, failed: 0 });
     } finally {
-      await loading.close();
+      loading.kill();
+      await engine.close();
     }
   });
+
 });
 

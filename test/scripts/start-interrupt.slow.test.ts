@@ -32,7 +32,7 @@ describe("npm start on Ctrl-C", () => {
     });
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     expect(code, `${out.slice(-2000)}\n${err.slice(-1000)}`).toBe(3);
-    expect(out).toMatch(/\(partial: the run was interrupted\)/);
+    expect(out).toMatch(/\(partial: interrupted by a signal\)/);
     expect(out).toMatch(/Wrote \d+ files to results/);
     expect(out).toMatch(/Local Prometheus .*\n\s+request rate \(mean over the run's \d+ s\)\s+\d+\.\d+ req\/s/);
     expect(err).not.toMatch(/fetch failed/);
