@@ -86,21 +86,8 @@ export function createAutoscalerRole(
   oidcProviderUrl: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  const subject = `system:serviceaccount:${AUTOSCALER_NAMESPACE}:${AUTOSCALER_SERVICE_ACCOUNT}`;
   const role = new aws.iam.Role(`${clusterName}-cluster-autoscaler`, {
-    assumeRolePolicy: pulumi.all([oidcProviderArn, oidcProviderUrl]).apply(([arn, url]) =>
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: arn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${url}:sub`]: subject, [`${url}:aud`]: "sts.amazonaws.com" } },
-          },
-        ],
-      }),
-    ),
+    assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT),
     tags: { "vllm-k8s.io/cluster": clusterName },
   }, { parent });
 

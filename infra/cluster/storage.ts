@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { irsaTrust } from "./iam";
 
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
 export const DEFAULT_STORAGE_CLASS = "gp3";
@@ -26,19 +27,7 @@ export function createClusterStorage(args: ClusterStorageArgs) {
   const { clusterName, parent } = args;
   const sa = EBS_CSI_SERVICE_ACCOUNT;
   const role = new aws.iam.Role(`${clusterName}-ebs-csi`, {
-    assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcProviderUrl]).apply(([arn, url]) =>
-      JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: arn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${url}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`, [`${url}:aud`]: "sts.amazonaws.com" } },
-          },
-        ],
-      }),
-    ),
+    assumeRolePolicy: irsaTrust(args.oidcProviderArn, args.oidcProviderUrl, sa.namespace, sa.name),
     tags: { "vllm-k8s.io/cluster": clusterName },
   }, { parent });
   new aws.iam.RolePolicyAttachment(`${clusterName}-ebs-csi`, {
