@@ -3,8 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../bench/sim";
-import { runBenchmark, type RunOptions } from "../../bench/client/run";
+import { runBenchmark } from "../../bench/client/run";
 import { NO_FAULTS, setFaults, startFaultSim, startProxy } from "./fault-sim";
+import { latest, runHarness } from "./run-files";
 
 // In-process halves of the nothing-lost cases that take seconds each (a dead server, a signal
 // while every slot is stalled, a loading server); the fast ones are in nothing-lost.test.ts, the
@@ -25,31 +26,7 @@ async function simCompleted(): Promise<number> {
   return [...m.matchAll(/^vllm:request_success_total\{[^}]*\} (\S+)$/gm)].reduce((a, x) => a + Number(x[1]), 0);
 }
 
-let n = 0;
-function scenarioFile(body: object): string {
-  const p = path.join(dir, `s${++n}.json`);
-  fs.writeFileSync(p, JSON.stringify({ defaults: { metric_percentiles: "50,95" }, ...body }));
-  return p;
-}
-function opts(config: string, extra: Partial<RunOptions> = {}): RunOptions & { lines: string[] } {
-  const lines: string[] = [];
-  return { baseUrl: sim.url, config, outputDir: path.join(dir, `out${n}`), seed: 1, timeoutMs: 30_000, log: (l) => lines.push(l), lines, ...extra };
-}
-/** The files of the run `latest` points at, parsed: JSON must parse, CSV rows must match the records. */
-function latest(outputDir: string) {
-  const run = path.join(outputDir, "latest");
-  const files = fs.readdirSync(run);
-  const json = files.filter((f) => f.endsWith(".results.json")).map((f) => JSON.parse(fs.readFileSync(path.join(run, f), "utf8")));
-  for (const j of json) {
-    const csv = fs.readFileSync(path.join(run, `${j.scenario}.requests.csv`), "utf8").trim().split("\n");
-    expect(csv).toHaveLength(j.requests.length + 1);
-    expect(j.requests.length).toBe(j.completed + j.failed);
-  }
-  const summary = fs.readFileSync(path.join(run, "summary.csv"), "utf8").trim().split("\n");
-  expect(summary).toHaveLength(json.length + 1);
-  expect(files.some((f) => f.endsWith(".tmp"))).toBe(false);
-  return { files, json, summary };
-}
+const { scenarioFile, opts } = runHarness(dir, () => sim.url);
 
 describe("a server that dies mid-run", () => {
   // The same past the pre-sized prompt window, with the server's process SIGKILLed: nothing-lost.slow.test.ts.

@@ -3,8 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../bench/sim";
-import { runBenchmark, type RunOptions } from "../../bench/client/run";
+import { runBenchmark } from "../../bench/client/run";
 import { startFaultSim, startProxy } from "./fault-sim";
+import { latest, runHarness } from "./run-files";
 
 // Nothing measured is lost: a broken tokenizer, files per run written atomically, the server's
 // token counts. The slower cases: nothing-lost-inprocess.slow.test.ts and nothing-lost.slow.test.ts.
@@ -19,31 +20,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let n = 0;
-function scenarioFile(body: object): string {
-  const p = path.join(dir, `s${++n}.json`);
-  fs.writeFileSync(p, JSON.stringify({ defaults: { metric_percentiles: "50,95" }, ...body }));
-  return p;
-}
-function opts(config: string, extra: Partial<RunOptions> = {}): RunOptions & { lines: string[] } {
-  const lines: string[] = [];
-  return { baseUrl: sim.url, config, outputDir: path.join(dir, `out${n}`), seed: 1, timeoutMs: 30_000, log: (l) => lines.push(l), lines, ...extra };
-}
-/** The files of the run `latest` points at, parsed: JSON must parse, CSV rows must match the records. */
-function latest(outputDir: string) {
-  const run = path.join(outputDir, "latest");
-  const files = fs.readdirSync(run);
-  const json = files.filter((f) => f.endsWith(".results.json")).map((f) => JSON.parse(fs.readFileSync(path.join(run, f), "utf8")));
-  for (const j of json) {
-    const csv = fs.readFileSync(path.join(run, `${j.scenario}.requests.csv`), "utf8").trim().split("\n");
-    expect(csv).toHaveLength(j.requests.length + 1);
-    expect(j.requests.length).toBe(j.completed + j.failed);
-  }
-  const summary = fs.readFileSync(path.join(run, "summary.csv"), "utf8").trim().split("\n");
-  expect(summary).toHaveLength(json.length + 1);
-  expect(files.some((f) => f.endsWith(".tmp"))).toBe(false);
-  return { files, json, summary };
-}
+const { scenarioFile, opts } = runHarness(dir, () => sim.url);
 
 describe("non-vLLM tokenizers fall back to client-side sizing with a warning", () => {
   it.each([
