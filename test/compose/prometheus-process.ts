@@ -72,7 +72,7 @@ export async function query(url: string, promql: string): Promise<Array<{ metric
 }
 
 /** Polls `check` until it returns a truthy value or the time is up. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

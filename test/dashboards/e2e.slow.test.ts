@@ -10,6 +10,7 @@ import { GPU_NODE_LABEL, REC } from "../../dashboards/recorded";
 import { alertThresholdsSchema } from "../../dashboards/thresholds";
 import { startLocalMonitoring, type LocalMonitoring } from "../../scripts/local-monitoring";
 import { alertStates } from "../../scripts/local-monitoring/report";
+import { eventually } from "../compose/prometheus-process";
 import { FAKE_GPU_NODES, startFakeExporters } from "./fake-exporters";
 import { withoutGrafanaVariables } from "./promql-names";
 
@@ -39,21 +40,6 @@ async function oneRequest() {
     await res.text();
   } catch {
     // faults drop connections; the load just goes on
-  }
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
-    await new Promise((r) => setTimeout(r, 300));
   }
 }
 
