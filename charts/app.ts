@@ -1,7 +1,7 @@
 // Every in-cluster object we own, as one cdk8s App: `npm run synth` writes it to dist/, and
 // infra/workloads deploys the very same objects with Pulumi.
 import { App } from "cdk8s";
-import type { AlertThresholds } from "../dashboards/thresholds";
+import type { AlertThresholds } from "../monitoring/thresholds";
 import { BenchmarkChart, type BenchmarkChartProps } from "./benchmark";
 import { DashboardsChart, MonitoringRulesChart } from "./monitoring";
 import { VllmChart, type VllmChartProps } from "./vllm";

@@ -1,5 +1,5 @@
 // Pinned images our own charts run. Bump deliberately: a new vLLM release can rename metrics
-// (dashboards/catalog.ts keeps the old names it still queries).
+// (monitoring/catalog.ts keeps the old names it still queries).
 
 /**
  * vLLM's OpenAI-compatible server image (Docker Hub `vllm/vllm-openai`). v0.30.0 was the newest

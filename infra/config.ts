@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { alertThresholdsSchema } from "../dashboards/thresholds";
+import { alertThresholdsSchema } from "../monitoring/thresholds";
 import { clusterSecurityFields, monitoringSecurityFields, securityIssues } from "./config-security";
 import { awsRegion, ec2InstanceType } from "./config-aws";
 import { ipv4Cidr, vpcCidrProblem } from "./config-cidr";

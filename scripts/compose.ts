@@ -2,9 +2,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { composeBundle } from "../dashboards/compose/bundle";
-import { monitoringContent } from "../dashboards/compose/content";
-import type { ComposeOptionsInput } from "../dashboards/compose/options";
+import { composeBundle } from "../compose/bundle";
+import { monitoringContent } from "../compose/content";
+import type { ComposeOptionsInput } from "../compose/options";
 import { DCGM_COUNTERS, renderCountersCsv } from "../infra/addons/dcgm-counters";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

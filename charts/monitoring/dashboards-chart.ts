@@ -1,7 +1,7 @@
 // One ConfigMap per Grafana dashboard, labelled for Grafana's sidecar (it watches every namespace).
 import { ApiObject, Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { allDashboards, renderDashboard } from "../../dashboards/dashboards";
+import { allDashboards, renderDashboard } from "../../monitoring/dashboards";
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER, GRAFANA_FOLDER_ANNOTATION, PART_OF } from "./labels";
 import type { MonitoringChartProps } from "./props";
 

@@ -1,4 +1,4 @@
-import type { AlertThresholds } from "../../dashboards/thresholds";
+import type { AlertThresholds } from "../../monitoring/thresholds";
 
 export interface MonitoringChartProps {
   /** Namespace of the PrometheusRules and dashboard ConfigMaps (the serving namespace). */

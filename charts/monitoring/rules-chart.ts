@@ -1,8 +1,8 @@
-// PrometheusRule objects from the rule groups in dashboards/. kube-prometheus-stack is installed
+// PrometheusRule objects from the rule groups in monitoring/. kube-prometheus-stack is installed
 // with `ruleSelectorNilUsesHelmValues: false`, so it selects these without a `release` label.
 import { ApiObject, Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { alertRuleGroups, recordingRuleGroups, type RuleGroup } from "../../dashboards/rules";
+import { alertRuleGroups, recordingRuleGroups, type RuleGroup } from "../../monitoring/rules";
 import { PART_OF } from "./labels";
 import type { MonitoringChartProps } from "./props";
 

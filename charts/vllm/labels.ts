@@ -1,5 +1,5 @@
 // Names and labels shared by the vLLM objects. The Service (and so the Prometheus job label) is
-// `vllm`, which dashboards/recorded.ts VLLM_JOB_MATCHERS expects.
+// `vllm`, which monitoring/recorded.ts VLLM_JOB_MATCHERS expects.
 export const APP_NAME = "vllm";
 export const HTTP_PORT = 8000;
 

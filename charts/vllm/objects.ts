@@ -6,7 +6,7 @@ import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2"
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import type { INamespace, IPersistentVolumeClaim, IService } from "kubernetes-models/v1";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
+import { HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
 import { namespacePolicies, psaLabels, servingFlows, servingPsaLevel } from "../netpol";
 import { APP_NAME, commonLabels, HTTP_PORT, selectorLabels } from "./labels";
 import { MODEL_CACHE_PVC, podSpec } from "./pod";

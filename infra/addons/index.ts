@@ -11,7 +11,7 @@ import { MONITORING_PSA } from "../../charts/netpol";
 import { prometheusAdapter } from "./prometheus-adapter";
 import { pushgateway } from "./pushgateway";
 import type { AutoscalerCluster } from "./values/cluster-autoscaler";
-import { adapterRules } from "../../dashboards/adapter";
+import { adapterRules } from "../../monitoring/adapter";
 import { PROMETHEUS_PORT, prometheusUrl } from "./values/kube-prometheus-stack";
 import { pushgatewayUrl } from "./values/pushgateway";
 
@@ -72,7 +72,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
     if (on.nvidiaDevicePlugin) this.ready.push(nvidiaDevicePlugin(base));
     if (on.dcgmExporter) this.ready.push(dcgmExporter({ namespace: nsName, serviceMonitor: operator }, afterStack));
     if (on.prometheusAdapter) {
-      // The HPA's custom metric: rules written once in dashboards/adapter.ts.
+      // The HPA's custom metric: rules written once in monitoring/adapter.ts.
       this.ready.push(prometheusAdapter({
         config,
         namespace: nsName,

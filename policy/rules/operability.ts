@@ -114,7 +114,7 @@ export const alertsHaveSeverityAndRunbook: Rule = {
           if (!r?.alert) continue;
           const missing = [...(r.labels?.severity ? [] : ["labels.severity"]), ...(r.annotations?.runbook_url ? [] : ["annotations.runbook_url"])];
           if (missing.length)
-            out.push(violation(this.id, o.node, `${describeObject(o)} alert ${r.alert} (group ${g.name}) has no ${missing.join(" and no ")}: on-call cannot route or act on it. Set them in dashboards/alerts.`));
+            out.push(violation(this.id, o.node, `${describeObject(o)} alert ${r.alert} (group ${g.name}) has no ${missing.join(" and no ")}: on-call cannot route or act on it. Set them in monitoring/alerts.`));
         }
     }
     return out;

@@ -4,8 +4,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../dashboards/rules";
-import { type AlertThresholds, defaultAlertThresholds } from "../../dashboards/thresholds";
+import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
+import { type AlertThresholds, defaultAlertThresholds } from "../../monitoring/thresholds";
 import { type LocalJob, localPrometheusConfig } from "./config";
 import { findPrometheus, runPrometheus, type RunningPrometheus } from "./prometheus";
 import { monitoringReport } from "./report";

@@ -1,7 +1,7 @@
 // The end-of-run summary of `npm start`: alert states and a few headline panel values, read from
 // the same recorded series the Grafana dashboards use.
-import { VLLM_METRICS } from "../../dashboards/catalog";
-import { REC } from "../../dashboards/recorded";
+import { VLLM_METRICS } from "../../monitoring/catalog";
+import { REC } from "../../monitoring/recorded";
 import type { RunningPrometheus } from "./prometheus";
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
-import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
+import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
 import { CHARTS } from "../../infra/addons/versions";
 import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
 import { SECRET, type GraphNode } from "../../infra/graph/record";
@@ -117,7 +117,7 @@ describe("add-ons on EKS", () => {
     for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(WEBHOOK);
   });
 
-  it("prometheus-adapter serves exactly the rules of dashboards/adapter.ts, reading the stack's Prometheus", () => {
+  it("prometheus-adapter serves exactly the rules of monitoring/adapter.ts, reading the stack's Prometheus", () => {
     const v = release("prometheus-adapter").inputs.values;
     expect(v.rules).toEqual({ default: false, custom: adapterRules() });
     expect(v.rules.custom.map((r: { name: { as: string } }) => r.name.as)).toContain(HPA_REQUEST_RATE_METRIC);

@@ -4,19 +4,15 @@ import ts from "typescript";
 
 /**
  * DESIGN §2's rules of the house as data: which room may not import which.
- * A room is a top-level folder, except the ones split out below (the perf lab inside bench/ and the
- * Compose deploy target inside dashboards/ are rooms of their own until they move out).
+ * A room is a top-level folder.
  */
-export type Room = "infra" | "charts" | "dashboards" | "compose" | "bench" | "perf" | "policy" | "scripts" | "test";
+export type Room = "infra" | "charts" | "monitoring" | "compose" | "bench" | "perf" | "policy" | "scripts" | "test";
 
-export const productRooms: readonly Room[] = ["infra", "charts", "dashboards", "compose", "bench", "perf", "policy", "scripts"];
+export const productRooms: readonly Room[] = ["infra", "charts", "monitoring", "compose", "bench", "perf", "policy", "scripts"];
 
 export function roomOf(file: string): Room | undefined {
-  const p = file.split(path.sep).join("/");
-  if (p.startsWith("bench/perf/")) return "perf";
-  if (p.startsWith("dashboards/compose/")) return "compose";
-  const top = p.split("/")[0];
-  return (["infra", "charts", "dashboards", "bench", "policy", "scripts", "test"] as const).find((r) => r === top);
+  const top = file.split(path.sep).join("/").split("/")[0];
+  return (["infra", "charts", "monitoring", "compose", "bench", "perf", "policy", "scripts", "test"] as const).find((r) => r === top);
 }
 
 interface Rule {
@@ -32,7 +28,7 @@ interface Rule {
 
 export const rules: readonly Rule[] = [
   {
-    from: "dashboards",
+    from: "monitoring",
     rooms: ["infra", "charts", "compose", "bench", "perf", "policy", "scripts", "test"],
     packages: ["@pulumi/", "cdk8s"],
     why: "the monitoring content is pure data and imports nothing of ours",
@@ -46,7 +42,7 @@ export const rules: readonly Rule[] = [
   },
   {
     from: "bench",
-    rooms: ["infra", "scripts", "dashboards", "compose", "perf", "charts", "policy", "test"],
+    rooms: ["infra", "scripts", "monitoring", "compose", "perf", "charts", "policy", "test"],
     packages: ["@pulumi/", "cdk8s"],
     why: "bench/ is what the image ships; the simulator mirrors vLLM on its own and must not read our catalog",
   },

@@ -31,20 +31,20 @@ describe("the rules of the house (DESIGN §2) over every import in the repositor
 
   it("fails when a forbidden import is added", () => {
     const fed = new Map([
-      ["bench/sim/metrics.ts", 'import { catalog } from "../../dashboards/catalog";'],
+      ["bench/sim/metrics.ts", 'import { catalog } from "../../monitoring/catalog";'],
       ["charts/vllm/bad.ts", 'import * as pulumi from "@pulumi/pulumi";\nconst x = await import("../../infra/config");'],
-      ["dashboards/bad.ts", 'export { x } from "../charts/app";'],
+      ["monitoring/bad.ts", 'export { x } from "../charts/app";'],
       ["policy/bad.ts", 'import "../infra/program";'],
-      ["dashboards/fine.ts", 'import { z } from "./promql";'],
+      ["monitoring/fine.ts", 'import { z } from "./promql";'],
       ["charts/benchmark/fine.ts", 'import { presets } from "../../bench/contract";'],
       ["infra/workloads/bad.ts", 'import { runBenchmark } from "../../bench/client/run";'],
     ]);
     const found = violations(importsOf(fed)).map((v) => `${v.file} -> ${v.target}`);
     expect(found).toEqual([
-      "bench/sim/metrics.ts -> dashboards/catalog",
+      "bench/sim/metrics.ts -> monitoring/catalog",
       "charts/vllm/bad.ts -> @pulumi/pulumi",
       "charts/vllm/bad.ts -> infra/config",
-      "dashboards/bad.ts -> charts/app",
+      "monitoring/bad.ts -> charts/app",
       "policy/bad.ts -> infra/program",
       "infra/workloads/bad.ts -> bench/client/run",
     ]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../bench/sim";
-import { bareRead } from "../../bench/perf/bare-reader";
-import { clientOnlyGaps, type Served } from "../../bench/perf/client-only";
+import { bareRead } from "../../perf/bare-reader";
+import { clientOnlyGaps, type Served } from "../../perf/client-only";
 import { runBenchmark } from "../../bench/client/run";
 import * as fs from "node:fs";
 import * as os from "node:os";

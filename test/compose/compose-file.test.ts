@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { composeFile } from "../../dashboards/compose/compose-file";
-import { composeImages } from "../../dashboards/compose/images";
-import { parseComposeOptions } from "../../dashboards/compose/options";
+import { composeFile } from "../../compose/compose-file";
+import { composeImages } from "../../compose/images";
+import { parseComposeOptions } from "../../compose/options";
 import { composeValidator, interpolate } from "./compose-schema";
 
 type Service = Record<string, any>;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { composeBundle } from "../../dashboards/compose/bundle";
-import { monitoringContent } from "../../dashboards/compose/content";
-import { grafanaLayout } from "../../dashboards/compose/layout";
+import { composeBundle } from "../../compose/bundle";
+import { monitoringContent } from "../../compose/content";
+import { grafanaLayout } from "../../compose/layout";
 
 const content = monitoringContent();
 const files = composeBundle(content);

@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../bench/sim";
-import { composeBundle } from "../../dashboards/compose/bundle";
-import { monitoringContent } from "../../dashboards/compose/content";
+import { composeBundle } from "../../compose/bundle";
+import { monitoringContent } from "../../compose/content";
 import { writeFiles } from "./bundle-files";
 import { eventually, query, type RunningPrometheus, startPrometheus } from "./prometheus-process";
 

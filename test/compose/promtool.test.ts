@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseComposeOptions } from "../../dashboards/compose/options";
-import { prometheusFiles } from "../../dashboards/compose/prometheus";
+import { parseComposeOptions } from "../../compose/options";
+import { prometheusFiles } from "../../compose/prometheus";
 import { writeFiles } from "./bundle-files";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "compose-promtool-"));

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { alertmanagerEntrypoint } from "../../dashboards/compose/alertmanager";
-import { writeTargetsScript } from "../../dashboards/compose/prometheus";
+import { alertmanagerEntrypoint } from "../../compose/alertmanager";
+import { writeTargetsScript } from "../../compose/prometheus";
 
 // The scripts run under the images' busybox sh; /bin/sh here (dash) is another strict POSIX
 // shell, so anything bash-only would fail here too.

@@ -13,7 +13,7 @@ import { commandsIn, listDocs, ROOT, where, type Command } from "./extract";
 const commands = new Map<string, Command>();
 for (const d of listDocs()) for (const c of commandsIn(d)) if (classify(c.cmd)?.run && !commands.has(c.cmd)) commands.set(c.cmd, c);
 
-const generated = ["README.md", ...fs.readdirSync(path.join(ROOT, "dashboards")).filter((f) => f.endsWith(".json")).map((f) => `dashboards/${f}`)];
+const generated = ["README.md", ...fs.readdirSync(path.join(ROOT, "monitoring")).filter((f) => f.endsWith(".json")).map((f) => `monitoring/${f}`)];
 const snapshot = () => Object.fromEntries(generated.map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")]));
 
 describe("docs: offline commands run as written", () => {

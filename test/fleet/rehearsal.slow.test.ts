@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBenchmark } from "../../bench/client/run";
 import { loadScenarioFile, presetText } from "../../bench/client/scenario";
 import { readCluster, type RehearsalSecond } from "../../bench/fleet/rehearsal";
-import { importOpenMetrics } from "../../bench/perf/queries/tsdb";
+import { importOpenMetrics } from "../../perf/queries/tsdb";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { findPrometheus, runPrometheus } from "../../scripts/local-monitoring/prometheus";
 

@@ -17,11 +17,11 @@ export interface PrometheusAdapterValues {
 }
 
 /**
- * Only our custom-metrics rules (written once in dashboards/adapter.ts): the chart's default
+ * Only our custom-metrics rules (written once in monitoring/adapter.ts): the chart's default
  * CPU/memory rules would make the adapter list thousands of series nobody scales on.
  */
 export function prometheusAdapterValues(config: StackConfig, prometheus: { url: string; port: number }, rules: AdapterRule[]): PrometheusAdapterValues {
-  if (rules.length === 0) throw new Error("prometheus-adapter: no custom rules; the HPA would never see a metric. Check dashboards/adapter.ts adapterRules()");
+  if (rules.length === 0) throw new Error("prometheus-adapter: no custom rules; the HPA would never see a metric. Check monitoring/adapter.ts adapterRules()");
   return {
     prometheus,
     rules: { default: false, custom: rules },

@@ -3,8 +3,8 @@ import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitorin
 import { App } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { DashboardsChart, GRAFANA_DASHBOARD_LABEL, MonitoringRulesChart } from "../../charts/monitoring";
-import { alertRuleGroups, recordingRuleGroups } from "../../dashboards/rules";
-import { alertThresholdsSchema, defaultAlertThresholds } from "../../dashboards/thresholds";
+import { alertRuleGroups, recordingRuleGroups } from "../../monitoring/rules";
+import { alertThresholdsSchema, defaultAlertThresholds } from "../../monitoring/thresholds";
 
 function synth(thresholds = defaultAlertThresholds) {
   const app = new App();
@@ -16,7 +16,7 @@ function synth(thresholds = defaultAlertThresholds) {
 describe("monitoring charts", () => {
   const objs = synth();
 
-  it("PrometheusRules carry the same groups as dashboards/ and are schema-valid", () => {
+  it("PrometheusRules carry the same groups as monitoring/ and are schema-valid", () => {
     const rules = objs.filter((o) => o.kind === "PrometheusRule");
     expect(rules.map((r) => r.metadata.name).sort()).toEqual(["vllm-alert-rules", "vllm-recording-rules"]);
     for (const r of rules) {

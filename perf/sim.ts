@@ -2,10 +2,10 @@
 // process on its own core while the benchmark client (another core) keeps a fixed number of
 // streams open for a fixed time; the figures are requests and tokens per CPU-second of the
 // server. Baseline, measured in the same run: a bare Node SSE server streaming the same chunks
-// (bench/perf/baseline-server.ts). "ratio" = simulator cost per token / baseline cost per token.
+// (perf/baseline-server.ts). "ratio" = simulator cost per token / baseline cost per token.
 //   npm run bench:sim [-- --streams 128 --seconds 5 --tokens 64]
 import { parseArgs } from "node:util";
-import { closeIdleConnections, sendRequest, type Target } from "../client/request";
+import { closeIdleConnections, sendRequest, type Target } from "../bench/client/request";
 import { pinSelf, startChild, stealMeter, type ChildServer } from "./child";
 
 const { values } = parseArgs({ options: { streams: { type: "string", default: "128" }, seconds: { type: "string", default: "5" }, tokens: { type: "string", default: "64" } } });
@@ -39,7 +39,7 @@ async function drive(server: ChildServer, model: string): Promise<Figures> {
 
 pinSelf(0);
 const servers: { name: string; args: string[]; model: string }[] = [
-  { name: "baseline SSE server", args: ["bench/perf/baseline-server.ts"], model: "baseline" },
+  { name: "baseline SSE server", args: ["perf/baseline-server.ts"], model: "baseline" },
   { name: "simulator, fixed latency", args: ["bench/cli.ts", "sim", "--host", "127.0.0.1", "--port", "0", "--fixed-ttft-ms", "1", "--fixed-itl-ms", "1"], model: "" },
   { name: "simulator, engine model (speedup 100)", args: ["bench/cli.ts", "sim", "--host", "127.0.0.1", "--port", "0", "--speedup", "100"], model: "" },
 ];

@@ -1,4 +1,4 @@
-// Every query of the exported dashboards (dashboards/*.json, what users import), with Grafana's
+// Every query of the exported dashboards (monitoring/*.json, what users import), with Grafana's
 // variables replaced as Grafana would for "All" selections and a given time range.
 import * as fs from "node:fs";
 import * as path from "node:path";

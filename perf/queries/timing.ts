@@ -1,6 +1,6 @@
 // Queries as Grafana sends them, timed by the client (what a dashboard user waits for) and
 // by Prometheus itself (`stats=all`: evaluation time without HTTP and JSON encoding).
-import { percentile } from "../../client/stats";
+import { percentile } from "../../bench/client/stats";
 
 export interface QueryTiming {
   /** Median wall time over the repetitions, in ms. */

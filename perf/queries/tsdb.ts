@@ -4,8 +4,8 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { renderRuleFile, type RuleGroup } from "../../../dashboards/rules";
-import type { RecordingRule } from "../../../dashboards/recorded";
+import { renderRuleFile, type RuleGroup } from "../../monitoring/rules";
+import type { RecordingRule } from "../../monitoring/recorded";
 
 const run = promisify(execFile);
 

@@ -4,9 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { alertRules } from "../../dashboards/alerts";
-import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../dashboards/rules";
-import { alertThresholdsSchema, defaultAlertThresholds } from "../../dashboards/thresholds";
+import { alertRules } from "../../monitoring/alerts";
+import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
+import { alertThresholdsSchema, defaultAlertThresholds } from "../../monitoring/thresholds";
 import { alertCases } from "./alert-cases";
 
 // The real promtool (Debian package `prometheus`): `check rules` on every generated group and

@@ -1,4 +1,4 @@
-// Every Grafana dashboard we ship: exported to dashboards/*.json (npm run dashboards), deployed as
+// Every Grafana dashboard we ship: exported to monitoring/*.json (npm run dashboards), deployed as
 // labelled ConfigMaps (charts/monitoring) and provisioned by the compose bundle.
 import { benchmarkDashboard } from "./grafana/benchmarks";
 import { capacityDashboard } from "./grafana/capacity";

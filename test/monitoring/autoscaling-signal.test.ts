@@ -7,9 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ADAPTER_RATE_WINDOW, adapterRules, AUTOSCALING_FINISHED_REASONS, expandAdapterQuery, HPA_REQUEST_RATE_METRIC } from "../../dashboards/adapter";
-import { REC } from "../../dashboards/recorded";
-import { recordingRuleGroups, renderRuleFile } from "../../dashboards/rules";
+import { ADAPTER_RATE_WINDOW, adapterRules, AUTOSCALING_FINISHED_REASONS, expandAdapterQuery, HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
+import { REC } from "../../monitoring/recorded";
+import { recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
 
 // Per-minute increments per finish reason (vLLM's FINISH_REASON_STRINGS).
 const PER_MINUTE = { stop: 600, length: 300, repetition: 60, abort: 1200, error: 2400 };

@@ -5,7 +5,7 @@
 // this machine and runtime put under any Node client. It reads the simulator's completions
 // format only.
 import * as http from "node:http";
-import { arrivalGaps } from "../client/random";
+import { arrivalGaps } from "../bench/client/random";
 
 // Every content chunk of the simulator's completions stream has a text starting with a space (its
 // tokens are " word"); the usage chunk has no text. (The last content chunk carries finish_reason.)

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { knownSeriesNames } from "../../dashboards/catalog";
-import { allDashboards, renderDashboard } from "../../dashboards/dashboards";
-import { exportDir } from "../../dashboards/export";
-import { recordingRuleGroups } from "../../dashboards/rules";
-import { defaultAlertThresholds } from "../../dashboards/thresholds";
+import { knownSeriesNames } from "../../monitoring/catalog";
+import { allDashboards, renderDashboard } from "../../monitoring/dashboards";
+import { exportDir } from "../../monitoring/export";
+import { recordingRuleGroups } from "../../monitoring/rules";
+import { defaultAlertThresholds } from "../../monitoring/thresholds";
 import { parsePromql } from "./promql-names";
 
 type Panel = { type: string; title: string; datasource?: { uid?: string }; fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null }[] } } }; targets?: { expr: string; refId?: string; legendFormat?: string }[]; panels?: Panel[] };
@@ -15,7 +15,7 @@ const recorded = new Set(recordingRuleGroups().flatMap((g) => g.rules.map((r) =>
 const known = new Set([...knownSeriesNames(), ...recorded]);
 
 describe("Grafana dashboards", () => {
-  it("the exported dashboards/*.json are current (run `npm run dashboards` after a change)", () => {
+  it("the exported monitoring/*.json are current (run `npm run dashboards` after a change)", () => {
     const onDisk = fs.readdirSync(exportDir).filter((f) => f.endsWith(".json")).sort();
     expect(onDisk).toEqual(dashboards.map((d) => d.fileName).sort());
     for (const d of dashboards) expect(fs.readFileSync(path.join(exportDir, d.fileName), "utf8"), d.fileName).toBe(renderDashboard(d));
@@ -55,7 +55,7 @@ describe("Grafana dashboards", () => {
         for (const t of p.targets!) {
           const { errors, metrics } = parsePromql(t.expr);
           expect(errors, `${d.uid} / ${p.title}: ${t.expr}`).toEqual([]);
-          for (const m of metrics) expect(known.has(m), `${d.uid} / ${p.title}: ${m} is not in dashboards/catalog.ts or a recording rule`).toBe(true);
+          for (const m of metrics) expect(known.has(m), `${d.uid} / ${p.title}: ${m} is not in monitoring/catalog.ts or a recording rule`).toBe(true);
           queries++;
         }
       }

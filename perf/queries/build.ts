@@ -2,8 +2,8 @@
 // each file becomes one block and is parsed once), raw blocks, then recording-rule blocks pass by pass.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { recordingRuleGroups } from "../../../dashboards/rules";
-import { runPrometheus } from "../../../scripts/local-monitoring/prometheus";
+import { recordingRuleGroups } from "../../monitoring/rules";
+import { runPrometheus } from "../../scripts/local-monitoring/prometheus";
 import { buildFamilies } from "./families";
 import type { FleetShape } from "./fleet";
 import { writeWindow } from "./openmetrics";

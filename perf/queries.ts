@@ -12,13 +12,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { findPrometheus, runPrometheus, type RunningPrometheus } from "../../scripts/local-monitoring/prometheus";
+import { findPrometheus, runPrometheus, type RunningPrometheus } from "../scripts/local-monitoring/prometheus";
 import { stealMeter } from "./child";
 import { buildTsdb } from "./queries/build";
 import { FULL_FLEET } from "./queries/fleet";
 import { dashboardQueries, grafanaStep, substitute, type PanelQuery } from "./queries/panels";
 import { blockDirs } from "./queries/tsdb";
-import { percentile } from "../client/stats";
+import { percentile } from "../bench/client/stats";
 import { timeQuery, type QueryTiming } from "./queries/timing";
 
 const TARGET_P95_MS = 100;

@@ -1,4 +1,4 @@
-// `npm run dashboards`: writes dashboards/*.json from the TypeScript builders (checked in; a
+// `npm run dashboards`: writes monitoring/*.json from the TypeScript builders (checked in; a
 // test fails when they are stale) for users who import dashboards into Grafana by hand.
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -4,10 +4,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { adapterRules } from "../../dashboards/adapter";
-import { CATALOG, OLD_NAME_WINDOW_MINORS, RETIRED_OLD_NAMES } from "../../dashboards/catalog";
-import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../dashboards/rules";
-import { defaultAlertThresholds } from "../../dashboards/thresholds";
+import { adapterRules } from "../../monitoring/adapter";
+import { CATALOG, OLD_NAME_WINDOW_MINORS, RETIRED_OLD_NAMES } from "../../monitoring/catalog";
+import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
+import { defaultAlertThresholds } from "../../monitoring/thresholds";
 import { VLLM_IMAGE } from "../../charts/versions";
 
 const minorOf = (v: string) => {
@@ -32,7 +32,7 @@ describe("metric catalog fallbacks", () => {
       renderRuleFile(recordingRuleGroups()),
       renderRuleFile(alertRuleGroups(defaultAlertThresholds)),
       JSON.stringify(adapterRules()),
-      ...fs.readdirSync(path.join(root, "dashboards")).filter((f) => f.endsWith(".json")).map((f) => fs.readFileSync(path.join(root, "dashboards", f), "utf8")),
+      ...fs.readdirSync(path.join(root, "monitoring")).filter((f) => f.endsWith(".json")).map((f) => fs.readFileSync(path.join(root, "monitoring", f), "utf8")),
     ].join("\n");
     expect(RETIRED_OLD_NAMES.length).toBeGreaterThan(0);
     for (const r of RETIRED_OLD_NAMES) {

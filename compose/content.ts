@@ -1,8 +1,8 @@
 // The monitoring content the cluster gets, produced by the same generators: the compose bundle
 // never holds a second copy of a rule or a dashboard.
-import { allDashboards } from "../dashboards";
-import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../rules";
-import { type AlertThresholds, defaultAlertThresholds } from "../thresholds";
+import { allDashboards } from "../monitoring/dashboards";
+import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../monitoring/rules";
+import { type AlertThresholds, defaultAlertThresholds } from "../monitoring/thresholds";
 import type { MonitoringContent } from "./bundle";
 
 export function monitoringContent(thresholds: AlertThresholds = defaultAlertThresholds): MonitoringContent {

@@ -44,5 +44,5 @@ export function alertRuleGroups(thresholds: AlertThresholds): RuleGroup[] {
 
 /** A Prometheus rule file (`groups:`), as `promtool check rules` and `rule_files` read it. */
 export function renderRuleFile(groups: RuleGroup[]): string {
-  return "# Generated from dashboards/ (recorded.ts, alerts.ts); do not edit.\n" + stringify({ groups }, { lineWidth: 0 });
+  return "# Generated from monitoring/ (recorded.ts, alerts.ts); do not edit.\n" + stringify({ groups }, { lineWidth: 0 });
 }

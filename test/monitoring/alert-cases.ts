@@ -2,7 +2,7 @@
 // that stays quiet below its threshold. Inputs are raw exporter series (vLLM histograms with
 // vLLM's buckets from the fixture), so each case runs the recording rules too.
 import * as fs from "node:fs";
-import { defaultAlertThresholds as T } from "../../dashboards/thresholds";
+import { defaultAlertThresholds as T } from "../../monitoring/thresholds";
 
 const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<string, { buckets?: number[] }>;
 

@@ -15,7 +15,7 @@
 // configured gap plus the difference is what the client would report against a perfectly
 // regular server. The target is judged on it: it is the client's error against the true gap.
 // "bare p99" is the same figure for the baseline measured in the same run, at the same level:
-// a bare reader (bench/perf/bare-reader.ts) that only timestamps socket reads. "client/bare"
+// a bare reader (perf/bare-reader.ts) that only timestamps socket reads. "client/bare"
 // above 1 is what our parsing, records and statistics cost in accuracy; at 1 the client is as
 // accurate as this machine lets any Node client be.
 // "workers": with --workers 1,2 every level also runs as `vllm-bench run --workers 2` (child
@@ -27,9 +27,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { runBenchmark, type RunOptions } from "../client/run";
-import { runWorkers } from "../fleet/workers";
-import { percentile } from "../client/stats";
+import { runBenchmark, type RunOptions } from "../bench/client/run";
+import { runWorkers } from "../bench/fleet/workers";
+import { percentile } from "../bench/client/stats";
 import { bareRead } from "./bare-reader";
 import { clientOnlyGaps, type Served } from "./client-only";
 import { pinned, pinSelf, root, startChild, stealMeter } from "./child";

@@ -2,7 +2,7 @@
 // (names and buckets from the simulator, which mirrors vLLM), dcgm-exporter, kube-state-metrics,
 // cluster-autoscaler, the benchmark's Pushgateway series and `up`. Metrics no dashboard reads are
 // left out; they would add index entries but no work to the queries measured.
-import { ITL_BUCKETS, REQUEST_LATENCY_BUCKETS, TTFT_BUCKETS, tokenBuckets } from "../../sim/vllm-metrics";
+import { ITL_BUCKETS, REQUEST_LATENCY_BUCKETS, TTFT_BUCKETS, tokenBuckets } from "../../bench/sim/vllm-metrics";
 import { buildFleet, generationAt, gpuLabels, incarnation, vllmPodLabels, type Fleet, type FleetShape, type Labels, type Pod } from "./fleet";
 import { podState, type LogNormal, type PodState } from "./load";
 import { counterSeries, gaugeSeries, histogramSeries, perGeneration, type Family, type SeriesWriter } from "./openmetrics";
