@@ -3,7 +3,7 @@ import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import { simulatorArgs, vllmArgs } from "./args";
 import { HTTP_PORT } from "./labels";
 import type { VllmChartProps } from "./props";
-import { GPU_TAINT } from "./scheduling";
+import { GPU_TAINT } from "../node-pools";
 
 export const MODEL_CACHE_PATH = "/model-cache";
 export const MODEL_CACHE_PVC = "vllm-model-cache";
