@@ -26,7 +26,8 @@ function addRule(policy: kplus.NetworkPolicy, index: number, flow: Flow): JsonPa
   switch (from.kind) {
     case "pods": {
       const ns = namespaces(policy, `from-${index}-namespace`, from.namespace);
-      policy.addIngressRule(kplus.Pods.select(policy, `from-${index}`, { labels: { ...from.pods.labels }, namespaces: ns }), ports);
+      const pods = kplus.Pods.select(policy, `from-${index}`, { labels: { ...from.pods.labels }, namespaces: ns });
+      policy.addIngressRule(pods, ports);
       return [];
     }
     case "namespace":
@@ -34,7 +35,8 @@ function addRule(policy: kplus.NetworkPolicy, index: number, flow: Flow): JsonPa
       return [JsonPatch.remove(`${at}/from/0/podSelector`)];
     case "cidrs": {
       // IPv4 only, as the stack config's CIDR fields are.
-      const [first, ...more] = from.cidrs.map((cidr, i) => kplus.NetworkPolicyIpBlock.ipv4(policy, `from-${index}-${i}`, cidr));
+      const blocks = from.cidrs.map((cidr, i) => kplus.NetworkPolicyIpBlock.ipv4(policy, `from-${index}-${i}`, cidr));
+      const [first, ...more] = blocks;
       policy.addIngressRule(first!, ports);
       return more.map((block) => JsonPatch.add(`${at}/from/-`, { ipBlock: { cidr: block.cidr } }));
     }
@@ -46,7 +48,11 @@ function addRule(policy: kplus.NetworkPolicy, index: number, flow: Flow): JsonPa
 }
 
 /** The default-deny plus one allow policy per destination, for the flows into `namespace`, in `scope`. */
-export function addNamespacePolicies(scope: Construct, namespace: string, flows: readonly Flow[]): kplus.NetworkPolicy[] {
+export function addNamespacePolicies(
+  scope: Construct,
+  namespace: string,
+  flows: readonly Flow[],
+): kplus.NetworkPolicy[] {
   const metadata = (name: string) => ({ name, namespace, labels: { ...PART_OF } });
   // Selects every pod of the namespace and allows no ingress: what no flow names is refused.
   const deny = new kplus.NetworkPolicy(scope, DEFAULT_DENY, {
@@ -54,7 +60,8 @@ export function addNamespacePolicies(scope: Construct, namespace: string, flows:
     ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
   });
   const byDest = new Map<string, Flow[]>();
-  for (const f of flows.filter((x) => x.to.namespace === namespace)) byDest.set(f.to.pods.name, [...(byDest.get(f.to.pods.name) ?? []), f]);
+  for (const f of flows.filter((x) => x.to.namespace === namespace))
+    byDest.set(f.to.pods.name, [...(byDest.get(f.to.pods.name) ?? []), f]);
   const allows = [...byDest.entries()].map(([dest, fs]) => {
     const name = `allow-to-${dest}`;
     const policy = new kplus.NetworkPolicy(scope, name, {

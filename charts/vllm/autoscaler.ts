@@ -29,20 +29,32 @@ class DeploymentTarget implements kplus.IScalable {
 
 export function addAutoscaler(scope: Construct, p: VllmChartProps): kplus.HorizontalPodAutoscaler {
   const a = p.autoscaling;
-  const onePodPer = (seconds: number) => [{ replicas: kplus.Replicas.absolute(1), duration: Duration.seconds(seconds) }];
+  const onePodPer = (seconds: number) => [
+    { replicas: kplus.Replicas.absolute(1), duration: Duration.seconds(seconds) },
+  ];
+  const target = kplus.MetricTarget.averageValue(a.targetRequestsPerSecond);
   const hpa = new kplus.HorizontalPodAutoscaler(scope, "autoscaler", {
     metadata: meta(p),
     target: new DeploymentTarget(APP_NAME),
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
-    metrics: [kplus.Metric.pods({ name: HPA_REQUEST_RATE_METRIC, target: kplus.MetricTarget.averageValue(a.targetRequestsPerSecond) })],
+    metrics: [kplus.Metric.pods({ name: HPA_REQUEST_RATE_METRIC, target })],
     // A GPU pod (and maybe its node) takes minutes to serve: add one at a time, and only after
     // the rate stayed high; remove slowly, so a short lull does not discard a loaded model.
-    scaleUp: { strategy: kplus.ScalingStrategy.MAX_CHANGE, stabilizationWindow: Duration.seconds(a.scaleUpStabilizationSeconds), policies: onePodPer(120) },
-    scaleDown: { strategy: kplus.ScalingStrategy.MIN_CHANGE, stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds), policies: onePodPer(300) },
+    scaleUp: {
+      strategy: kplus.ScalingStrategy.MAX_CHANGE,
+      stabilizationWindow: Duration.seconds(a.scaleUpStabilizationSeconds),
+      policies: onePodPer(120),
+    },
+    scaleDown: {
+      strategy: kplus.ScalingStrategy.MIN_CHANGE,
+      stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds),
+      policies: onePodPer(300),
+    },
   });
-  // cdk8s-plus-28 writes the target as a bare number (2.5); a quantity string ("2500m") is what the
-  // API server stores and returns, so the applied object does not drift. Written from its `value`.
-  ApiObject.of(hpa).addJsonPatch(JsonPatch.replace("/spec/metrics/0/pods/target/averageValue", { value: quantity(a.targetRequestsPerSecond) }));
+  // cdk8s-plus-28 writes the target as a bare number (2.5); ours is the quantity string ("2500m") the
+  // API server prints back. A Quantity is written from its `value` (imports/k8s.ts), hence the object.
+  const averageValue = { value: quantity(a.targetRequestsPerSecond) };
+  ApiObject.of(hpa).addJsonPatch(JsonPatch.replace("/spec/metrics/0/pods/target/averageValue", averageValue));
   return hpa;
 }

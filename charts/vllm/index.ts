@@ -1,4 +1,5 @@
-// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicies (default-deny + allows), HPA (+ PVC).
+// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicies (default-deny +
+// allows), HPA (+ PVC and, for `npm run synth`, the Namespace).
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { addNamespacePolicies, servingFlows } from "../netpol";
@@ -10,7 +11,8 @@ import { addService } from "./service";
 
 export type { VllmChartProps } from "./props";
 
-const include = (scope: Construct, obj: TypedObject) => typedObject(scope, `${obj.kind}-${obj.metadata?.name}`.toLowerCase(), obj);
+const include = (scope: Construct, obj: TypedObject) =>
+  typedObject(scope, `${obj.kind}-${obj.metadata?.name}`.toLowerCase(), obj);
 
 export class VllmChart extends Chart {
   constructor(scope: Construct, id: string, p: VllmChartProps) {

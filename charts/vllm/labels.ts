@@ -8,5 +8,6 @@ export const HTTP_PORT = 8000;
 export const selectorLabels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": APP_NAME } as const;
 
 export function commonLabels(engine: string): Record<string, string> {
-  return { ...selectorLabels, "app.kubernetes.io/component": engine === "vllm" ? "inference-server" : "inference-simulator", ...PART_OF };
+  const component = engine === "vllm" ? "inference-server" : "inference-simulator";
+  return { ...selectorLabels, "app.kubernetes.io/component": component, ...PART_OF };
 }

@@ -11,7 +11,12 @@ import { APP_NAME, commonLabels, selectorLabels } from "./labels";
 import { MODEL_CACHE_PVC, podSpec } from "./pod";
 import type { VllmChartProps } from "./props";
 
-export const meta = (p: VllmChartProps, name = APP_NAME) => ({ name, namespace: p.namespace, labels: commonLabels(p.engine) });
+/** Metadata of every vLLM object: its name (default `vllm`), the serving namespace and the common labels. */
+export const meta = (p: VllmChartProps, name = APP_NAME) => ({
+  name,
+  namespace: p.namespace,
+  labels: commonLabels(p.engine),
+});
 
 /** The serving namespace's labels: ours, and Pod Security admission at the engine's level (charts/netpol/psa.ts). */
 export function namespaceLabels(engine: VllmChartProps["engine"]): Record<string, string> {
