@@ -8,6 +8,6 @@
 export const VLLM_IMAGE = "vllm/vllm-openai:v0.30.0";
 
 /** This project's benchmark + simulator image (bench/Dockerfile); the tag follows package.json. */
-export const BENCH_IMAGE_REPOSITORY = "ghcr.io/vllm-k8s/vllm-bench";
+const BENCH_IMAGE_REPOSITORY = "ghcr.io/vllm-k8s/vllm-bench";
 export const BENCH_IMAGE_TAG = "0.1.0";
 export const BENCH_IMAGE = `${BENCH_IMAGE_REPOSITORY}:${BENCH_IMAGE_TAG}`;

@@ -1,4 +1,4 @@
-import { GPU_NODE_LABEL, GPU_TAINT } from "../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, GPU_TAINT } from "../charts/node-pools";
 
 // How a pod spec (or a Helm chart's values, which use the same field names) relates to the GPU
 // nodes: does it tolerate their taint, does it select their label, does it ask for a GPU.

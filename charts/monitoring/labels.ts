@@ -6,5 +6,3 @@ export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } 
 /** Annotation naming the Grafana folder a dashboard ConfigMap goes into. */
 export const GRAFANA_FOLDER_ANNOTATION = "grafana_folder";
 export const GRAFANA_FOLDER = "vLLM";
-
-export const PART_OF = { "app.kubernetes.io/part-of": "vllm-k8s" } as const;

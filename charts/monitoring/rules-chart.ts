@@ -3,7 +3,7 @@
 import { ApiObject, Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { alertRuleGroups, recordingRuleGroups, type RuleGroup } from "../../monitoring/rules";
-import { PART_OF } from "./labels";
+import { PART_OF } from "../part-of";
 import type { MonitoringChartProps } from "./props";
 
 export class MonitoringRulesChart extends Chart {

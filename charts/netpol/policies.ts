@@ -1,53 +1,83 @@
-// NetworkPolicies from the flow table: a default-deny of all ingress per namespace, then one
-// allow policy per destination pod group with one rule per flow into it.
-import type { INetworkPolicy, INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1";
-import type { Flow, Source } from "./flows";
+// NetworkPolicies from the flow table, as cdk8s-plus-28 NetworkPolicy constructs with typed peers:
+// a default-deny of all ingress per namespace, then one allow policy per destination pod group with
+// one rule per flow into it.
+import { ApiObject, App, Chart, JsonPatch } from "cdk8s";
+import * as kplus from "cdk8s-plus-28";
+import type { Construct } from "constructs";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PART_OF } from "../part-of";
+import type { Flow } from "./flows";
 
-export const DEFAULT_DENY = "default-deny-ingress";
-const PART_OF = { "app.kubernetes.io/part-of": "vllm-k8s" };
+const DEFAULT_DENY = "default-deny-ingress";
 
-const namespaceSelector = (ns: string) => ({ matchLabels: { "kubernetes.io/metadata.name": ns } });
+const namespaces = (scope: Construct, id: string, ns: string) => kplus.Namespaces.select(scope, id, { names: [ns] });
 
-/** Peers of one flow's source; undefined = any source (NetworkPolicy's omitted `from`). */
-function peers(from: Source): INetworkPolicyPeer[] | undefined {
+/**
+ * One ingress rule per flow. cdk8s-plus-28 writes every rule with one `from` peer, so three kinds of
+ * source are corrected by a JSON patch on the rule (path relative to it):
+ * - a namespace: Namespaces.select also writes `podSelector: {}` (the same pods); it is removed;
+ * - several CIDRs: one rule lists them all, as the flow table has it;
+ * - the API server: no peer names it, so the rule has no `from` (any source, on its ports only).
+ */
+function addRule(policy: kplus.NetworkPolicy, index: number, flow: Flow): JsonPatch[] {
+  const ports = flow.ports.map((port) => kplus.NetworkPolicyPort.tcp(port));
+  const at = `/spec/ingress/${index}`;
+  const from = flow.from;
   switch (from.kind) {
-    case "pods":
-      return [{ namespaceSelector: namespaceSelector(from.namespace), podSelector: { matchLabels: { ...from.pods.labels } } }];
+    case "pods": {
+      const ns = namespaces(policy, `from-${index}-namespace`, from.namespace);
+      const pods = kplus.Pods.select(policy, `from-${index}`, { labels: { ...from.pods.labels }, namespaces: ns });
+      policy.addIngressRule(pods, ports);
+      return [];
+    }
     case "namespace":
-      return [{ namespaceSelector: namespaceSelector(from.namespace) }];
-    case "cidrs":
-      return from.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+      policy.addIngressRule(namespaces(policy, `from-${index}`, from.namespace), ports);
+      return [JsonPatch.remove(`${at}/from/0/podSelector`)];
+    case "cidrs": {
+      // IPv4 only, as the stack config's CIDR fields are.
+      const blocks = from.cidrs.map((cidr, i) => kplus.NetworkPolicyIpBlock.ipv4(policy, `from-${index}-${i}`, cidr));
+      const [first, ...more] = blocks;
+      policy.addIngressRule(first!, ports);
+      return more.map((block) => JsonPatch.add(`${at}/from/-`, { ipBlock: { cidr: block.cidr } }));
+    }
     case "apiServer":
-      return undefined;
+      // The placeholder peer is the nearest cdk8s-plus has to "anyone"; the patch widens it to any source.
+      policy.addIngressRule(kplus.NetworkPolicyIpBlock.anyIpv4(policy, `from-${index}`), ports);
+      return [JsonPatch.remove(`${at}/from`)];
   }
 }
 
-/** Selects every pod of the namespace and allows no ingress: what no flow names is refused. */
-export function defaultDenyIngress(namespace: string): INetworkPolicy {
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: DEFAULT_DENY, namespace, labels: { ...PART_OF } },
-    spec: { podSelector: {}, policyTypes: ["Ingress"] },
-  };
+/** The default-deny plus one allow policy per destination, for the flows into `namespace`, in `scope`. */
+export function addNamespacePolicies(
+  scope: Construct,
+  namespace: string,
+  flows: readonly Flow[],
+): kplus.NetworkPolicy[] {
+  const metadata = (name: string) => ({ name, namespace, labels: { ...PART_OF } });
+  // Selects every pod of the namespace and allows no ingress: what no flow names is refused.
+  const deny = new kplus.NetworkPolicy(scope, DEFAULT_DENY, {
+    metadata: metadata(DEFAULT_DENY),
+    ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+  });
+  const byDest = new Map<string, Flow[]>();
+  for (const f of flows.filter((x) => x.to.namespace === namespace))
+    byDest.set(f.to.pods.name, [...(byDest.get(f.to.pods.name) ?? []), f]);
+  const allows = [...byDest.entries()].map(([dest, fs]) => {
+    const name = `allow-to-${dest}`;
+    const policy = new kplus.NetworkPolicy(scope, name, {
+      metadata: metadata(name),
+      selector: kplus.Pods.select(scope, `${name}-pods`, { labels: { ...fs[0]!.to.pods.labels } }),
+    });
+    const patches = fs.flatMap((f, i) => addRule(policy, i, f));
+    ApiObject.of(policy).addJsonPatch(...patches);
+    return policy;
+  });
+  return [deny, ...allows];
 }
 
-/** The default-deny plus one allow policy per destination, for the flows into `namespace`. */
+/** The same policies as plain objects, for a namespace Pulumi fills outside any chart (infra/addons). */
 export function namespacePolicies(namespace: string, flows: readonly Flow[]): INetworkPolicy[] {
-  const byDest = new Map<string, Flow[]>();
-  for (const f of flows.filter((x) => x.to.namespace === namespace)) byDest.set(f.to.pods.name, [...(byDest.get(f.to.pods.name) ?? []), f]);
-  const allows = [...byDest.entries()].map(([dest, fs]): INetworkPolicy => ({
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: `allow-to-${dest}`, namespace, labels: { ...PART_OF } },
-    spec: {
-      podSelector: { matchLabels: { ...fs[0]!.to.pods.labels } },
-      policyTypes: ["Ingress"],
-      ingress: fs.map((f) => {
-        const from = peers(f.from);
-        return { ...(from ? { from } : {}), ports: f.ports.map((port) => ({ port, protocol: "TCP" as const })) };
-      }),
-    },
-  }));
-  return [defaultDenyIngress(namespace), ...allows];
+  const chart = new Chart(new App(), "network-policies");
+  addNamespacePolicies(chart, namespace, flows);
+  return chart.toJson() as INetworkPolicy[];
 }

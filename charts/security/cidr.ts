@@ -4,7 +4,7 @@ import ipaddr from "ipaddr.js";
 // rules, so both read "the internet" the same way.
 
 /** Half of the IPv4 space or more: a list this wide is "the internet", however it is split. */
-export const INTERNET_SHARE = 0.5;
+const INTERNET_SHARE = 0.5;
 
 /**
  * Fraction of the IPv4 address space a CIDR list covers (overlaps counted once), so

@@ -1,27 +1,31 @@
-// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicies (default-deny + allows), HPA (+ PVC).
-import { ApiObject, Chart } from "cdk8s";
+// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicies (default-deny +
+// allows), HPA (+ PVC and, for `npm run synth`, the Namespace).
+import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
+import { addNamespacePolicies, servingFlows } from "../netpol";
+import { typedObject, type TypedObject } from "../typed-object";
+import { addAutoscaler } from "./autoscaler";
 import * as o from "./objects";
 import type { VllmChartProps } from "./props";
+import { addService } from "./service";
 
 export type { VllmChartProps } from "./props";
 
-export function vllmObjects(p: VllmChartProps): Array<{ kind: string; metadata?: { name?: string } }> {
-  return [
-    ...(p.includeNamespace ? [o.namespace(p)] : []),
-    ...(p.engine === "vllm" && p.modelCache.type === "pvc" ? [o.modelCacheClaim(p)] : []),
-    o.deployment(p),
-    o.service(p),
-    o.serviceMonitor(p),
-    o.podDisruptionBudget(p),
-    ...o.networkPolicies(p),
-    ...(p.autoscaling.enabled ? [o.horizontalPodAutoscaler(p)] : []),
-  ];
-}
+const include = (scope: Construct, obj: TypedObject) =>
+  typedObject(scope, `${obj.kind}-${obj.metadata?.name}`.toLowerCase(), obj);
 
 export class VllmChart extends Chart {
-  constructor(scope: Construct, id: string, props: VllmChartProps) {
+  constructor(scope: Construct, id: string, p: VllmChartProps) {
     super(scope, id);
-    for (const obj of vllmObjects(props)) new ApiObject(this, `${obj.kind}-${obj.metadata?.name}`.toLowerCase(), obj as never);
+    if (p.includeNamespace) include(this, o.namespace(p));
+    if (p.engine === "vllm" && p.modelCache.type === "pvc") include(this, o.modelCacheClaim(p));
+    include(this, o.deployment(p));
+    addService(this, p);
+    include(this, o.serviceMonitor(p));
+    include(this, o.podDisruptionBudget(p));
+    // Default-deny ingress, then exactly the flows into vLLM: Prometheus, the benchmark and
+    // serving.allowedClientNamespaces, on the API port (charts/netpol/flows.ts).
+    addNamespacePolicies(this, p.namespace, servingFlows(p));
+    if (p.autoscaling.enabled) addAutoscaler(this, p);
   }
 }

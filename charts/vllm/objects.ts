@@ -1,33 +1,35 @@
-// The Kubernetes objects of the vLLM service, as typed plain objects (kubernetes-models types):
-// full control over every field (GPU limits, probes, securityContext) without cdk8s-plus defaults.
+// The objects of the vLLM service that cdk8s-plus-28 cannot express cleanly, as typed plain objects
+// (kubernetes-models types); the reason is next to each. The Service, HPA and NetworkPolicies are
+// cdk8s-plus constructs (service.ts, autoscaler.ts, charts/netpol).
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IDeployment } from "kubernetes-models/apps/v1";
-import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
-import type { INamespace, IPersistentVolumeClaim, IService } from "kubernetes-models/v1";
+import type { INamespace, IPersistentVolumeClaim } from "kubernetes-models/v1";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
-import { HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
-import { namespacePolicies, psaLabels, servingFlows, servingPsaLevel } from "../netpol";
-import { APP_NAME, commonLabels, HTTP_PORT, selectorLabels } from "./labels";
+import { psaLabels, servingPsaLevel } from "../netpol";
+import { PART_OF } from "../part-of";
+import { APP_NAME, commonLabels, selectorLabels } from "./labels";
 import { MODEL_CACHE_PVC, podSpec } from "./pod";
 import type { VllmChartProps } from "./props";
 
-const meta = (p: VllmChartProps, name = APP_NAME) => ({ name, namespace: p.namespace, labels: commonLabels(p.engine) });
-
-/** A decimal as a Kubernetes quantity ("5", "2500m"). */
-export function quantity(n: number): string {
-  return Number.isInteger(n) ? String(n) : `${Math.round(n * 1000)}m`;
-}
+/** Metadata of every vLLM object: its name (default `vllm`), the serving namespace and the common labels. */
+export const meta = (p: VllmChartProps, name = APP_NAME) => ({
+  name,
+  namespace: p.namespace,
+  labels: commonLabels(p.engine),
+});
 
 /** The serving namespace's labels: ours, and Pod Security admission at the engine's level (charts/netpol/psa.ts). */
 export function namespaceLabels(engine: VllmChartProps["engine"]): Record<string, string> {
-  return { "app.kubernetes.io/part-of": "vllm-k8s", ...psaLabels(servingPsaLevel(engine), "restricted") };
+  return { ...PART_OF, ...psaLabels(servingPsaLevel(engine), "restricted") };
 }
 
+// Typed: cdk8s-plus-28's Namespace writes an empty `spec` ours leaves out.
 export function namespace(p: VllmChartProps): INamespace {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name: p.namespace, labels: namespaceLabels(p.engine) } };
 }
 
+// Typed: cdk8s-plus-28's container resources have no `nvidia.com/gpu`, and its defaults (pod runAsNonRoot, which
+// vLLM's root image fails; imagePullPolicy Always; a TCP startup probe) would each need undoing.
 export function deployment(p: VllmChartProps): IDeployment {
   return {
     apiVersion: "apps/v1",
@@ -46,15 +48,7 @@ export function deployment(p: VllmChartProps): IDeployment {
   };
 }
 
-export function service(p: VllmChartProps): IService {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: meta(p),
-    spec: { type: "ClusterIP", selector: { ...selectorLabels }, ports: [{ name: "http", port: HTTP_PORT, targetPort: "http", protocol: "TCP" }] },
-  };
-}
-
+// Typed: a Prometheus Operator custom resource, which cdk8s-plus does not cover.
 export function serviceMonitor(p: VllmChartProps): IServiceMonitor {
   return {
     apiVersion: "monitoring.coreos.com/v1",
@@ -68,6 +62,7 @@ export function serviceMonitor(p: VllmChartProps): IServiceMonitor {
   };
 }
 
+// Typed: cdk8s-plus-28 has no PodDisruptionBudget.
 export function podDisruptionBudget(p: VllmChartProps): IPodDisruptionBudget {
   return {
     apiVersion: "policy/v1",
@@ -83,35 +78,7 @@ export function podDisruptionBudget(p: VllmChartProps): IPodDisruptionBudget {
   };
 }
 
-/**
- * Default-deny ingress for the serving namespace, then exactly the flows into vLLM: Prometheus,
- * the benchmark and serving.allowedClientNamespaces, on the API port (charts/netpol/flows.ts).
- */
-export function networkPolicies(p: VllmChartProps): INetworkPolicy[] {
-  return namespacePolicies(p.namespace, servingFlows(p));
-}
-
-export function horizontalPodAutoscaler(p: VllmChartProps): IHorizontalPodAutoscaler {
-  const a = p.autoscaling;
-  return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: meta(p),
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: APP_NAME },
-      minReplicas: a.minReplicas,
-      maxReplicas: a.maxReplicas,
-      metrics: [{ type: "Pods", pods: { metric: { name: HPA_REQUEST_RATE_METRIC }, target: { type: "AverageValue", averageValue: quantity(a.targetRequestsPerSecond) } } }],
-      behavior: {
-        // A GPU pod (and maybe its node) takes minutes to serve: add one at a time, and only after
-        // the rate stayed high; remove slowly, so a short lull does not discard a loaded model.
-        scaleUp: { stabilizationWindowSeconds: a.scaleUpStabilizationSeconds, selectPolicy: "Max", policies: [{ type: "Pods", value: 1, periodSeconds: 120 }] },
-        scaleDown: { stabilizationWindowSeconds: a.scaleDownStabilizationSeconds, selectPolicy: "Min", policies: [{ type: "Pods", value: 1, periodSeconds: 300 }] },
-      },
-    },
-  };
-}
-
+// Typed: cdk8s-plus-28's PersistentVolumeClaim writes `volumeMode: Filesystem`, which ours leaves to the API default.
 export function modelCacheClaim(p: VllmChartProps): IPersistentVolumeClaim {
   return {
     apiVersion: "v1",

@@ -3,12 +3,12 @@ import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import { simulatorArgs, vllmArgs } from "./args";
 import { HTTP_PORT } from "./labels";
 import type { VllmChartProps } from "./props";
-import { GPU_TAINT } from "./scheduling";
+import { GPU_TAINT } from "../node-pools";
 
-export const MODEL_CACHE_PATH = "/model-cache";
+const MODEL_CACHE_PATH = "/model-cache";
 export const MODEL_CACHE_PVC = "vllm-model-cache";
 /** Long enough for in-flight streams to finish after the endpoint is removed. */
-export const TERMINATION_GRACE_SECONDS = 120;
+const TERMINATION_GRACE_SECONDS = 120;
 /** Endpoint removal propagates to kube-proxy and clients before the server stops accepting. */
 const PRE_STOP_SLEEP_SECONDS = 15;
 

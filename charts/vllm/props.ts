@@ -1,7 +1,7 @@
 // Typed inputs of the vLLM chart. charts/ knows nothing of Pulumi or the stack config;
 // infra/workloads/props.ts maps the config onto these.
 
-export interface SecretRef {
+interface SecretRef {
   name: string;
   key: string;
 }

@@ -1,4 +1,4 @@
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import type { StackConfig } from "../config";
 
 /** A pod toleration as Helm charts take it. */

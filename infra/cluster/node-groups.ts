@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCELERATOR_LABEL, GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { ACCELERATOR_LABEL, GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import type { StackConfig } from "../config";
 import { gpuInstanceInfo } from "../gpu-instances";
 import { createNodeLaunchTemplate } from "./launch-template";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import type { AppProps } from "../../charts/app";
 import { BENCH_IMAGE, VLLM_IMAGE } from "../../charts/versions";
 import { PROMETHEUS_PORT, prometheusUrl } from "../addons/values/kube-prometheus-stack";
-import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { HTTP_PORT, APP_NAME, selectorLabels } from "../../charts/vllm/labels";
 import type { StackConfig } from "../config";
 

@@ -40,7 +40,7 @@ export const gpuNodeGroup: Rule = {
       if (typeof g.amiType !== "string" || !g.amiType.includes("NVIDIA"))
         out.push(violation(this.id, g.node, `GPU node group ${name} has amiType ${JSON.stringify(g.amiType)}, not an NVIDIA AMI type: nodes would have no GPU driver. Set gpuNodes.amiType to AL2023_x86_64_NVIDIA or BOTTLEROCKET_x86_64_NVIDIA.`));
       if (g.labels[GPU_NODE_LABEL.key] !== GPU_NODE_LABEL.value)
-        out.push(violation(this.id, g.node, `GPU node group ${name} lacks the label ${LABEL} that GPU workloads select (charts/vllm/scheduling.ts). Add it to the node group's labels.`));
+        out.push(violation(this.id, g.node, `GPU node group ${name} lacks the label ${LABEL} that GPU workloads select (charts/node-pools.ts). Add it to the node group's labels.`));
     }
     return out;
   },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
 import { CHARTS } from "../../infra/addons/versions";
 import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { parseStackConfig } from "../../infra/config-load";
 import { clusterAutoscalerValues } from "../../infra/addons/values/cluster-autoscaler";
 import { dcgmExporterValues } from "../../infra/addons/values/dcgm-exporter";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
 import { VLLM_IMAGE } from "../../charts/versions";
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { benchPod, EKS, find, objectsFor } from "./fixtures";
 
 const merge = (extra: Record<string, any>) => {

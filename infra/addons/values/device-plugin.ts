@@ -1,4 +1,4 @@
-import { GPU_NODE_LABEL } from "../../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL } from "../../../charts/node-pools";
 import { gpuNodeSelector, gpuTolerations, type Toleration } from "../placement";
 
 /** The nvidia-device-plugin chart values we set (chart keys: test/fixtures/helm-values/nvidia-device-plugin.yaml). */

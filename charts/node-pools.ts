@@ -1,5 +1,6 @@
-// Node labels and the GPU taint shared by the cluster (infra/cluster) and the workloads
-// (charts/): one source of truth, so GPU pods always match the GPU node group.
+// The cluster's node pools as the scheduler sees them: labels and the GPU taint, read by the node
+// groups (infra/cluster), the add-ons' placement, the workloads (charts/) and the policy rules, so GPU
+// pods always match the GPU node group.
 
 /** Label on every GPU node; vLLM pods select it. */
 export const GPU_NODE_LABEL = { key: "vllm-k8s.io/node-pool", value: "gpu" } as const;

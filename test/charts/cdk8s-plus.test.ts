@@ -1,0 +1,103 @@
+// cdk8s-plus-28 builds the Service, the HPA, the NetworkPolicies and the dashboard ConfigMaps (issue
+// 16), and each of its defaults that differs from ours is overridden (charts/vllm/service.ts,
+// autoscaler.ts, charts/netpol/policies.ts, charts/monitoring/dashboards-chart.ts).
+import { ApiObject, App, Chart } from "cdk8s";
+import * as kplus from "cdk8s-plus-28";
+import type { IConstruct } from "constructs";
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../../charts/app";
+import { addNamespacePolicies, monitoringFlows, namespacePolicies } from "../../charts/netpol";
+import { EKS, find, objectsFor, propsFor } from "./fixtures";
+
+const stack = {
+  ...EKS,
+  serving: { allowedClientNamespaces: ["apps"] },
+  autoscaling: { targetRequestsPerSecond: 2.5 },
+};
+const addons = {
+  kubePrometheusStack: true,
+  prometheusAdapter: true,
+  pushgateway: true,
+  dcgmExporter: true,
+  benchmark: true,
+};
+
+/** Every ApiObject of one chart with the construct that made it (its scope). */
+function owners(chart: Chart): Array<{ kind: string; name: string; owner: IConstruct }> {
+  return chart.node
+    .findAll()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c))
+    .map((o) => ({ kind: o.kind, name: o.name, owner: o.node.scope! }));
+}
+
+describe("which library builds each object", () => {
+  const app = buildApp(propsFor(stack));
+  const chart = (id: string) => app.charts.find((c) => c.node.id === id)!;
+
+  it("the vLLM chart: cdk8s-plus for the Service, HPA and NetworkPolicies; typed objects for the rest", () => {
+    const objs = owners(chart("10-vllm"));
+    const plus: Record<string, new (...args: never[]) => IConstruct> = {
+      Service: kplus.Service,
+      HorizontalPodAutoscaler: kplus.HorizontalPodAutoscaler,
+      NetworkPolicy: kplus.NetworkPolicy,
+    };
+    for (const [kind, cls] of Object.entries(plus)) {
+      const ofKind = objs.filter((o) => o.kind === kind);
+      expect(ofKind.length, kind).toBeGreaterThan(0);
+      for (const o of ofKind) expect(o.owner, `${kind}/${o.name}`).toBeInstanceOf(cls);
+    }
+    const policies = objs.filter((o) => o.kind === "NetworkPolicy").map((o) => o.name);
+    expect(policies).toEqual(["default-deny-ingress", "allow-to-vllm"]);
+    // Typed kubernetes-models objects sit directly in the chart.
+    for (const kind of ["Namespace", "Deployment", "ServiceMonitor", "PodDisruptionBudget"])
+      expect(objs.find((o) => o.kind === kind)!.owner, kind).toBe(chart("10-vllm"));
+  });
+
+  it("the dashboards chart: a cdk8s-plus ConfigMap per dashboard", () => {
+    const cms = owners(chart("30-dashboards")).filter((o) => o.kind === "ConfigMap");
+    expect(cms.length).toBeGreaterThan(0);
+    for (const o of cms) expect(o.owner, o.name).toBeInstanceOf(kplus.ConfigMap);
+  });
+
+  it("the monitoring namespace's policies (deployed by infra/addons) come from the same constructs", () => {
+    const scope = new Chart(new App(), "t");
+    const flows = monitoringFlows({ namespace: "monitoring", servingNamespace: "vllm", addons });
+    const policies = addNamespacePolicies(scope, "monitoring", flows);
+    expect(policies.length).toBeGreaterThan(5);
+    for (const p of policies) expect(p).toBeInstanceOf(kplus.NetworkPolicy);
+  });
+});
+
+describe("cdk8s-plus defaults that differ from ours are overridden", () => {
+  const objs = objectsFor(stack);
+
+  it("Service: a named targetPort and no empty externalIPs", () => {
+    const spec = find(objs, "Service", "vllm").spec;
+    expect(spec.ports).toEqual([{ name: "http", port: 8000, protocol: "TCP", targetPort: "http" }]);
+    expect(spec).not.toHaveProperty("externalIPs");
+  });
+
+  it("HPA: the target is a Kubernetes quantity string, as the API server returns it", () => {
+    const target = find(objs, "HorizontalPodAutoscaler").spec.metrics[0].pods.target;
+    expect(target).toEqual({ type: "AverageValue", averageValue: "2500m" });
+  });
+
+  it("ConfigMap: no immutable field", () => {
+    const dashboards = objs.filter((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("dashboard-"));
+    expect(dashboards.length).toBeGreaterThan(0);
+    for (const cm of dashboards) expect(cm).not.toHaveProperty("immutable");
+  });
+
+  it("NetworkPolicy: several CIDRs in one rule, and the API server's rule without `from`", () => {
+    const grafanaClientCidrs = ["10.1.0.0/16", "10.2.0.0/16"];
+    const flows = monitoringFlows({ namespace: "monitoring", servingNamespace: "vllm", addons, grafanaClientCidrs });
+    const nps = namespacePolicies("monitoring", flows);
+    const grafana = nps.find((n) => n.metadata?.name === "allow-to-grafana")!.spec!.ingress!;
+    expect(grafana[1]).toEqual({
+      from: [{ ipBlock: { cidr: "10.1.0.0/16" } }, { ipBlock: { cidr: "10.2.0.0/16" } }],
+      ports: [{ port: 3000, protocol: "TCP" }],
+    });
+    const operator = nps.find((n) => n.metadata?.name === "allow-to-prometheus-operator")!.spec!.ingress!;
+    expect(operator.at(-1)).toEqual({ ports: [{ port: 10250, protocol: "TCP" }] });
+  });
+});
