@@ -11,7 +11,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseAllDocuments } from "yaml";
@@ -43,7 +42,9 @@ function walk(dir: string): string[] {
 
 /** Every file synth writes for one stack: a whole-file digest and, for YAML, one per object. */
 function distDigest(stack: string) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "house-dist-"));
+  // Inside the checkout: the Compose file names its build context relative to the output folder,
+  // so a folder elsewhere would make the digest depend on where the repository lives.
+  const out = fs.mkdtempSync(path.join(root, ".house-dist-"));
   try {
     execFileSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/synth.ts"), "--stack", path.join(root, `Pulumi.${stack}.yaml`), "--out", out], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
     const files: Record<string, { file: string; objects?: Record<string, string> }> = {};
