@@ -3,7 +3,10 @@
 // level lists the labels kept. Dashboards, alerts and tests refer to them through `REC`.
 import { DCGM_METRICS, HTTP_METRICS, KSM_METRICS, VLLM_METRICS, type CatalogMetric } from "./catalog";
 import { SERVED_REQUESTS } from "./adapter";
-import { gauge, histogramMean, quantile, rate, RATE_WINDOW, sumBy } from "./promql";
+import { monitoringConfig as cfg } from "./config";
+import { gauge, histogramMean, quantile, rate, selector, sumBy } from "./promql";
+
+const RATE_WINDOW = cfg.rateWindow.duration;
 
 export const MODEL_LEVEL = ["namespace", "model_name"] as const;
 export const POD_LEVEL = ["namespace", "pod", "model_name"] as const;
@@ -25,14 +28,8 @@ function withGpuNode(expr: string): string {
 /** Per GPU, every label kept but the node's, which is normalised (see GPU_NODE_LABEL). */
 const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({ record: `gpu_node:${m.name.toLowerCase()}:relabel`, expr: withGpuNode(m.name) });
 
-/**
- * vLLM scrape jobs: the job label is the Service name (`vllm` from charts/, `vllm` in the compose
- * bundle); a prefix or suffix is allowed for several deployments. The benchmark's Pushgateway job
- * is excluded.
- */
-export const VLLM_JOB_MATCHERS = `job=~".*vllm.*", job!="vllm-bench"`;
-/** OpenAI API calls only: health checks and metrics scrapes are not traffic. */
-const API_HTTP = `${VLLM_JOB_MATCHERS}, handler=~"/v1/.*"`;
+/** OpenAI API calls of vLLM's scrape jobs (config.ts vllmSelector, apiHandlerSelector). */
+const API_HTTP = `${cfg.vllmSelector}, ${cfg.apiHandlerSelector}`;
 
 export interface RecordingRule {
   record: string;
@@ -88,6 +85,12 @@ function counterRate(m: CatalogMetric, level: readonly string[], prefix: string,
 
 const V = VLLM_METRICS;
 const D = DCGM_METRICS;
+const K = KSM_METRICS;
+
+const gpuRequestsPod: RecordingRule = {
+  record: "namespace_pod:kube_pod_gpu_requests:sum",
+  expr: sumBy(["namespace", "pod"], selector(K.podRequests.name, cfg.gpuResourceSelector)),
+};
 
 export const REC = {
   latency: {
@@ -163,10 +166,17 @@ export const REC = {
     count: { record: "cluster:dcgm_gpus:count", expr: `count(${D.utilization.name})` },
     powerCluster: { record: "cluster:dcgm_power_usage_watts:sum", expr: `sum(${D.power.name})` },
   },
+  // kube-state-metrics has a series per pod and phase, and per node and resource, in the whole
+  // cluster: the capacity dashboard and GpuPodsPending read these records instead.
   capacity: {
-    gpuRequestsPod: {
-      record: "namespace_pod:kube_pod_gpu_requests:sum",
-      expr: `sum by (namespace, pod) (${KSM_METRICS.podRequests.name}{resource="nvidia_com_gpu"})`,
+    // First: gpuPodsPending reads it (rules in a group run in order).
+    gpuRequestsPod,
+    /** 1 for each pod that requests GPUs and is Pending: waiting for a GPU node. */
+    gpuPodsPending: {
+      record: "namespace_pod:kube_pod_gpu_pending:max",
+      expr: `(max by (namespace, pod) (${selector(K.podPhase.name, `phase="Pending"`)}) == 1) and on (namespace, pod) (${gpuRequestsPod.record} > 0)`,
     },
+    gpuCapacity: { record: "cluster:kube_node_gpu_capacity:sum", expr: `sum(${selector(K.nodeGpuCapacity.name, cfg.gpuResourceSelector)})` },
+    gpuNodes: { record: "cluster:kube_node_gpu_capacity:count_nonzero", expr: `count(${selector(K.nodeGpuCapacity.name, cfg.gpuResourceSelector)} > 0)` },
   },
 } as const;

@@ -1,17 +1,22 @@
 // Capacity and autoscaling: the scale path from requests to vLLM pods to GPU nodes and back.
 import { HPA_REQUEST_RATE_METRIC } from "../adapter";
 import { AUTOSCALER_METRICS as CA, BENCH_METRICS as B, KSM_METRICS as K } from "../catalog";
+import { monitoringConfig as cfg } from "../config";
 import { selector } from "../promql";
 import { REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
 import { dashboard, row, statPanel, timeSeries, variables } from "./common";
 
-const HPA = `namespace=~"$namespace", horizontalpodautoscaler=~".*vllm.*"`;
+const HPA = `namespace=~"$namespace", ${cfg.hpaSelector}`;
+const C = REC.capacity;
+/** Nodes added or removed over this window: a GPU node takes minutes to join, so a scrape-sized window shows nothing. */
+const SCALING_WINDOW = "15m";
 // Each pod's live rate, and the rate one replica sustained with every SLO met in the last capacity
 // plan (`vllm-bench plan`, pushed to the Pushgateway): the distance between them is the headroom.
 const podRate = `sum by (namespace, pod) (${selector(REC.requests.pod.record, `namespace=~"$namespace", model_name=~"$model"`)})`;
-const sustainable = `max by (model_name) (${selector(B.planSustainable.name, `job="vllm-bench-plan", model_name=~"$model"`)})`;
-const pendingGpuPods = `count((max by (namespace, pod) (${selector(K.podPhase.name, `namespace=~"$namespace", phase="Pending"`)}) == 1) and on (namespace, pod) (${REC.capacity.gpuRequestsPod.record} > 0)) or vector(0)`;
+const sustainable = `max by (model_name) (${selector(B.planSustainable.name, `${cfg.benchPlanSelector}, model_name=~"$model"`)})`;
+const pendingGpuPods = `count(${selector(C.gpuPodsPending.record, `namespace=~"$namespace"`)}) or vector(0)`;
+const gpuNodes = `${C.gpuNodes.record} or vector(0)`;
 
 export function capacityDashboard(t: AlertThresholds) {
   const d = variables(dashboard("vllm-capacity", "vLLM / Capacity and autoscaling", "HPA replicas against request rate, pending GPU pods, GPU nodes and cluster-autoscaler activity."), { model: true, pod: false });
@@ -19,7 +24,7 @@ export function capacityDashboard(t: AlertThresholds) {
   d.withRow(row("Now"))
     .withPanel(statPanel("vLLM replicas", { expr: `sum(${selector(K.hpaCurrent.name, HPA)})`, legend: "replicas" }, { unit: "short" }))
     .withPanel(statPanel("Pending GPU pods", { expr: pendingGpuPods, legend: "pending" }, { unit: "short", thresholds: [{ value: 1, color: "orange" }] }))
-    .withPanel(statPanel("GPU nodes", { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "nodes" }, { unit: "short" }))
+    .withPanel(statPanel("GPU nodes", { expr: gpuNodes, legend: "nodes" }, { unit: "short" }))
     .withPanel(statPanel("Busiest pod, share of sustainable rate", { expr: `max(${podRate}) / scalar(max(${sustainable}))`, legend: "busiest pod" }, { unit: "percentunit", thresholds: [{ value: 0.9, color: "orange" }, { value: 1, color: "red" }], description: "The busiest pod's request rate as a share of the rate the capacity plan measured for one replica: 100 % is the knee." }));
 
   d.withRow(row("Horizontal pod autoscaler"))
@@ -44,14 +49,14 @@ export function capacityDashboard(t: AlertThresholds) {
   d.withRow(row("GPU nodes"))
     .withPanel(timeSeries("Pending GPU pods", [{ expr: pendingGpuPods, legend: "pending" }], { unit: "short", min: 0, description: "Pods requesting nvidia.com/gpu that wait for a node: the autoscaler should add one within minutes." }))
     .withPanel(timeSeries("GPUs allocatable", [
-      { expr: `sum(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"}) or vector(0)`, legend: "GPUs" },
-      { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "GPU nodes" },
+      { expr: `${C.gpuCapacity.record} or vector(0)`, legend: "GPUs" },
+      { expr: gpuNodes, legend: "GPU nodes" },
     ], { unit: "short", min: 0 }))
     .withPanel(timeSeries("Cluster autoscaler", [
       { expr: `sum(${CA.unschedulablePods.name})`, legend: "unschedulable pods" },
       { expr: `sum by (state) (${CA.nodes.name})`, legend: "nodes {{state}}" },
-      { expr: `sum(increase(${CA.scaledUp.name}[15m]))`, legend: "scaled up (15m)" },
-      { expr: `sum(increase(${CA.scaledDown.name}[15m]))`, legend: "scaled down (15m)" },
+      { expr: `sum(increase(${CA.scaledUp.name}[${SCALING_WINDOW}]))`, legend: `scaled up (${SCALING_WINDOW})` },
+      { expr: `sum(increase(${CA.scaledDown.name}[${SCALING_WINDOW}]))`, legend: `scaled down (${SCALING_WINDOW})` },
     ], { unit: "short", min: 0, description: "From cluster-autoscaler's own metrics (eks mode)." }));
   return d.build();
 }
