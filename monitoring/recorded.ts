@@ -30,6 +30,7 @@ const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({ record: `gpu_node:${
 
 /** OpenAI API calls of vLLM's scrape jobs (config.ts vllmSelector, apiHandlerSelector). */
 const API_HTTP = `${cfg.vllmSelector}, ${cfg.apiHandlerSelector}`;
+const API_RATE = sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }));
 
 export interface RecordingRule {
   record: string;
@@ -87,6 +88,11 @@ const V = VLLM_METRICS;
 const D = DCGM_METRICS;
 const K = KSM_METRICS;
 
+/** Framebuffer in use per GPU and its total (dcgm-exporter reports used and free, not total). */
+const FB_TOTAL = `${D.fbUsed.name} + ${D.fbFree.name}`;
+const FB_USED_RATIO = `${D.fbUsed.name} / (${FB_TOTAL})`;
+const gpuNodeUtil = gpuNodeRule(D.utilization);
+
 const gpuRequestsPod: RecordingRule = {
   record: "namespace_pod:kube_pod_gpu_requests:sum",
   expr: sumBy(["namespace", "pod"], selector(K.podRequests.name, cfg.gpuResourceSelector)),
@@ -137,13 +143,13 @@ export const REC = {
     errorRatio: {
       record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
       // A namespace without any 5xx yet reads 0, not "no data" (the 5xx series only appears on the first error).
-      expr: `(${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} or 0 * ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}) / ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}`,
+      expr: `(${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} or 0 * ${API_RATE}) / ${API_RATE}`,
     },
   },
   gpu: {
     // First: the rules below and the GPU dashboard read these (rules in a group run in order).
     node: {
-      util: gpuNodeRule(D.utilization),
+      util: gpuNodeUtil,
       memCopyUtil: gpuNodeRule(D.memCopyUtil),
       fbUsed: gpuNodeRule(D.fbUsed),
       power: gpuNodeRule(D.power),
@@ -151,17 +157,17 @@ export const REC = {
       xid: gpuNodeRule(D.xid),
       grEngineActive: gpuNodeRule(D.grEngineActive),
       dramActive: gpuNodeRule(D.dramActive),
-      memUsedRatio: { record: "gpu_node:dcgm_framebuffer_used:ratio", expr: withGpuNode(`${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`) },
+      memUsedRatio: { record: "gpu_node:dcgm_framebuffer_used:ratio", expr: withGpuNode(FB_USED_RATIO) },
       /** The dashboard draws it beside the used memory (a binary match per step is costly at 64 GPUs). */
-      memTotal: { record: "gpu_node:dcgm_framebuffer_total:used_plus_free", expr: withGpuNode(`${D.fbUsed.name} + ${D.fbFree.name}`) },
+      memTotal: { record: "gpu_node:dcgm_framebuffer_total:used_plus_free", expr: withGpuNode(FB_TOTAL) },
     },
-    utilNode: { record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`, expr: `avg by (${GPU_NODE_LABEL}) (gpu_node:${D.utilization.name.toLowerCase()}:relabel)` },
+    utilNode: { record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`, expr: `avg by (${GPU_NODE_LABEL}) (${gpuNodeUtil.record})` },
     utilCluster: { record: "cluster:dcgm_gpu_utilization:avg", expr: `avg(${D.utilization.name})` },
     utilPod: { record: "namespace_pod:dcgm_gpu_utilization:avg", expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})` },
     memUsedRatio: {
       // Per GPU, all labels kept: the alert names the GPU and node.
       record: "gpu:dcgm_framebuffer_used:ratio",
-      expr: `${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`,
+      expr: FB_USED_RATIO,
     },
     count: { record: "cluster:dcgm_gpus:count", expr: `count(${D.utilization.name})` },
     powerCluster: { record: "cluster:dcgm_power_usage_watts:sum", expr: `sum(${D.power.name})` },

@@ -4,7 +4,7 @@ import { monitoringConfig as cfg } from "../config";
 import { selector } from "../promql";
 import { REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
-import { bucketHeatmap, dashboard, MODEL_FILTER, POD_FILTER, row, statPanel, timeSeries, variables, type Query } from "./common";
+import { bucketHeatmap, dashboard, MODEL_FILTER, NAMESPACE_FILTER, POD_FILTER, row, statPanel, timeSeries, variables, type Query } from "./common";
 
 const m = (record: string) => selector(record, MODEL_FILTER);
 const p = (record: string) => selector(record, POD_FILTER);
@@ -41,11 +41,11 @@ export function servingDashboard(t: AlertThresholds) {
     .withPanel(timeSeries("Request rate by pod", [{ expr: p(REC.requests.pod.record), legend: "{{pod}}" }], { unit: "reqps", span: 12, description: "What the HPA's per-pod metric follows." }))
     .withPanel(timeSeries("Finish reasons", [{ expr: m(REC.requests.byReason.record), legend: "{{finished_reason}} {{model_name}}" }], { unit: "reqps", stack: true, description: "stop: end of sequence; length: hit max_tokens; abort: the client went away; error: the engine failed the request; repetition: stopped by vLLM's repetition detector. Only stop, length and repetition feed the HPA." }))
     .withPanel(timeSeries("API responses by status", [
-      { expr: selector(REC.http.byStatus.record, `namespace=~"$namespace"`), legend: "{{status}}" },
+      { expr: selector(REC.http.byStatus.record, NAMESPACE_FILTER), legend: "{{status}}" },
     ], { unit: "reqps", stack: true, description: "OpenAI API calls by HTTP status class." }))
-    .withPanel(timeSeries("API error ratio (5xx)", [{ expr: selector(REC.http.errorRatio.record, `namespace=~"$namespace"`), legend: "{{namespace}}" }], { unit: "percentunit", min: 0, thresholds: [{ value: t.errorRatio, color: "red" }] }))
+    .withPanel(timeSeries("API error ratio (5xx)", [{ expr: selector(REC.http.errorRatio.record, NAMESPACE_FILTER), legend: "{{namespace}}" }], { unit: "percentunit", min: 0, thresholds: [{ value: t.errorRatio, color: "red" }] }))
     .withPanel(timeSeries("Requests per pod by status", [
-      { expr: selector(REC.http.byPodStatus.record, `namespace=~"$namespace", pod=~"$pod"`), legend: "{{pod}} {{status}}" },
+      { expr: selector(REC.http.byPodStatus.record, `${NAMESPACE_FILTER}, pod=~"$pod"`), legend: "{{pod}} {{status}}" },
     ], { unit: "reqps" }));
 
   d.withRow(row("Latency"))
