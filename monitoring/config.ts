@@ -6,8 +6,13 @@
 
 /** A whole number of seconds as a Prometheus duration in its largest exact unit: 300 -> "5m", 90 -> "90s". */
 export function promDuration(seconds: number): string {
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`a duration must be whole positive seconds, got ${seconds}`);
-  for (const [unit, size] of [["h", 3600], ["m", 60]] as const) if (seconds % size === 0) return `${seconds / size}${unit}`;
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw new Error(`a duration must be whole positive seconds, got ${seconds}`);
+  for (const [unit, size] of [
+    ["h", 3600],
+    ["m", 60],
+  ] as const)
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
   return `${seconds}s`;
 }
 
@@ -26,7 +31,8 @@ export interface RateWindow {
 }
 
 function rateWindow(scrapeIntervalSeconds: number, scrapes: number): RateWindow {
-  if (scrapes < MIN_SCRAPES_PER_WINDOW) throw new Error(`a rate window needs at least ${MIN_SCRAPES_PER_WINDOW} scrapes, got ${scrapes}`);
+  if (scrapes < MIN_SCRAPES_PER_WINDOW)
+    throw new Error(`a rate window needs at least ${MIN_SCRAPES_PER_WINDOW} scrapes, got ${scrapes}`);
   const seconds = scrapes * scrapeIntervalSeconds;
   return { scrapes, seconds, duration: promDuration(seconds) };
 }

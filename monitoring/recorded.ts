@@ -31,6 +31,7 @@ const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({ record: `gpu_node:${
 /** OpenAI API calls of vLLM's scrape jobs (config.ts vllmSelector, apiHandlerSelector). */
 const API_HTTP = `${cfg.vllmSelector}, ${cfg.apiHandlerSelector}`;
 const API_RATE = sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }));
+const API_5XX_RATE = sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }));
 
 export interface RecordingRule {
   record: string;
@@ -93,6 +94,8 @@ const FB_TOTAL = `${D.fbUsed.name} + ${D.fbFree.name}`;
 const FB_USED_RATIO = `${D.fbUsed.name} / (${FB_TOTAL})`;
 const gpuNodeUtil = gpuNodeRule(D.utilization);
 
+const NODE_GPUS = selector(K.nodeGpuCapacity.name, cfg.gpuResourceSelector);
+
 const gpuRequestsPod: RecordingRule = {
   record: "namespace_pod:kube_pod_gpu_requests:sum",
   expr: sumBy(["namespace", "pod"], selector(K.podRequests.name, cfg.gpuResourceSelector)),
@@ -143,7 +146,7 @@ export const REC = {
     errorRatio: {
       record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
       // A namespace without any 5xx yet reads 0, not "no data" (the 5xx series only appears on the first error).
-      expr: `(${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} or 0 * ${API_RATE}) / ${API_RATE}`,
+      expr: `(${API_5XX_RATE} or 0 * ${API_RATE}) / ${API_RATE}`,
     },
   },
   gpu: {
@@ -161,7 +164,10 @@ export const REC = {
       /** The dashboard draws it beside the used memory (a binary match per step is costly at 64 GPUs). */
       memTotal: { record: "gpu_node:dcgm_framebuffer_total:used_plus_free", expr: withGpuNode(FB_TOTAL) },
     },
-    utilNode: { record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`, expr: `avg by (${GPU_NODE_LABEL}) (${gpuNodeUtil.record})` },
+    utilNode: {
+      record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`,
+      expr: `avg by (${GPU_NODE_LABEL}) (${gpuNodeUtil.record})`,
+    },
     utilCluster: { record: "cluster:dcgm_gpu_utilization:avg", expr: `avg(${D.utilization.name})` },
     utilPod: { record: "namespace_pod:dcgm_gpu_utilization:avg", expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})` },
     memUsedRatio: {
@@ -180,9 +186,11 @@ export const REC = {
     /** 1 for each pod that requests GPUs and is Pending: waiting for a GPU node. */
     gpuPodsPending: {
       record: "namespace_pod:kube_pod_gpu_pending:max",
-      expr: `(max by (namespace, pod) (${selector(K.podPhase.name, `phase="Pending"`)}) == 1) and on (namespace, pod) (${gpuRequestsPod.record} > 0)`,
+      expr:
+        `(max by (namespace, pod) (${selector(K.podPhase.name, `phase="Pending"`)}) == 1)` +
+        ` and on (namespace, pod) (${gpuRequestsPod.record} > 0)`,
     },
-    gpuCapacity: { record: "cluster:kube_node_gpu_capacity:sum", expr: `sum(${selector(K.nodeGpuCapacity.name, cfg.gpuResourceSelector)})` },
-    gpuNodes: { record: "cluster:kube_node_gpu_capacity:count_nonzero", expr: `count(${selector(K.nodeGpuCapacity.name, cfg.gpuResourceSelector)} > 0)` },
+    gpuCapacity: { record: "cluster:kube_node_gpu_capacity:sum", expr: `sum(${NODE_GPUS})` },
+    gpuNodes: { record: "cluster:kube_node_gpu_capacity:count_nonzero", expr: `count(${NODE_GPUS} > 0)` },
   },
 } as const;

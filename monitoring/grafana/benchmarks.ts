@@ -5,12 +5,13 @@ import { selector } from "../promql";
 import { dashboard, datasourceVariable, queryVariable, row, statPanel, timeSeries, type Query } from "./common";
 
 const RUN = `${cfg.benchSelector}, scenario=~"$scenario"`;
+const RUNS = selector(B.thresholdPassed.name, cfg.benchSelector);
 const perRun = (name: string): Query => ({ expr: selector(name, RUN), legend: "{{scenario}} {{run_id}}" });
 
 export function benchmarkDashboard() {
   const d = dashboard("vllm-benchmarks", "vLLM / Benchmarks", "Every benchmark run pushed to the Pushgateway, by scenario, with its thresholds.")
     .withVariable(datasourceVariable())
-    .withVariable(queryVariable("scenario", "Scenario", `label_values(${selector(B.thresholdPassed.name, cfg.benchSelector)}, scenario)`));
+    .withVariable(queryVariable("scenario", "Scenario", `label_values(${RUNS}, scenario)`));
 
   d.withRow(row("Latest"))
     .withPanel(statPanel("Failed thresholds", { expr: `count(${selector(B.thresholdPassed.name, RUN)} == 0) or vector(0)`, legend: "failed" }, { unit: "short", thresholds: [{ value: 1, color: "red" }] }))

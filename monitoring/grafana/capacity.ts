@@ -2,19 +2,21 @@
 import { HPA_REQUEST_RATE_METRIC } from "../adapter";
 import { AUTOSCALER_METRICS as CA, BENCH_METRICS as B, KSM_METRICS as K } from "../catalog";
 import { monitoringConfig as cfg } from "../config";
-import { selector } from "../promql";
-import { REC } from "../recorded";
+import { selector, sumBy } from "../promql";
+import { MODEL_LEVEL, REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
 import { dashboard, MODEL_FILTER, NAMESPACE_FILTER, row, statPanel, timeSeries, variables } from "./common";
 
 const HPA = `${NAMESPACE_FILTER}, ${cfg.hpaSelector}`;
 const C = REC.capacity;
-/** Nodes added or removed over this window: a GPU node takes minutes to join, so a scrape-sized window shows nothing. */
+const BY_MODEL = "{{namespace}}/{{model_name}}";
+/** Nodes added or removed over this window: a GPU node takes minutes to join, a scrape-sized window shows nothing. */
 const SCALING_WINDOW = "15m";
 // Each pod's live rate, and the rate one replica sustained with every SLO met in the last capacity
 // plan (`vllm-bench plan`, pushed to the Pushgateway): the distance between them is the headroom.
 const podRate = `sum by (namespace, pod) (${selector(REC.requests.pod.record, MODEL_FILTER)})`;
-const sustainable = `max by (model_name) (${selector(B.planSustainable.name, `${cfg.benchPlanSelector}, model_name=~"$model"`)})`;
+const planned = selector(B.planSustainable.name, `${cfg.benchPlanSelector}, model_name=~"$model"`);
+const sustainable = `max by (model_name) (${planned})`;
 const pendingGpuPods = `count(${selector(C.gpuPodsPending.record, NAMESPACE_FILTER)}) or vector(0)`;
 const gpuNodes = `${C.gpuNodes.record} or vector(0)`;
 
@@ -44,7 +46,13 @@ export function capacityDashboard(t: AlertThresholds) {
       // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target (issue 17).
       description: `Each pod's finished requests per second against the HPA target (the HPA adds pods while the mean is above it) and the highest rate one replica sustained with every SLO met in the last \`vllm-bench plan\` (docs/serving.md, Capacity planning). A pod near the sustainable line has no headroom left. VllmCapacityLow fires when the mean per-pod rate stays above ${t.requestsPerSecondPerPod} req/s for 30 minutes.`,
     }))
-    .withPanel(timeSeries("Total request rate", [{ expr: `sum by (namespace, model_name) (${selector(REC.requests.model.record, MODEL_FILTER)})`, legend: "{{namespace}}/{{model_name}}" }], { unit: "reqps" }));
+    .withPanel(
+      timeSeries(
+        "Total request rate",
+        [{ expr: sumBy(MODEL_LEVEL, selector(REC.requests.model.record, MODEL_FILTER)), legend: BY_MODEL }],
+        { unit: "reqps" },
+      ),
+    );
 
   d.withRow(row("GPU nodes"))
     .withPanel(timeSeries("Pending GPU pods", [{ expr: pendingGpuPods, legend: "pending" }], { unit: "short", min: 0, description: "Pods requesting nvidia.com/gpu that wait for a node: the autoscaler should add one within minutes." }))

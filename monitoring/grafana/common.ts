@@ -130,7 +130,9 @@ export function variables(d: dash.DashboardBuilder, opts: { model: boolean; pod:
   d.withVariable(datasourceVariable());
   const query = queryVariable;
   d.withVariable(query("namespace", "Namespace", `label_values(${anchor}, namespace)`));
-  if (opts.model) d.withVariable(query("model", "Model", `label_values(${selector(anchor, NAMESPACE_FILTER)}, model_name)`));
+  if (opts.model) {
+    d.withVariable(query("model", "Model", `label_values(${selector(anchor, NAMESPACE_FILTER)}, model_name)`));
+  }
   if (opts.pod) d.withVariable(query("pod", "Pod", `label_values(${selector(anchor, MODEL_FILTER)}, pod)`));
   return d;
 }

@@ -6,7 +6,12 @@ import { composeBundle } from "../../compose/bundle";
 import { monitoringContent } from "../../compose/content";
 import { alertThresholdsSchema, defaultAlertThresholds } from "../../monitoring/thresholds";
 
-type Panel = { title: string; type: string; panels?: Panel[]; fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null }[] } } } };
+type Panel = {
+  title: string;
+  type: string;
+  panels?: Panel[];
+  fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null }[] } } };
+};
 
 function thresholdLines(files: Record<string, string>, dashboard: string, title: string): number[] {
   const json = JSON.parse(files[`grafana/dashboards/${dashboard}.json`]!) as { panels: Panel[] };
@@ -16,7 +21,9 @@ function thresholdLines(files: Record<string, string>, dashboard: string, title:
 }
 
 function alertExpr(files: Record<string, string>, alert: string): string {
-  const groups = parse(files["prometheus/rules/alert-rules.yaml"]!).groups as { rules: { alert?: string; expr: string }[] }[];
+  const groups = parse(files["prometheus/rules/alert-rules.yaml"]!).groups as {
+    rules: { alert?: string; expr: string }[];
+  }[];
   return groups.flatMap((g) => g.rules).find((r) => r.alert === alert)!.expr;
 }
 
@@ -32,7 +39,11 @@ describe("Compose bundle thresholds", () => {
   });
 
   it("draws the defaults when the user sets none", () => {
-    expect(thresholdLines(defaults, "vllm-serving", "Time to first token")).toEqual([defaultAlertThresholds.ttftP95Seconds]);
-    expect(thresholdLines(defaults, "vllm-gpus", "Temperature")).toEqual([defaultAlertThresholds.gpuTemperatureCelsius]);
+    expect(thresholdLines(defaults, "vllm-serving", "Time to first token")).toEqual([
+      defaultAlertThresholds.ttftP95Seconds,
+    ]);
+    expect(thresholdLines(defaults, "vllm-gpus", "Temperature")).toEqual([
+      defaultAlertThresholds.gpuTemperatureCelsius,
+    ]);
   });
 });

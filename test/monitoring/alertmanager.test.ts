@@ -1,6 +1,11 @@
 // Alertmanager routing (monitoring/alertmanager.ts), the one definition the cluster and Compose use.
 import { describe, expect, it } from "vitest";
-import { alertmanagerRouting, NULL_RECEIVER, WEBHOOK_RECEIVER, type AlertmanagerRoute } from "../../monitoring/alertmanager";
+import {
+  alertmanagerRouting,
+  NULL_RECEIVER,
+  WEBHOOK_RECEIVER,
+  type AlertmanagerRoute,
+} from "../../monitoring/alertmanager";
 
 const receiversIn = (r: AlertmanagerRoute): string[] => [r.receiver, ...r.routes.map((x) => x.receiver)];
 
@@ -14,7 +19,9 @@ describe("Alertmanager routing", () => {
   it("with a webhook, sends to the URL read from its file, resolved alerts included", () => {
     const c = alertmanagerRouting({ urlFile: "/secrets/url" });
     expect(c.route.receiver).toBe(WEBHOOK_RECEIVER);
-    expect(c.receivers.find((r) => r.name === WEBHOOK_RECEIVER)!.webhook_configs).toEqual([{ url_file: "/secrets/url", send_resolved: true }]);
+    expect(c.receivers.find((r) => r.name === WEBHOOK_RECEIVER)!.webhook_configs).toEqual([
+      { url_file: "/secrets/url", send_resolved: true },
+    ]);
   });
 
   it("names only receivers it defines, groups per alert and namespace and drops the Watchdog", () => {
@@ -28,6 +35,10 @@ describe("Alertmanager routing", () => {
 
   it("a critical alert mutes the warning and info alerts of the same name and namespace", () => {
     const [first] = alertmanagerRouting(undefined).inhibit_rules;
-    expect(first).toEqual({ source_matchers: ["severity = critical"], target_matchers: ["severity =~ warning|info"], equal: ["namespace", "alertname"] });
+    expect(first).toEqual({
+      source_matchers: ["severity = critical"],
+      target_matchers: ["severity =~ warning|info"],
+      equal: ["namespace", "alertname"],
+    });
   });
 });

@@ -12,7 +12,8 @@ import { defaultAlertThresholds } from "../../monitoring/thresholds";
 const root = path.resolve(import.meta.dirname, "../..");
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+  return fs
+    .readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".ts"))
     .map((f) => path.join(dir, f));
 }
@@ -27,8 +28,13 @@ const OWNED_BY_CONFIG: Array<[string, RegExp]> = [
 ];
 
 function offenders(file: string, text: string): string[] {
-  return text.split("\n").flatMap((line, i) =>
-    OWNED_BY_CONFIG.filter(([, re]) => re.test(line)).map(([what]) => `${file}:${i + 1} writes ${what}: ${line.trim()}`));
+  return text
+    .split("\n")
+    .flatMap((line, i) =>
+      OWNED_BY_CONFIG.filter(([, re]) => re.test(line)).map(
+        ([what]) => `${file}:${i + 1} writes ${what}: ${line.trim()}`,
+      ),
+    );
 }
 
 describe("monitoring config", () => {
@@ -40,14 +46,26 @@ describe("monitoring config", () => {
 
   it("derives the rate windows from the scrape interval, each holding at least four scrapes", () => {
     const c = monitoringConfig;
-    expect([c.scrapeInterval, c.evaluationInterval, c.rateWindow.duration, c.adapterRateWindow.duration]).toEqual(["15s", "15s", "5m", "2m"]);
+    expect([c.scrapeInterval, c.evaluationInterval, c.rateWindow.duration, c.adapterRateWindow.duration]).toEqual([
+      "15s",
+      "15s",
+      "5m",
+      "2m",
+    ]);
     const slow = monitoringConfigFor(30);
-    expect([slow.scrapeInterval, slow.rateWindow.duration, slow.adapterRateWindow.duration]).toEqual(["30s", "10m", "4m"]);
-    for (const w of [c.rateWindow, c.adapterRateWindow]) expect(w.seconds).toBeGreaterThanOrEqual(MIN_SCRAPES_PER_WINDOW * c.scrapeIntervalSeconds);
+    expect([slow.scrapeInterval, slow.rateWindow.duration, slow.adapterRateWindow.duration]).toEqual([
+      "30s",
+      "10m",
+      "4m",
+    ]);
+    for (const w of [c.rateWindow, c.adapterRateWindow])
+      expect(w.seconds).toBeGreaterThanOrEqual(MIN_SCRAPES_PER_WINDOW * c.scrapeIntervalSeconds);
   });
 
   it("every rate window in the rules and the adapter is the config's", () => {
-    const exprs = [...recordingRuleGroups(), ...alertRuleGroups(defaultAlertThresholds)].flatMap((g) => g.rules.map((r) => r.expr));
+    const exprs = [...recordingRuleGroups(), ...alertRuleGroups(defaultAlertThresholds)].flatMap((g) =>
+      g.rules.map((r) => r.expr),
+    );
     const windows = new Set(exprs.flatMap((e) => [...e.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1])));
     expect([...windows]).toEqual([monitoringConfig.rateWindow.duration]);
     for (const r of adapterRules().filter((x) => x.metricsQuery.includes("rate("))) {
@@ -56,7 +74,9 @@ describe("monitoring config", () => {
   });
 
   it("the rules and dashboards select vLLM, the benchmark and the HPAs through the config's selectors", () => {
-    const alerts = alertRuleGroups(defaultAlertThresholds).flatMap((g) => g.rules.map((r) => r.expr)).join("\n");
+    const alerts = alertRuleGroups(defaultAlertThresholds)
+      .flatMap((g) => g.rules.map((r) => r.expr))
+      .join("\n");
     expect(alerts).toContain(`up{${monitoringConfig.vllmSelector}}`);
     expect(alerts).toContain(monitoringConfig.hpaSelector);
     expect(alerts).toContain(monitoringConfig.benchSelector);
@@ -65,13 +85,18 @@ describe("monitoring config", () => {
   });
 
   it("no other file of monitoring/ or compose/ writes a selector, window or interval of the config", () => {
-    const files = [...sources("monitoring"), ...sources("compose")].filter((f) => f !== path.join("monitoring", "config.ts"));
+    const files = [...sources("monitoring"), ...sources("compose")].filter(
+      (f) => f !== path.join("monitoring", "config.ts"),
+    );
     expect(files.length).toBeGreaterThan(20);
     expect(files.flatMap((f) => offenders(f, fs.readFileSync(path.join(root, f), "utf8")))).toEqual([]);
   });
 
   it("the scan can fail: a hard-coded job matcher or window is found", () => {
     const found = offenders("bad.ts", 'const q = `up{job="vllm"}`;\nconst r = "rate(x[5m])";\nconst ok = 1;\n');
-    expect(found.map((o) => o.split(" writes ")[1]!.split(":")[0])).toEqual(["a job matcher", "a literal range window"]);
+    expect(found.map((o) => o.split(" writes ")[1]!.split(":")[0])).toEqual([
+      "a job matcher",
+      "a literal range window",
+    ]);
   });
 });
