@@ -58,7 +58,7 @@ export function monitoringConfigFor(scrapeIntervalSeconds: number) {
     /** How often Prometheus scrapes vLLM and dcgm-exporter (ServiceMonitor `interval`, Compose `scrape_interval`). */
     scrapeIntervalSeconds,
     scrapeInterval: promDuration(scrapeIntervalSeconds),
-    /** Recording rules and the Compose Prometheus evaluate once per scrape. */
+    /** Rule evaluation, once per scrape (the Compose Prometheus' `evaluation_interval`). */
     evaluationInterval: promDuration(scrapeIntervalSeconds),
     /**
      * Recording rules, alerts and dashboards: 20 scrapes (5 minutes at 15 s), long enough to hold
