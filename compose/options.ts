@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { monitoringConfig } from "../monitoring/config";
 
 const duration = z.string().regex(/^(\d+(ms|s|m|h|d|w|y))+$/, { error: "must be a Prometheus duration such as 15s or 1m" });
 const imageRef = z
@@ -8,8 +9,10 @@ const imageRef = z
 
 /** Knobs of the generated bundle. Everything a user changes per host is an environment variable instead (see env.ts). */
 export const composeOptionsSchema = z.strictObject({
-  scrapeInterval: duration.default("15s").describe("Prometheus global scrape_interval."),
-  evaluationInterval: duration.default("15s").describe("Prometheus global evaluation_interval (recording and alert rules)."),
+  scrapeInterval: duration.default(monitoringConfig.scrapeInterval).describe("Prometheus global scrape_interval."),
+  evaluationInterval: duration
+    .default(monitoringConfig.evaluationInterval)
+    .describe("Prometheus global evaluation_interval (recording and alert rules)."),
   simulatorImage: imageRef.default("vllm-bench:0.1.0").describe("Default image of the `simulator` profile (overridable with SIMULATOR_IMAGE)."),
   simulatorBuildContext: z
     .string()

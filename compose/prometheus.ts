@@ -1,9 +1,10 @@
 import { stringify } from "yaml";
+import { monitoringConfig } from "../monitoring/config";
 import { defaultNamespace, prometheusLayout as p, services } from "./layout";
 import type { ComposeOptions } from "./options";
 
-/** Scrape job of the vLLM servers (the cluster's ServiceMonitor yields the same job name). */
-export const vllmJobName = "vllm";
+/** How often Prometheus re-reads the vLLM targets file and re-resolves the DCGM exporter. */
+const SD_REFRESH = "30s";
 
 /**
  * prometheus.yml. Every path is relative to the config file (Prometheus resolves rule_files and
@@ -17,18 +18,26 @@ export function prometheusConfig(options: Pick<ComposeOptions, "scrapeInterval" 
     alerting: { alertmanagers: [{ static_configs: [{ targets: [`${services.alertmanager.name}:${services.alertmanager.port}`] }] }] },
     scrape_configs: [
       {
-        job_name: vllmJobName,
+        // The job name the cluster's ServiceMonitor yields, which the rules' vLLM selector matches.
+        job_name: monitoringConfig.vllmJob,
         metrics_path: "/metrics",
         // Prometheus does not expand environment variables, so the entrypoint turns VLLM_TARGETS
         // into this file (with the `namespace` label) before Prometheus starts.
-        file_sd_configs: [{ files: [`${p.sdDir}/${p.sdFile}`], refresh_interval: "30s" }],
+        file_sd_configs: [{ files: [`${p.sdDir}/${p.sdFile}`], refresh_interval: SD_REFRESH }],
         // `pod` is what the Kubernetes-oriented rules and dashboards group by: one per server.
         relabel_configs: [{ source_labels: ["__address__"], target_label: "pod" }],
       },
       {
         job_name: services.dcgmExporter.name,
         // Resolves only while the `gpu` profile runs; otherwise the job simply has no targets.
-        dns_sd_configs: [{ names: [services.dcgmExporter.name], type: "A", port: services.dcgmExporter.port, refresh_interval: "30s" }],
+        dns_sd_configs: [
+          {
+            names: [services.dcgmExporter.name],
+            type: "A",
+            port: services.dcgmExporter.port,
+            refresh_interval: SD_REFRESH,
+          },
+        ],
         relabel_configs: [{ target_label: "namespace", replacement: defaultNamespace }],
       },
       { job_name: "prometheus", static_configs: [{ targets: [`localhost:${services.prometheus.port}`] }] },

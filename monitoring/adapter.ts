@@ -1,6 +1,7 @@
 // prometheus-adapter discovery rules: the custom metrics the vLLM HPA scales on. The PromQL is
 // built from the catalog like every other query (one source of truth for names and windows).
 import { VLLM_METRICS } from "./catalog";
+import { monitoringConfig } from "./config";
 
 /**
  * Finish reasons that count as served requests in the autoscaling signal: what the engine answered
@@ -20,11 +21,8 @@ export const HPA_REQUEST_RATE_METRIC = "vllm_requests_per_second";
 /** Custom metrics API name of the per-pod waiting-queue length (a second HPA metric users may add). */
 export const HPA_WAITING_METRIC = "vllm_requests_waiting";
 
-/**
- * The adapter's rate window: eight 15 s scrapes. Shorter than the dashboards' 5 minutes so the HPA
- * reacts within a couple of minutes; the HPA's own stabilisation smooths what is left.
- */
-export const ADAPTER_RATE_WINDOW = "2m";
+/** The adapter's rate window (config.ts adapterRateWindow: 8 scrapes). */
+export const ADAPTER_RATE_WINDOW = monitoringConfig.adapterRateWindow.duration;
 
 export interface AdapterRule {
   seriesQuery: string;

@@ -1,8 +1,9 @@
 // Alert rules. Each reads a recorded series (recorded.ts) or a cheap raw selector, carries a
 // severity and links its runbook section (docs/runbooks.md, one `## <AlertName>` per alert).
 import { BENCH_METRICS, DCGM_METRICS, KSM_METRICS, PROMETHEUS_METRICS } from "./catalog";
+import { monitoringConfig as cfg } from "./config";
 import { selector } from "./promql";
-import { REC, VLLM_JOB_MATCHERS } from "./recorded";
+import { REC } from "./recorded";
 import type { AlertThresholds } from "./thresholds";
 
 export type Severity = "critical" | "warning" | "info";
@@ -34,13 +35,13 @@ function definitions(t: AlertThresholds): AlertDef[] {
   return [
     {
       group: "vllm", alert: "VllmTargetDown", severity: "critical", for: "5m",
-      expr: `${selector(PROMETHEUS_METRICS.up.name, VLLM_JOB_MATCHERS)} == 0`,
+      expr: `${selector(PROMETHEUS_METRICS.up.name, cfg.vllmSelector)} == 0`,
       summary: "vLLM target {{ $labels.namespace }}/{{ $labels.pod }} is down",
       description: "Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes: the vLLM server is not answering /metrics.",
     },
     {
       group: "vllm", alert: "VllmNoTargets", severity: "critical", for: "10m",
-      expr: `absent(${selector(PROMETHEUS_METRICS.up.name, VLLM_JOB_MATCHERS)})`,
+      expr: `absent(${selector(PROMETHEUS_METRICS.up.name, cfg.vllmSelector)})`,
       summary: "Prometheus has no vLLM targets",
       description: "No scrape target matches a vLLM job for 10 minutes: the ServiceMonitor is not selected, the Service has no endpoints, or vLLM is not deployed.",
     },
@@ -118,13 +119,15 @@ function definitions(t: AlertThresholds): AlertDef[] {
     },
     {
       group: "capacity", alert: "VllmHpaAtMaxReplicas", severity: "warning", for: "15m",
-      expr: `${selector(KSM_METRICS.hpaCurrent.name, `horizontalpodautoscaler=~".*vllm.*"`)} >= on (namespace, horizontalpodautoscaler) ${KSM_METRICS.hpaMax.name}`,
+      expr:
+        `${selector(KSM_METRICS.hpaCurrent.name, cfg.hpaSelector)}` +
+        ` >= on (namespace, horizontalpodautoscaler) ${KSM_METRICS.hpaMax.name}`,
       summary: "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has been at max replicas for 15 minutes",
       description: "The request-rate autoscaler cannot add pods: raise autoscaling.maxReplicas (and gpuNodes.maxSize) or expect queueing.",
     },
     {
       group: "capacity", alert: "GpuPodsPending", severity: "warning", for: `${t.gpuPodPendingMinutes}m`,
-      expr: `max by (namespace, pod) (${selector(KSM_METRICS.podPhase.name, `phase="Pending"`)}) == 1 and on (namespace, pod) ${REC.capacity.gpuRequestsPod.record} > 0`,
+      expr: `${REC.capacity.gpuPodsPending.record} == 1`,
       summary: "GPU pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending too long",
       description: `A pod requesting GPUs has been Pending for ${t.gpuPodPendingMinutes} minutes, longer than a GPU node takes to join: the GPU node group is at its max, the instance type is out of capacity, or scheduling constraints do not match.`,
     },
@@ -136,7 +139,7 @@ function definitions(t: AlertThresholds): AlertDef[] {
     },
     {
       group: "benchmark", alert: "VllmBenchmarkThresholdFailed", severity: "warning",
-      expr: `${selector(BENCH_METRICS.thresholdPassed.name, `job="vllm-bench"`)} == 0`,
+      expr: `${selector(BENCH_METRICS.thresholdPassed.name, cfg.benchSelector)} == 0`,
       summary: "Benchmark scenario {{ $labels.scenario }} failed threshold {{ $labels.threshold }}",
       description: "The last pushed benchmark run {{ $labels.run_id }} did not meet its threshold; see the Benchmarks dashboard and the run's results.json.",
     },

@@ -1,9 +1,9 @@
 // Small PromQL builders over the catalog, so a metric name is typed once and renamed metrics are
 // queried under both names (`new or old`) without every caller remembering to.
 import type { CatalogMetric } from "./catalog";
+import { monitoringConfig } from "./config";
 
-/** Rate window for rules and alerts: at least four 15 s scrapes, so one missed scrape does not blank a series. */
-export const RATE_WINDOW = "5m";
+const RATE_WINDOW = monitoringConfig.rateWindow.duration;
 
 /** Label matchers without braces, e.g. `namespace=~"$namespace"`; empty for none. */
 export type Matchers = string;

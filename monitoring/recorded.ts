@@ -3,7 +3,10 @@
 // level lists the labels kept. Dashboards, alerts and tests refer to them through `REC`.
 import { DCGM_METRICS, HTTP_METRICS, KSM_METRICS, VLLM_METRICS, type CatalogMetric } from "./catalog";
 import { SERVED_REQUESTS } from "./adapter";
-import { gauge, histogramMean, quantile, rate, RATE_WINDOW, sumBy } from "./promql";
+import { monitoringConfig as cfg } from "./config";
+import { gauge, histogramMean, quantile, rate, selector, sumBy } from "./promql";
+
+const RATE_WINDOW = cfg.rateWindow.duration;
 
 export const MODEL_LEVEL = ["namespace", "model_name"] as const;
 export const POD_LEVEL = ["namespace", "pod", "model_name"] as const;
@@ -25,14 +28,10 @@ function withGpuNode(expr: string): string {
 /** Per GPU, every label kept but the node's, which is normalised (see GPU_NODE_LABEL). */
 const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({ record: `gpu_node:${m.name.toLowerCase()}:relabel`, expr: withGpuNode(m.name) });
 
-/**
- * vLLM scrape jobs: the job label is the Service name (`vllm` from charts/, `vllm` in the compose
- * bundle); a prefix or suffix is allowed for several deployments. The benchmark's Pushgateway job
- * is excluded.
- */
-export const VLLM_JOB_MATCHERS = `job=~".*vllm.*", job!="vllm-bench"`;
-/** OpenAI API calls only: health checks and metrics scrapes are not traffic. */
-const API_HTTP = `${VLLM_JOB_MATCHERS}, handler=~"/v1/.*"`;
+/** OpenAI API calls of vLLM's scrape jobs (config.ts vllmSelector, apiHandlerSelector). */
+const API_HTTP = `${cfg.vllmSelector}, ${cfg.apiHandlerSelector}`;
+const API_RATE = sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }));
+const API_5XX_RATE = sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }));
 
 export interface RecordingRule {
   record: string;
@@ -88,6 +87,19 @@ function counterRate(m: CatalogMetric, level: readonly string[], prefix: string,
 
 const V = VLLM_METRICS;
 const D = DCGM_METRICS;
+const K = KSM_METRICS;
+
+/** Framebuffer in use per GPU and its total (dcgm-exporter reports used and free, not total). */
+const FB_TOTAL = `${D.fbUsed.name} + ${D.fbFree.name}`;
+const FB_USED_RATIO = `${D.fbUsed.name} / (${FB_TOTAL})`;
+const gpuNodeUtil = gpuNodeRule(D.utilization);
+
+const NODE_GPUS = selector(K.nodeGpuCapacity.name, cfg.gpuResourceSelector);
+
+const gpuRequestsPod: RecordingRule = {
+  record: "namespace_pod:kube_pod_gpu_requests:sum",
+  expr: sumBy(["namespace", "pod"], selector(K.podRequests.name, cfg.gpuResourceSelector)),
+};
 
 export const REC = {
   latency: {
@@ -134,13 +146,13 @@ export const REC = {
     errorRatio: {
       record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
       // A namespace without any 5xx yet reads 0, not "no data" (the 5xx series only appears on the first error).
-      expr: `(${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: `${API_HTTP}, status="5xx"` }))} or 0 * ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}) / ${sumBy(["namespace"], rate(HTTP_METRICS.requests, { matchers: API_HTTP }))}`,
+      expr: `(${API_5XX_RATE} or 0 * ${API_RATE}) / ${API_RATE}`,
     },
   },
   gpu: {
     // First: the rules below and the GPU dashboard read these (rules in a group run in order).
     node: {
-      util: gpuNodeRule(D.utilization),
+      util: gpuNodeUtil,
       memCopyUtil: gpuNodeRule(D.memCopyUtil),
       fbUsed: gpuNodeRule(D.fbUsed),
       power: gpuNodeRule(D.power),
@@ -148,25 +160,37 @@ export const REC = {
       xid: gpuNodeRule(D.xid),
       grEngineActive: gpuNodeRule(D.grEngineActive),
       dramActive: gpuNodeRule(D.dramActive),
-      memUsedRatio: { record: "gpu_node:dcgm_framebuffer_used:ratio", expr: withGpuNode(`${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`) },
+      memUsedRatio: { record: "gpu_node:dcgm_framebuffer_used:ratio", expr: withGpuNode(FB_USED_RATIO) },
       /** The dashboard draws it beside the used memory (a binary match per step is costly at 64 GPUs). */
-      memTotal: { record: "gpu_node:dcgm_framebuffer_total:used_plus_free", expr: withGpuNode(`${D.fbUsed.name} + ${D.fbFree.name}`) },
+      memTotal: { record: "gpu_node:dcgm_framebuffer_total:used_plus_free", expr: withGpuNode(FB_TOTAL) },
     },
-    utilNode: { record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`, expr: `avg by (${GPU_NODE_LABEL}) (gpu_node:${D.utilization.name.toLowerCase()}:relabel)` },
+    utilNode: {
+      record: `${GPU_NODE_LABEL}:dcgm_gpu_utilization:avg`,
+      expr: `avg by (${GPU_NODE_LABEL}) (${gpuNodeUtil.record})`,
+    },
     utilCluster: { record: "cluster:dcgm_gpu_utilization:avg", expr: `avg(${D.utilization.name})` },
     utilPod: { record: "namespace_pod:dcgm_gpu_utilization:avg", expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})` },
     memUsedRatio: {
       // Per GPU, all labels kept: the alert names the GPU and node.
       record: "gpu:dcgm_framebuffer_used:ratio",
-      expr: `${D.fbUsed.name} / (${D.fbUsed.name} + ${D.fbFree.name})`,
+      expr: FB_USED_RATIO,
     },
     count: { record: "cluster:dcgm_gpus:count", expr: `count(${D.utilization.name})` },
     powerCluster: { record: "cluster:dcgm_power_usage_watts:sum", expr: `sum(${D.power.name})` },
   },
+  // kube-state-metrics has a series per pod and phase, and per node and resource, in the whole
+  // cluster: the capacity dashboard and GpuPodsPending read these records instead.
   capacity: {
-    gpuRequestsPod: {
-      record: "namespace_pod:kube_pod_gpu_requests:sum",
-      expr: `sum by (namespace, pod) (${KSM_METRICS.podRequests.name}{resource="nvidia_com_gpu"})`,
+    // First: gpuPodsPending reads it (rules in a group run in order).
+    gpuRequestsPod,
+    /** 1 for each pod that requests GPUs and is Pending: waiting for a GPU node. */
+    gpuPodsPending: {
+      record: "namespace_pod:kube_pod_gpu_pending:max",
+      expr:
+        `(max by (namespace, pod) (${selector(K.podPhase.name, `phase="Pending"`)}) == 1)` +
+        ` and on (namespace, pod) (${gpuRequestsPod.record} > 0)`,
     },
+    gpuCapacity: { record: "cluster:kube_node_gpu_capacity:sum", expr: `sum(${NODE_GPUS})` },
+    gpuNodes: { record: "cluster:kube_node_gpu_capacity:count_nonzero", expr: `count(${NODE_GPUS} > 0)` },
   },
 } as const;

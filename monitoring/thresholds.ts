@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { monitoringConfig } from "./config";
+
+const RATE_MINUTES = monitoringConfig.rateWindow.seconds / 60;
 
 // Alert thresholds users tune from the stack config (`monitoring.alerts`); alerts.ts reads them.
 const seconds = (d: number, what: string) => z.number().positive().default(d).describe(what);
@@ -12,7 +15,11 @@ export const alertThresholdsSchema = z
     requestsWaiting: z.number().int().positive().default(10).describe("Requests waiting per model above which VllmRequestsQueued fires."),
     queueTimeP95Seconds: seconds(2, "Queue time P95 above which VllmHighQueueTime fires (seconds)."),
     kvCacheUsageRatio: z.number().gt(0).max(1).default(0.9).describe("KV-cache usage (0-1) above which VllmKvCacheNearFull fires."),
-    preemptionsPerSecond: z.number().positive().default(0.1).describe("Preemptions per second (5-minute rate) above which VllmPreemptions fires."),
+    preemptionsPerSecond: z
+      .number()
+      .positive()
+      .default(0.1)
+      .describe(`Preemptions per second (${RATE_MINUTES}-minute rate) above which VllmPreemptions fires.`),
     gpuUtilizationPercent: z.number().gt(0).max(100).default(95).describe("GPU utilisation (%) held for 30 minutes above which GpuUtilizationSaturated fires."),
     gpuMemoryUsageRatio: z
       .number()

@@ -1,16 +1,17 @@
 // Benchmark runs pushed to the Pushgateway by `vllm-bench run --pushgateway-url` (the in-cluster Job).
-import * as dash from "@grafana/grafana-foundation-sdk/dashboard";
 import { BENCH_METRICS as B } from "../catalog";
+import { monitoringConfig as cfg } from "../config";
 import { selector } from "../promql";
-import { dashboard, queryVariable, row, statPanel, timeSeries, type Query } from "./common";
+import { dashboard, datasourceVariable, queryVariable, row, statPanel, timeSeries, type Query } from "./common";
 
-const RUN = `job="vllm-bench", scenario=~"$scenario"`;
+const RUN = `${cfg.benchSelector}, scenario=~"$scenario"`;
+const RUNS = selector(B.thresholdPassed.name, cfg.benchSelector);
 const perRun = (name: string): Query => ({ expr: selector(name, RUN), legend: "{{scenario}} {{run_id}}" });
 
 export function benchmarkDashboard() {
   const d = dashboard("vllm-benchmarks", "vLLM / Benchmarks", "Every benchmark run pushed to the Pushgateway, by scenario, with its thresholds.")
-    .withVariable(new dash.DatasourceVariableBuilder("datasource").label("Data source").type("prometheus"))
-    .withVariable(queryVariable("scenario", "Scenario", `label_values(${B.thresholdPassed.name}{job="vllm-bench"}, scenario)`));
+    .withVariable(datasourceVariable())
+    .withVariable(queryVariable("scenario", "Scenario", `label_values(${RUNS}, scenario)`));
 
   d.withRow(row("Latest"))
     .withPanel(statPanel("Failed thresholds", { expr: `count(${selector(B.thresholdPassed.name, RUN)} == 0) or vector(0)`, legend: "failed" }, { unit: "short", thresholds: [{ value: 1, color: "red" }] }))

@@ -1,17 +1,24 @@
 // Capacity and autoscaling: the scale path from requests to vLLM pods to GPU nodes and back.
 import { HPA_REQUEST_RATE_METRIC } from "../adapter";
 import { AUTOSCALER_METRICS as CA, BENCH_METRICS as B, KSM_METRICS as K } from "../catalog";
-import { selector } from "../promql";
-import { REC } from "../recorded";
+import { monitoringConfig as cfg } from "../config";
+import { selector, sumBy } from "../promql";
+import { MODEL_LEVEL, REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
-import { dashboard, row, statPanel, timeSeries, variables } from "./common";
+import { dashboard, MODEL_FILTER, NAMESPACE_FILTER, row, statPanel, timeSeries, variables } from "./common";
 
-const HPA = `namespace=~"$namespace", horizontalpodautoscaler=~".*vllm.*"`;
+const HPA = `${NAMESPACE_FILTER}, ${cfg.hpaSelector}`;
+const C = REC.capacity;
+const BY_MODEL = "{{namespace}}/{{model_name}}";
+/** Nodes added or removed over this window: a GPU node takes minutes to join, a scrape-sized window shows nothing. */
+const SCALING_WINDOW = "15m";
 // Each pod's live rate, and the rate one replica sustained with every SLO met in the last capacity
 // plan (`vllm-bench plan`, pushed to the Pushgateway): the distance between them is the headroom.
-const podRate = `sum by (namespace, pod) (${selector(REC.requests.pod.record, `namespace=~"$namespace", model_name=~"$model"`)})`;
-const sustainable = `max by (model_name) (${selector(B.planSustainable.name, `job="vllm-bench-plan", model_name=~"$model"`)})`;
-const pendingGpuPods = `count((max by (namespace, pod) (${selector(K.podPhase.name, `namespace=~"$namespace", phase="Pending"`)}) == 1) and on (namespace, pod) (${REC.capacity.gpuRequestsPod.record} > 0)) or vector(0)`;
+const podRate = `sum by (namespace, pod) (${selector(REC.requests.pod.record, MODEL_FILTER)})`;
+const planned = selector(B.planSustainable.name, `${cfg.benchPlanSelector}, model_name=~"$model"`);
+const sustainable = `max by (model_name) (${planned})`;
+const pendingGpuPods = `count(${selector(C.gpuPodsPending.record, NAMESPACE_FILTER)}) or vector(0)`;
+const gpuNodes = `${C.gpuNodes.record} or vector(0)`;
 
 export function capacityDashboard(t: AlertThresholds) {
   const d = variables(dashboard("vllm-capacity", "vLLM / Capacity and autoscaling", "HPA replicas against request rate, pending GPU pods, GPU nodes and cluster-autoscaler activity."), { model: true, pod: false });
@@ -19,7 +26,7 @@ export function capacityDashboard(t: AlertThresholds) {
   d.withRow(row("Now"))
     .withPanel(statPanel("vLLM replicas", { expr: `sum(${selector(K.hpaCurrent.name, HPA)})`, legend: "replicas" }, { unit: "short" }))
     .withPanel(statPanel("Pending GPU pods", { expr: pendingGpuPods, legend: "pending" }, { unit: "short", thresholds: [{ value: 1, color: "orange" }] }))
-    .withPanel(statPanel("GPU nodes", { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "nodes" }, { unit: "short" }))
+    .withPanel(statPanel("GPU nodes", { expr: gpuNodes, legend: "nodes" }, { unit: "short" }))
     .withPanel(statPanel("Busiest pod, share of sustainable rate", { expr: `max(${podRate}) / scalar(max(${sustainable}))`, legend: "busiest pod" }, { unit: "percentunit", thresholds: [{ value: 0.9, color: "orange" }, { value: 1, color: "red" }], description: "The busiest pod's request rate as a share of the rate the capacity plan measured for one replica: 100 % is the knee." }));
 
   d.withRow(row("Horizontal pod autoscaler"))
@@ -39,19 +46,25 @@ export function capacityDashboard(t: AlertThresholds) {
       // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target (issue 17).
       description: `Each pod's finished requests per second against the HPA target (the HPA adds pods while the mean is above it) and the highest rate one replica sustained with every SLO met in the last \`vllm-bench plan\` (docs/serving.md, Capacity planning). A pod near the sustainable line has no headroom left. VllmCapacityLow fires when the mean per-pod rate stays above ${t.requestsPerSecondPerPod} req/s for 30 minutes.`,
     }))
-    .withPanel(timeSeries("Total request rate", [{ expr: `sum by (namespace, model_name) (${selector(REC.requests.model.record, `namespace=~"$namespace", model_name=~"$model"`)})`, legend: "{{namespace}}/{{model_name}}" }], { unit: "reqps" }));
+    .withPanel(
+      timeSeries(
+        "Total request rate",
+        [{ expr: sumBy(MODEL_LEVEL, selector(REC.requests.model.record, MODEL_FILTER)), legend: BY_MODEL }],
+        { unit: "reqps" },
+      ),
+    );
 
   d.withRow(row("GPU nodes"))
     .withPanel(timeSeries("Pending GPU pods", [{ expr: pendingGpuPods, legend: "pending" }], { unit: "short", min: 0, description: "Pods requesting nvidia.com/gpu that wait for a node: the autoscaler should add one within minutes." }))
     .withPanel(timeSeries("GPUs allocatable", [
-      { expr: `sum(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"}) or vector(0)`, legend: "GPUs" },
-      { expr: `count(${K.nodeGpuCapacity.name}{resource="nvidia_com_gpu"} > 0) or vector(0)`, legend: "GPU nodes" },
+      { expr: `${C.gpuCapacity.record} or vector(0)`, legend: "GPUs" },
+      { expr: gpuNodes, legend: "GPU nodes" },
     ], { unit: "short", min: 0 }))
     .withPanel(timeSeries("Cluster autoscaler", [
       { expr: `sum(${CA.unschedulablePods.name})`, legend: "unschedulable pods" },
       { expr: `sum by (state) (${CA.nodes.name})`, legend: "nodes {{state}}" },
-      { expr: `sum(increase(${CA.scaledUp.name}[15m]))`, legend: "scaled up (15m)" },
-      { expr: `sum(increase(${CA.scaledDown.name}[15m]))`, legend: "scaled down (15m)" },
+      { expr: `sum(increase(${CA.scaledUp.name}[${SCALING_WINDOW}]))`, legend: `scaled up (${SCALING_WINDOW})` },
+      { expr: `sum(increase(${CA.scaledDown.name}[${SCALING_WINDOW}]))`, legend: `scaled down (${SCALING_WINDOW})` },
     ], { unit: "short", min: 0, description: "From cluster-autoscaler's own metrics (eks mode)." }));
   return d.build();
 }

@@ -8,11 +8,13 @@ import * as prom from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { VLLM_METRICS } from "../catalog";
+import { selector } from "../promql";
 
 export const DATASOURCE: common.DataSourceRef = { type: "prometheus", uid: "${datasource}" };
 
 /** Label matchers for the dashboard variables. */
-export const MODEL_FILTER = `namespace=~"$namespace", model_name=~"$model"`;
+export const NAMESPACE_FILTER = `namespace=~"$namespace"`;
+export const MODEL_FILTER = `${NAMESPACE_FILTER}, model_name=~"$model"`;
 export const POD_FILTER = `${MODEL_FILTER}, pod=~"$pod"`;
 
 export interface Query {
@@ -117,14 +119,21 @@ export function queryVariable(name: string, label: string, q: string): dash.Quer
     .allValue(".*");
 }
 
+/** Every dashboard's first variable: which Prometheus to query. */
+export function datasourceVariable(): dash.DatasourceVariableBuilder {
+  return new dash.DatasourceVariableBuilder("datasource").label("Data source").type("prometheus");
+}
+
 /** The datasource variable, then namespace (and model, pod) from vLLM's own series. */
 export function variables(d: dash.DashboardBuilder, opts: { model: boolean; pod: boolean }): dash.DashboardBuilder {
   const anchor = VLLM_METRICS.running.name;
-  d.withVariable(new dash.DatasourceVariableBuilder("datasource").label("Data source").type("prometheus"));
+  d.withVariable(datasourceVariable());
   const query = queryVariable;
   d.withVariable(query("namespace", "Namespace", `label_values(${anchor}, namespace)`));
-  if (opts.model) d.withVariable(query("model", "Model", `label_values(${anchor}{namespace=~"$namespace"}, model_name)`));
-  if (opts.pod) d.withVariable(query("pod", "Pod", `label_values(${anchor}{namespace=~"$namespace", model_name=~"$model"}, pod)`));
+  if (opts.model) {
+    d.withVariable(query("model", "Model", `label_values(${selector(anchor, NAMESPACE_FILTER)}, model_name)`));
+  }
+  if (opts.pod) d.withVariable(query("pod", "Pod", `label_values(${selector(anchor, MODEL_FILTER)}, pod)`));
   return d;
 }
 

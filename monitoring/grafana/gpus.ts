@@ -1,9 +1,8 @@
 // GPU dashboard: dcgm-exporter's view of every GPU, per node, GPU and the pod holding it.
-import * as dash from "@grafana/grafana-foundation-sdk/dashboard";
 import { selector } from "../promql";
 import { GPU_NODE_LABEL, REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
-import { dashboard, queryVariable, row, statPanel, timeSeries, type Query } from "./common";
+import { dashboard, datasourceVariable, queryVariable, row, statPanel, timeSeries, type Query } from "./common";
 
 // Every panel and the Node variable read the recorded per-GPU series, whose node label is one
 // name whatever dcgm-exporter version wrote it (`Hostname` ≤ 4.8.2, `hostname` after).
@@ -14,7 +13,7 @@ const perGpu = (expr: string): Query => ({ expr, legend: `{{${GPU_NODE_LABEL}}} 
 
 export function gpuDashboard(t: AlertThresholds) {
   const d = dashboard("vllm-gpus", "vLLM / GPUs", "GPU utilisation, memory, power, temperature and errors from dcgm-exporter.")
-    .withVariable(new dash.DatasourceVariableBuilder("datasource").label("Data source").type("prometheus"))
+    .withVariable(datasourceVariable())
     .withVariable(queryVariable("node", "Node", `label_values(${N.util.record}, ${GPU_NODE_LABEL})`));
 
   d.withRow(row("Fleet"))

@@ -1,13 +1,29 @@
 // vLLM serving dashboard: traffic, latency, throughput, scheduler and cache health, per model and pod.
 import { VLLM_METRICS } from "../catalog";
+import { monitoringConfig as cfg } from "../config";
 import { selector } from "../promql";
 import { REC } from "../recorded";
 import type { AlertThresholds } from "../thresholds";
-import { bucketHeatmap, dashboard, MODEL_FILTER, POD_FILTER, row, statPanel, timeSeries, variables, type Query } from "./common";
+import {
+  bucketHeatmap,
+  dashboard,
+  MODEL_FILTER,
+  NAMESPACE_FILTER,
+  POD_FILTER,
+  row,
+  statPanel,
+  timeSeries,
+  variables,
+  type Query,
+} from "./common";
 
 const m = (record: string) => selector(record, MODEL_FILTER);
 const p = (record: string) => selector(record, POD_FILTER);
+const n = (record: string) => selector(record, NAMESPACE_FILTER);
 const sumM = (record: string) => `sum(${m(record)})`;
+const BY_MODEL = "{{namespace}}/{{model_name}}";
+/** The recording rules' rate window, named in titles. */
+const W = cfg.rateWindow.duration;
 
 type Latency = (typeof REC.latency)[keyof typeof REC.latency];
 function percentiles(l: Latency): Query[] {
@@ -28,21 +44,42 @@ export function servingDashboard(t: AlertThresholds) {
   d.withRow(row("Now"))
     .withPanel(statPanel("Requests (time range)", { expr: `sum(increase(${selector(VLLM_METRICS.requestSuccess.name, MODEL_FILTER)}[$__range]))`, legend: "requests", instant: true }, { unit: "short", span: 4, description: "Finished requests in the selected time range." }))
     .withPanel(statPanel("Request rate", { expr: sumM(REC.requests.model.record), legend: "req/s" }, { unit: "reqps" }))
-    .withPanel(statPanel("Mean TTFT (5m)", { expr: `max(${m(L.ttft.mean.record)})`, legend: "TTFT" }, { unit: "s", thresholds: [{ value: t.ttftP95Seconds, color: "red" }] }))
-    .withPanel(statPanel("Output tokens/s (5m)", { expr: sumM(REC.tokens.generationModel.record), legend: "tok/s" }, { unit: "short" }))
+    .withPanel(
+      statPanel(`Mean TTFT (${W})`, { expr: `max(${m(L.ttft.mean.record)})`, legend: "TTFT" }, {
+        unit: "s",
+        thresholds: [{ value: t.ttftP95Seconds, color: "red" }],
+      }),
+    )
+    .withPanel(
+      statPanel(`Output tokens/s (${W})`, { expr: sumM(REC.tokens.generationModel.record), legend: "tok/s" }, {
+        unit: "short",
+      }),
+    )
     .withPanel(statPanel("Running requests", { expr: sumM(S.running.record), legend: "running" }, { unit: "short" }))
     .withPanel(statPanel("Waiting requests", { expr: sumM(S.waiting.record), legend: "waiting" }, { unit: "short", thresholds: [{ value: t.requestsWaiting, color: "red" }] }));
 
   d.withRow(row("Traffic"))
-    .withPanel(timeSeries("Request rate by model", [{ expr: m(REC.requests.model.record), legend: "{{namespace}}/{{model_name}}" }], { unit: "reqps", span: 12, description: "Finished requests per second (5-minute rate)." }))
+    .withPanel(
+      timeSeries("Request rate by model", [{ expr: m(REC.requests.model.record), legend: BY_MODEL }], {
+        unit: "reqps",
+        span: 12,
+        description: `Finished requests per second (${cfg.rateWindow.seconds / 60}-minute rate).`,
+      }),
+    )
     .withPanel(timeSeries("Request rate by pod", [{ expr: p(REC.requests.pod.record), legend: "{{pod}}" }], { unit: "reqps", span: 12, description: "What the HPA's per-pod metric follows." }))
     .withPanel(timeSeries("Finish reasons", [{ expr: m(REC.requests.byReason.record), legend: "{{finished_reason}} {{model_name}}" }], { unit: "reqps", stack: true, description: "stop: end of sequence; length: hit max_tokens; abort: the client went away; error: the engine failed the request; repetition: stopped by vLLM's repetition detector. Only stop, length and repetition feed the HPA." }))
     .withPanel(timeSeries("API responses by status", [
-      { expr: selector(REC.http.byStatus.record, `namespace=~"$namespace"`), legend: "{{status}}" },
+      { expr: n(REC.http.byStatus.record), legend: "{{status}}" },
     ], { unit: "reqps", stack: true, description: "OpenAI API calls by HTTP status class." }))
-    .withPanel(timeSeries("API error ratio (5xx)", [{ expr: selector(REC.http.errorRatio.record, `namespace=~"$namespace"`), legend: "{{namespace}}" }], { unit: "percentunit", min: 0, thresholds: [{ value: t.errorRatio, color: "red" }] }))
+    .withPanel(
+      timeSeries("API error ratio (5xx)", [{ expr: n(REC.http.errorRatio.record), legend: "{{namespace}}" }], {
+        unit: "percentunit",
+        min: 0,
+        thresholds: [{ value: t.errorRatio, color: "red" }],
+      }),
+    )
     .withPanel(timeSeries("Requests per pod by status", [
-      { expr: selector(REC.http.byPodStatus.record, `namespace=~"$namespace", pod=~"$pod"`), legend: "{{pod}} {{status}}" },
+      { expr: selector(REC.http.byPodStatus.record, `${NAMESPACE_FILTER}, pod=~"$pod"`), legend: "{{pod}} {{status}}" },
     ], { unit: "reqps" }));
 
   d.withRow(row("Latency"))

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportDir } from "../../monitoring/export";
 import { recordingRuleGroups } from "../../monitoring/rules";
 import { buildTsdb } from "../../perf/queries/build";
 import { buildFamilies } from "../../perf/queries/families";
@@ -108,7 +109,7 @@ describe("bench:queries generator", () => {
     const rangeHasData = async (expr: string, instant = false) => (await runQuery(prometheus.url, expr, { start: start + 600, end, step: 60, instant })).series;
 
     it("every dashboard panel query returns data from the blocks, recorded quantiles included", async () => {
-      const queries = dashboardQueries();
+      const queries = dashboardQueries(exportDir);
       expect(queries.length).toBeGreaterThan(50);
       expect(queries.filter((q) => q.instant).length).toBeGreaterThan(0);
       const empty: string[] = [];
