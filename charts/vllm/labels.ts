@@ -1,8 +1,9 @@
-// Names and labels shared by the vLLM objects. The Service (and so the Prometheus job label) is
-// `vllm`, which monitoring/recorded.ts VLLM_JOB_MATCHERS expects.
+// Names and labels shared by the vLLM objects.
+import { monitoringConfig } from "../../monitoring/config";
 import { PART_OF } from "../part-of";
 
-export const APP_NAME = "vllm";
+/** The Service name, and so the Prometheus job label the monitoring content selects. */
+export const APP_NAME = monitoringConfig.vllmJob;
 export const HTTP_PORT = 8000;
 
 export const selectorLabels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": APP_NAME } as const;

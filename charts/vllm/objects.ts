@@ -5,6 +5,7 @@ import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { INamespace, IPersistentVolumeClaim } from "kubernetes-models/v1";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+import { monitoringConfig } from "../../monitoring/config";
 import { psaLabels, servingPsaLevel } from "../netpol";
 import { PART_OF } from "../part-of";
 import { APP_NAME, commonLabels, selectorLabels } from "./labels";
@@ -57,7 +58,7 @@ export function serviceMonitor(p: VllmChartProps): IServiceMonitor {
     spec: {
       selector: { matchLabels: { ...selectorLabels } },
       // 15 s: the rules' 5-minute and the adapter's 2-minute rate windows assume it.
-      endpoints: [{ port: "http", path: "/metrics", interval: "15s", scrapeTimeout: "10s" }],
+      endpoints: [{ port: "http", path: "/metrics", interval: monitoringConfig.scrapeInterval, scrapeTimeout: "10s" }],
     },
   };
 }
