@@ -3,7 +3,7 @@ import { monitoringConfig } from "../../monitoring/config";
 import { PART_OF } from "../part-of";
 
 /** The Service name, and so the Prometheus job label the monitoring content selects. */
-export const APP_NAME = monitoringConfig.vllmJob;
+export const APP_NAME: string = monitoringConfig.vllmJob;
 export const HTTP_PORT = 8000;
 
 export const selectorLabels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": APP_NAME } as const;
