@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ADDONS } from "../../infra/addons/registry";
+import { CHARTS } from "../../infra/addons/versions";
 import type { AddonSettings } from "../../infra/addons";
 import { parseStackConfig } from "../../infra/config-load";
 import type { StackConfig } from "../../infra/config";
@@ -43,6 +44,11 @@ function loadBalancers(s: AddonSettings): string[] {
 describe("the add-on registry", () => {
   it("its keys are exactly the config's `addons.*` toggles", () => {
     expect(Object.keys(existingConfig.addons).sort()).toEqual(ADDONS.map((d) => d.key).sort());
+  });
+
+  it("uses every chart pinned in versions.ts, each once", () => {
+    expect(ADDONS.map((d) => d.chart)).toEqual(expect.arrayContaining(Object.values(CHARTS)));
+    expect(ADDONS).toHaveLength(Object.keys(CHARTS).length);
   });
 
   it("keys and release names are unique", () => {
