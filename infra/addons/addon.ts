@@ -21,7 +21,7 @@ export interface AddonSettings {
    * predate us and hold other things (docs/addons.md gives the cleanup). Default: false.
    */
   retainMonitoringNamespace?: boolean;
-  /** Namespace of vLLM and the benchmark (Grafana reads dashboards there, the benchmark pushes from there). Required. */
+  /** Namespace of vLLM and the benchmark: Grafana reads dashboards there, the benchmark pushes from it. Required. */
   servingNamespace: string;
   /** The benchmark Job runs and pushes to the Pushgateway (a NetworkPolicy flow). Default: false. */
   benchmark?: boolean;

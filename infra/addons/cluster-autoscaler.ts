@@ -5,7 +5,10 @@ import { CHARTS } from "./versions";
 
 function eksCluster(s: AddonSettings): AutoscalerCluster {
   if (!s.eksCluster)
-    throw new Error("vllm-k8s:addons.clusterAutoscaler: cluster-autoscaler needs the EKS cluster (eks mode). Set addons.clusterAutoscaler: false");
+    throw new Error(
+      "vllm-k8s:addons.clusterAutoscaler: cluster-autoscaler needs the EKS cluster (eks mode). " +
+        "Set addons.clusterAutoscaler: false",
+    );
   return s.eksCluster;
 }
 

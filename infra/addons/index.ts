@@ -73,7 +73,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
       if (d.ready) this.ready.push(release);
       Object.assign(outputs, pre?.outputs, d.outputs?.(args));
     }
-    ({ prometheusUrl: this.prometheusUrl, pushgatewayUrl: this.pushgatewayUrl, grafanaAdminPassword: this.grafanaAdminPassword } = outputs);
+    this.prometheusUrl = outputs.prometheusUrl;
+    this.pushgatewayUrl = outputs.pushgatewayUrl;
+    this.grafanaAdminPassword = outputs.grafanaAdminPassword;
 
     this.registerOutputs({ monitoringNamespace: nsName, prometheusUrl: this.prometheusUrl, pushgatewayUrl: this.pushgatewayUrl });
   }

@@ -26,8 +26,9 @@ export const kubePrometheusStack: AddonDescriptor = {
   prerequisites({ settings, namespace, opts }) {
     const kps = settings.kubePrometheusStack;
     // Not handed the Kubernetes provider: RandomPassword belongs to the random package.
-    const password = kps.grafanaAdminPassword
-      ?? new random.RandomPassword("grafana-admin-password", { length: 24, special: false }, { parent: opts.parent }).result;
+    const generated = () =>
+      new random.RandomPassword("grafana-admin-password", { length: 24, special: false }, { parent: opts.parent });
+    const password = kps.grafanaAdminPassword ?? generated().result;
     const grafanaAdminPassword = pulumi.secret(password);
     const { name, userKey, passwordKey } = GRAFANA_ADMIN_SECRET;
     const resources: pulumi.Resource[] = [new k8s.core.v1.Secret(name, {

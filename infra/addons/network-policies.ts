@@ -22,5 +22,6 @@ export function monitoringNetworkPolicies(s: AddonSettings, opts: AddonOpts): k8
     },
     grafanaClientCidrs: grafana.type === "LoadBalancer" ? grafana.allowedCidrs : undefined,
   });
-  return new k8s.yaml.v2.ConfigGroup("monitoring-network-policies", { objs: namespacePolicies(s.monitoringNamespace, flows) }, opts);
+  const objs = namespacePolicies(s.monitoringNamespace, flows);
+  return new k8s.yaml.v2.ConfigGroup("monitoring-network-policies", { objs }, opts);
 }

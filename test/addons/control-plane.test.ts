@@ -110,8 +110,10 @@ describe("kube-prometheus-stack default alerts on a healthy EKS cluster", () => 
 });
 
 describe("control-plane scraping per distribution (existing mode) and its overrides", () => {
-  const scraping = (monitoring: object, mode: "eks" | "existing" = "existing") =>
-    addonSettings(parseStackConfig({ cluster: { mode, publicAccessCidrs: ["203.0.113.10/32"] }, monitoring })).kubePrometheusStack.controlPlane;
+  const scraping = (monitoring: object, mode: "eks" | "existing" = "existing") => {
+    const config = parseStackConfig({ cluster: { mode, publicAccessCidrs: ["203.0.113.10/32"] }, monitoring });
+    return addonSettings(config).kubePrometheusStack.controlPlane;
+  };
 
   it("defaults: nothing on eks, kind, k3s or an unknown cluster; kube-proxy on minikube (it binds metrics to 0.0.0.0)", () => {
     const off = { kubeControllerManager: false, kubeScheduler: false, kubeEtcd: false, kubeProxy: false };

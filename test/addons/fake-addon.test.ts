@@ -20,13 +20,24 @@ const fakeExporter: AddonDescriptor = {
   namespace: (s) => s.monitoringNamespace,
   serviceMonitor: true,
   ready: true,
-  values: (s, serviceMonitor) => ({ nodeSelector: s.systemNodeSelector ?? {}, serviceMonitor: { enabled: serviceMonitor } }),
+  values: (s, serviceMonitor) => ({
+    nodeSelector: s.systemNodeSelector ?? {},
+    serviceMonitor: { enabled: serviceMonitor },
+  }),
 };
 /** Its fixture: the key paths of the chart's values.yaml (test/fixtures/helm-values/ for a real chart). */
 const fixture: ChartFixture = {
   chart: "fake-exporter",
   pinned: "1.2.3",
-  sources: [{ prefix: "", file: "values.yaml", commit: "0".repeat(40), paths: ["nodeSelector", "serviceMonitor.enabled"], freeform: ["nodeSelector"] }],
+  sources: [
+    {
+      prefix: "",
+      file: "values.yaml",
+      commit: "0".repeat(40),
+      paths: ["nodeSelector", "serviceMonitor.enabled"],
+      freeform: ["nodeSelector"],
+    },
+  ],
 };
 const registry = [kubePrometheusStack, fakeExporter];
 
@@ -52,8 +63,11 @@ class StandIn extends pulumi.CustomResource {
   }
 }
 
-/** The graph of a stand-in cluster, the add-ons and a stand-in workload that waits for `ready`, under Pulumi's mocks. */
-async function graphOf(enabled: Record<string, boolean>, reg: readonly AddonDescriptor[] = registry): Promise<Map<string, GraphNode>> {
+/** The graph of a stand-in cluster, the add-ons and a stand-in workload waiting for `ready`, under Pulumi's mocks. */
+async function graphOf(
+  enabled: Record<string, boolean>,
+  reg: readonly AddonDescriptor[] = registry,
+): Promise<Map<string, GraphNode>> {
   await pulumi.runtime.setMocks(new GraphMocks("us-west-2"), PROJECT, "fake-addon", false);
   const recorder = recordRegistrations();
   const cluster = new StandIn("test:index:Cluster", "cluster");
@@ -70,12 +84,20 @@ describe("a fake add-on: one descriptor in a registry", () => {
     const r = g.get("fake-exporter")!;
     expect(r.type).toBe("kubernetes:helm.sh/v3:Release");
     expect(r.parent).toBe("addons");
-    expect(r.inputs).toMatchObject({ chart: "fake-exporter", version: "1.2.3", repositoryOpts: { repo: "https://charts.example.test" }, namespace: "monitoring" });
+    expect(r.inputs).toMatchObject({
+      chart: "fake-exporter",
+      version: "1.2.3",
+      repositoryOpts: { repo: "https://charts.example.test" },
+      namespace: "monitoring",
+    });
     expect(r.inputs.values).toEqual({ nodeSelector: { pool: "system" }, serviceMonitor: { enabled: true } });
   });
 
   it("its toggle off (or absent) leaves it out; a toggle that names no add-on is an error", async () => {
-    const toggles: Record<string, boolean>[] = [{ kubePrometheusStack: true, fakeExporter: false }, { kubePrometheusStack: true }];
+    const toggles: Record<string, boolean>[] = [
+      { kubePrometheusStack: true, fakeExporter: false },
+      { kubePrometheusStack: true },
+    ];
     for (const enabled of toggles) {
       const g = await graphOf(enabled);
       expect(g.has("kube-prometheus-stack")).toBe(true);
@@ -85,7 +107,7 @@ describe("a fake add-on: one descriptor in a registry", () => {
     await expect(graphOf({ fakeExporterr: true })).rejects.toThrow("vllm-k8s:addons.fakeExporterr: no such add-on");
   });
 
-  it("destroy order: it depends on the cluster, its namespace and policies and the operator (its ServiceMonitor); the workload on it", async () => {
+  it("destroy order: it depends on the cluster, its namespace and the operator; the workload on it", async () => {
     const g = await graphOf({ kubePrometheusStack: true, fakeExporter: true });
     expect(g.get("fake-exporter")!.dependencies).toEqual(
       expect.arrayContaining(["cluster", "monitoring", "monitoring-network-policies", "kube-prometheus-stack"]),
@@ -93,7 +115,7 @@ describe("a fake add-on: one descriptor in a registry", () => {
     expect(g.get("workload")!.dependencies).toEqual(expect.arrayContaining(["fake-exporter", "kube-prometheus-stack"]));
   });
 
-  it("without the operator it turns its ServiceMonitor off and waits for nothing but the cluster and its namespace", async () => {
+  it("without the operator: ServiceMonitor off, it waits for the cluster and its namespace only", async () => {
     const g = await graphOf({ fakeExporter: true });
     const r = g.get("fake-exporter")!;
     expect(r.inputs.values.serviceMonitor).toEqual({ enabled: false });

@@ -52,10 +52,12 @@ export function chartDefault(fixture: ChartFixture, path: string, prefix = ""): 
  * What is wrong with an add-on's values against its chart fixture: a version the fixture was not
  * read from, a source without its commit, a key path the chart does not have.
  */
-export function valuesProblems(d: AddonDescriptor, values: object, fixture: ChartFixture = loadFixture(d.chart.chart)): string[] {
+export function valuesProblems(d: AddonDescriptor, values: object, fixture = loadFixture(d.chart.chart)): string[] {
+  const { chart, version } = d.chart;
   const problems: string[] = [];
-  if (fixture.chart !== d.chart.chart) problems.push(`fixture is for chart ${fixture.chart}, not ${d.chart.chart}`);
-  if (fixture.pinned !== d.chart.version) problems.push(`fixture read from ${fixture.pinned}, chart pinned at ${d.chart.version}`);
-  for (const s of fixture.sources) if (!/^[0-9a-f]{40}$/.test(s.commit)) problems.push(`source ${s.file} names no commit`);
+  if (fixture.chart !== chart) problems.push(`fixture is for chart ${fixture.chart}, not ${chart}`);
+  if (fixture.pinned !== version) problems.push(`fixture read from ${fixture.pinned}, chart pinned at ${version}`);
+  for (const s of fixture.sources)
+    if (!/^[0-9a-f]{40}$/.test(s.commit)) problems.push(`source ${s.file} names no commit`);
   return [...problems, ...unknownPaths(fixture, values).map((p) => `unknown key ${p}`)];
 }

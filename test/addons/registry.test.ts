@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ADDONS } from "../../infra/addons/registry";
 import { CHARTS } from "../../infra/addons/versions";
@@ -51,6 +52,13 @@ describe("the add-on registry", () => {
     expect(ADDONS).toHaveLength(Object.keys(CHARTS).length);
   });
 
+  it("no add-on module sees the stack config: they read the narrow settings only", () => {
+    const dir = new URL("../../infra/addons/", import.meta.url);
+    const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    expect(files).toContain("registry.ts");
+    expect(files.filter((f) => /\bStackConfig\b/.test(fs.readFileSync(new URL(f, dir), "utf8")))).toEqual([]);
+  });
+
   it("keys and release names are unique", () => {
     expect(new Set(ADDONS.map((d) => d.key)).size).toBe(ADDONS.length);
     expect(new Set(ADDONS.map((d) => d.release)).size).toBe(ADDONS.length);
@@ -61,7 +69,8 @@ describe("the add-on registry", () => {
     expect(operators).toEqual(["kubePrometheusStack"]);
     ADDONS.forEach((d, i) => {
       const earlier = ADDONS.slice(0, i).map((x) => x.key);
-      for (const k of [...(d.after ?? []), ...(d.serviceMonitor ? operators : [])]) expect(earlier, `${d.key} waits for ${k}`).toContain(k);
+      for (const k of [...(d.after ?? []), ...(d.serviceMonitor ? operators : [])])
+        expect(earlier, `${d.key} waits for ${k}`).toContain(k);
     });
   });
 });

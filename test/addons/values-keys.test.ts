@@ -18,7 +18,7 @@ const eksConfig = parseStackConfig({
   monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.0.0.0/8"] },
 });
 const eks = addonSettings(eksConfig, {
-  cluster: { clusterName: "vllm", autoscalerRoleArn: "arn:aws:iam::123456789012:role/vllm-cluster-autoscaler", ready: [] },
+  cluster: { clusterName: "vllm", autoscalerRoleArn: "arn:aws:iam::123456789012:role/vllm-autoscaler", ready: [] },
   secrets: { alertmanagerWebhookUrl: "https://hooks.example.test/x" },
 });
 const existing = addonSettings(parseStackConfig({ cluster: { mode: "existing" } }));
@@ -27,7 +27,8 @@ const existingAll: AddonSettings = { ...existing, eksCluster: eks.eksCluster };
 
 const byKey = (key: string): AddonDescriptor => ADDONS.find((d) => d.key === key)!;
 const kpsValues = (s: AddonSettings) => byKey("kubePrometheusStack").values(s, true) as KubePrometheusStackValues;
-const valuesOf = (key: string, s: AddonSettings) => byKey(key).values(s, true) as { nodeSelector: Record<string, string> };
+const valuesOf = (key: string, s: AddonSettings) =>
+  byKey(key).values(s, true) as { nodeSelector: Record<string, string> };
 
 describe("Helm values against the pinned charts' values.yaml", () => {
   for (const [mode, settings] of [["eks", eks], ["existing", existingAll]] as const) {
@@ -45,7 +46,8 @@ describe("Helm values against the pinned charts' values.yaml", () => {
     const values = { ...pg.values(eks, true), serviceMonitor: { enabled: true, honorLabel: true } };
     expect(valuesProblems(pg, values)).toEqual(["unknown key serviceMonitor.honorLabel"]);
     const stale = { ...loadFixture("prometheus-pushgateway"), pinned: "0.0.1" };
-    expect(valuesProblems(pg, pg.values(eks, true), stale)).toEqual([`fixture read from 0.0.1, chart pinned at ${pg.chart.version}`]);
+    const want = `fixture read from 0.0.1, chart pinned at ${pg.chart.version}`;
+    expect(valuesProblems(pg, pg.values(eks, true), stale)).toEqual([want]);
   });
 });
 
@@ -93,10 +95,17 @@ describe("chart defaults we override or rely on", () => {
     const sys = { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value };
     const e = kpsValues(eks);
     const cpu = ["pushgateway", "clusterAutoscaler", "prometheusAdapter"];
-    for (const s of [e.prometheus.prometheusSpec, e.alertmanager.alertmanagerSpec, e.grafana, e.prometheusOperator, e["kube-state-metrics"], ...cpu.map((k) => valuesOf(k, eks))])
-      expect(s.nodeSelector).toEqual(sys);
+    const kpsParts = [
+      e.prometheus.prometheusSpec,
+      e.alertmanager.alertmanagerSpec,
+      e.grafana,
+      e.prometheusOperator,
+      e["kube-state-metrics"],
+    ];
+    for (const s of [...kpsParts, ...cpu.map((k) => valuesOf(k, eks))]) expect(s.nodeSelector).toEqual(sys);
     const x = kpsValues(existingAll);
-    for (const s of [x.prometheus.prometheusSpec, x.grafana, ...cpu.map((k) => valuesOf(k, existingAll))]) expect(s.nodeSelector).toEqual({});
+    for (const s of [x.prometheus.prometheusSpec, x.grafana, ...cpu.map((k) => valuesOf(k, existingAll))])
+      expect(s.nodeSelector).toEqual({});
   });
 
   it("nothing but Grafana can be a LoadBalancer, and Grafana only when configured", () => {

@@ -42,7 +42,10 @@ export function clusterAutoscalerValues(
     cloudProvider: "aws",
     awsRegion: cluster.region,
     autoDiscovery: { clusterName: cluster.name },
-    image: { repository: CLUSTER_AUTOSCALER_IMAGE.repository, tag: CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[cluster.kubernetesVersion] },
+    image: {
+      repository: CLUSTER_AUTOSCALER_IMAGE.repository,
+      tag: CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[cluster.kubernetesVersion],
+    },
     rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": cluster.autoscalerRoleArn } } },
     nodeSelector,
     extraArgs: {

@@ -104,11 +104,11 @@ export interface KubePrometheusStackSettings {
   storageGiB: number;
   /** Grafana's Service. Required. */
   grafana: GrafanaExposure;
-  /** Per control-plane component: scrape it and keep its default alerts (defaults per distribution: ./control-plane.ts). Required. */
+  /** Per control-plane component: scrape it and keep its default alerts (defaults: ./control-plane.ts). Required. */
   controlPlane: Record<ControlPlaneComponent, boolean>;
   /** Grafana admin password. Default: a generated 24-character RandomPassword. */
   grafanaAdminPassword?: pulumi.Input<string>;
-  /** Alertmanager webhook URL (kept in a Secret, never a Helm value). Default: none (alerts go to a `null` receiver). */
+  /** Alertmanager webhook URL (kept in a Secret, never a Helm value). Default: none (a `null` receiver). */
   alertmanagerWebhookUrl?: pulumi.Input<string>;
 }
 
@@ -164,7 +164,9 @@ export function kubePrometheusStackValues(inputs: KpsInputs): KubePrometheusStac
         retention: m.retention,
         retentionSize,
         storageSpec: {
-          volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${m.storageGiB}Gi` } } } },
+          volumeClaimTemplate: {
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${m.storageGiB}Gi` } } },
+          },
         },
         // The PVC goes with the StatefulSet, so `pulumi destroy` does not strand an EBS volume.
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },

@@ -20,7 +20,11 @@ export interface PushgatewayValues {
  * with the Pushgateway's own. No volume: Prometheus scrapes the results within seconds and keeps
  * them for the retention period, and a PVC would be one more volume to outlive `pulumi destroy`.
  */
-export function pushgatewayValues(namespace: string, nodeSelector: Record<string, string>, serviceMonitor: boolean): PushgatewayValues {
+export function pushgatewayValues(
+  namespace: string,
+  nodeSelector: Record<string, string>,
+  serviceMonitor: boolean,
+): PushgatewayValues {
   return {
     fullnameOverride: PUSHGATEWAY_FULLNAME,
     nodeSelector,
