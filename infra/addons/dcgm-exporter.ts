@@ -15,10 +15,16 @@ export const dcgmExporter: AddonDescriptor = {
   serviceMonitor: true,
   ready: true,
   prerequisites: ({ namespace, opts }) => ({
-    resources: [new k8s.core.v1.ConfigMap(COUNTERS_CONFIGMAP, {
-      metadata: { name: COUNTERS_CONFIGMAP, namespace },
-      data: { [DCGM_COUNTERS_KEY]: renderCountersCsv() },
-    }, opts)],
+    resources: [
+      new k8s.core.v1.ConfigMap(
+        COUNTERS_CONFIGMAP,
+        {
+          metadata: { name: COUNTERS_CONFIGMAP, namespace },
+          data: { [DCGM_COUNTERS_KEY]: renderCountersCsv() },
+        },
+        opts,
+      ),
+    ],
   }),
   values: (_, serviceMonitor) => dcgmExporterValues(COUNTERS_CONFIGMAP, serviceMonitor),
 };

@@ -47,9 +47,13 @@ export class ClusterAddons extends pulumi.ComponentResource {
     // things, so destroy can leave it (and any PVC in it) alone; docs/addons.md gives the cleanup.
     const nsName = args.monitoringNamespace;
     // Pod Security admission labels: the most the charts allow here (charts/netpol/psa.ts).
-    const namespace = new k8s.core.v1.Namespace(nsName, {
-      metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "vllm-k8s", ...MONITORING_PSA } },
-    }, { ...base, retainOnDelete: args.retainMonitoringNamespace ?? false });
+    const namespace = new k8s.core.v1.Namespace(
+      nsName,
+      {
+        metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "vllm-k8s", ...MONITORING_PSA } },
+      },
+      { ...base, retainOnDelete: args.retainMonitoringNamespace ?? false },
+    );
     const inNs = after(base, namespace, monitoringNetworkPolicies(args, after(base, namespace)));
 
     const installed = new Map<string, pulumi.Resource>();
@@ -62,13 +66,16 @@ export class ClusterAddons extends pulumi.ComponentResource {
       const waits = [...(d.after ?? []), ...(serviceMonitor ? operators : [])].flatMap((k) => installed.get(k) ?? []);
       const opts = after(ns === nsName ? inNs : base, ...new Set(waits));
       const pre = d.prerequisites?.({ settings: args, namespace: ns, opts });
-      const release = helmRelease({
-        name: d.release,
-        chart: d.chart,
-        namespace: ns,
-        values: d.values(args, serviceMonitor),
-        timeoutSeconds: d.timeoutSeconds,
-      }, after(opts, ...(pre?.resources ?? [])));
+      const release = helmRelease(
+        {
+          name: d.release,
+          chart: d.chart,
+          namespace: ns,
+          values: d.values(args, serviceMonitor),
+          timeoutSeconds: d.timeoutSeconds,
+        },
+        after(opts, ...(pre?.resources ?? [])),
+      );
       installed.set(d.key, release);
       if (d.ready) this.ready.push(release);
       Object.assign(outputs, pre?.outputs, d.outputs?.(args));
@@ -77,6 +84,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
     this.pushgatewayUrl = outputs.pushgatewayUrl;
     this.grafanaAdminPassword = outputs.grafanaAdminPassword;
 
-    this.registerOutputs({ monitoringNamespace: nsName, prometheusUrl: this.prometheusUrl, pushgatewayUrl: this.pushgatewayUrl });
+    this.registerOutputs({
+      monitoringNamespace: nsName,
+      prometheusUrl: this.prometheusUrl,
+      pushgatewayUrl: this.pushgatewayUrl,
+    });
   }
 }

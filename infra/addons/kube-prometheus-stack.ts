@@ -5,7 +5,11 @@ import type { AddonDescriptor } from "./addon";
 import { kubePrometheusStackValues, prometheusUrl } from "./values/kube-prometheus-stack";
 import { CHARTS } from "./versions";
 
-export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" } as const;
+export const GRAFANA_ADMIN_SECRET = {
+  name: "grafana-admin",
+  userKey: "admin-user",
+  passwordKey: "admin-password",
+} as const;
 export const ALERTMANAGER_WEBHOOK_SECRET = { name: "alertmanager-webhook", key: "url" } as const;
 
 /**
@@ -31,27 +35,40 @@ export const kubePrometheusStack: AddonDescriptor = {
     const password = kps.grafanaAdminPassword ?? generated().result;
     const grafanaAdminPassword = pulumi.secret(password);
     const { name, userKey, passwordKey } = GRAFANA_ADMIN_SECRET;
-    const resources: pulumi.Resource[] = [new k8s.core.v1.Secret(name, {
-      metadata: { name, namespace },
-      type: "Opaque",
-      stringData: { [userKey]: "admin", [passwordKey]: grafanaAdminPassword },
-    }, opts)];
+    const resources: pulumi.Resource[] = [
+      new k8s.core.v1.Secret(
+        name,
+        {
+          metadata: { name, namespace },
+          type: "Opaque",
+          stringData: { [userKey]: "admin", [passwordKey]: grafanaAdminPassword },
+        },
+        opts,
+      ),
+    ];
     if (kps.alertmanagerWebhookUrl) {
-      resources.push(new k8s.core.v1.Secret(ALERTMANAGER_WEBHOOK_SECRET.name, {
-        metadata: { name: ALERTMANAGER_WEBHOOK_SECRET.name, namespace },
-        type: "Opaque",
-        stringData: { [ALERTMANAGER_WEBHOOK_SECRET.key]: pulumi.secret(kps.alertmanagerWebhookUrl) },
-      }, opts));
+      resources.push(
+        new k8s.core.v1.Secret(
+          ALERTMANAGER_WEBHOOK_SECRET.name,
+          {
+            metadata: { name: ALERTMANAGER_WEBHOOK_SECRET.name, namespace },
+            type: "Opaque",
+            stringData: { [ALERTMANAGER_WEBHOOK_SECRET.key]: pulumi.secret(kps.alertmanagerWebhookUrl) },
+          },
+          opts,
+        ),
+      );
     }
     return { resources, outputs: { grafanaAdminPassword } };
   },
-  values: (s) => kubePrometheusStackValues({
-    settings: s.kubePrometheusStack,
-    namespace: s.monitoringNamespace,
-    servingNamespace: s.servingNamespace,
-    nodeSelector: s.systemNodeSelector ?? {},
-    grafanaSecret: GRAFANA_ADMIN_SECRET,
-    webhookSecret: s.kubePrometheusStack.alertmanagerWebhookUrl ? ALERTMANAGER_WEBHOOK_SECRET : undefined,
-  }),
+  values: (s) =>
+    kubePrometheusStackValues({
+      settings: s.kubePrometheusStack,
+      namespace: s.monitoringNamespace,
+      servingNamespace: s.servingNamespace,
+      nodeSelector: s.systemNodeSelector ?? {},
+      grafanaSecret: GRAFANA_ADMIN_SECRET,
+      webhookSecret: s.kubePrometheusStack.alertmanagerWebhookUrl ? ALERTMANAGER_WEBHOOK_SECRET : undefined,
+    }),
   outputs: (s) => ({ prometheusUrl: prometheusUrl(s.monitoringNamespace) }),
 };

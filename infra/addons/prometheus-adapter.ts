@@ -16,9 +16,10 @@ export const prometheusAdapter: AddonDescriptor = {
   after: ["kubePrometheusStack"],
   serviceMonitor: false,
   ready: true,
-  values: (s) => prometheusAdapterValues(
-    { url: prometheusUrl(s.monitoringNamespace), port: PROMETHEUS_PORT },
-    adapterRules(),
-    s.systemNodeSelector ?? {},
-  ),
+  values: (s) =>
+    prometheusAdapterValues(
+      { url: prometheusUrl(s.monitoringNamespace), port: PROMETHEUS_PORT },
+      adapterRules(),
+      s.systemNodeSelector ?? {},
+    ),
 };

@@ -33,9 +33,10 @@ export function addonSettings(config: StackConfig, live: Omit<AddonsLive, "provi
     kubePrometheusStack: {
       retention: m.prometheusRetention,
       storageGiB: m.prometheusStorageGiB,
-      grafana: m.grafanaServiceType === "LoadBalancer"
-        ? { type: "LoadBalancer", scheme: m.grafanaLoadBalancerScheme, allowedCidrs: m.grafanaAllowedCidrs }
-        : { type: "ClusterIP" },
+      grafana:
+        m.grafanaServiceType === "LoadBalancer"
+          ? { type: "LoadBalancer", scheme: m.grafanaLoadBalancerScheme, allowedCidrs: m.grafanaAllowedCidrs }
+          : { type: "ClusterIP" },
       controlPlane: controlPlaneScraping({ ...overrides, distribution: distribution ?? (eks ? "eks" : "other") }),
       grafanaAdminPassword: live.secrets?.grafanaAdminPassword,
       alertmanagerWebhookUrl: live.secrets?.alertmanagerWebhookUrl,

@@ -75,7 +75,7 @@ beforeAll(async () => {
   const graph = await buildGraph(readStackFile("Pulumi.eks.yaml"));
   const kps = graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release" && n.name === "kube-prometheus-stack");
   expect(kps).toHaveLength(1);
-  eksValues = kps[0]!.inputs.values as Values;
+  eksValues = kps[0].inputs.values as Values;
 });
 
 describe("kube-prometheus-stack default alerts on a healthy EKS cluster", () => {

@@ -71,7 +71,7 @@ describe("chart defaults we override or rely on", () => {
     expect(v.tolerations).toEqual([{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }]);
     const file = v.arguments[v.arguments.indexOf("-f") + 1];
     expect(v.extraVolumeMounts.map((m) => m.mountPath)).toContain(file);
-    expect(v.extraConfigMapVolumes[0]!.configMap.name).toBe("dcgm-exporter-counters");
+    expect(v.extraConfigMapVolumes[0].configMap.name).toBe("dcgm-exporter-counters");
   });
 
   it("kube-prometheus-stack: flips every *SelectorNilUsesHelmValues the chart defaults to true", () => {
