@@ -15,10 +15,11 @@ export interface ClusterAutoscalerValues {
   serviceMonitor: { enabled: boolean; namespace: string; interval: string };
 }
 
-/** The EKS cluster cluster-autoscaler scales (ClusterAddonsArgs.eksCluster). */
+/** The EKS cluster cluster-autoscaler scales (ClusterAddonsArgs.eksCluster); every field required. */
 export interface AutoscalerCluster {
   /** Cluster name: node groups are discovered by its tags. */
   name: string;
+  /** AWS region of the cluster. */
   region: string;
   /** Control-plane minor version: the autoscaler image follows it. */
   kubernetesVersion: (typeof supportedKubernetesVersions)[number];
