@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { ClusterAddons } from "./addons";
 import { existingClusterProvider } from "./cluster/existing-cluster";
 import { GpuCluster } from "./cluster/gpu-cluster";
+import { addonsArgs } from "./mapper/addons";
 import { BenchImage } from "./images/bench-image";
 import { readPulumiStackConfig } from "./pulumi-config";
 import { VllmWorkloads } from "./workloads";
@@ -70,13 +71,11 @@ export function runProgram(): StackOutputs {
   } else {
     provider = existingClusterProvider(config);
   }
-  const addons = new ClusterAddons("addons", {
-    config,
+  const addons = new ClusterAddons("addons", addonsArgs(config, {
     provider,
-    cluster: cluster && { name: cluster.clusterName, region: config.cluster.region, autoscalerRoleArn: cluster.autoscalerRoleArn },
+    cluster,
     secrets: { grafanaAdminPassword: secrets.grafanaAdminPassword, alertmanagerWebhookUrl: secrets.alertmanagerWebhookUrl },
-    dependsOn: cluster?.ready,
-  });
+  }));
   outputs.grafanaAdminPassword = addons.grafanaAdminPassword;
   const workloads = new VllmWorkloads("serving", {
     config,

@@ -6,7 +6,8 @@ export function contextFromConfig(config: StackConfig): RuleContext {
   return {
     ...defaultContext,
     allowPublicApiFromAnywhere: config.cluster.allowPublicApiFromAnywhere,
-    // kube-prometheus-stack's release name is fixed by infra/addons.
+    // The add-ons whose values ask for a LoadBalancer: test/addons/registry.test.ts holds this equal
+    // to the add-on registry (policy/ imports no infra/).
     allowLoadBalancers: config.monitoring.grafanaServiceType === "LoadBalancer" ? ["release/kube-prometheus-stack"] : [],
     expectHpa: config.autoscaling.enabled,
   };

@@ -1,17 +1,26 @@
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
 import { AUTOSCALER_NAMESPACE } from "../cluster/iam";
-import { helmRelease, type AddonOpts } from "./helm";
+import type { AddonDescriptor, AddonSettings } from "./addon";
 import { clusterAutoscalerValues, type AutoscalerCluster } from "./values/cluster-autoscaler";
 import { CHARTS } from "./versions";
 
-/** cluster-autoscaler (eks mode): adds GPU nodes for pending vLLM pods and removes idle ones. */
-export function clusterAutoscaler(config: StackConfig, cluster: AutoscalerCluster, serviceMonitor: boolean, opts: AddonOpts): k8s.helm.v3.Release {
-  return helmRelease({
-    name: "cluster-autoscaler",
-    chart: CHARTS.clusterAutoscaler,
-    namespace: AUTOSCALER_NAMESPACE,
-    values: clusterAutoscalerValues(config, cluster, serviceMonitor),
-  }, opts);
+function eksCluster(s: AddonSettings): AutoscalerCluster {
+  if (!s.eksCluster)
+    throw new Error(
+      "vllm-k8s:addons.clusterAutoscaler: cluster-autoscaler needs the EKS cluster (eks mode). " +
+        "Set addons.clusterAutoscaler: false",
+    );
+  return s.eksCluster;
 }
+
+/** cluster-autoscaler (eks mode): adds GPU nodes for pending vLLM pods and removes idle ones. */
+export const clusterAutoscaler: AddonDescriptor = {
+  key: "clusterAutoscaler",
+  release: "cluster-autoscaler",
+  chart: CHARTS.clusterAutoscaler,
+  // IRSA: the role's trust policy names this namespace (infra/cluster/iam.ts).
+  namespace: () => AUTOSCALER_NAMESPACE,
+  serviceMonitor: true,
+  ready: true,
+  check: (s) => void eksCluster(s),
+  values: (s, serviceMonitor) => clusterAutoscalerValues(eksCluster(s), s.systemNodeSelector ?? {}, serviceMonitor),
+};

@@ -14,15 +14,13 @@ export function after(opts: AddonOpts, ...more: pulumi.Resource[]): AddonOpts {
   return { ...opts, dependsOn: [...opts.dependsOn, ...more] };
 }
 
-export interface ReleaseArgs {
+interface ReleaseArgs {
   /** Helm release name (also the prefix of the chart's object names unless overridden). */
   name: string;
   chart: PinnedChart;
   namespace: pulumi.Input<string>;
   /** A typed values object (infra/addons/values/); interfaces have no index signature, hence `object`. */
   values: object;
-  /** Let Helm create the namespace (only for namespaces nobody else owns). */
-  createNamespace?: boolean;
   /** Seconds Helm waits for the release's objects to become ready. */
   timeoutSeconds?: number;
 }
@@ -39,7 +37,8 @@ export function helmRelease(args: ReleaseArgs, opts: AddonOpts): k8s.helm.v3.Rel
     version: args.chart.version,
     repositoryOpts: { repo: args.chart.repo },
     namespace: args.namespace,
-    createNamespace: args.createNamespace ?? false,
+    // Namespaces are ours (ClusterAddons) or always there (kube-system), never Helm's.
+    createNamespace: false,
     atomic: true,
     cleanupOnFail: true,
     skipAwait: false,

@@ -1,39 +1,31 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
-import { clusterAutoscaler } from "./cluster-autoscaler";
-import { dcgmExporter } from "./dcgm-exporter";
-import { nvidiaDevicePlugin } from "./device-plugin";
-import { after, type AddonOpts } from "./helm";
-import { kubePrometheusStack } from "./kube-prometheus-stack";
-import { monitoringNetworkPolicies } from "./network-policies";
 import { MONITORING_PSA } from "../../charts/netpol";
-import { prometheusAdapter } from "./prometheus-adapter";
-import { pushgateway } from "./pushgateway";
-import type { AutoscalerCluster } from "./values/cluster-autoscaler";
-import { adapterRules } from "../../monitoring/adapter";
-import { PROMETHEUS_PORT, prometheusUrl } from "./values/kube-prometheus-stack";
-import { pushgatewayUrl } from "./values/pushgateway";
+import type { AddonDescriptor, AddonOutputs, AddonSettings } from "./addon";
+import { after, helmRelease, type AddonOpts } from "./helm";
+import { monitoringNetworkPolicies } from "./network-policies";
+import { ADDONS } from "./registry";
 
-export interface ClusterAddonsArgs {
-  config: StackConfig;
+export type { AddonDescriptor, AddonSettings } from "./addon";
+
+/** ClusterAddons' args: the settings every descriptor reads (./addon.ts documents each) plus these. */
+export interface ClusterAddonsArgs extends AddonSettings {
+  /** Kubernetes provider of the cluster the add-ons go into. Required. */
   provider: k8s.Provider;
-  /** The EKS cluster (eks mode); absent on an existing cluster, which gets nothing AWS-specific. */
-  cluster?: AutoscalerCluster;
-  secrets: { grafanaAdminPassword?: pulumi.Output<string>; alertmanagerWebhookUrl?: pulumi.Output<string> };
-  /** What every add-on waits for, and is deleted before (the cluster's `ready`). */
+  /** What every add-on waits for, and is deleted before (the cluster's `ready`). Default: nothing. */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** The add-ons, in install order. Default: ADDONS (./registry.ts). */
+  registry?: readonly AddonDescriptor[];
 }
 
 /**
- * The cluster add-ons, each a pinned Helm release switched by `addons.*`. Every object depends
- * on the cluster, so `pulumi destroy` removes them (and their load balancers and volumes) while
- * the cluster still runs.
+ * The cluster add-ons: each enabled descriptor of the registry becomes a pinned Helm release.
+ * Every object depends on the cluster, so `pulumi destroy` removes them (and their load balancers
+ * and volumes) while the cluster still runs.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
   /** Everything workloads must wait for: CRDs, the custom metrics API, the GPU resource. */
   readonly ready: pulumi.Resource[] = [];
-  readonly monitoringNamespace: string;
   /** In-cluster Prometheus URL (when kube-prometheus-stack is installed). */
   readonly prometheusUrl?: string;
   /** In-cluster Pushgateway URL the benchmark pushes to (when installed). */
@@ -43,49 +35,59 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vllm-k8s:addons:ClusterAddons", name, {}, opts);
-    const { config } = args;
-    const on = config.addons;
-    if (on.clusterAutoscaler && !args.cluster)
-      throw new Error("vllm-k8s:addons.clusterAutoscaler: cluster-autoscaler needs the EKS cluster (eks mode). Set addons.clusterAutoscaler: false");
+    const registry = args.registry ?? ADDONS;
+    const known = new Set(registry.map((d) => d.key));
+    for (const key of Object.keys(args.enabled))
+      if (!known.has(key)) throw new Error(`vllm-k8s:addons.${key}: no such add-on (known: ${[...known].join(", ")})`);
+    const enabled = registry.filter((d) => args.enabled[d.key]);
+    for (const d of enabled) d.check?.(args);
     const base: AddonOpts = { parent: this, provider: args.provider, dependsOn: args.dependsOn ?? [] };
 
     // Ours in eks mode. On an existing cluster the namespace may predate us and hold other
-    // things, so destroy leaves it (and any PVC in it) alone; docs/addons.md gives the cleanup.
-    const nsName = config.monitoring.namespace;
+    // things, so destroy can leave it (and any PVC in it) alone; docs/addons.md gives the cleanup.
+    const nsName = args.monitoringNamespace;
     // Pod Security admission labels: the most the charts allow here (charts/netpol/psa.ts).
-    const namespace = new k8s.core.v1.Namespace(nsName, { metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "vllm-k8s", ...MONITORING_PSA } } }, { ...base, retainOnDelete: config.cluster.mode === "existing" });
-    const inNs = after(base, namespace, monitoringNetworkPolicies(config, after(base, namespace)));
-    this.monitoringNamespace = nsName;
+    const namespace = new k8s.core.v1.Namespace(
+      nsName,
+      {
+        metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "vllm-k8s", ...MONITORING_PSA } },
+      },
+      { ...base, retainOnDelete: args.retainMonitoringNamespace ?? false },
+    );
+    const inNs = after(base, namespace, monitoringNetworkPolicies(args, after(base, namespace)));
 
-    const operator = on.kubePrometheusStack;
-    let kps: pulumi.Resource | undefined;
-    if (on.kubePrometheusStack) {
-      const stack = kubePrometheusStack({ config, namespace: nsName, ...args.secrets }, inNs);
-      kps = stack.release;
-      this.grafanaAdminPassword = stack.grafanaAdminPassword;
-      this.prometheusUrl = prometheusUrl(nsName);
-      this.ready.push(stack.release);
+    const installed = new Map<string, pulumi.Resource>();
+    const operators = enabled.filter((d) => d.operator).map((d) => d.key);
+    const outputs: AddonOutputs = {};
+    for (const d of enabled) {
+      const ns = d.namespace(args);
+      // A ServiceMonitor needs the operator's CRDs: install after the add-on that brings them.
+      const serviceMonitor = d.serviceMonitor && operators.length > 0;
+      const waits = [...(d.after ?? []), ...(serviceMonitor ? operators : [])].flatMap((k) => installed.get(k) ?? []);
+      const opts = after(ns === nsName ? inNs : base, ...new Set(waits));
+      const pre = d.prerequisites?.({ settings: args, namespace: ns, opts });
+      const release = helmRelease(
+        {
+          name: d.release,
+          chart: d.chart,
+          namespace: ns,
+          values: d.values(args, serviceMonitor),
+          timeoutSeconds: d.timeoutSeconds,
+        },
+        after(opts, ...(pre?.resources ?? [])),
+      );
+      installed.set(d.key, release);
+      if (d.ready) this.ready.push(release);
+      Object.assign(outputs, pre?.outputs, d.outputs?.(args));
     }
-    // ServiceMonitors need the operator's CRDs: install after the stack when we bring it.
-    const afterStack = kps ? after(inNs, kps) : inNs;
+    this.prometheusUrl = outputs.prometheusUrl;
+    this.pushgatewayUrl = outputs.pushgatewayUrl;
+    this.grafanaAdminPassword = outputs.grafanaAdminPassword;
 
-    if (on.nvidiaDevicePlugin) this.ready.push(nvidiaDevicePlugin(base));
-    if (on.dcgmExporter) this.ready.push(dcgmExporter({ namespace: nsName, serviceMonitor: operator }, afterStack));
-    if (on.prometheusAdapter) {
-      // The HPA's custom metric: rules written once in monitoring/adapter.ts.
-      this.ready.push(prometheusAdapter({
-        config,
-        namespace: nsName,
-        prometheus: { url: prometheusUrl(nsName), port: PROMETHEUS_PORT },
-        rules: adapterRules(),
-      }, afterStack));
-    }
-    if (on.pushgateway) {
-      this.ready.push(pushgateway(config, nsName, operator, afterStack));
-      this.pushgatewayUrl = pushgatewayUrl(nsName);
-    }
-    if (on.clusterAutoscaler && args.cluster) this.ready.push(clusterAutoscaler(config, args.cluster, operator, kps ? after(base, kps) : base));
-
-    this.registerOutputs({ monitoringNamespace: nsName, prometheusUrl: this.prometheusUrl, pushgatewayUrl: this.pushgatewayUrl });
+    this.registerOutputs({
+      monitoringNamespace: nsName,
+      prometheusUrl: this.prometheusUrl,
+      pushgatewayUrl: this.pushgatewayUrl,
+    });
   }
 }

@@ -1,5 +1,7 @@
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
-import type { StackConfig } from "../config";
+import { GPU_NODE_LABEL, GPU_TAINT } from "../../charts/node-pools";
+
+// Where the GPU add-ons run, the same in both modes. CPU add-ons take their node selector from
+// ClusterAddonsArgs.systemNodeSelector (per mode, from infra/mapper/addons.ts).
 
 /** A pod toleration as Helm charts take it. */
 export interface Toleration {
@@ -7,15 +9,6 @@ export interface Toleration {
   operator: "Exists" | "Equal";
   value?: string;
   effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
-/**
- * Where CPU add-ons run. In `eks` mode our system node group carries SYSTEM_NODE_LABEL; an
- * existing cluster (kind, k3s, someone's EKS) has no such label, so there we leave placement to
- * the scheduler instead of leaving every pod Pending.
- */
-export function systemNodeSelector(config: StackConfig): Record<string, string> {
-  return config.cluster.mode === "eks" ? { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } : {};
 }
 
 /** GPU add-ons select the GPU node label in both modes (existing clusters label their GPU nodes, docs/addons.md). */

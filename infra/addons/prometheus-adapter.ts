@@ -1,23 +1,25 @@
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
-import { helmRelease, type AddonOpts } from "./helm";
-import { prometheusAdapterValues, type AdapterRule } from "./values/prometheus-adapter";
+import { adapterRules } from "../../monitoring/adapter";
+import type { AddonDescriptor } from "./addon";
+import { PROMETHEUS_PORT, prometheusUrl } from "./values/kube-prometheus-stack";
+import { prometheusAdapterValues } from "./values/prometheus-adapter";
 import { CHARTS } from "./versions";
 
-export interface PrometheusAdapterArgs {
-  config: StackConfig;
-  namespace: pulumi.Input<string>;
-  prometheus: { url: string; port: number };
-  rules: AdapterRule[];
-}
-
-/** prometheus-adapter: serves the custom metrics API the request-rate HPA reads. */
-export function prometheusAdapter(args: PrometheusAdapterArgs, opts: AddonOpts): k8s.helm.v3.Release {
-  return helmRelease({
-    name: "prometheus-adapter",
-    chart: CHARTS.prometheusAdapter,
-    namespace: args.namespace,
-    values: prometheusAdapterValues(args.config, args.prometheus, args.rules),
-  }, opts);
-}
+/**
+ * prometheus-adapter: serves the custom metrics API the request-rate HPA reads, from the rules
+ * written once in monitoring/adapter.ts, querying the stack's Prometheus (so installed after it).
+ */
+export const prometheusAdapter: AddonDescriptor = {
+  key: "prometheusAdapter",
+  release: "prometheus-adapter",
+  chart: CHARTS.prometheusAdapter,
+  namespace: (s) => s.monitoringNamespace,
+  after: ["kubePrometheusStack"],
+  serviceMonitor: false,
+  ready: true,
+  values: (s) =>
+    prometheusAdapterValues(
+      { url: prometheusUrl(s.monitoringNamespace), port: PROMETHEUS_PORT },
+      adapterRules(),
+      s.systemNodeSelector ?? {},
+    ),
+};

@@ -23,8 +23,6 @@ export const CHARTS = {
   pushgateway: { chart: "prometheus-pushgateway", repo: "https://prometheus-community.github.io/helm-charts", version: "3.8.0" },
 } as const satisfies Record<string, PinnedChart>;
 
-export type AddonChart = keyof typeof CHARTS;
-
 type KubernetesMinor = (typeof supportedKubernetesVersions)[number];
 
 /**

@@ -5,9 +5,10 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify, parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../../infra/config-load";
-import { CONTROL_PLANE_COMPONENTS, controlPlaneScraping, type ControlPlaneComponent } from "../../infra/addons/values/control-plane";
+import { CONTROL_PLANE_COMPONENTS, type ControlPlaneComponent } from "../../infra/addons/values/control-plane";
 import { CHARTS } from "../../infra/addons/versions";
 import { buildGraph, readStackFile } from "../../infra/graph/build";
+import { addonSettings } from "../../infra/mapper/addons";
 
 // kube-prometheus-stack's default alerts on a healthy EKS cluster (test/fixtures/kps-default-alerts.yaml,
 // read from the chart's rule templates): each one that would fire must be switched off by our values
@@ -74,7 +75,7 @@ beforeAll(async () => {
   const graph = await buildGraph(readStackFile("Pulumi.eks.yaml"));
   const kps = graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release" && n.name === "kube-prometheus-stack");
   expect(kps).toHaveLength(1);
-  eksValues = kps[0]!.inputs.values as Values;
+  eksValues = kps[0].inputs.values as Values;
 });
 
 describe("kube-prometheus-stack default alerts on a healthy EKS cluster", () => {
@@ -109,8 +110,10 @@ describe("kube-prometheus-stack default alerts on a healthy EKS cluster", () => 
 });
 
 describe("control-plane scraping per distribution (existing mode) and its overrides", () => {
-  const scraping = (monitoring: object, mode: "eks" | "existing" = "existing") =>
-    controlPlaneScraping(parseStackConfig({ cluster: { mode, publicAccessCidrs: ["203.0.113.10/32"] }, monitoring }));
+  const scraping = (monitoring: object, mode: "eks" | "existing" = "existing") => {
+    const config = parseStackConfig({ cluster: { mode, publicAccessCidrs: ["203.0.113.10/32"] }, monitoring });
+    return addonSettings(config).kubePrometheusStack.controlPlane;
+  };
 
   it("defaults: nothing on eks, kind, k3s or an unknown cluster; kube-proxy on minikube (it binds metrics to 0.0.0.0)", () => {
     const off = { kubeControllerManager: false, kubeScheduler: false, kubeEtcd: false, kubeProxy: false };

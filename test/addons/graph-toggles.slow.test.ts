@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ADDONS } from "../../infra/addons/registry";
 import { buildGraph } from "../../infra/graph/build";
 
 // Several program runs in one file: buildGraph re-installs the mocks each time and the
@@ -15,7 +16,7 @@ describe("each add-on switches on and off from config", () => {
     const { g, charts: c } = await charts({
       cluster: eks,
       autoscaling: { enabled: false },
-      addons: { nvidiaDevicePlugin: false, dcgmExporter: false, kubePrometheusStack: false, prometheusAdapter: false, clusterAutoscaler: false, pushgateway: false },
+      addons: Object.fromEntries(ADDONS.map((d) => [d.key, false])),
     });
     expect(c).toEqual([]);
     expect(g.outputs.grafanaAdminPassword).toBeUndefined();
@@ -23,12 +24,10 @@ describe("each add-on switches on and off from config", () => {
   });
 
   it("turns each one off alone", async () => {
-    const all = ["cluster-autoscaler", "dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"];
-    const keys: Record<string, string> = {
-      nvidiaDevicePlugin: "nvidia-device-plugin", dcgmExporter: "dcgm-exporter", kubePrometheusStack: "kube-prometheus-stack",
-      clusterAutoscaler: "cluster-autoscaler", pushgateway: "prometheus-pushgateway", prometheusAdapter: "prometheus-adapter",
-    };
-    for (const [key, chart] of Object.entries(keys)) {
+    // The config's `addons.*` toggles are the registry's keys; on EKS every add-on is on by default.
+    const all = ADDONS.map((d) => d.chart.chart).sort();
+    expect(all.length).toBeGreaterThan(1);
+    for (const { key, chart: { chart } } of ADDONS) {
       // The request-rate HPA needs the adapter (a config rule), so turning it off turns autoscaling off too.
       const { charts: c } = await charts({ cluster: eks, addons: { [key]: false }, ...(key === "prometheusAdapter" ? { autoscaling: { enabled: false } } : {}) });
       expect(c, key).toEqual(all.filter((x) => x !== chart));

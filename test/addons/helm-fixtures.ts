@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { parse } from "yaml";
+import type { AddonDescriptor } from "../../infra/addons";
 
 // Reads test/fixtures/helm-values/<chart>.yaml (see its README) and checks a values object
 // against the key paths recorded there.
@@ -45,4 +46,18 @@ export function chartDefault(fixture: ChartFixture, path: string, prefix = ""): 
   const source = fixture.sources.find((s) => s.prefix === prefix);
   if (!source?.defaults || !(path in source.defaults)) throw new Error(`${fixture.chart}: no recorded default ${join(prefix, path)}`);
   return source.defaults[path];
+}
+
+/**
+ * What is wrong with an add-on's values against its chart fixture: a version the fixture was not
+ * read from, a source without its commit, a key path the chart does not have.
+ */
+export function valuesProblems(d: AddonDescriptor, values: object, fixture = loadFixture(d.chart.chart)): string[] {
+  const { chart, version } = d.chart;
+  const problems: string[] = [];
+  if (fixture.chart !== chart) problems.push(`fixture is for chart ${fixture.chart}, not ${chart}`);
+  if (fixture.pinned !== version) problems.push(`fixture read from ${fixture.pinned}, chart pinned at ${version}`);
+  for (const s of fixture.sources)
+    if (!/^[0-9a-f]{40}$/.test(s.commit)) problems.push(`source ${s.file} names no commit`);
+  return [...problems, ...unknownPaths(fixture, values).map((p) => `unknown key ${p}`)];
 }

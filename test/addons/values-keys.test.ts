@@ -1,56 +1,53 @@
 import { describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { parseStackConfig } from "../../infra/config-load";
-import { clusterAutoscalerValues } from "../../infra/addons/values/cluster-autoscaler";
-import { dcgmExporterValues } from "../../infra/addons/values/dcgm-exporter";
+import type { AddonDescriptor, AddonSettings } from "../../infra/addons";
+import { ADDONS } from "../../infra/addons/registry";
 import { devicePluginValues } from "../../infra/addons/values/device-plugin";
-import { kubePrometheusStackValues } from "../../infra/addons/values/kube-prometheus-stack";
-import { prometheusAdapterValues } from "../../infra/addons/values/prometheus-adapter";
-import { pushgatewayValues } from "../../infra/addons/values/pushgateway";
-import { CHARTS } from "../../infra/addons/versions";
-import { chartDefault, leafPaths, loadFixture, unknownPaths } from "./helm-fixtures";
+import type { DcgmExporterValues } from "../../infra/addons/values/dcgm-exporter";
+import type { KubePrometheusStackValues } from "../../infra/addons/values/kube-prometheus-stack";
+import { addonSettings } from "../../infra/mapper/addons";
+import { chartDefault, leafPaths, loadFixture, valuesProblems } from "./helm-fixtures";
 
-// Every key path our typed values set must exist in the pinned chart's values.yaml, as
-// recorded in test/fixtures/helm-values/. Values are built for both modes and with every
-// optional branch taken (webhook on, LoadBalancer Grafana), so no key escapes the check.
-const eks = parseStackConfig({ cluster: { mode: "eks", publicAccessCidrs: ["203.0.113.10/32"] }, monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.0.0.0/8"] } });
-const existing = parseStackConfig({ cluster: { mode: "existing" } });
-const cluster = { name: "vllm", region: "us-west-2", autoscalerRoleArn: "arn:aws:iam::123456789012:role/vllm-cluster-autoscaler" };
-const rule = { seriesQuery: "x", resources: { template: "<<.Resource>>" }, name: { matches: "x", as: "y" }, metricsQuery: "x" };
-const grafanaSecret = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" };
-
-const built = (config: typeof eks) => ({
-  "nvidia-device-plugin": devicePluginValues(),
-  "dcgm-exporter": dcgmExporterValues("counters", true),
-  "kube-prometheus-stack": kubePrometheusStackValues({ config, grafanaSecret, webhookSecret: { name: "alertmanager-webhook", key: "url" } }),
-  "prometheus-adapter": prometheusAdapterValues(config, { url: "http://kps-prometheus.monitoring.svc", port: 9090 }, [rule]),
-  "cluster-autoscaler": clusterAutoscalerValues(config, cluster, true),
-  "prometheus-pushgateway": pushgatewayValues(config, true),
+// Every key path the values of a registered add-on set must exist in its pinned chart's
+// values.yaml, as recorded in test/fixtures/helm-values/<chart>.yaml. Values are built through the
+// mapper for both modes and with every optional branch taken (webhook on, LoadBalancer Grafana,
+// ServiceMonitors on), so no key escapes the check.
+const eksConfig = parseStackConfig({
+  cluster: { mode: "eks", publicAccessCidrs: ["203.0.113.10/32"] },
+  monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.0.0.0/8"] },
 });
+const eks = addonSettings(eksConfig, {
+  cluster: { clusterName: "vllm", autoscalerRoleArn: "arn:aws:iam::123456789012:role/vllm-autoscaler", ready: [] },
+  secrets: { alertmanagerWebhookUrl: "https://hooks.example.test/x" },
+});
+const existing = addonSettings(parseStackConfig({ cluster: { mode: "existing" } }));
+// Every add-on, cluster-autoscaler included, on an existing cluster too (its values only need the cluster).
+const existingAll: AddonSettings = { ...existing, eksCluster: eks.eksCluster };
+
+const byKey = (key: string): AddonDescriptor => ADDONS.find((d) => d.key === key)!;
+const kpsValues = (s: AddonSettings) => byKey("kubePrometheusStack").values(s, true) as KubePrometheusStackValues;
+const valuesOf = (key: string, s: AddonSettings) =>
+  byKey(key).values(s, true) as { nodeSelector: Record<string, string> };
 
 describe("Helm values against the pinned charts' values.yaml", () => {
-  for (const [mode, config] of [["eks", eks], ["existing", existing]] as const) {
-    for (const [chart, values] of Object.entries(built(config))) {
-      it(`${chart} (${mode}): every key path we set exists in the chart`, () => {
-        const fixture = loadFixture(chart);
-        expect(unknownPaths(fixture, values)).toEqual([]);
+  for (const [mode, settings] of [["eks", eks], ["existing", existingAll]] as const) {
+    for (const d of ADDONS) {
+      it(`${d.release} (${mode}): the fixture matches the pin and every key path we set exists in the chart`, () => {
+        const values = d.values(settings, true);
+        expect(valuesProblems(d, values)).toEqual([]);
         expect(leafPaths(values, new Set()).length).toBeGreaterThan(0);
       });
     }
   }
 
-  it("each fixture records the version we pin and the commit it was read from", () => {
-    const byChart = new Map(Object.values(CHARTS).map((c) => [c.chart, c.version]));
-    for (const chart of Object.keys(built(eks))) {
-      const fixture = loadFixture(chart);
-      expect(byChart.get(fixture.chart as (typeof CHARTS)[keyof typeof CHARTS]["chart"]), chart).toBe(fixture.pinned);
-      for (const s of fixture.sources) expect(s.commit).toMatch(/^[0-9a-f]{40}$/);
-    }
-  });
-
-  it("the checker rejects a key the chart does not have (a typo cannot pass)", () => {
-    const values = { ...pushgatewayValues(eks, true), serviceMonitor: { enabled: true, honorLabel: true } };
-    expect(unknownPaths(loadFixture("prometheus-pushgateway"), values)).toEqual(["serviceMonitor.honorLabel"]);
+  it("the checker rejects a key the chart does not have, and a fixture of another version (a typo cannot pass)", () => {
+    const pg = byKey("pushgateway");
+    const values = { ...pg.values(eks, true), serviceMonitor: { enabled: true, honorLabel: true } };
+    expect(valuesProblems(pg, values)).toEqual(["unknown key serviceMonitor.honorLabel"]);
+    const stale = { ...loadFixture("prometheus-pushgateway"), pinned: "0.0.1" };
+    const want = `fixture read from 0.0.1, chart pinned at ${pg.chart.version}`;
+    expect(valuesProblems(pg, pg.values(eks, true), stale)).toEqual([want]);
   });
 });
 
@@ -67,19 +64,19 @@ describe("chart defaults we override or rely on", () => {
   });
 
   it("dcgm-exporter: GPU nodes only, honorLabels on (the chart defaults it off), our counters file mounted", () => {
-    const v = dcgmExporterValues("counters", true);
+    const v = byKey("dcgmExporter").values(eks, true) as DcgmExporterValues;
     expect(chartDefault(loadFixture("dcgm-exporter"), "serviceMonitor.honorLabels")).toBe(false);
     expect(v.serviceMonitor.honorLabels).toBe(true);
     expect(v.nodeSelector).toEqual({ [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value });
     expect(v.tolerations).toEqual([{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }]);
     const file = v.arguments[v.arguments.indexOf("-f") + 1];
     expect(v.extraVolumeMounts.map((m) => m.mountPath)).toContain(file);
-    expect(v.extraConfigMapVolumes[0]!.configMap.name).toBe("counters");
+    expect(v.extraConfigMapVolumes[0].configMap.name).toBe("dcgm-exporter-counters");
   });
 
   it("kube-prometheus-stack: flips every *SelectorNilUsesHelmValues the chart defaults to true", () => {
     const fixture = loadFixture("kube-prometheus-stack");
-    const spec = kubePrometheusStackValues({ config: eks, grafanaSecret }).prometheus.prometheusSpec as unknown as Record<string, unknown>;
+    const spec = kpsValues(eks).prometheus.prometheusSpec as unknown as Record<string, unknown>;
     const flags = Object.keys(spec).filter((k) => k.endsWith("SelectorNilUsesHelmValues"));
     expect(flags).toHaveLength(5);
     for (const f of flags) {
@@ -91,16 +88,24 @@ describe("chart defaults we override or rely on", () => {
   it("kube-state-metrics: the pinned chart's default collectors include HPAs and pods (alerts use them)", () => {
     const collectors = chartDefault(loadFixture("kube-prometheus-stack"), "collectors", "kube-state-metrics") as string[];
     expect(collectors).toEqual(expect.arrayContaining(["horizontalpodautoscalers", "pods", "nodes", "deployments"]));
-    expect("collectors" in kubePrometheusStackValues({ config: eks, grafanaSecret })["kube-state-metrics"]).toBe(false);
+    expect("collectors" in kpsValues(eks)["kube-state-metrics"]).toBe(false);
   });
 
   it("system add-ons select the system node pool in eks mode and nothing on an existing cluster", () => {
     const sys = { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value };
-    const e = kubePrometheusStackValues({ config: eks, grafanaSecret });
-    for (const s of [e.prometheus.prometheusSpec, e.alertmanager.alertmanagerSpec, e.grafana, e.prometheusOperator, e["kube-state-metrics"], pushgatewayValues(eks, true), clusterAutoscalerValues(eks, cluster, true)])
-      expect(s.nodeSelector).toEqual(sys);
-    const x = kubePrometheusStackValues({ config: existing, grafanaSecret });
-    for (const s of [x.prometheus.prometheusSpec, x.grafana, pushgatewayValues(existing, true)]) expect(s.nodeSelector).toEqual({});
+    const e = kpsValues(eks);
+    const cpu = ["pushgateway", "clusterAutoscaler", "prometheusAdapter"];
+    const kpsParts = [
+      e.prometheus.prometheusSpec,
+      e.alertmanager.alertmanagerSpec,
+      e.grafana,
+      e.prometheusOperator,
+      e["kube-state-metrics"],
+    ];
+    for (const s of [...kpsParts, ...cpu.map((k) => valuesOf(k, eks))]) expect(s.nodeSelector).toEqual(sys);
+    const x = kpsValues(existingAll);
+    for (const s of [x.prometheus.prometheusSpec, x.grafana, ...cpu.map((k) => valuesOf(k, existingAll))])
+      expect(s.nodeSelector).toEqual({});
   });
 
   it("nothing but Grafana can be a LoadBalancer, and Grafana only when configured", () => {
@@ -112,8 +117,7 @@ describe("chart defaults we override or rely on", () => {
       chartDefault(kps, "service.type", "grafana"),
     ];
     expect(new Set(fixtureTypes)).toEqual(new Set(["ClusterIP"]));
-    const clusterIp = built(parseStackConfig({ cluster: { mode: "existing" } }));
-    expect(JSON.stringify(clusterIp)).not.toContain("LoadBalancer");
-    expect(kubePrometheusStackValues({ config: eks, grafanaSecret }).grafana.service.type).toBe("LoadBalancer");
+    expect(JSON.stringify(ADDONS.map((d) => d.values(existingAll, true)))).not.toContain("LoadBalancer");
+    expect(kpsValues(eks).grafana.service.type).toBe("LoadBalancer");
   });
 });

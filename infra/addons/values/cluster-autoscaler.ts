@@ -1,7 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../config";
+import type { supportedKubernetesVersions } from "../../config";
 import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT } from "../../cluster/iam";
-import { systemNodeSelector } from "../placement";
 import { CLUSTER_AUTOSCALER_IMAGE } from "../versions";
 
 /** The cluster-autoscaler chart values we set (chart keys: test/fixtures/helm-values/cluster-autoscaler.yaml). */
@@ -16,9 +15,15 @@ export interface ClusterAutoscalerValues {
   serviceMonitor: { enabled: boolean; namespace: string; interval: string };
 }
 
+/** The EKS cluster cluster-autoscaler scales (ClusterAddonsArgs.eksCluster); every field required. */
 export interface AutoscalerCluster {
+  /** Cluster name: node groups are discovered by its tags. */
   name: string;
+  /** AWS region of the cluster. */
   region: string;
+  /** Control-plane minor version: the autoscaler image follows it. */
+  kubernetesVersion: (typeof supportedKubernetesVersions)[number];
+  /** IRSA role the autoscaler's ServiceAccount assumes (infra/cluster/iam.ts). */
   autoscalerRoleArn: pulumi.Input<string>;
 }
 
@@ -29,14 +34,21 @@ export interface AutoscalerCluster {
  * before judging them, and let nodes whose pods use emptyDir (vLLM's /dev/shm and model cache)
  * scale down.
  */
-export function clusterAutoscalerValues(config: StackConfig, cluster: AutoscalerCluster, serviceMonitor: boolean): ClusterAutoscalerValues {
+export function clusterAutoscalerValues(
+  cluster: AutoscalerCluster,
+  nodeSelector: Record<string, string>,
+  serviceMonitor: boolean,
+): ClusterAutoscalerValues {
   return {
     cloudProvider: "aws",
     awsRegion: cluster.region,
     autoDiscovery: { clusterName: cluster.name },
-    image: { repository: CLUSTER_AUTOSCALER_IMAGE.repository, tag: CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[config.cluster.kubernetesVersion] },
+    image: {
+      repository: CLUSTER_AUTOSCALER_IMAGE.repository,
+      tag: CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[cluster.kubernetesVersion],
+    },
     rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": cluster.autoscalerRoleArn } } },
-    nodeSelector: systemNodeSelector(config),
+    nodeSelector,
     extraArgs: {
       expander: "least-waste",
       "balance-similar-node-groups": true,

@@ -1,4 +1,4 @@
-import type { StackConfig, clusterDistributions } from "../../config";
+import type { clusterDistributions } from "../../config";
 
 // Which control-plane components kube-prometheus-stack scrapes. The chart's defaults scrape all
 // four through Services that select control-plane pods in kube-system; a component that runs
@@ -25,7 +25,7 @@ const none = { kubeControllerManager: false, kubeScheduler: false, kubeEtcd: fal
  *   (prometheus-community/helm-charts#2865).
  * - other: unknown, so nothing; turn on what your cluster exposes.
  */
-export const CONTROL_PLANE_DEFAULTS: Record<Distribution, Record<ControlPlaneComponent, boolean>> = {
+const CONTROL_PLANE_DEFAULTS: Record<Distribution, Record<ControlPlaneComponent, boolean>> = {
   eks: none,
   kind: none,
   minikube: { ...none, kubeProxy: true },
@@ -37,21 +37,19 @@ export const CONTROL_PLANE_DEFAULTS: Record<Distribution, Record<ControlPlaneCom
  * The chart's default rule groups (`defaultRules.rules.*`) that only make sense with the
  * component scraped (templates/prometheus/rules-1.14/*.yaml gate on both keys).
  */
-export const RULE_GROUPS: Record<ControlPlaneComponent, readonly string[]> = {
+const RULE_GROUPS: Record<ControlPlaneComponent, readonly string[]> = {
   kubeControllerManager: ["kubeControllerManager"],
   kubeScheduler: ["kubeSchedulerAlerting", "kubeSchedulerRecording"],
   kubeEtcd: ["etcd"],
   kubeProxy: ["kubeProxy"],
 };
 
-export function distributionOf(config: StackConfig): Distribution {
-  return config.monitoring.controlPlaneMetrics.distribution ?? (config.cluster.mode === "eks" ? "eks" : "other");
-}
+/** The `monitoring.controlPlaneMetrics` settings: a distribution and per-component overrides. */
+export type ControlPlaneMetrics = { distribution: Distribution } & Partial<Record<ControlPlaneComponent, boolean>>;
 
-/** Per component: scrape it or not (stack config override, else the distribution's default). */
-export function controlPlaneScraping(config: StackConfig): Record<ControlPlaneComponent, boolean> {
-  const defaults = CONTROL_PLANE_DEFAULTS[distributionOf(config)];
-  const set = config.monitoring.controlPlaneMetrics;
+/** Per component: scrape it or not (an override, else the distribution's default). */
+export function controlPlaneScraping(set: ControlPlaneMetrics): Record<ControlPlaneComponent, boolean> {
+  const defaults = CONTROL_PLANE_DEFAULTS[set.distribution];
   return Object.fromEntries(CONTROL_PLANE_COMPONENTS.map((c) => [c, set[c] ?? defaults[c]])) as Record<ControlPlaneComponent, boolean>;
 }
 
@@ -64,8 +62,7 @@ export interface ControlPlaneValues {
 }
 
 /** The kube-prometheus-stack values for the control plane: each component and its rule groups. */
-export function controlPlaneValues(config: StackConfig): ControlPlaneValues {
-  const on = controlPlaneScraping(config);
+export function controlPlaneValues(on: Record<ControlPlaneComponent, boolean>): ControlPlaneValues {
   const rules: Record<string, boolean> = {};
   for (const c of CONTROL_PLANE_COMPONENTS) for (const g of RULE_GROUPS[c]) rules[g] = on[c];
   return {

@@ -1,7 +1,7 @@
 import { gpuNodeSelector, gpuTolerations, type Toleration } from "../placement";
 
 /** Where our counters CSV is mounted in the exporter container. */
-export const DCGM_COUNTERS_PATH = "/etc/dcgm-exporter/vllm-counters.csv";
+const DCGM_COUNTERS_PATH = "/etc/dcgm-exporter/vllm-counters.csv";
 export const DCGM_COUNTERS_KEY = "counters.csv";
 
 /** The dcgm-exporter chart values we set (chart keys: test/fixtures/helm-values/dcgm-exporter.yaml). */

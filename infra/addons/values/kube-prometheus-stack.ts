@@ -1,10 +1,9 @@
-import type { StackConfig } from "../../config";
-import { systemNodeSelector } from "../placement";
-import { controlPlaneValues, type ControlPlaneValues } from "./control-plane";
+import type * as pulumi from "@pulumi/pulumi";
+import { controlPlaneValues, type ControlPlaneComponent, type ControlPlaneValues } from "./control-plane";
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION } from "../../../charts/monitoring/labels";
 
 /** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
-export const KPS_FULLNAME = "kps";
+const KPS_FULLNAME = "kps";
 export const PROMETHEUS_PORT = 9090;
 
 /** In-cluster URL of the Prometheus the stack runs (prometheus-adapter and workloads use it). */
@@ -24,10 +23,10 @@ export const GRAFANA_SERVICE_ACCOUNT = "grafana";
  * (kubernetes/cloud-provider-aws pkg/providers/v1/aws.go, ServiceAnnotationLoadBalancerInternal);
  * the AWS Load Balancer Controller honours it too.
  */
-export const INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-internal";
+const INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-internal";
 
 /** Where the Alertmanager operator mounts a Secret listed in `alertmanagerSpec.secrets`. */
-export function alertmanagerSecretFile(secretName: string, key: string): string {
+function alertmanagerSecretFile(secretName: string, key: string): string {
   return `/etc/alertmanager/secrets/${secretName}/${key}`;
 }
 
@@ -92,40 +91,63 @@ export interface KubePrometheusStackValues extends ControlPlaneValues {
   "kube-state-metrics": Selector;
 }
 
+/** How Grafana is reached: `kubectl port-forward` (ClusterIP) or a load balancer limited to `allowedCidrs`. */
+export type GrafanaExposure =
+  | { type: "ClusterIP" }
+  | { type: "LoadBalancer"; scheme: "internal" | "internet-facing"; allowedCidrs: string[] };
+
+/** kube-prometheus-stack's narrow args (ClusterAddonsArgs.kubePrometheusStack). */
+export interface KubePrometheusStackSettings {
+  /** Prometheus retention time, e.g. `15d`. Required. */
+  retention: string;
+  /** Prometheus volume size (GiB); a size-based retention keeps 15 % of it free. Required. */
+  storageGiB: number;
+  /** Grafana's Service. Required. */
+  grafana: GrafanaExposure;
+  /** Per control-plane component: scrape it and keep its default alerts (defaults: ./control-plane.ts). Required. */
+  controlPlane: Record<ControlPlaneComponent, boolean>;
+  /** Grafana admin password. Default: a generated 24-character RandomPassword. */
+  grafanaAdminPassword?: pulumi.Input<string>;
+  /** Alertmanager webhook URL (kept in a Secret, never a Helm value). Default: none (a `null` receiver). */
+  alertmanagerWebhookUrl?: pulumi.Input<string>;
+}
+
 export interface KpsInputs {
-  config: StackConfig;
+  settings: KubePrometheusStackSettings;
+  /** The monitoring namespace (Grafana reads dashboards there and in `servingNamespace`). */
+  namespace: string;
+  servingNamespace: string;
+  /** Where the stack's pods run (node-exporter excepted: every node). */
+  nodeSelector: Record<string, string>;
   /** Secret holding Grafana's admin user and password. */
   grafanaSecret: { name: string; userKey: string; passwordKey: string };
   /** Secret holding the Alertmanager webhook URL, when one is configured. */
   webhookSecret?: { name: string; key: string };
 }
 
-/** The dashboards ConfigMap label Grafana's sidecar watches (in the monitoring and serving namespaces); charts/monitoring sets it. */
-export { GRAFANA_DASHBOARD_LABEL };
-export const GRAFANA_DATASOURCE_UID = "prometheus";
+const GRAFANA_DATASOURCE_UID = "prometheus";
 
 /**
- * ClusterIP by default. As a LoadBalancer: internal unless monitoring.grafanaLoadBalancerScheme
- * says otherwise, only the configured source ranges (the cloud provider writes them into the load
- * balancer's security group), and externalTrafficPolicy Local so pods see client addresses and the
- * NetworkPolicy can admit exactly those ranges.
+ * ClusterIP by default. As a LoadBalancer: internal unless the scheme says otherwise, only the
+ * configured source ranges (the cloud provider writes them into the load balancer's security
+ * group), and externalTrafficPolicy Local so pods see client addresses and the NetworkPolicy can
+ * admit exactly those ranges.
  */
-export function grafanaService(config: StackConfig): KubePrometheusStackValues["grafana"]["service"] {
-  const m = config.monitoring;
-  if (m.grafanaServiceType !== "LoadBalancer") return { type: "ClusterIP" };
+function grafanaService(g: GrafanaExposure): KubePrometheusStackValues["grafana"]["service"] {
+  if (g.type !== "LoadBalancer") return { type: "ClusterIP" };
   return {
     type: "LoadBalancer",
-    ...(m.grafanaLoadBalancerScheme === "internal" ? { annotations: { [INTERNAL_LB_ANNOTATION]: "true" } } : {}),
-    loadBalancerSourceRanges: [...m.grafanaAllowedCidrs],
+    ...(g.scheme === "internal" ? { annotations: { [INTERNAL_LB_ANNOTATION]: "true" } } : {}),
+    loadBalancerSourceRanges: [...g.allowedCidrs],
     externalTrafficPolicy: "Local",
   };
 }
 
-export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret }: KpsInputs): KubePrometheusStackValues {
-  const m = config.monitoring;
-  const onSystem = { nodeSelector: systemNodeSelector(config) };
+export function kubePrometheusStackValues(inputs: KpsInputs): KubePrometheusStackValues {
+  const { settings: m, grafanaSecret, webhookSecret } = inputs;
+  const onSystem = { nodeSelector: inputs.nodeSelector };
   // Keep ~15 % of the volume free so the TSDB deletes old blocks instead of filling the disk.
-  const retentionSize = `${Math.max(1, Math.floor(m.prometheusStorageGiB * 0.85))}GB`;
+  const retentionSize = `${Math.max(1, Math.floor(m.storageGiB * 0.85))}GB`;
 
   const receiver = webhookSecret ? "webhook" : "null";
   const receivers: AlertmanagerConfig["receivers"] = [{ name: "null" }];
@@ -139,10 +161,12 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
     prometheus: {
       prometheusSpec: {
         ...onSystem,
-        retention: m.prometheusRetention,
+        retention: m.retention,
         retentionSize,
         storageSpec: {
-          volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${m.prometheusStorageGiB}Gi` } } } },
+          volumeClaimTemplate: {
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${m.storageGiB}Gi` } } },
+          },
         },
         // The PVC goes with the StatefulSet, so `pulumi destroy` does not strand an EBS volume.
         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
@@ -173,7 +197,7 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
     grafana: {
       ...onSystem,
       admin: { existingSecret: grafanaSecret.name, userKey: grafanaSecret.userKey, passwordKey: grafanaSecret.passwordKey },
-      service: grafanaService(config),
+      service: grafanaService(m.grafana),
       // A Role in the monitoring namespace instead of a ClusterRole that reads every Secret in the
       // cluster (grafana-community/helm-charts charts/grafana templates/clusterrole.yaml is only
       // rendered when rbac.namespaced is false; chart 12.11.1, commit 3386a11).
@@ -188,7 +212,7 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
           labelValue: GRAFANA_DASHBOARD_LABEL.value,
           // Only the namespaces we use (the chart joins the list into the sidecar's NAMESPACE,
           // templates/_pod.tpl), ConfigMaps only: the sidecar never lists Secrets.
-          searchNamespace: [m.namespace, config.serving.namespace],
+          searchNamespace: [inputs.namespace, inputs.servingNamespace],
           resource: "configmap",
           // Our ConfigMaps name their folder in this annotation; the provider turns it into a Grafana folder.
           folderAnnotation: GRAFANA_FOLDER_ANNOTATION,
@@ -201,6 +225,6 @@ export function kubePrometheusStackValues({ config, grafanaSecret, webhookSecret
     kubeStateMetrics: { enabled: true },
     "kube-state-metrics": onSystem,
     // Only the control-plane components this cluster lets Prometheus reach (docs/addons.md).
-    ...controlPlaneValues(config),
+    ...controlPlaneValues(m.controlPlane),
   };
 }

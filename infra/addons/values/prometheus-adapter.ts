@@ -1,6 +1,3 @@
-import type { StackConfig } from "../../config";
-import { systemNodeSelector } from "../placement";
-
 /** One prometheus-adapter discovery rule (the adapter's own config format). */
 export interface AdapterRule {
   seriesQuery: string;
@@ -20,11 +17,15 @@ export interface PrometheusAdapterValues {
  * Only our custom-metrics rules (written once in monitoring/adapter.ts): the chart's default
  * CPU/memory rules would make the adapter list thousands of series nobody scales on.
  */
-export function prometheusAdapterValues(config: StackConfig, prometheus: { url: string; port: number }, rules: AdapterRule[]): PrometheusAdapterValues {
+export function prometheusAdapterValues(
+  prometheus: { url: string; port: number },
+  rules: AdapterRule[],
+  nodeSelector: Record<string, string>,
+): PrometheusAdapterValues {
   if (rules.length === 0) throw new Error("prometheus-adapter: no custom rules; the HPA would never see a metric. Check monitoring/adapter.ts adapterRules()");
   return {
     prometheus,
     rules: { default: false, custom: rules },
-    nodeSelector: systemNodeSelector(config),
+    nodeSelector,
   };
 }

@@ -1,8 +1,5 @@
-import type { StackConfig } from "../../config";
-import { systemNodeSelector } from "../placement";
-
-export const PUSHGATEWAY_FULLNAME = "pushgateway";
-export const PUSHGATEWAY_PORT = 9091;
+const PUSHGATEWAY_FULLNAME = "pushgateway";
+const PUSHGATEWAY_PORT = 9091;
 
 /** In-cluster URL the benchmark Job pushes to. */
 export function pushgatewayUrl(namespace: string): string {
@@ -23,11 +20,15 @@ export interface PushgatewayValues {
  * with the Pushgateway's own. No volume: Prometheus scrapes the results within seconds and keeps
  * them for the retention period, and a PVC would be one more volume to outlive `pulumi destroy`.
  */
-export function pushgatewayValues(config: StackConfig, serviceMonitor: boolean): PushgatewayValues {
+export function pushgatewayValues(
+  namespace: string,
+  nodeSelector: Record<string, string>,
+  serviceMonitor: boolean,
+): PushgatewayValues {
   return {
     fullnameOverride: PUSHGATEWAY_FULLNAME,
-    nodeSelector: systemNodeSelector(config),
-    serviceMonitor: { enabled: serviceMonitor, namespace: config.monitoring.namespace, honorLabels: true },
+    nodeSelector,
+    serviceMonitor: { enabled: serviceMonitor, namespace, honorLabels: true },
     persistentVolume: { enabled: false },
     resources: { requests: { cpu: "10m", memory: "32Mi" } },
   };
