@@ -1,4 +1,5 @@
 import { gpuNodeSelector, gpuTolerations, type Toleration } from "../placement";
+import { monitoringConfig } from "../../../monitoring/config";
 
 /** Where our counters CSV is mounted in the exporter container. */
 const DCGM_COUNTERS_PATH = "/etc/dcgm-exporter/vllm-counters.csv";
@@ -29,6 +30,6 @@ export function dcgmExporterValues(countersConfigMap: string, serviceMonitor: bo
     extraVolumeMounts: [{ name: volume, mountPath: DCGM_COUNTERS_PATH, subPath: file, readOnly: true }],
     nodeSelector: gpuNodeSelector(),
     tolerations: gpuTolerations(),
-    serviceMonitor: { enabled: serviceMonitor, interval: "15s", honorLabels: true },
+    serviceMonitor: { enabled: serviceMonitor, interval: monitoringConfig.scrapeInterval, honorLabels: true },
   };
 }

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { controlPlaneValues, type ControlPlaneComponent, type ControlPlaneValues } from "./control-plane";
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION } from "../../../charts/monitoring/labels";
+import { alertmanagerRouting, type AlertmanagerRouting } from "../../../monitoring/alertmanager";
 
 /** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
 const KPS_FULLNAME = "kps";
@@ -34,11 +35,6 @@ interface Selector {
   nodeSelector: Record<string, string>;
 }
 
-interface AlertmanagerConfig {
-  route: { receiver: string; group_by: string[]; group_wait: string; group_interval: string; repeat_interval: string; routes: { receiver: string; matchers: string[] }[] };
-  receivers: ({ name: string } & { webhook_configs?: { url_file: string; send_resolved: boolean }[] })[];
-}
-
 /** The kube-prometheus-stack values we set (chart keys: test/fixtures/helm-values/kube-prometheus-stack.yaml). */
 export interface KubePrometheusStackValues extends ControlPlaneValues {
   fullnameOverride: string;
@@ -59,7 +55,7 @@ export interface KubePrometheusStackValues extends ControlPlaneValues {
     };
   };
   alertmanager: {
-    config: AlertmanagerConfig;
+    config: AlertmanagerRouting;
     alertmanagerSpec: Selector & { secrets: string[] };
   };
   grafana: Selector & {
@@ -149,11 +145,6 @@ export function kubePrometheusStackValues(inputs: KpsInputs): KubePrometheusStac
   // Keep ~15 % of the volume free so the TSDB deletes old blocks instead of filling the disk.
   const retentionSize = `${Math.max(1, Math.floor(m.storageGiB * 0.85))}GB`;
 
-  const receiver = webhookSecret ? "webhook" : "null";
-  const receivers: AlertmanagerConfig["receivers"] = [{ name: "null" }];
-  if (webhookSecret)
-    receivers.push({ name: "webhook", webhook_configs: [{ url_file: alertmanagerSecretFile(webhookSecret.name, webhookSecret.key), send_resolved: true }] });
-
   return {
     fullnameOverride: KPS_FULLNAME,
     crds: { enabled: true },
@@ -181,17 +172,11 @@ export function kubePrometheusStackValues(inputs: KpsInputs): KubePrometheusStac
       },
     },
     alertmanager: {
-      config: {
-        route: {
-          receiver,
-          group_by: ["namespace", "alertname"],
-          group_wait: "30s",
-          group_interval: "5m",
-          repeat_interval: "12h",
-          routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
-        },
-        receivers,
-      },
+      // The same routing as the Compose bundle (monitoring/alertmanager.ts); its inhibit rules are
+      // the chart's defaults written out, so the effective config is what the chart ran before.
+      config: alertmanagerRouting(
+        webhookSecret ? { urlFile: alertmanagerSecretFile(webhookSecret.name, webhookSecret.key) } : undefined,
+      ),
       alertmanagerSpec: { ...onSystem, secrets: webhookSecret ? [webhookSecret.name] : [] },
     },
     grafana: {
