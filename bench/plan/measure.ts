@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RequestRecord } from "../client/request";
 import { runBenchmark } from "../client/run";
-import type { ScenarioFile } from "../client/scenario";
+import type { ScenarioFile } from "../contract";
 import { aggregate, type RunInfo, type ThresholdResult } from "../client/stats";
 import type { Measurement } from "./search";
 import { checkSlos, slack, sloPercentiles, type Slos } from "./slo";
