@@ -11,7 +11,7 @@ import { presetText } from "../../bench/contract";
 import { readCluster, type RehearsalSecond } from "../../bench/fleet/rehearsal";
 import { importOpenMetrics } from "../../perf/queries/tsdb";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
-import { findPrometheus, runPrometheus } from "../../scripts/local-monitoring/prometheus";
+import { findPrometheus, runPrometheus } from "../../scripts/dev/prometheus";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-rehearsal-"));
 let sim: RunningSimulator;
