@@ -44,7 +44,7 @@ Exit codes: 0 thresholds passed, 1 a threshold failed or every request of a scen
  * node:util parseArgs reads "-1" after an option as another option ("argument is ambiguous"):
  * join a negative number to its option so the range check can name it.
  */
-export function joinNegativeValues(argv: string[]): string[] {
+function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, next = argv[i + 1];
@@ -167,7 +167,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
-export const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]
+const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]
 
 Compares two results files of one scenario (OUTPUT_DIR/<run id>/<scenario>.results.json, or
 vllm bench serve's JSON): latencies (*_ms, lower is better), throughputs and success_rate (higher

@@ -2,7 +2,7 @@ import { DEFAULT_STOP_GRACE_S, type RampUp, type Scenario, type ScenarioFile } f
 import { startSimulator, type RunningSimulator } from "../sim";
 import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
-import { htmlReport } from "./html";
+import { htmlReport } from "../report/html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
 import { rehearsalTimeline, timelineTable } from "../fleet/rehearsal";

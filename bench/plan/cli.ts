@@ -5,7 +5,7 @@ import { INSTANCE_PRICES, PRICE_REGION, PRICES_AS_OF } from "./prices";
 import { runPlan } from "./plan";
 import { parseSloFlags } from "./slo";
 
-export const PLAN_USAGE = `usage: vllm-bench plan [options]
+const PLAN_USAGE = `usage: vllm-bench plan [options]
 
 Finds the highest request rate ONE vLLM replica sustains with every SLO met (Poisson arrivals;
 bracket by doubling or halving, then bisect; each point runs long enough for a steady state and

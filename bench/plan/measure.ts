@@ -39,7 +39,7 @@ export interface PointMeasurement extends Measurement {
 }
 
 /** Request timeout for a point: long enough for any request that could still meet the SLOs. */
-export function pointTimeoutMs(slos: Slos): number {
+function pointTimeoutMs(slos: Slos): number {
   const latency = Object.entries(slos).filter(([k]) => /^(ttft|e2el)_/.test(k)).map(([, v]) => v);
   return Math.min(120_000, Math.max(10_000, 3 * Math.max(0, ...latency)));
 }
