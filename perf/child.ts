@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export const root = path.resolve(import.meta.dirname, "../..");
+export const root = path.resolve(import.meta.dirname, "..");
 const hasTaskset = spawnSync("taskset", ["--version"]).status === 0;
 const cores = os.availableParallelism();
 

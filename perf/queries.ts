@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { findPrometheus, runPrometheus, type RunningPrometheus } from "../scripts/local-monitoring/prometheus";
+import { findPrometheus, runPrometheus, type RunningPrometheus } from "../scripts/dev/prometheus";
 import { stealMeter } from "./child";
 import { buildTsdb } from "./queries/build";
 import { FULL_FLEET } from "./queries/fleet";

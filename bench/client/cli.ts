@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
 import { pickRunner } from "../fleet/runner";
-import type { RampUp } from "./random";
+import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_STOP_GRACE_S, JOB_ENV, type RampUp, setsRateTwice } from "../contract";
 import { compareReport } from "../report/html";
-import { DEFAULT_STOP_GRACE_S, type LiveRun } from "./run";
+import type { LiveRun } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
 
@@ -25,7 +25,7 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --concurrency-levels L  e.g. 10,50,100: run every scenario at each level (env CONCURRENCY_LEVELS)
   --duration S            cap every scenario at S seconds (env DURATION)
   --seed N                dataset and arrival seed                        default: 0
-  --timeout-ms N          per-request timeout                             default: 600000
+  --timeout-ms N          per-request timeout                             default: ${DEFAULT_REQUEST_TIMEOUT_S * 1000}
   --ready-timeout S       wait up to S seconds for the target's /health, then /v1/models (env READY_TIMEOUT) default: 0
   --stop-grace S          on SIGTERM/SIGINT: stop sending at once, cut in-flight requests, write results
                           and exit within S seconds (env STOP_GRACE_SECONDS); a second signal writes
@@ -44,7 +44,7 @@ Exit codes: 0 thresholds passed, 1 a threshold failed or every request of a scen
  * node:util parseArgs reads "-1" after an option as another option ("argument is ambiguous"):
  * join a negative number to its option so the range check can name it.
  */
-export function joinNegativeValues(argv: string[]): string[] {
+function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!, next = argv[i + 1];
@@ -64,9 +64,9 @@ function num(name: string, v: string | undefined, min: number): number | undefin
 /** The three ramp-up settings come together or not at all (flags first, then env). */
 type RampFlags = Partial<Record<"ramp-up-strategy" | "ramp-up-start-rps" | "ramp-up-end-rps", string>>;
 function rampUpFrom(values: RampFlags, env: NodeJS.ProcessEnv): RampUp | undefined {
-  const strategy = values["ramp-up-strategy"] ?? env.RAMP_UP_STRATEGY;
-  const start = num("ramp-up-start-rps", values["ramp-up-start-rps"] ?? env.RAMP_UP_START_RPS, 0.000001);
-  const end = num("ramp-up-end-rps", values["ramp-up-end-rps"] ?? env.RAMP_UP_END_RPS, 0.000001);
+  const strategy = values["ramp-up-strategy"] ?? env[JOB_ENV.rampUpStrategy];
+  const start = num("ramp-up-start-rps", values["ramp-up-start-rps"] ?? env[JOB_ENV.rampUpStartRps], 0.000001);
+  const end = num("ramp-up-end-rps", values["ramp-up-end-rps"] ?? env[JOB_ENV.rampUpEndRps], 0.000001);
   if (strategy === undefined && start === undefined && end === undefined) return undefined;
   if (strategy !== "linear" && strategy !== "exponential")
     throw new Error(`--ramp-up-strategy: ${JSON.stringify(strategy ?? null)} must be linear or exponential (a ramp needs it with --ramp-up-start-rps and --ramp-up-end-rps)`);
@@ -92,10 +92,11 @@ export async function runMain(argv: string[]): Promise<number> {
   const env = process.env;
   const backend = values.backend;
   if (backend !== undefined && backend !== "openai-chat" && backend !== "openai") throw new Error(`--backend: ${backend} must be openai-chat or openai`);
-  const requestRate = num("request-rate", values["request-rate"] ?? env.REQUEST_RATE, 0.000001);
+  const requestRate = num("request-rate", values["request-rate"] ?? env[JOB_ENV.requestRate], 0.000001);
   const rampUp = rampUpFrom(values, env);
-  if (rampUp && requestRate !== undefined) throw new Error("--request-rate and --ramp-up-strategy both set the arrival rate: give one of them");
-  const levels = values["concurrency-levels"] ?? env.CONCURRENCY_LEVELS;
+  if (setsRateTwice({ requestRate, rampUp }))
+    throw new Error("--request-rate and --ramp-up-strategy both set the arrival rate: give one of them");
+  const levels = values["concurrency-levels"] ?? env[JOB_ENV.concurrencyLevels];
   const concurrencyLevels = levels ? levels.split(",").map((s) => num("concurrency-levels", s.trim(), 1)!) : undefined;
   const stopGraceS = num("stop-grace", values["stop-grace"] ?? env.STOP_GRACE_SECONDS, 1) ?? DEFAULT_STOP_GRACE_S;
   const controller = new AbortController();
@@ -134,25 +135,25 @@ export async function runMain(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
   if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
-  const outputDir = values["output-dir"] ?? env.OUTPUT_DIR ?? "results";
+  const outputDir = values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results";
   try {
     const outcome = await pickRunner(values.workers, argv, env)({
-      baseUrl: values["base-url"] ?? env.MODEL_ENDPOINT,
+      baseUrl: values["base-url"] ?? env[JOB_ENV.endpoint],
       endpoint: values.endpoint,
       backend: backend as "openai-chat" | "openai" | undefined,
-      model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
-      apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
-      config: values.config ?? env.CONFIG_PATH ?? "smoke",
+      model: values.model ?? env[JOB_ENV.servedModelName] ?? env[JOB_ENV.modelName],
+      apiKey: env.OPENAI_API_KEY ?? env[JOB_ENV.apiKey],
+      config: values.config ?? env[JOB_ENV.configPath] ?? "smoke",
       outputDir,
-      pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
-      prometheusUrl: values["prometheus-url"] ?? env.PROMETHEUS_URL,
+      pushgatewayUrl: values["pushgateway-url"] ?? env[JOB_ENV.pushgatewayUrl],
+      prometheusUrl: values["prometheus-url"] ?? env[JOB_ENV.prometheusUrl],
       requestRate,
       rampUp,
       concurrencyLevels,
-      duration: num("duration", values.duration ?? env.DURATION, 0.001),
+      duration: num("duration", values.duration ?? env[JOB_ENV.duration], 0.001),
       seed: num("seed", values.seed, 0) ?? 0,
-      timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? 600_000,
-      readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
+      timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? DEFAULT_REQUEST_TIMEOUT_S * 1000,
+      readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0) ?? 0,
       stopGraceS,
       log: (l) => console.log(l),
       signal: controller.signal,
@@ -166,7 +167,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
-export const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]
+const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]
 
 Compares two results files of one scenario (OUTPUT_DIR/<run id>/<scenario>.results.json, or
 vllm bench serve's JSON): latencies (*_ms, lower is better), throughputs and success_rate (higher

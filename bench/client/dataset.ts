@@ -22,7 +22,7 @@ export interface Prompt {
 export type Tokenizer = ((text: string) => Promise<number>) | undefined;
 
 /** Client-side sizing: one word ≈ one token (what the prompts are built from). */
-export const wordCount = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
+const wordCount = (text: string): number => (text.trim() ? text.trim().split(/\s+/).length : 0);
 
 async function tokenCount(baseUrl: string, model: string, prompt: string, extra: object = {}): Promise<number> {
   let r: { status: number; text: string };
@@ -79,7 +79,7 @@ export interface RandomPromptOptions {
 }
 
 /** Prompt number `i` of the seeded dataset. */
-export async function randomPrompt(opts: RandomPromptOptions, i: number): Promise<Prompt> {
+async function randomPrompt(opts: RandomPromptOptions, i: number): Promise<Prompt> {
   const prefix = words(rng(opts.seed), opts.prefixLen);
   const r = rng((Math.imul(opts.seed + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0);
   const lenIn = (base: number) => Math.max(1, Math.round(base * (1 - opts.rangeRatio + 2 * opts.rangeRatio * r())));
@@ -147,10 +147,4 @@ export function randomPromptSource(opts: RandomPromptOptions & { count: number; 
       await Promise.all([...built.entries()].filter(([k]) => k >= from && k < to).map(([, p]) => p));
     },
   };
-}
-
-/** The first `count` prompts at once (small datasets, tests). */
-export async function randomPrompts(opts: RandomPromptOptions & { count: number }): Promise<Prompt[]> {
-  const src = randomPromptSource(opts);
-  return Promise.all(Array.from({ length: opts.count }, (_, i) => src.take(i)));
 }

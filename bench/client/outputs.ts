@@ -64,11 +64,7 @@ function* recordsCsvLines(records: RequestRecord[]): Generator<string> {
     yield RECORD_COLUMNS.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(",");
 }
 
-export function recordsCsv(records: RequestRecord[]): string {
-  return [...recordsCsvLines(records)].join("\n") + "\n";
-}
-
-export function summaryCsv(results: ScenarioResult[]): string {
+function summaryCsv(results: ScenarioResult[]): string {
   const keys = [...new Set(results.flatMap((s) => Object.keys(s.result).filter((k) => typeof s.result[k] !== "object" || s.result[k] === null)))];
   const rows = results.map((s) => ({ partial: s.partial, ...s.result }) as Record<string, unknown>);
   return [["partial", ...keys].join(","), ...rows.map((row) => ["partial", ...keys].map((k) => csvEscape(row[k])).join(","))].join("\n") + "\n";
@@ -78,7 +74,7 @@ export function summaryCsv(results: ScenarioResult[]): string {
  * Write a file whole or not at all: a temporary file beside it, renamed over it (atomic on POSIX).
  * Text may come in pieces, so a large file is never one string in memory.
  */
-export function writeFileAtomic(file: string, text: string | Iterable<string>): void {
+function writeFileAtomic(file: string, text: string | Iterable<string>): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   const fd = fs.openSync(tmp, "w");
   try {

@@ -1,4 +1,5 @@
 // Seeded randomness: repeatable prompts and arrival times.
+import type { RampUp } from "../contract";
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0 || 0x9e3779b9;
@@ -28,13 +29,6 @@ export function gamma(r: () => number, shape: number, scale: number): number {
     const u = r();
     if (Math.log(Math.max(u, 1e-12)) < 0.5 * x * x + d - d * Math.log(v) + d * Math.log(d)) return d * v * scale;
   }
-}
-
-/** A rate that moves from `startRps` to `endRps` over a scenario's requests (vLLM's ramp-up). */
-export interface RampUp {
-  strategy: "linear" | "exponential";
-  startRps: number;
-  endRps: number;
 }
 
 /** The arrival rate for request `i` of `n`: the ramp advances by request index, as in vLLM. */

@@ -45,7 +45,7 @@ export interface Target {
 // One keep-alive agent per origin, unbounded sockets: the semaphore in run.ts is what limits
 // concurrency, and a socket cap here would queue requests after their start time was taken.
 const agents = new Map<string, http.Agent>();
-export function agentFor(url: URL): http.Agent {
+function agentFor(url: URL): http.Agent {
   let a = agents.get(url.origin);
   if (!a) {
     const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" as const };

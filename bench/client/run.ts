@@ -1,23 +1,15 @@
+import { DEFAULT_STOP_GRACE_S, type RampUp, type Scenario, type ScenarioFile } from "../contract";
 import { startSimulator, type RunningSimulator } from "../sim";
 import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
-import { htmlReport } from "./html";
+import { htmlReport } from "../report/html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
 import { rehearsalTimeline, timelineTable } from "../fleet/rehearsal";
-import type { RampUp } from "./random";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
-import { loadScenarioFile, type Scenario, type ScenarioFile } from "./scenario";
+import { loadScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
 
-/**
- * Seconds from the first SIGTERM/SIGINT until the client has written its results and exited.
- * The benchmark Job's terminationGracePeriodSeconds must be larger (see jobTerminationGraceSeconds),
- * or Kubernetes SIGKILLs the client before it writes.
- */
-export const DEFAULT_STOP_GRACE_S = 10;
-/** The pod's termination grace for a client given `stopGraceS`: room for the write and a slow node. */
-export const jobTerminationGraceSeconds = (stopGraceS = DEFAULT_STOP_GRACE_S): number => Math.ceil(stopGraceS) + 20;
 /** In-flight requests are cut at this share of the grace; the rest is left for writing files. */
 const CUT_SHARE = 0.7;
 /** Prompt text built ahead of use, in tokens. */

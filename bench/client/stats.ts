@@ -1,4 +1,4 @@
-import type { RampUp } from "./random";
+import type { RampUp } from "../contract";
 import type { RequestRecord } from "./request";
 
 // Aggregates with vLLM's result key names (benchmark_serving / `vllm bench serve`).

@@ -20,7 +20,7 @@ export interface ShardFile {
   scenarios: { result: Record<string, unknown>; records: RequestRecord[]; partial: boolean; start_epoch_ms: number }[];
 }
 
-export const shardFileName = (index: number) => `shard-${index}.json`;
+const shardFileName = (index: number) => `shard-${index}.json`;
 
 /** Write atomically (temp file + rename): a merge never reads half a shard. */
 export function writeShardFile(dir: string, s: ShardFile): string {

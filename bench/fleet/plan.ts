@@ -4,7 +4,7 @@
 // shards' requests is exactly what one process would send; only the concurrency cap is split
 // (each shard caps its own share, the shares sum to the scenario's cap).
 import { arrivalGaps, gamma, rng } from "../client/random";
-import type { Scenario } from "../client/scenario";
+import type { Scenario } from "../contract";
 
 export interface Shard {
   index: number;

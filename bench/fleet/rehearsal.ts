@@ -13,7 +13,7 @@ export type RehearsalSecond = TimelineSecond & ClusterSecond;
 // is sanitised to nvidia_com_gpu). The HPA is the vLLM chart's, named "vllm" (charts/vllm); set
 // PROMETHEUS_HPA for another. bench/ does not import the monitoring content, so these are
 // written here, as a client of any Prometheus would.
-export function clusterQueries(hpa: string): Record<keyof ClusterSecond, string> {
+function clusterQueries(hpa: string): Record<keyof ClusterSecond, string> {
   const sel = `horizontalpodautoscaler="${hpa.replace(/["\\]/g, "")}"`;
   return {
     hpa_desired_replicas: `sum(kube_horizontalpodautoscaler_status_desired_replicas{${sel}})`,

@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { htmlReport } from "../client/html";
+import { JOB_ENV } from "../contract";
+import { htmlReport } from "../report/html";
 import { consoleSummary, pushResults, writeOutputs } from "../client/outputs";
 import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
@@ -44,8 +45,8 @@ const intEnv = (env: NodeJS.ProcessEnv, name: string, min: number, fallback?: nu
  * Undefined when not sharded.
  */
 export function shardFromEnv(env: NodeJS.ProcessEnv, outputDir: string): ShardEnv | undefined {
-  if (env.BENCH_SHARDS === undefined || env.BENCH_SHARDS === "") return undefined;
-  const count = intEnv(env, "BENCH_SHARDS", 1);
+  if (env[JOB_ENV.shards] === undefined || env[JOB_ENV.shards] === "") return undefined;
+  const count = intEnv(env, JOB_ENV.shards, 1);
   const index = intEnv(env, "JOB_COMPLETION_INDEX", 0);
   if (index >= count) throw new Error(`JOB_COMPLETION_INDEX: ${index} must be below BENCH_SHARDS (${count})`);
   let startAtMs: number | undefined;
@@ -56,8 +57,8 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, outputDir: string): ShardEn
   const merge = env.BENCH_MERGE ?? "last";
   if (merge !== "last" && merge !== "none") throw new Error(`BENCH_MERGE: ${JSON.stringify(merge)} must be last or none`);
   // Each run gets its own folder on a shared volume (the Job's name), so runs never mix.
-  const runId = env.BENCH_RUN_ID?.replace(/[^\w.-]/g, "_");
-  return { index, count, runDir: runId ? path.join(outputDir, runId) : outputDir, startAtMs, maxSkewMs: intEnv(env, "BENCH_MAX_SKEW_MS", 0, 1000), barrierTimeoutS: intEnv(env, "BENCH_BARRIER_TIMEOUT_S", 1, 900), merge };
+  const runId = env[JOB_ENV.runId]?.replace(/[^\w.-]/g, "_");
+  return { index, count, runDir: runId ? path.join(outputDir, runId) : outputDir, startAtMs, maxSkewMs: intEnv(env, JOB_ENV.maxSkewMs, 0, 1000), barrierTimeoutS: intEnv(env, "BENCH_BARRIER_TIMEOUT_S", 1, 900), merge };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

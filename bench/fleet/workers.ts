@@ -15,7 +15,7 @@ import { newRunId } from "../client/run";
 import { assertShardable, writeMerged } from "./shard";
 
 /** Cores this process may use: the cgroup v2 CPU quota when there is one (a pod's limit), else the host's. */
-export function usableCores(): number {
+function usableCores(): number {
   try {
     const [quota, period] = fs.readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(/\s+/);
     if (quota && quota !== "max") return Math.max(1, Math.min(os.availableParallelism(), Math.floor(Number(quota) / Number(period))));

@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
+import { JOB_ENV } from "../contract";
 import { simOptionsFrom } from "../sim";
 import { INSTANCE_PRICES, PRICE_REGION, PRICES_AS_OF } from "./prices";
 import { runPlan } from "./plan";
 import { parseSloFlags } from "./slo";
 
-export const PLAN_USAGE = `usage: vllm-bench plan [options]
+const PLAN_USAGE = `usage: vllm-bench plan [options]
 
 Finds the highest request rate ONE vLLM replica sustains with every SLO met (Poisson arrivals;
 bracket by doubling or halving, then bisect; each point runs long enough for a steady state and
@@ -90,14 +91,14 @@ export async function planMain(argv: string[]): Promise<number> {
   };
   process.once("SIGTERM", () => onSignal("SIGTERM"));
   process.once("SIGINT", () => onSignal("SIGINT"));
-  const baseUrl = values["base-url"] ?? env.MODEL_ENDPOINT;
+  const baseUrl = values["base-url"] ?? env[JOB_ENV.endpoint];
   const outcome = await runPlan({
     baseUrl,
     oneAddress: !!values["one-address"],
     sim: baseUrl ? undefined : simOptionsFrom([], env),
-    model: values.model ?? env.SERVED_MODEL_NAME ?? env.MODEL_NAME,
-    apiKey: env.OPENAI_API_KEY ?? env.VLLM_API_KEY,
-    config: values.config ?? env.CONFIG_PATH ?? "baseline",
+    model: values.model ?? env[JOB_ENV.servedModelName] ?? env[JOB_ENV.modelName],
+    apiKey: env.OPENAI_API_KEY ?? env[JOB_ENV.apiKey],
+    config: values.config ?? env[JOB_ENV.configPath] ?? "baseline",
     slos: parseSloFlags(values.slo ?? []),
     slosFromFlagsOnly: !!values["slo-only"],
     search: {
@@ -120,9 +121,9 @@ export async function planMain(argv: string[]): Promise<number> {
       tensorParallelSize: num("tensor-parallel-size", values["tensor-parallel-size"], 1, 16) ?? 1,
       pricePerHour: num("price-per-hour", values["price-per-hour"], 0),
     },
-    outputDir: values["output-dir"] ?? env.OUTPUT_DIR ?? "results",
-    pushgatewayUrl: values["pushgateway-url"] ?? env.PUSHGATEWAY_URL,
-    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env.READY_TIMEOUT, 0) ?? 0,
+    outputDir: values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results",
+    pushgatewayUrl: values["pushgateway-url"] ?? env[JOB_ENV.pushgatewayUrl],
+    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0) ?? 0,
     seed: num("seed", values.seed, 0) ?? 0,
     log: (l) => console.log(l),
     signal: controller.signal,

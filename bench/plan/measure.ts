@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RequestRecord } from "../client/request";
 import { runBenchmark } from "../client/run";
-import type { ScenarioFile } from "../client/scenario";
+import type { ScenarioFile } from "../contract";
 import { aggregate, type RunInfo, type ThresholdResult } from "../client/stats";
 import type { Measurement } from "./search";
 import { checkSlos, slack, sloPercentiles, type Slos } from "./slo";
@@ -39,7 +39,7 @@ export interface PointMeasurement extends Measurement {
 }
 
 /** Request timeout for a point: long enough for any request that could still meet the SLOs. */
-export function pointTimeoutMs(slos: Slos): number {
+function pointTimeoutMs(slos: Slos): number {
   const latency = Object.entries(slos).filter(([k]) => /^(ttft|e2el)_/.test(k)).map(([, v]) => v);
   return Math.min(120_000, Math.max(10_000, 3 * Math.max(0, ...latency)));
 }

@@ -5,7 +5,7 @@ import type { TimelineRow } from "./series";
 // carries its P50/P90/P99 and any SLO on that metric as vertical rules.
 
 const W = 440, H = 170;
-export const MARKER_COLORS = { P50: "#16a34a", P90: "#f59e0b", P99: "#dc2626", SLO: "#111827" } as const;
+const MARKER_COLORS = { P50: "#16a34a", P90: "#f59e0b", P99: "#dc2626", SLO: "#111827" } as const;
 
 export interface Marker {
   label: string; // "P50", "P90", "P99" or "SLO P95 ≤ 2000 ms"

@@ -1,8 +1,9 @@
 // Injected faults: the current set (changed at run time by `setFaults` or POST /sim/faults) and
 // the seeded draws that decide which requests they hit.
+import { HttpError } from "./http";
 import { validateOptions, type FaultOptions, type SimOptions } from "./options";
 
-export const FAULT_KEYS = ["errorRate", "errorStatus", "stallBeforeFirstTokenMs", "stallAfterTokens", "stallMidStreamMs", "dropAfterTokens", "malformedAfterTokens", "slowdown"] as const;
+const FAULT_KEYS = ["errorRate", "errorStatus", "stallBeforeFirstTokenMs", "stallAfterTokens", "stallMidStreamMs", "dropAfterTokens", "malformedAfterTokens", "slowdown"] as const;
 
 export function initialFaults(options: SimOptions): FaultOptions {
   return Object.fromEntries(FAULT_KEYS.map((k) => [k, options[k]])) as unknown as FaultOptions;
@@ -24,4 +25,11 @@ export function unit(seed: number, n: number): number {
   x = Math.imul(x, 0x2c1b3c6d) >>> 0;
   x ^= x >>> 12;
   return (x >>> 0) / 2 ** 32;
+}
+
+/** The error answer of generation request `n` when the error fault draws it (a share `errorRate`), else undefined. */
+export function injectedError(faults: FaultOptions, seed: number, n: number): HttpError | undefined {
+  if (!(faults.errorRate > 0 && unit(seed + 7, n) < faults.errorRate)) return undefined;
+  const message = `Injected fault: simulated server error (${faults.errorStatus}).`;
+  return new HttpError(faults.errorStatus, message, "InternalServerError");
 }

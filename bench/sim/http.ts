@@ -34,7 +34,7 @@ export class BodyTooLarge extends HttpError {
  * The request body as text, at most `limit` bytes. A Content-Length over the limit is refused
  * before a byte is read; a chunked body is counted as it streams and reading stops at the limit.
  */
-export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge(limit));
   return new Promise((resolve, reject) => {

@@ -73,7 +73,7 @@ const S = (flag: string, kind: Spec["kind"], help: string, min?: number, max?: n
   max,
 });
 
-export const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
+const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
   host: S("host", "string", "address to listen on"),
   port: S("port", "number", "port (0 = any free port)", 0, 65535),
   model: S("model", "string", "served model name"),

@@ -1,19 +1,18 @@
 // The simulator's HTTP server: routing (404 for unknown paths, 405 for wrong methods), vLLM's
 // API-key check, limits (body size, connections, header and request timeouts), vLLM's HTTP
-// instrumentation, and startup. Request validation, streaming, faults and the control endpoints
-// live in validate.ts, stream.ts, faults.ts and control.ts.
+// instrumentation, and startup. The API routes live in api.ts (request validation in validate.ts,
+// streaming in stream.ts, faults in faults.ts), the control routes in control.ts.
 import { createHash, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import * as net from "node:net";
+import { API_ROUTES, apiRoutes, type Route } from "./api";
 import { CONTROL_ROUTES, handleControl } from "./control";
 import { Engine } from "./engine";
-import { applyFaults, initialFaults, unit } from "./faults";
-import { BodyTooLarge, HttpError, readJsonObject, sendError, sendJson } from "./http";
+import { applyFaults, initialFaults } from "./faults";
+import { BodyTooLarge, HttpError, sendError, sendJson } from "./http";
 import { defaultSimOptions, validateOptions, type FaultOptions, type SimOptions } from "./options";
 import { PrefixCache } from "./prefix-cache";
-import { generationResponse } from "./stream";
-import { countTokens, detokenize } from "./tokenizer";
-import { detokenizeRequest, parseGeneration, tokenizeRequest } from "./validate";
+import { countTokens } from "./tokenizer";
 import { createVllmMetrics, observeHttp } from "./vllm-metrics";
 
 export interface RunningSimulator {
@@ -26,16 +25,6 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const API_ROUTES: Record<string, string[]> = {
-  "/health": ["GET"],
-  "/version": ["GET"],
-  "/metrics": ["GET"],
-  "/v1/models": ["GET"],
-  "/tokenize": ["POST"],
-  "/detokenize": ["POST"],
-  "/v1/completions": ["POST"],
-  "/v1/chat/completions": ["POST"],
-};
 /** Handlers vLLM's instrumentator leaves out (its excluded_handlers). */
 const UNINSTRUMENTED = new Set(["/metrics", "/health", "/load", "/ping", "/version", "/server_info"]);
 
@@ -71,63 +60,10 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const startedAt = Date.now();
   const keyDigest = options.apiKey ? sha(options.apiKey) : undefined;
   const routes: Record<string, string[]> = { ...API_ROUTES, ...(options.controlEndpoints ? CONTROL_ROUTES : {}) };
-  let requestCounter = 0;
-
-  async function generation(req: http.IncomingMessage, res: http.ServerResponse, chat: boolean) {
-    const body = await readJsonObject(req, options.maxBodyBytes);
-    const gen = await parseGeneration(body, chat, options.model, options.maxModelLen);
-    const cachedPrefixTokens = await prefixes.lookupAndInsertAsync(gen.promptIds);
-    if (res.destroyed) return; // the client left while the prompt was tokenised
-    if (options.maxWaiting > 0 && engine.numWaiting >= options.maxWaiting) throw new HttpError(429, "Too many requests are waiting; retry later.", "RateLimitError");
-    const n = requestCounter++;
-    if (faults.errorRate > 0 && unit(options.seed + 7, n) < faults.errorRate)
-      throw new HttpError(faults.errorStatus, `Injected fault: simulated server error (${faults.errorStatus}).`, "InternalServerError");
-    const eosAt = Math.max(gen.minTokens, Math.round(-Math.log(1 - unit(options.seed + 13, n)) * options.meanOutputTokens));
-    // As vLLM: the client's X-Request-Id, when given, becomes the response id after the prefix.
-    const clientId = req.headers["x-request-id"];
-    const id = `${chat ? "chatcmpl" : "cmpl"}-${typeof clientId === "string" && clientId ? clientId : n.toString(16).padStart(8, "0")}`;
-    const h = generationResponse({ res, chat, model: options.model, id, gen, faults: { ...faults }, speedup: options.speedup, textSeed: gen.seed ?? n });
-    const abort = engine.submit({
-      id,
-      promptTokens: gen.promptIds.length,
-      cachedPrefixTokens,
-      maxTokens: gen.maxTokens,
-      outputTokens: gen.ignoreEos ? gen.maxTokens : Math.min(gen.maxTokens, eosAt),
-      cutAfterTokens: h.cutAfterTokens,
-      onToken: h.onToken,
-      onFinish: h.onFinish,
-    });
-    h.setAbort(abort);
-  }
-
-  async function route(path: string, req: http.IncomingMessage, res: http.ServerResponse) {
-    switch (path) {
-      case "/health":
-        return void res.writeHead(200).end();
-      case "/version":
-        return sendJson(res, 200, { version: "vllm-bench-simulator" });
-      case "/metrics":
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-        return void res.end(metrics.registry.expose());
-      case "/v1/models":
-        return sendJson(res, 200, {
-          object: "list",
-          data: [{ id: options.model, object: "model", created: Math.floor(startedAt / 1000), owned_by: "vllm", root: options.model, parent: null, max_model_len: options.maxModelLen, permission: [] }],
-        });
-      case "/tokenize": {
-        const ids = await tokenizeRequest(await readJsonObject(req, options.maxBodyBytes));
-        return sendJson(res, 200, { count: ids.length, max_model_len: options.maxModelLen, tokens: ids });
-      }
-      case "/detokenize":
-        return sendJson(res, 200, { prompt: detokenize(detokenizeRequest(await readJsonObject(req, options.maxBodyBytes))) });
-      case "/v1/completions":
-        return generation(req, res, false);
-      case "/v1/chat/completions":
-        return generation(req, res, true);
-      default:
-        return handleControl(path, req, res, { engine, faults, setFaults, maxBodyBytes: options.maxBodyBytes });
-    }
-  }
+  const api = apiRoutes({ options, engine, metrics, prefixes, faults, startedAt });
+  const controlDeps = { engine, faults, setFaults, maxBodyBytes: options.maxBodyBytes };
+  const route: Route = (path, req, res) =>
+    Object.hasOwn(API_ROUTES, path) ? api(path, req, res) : handleControl(path, req, res, controlDeps);
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const path = (req.url ?? "/").split("?")[0]!;

@@ -15,7 +15,7 @@ const bad = (message: string, param: string | null = null) => new HttpError(400,
 const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Tokenise `text` in slices cut before a whitespace run, so the pieces are those of one pass. */
-export async function tokenizeAsync(text: string): Promise<number[]> {
+async function tokenizeAsync(text: string): Promise<number[]> {
   if (text.length <= SLICE_CHARS) return tokenize(text);
   const ids: number[] = [];
   let start = 0;
@@ -47,7 +47,7 @@ function contentText(content: unknown, i: number): string {
 }
 
 /** Prompt token ids of a chat request: the template's tokens per message plus its text. */
-export async function chatPromptIds(messages: unknown): Promise<number[]> {
+async function chatPromptIds(messages: unknown): Promise<number[]> {
   if (!Array.isArray(messages) || messages.length === 0) throw bad("`messages` must be a non-empty array.", "messages");
   const ids: number[] = [];
   for (const [i, m] of messages.entries()) {
@@ -61,7 +61,7 @@ export async function chatPromptIds(messages: unknown): Promise<number[]> {
 }
 
 /** Prompt token ids of a completion request: a string, a list of token ids, or a one-string list. */
-export async function completionPromptIds(prompt: unknown): Promise<number[]> {
+async function completionPromptIds(prompt: unknown): Promise<number[]> {
   let ids: number[];
   if (typeof prompt === "string") ids = await tokenizeAsync(prompt);
   else if (Array.isArray(prompt) && prompt.every((x) => Number.isInteger(x) && x >= 0)) ids = prompt as number[];

@@ -36,7 +36,6 @@ export function tokenBuckets(maxModelLen: number): number[] {
 
 export const FINISHED_REASONS = ["stop", "length", "abort", "error", "repetition"] as const;
 export type FinishedReason = (typeof FINISHED_REASONS)[number];
-export const WAITING_REASONS = ["capacity", "deferred"] as const;
 export const PROMPT_TOKEN_SOURCES = ["local_compute", "local_cache_hit", "external_kv_transfer"] as const;
 export const SLEEP_STATES = ["awake", "weights_offloaded", "discard_all"] as const;
 

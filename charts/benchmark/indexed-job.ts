@@ -8,6 +8,7 @@
 // sets the exit code from the thresholds: that is the merge step.
 import type { ICronJob, IJob, IJobSpec } from "kubernetes-models/batch/v1";
 import type { IConfigMap, IPersistentVolumeClaim } from "kubernetes-models/v1";
+import { JOB_ENV } from "../../bench/contract";
 import { BENCH_NAME } from "./objects";
 import type { BenchmarkChartProps } from "./props";
 
@@ -32,7 +33,7 @@ export function fleetObjects(p: BenchmarkChartProps, objs: [IConfigMap, ICronJob
     objs = structuredClone(objs);
     const spec = objs[1].kind === "CronJob" ? objs[1].spec!.jobTemplate.spec! : objs[1].spec!;
     const c = spec.template.spec!.containers[0]!;
-    c.env = [...(c.env ?? []), { name: "PROMETHEUS_URL", value: p.prometheusUrl }];
+    c.env = [...(c.env ?? []), { name: JOB_ENV.prometheusUrl, value: p.prometheusUrl }];
   }
   return shardedObjects(p, objs, s);
 }
@@ -54,9 +55,9 @@ export function shardedObjects(p: BenchmarkChartProps, objs: [IConfigMap, ICronJ
   const c = pod.containers[0]!;
   c.env = [
     ...(c.env ?? []),
-    { name: "BENCH_SHARDS", value: String(s.shards) },
-    { name: "BENCH_MAX_SKEW_MS", value: String(MAX_SKEW_MS) },
-    { name: "BENCH_RUN_ID", valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } },
+    { name: JOB_ENV.shards, value: String(s.shards) },
+    { name: JOB_ENV.maxSkewMs, value: String(MAX_SKEW_MS) },
+    { name: JOB_ENV.runId, valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } },
   ];
   // Every shard's records meet on one volume; the last shard merges them there.
   const claimName = p.resultsClaimName ?? SHARED_RESULTS_CLAIM;

@@ -2,7 +2,15 @@
 // CronJob) running `vllm-bench run` against the vLLM Service, configured by environment only.
 import type { ICronJob, IJob, IJobSpec } from "kubernetes-models/batch/v1";
 import type { IConfigMap, IEnvVar, IPodSpec, IService } from "kubernetes-models/v1";
-import { parseScenarioFile, presetText, type ScenarioFile } from "../../bench/client/scenario";
+import {
+  DEFAULT_REQUEST_TIMEOUT_S,
+  JOB_ENV,
+  jobTerminationGraceSeconds,
+  overridesSchema,
+  parseScenarioFile,
+  presetText,
+  type ScenarioFile,
+} from "../../bench/contract";
 import { planObjects } from "./plan";
 import type { BenchmarkChartProps } from "./props";
 
@@ -29,7 +37,7 @@ function scenarioOf(p: BenchmarkChartProps): { name: string; json: string; file:
 export function runDeadlineSeconds(file: ScenarioFile, readyTimeoutS: number, durationOverride?: number): number | undefined {
   const per = file.scenarios.map((s) => durationOverride ?? s.duration);
   if (per.some((d) => d === undefined)) return undefined;
-  const tail = 600; // the client's default per-request timeout: streams still open at a deadline may run this long
+  const tail = DEFAULT_REQUEST_TIMEOUT_S; // streams still open at a deadline may run this long
   return Math.ceil(readyTimeoutS + file.scenarios.reduce((a, s, i) => a + per[i]! + s.pause_after_s + tail, 0) + 300);
 }
 
@@ -41,35 +49,29 @@ function check(p: BenchmarkChartProps): void {
     throw new Error(`benchmark pushgatewayUrl '${p.pushgatewayUrl}': expected an http(s) URL such as http://prometheus-pushgateway.monitoring.svc:9091`);
   const limits = p.resources?.limits;
   if (p.resources && !(limits?.memory && limits?.cpu)) throw new Error("benchmark resources: set limits.cpu and limits.memory (the client needs a bounded, predictable CPU to measure accurately)");
-  const o = p.overrides;
-  if (o?.concurrencyLevels?.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`benchmark overrides.concurrencyLevels: ${o.concurrencyLevels.join(",")} must be positive integers`);
-  if (o?.requestRate !== undefined && !(o.requestRate > 0)) throw new Error(`benchmark overrides.requestRate: ${o.requestRate} must be > 0 requests/s`);
-  if (o?.rampUp && o.requestRate !== undefined) throw new Error("benchmark overrides: set requestRate or rampUp, not both (each sets the arrival rate)");
-  if (o?.rampUp && !(o.rampUp.startRps > 0 && o.rampUp.endRps > 0))
-    throw new Error(`benchmark overrides.rampUp: startRps ${o.rampUp.startRps} and endRps ${o.rampUp.endRps} must both be > 0 requests/s`);
-  if (o?.durationSeconds !== undefined && !(o.durationSeconds > 0)) throw new Error(`benchmark overrides.durationSeconds: ${o.durationSeconds} must be > 0`);
+  // The stack config's own schema: the same rules (the rate-or-ramp one included), the same keys.
+  const o = overridesSchema.safeParse(p.overrides ?? {});
+  if (!o.success) throw new Error(o.error.issues.map((i) => `benchmark ${["overrides", ...i.path].join(".")}: ${i.message}`).join("; "));
 }
 
 function env(p: BenchmarkChartProps, readyTimeoutS: number): IEnvVar[] {
   const o = p.overrides ?? {};
   const plain: [string, string | undefined][] = [
-    ["MODEL_ENDPOINT", p.endpoint],
-    ["SERVED_MODEL_NAME", p.model],
-    ["CONFIG_PATH", `${CONFIG_DIR}/scenario.json`],
-    ["OUTPUT_DIR", OUTPUT_DIR],
-    ["READY_TIMEOUT", String(readyTimeoutS)],
-    ["PUSHGATEWAY_URL", p.pushgatewayUrl],
-    ["REQUEST_RATE", o.requestRate?.toString()],
-    ["RAMP_UP_STRATEGY", o.rampUp?.strategy],
-    ["RAMP_UP_START_RPS", o.rampUp?.startRps.toString()],
-    ["RAMP_UP_END_RPS", o.rampUp?.endRps.toString()],
-    ["CONCURRENCY_LEVELS", o.concurrencyLevels?.join(",")],
-    ["DURATION", o.durationSeconds?.toString()],
+    [JOB_ENV.endpoint, p.endpoint],
+    [JOB_ENV.servedModelName, p.model],
+    [JOB_ENV.configPath, `${CONFIG_DIR}/scenario.json`],
+    [JOB_ENV.outputDir, OUTPUT_DIR],
+    [JOB_ENV.readyTimeout, String(readyTimeoutS)],
+    [JOB_ENV.pushgatewayUrl, p.pushgatewayUrl],
+    [JOB_ENV.requestRate, o.requestRate?.toString()],
+    [JOB_ENV.rampUpStrategy, o.rampUp?.strategy],
+    [JOB_ENV.rampUpStartRps, o.rampUp?.startRps.toString()],
+    [JOB_ENV.rampUpEndRps, o.rampUp?.endRps.toString()],
+    [JOB_ENV.concurrencyLevels, o.concurrencyLevels?.join(",")],
+    [JOB_ENV.duration, o.durationSeconds?.toString()],
   ];
-  return [
-    ...plain.filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value })),
-    ...(p.apiKeySecret ? [{ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { ...p.apiKeySecret } } }] : []),
-  ];
+  const apiKey = p.apiKeySecret ? [{ name: JOB_ENV.apiKey, valueFrom: { secretKeyRef: { ...p.apiKeySecret } } }] : [];
+  return [...plain.filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value })), ...apiKey];
 }
 
 function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: number): IPodSpec {
@@ -77,8 +79,8 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
     restartPolicy: "Never",
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    // The CLI stops sending on SIGTERM, gives in-flight streams 3 s, then writes its files.
-    terminationGracePeriodSeconds: 30,
+    // The CLI stops sending on SIGTERM, cuts in-flight streams and writes its files within its stop grace.
+    terminationGracePeriodSeconds: jobTerminationGraceSeconds(),
     securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
     ...(p.nodeSelector && Object.keys(p.nodeSelector).length ? { nodeSelector: { ...p.nodeSelector } } : {}),
     containers: [

@@ -5,11 +5,11 @@
 // would measure the fleet instead of one pod.
 import type { IJob } from "kubernetes-models/batch/v1";
 import type { IService } from "kubernetes-models/v1";
+import { JOB_ENV, PLAN_SLO_NAME } from "../../bench/contract";
 import type { BenchmarkChartProps, PlanJobProps } from "./props";
 
 export const PLAN_NAME = "vllm-bench-plan";
 const labels = { "app.kubernetes.io/name": PLAN_NAME, "app.kubernetes.io/part-of": "vllm-k8s" };
-const SLO_NAME = /^(ttft|tpot|itl|e2el)_(mean|median|p\d{1,2}(\.\d+)?)_ms$|^success_rate$|^output_rate_per_request_min$/;
 
 export function planArgs(pl: PlanJobProps): string[] {
   return [
@@ -27,7 +27,7 @@ export function planArgs(pl: PlanJobProps): string[] {
 
 function check(pl: PlanJobProps): void {
   for (const [k, v] of Object.entries(pl.slos))
-    if (!SLO_NAME.test(k) || !(v > 0)) throw new Error(`benchmark plan slos.${k}: expected a threshold name such as ttft_p95_ms, itl_p99_ms or success_rate with a positive value`);
+    if (!PLAN_SLO_NAME.test(k) || !(v > 0)) throw new Error(`benchmark plan slos.${k}: expected a threshold name such as ttft_p95_ms, itl_p99_ms or success_rate with a positive value`);
   if (!(pl.headroom > 0 && pl.headroom < 0.9)) throw new Error(`benchmark plan headroom ${pl.headroom}: must lie between 0 and 0.9 (below the VllmCapacityLow threshold at 0.9 × sustainable)`);
   if (pl.tensorParallelSize > pl.gpusPerNode) throw new Error(`benchmark plan: tensorParallelSize ${pl.tensorParallelSize} exceeds gpusPerNode ${pl.gpusPerNode}`);
 }
@@ -50,7 +50,7 @@ export function planObjects(p: BenchmarkChartProps, pl: PlanJobProps, job: IJob[
   spec.template.metadata = { labels };
   const c = pod.containers[0]!;
   c.args = planArgs(pl);
-  c.env = (c.env ?? []).map((e) => (e.name === "MODEL_ENDPOINT" ? { name: e.name, value: endpoint } : e));
+  c.env = (c.env ?? []).map((e) => (e.name === JOB_ENV.endpoint ? { name: e.name, value: endpoint } : e));
   // Full search: up to 14 points of 60 s (plus repeats near a limit); quick: 6 of 8 s.
   spec.activeDeadlineSeconds = (p.readyTimeoutSeconds ?? 900) + (pl.quick ? 1200 : 7200);
   const planJob: IJob = {

@@ -1,5 +1,5 @@
 import type { IResourceRequirements } from "kubernetes-models/v1";
-import type { RampUp } from "../../bench/client/random";
+import type { BenchmarkOverrides } from "../../bench/contract";
 
 export interface BenchmarkChartProps {
   namespace: string;
@@ -26,13 +26,7 @@ export interface BenchmarkChartProps {
   apiKeySecret?: { name: string; key: string };
   nodeSelector?: Record<string, string>;
   /** Per-run overrides of the scenario file (REQUEST_RATE or RAMP_UP_*, CONCURRENCY_LEVELS, DURATION). */
-  overrides?: {
-    requestRate?: number;
-    /** A rate moving from startRps to endRps over each scenario's requests, instead of requestRate. */
-    rampUp?: RampUp;
-    concurrencyLevels?: number[];
-    durationSeconds?: number;
-  };
+  overrides?: BenchmarkOverrides;
   /** How long the run waits for the server to answer /v1/models (READY_TIMEOUT); default 900 s. */
   readyTimeoutSeconds?: number;
   /** Finished Jobs are deleted after this long; default 7 days. */

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { recordingRuleGroups } from "../../monitoring/rules";
-import { runPrometheus } from "../../scripts/local-monitoring/prometheus";
+import { runPrometheus } from "../../scripts/dev/prometheus";
 import { buildFamilies } from "./families";
 import type { FleetShape } from "./fleet";
 import { writeWindow } from "./openmetrics";

@@ -21,7 +21,7 @@ interface Panel {
   targets?: Array<{ expr?: string; refId?: string; instant?: boolean; range?: boolean }>;
 }
 
-export function dashboardQueries(dir = path.resolve(import.meta.dirname, "../../../dashboards")): PanelQuery[] {
+export function dashboardQueries(dir = path.resolve(import.meta.dirname, "../../monitoring")): PanelQuery[] {
   const out: PanelQuery[] = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     const d = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { title: string; panels: Panel[] };

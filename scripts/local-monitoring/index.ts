@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
 import { type AlertThresholds, defaultAlertThresholds } from "../../monitoring/thresholds";
 import { type LocalJob, localPrometheusConfig } from "./config";
-import { findPrometheus, runPrometheus, type RunningPrometheus } from "./prometheus";
+import { findPrometheus, runPrometheus, type RunningPrometheus } from "../dev/prometheus";
 import { monitoringReport } from "./report";
 
 export interface LocalMonitoring {

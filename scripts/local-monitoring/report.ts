@@ -2,7 +2,7 @@
 // the same recorded series the Grafana dashboards use.
 import { VLLM_METRICS } from "../../monitoring/catalog";
 import { REC } from "../../monitoring/recorded";
-import type { RunningPrometheus } from "./prometheus";
+import type { RunningPrometheus } from "../dev/prometheus";
 
 /**
  * Headline values of a run that lasted `seconds`. The simulator `npm start` runs is fresh, so its

@@ -62,8 +62,6 @@ export const rules: readonly Rule[] = [
  * The test fails when one of them disappears, so this list only shrinks.
  */
 export const knownExceptions: readonly { file: string; target: string; fix: string }[] = [
-  { file: "charts/benchmark/objects.ts", target: "bench/client/scenario", fix: "#16: a bench contract module (types and constants)" },
-  { file: "charts/benchmark/props.ts", target: "bench/client/random", fix: "#16: a bench contract module (types and constants)" },
   { file: "policy/cli.ts", target: "infra/config", fix: "#16: the policy CLI is an entry point and moves to scripts/" },
   { file: "policy/cli.ts", target: "infra/config-load", fix: "#16: the policy CLI is an entry point and moves to scripts/" },
   { file: "policy/cli.ts", target: "infra/graph/build", fix: "#16: the policy CLI is an entry point and moves to scripts/" },

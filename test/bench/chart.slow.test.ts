@@ -10,7 +10,8 @@ import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { ConfigMap, Service } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadScenarioFile, presetText } from "../../bench/client/scenario";
+import { loadScenarioFile } from "../../bench/client/scenario";
+import { presetText } from "../../bench/contract";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { BenchmarkChart, benchmarkObjects, runDeadlineSeconds, type BenchmarkChartProps } from "../../charts/benchmark";
 import type { PlanJobProps } from "../../charts/benchmark/props";
@@ -113,9 +114,10 @@ describe("BenchmarkChart objects", () => {
     expect(bad({ schedule: "every day" })).toThrow(/benchmark schedule 'every day': expected a 5-field cron/);
     expect(bad({ endpoint: "vllm:8000" })).toThrow(/benchmark endpoint 'vllm:8000'/);
     expect(bad({ resources: { requests: { cpu: "1" } } })).toThrow(/benchmark resources: set limits\.cpu and limits\.memory/);
-    expect(bad({ overrides: { concurrencyLevels: [0] } })).toThrow(/overrides\.concurrencyLevels/);
-    expect(bad({ overrides: { requestRate: 2, rampUp: { strategy: "linear", startRps: 1, endRps: 9 } } })).toThrow(/benchmark overrides: set requestRate or rampUp, not both/);
-    expect(bad({ overrides: { rampUp: { strategy: "linear", startRps: 0, endRps: 9 } } })).toThrow(/benchmark overrides\.rampUp: startRps 0/);
+    expect(bad({ overrides: { concurrencyLevels: [0] } })).toThrow(/overrides\.concurrencyLevels\.0/);
+    expect(bad({ overrides: { concurrencyLevels: [] } })).toThrow(/overrides\.concurrencyLevels/);
+    expect(bad({ overrides: { requestRate: 2, rampUp: { strategy: "linear", startRps: 1, endRps: 9 } } })).toThrow(/benchmark overrides\.rampUp: requestRate and rampUp both set the arrival rate/);
+    expect(bad({ overrides: { rampUp: { strategy: "linear", startRps: 0, endRps: 9 } } })).toThrow(/benchmark overrides\.rampUp\.startRps: .*>0/);
   });
 
   it("passes a ramp-up override as the RAMP_UP_* variables the CLI reads", () => {

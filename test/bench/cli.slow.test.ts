@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
-import { loadScenarioFile, PRESETS } from "../../bench/client/scenario";
+import { loadScenarioFile } from "../../bench/client/scenario";
+import { PRESETS } from "../../bench/contract";
 
 const root = path.resolve(__dirname, "../..");
 const node = path.join(root, "node_modules/.bin/node");

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { compareMain } from "../../bench/client/cli";
-import { presetText } from "../../bench/client/scenario";
+import { presetText } from "../../bench/contract";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-compare-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileDatasetSource, loadFileDataset } from "../../bench/client/file-dataset";
 import { runBenchmark } from "../../bench/client/run";
-import { parseScenarioFile } from "../../bench/client/scenario";
+import { parseScenarioFile } from "../../bench/contract";
 import { countTokens, startSimulator, type RunningSimulator } from "../../bench/sim";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-files-"));

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { eventually } from "../../scripts/dev/eventually";
 import { cliPath, node, root, setFaults, spawnFaultSim, tsxLoader } from "./fault-sim";
 
 // The issue's must-shows, as users hit them: the CLI and the simulator in their own processes,
@@ -30,13 +31,7 @@ async function completed(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return [...text.matchAll(/^vllm:request_success_total\{[^}]*\} (\S+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
 }
-async function until(check: () => Promise<boolean> | boolean, ms = 60_000) {
-  const end = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (check: () => Promise<boolean> | boolean, ms = 60_000) => eventually("the condition", check, ms, 100);
 function scenario(name: string, body: object): string {
   const p = path.join(dir, `${name}.json`);
   fs.writeFileSync(p, JSON.stringify(body));

@@ -19,7 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { measurePoint } from "../../bench/plan/measure";
-import { parseScenarioFile } from "../../bench/client/scenario";
+import { parseScenarioFile } from "../../bench/contract";
 import { closeIdleConnections } from "../../bench/client/request";
 import { runPlan } from "../../bench/plan/plan";
 import { defaultSimOptions, startSimulator, type RunningSimulator } from "../../bench/sim";

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBenchmark } from "../../bench/client/run";
 import { arrivalGaps, rampRate } from "../../bench/client/random";
-import { parseScenarioFile } from "../../bench/client/scenario";
+import { parseScenarioFile } from "../../bench/contract";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

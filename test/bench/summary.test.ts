@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../bench/sim";
 import { runBenchmark } from "../../bench/client/run";
-import { parseScenarioFile } from "../../bench/client/scenario";
+import { parseScenarioFile } from "../../bench/contract";
 import { aggregate } from "../../bench/client/stats";
 import { NO_FAULTS, setFaults, startFaultSim } from "./fault-sim";
 

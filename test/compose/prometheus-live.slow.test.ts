@@ -6,7 +6,8 @@ import { startSimulator } from "../../bench/sim";
 import { composeBundle } from "../../compose/bundle";
 import { monitoringContent } from "../../compose/content";
 import { writeFiles } from "./bundle-files";
-import { eventually, query, type RunningPrometheus, startPrometheus } from "./prometheus-process";
+import { eventually } from "../../scripts/dev/eventually";
+import { query, type RunningPrometheus, runBundlePrometheus as startPrometheus } from "../../scripts/dev/prometheus";
 
 // The generated Prometheus config, run by the real binary through the bundle's own entrypoint,
 // against the simulator on loopback. The only override: 1 s scrape/evaluation intervals.

@@ -6,11 +6,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBenchmark } from "../../bench/client/run";
-import { loadScenarioFile, presetText } from "../../bench/client/scenario";
+import { loadScenarioFile } from "../../bench/client/scenario";
+import { presetText } from "../../bench/contract";
 import { readCluster, type RehearsalSecond } from "../../bench/fleet/rehearsal";
 import { importOpenMetrics } from "../../perf/queries/tsdb";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
-import { findPrometheus, runPrometheus } from "../../scripts/local-monitoring/prometheus";
+import { findPrometheus, runPrometheus } from "../../scripts/dev/prometheus";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-rehearsal-"));
 let sim: RunningSimulator;

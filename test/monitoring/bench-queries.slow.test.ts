@@ -13,7 +13,7 @@ import { writeWindow } from "../../perf/queries/openmetrics";
 import { dashboardQueries, grafanaStep, substitute } from "../../perf/queries/panels";
 import { runQuery } from "../../perf/queries/timing";
 import { rulePasses } from "../../perf/queries/tsdb";
-import { findPrometheus, runPrometheus, type RunningPrometheus } from "../../scripts/local-monitoring/prometheus";
+import { findPrometheus, runPrometheus, type RunningPrometheus } from "../../scripts/dev/prometheus";
 
 const bin = findPrometheus();
 const TINY = { namespaces: ["ns-a", "ns-b"], models: ["org/model-one"], podsPerDeployment: 1, gpusPerPod: 1, gpusPerNode: 2 };

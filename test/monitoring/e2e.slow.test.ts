@@ -10,7 +10,7 @@ import { GPU_NODE_LABEL, REC } from "../../monitoring/recorded";
 import { alertThresholdsSchema } from "../../monitoring/thresholds";
 import { startLocalMonitoring, type LocalMonitoring } from "../../scripts/local-monitoring";
 import { alertStates } from "../../scripts/local-monitoring/report";
-import { eventually } from "../compose/prometheus-process";
+import { eventually } from "../../scripts/dev/eventually";
 import { FAKE_GPU_NODES, startFakeExporters } from "./fake-exporters";
 import { withoutGrafanaVariables } from "./promql-names";
 

@@ -1,13 +1,17 @@
-// Runs a real Prometheus binary on loopback with a given config, its TSDB in a temp dir.
+// Runs a real Prometheus binary on loopback with a given config, its TSDB in a given dir: for
+// `npm start`, the end-to-end tests and the perf lab.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+import { freePort } from "./free-port";
+
+/** One series of an instant query's result vector. */
+export type Sample = { metric: Record<string, string>; value: [number, string] };
 
 export interface RunningPrometheus {
   url: string;
   /** Instant query; throws with Prometheus' error text on a bad query. */
-  query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  query(promql: string): Promise<Sample[]>;
   /** Values of `label` over the series `match` selects (what Grafana's `label_values(match, label)` lists). */
   labelValues(label: string, match: string): Promise<string[]>;
   logs(): string;
@@ -22,22 +26,36 @@ export function findPrometheus(): string | undefined {
   return r.status === 0 ? r.stdout.trim() || undefined : undefined;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/** Instant query; throws with Prometheus' error text on a bad query. */
+export async function query(url: string, promql: string): Promise<Sample[]> {
+  const res = await fetch(`${url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query: promql }) });
+  const body = (await res.json()) as { status: string; data?: { result: Sample[] }; error?: string };
+  if (body.status !== "success") throw new Error(`query failed: ${body.error}\n  ${promql}`);
+  return body.data!.result;
+}
+
+export interface LaunchOptions {
+  /** A script that execs the binary (given as PROMETHEUS_BIN) with our flags, e.g. the Compose bundle's entrypoint. */
+  entrypoint?: string;
+  /** With an entrypoint: its whole environment besides PATH and PROMETHEUS_BIN (none of ours leaks in). */
+  env?: Record<string, string>;
 }
 
 /** Starts Prometheus with `configFile` (rule paths relative to it) and waits until it is ready. */
-export async function runPrometheus(bin: string, configFile: string, dataDir: string): Promise<RunningPrometheus> {
+export async function runPrometheus(
+  bin: string,
+  configFile: string,
+  dataDir: string,
+  launch: LaunchOptions = {},
+): Promise<RunningPrometheus> {
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn(bin, [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
+  const address = `--web.listen-address=127.0.0.1:${port}`;
+  const flags = [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, address, "--log.level=warn"];
+  const [cmd, args] = launch.entrypoint ? ["sh", [launch.entrypoint, ...flags]] : [bin, flags];
+  const env = launch.entrypoint ? { PATH: process.env.PATH ?? "", PROMETHEUS_BIN: bin, ...launch.env } : process.env;
+  const child: ChildProcess = spawn(cmd, args, {
+    env,
     cwd: path.dirname(configFile),
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal Ctrl-C reaches only us, and we stop it after the summary
@@ -74,12 +92,7 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
     url,
     logs: () => output,
     stop,
-    async query(promql) {
-      const res = await fetch(`${url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query: promql }) });
-      const body = (await res.json()) as { status: string; data?: { result: never[] }; error?: string };
-      if (body.status !== "success") throw new Error(`query failed: ${body.error}\n  ${promql}`);
-      return body.data!.result;
-    },
+    query: (promql) => query(url, promql),
     async labelValues(label, match) {
       const res = await fetch(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${new URLSearchParams({ "match[]": match })}`);
       const body = (await res.json()) as { status: string; data?: string[]; error?: string };
@@ -87,4 +100,14 @@ export async function runPrometheus(bin: string, configFile: string, dataDir: st
       return body.data!;
     },
   };
+}
+
+/**
+ * The Compose bundle's Prometheus (compose/prometheus.ts): its entrypoint writes the file_sd
+ * targets from VLLM_TARGETS in `env`, then execs the binary found on PATH.
+ */
+export async function runBundlePrometheus(configDir: string, dataDir: string, env: Record<string, string>) {
+  const bin = findPrometheus() ?? "/usr/bin/prometheus";
+  const entrypoint = path.join(configDir, "entrypoint.sh");
+  return runPrometheus(bin, path.join(configDir, "prometheus.yml"), dataDir, { entrypoint, env });
 }
