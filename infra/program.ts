@@ -5,8 +5,10 @@ import { fileURLToPath } from "node:url";
 import { ClusterAddons } from "./addons";
 import { existingClusterProvider } from "./cluster/existing-cluster";
 import { GpuCluster } from "./cluster/gpu-cluster";
+import { clusterTag } from "./cluster/tags";
 import { addonsArgs } from "./mapper/addons";
 import { BenchImage } from "./images/bench-image";
+import { benchImageArgs, existingClusterArgs, gpuClusterArgs, vllmWorkloadsArgs } from "./mapper";
 import { readPulumiStackConfig } from "./pulumi-config";
 import { VllmWorkloads } from "./workloads";
 
@@ -53,9 +55,9 @@ export function runProgram(): StackOutputs {
     // An explicit provider pins the region from our config instead of ambient `aws:region`.
     const awsProvider = new aws.Provider("aws", {
       region: config.cluster.region as aws.Region,
-      defaultTags: { tags: { "vllm-k8s.io/cluster": config.cluster.name, "managed-by": "pulumi" } },
+      defaultTags: { tags: { ...clusterTag(config.cluster.name), "managed-by": "pulumi" } },
     });
-    cluster = new GpuCluster(config.cluster.name, { config }, { providers: { aws: awsProvider } });
+    cluster = new GpuCluster(config.cluster.name, gpuClusterArgs(config), { providers: { aws: awsProvider } });
     provider = cluster.provider;
     Object.assign(outputs, {
       clusterName: cluster.clusterName,
@@ -65,11 +67,11 @@ export function runProgram(): StackOutputs {
       autoscalerRoleArn: cluster.autoscalerRoleArn,
     });
     if (config.benchmark.buildImage) {
-      const image = new BenchImage("vllm-bench", { clusterName: config.cluster.name, repoRoot }, { providers: { aws: awsProvider } });
+      const image = new BenchImage("vllm-bench", benchImageArgs(config, repoRoot), { providers: { aws: awsProvider } });
       outputs.benchImage = image.ref;
     }
   } else {
-    provider = existingClusterProvider(config);
+    provider = existingClusterProvider(existingClusterArgs(config));
   }
   const addons = new ClusterAddons("addons", addonsArgs(config, {
     provider,
@@ -77,15 +79,14 @@ export function runProgram(): StackOutputs {
     secrets: { grafanaAdminPassword: secrets.grafanaAdminPassword, alertmanagerWebhookUrl: secrets.alertmanagerWebhookUrl },
   }));
   outputs.grafanaAdminPassword = addons.grafanaAdminPassword;
-  const workloads = new VllmWorkloads("serving", {
-    config,
+  const workloads = new VllmWorkloads("serving", vllmWorkloadsArgs(config, {
     provider,
     // After the add-ons: their CRDs, the adapter the HPA reads and Prometheus; deleted before them.
     dependsOn: addons.ready,
     secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
     benchImage: outputs.benchImage,
     pushgatewayUrl: addons.pushgatewayUrl,
-  });
+  }));
   outputs.serviceUrl = workloads.serviceUrl;
   outputs.servingNamespace = workloads.namespace;
   return outputs;

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from "yaml";
-import { SECRET, UNKNOWN } from "../infra/graph/record";
+import { SECRET, UNKNOWN } from "./model";
 import type { PolicyNode } from "./types";
 
 // Helpers that find Kubernetes objects and Helm releases in a resource graph, whichever way

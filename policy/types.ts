@@ -1,4 +1,4 @@
-import type { GraphNode } from "../infra/graph/record";
+import type { GraphNode } from "./model";
 
 // The shapes every rule shares. Rules are pure functions of a resource graph plus a small
 // context of explicit allowances (what the stack config opts into), so the same function

@@ -11,8 +11,7 @@ import { buildApp } from "../charts/app";
 import { cliFailure, readStackFileConfig } from "../infra/config-file";
 import { parseStackConfig } from "../infra/config-load";
 import { secretKeys, type SecretKey } from "../infra/config";
-import { pushgatewayUrl as pushgatewayServiceUrl } from "../infra/addons/values/pushgateway";
-import { chartPropsFromConfig } from "../infra/workloads/props";
+import { chartPropsFromConfig, inClusterPushgatewayUrl } from "../infra/mapper";
 import { writeComposeBundle } from "./compose";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,8 +29,7 @@ export function synth(stackFile: string | undefined, outDir: string): SynthResul
   if (stackFile) raw = readStackFileConfig(stackFile).raw;
   // Secrets are referenced by name, never rendered: validate as if each were set.
   const config = parseStackConfig(raw, Object.keys(secretKeys) as SecretKey[]);
-  const pushgatewayUrl = config.addons.pushgateway ? pushgatewayServiceUrl(config.monitoring.namespace) : undefined;
-  const app = buildApp(chartPropsFromConfig(config, { includeNamespace: true, pushgatewayUrl }));
+  const app = buildApp(chartPropsFromConfig(config, { includeNamespace: true, pushgatewayUrl: inClusterPushgatewayUrl(config) }));
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of fs.readdirSync(outDir)) if (f.endsWith(".yaml")) fs.rmSync(path.join(outDir, f));
   const files: string[] = [];

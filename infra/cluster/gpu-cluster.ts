@@ -2,18 +2,47 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
 import { CONTROL_PLANE_LOG_TYPES } from "../config-security";
 import { createAutoscalerRole, createClusterServiceRole, createCniRole, createNodeRole } from "./iam";
 import { createSecretsKey } from "./kms";
 import { createControlPlaneLogGroup } from "./logs";
-import { createNetwork } from "./network";
+import { createNetwork, type NetworkArgs } from "./network";
 import { createVpcCniAddon } from "./vpc-cni";
 import { createClusterStorage } from "./storage";
-import { createGpuNodeGroup, createSystemNodeGroup } from "./node-groups";
+import { createGpuNodeGroup, createSystemNodeGroup, type GpuNodesArgs, type SystemNodesArgs } from "./node-groups";
+import { clusterTag } from "./tags";
 
+/** Who may reach the EKS API endpoint (docs/security.md maps each choice to its control). */
+export interface EndpointAccessArgs {
+  /** Reach the API from inside the VPC. Stack config `cluster.endpointPrivateAccess`, default true. */
+  privateAccess: boolean;
+  /** Reach the API from outside the VPC. `cluster.endpointPublicAccess`, default true. */
+  publicAccess: boolean;
+  /** CIDRs allowed on the public endpoint (ignored when it is off). `cluster.publicAccessCidrs`, default none. */
+  publicAccessCidrs: string[];
+}
+
+/**
+ * Everything GpuCluster builds from. Every field is required: the mapper (infra/mapper/cluster.ts)
+ * fills it from the validated stack config, whose defaults each field names.
+ */
 export interface GpuClusterArgs {
-  config: StackConfig;
+  /** EKS cluster name, prefix of every AWS resource name and value of the cluster tag. `cluster.name`, default `vllm`. */
+  clusterName: string;
+  /** EKS Kubernetes version. `cluster.kubernetesVersion`, default `1.35`. */
+  kubernetesVersion: string;
+  /** VPC layout (network.ts). */
+  network: NetworkArgs;
+  /** API endpoint access. */
+  endpoint: EndpointAccessArgs;
+  /** IAM roles granted cluster-admin through EKS access entries. `cluster.adminRoleArns`, default none. */
+  adminRoleArns: string[];
+  /** Retention of the control-plane log group (days). `cluster.logRetentionDays`, default 90. */
+  logRetentionDays: number;
+  /** The CPU node group. */
+  systemNodes: SystemNodesArgs;
+  /** The GPU node group. */
+  gpuNodes: GpuNodesArgs;
 }
 
 /**
@@ -30,30 +59,26 @@ export class GpuCluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly gpuNodeGroupName: string;
   readonly autoscalerRoleArn: pulumi.Output<string>;
-  readonly oidcProviderArn: pulumi.Output<string>;
-  readonly vpcId: pulumi.Output<string>;
   /** Everything in-cluster objects must wait for (and be deleted before). */
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vllm-k8s:cluster:GpuCluster", name, {}, opts);
-    const { config } = args;
-    const c = config.cluster;
-    this.clusterName = c.name;
+    const { clusterName, kubernetesVersion, endpoint } = args;
+    this.clusterName = clusterName;
     const parent = this;
 
-    const network = createNetwork(config, parent);
-    this.vpcId = network.vpcId;
+    const network = createNetwork(clusterName, args.network, parent);
 
-    const clusterRole = createClusterServiceRole(c.name, parent);
-    const secretsKey = createSecretsKey(c.name, clusterRole, parent);
-    const logGroup = createControlPlaneLogGroup(c.name, c.logRetentionDays, parent);
+    const clusterRole = createClusterServiceRole(clusterName, parent);
+    const secretsKey = createSecretsKey(clusterName, clusterRole, parent);
+    const logGroup = createControlPlaneLogGroup(clusterName, args.logRetentionDays, parent);
 
-    const nodeRole = createNodeRole(c.name, parent);
+    const nodeRole = createNodeRole(clusterName, parent);
     const adminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
-    const cluster = new eks.Cluster(c.name, {
-      name: c.name,
-      version: c.kubernetesVersion,
+    const cluster = new eks.Cluster(clusterName, {
+      name: clusterName,
+      version: kubernetesVersion,
       serviceRole: clusterRole,
       vpcId: network.vpcId,
       publicSubnetIds: network.publicSubnetIds,
@@ -63,40 +88,39 @@ export class GpuCluster extends pulumi.ComponentResource {
       instanceRoles: [nodeRole],
       authenticationMode: eks.AuthenticationMode.Api,
       accessEntries: Object.fromEntries(
-        c.adminRoleArns.map((arn, i) => [
+        args.adminRoleArns.map((arn, i) => [
           `admin-${i}`,
           { principalArn: arn, accessPolicies: { admin: { policyArn: adminPolicy, accessScope: { type: "cluster" } } } },
         ]),
       ),
       createOidcProvider: true,
       encryptionConfigKeyArn: secretsKey.arn,
-      endpointPrivateAccess: c.endpointPrivateAccess,
-      endpointPublicAccess: c.endpointPublicAccess,
-      publicAccessCidrs: c.endpointPublicAccess ? c.publicAccessCidrs : undefined,
+      endpointPrivateAccess: endpoint.privateAccess,
+      endpointPublicAccess: endpoint.publicAccess,
+      publicAccessCidrs: endpoint.publicAccess ? endpoint.publicAccessCidrs : undefined,
       // CIS EKS 2.1.1: all five control-plane log types, into the log group made above.
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       // The VPC CNI is our managed add-on below (network policy on, its own IRSA role), not pulumi-eks's.
       useDefaultVpcCni: true,
-      tags: { "vllm-k8s.io/cluster": c.name },
+      tags: clusterTag(clusterName),
     }, { parent, dependsOn: [logGroup] });
 
-    const cniRole = createCniRole(c.name, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
-    const vpcCni = createVpcCniAddon({ clusterName: c.name, kubernetesVersion: c.kubernetesVersion, roleArn: cniRole.arn, cluster, parent });
+    const cniRole = createCniRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
+    const vpcCni = createVpcCniAddon({ clusterName, kubernetesVersion, roleArn: cniRole.arn, cluster, parent });
 
-    const groupArgs = { config, cluster, nodeRole, subnetIds: network.privateSubnetIds, dependsOn: [vpcCni], parent };
-    const system = createSystemNodeGroup(groupArgs);
-    const gpu = createGpuNodeGroup(groupArgs);
+    const groupArgs = { clusterName, cluster, nodeRole, subnetIds: network.privateSubnetIds, dependsOn: [vpcCni], parent };
+    const system = createSystemNodeGroup(args.systemNodes, groupArgs);
+    const gpu = createGpuNodeGroup(args.gpuNodes, groupArgs);
     this.gpuNodeGroupName = gpu.nodeGroupName;
 
-    const autoscalerRole = createAutoscalerRole(c.name, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
+    const autoscalerRole = createAutoscalerRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
     this.autoscalerRoleArn = autoscalerRole.arn;
-    this.oidcProviderArn = cluster.oidcProviderArn;
 
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.provider = new k8s.Provider(`${c.name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent });
+    this.provider = new k8s.Provider(`${clusterName}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent });
     const storage = createClusterStorage({
-      clusterName: c.name,
-      kubernetesVersion: c.kubernetesVersion,
+      clusterName,
+      kubernetesVersion,
       oidcProviderArn: cluster.oidcProviderArn,
       oidcProviderUrl: cluster.oidcProviderUrl,
       provider: this.provider,
@@ -104,6 +128,6 @@ export class GpuCluster extends pulumi.ComponentResource {
       parent,
     });
     this.ready = [cluster, vpcCni, system, gpu.nodeGroup, storage.addon, storage.storageClass];
-    this.registerOutputs({ clusterName: c.name, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn: this.autoscalerRoleArn });
+    this.registerOutputs({ clusterName, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn: this.autoscalerRoleArn });
   }
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterTag } from "./tags";
 
 const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
 
@@ -14,7 +15,7 @@ export function createNodeRole(clusterName: string, parent: pulumi.Resource): aw
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
     }),
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
   for (const policy of NODE_ROLE_POLICIES) {
     new aws.iam.RolePolicyAttachment(`${clusterName}-node-${policy}`, { role: role.name, policyArn: managedPolicy(policy) }, { parent });
@@ -36,7 +37,7 @@ export function createClusterServiceRole(clusterName: string, parent: pulumi.Res
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
     }),
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
   new aws.iam.RolePolicyAttachment(`${clusterName}-cluster-AmazonEKSClusterPolicy`, { role: role.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, { parent });
   return role;
@@ -66,7 +67,7 @@ export const CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" 
 export function createCniRole(clusterName: string, oidcProviderArn: pulumi.Input<string>, oidcProviderUrl: pulumi.Input<string>, parent: pulumi.Resource): aws.iam.Role {
   const role = new aws.iam.Role(`${clusterName}-vpc-cni`, {
     assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, CNI_SERVICE_ACCOUNT.namespace, CNI_SERVICE_ACCOUNT.name),
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
   new aws.iam.RolePolicyAttachment(`${clusterName}-vpc-cni`, { role: role.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") }, { parent });
   return role;
@@ -88,7 +89,7 @@ export function createAutoscalerRole(
 ): aws.iam.Role {
   const role = new aws.iam.Role(`${clusterName}-cluster-autoscaler`, {
     assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT),
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
 
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterTag } from "./tags";
 
 /** Key management actions (no use of the key for data); AWS KMS developer guide, "Default key policy", key administrators. */
 const KEY_ADMIN_ACTIONS = [
@@ -60,6 +61,6 @@ export function createSecretsKey(clusterName: string, clusterRole: aws.iam.Role,
     enableKeyRotation: true,
     deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
     policy: pulumi.all([partition, account, clusterRole.arn]).apply(([p, a, r]) => secretsKeyPolicy(p, a, r)),
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
 }

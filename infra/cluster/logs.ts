@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterTag } from "./tags";
 
 /**
  * The log group EKS writes control-plane logs to is always `/aws/eks/<cluster>/cluster` (EKS user
@@ -10,6 +11,6 @@ export function createControlPlaneLogGroup(clusterName: string, retentionInDays:
   return new aws.cloudwatch.LogGroup(`${clusterName}-control-plane`, {
     name: `/aws/eks/${clusterName}/cluster`,
     retentionInDays,
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
 }

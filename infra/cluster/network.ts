@@ -1,6 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
+import { clusterTag } from "./tags";
+
+export interface NetworkArgs {
+  /** The VPC's CIDR, cut into 16 equal subnets (`subnetCidr`). Stack config `network.vpcCidr`, default `10.0.0.0/16`. */
+  vpcCidr: string;
+  /** Availability zones to spread subnets over (2-4). `network.azCount`, default 3. */
+  azCount: number;
+  /** `single` NAT gateway (cheaper) or `onePerAz` (survives an AZ outage). `network.natGateways`, default `single`. */
+  natGateways: "single" | "onePerAz";
+}
 
 export interface Network {
   vpcId: pulumi.Output<string>;
@@ -23,14 +32,13 @@ export function subnetCidr(vpcCidr: string, index: number): string {
  * ones hold NAT gateways and (only if a user asks for one) load balancers. Subnet tags tell
  * the AWS load balancer integrations which subnets to use.
  */
-export function createNetwork(config: StackConfig, parent: pulumi.Resource): Network {
-  const name = config.cluster.name;
+export function createNetwork(name: string, network: NetworkArgs, parent: pulumi.Resource): Network {
   const opts = { parent };
-  const tags = { "vllm-k8s.io/cluster": name };
+  const tags = clusterTag(name);
   const azs = aws.getAvailabilityZonesOutput({ state: "available" }, opts);
 
   const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-    cidrBlock: config.network.vpcCidr,
+    cidrBlock: network.vpcCidr,
     enableDnsHostnames: true,
     enableDnsSupport: true,
     tags: { ...tags, Name: `${name}-vpc` },
@@ -43,23 +51,23 @@ export function createNetwork(config: StackConfig, parent: pulumi.Resource): Net
     tags: { ...tags, Name: `${name}-public` },
   }, opts);
 
-  const clusterTag = { [`kubernetes.io/cluster/${name}`]: "shared" };
+  const k8sClusterTag = { [`kubernetes.io/cluster/${name}`]: "shared" };
   const publicSubnets: aws.ec2.Subnet[] = [];
   const privateSubnets: aws.ec2.Subnet[] = [];
   const natIds: pulumi.Output<string>[] = [];
-  for (let i = 0; i < config.network.azCount; i++) {
+  for (let i = 0; i < network.azCount; i++) {
     const az = azs.names[i]!;
     const pub = new aws.ec2.Subnet(`${name}-public-${i}`, {
       vpcId: vpc.id,
       availabilityZone: az,
-      cidrBlock: subnetCidr(config.network.vpcCidr, i),
+      cidrBlock: subnetCidr(network.vpcCidr, i),
       mapPublicIpOnLaunch: false,
-      tags: { ...tags, ...clusterTag, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", "vllm-k8s.io/subnet-tier": "public" },
+      tags: { ...tags, ...k8sClusterTag, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", "vllm-k8s.io/subnet-tier": "public" },
     }, opts);
     new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: pub.id, routeTableId: publicRt.id }, opts);
     publicSubnets.push(pub);
 
-    if (i === 0 || config.network.natGateways === "onePerAz") {
+    if (i === 0 || network.natGateways === "onePerAz") {
       const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i}` } }, opts);
       const nat = new aws.ec2.NatGateway(`${name}-nat-${i}`, {
         allocationId: eip.id,
@@ -72,9 +80,9 @@ export function createNetwork(config: StackConfig, parent: pulumi.Resource): Net
     const priv = new aws.ec2.Subnet(`${name}-private-${i}`, {
       vpcId: vpc.id,
       availabilityZone: az,
-      cidrBlock: subnetCidr(config.network.vpcCidr, 8 + i),
+      cidrBlock: subnetCidr(network.vpcCidr, 8 + i),
       mapPublicIpOnLaunch: false,
-      tags: { ...tags, ...clusterTag, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", "vllm-k8s.io/subnet-tier": "private" },
+      tags: { ...tags, ...k8sClusterTag, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", "vllm-k8s.io/subnet-tier": "private" },
     }, opts);
     const privateRt = new aws.ec2.RouteTable(`${name}-private-${i}`, {
       vpcId: vpc.id,

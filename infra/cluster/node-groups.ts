@@ -2,12 +2,41 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCELERATOR_LABEL, GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
-import type { StackConfig } from "../config";
 import { gpuInstanceInfo } from "../gpu-instances";
 import { createNodeLaunchTemplate } from "./launch-template";
 
-export interface NodeGroupArgs {
-  config: StackConfig;
+/** How many nodes a managed node group runs (its EKS `scalingConfig`). */
+export interface NodeGroupSize {
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+}
+
+/** The CPU node group for Prometheus, Grafana and controllers (stack config `systemNodes`). */
+export interface SystemNodesArgs extends NodeGroupSize {
+  /** EC2 instance types. Default `["m6i.large"]`; sizes default min 2, desired 2, max 4. */
+  instanceTypes: string[];
+  /** Root volume (GiB). Default 50. */
+  diskSizeGiB: number;
+}
+
+/** The GPU node group (stack config `gpuNodes`). */
+export interface GpuNodesArgs extends NodeGroupSize {
+  /** EKS AMI type: `AL2023_x86_64_NVIDIA` (default) or `BOTTLEROCKET_x86_64_NVIDIA`. */
+  amiType: string;
+  /** GPU instance types, all with `gpusPerNode` GPUs; the first names the accelerator. Default `["g6.xlarge"]`. */
+  instanceTypes: string[];
+  /** `ON_DEMAND` (default) or `SPOT`. Sizes default min 0, desired 0, max 2. */
+  capacityType: "ON_DEMAND" | "SPOT";
+  /** Root volume for images and model weights (GiB). Default 200. */
+  diskSizeGiB: number;
+  /** GPUs per node, which cluster-autoscaler must know to scale from zero. Default 1. */
+  gpusPerNode: number;
+}
+
+interface NodeGroupArgs {
+  /** Cluster name: the groups are `<clusterName>-system` and `<clusterName>-gpu`. */
+  clusterName: string;
   cluster: eks.Cluster;
   nodeRole: aws.iam.Role;
   subnetIds: pulumi.Input<string>[];
@@ -23,9 +52,8 @@ function launchTemplate(name: string, amiType: string, diskSizeGiB: number, pare
 }
 
 /** Small CPU nodes for Prometheus, Grafana, controllers and the simulator engine. */
-export function createSystemNodeGroup({ config, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs): eks.ManagedNodeGroup {
-  const g = config.systemNodes;
-  const name = `${config.cluster.name}-system`;
+export function createSystemNodeGroup(g: SystemNodesArgs, { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs): eks.ManagedNodeGroup {
+  const name = `${clusterName}-system`;
   const amiType = "AL2023_x86_64_STANDARD";
   return new eks.ManagedNodeGroup(name, {
     cluster,
@@ -41,12 +69,12 @@ export function createSystemNodeGroup({ config, cluster, nodeRole, subnetIds, de
 }
 
 /** The labels, taints and GPU count cluster-autoscaler must know to scale a group up from zero. */
-export function gpuNodeTemplate(config: StackConfig): { labels: Record<string, string>; taint: typeof GPU_TAINT; gpus: number } {
-  const accelerator = gpuInstanceInfo(config.gpuNodes.instanceTypes[0]!)?.accelerator ?? "nvidia-gpu";
+export function gpuNodeTemplate(g: Pick<GpuNodesArgs, "instanceTypes" | "gpusPerNode">): { labels: Record<string, string>; taint: typeof GPU_TAINT; gpus: number } {
+  const accelerator = gpuInstanceInfo(g.instanceTypes[0]!)?.accelerator ?? "nvidia-gpu";
   return {
     labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [ACCELERATOR_LABEL]: accelerator },
     taint: GPU_TAINT,
-    gpus: config.gpuNodes.gpusPerNode,
+    gpus: g.gpusPerNode,
   };
 }
 
@@ -56,10 +84,9 @@ export function gpuNodeTemplate(config: StackConfig): { labels: Record<string, s
  * labels/taints to the Auto Scaling group, so we tag the ASG itself with cluster-autoscaler's
  * node-template tags; `ignoreScalingChanges` keeps Pulumi from undoing the autoscaler.
  */
-export function createGpuNodeGroup({ config, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs) {
-  const g = config.gpuNodes;
-  const template = gpuNodeTemplate(config);
-  const nodeGroupName = `${config.cluster.name}-gpu`;
+export function createGpuNodeGroup(g: GpuNodesArgs, { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs) {
+  const template = gpuNodeTemplate(g);
+  const nodeGroupName = `${clusterName}-gpu`;
   const nodeGroup = new eks.ManagedNodeGroup(nodeGroupName, {
     cluster,
     nodeGroupName,
@@ -87,12 +114,11 @@ export function createGpuNodeGroup({ config, cluster, nodeRole, subnetIds, depen
     [`${prefix}/taint/${template.taint.key}`]: `${template.taint.value}:${template.taint.effect}`,
     [`${prefix}/resources/nvidia.com/gpu`]: String(template.gpus),
   };
-  const asgTags = Object.entries(tags).map(
-    ([key, value], i) =>
-      new aws.autoscaling.Tag(`${nodeGroupName}-template-${i}`, {
-        autoscalingGroupName: asgName,
-        tag: { key, value, propagateAtLaunch: false },
-      }, { parent }),
-  );
-  return { nodeGroup, nodeGroupName, asgName, asgTags };
+  for (const [i, [key, value]] of Object.entries(tags).entries()) {
+    new aws.autoscaling.Tag(`${nodeGroupName}-template-${i}`, {
+      autoscalingGroupName: asgName,
+      tag: { key, value, propagateAtLaunch: false },
+    }, { parent });
+  }
+  return { nodeGroup, nodeGroupName };
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrust } from "./iam";
+import { clusterTag } from "./tags";
 
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
 export const DEFAULT_STORAGE_CLASS = "gp3";
@@ -28,7 +29,7 @@ export function createClusterStorage(args: ClusterStorageArgs) {
   const sa = EBS_CSI_SERVICE_ACCOUNT;
   const role = new aws.iam.Role(`${clusterName}-ebs-csi`, {
     assumeRolePolicy: irsaTrust(args.oidcProviderArn, args.oidcProviderUrl, sa.namespace, sa.name),
-    tags: { "vllm-k8s.io/cluster": clusterName },
+    tags: clusterTag(clusterName),
   }, { parent });
   new aws.iam.RolePolicyAttachment(`${clusterName}-ebs-csi`, {
     role: role.name,

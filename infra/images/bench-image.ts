@@ -5,8 +5,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export interface BenchImageArgs {
+  /** Cluster name: the ECR repository is `<clusterName>/vllm-bench`. Stack config `cluster.name`, default `vllm`. */
   clusterName: string;
-  /** Repository root: the Dockerfile is bench/Dockerfile and the build context is the root. */
+  /** Repository root: the Dockerfile is bench/Dockerfile and the build context is the root. Required. */
   repoRoot: string;
 }
 
@@ -17,7 +18,6 @@ export interface BenchImageArgs {
  * remove the repository with its images instead of failing on a non-empty one.
  */
 export class BenchImage extends pulumi.ComponentResource {
-  readonly repositoryUrl: pulumi.Output<string>;
   /** `<repository>@sha256:<digest>` of the pushed image. */
   readonly ref: pulumi.Output<string>;
 
@@ -48,8 +48,7 @@ export class BenchImage extends pulumi.ComponentResource {
       tags: [pulumi.interpolate`${repo.repositoryUrl}:${version}`],
       registries: [{ address: repo.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) }],
     }, { parent });
-    this.repositoryUrl = repo.repositoryUrl;
     this.ref = pulumi.interpolate`${repo.repositoryUrl}@${image.digest}`;
-    this.registerOutputs({ repositoryUrl: this.repositoryUrl, ref: this.ref });
+    this.registerOutputs({ repositoryUrl: repo.repositoryUrl, ref: this.ref });
   }
 }

@@ -1,2 +1,1 @@
-export { API_KEY_SECRET, chartPropsFromConfig, HF_TOKEN_SECRET, serviceUrl } from "./props";
-export { VllmWorkloads, type VllmWorkloadsArgs } from "./vllm-workloads";
+export { VllmWorkloads, type SecretArgs, type VllmWorkloadsArgs } from "./vllm-workloads";

@@ -1,21 +1,38 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { appObjects } from "../../charts/app";
+import { appObjects, type AppProps } from "../../charts/app";
 import { namespaceLabels } from "../../charts/vllm/objects";
-import type { StackConfig } from "../config";
-import { GRAFANA_SERVICE_ACCOUNT } from "../addons/values/kube-prometheus-stack";
-import { grafanaDashboardReader } from "./grafana-reader";
-import { API_KEY_SECRET, chartPropsFromConfig, HF_TOKEN_SECRET, serviceUrl } from "./props";
+import { grafanaDashboardReader, type GrafanaReaderArgs } from "./grafana-reader";
 
+/** A Kubernetes Secret created from a Pulumi secret: where the charts read it, and the value. */
+export interface SecretArgs {
+  ref: { name: string; key: string };
+  value: pulumi.Output<string>;
+}
+
+/**
+ * Everything VllmWorkloads deploys from; the mapper (infra/mapper/workloads.ts) fills it from the
+ * validated stack config, whose defaults each field names.
+ */
 export interface VllmWorkloadsArgs {
-  config: StackConfig;
+  /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
-  /** The add-ons' CRDs (ServiceMonitor, PrometheusRule) and the adapter must exist first. */
+  /** Serving namespace, created (and deleted) here. Stack config `serving.namespace`, default `vllm`. */
+  namespace: string;
+  /** Engine whose Pod Security labels the namespace gets. `serving.engine`, default `vllm`. */
+  engine: "vllm" | "simulator";
+  /** In-cluster URL of the vLLM Service, exposed as `serviceUrl`. Required. */
+  serviceUrl: string;
+  /** Props of every chart (charts/app.ts): the objects `npm run synth` writes. Required. */
+  app: pulumi.Output<AppProps>;
+  /** The HF token Secret. Default: none (public models only). */
+  hfToken?: SecretArgs;
+  /** The vLLM API key Secret. Default: none (`serving.apiKeyEnabled` false). */
+  apiKey?: SecretArgs;
+  /** Grafana's identity, allowed to read our dashboard ConfigMaps. Default: none (no kube-prometheus-stack). */
+  grafana?: GrafanaReaderArgs["grafana"];
+  /** What the namespace and objects wait for, and are deleted before (the add-ons). Default: nothing. */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
-  secrets: { hfToken?: pulumi.Output<string>; vllmApiKey?: pulumi.Output<string> };
-  /** ECR image from benchmark.buildImage. */
-  benchImage?: pulumi.Output<string>;
-  pushgatewayUrl?: string;
 }
 
 /**
@@ -29,25 +46,30 @@ export class VllmWorkloads extends pulumi.ComponentResource {
 
   constructor(name: string, args: VllmWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vllm-k8s:workloads:VllmWorkloads", name, {}, opts);
-    const cfg = args.config;
-    const ns = cfg.serving.namespace;
+    const ns = args.namespace;
     this.namespace = ns;
-    this.serviceUrl = serviceUrl(cfg);
+    this.serviceUrl = args.serviceUrl;
     const base = { parent: this, provider: args.provider };
-    const namespace = new k8s.core.v1.Namespace("serving-namespace", { metadata: { name: ns, labels: namespaceLabels(cfg.serving.engine) } }, { ...base, dependsOn: args.dependsOn });
+    const labels = namespaceLabels(args.engine);
+    const namespace = new k8s.core.v1.Namespace("serving-namespace", { metadata: { name: ns, labels } }, {
+      ...base,
+      dependsOn: args.dependsOn,
+    });
     const inNs = { ...base, dependsOn: [namespace] };
     const secrets: pulumi.Resource[] = [];
-    const secret = (id: string, ref: { name: string; key: string }, value: pulumi.Output<string>) =>
-      secrets.push(new k8s.core.v1.Secret(id, { metadata: { name: ref.name, namespace: ns }, type: "Opaque", stringData: { [ref.key]: pulumi.secret(value) } }, inNs));
-    if (args.secrets.hfToken) secret("hf-token", HF_TOKEN_SECRET, args.secrets.hfToken);
-    if (cfg.serving.apiKeyEnabled && args.secrets.vllmApiKey) secret("vllm-api-key", API_KEY_SECRET, args.secrets.vllmApiKey);
-    if (cfg.addons.kubePrometheusStack)
-      grafanaDashboardReader({ namespace: ns, grafana: { namespace: cfg.monitoring.namespace, serviceAccount: GRAFANA_SERVICE_ACCOUNT } }, inNs);
+    const secret = (id: string, { ref, value }: SecretArgs) =>
+      secrets.push(new k8s.core.v1.Secret(id, {
+        metadata: { name: ref.name, namespace: ns },
+        type: "Opaque",
+        stringData: { [ref.key]: pulumi.secret(value) },
+      }, inNs));
+    if (args.hfToken) secret("hf-token", args.hfToken);
+    if (args.apiKey) secret("vllm-api-key", args.apiKey);
+    if (args.grafana) grafanaDashboardReader({ namespace: ns, grafana: args.grafana }, inNs);
 
-    const objs = pulumi.output(args.benchImage).apply((benchImage) =>
-      appObjects(chartPropsFromConfig(cfg, { benchImage, pushgatewayUrl: args.pushgatewayUrl, includeNamespace: false })),
-    );
-    new k8s.yaml.v2.ConfigGroup("workloads", { objs }, { ...base, dependsOn: [namespace, ...secrets, ...(args.dependsOn ?? [])] });
+    const objs = args.app.apply(appObjects);
+    const after = [namespace, ...secrets, ...(args.dependsOn ?? [])];
+    new k8s.yaml.v2.ConfigGroup("workloads", { objs }, { ...base, dependsOn: after });
     this.registerOutputs({ namespace: ns, serviceUrl: this.serviceUrl });
   }
 }

@@ -7,7 +7,7 @@ import { stringify, parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../../infra/config-load";
 import { CONTROL_PLANE_COMPONENTS, type ControlPlaneComponent } from "../../infra/addons/values/control-plane";
 import { CHARTS } from "../../infra/addons/versions";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
 import { addonSettings } from "../../infra/mapper/addons";
 
 // kube-prometheus-stack's default alerts on a healthy EKS cluster (test/fixtures/kps-default-alerts.yaml,

@@ -61,15 +61,7 @@ export const rules: readonly Rule[] = [
  * Imports that break a rule today, each waiting for the restructuring issue (#16) to move it.
  * The test fails when one of them disappears, so this list only shrinks.
  */
-export const knownExceptions: readonly { file: string; target: string; fix: string }[] = [
-  { file: "policy/cli.ts", target: "infra/config", fix: "#16: the policy CLI is an entry point and moves to scripts/" },
-  { file: "policy/cli.ts", target: "infra/config-load", fix: "#16: the policy CLI is an entry point and moves to scripts/" },
-  { file: "policy/cli.ts", target: "infra/graph/build", fix: "#16: the policy CLI is an entry point and moves to scripts/" },
-  { file: "policy/cli.ts", target: "infra/config-file", fix: "#16: the policy CLI is an entry point and moves to scripts/" },
-  { file: "policy/context.ts", target: "infra/config", fix: "#16: rules take narrow args, not StackConfig" },
-  { file: "policy/graph.ts", target: "infra/graph/record", fix: "#16: policy/ owns the graph model" },
-  { file: "policy/types.ts", target: "infra/graph/record", fix: "#16: policy/ owns the graph model" },
-];
+export const knownExceptions: readonly { file: string; target: string; fix: string }[] = [];
 
 export interface ImportEdge {
   file: string;

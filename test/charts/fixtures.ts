@@ -1,6 +1,6 @@
 import { appObjects, type AppProps } from "../../charts/app";
 import { parseStackConfig } from "../../infra/config-load";
-import { chartPropsFromConfig } from "../../infra/workloads/props";
+import { chartPropsFromConfig } from "../../infra/mapper";
 
 export const EKS = { cluster: { publicAccessCidrs: ["203.0.113.10/32"] } };
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appObjects } from "../../charts/app";
-import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
+import { buildGraph, readStackFile, type Graph } from "../../scripts/graph/build";
 import { parseStackConfig } from "../../infra/config-load";
 import { pushgatewayUrl as pushgatewayServiceUrl } from "../../infra/addons/values/pushgateway";
-import { chartPropsFromConfig } from "../../infra/workloads/props";
+import { chartPropsFromConfig } from "../../infra/mapper";
 import { benchPod } from "./fixtures";
 
 // The real program under Pulumi's mocks: VllmWorkloads deploys exactly the synthesised objects.

@@ -10,7 +10,7 @@ import { parseScenarioFile } from "../../bench/contract";
 import { ALERTMANAGER_WEBHOOK_SECRET, GRAFANA_ADMIN_SECRET } from "../../infra/addons/kube-prometheus-stack";
 import { secretKeys } from "../../infra/config";
 import { parseStackConfig, splitStackFileConfig } from "../../infra/config-load";
-import { API_KEY_SECRET, HF_TOKEN_SECRET } from "../../infra/workloads";
+import { API_KEY_SECRET, HF_TOKEN_SECRET } from "../../infra/mapper";
 import { policies } from "../../policy/pack/policies";
 import { classify, KNOWN_BROKEN, NOT_PATHS, ON_THIS_MACHINE, RUN_TIME_CLAIMS } from "./catalog";
 import { commandsIn, fencedBlocks, inlineCode, listDocs, matches, ROOT, runTimeClaims, stackOutputsNamed, where, type Doc } from "./extract";

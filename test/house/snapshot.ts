@@ -23,8 +23,8 @@ const sha = (s: string) => createHash("sha256").update(s).digest("hex").slice(0,
 
 /** Graph of one stack, in this process (call once per process: the mocks are global). */
 async function graphDigest(stack: string) {
-  const { buildGraph, readStackFile } = await import("../../infra/graph/build");
-  const { SECRET } = await import("../../infra/graph/record");
+  const { buildGraph, readStackFile } = await import("../../scripts/graph/build");
+  const { SECRET } = await import("../../policy/model");
   const graph = await buildGraph(readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
   const nodes = graph.nodes.map((n) => ({
     key: `${n.type}::${n.name}`,

@@ -3,8 +3,8 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../infra/config-file";
 import { ConfigError } from "../../infra/config-load";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
-import { GraphMocks } from "../../infra/graph/mocks";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import { GraphMocks } from "../../scripts/graph/mocks";
 
 // The corpus of broken stack files (test/fixtures/bad-stacks), each with the line it must produce
 // (expectations.json: the key named and what the message says). Each goes through what

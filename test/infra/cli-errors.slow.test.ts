@@ -30,7 +30,7 @@ async function run(script: string, args: string[]): Promise<{ code: number; stdo
   }
 }
 
-const CLIS = { graph: "infra/graph/cli.ts", policy: "policy/cli.ts", synth: "scripts/synth.ts" } as const;
+const CLIS = { graph: "scripts/graph/cli.ts", policy: "scripts/policy.ts", synth: "scripts/synth.ts" } as const;
 const outArgs = (cli: string) => (cli === "synth" ? ["--out", out] : []);
 const cases: [string, string[], RegExp][] = [
   ["an unknown flag", ["--bogus"], /^Unknown option '--bogus'\. Usage: npm run \w+ -- /],

@@ -4,9 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../charts/app";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
-import { GraphMocks } from "../../infra/graph/mocks";
-import { chartPropsFromConfig } from "../../infra/workloads/props";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import { GraphMocks } from "../../scripts/graph/mocks";
+import { chartPropsFromConfig } from "../../infra/mapper";
 import { validateSchema } from "../charts/schema";
 import { mutatedStackText, verdict } from "./config-mutations";
 

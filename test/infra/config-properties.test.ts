@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../charts/app";
-import { chartPropsFromConfig } from "../../infra/workloads/props";
+import { chartPropsFromConfig } from "../../infra/mapper";
 import { baseStacks, mutatedStackText, verdict } from "./config-mutations";
 
 // Property: a randomly mutated valid stack file is either accepted — and then synthesises every

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { vllmArgs, simulatorArgs } from "../../charts/vllm/args";
 import { ConfigError, parseStackConfig } from "../../infra/config-load";
 import { coversInternet, ipv4Coverage, MANAGED_VLLM_FLAGS } from "../../infra/config-security";
-import { buildGraph } from "../../infra/graph/build";
-import { chartPropsFromConfig } from "../../infra/workloads/props";
+import { buildGraph } from "../../scripts/graph/build";
+import { chartPropsFromConfig } from "../../infra/mapper";
 
 // The security checks of the stack config (infra/config-security.ts): each mistake refused with
 // one line naming the key and the fix, before any resource exists.

@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
-import { GraphMocks } from "../../infra/graph/mocks";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import { GraphMocks } from "../../scripts/graph/mocks";
 
 // Bad config must stop the real program (under mocks) before the first resource reaches the engine.
 const newResource = vi.spyOn(GraphMocks.prototype, "newResource");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph } from "../../infra/graph/build";
+import { buildGraph } from "../../scripts/graph/build";
 
 // One program run per test file: Pulumi's mocks are process-global.
 describe("existing-cluster stack graph", () => {

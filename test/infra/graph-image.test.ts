@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph } from "../../infra/graph/build";
+import { buildGraph } from "../../scripts/graph/build";
 
 describe("benchmark image build (benchmark.buildImage)", () => {
   it("creates an ECR repository that destroy can remove and pushes bench/Dockerfile, exporting its digest", async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGraph, readStackFile, type Graph } from "../../infra/graph/build";
-import type { GraphNode } from "../../infra/graph/record";
+import { buildGraph, readStackFile, type Graph } from "../../scripts/graph/build";
+import type { GraphNode } from "../../policy/model";
 
 // The real program under Pulumi's mocks, fed the example eks stack file.
 let graph: Graph;

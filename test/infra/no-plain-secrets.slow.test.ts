@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
 import { synth } from "../../scripts/synth";
 
 // Every secret key set to a recognisable value, with the API key switched on: none of them may

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { PROJECT } from "../../infra/config";
-import { buildGraph, readStackFile, resolveOutputs } from "../../infra/graph/build";
-import { GraphMocks } from "../../infra/graph/mocks";
-import { recordRegistrations } from "../../infra/graph/record";
+import { buildGraph, readStackFile, resolveOutputs } from "../../scripts/graph/build";
+import { GraphMocks } from "../../scripts/graph/mocks";
+import { recordRegistrations } from "../../scripts/graph/record";
 import { listDocs, stackOutputsNamed, where } from "../docs/extract";
 
 // Stack outputs are declared once (StackOutputs in infra/program.ts): the entry point Pulumi runs

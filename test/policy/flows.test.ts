@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADAPTER_PODS, ALERTMANAGER_PODS, DCGM_PODS, GRAFANA_PODS, KSM_PODS, OPERATOR_PODS, PROMETHEUS_PODS, PUSHGATEWAY_PODS } from "../../charts/netpol";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
-import type { GraphNode } from "../../infra/graph/record";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import type { GraphNode } from "../../policy/model";
 import { kubeObjects, workloads } from "../../policy/graph";
 import { reachability, reachRows, type CataloguePod } from "../../policy/netpol";
 import { clone } from "./helpers";

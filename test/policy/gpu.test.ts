@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { GraphNode } from "../../infra/graph/record";
+import type { GraphNode } from "../../policy/model";
 import { evaluate } from "../../policy/rules";
 import type { RuleContext } from "../../policy/types";
 import { clone, CONFIG_GROUP, expectOnly, node, obj, release, stackGraph } from "./helpers";

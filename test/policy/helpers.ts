@@ -1,8 +1,9 @@
 import { expect } from "vitest";
 import { parseStackConfig } from "../../infra/config-load";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
-import type { GraphNode } from "../../infra/graph/record";
-import { contextFromConfig } from "../../policy/context";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import type { GraphNode } from "../../policy/model";
+import { policyAllowances } from "../../infra/mapper";
+import { contextFor } from "../../policy/context";
 import { evaluate } from "../../policy/rules";
 import type { RuleContext, Violation } from "../../policy/types";
 
@@ -10,7 +11,7 @@ import type { RuleContext, Violation } from "../../policy/types";
 export async function stackGraph(file: string): Promise<{ nodes: GraphNode[]; ctx: RuleContext }> {
   const input = readStackFile(file);
   const { nodes } = await buildGraph(input);
-  const ctx = contextFromConfig(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as any));
+  const ctx = contextFor(policyAllowances(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as any)));
   return { nodes, ctx };
 }
 

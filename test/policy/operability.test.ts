@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../infra/config-load";
-import { buildGraph, readStackFile } from "../../infra/graph/build";
-import type { GraphNode } from "../../infra/graph/record";
-import { contextFromConfig } from "../../policy/context";
+import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import type { GraphNode } from "../../policy/model";
+import { policyAllowances } from "../../infra/mapper";
+import { contextFor } from "../../policy/context";
 import { evaluate } from "../../policy/rules";
 import { defaultContext, type RuleContext } from "../../policy/types";
 import { clone, CONFIG_GROUP, expectOnly, node, obj, release, stackGraph } from "./helpers";
@@ -107,7 +108,7 @@ describe("no-unplanned-loadbalancer", () => {
     input.config.monitoring = { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] };
     const { nodes } = await buildGraph(input);
     expect(release(nodes, "kube-prometheus-stack").inputs.values.grafana.service.type).toBe("LoadBalancer");
-    expect(evaluate(nodes, contextFromConfig(parseStackConfig(input.config)))).toEqual([]);
+    expect(evaluate(nodes, contextFor(policyAllowances(parseStackConfig(input.config))))).toEqual([]);
     expectOnly(nodes, defaultContext, "no-unplanned-loadbalancer", { type: "kubernetes:helm.sh/v3:Release", name: "kube-prometheus-stack" }, /values\.grafana\.service\.type is LoadBalancer/);
   });
 });

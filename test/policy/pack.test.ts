@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { GraphNode } from "../../infra/graph/record";
+import type { GraphNode } from "../../policy/model";
 import { UNKNOWN } from "../../policy/graph";
 import { plain } from "../../policy/pack/convert";
 import { policies } from "../../policy/pack/policies";

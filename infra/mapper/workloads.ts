@@ -1,11 +1,17 @@
-// Maps the typed stack config onto the charts' props (charts/ never sees the config or Pulumi).
+// Maps the typed stack config onto the charts' props and VllmWorkloads' args (charts/ never sees
+// the config or Pulumi).
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import type { AppProps } from "../../charts/app";
 import { BENCH_IMAGE, VLLM_IMAGE } from "../../charts/versions";
-import { PROMETHEUS_PORT, prometheusUrl } from "../addons/values/kube-prometheus-stack";
-import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { HTTP_PORT, APP_NAME, selectorLabels } from "../../charts/vllm/labels";
+import { GRAFANA_SERVICE_ACCOUNT, PROMETHEUS_PORT, prometheusUrl } from "../addons/values/kube-prometheus-stack";
+import { pushgatewayUrl } from "../addons/values/pushgateway";
 import type { StackConfig } from "../config";
+import type { StackSecrets } from "../pulumi-config";
+import type { VllmWorkloadsArgs } from "../workloads";
+import { nodePlacement } from "./placement";
 
 /** Secrets the charts reference; Pulumi creates them from secret config (npm run synth users: kubectl create secret). */
 export const HF_TOKEN_SECRET = { name: "vllm-hf-token", key: "token" } as const;
@@ -20,8 +26,14 @@ export interface DeployContext {
   includeNamespace: boolean;
 }
 
+/** The vLLM OpenAI-compatible API inside the cluster. */
 export function serviceUrl(cfg: StackConfig): string {
   return `http://${APP_NAME}.${cfg.serving.namespace}.svc:${HTTP_PORT}`;
+}
+
+/** In-cluster Pushgateway URL the benchmark pushes to, when the add-on is on. */
+export function inClusterPushgatewayUrl(cfg: StackConfig): string | undefined {
+  return cfg.addons.pushgateway ? pushgatewayUrl(cfg.monitoring.namespace) : undefined;
 }
 
 function presetJson(name: string): string {
@@ -29,12 +41,9 @@ function presetJson(name: string): string {
 }
 
 export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppProps {
-  const eks = cfg.cluster.mode === "eks";
   const simulator = cfg.serving.engine === "simulator";
   const benchImage = ctx.benchImage ?? cfg.benchmark.image ?? BENCH_IMAGE;
-  // Our node-group labels exist only on clusters we built; elsewhere the GPU limit alone places vLLM.
-  const system: Record<string, string> = eks ? { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } : {};
-  const gpu: Record<string, string> = eks ? { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value } : {};
+  const placement = nodePlacement(cfg.cluster.mode);
   const apiKeySecret = cfg.serving.apiKeyEnabled ? { ...API_KEY_SECRET } : undefined;
   const servedName = cfg.model.servedName ?? cfg.model.id;
   return {
@@ -50,7 +59,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
       apiKeySecret,
       allowedClientNamespaces: cfg.serving.allowedClientNamespaces,
       monitoringNamespace: cfg.monitoring.namespace,
-      nodeSelector: simulator ? system : gpu,
+      nodeSelector: simulator ? placement.system : placement.gpuPods,
       includeNamespace: ctx.includeNamespace,
     },
     monitoring: { thresholds: cfg.monitoring.alerts },
@@ -69,7 +78,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           // The rehearsal's timeline reads HPA replicas, pending GPU pods and GPU nodes from it.
           prometheusUrl: cfg.addons.kubePrometheusStack ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}` : undefined,
           apiKeySecret,
-          nodeSelector: system,
+          nodeSelector: placement.system,
           plan: cfg.benchmark.plan.enabled
             ? {
                 podSelector: { ...selectorLabels },
@@ -86,5 +95,34 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
             : undefined,
         }
       : undefined,
+  };
+}
+
+/** What VllmWorkloads takes from the program besides the config: related components' outputs. */
+export interface WorkloadsDeployment {
+  provider: k8s.Provider;
+  /** The add-ons' `ready` (CRDs, the adapter the HPA reads, Prometheus). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+  secrets: Pick<StackSecrets, "hfToken" | "vllmApiKey">;
+  /** The pushed image from BenchImage (benchmark.buildImage). */
+  benchImage?: pulumi.Output<string>;
+  /** The Pushgateway add-on's in-cluster URL, when installed. */
+  pushgatewayUrl?: string;
+}
+
+export function vllmWorkloadsArgs(cfg: StackConfig, d: WorkloadsDeployment): VllmWorkloadsArgs {
+  const { hfToken, vllmApiKey } = d.secrets;
+  return {
+    provider: d.provider,
+    namespace: cfg.serving.namespace,
+    engine: cfg.serving.engine,
+    serviceUrl: serviceUrl(cfg),
+    app: pulumi.output(d.benchImage).apply((benchImage) =>
+      chartPropsFromConfig(cfg, { benchImage, pushgatewayUrl: d.pushgatewayUrl, includeNamespace: false }),
+    ),
+    hfToken: hfToken && { ref: HF_TOKEN_SECRET, value: hfToken },
+    apiKey: cfg.serving.apiKeyEnabled && vllmApiKey ? { ref: API_KEY_SECRET, value: vllmApiKey } : undefined,
+    grafana: cfg.addons.kubePrometheusStack ? { namespace: cfg.monitoring.namespace, serviceAccount: GRAFANA_SERVICE_ACCOUNT } : undefined,
+    dependsOn: d.dependsOn,
   };
 }

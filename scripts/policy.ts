@@ -5,10 +5,11 @@ import { parseArgs } from "node:util";
 import { cliFailure } from "../infra/config-file";
 import { parseStackConfig } from "../infra/config-load";
 import type { SecretKey } from "../infra/config";
-import { buildGraph, readStackFile } from "../infra/graph/build";
-import { contextFromConfig } from "./context";
-import { rows, summary, table } from "./report";
-import { evaluate, rules } from "./rules";
+import { policyAllowances } from "../infra/mapper";
+import { contextFor } from "../policy/context";
+import { rows, summary, table } from "../policy/report";
+import { evaluate, rules } from "../policy/rules";
+import { buildGraph, readStackFile } from "./graph/build";
 
 const USAGE = "Usage: npm run policy -- [--stack Pulumi.<stack>.yaml] [--json]";
 
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
   const file = values.stack!;
   const input = readStackFile(file);
   // Validate first so a bad config reports its key and fix, not a rule failure.
-  const ctx = contextFromConfig(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as SecretKey[]));
+  const ctx = contextFor(policyAllowances(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as SecretKey[])));
   const { nodes } = await buildGraph(input);
   const violations = evaluate(nodes, ctx);
   const s = summary(violations, rules);

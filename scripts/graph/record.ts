@@ -1,33 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deserializeProperties, isRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { SECRET, UNKNOWN, type GraphNode } from "../../policy/model";
 
 // Both exist at run time; waitForRPCs is missing from the SDK typings.
 const { getMonitor } = settings;
 const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
-
-/** One registered resource as the engine would see it. */
-export interface GraphNode {
-  urn: string;
-  /** Physical id the (mocked) provider returned; "" for components. */
-  id: string;
-  type: string;
-  name: string;
-  /** Name of the parent resource (undefined for top-level resources). */
-  parent?: string;
-  parentType?: string;
-  custom: boolean;
-  /** Inputs as sent to the engine; secret values are replaced by SECRET. */
-  inputs: Record<string, any>;
-  /** Dotted paths of inputs that were secrets. */
-  secretInputs: string[];
-  /** Names of explicit and implicit dependencies. */
-  dependencies: string[];
-}
-
-export const SECRET = "[secret]";
-
-export const UNKNOWN = "[unknown]";
 
 async function scrub(value: unknown, path: string, secrets: string[]): Promise<unknown> {
   if (isRpcSecret(value)) {

@@ -1,9 +1,9 @@
 // `npm run graph [-- --stack Pulumi.<name>.yaml] [--json]`: what `pulumi up` would create,
 // computed offline under Pulumi's mocks (no AWS account, no Pulumi CLI).
 import { parseArgs } from "node:util";
-import { cliFailure } from "../config-file";
+import { cliFailure } from "../../infra/config-file";
 import { buildGraph, readStackFile } from "./build";
-import { SECRET, type GraphNode } from "./record";
+import { SECRET, type GraphNode } from "../../policy/model";
 
 const USAGE = "Usage: npm run graph -- [--stack Pulumi.<stack>.yaml] [--json]";
 

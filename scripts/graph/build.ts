@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config";
-import { readStackFileConfig } from "../config-file";
+import { PROJECT } from "../../infra/config";
+import { readStackFileConfig } from "../../infra/config-file";
 import { GraphMocks } from "./mocks";
-import { recordRegistrations, type GraphNode } from "./record";
+import type { GraphNode } from "../../policy/model";
+import { recordRegistrations } from "./record";
 
 export interface StackInput {
   /** Our config sections (without the `vllm-k8s:` prefix). */
@@ -47,7 +48,7 @@ export async function buildGraph(input: StackInput): Promise<Graph> {
   pulumi.runtime.setAllConfig(all, Object.keys(input.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
 
   // Imported only now: setMocks must run before the program touches the runtime (DESIGN §10).
-  const { runProgram } = await import("../program");
+  const { runProgram } = await import("../../infra/program");
   const outputs = runProgram();
   await recorder.settle();
   const { values, secrets } = await resolveOutputs(outputs);
