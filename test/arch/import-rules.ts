@@ -70,14 +70,19 @@ export interface ImportEdge {
   local: boolean;
 }
 
+/** An import specifier as a repo-relative path without extension (ours), else the package specifier as written. */
+export function targetOf(file: string, specifier: string): string {
+  if (!specifier.startsWith(".")) return specifier;
+  return path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.(ts|js|mjs|cjs|json)$/, "");
+}
+
 /** Every static and dynamic import of each source (TypeScript's own pre-processor, not a regex). */
 export function importsOf(sources: ReadonlyMap<string, string>): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const [file, text] of sources) {
     for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
       const local = fileName.startsWith(".");
-      const target = local ? path.posix.normalize(path.posix.join(path.posix.dirname(file), fileName)).replace(/\.(ts|js|mjs|cjs|json)$/, "") : fileName;
-      edges.push({ file, target, local });
+      edges.push({ file, target: targetOf(file, fileName), local });
     }
   }
   return edges;
