@@ -284,7 +284,6 @@ export const stackConfigSchema = z.strictObject({
   benchmark: benchmarkSchema,
 });
 
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
 type ParsedConfig = z.output<typeof stackConfigSchema>;
 
 /** The validated config, with mode-dependent defaults resolved. */

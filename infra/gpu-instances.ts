@@ -4,28 +4,25 @@
 export interface GpuInstanceInfo {
   gpus: number;
   accelerator: string;
-  gpuMemoryGiB: number;
 }
 
-const family = (accelerator: string, gpuMemoryGiB: number, counts: Record<string, number>) =>
-  Object.fromEntries(
-    Object.entries(counts).map(([size, gpus]) => [size, { gpus, accelerator, gpuMemoryGiB }]),
-  );
+const family = (accelerator: string, counts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counts).map(([size, gpus]) => [size, { gpus, accelerator }]));
 
 const byFamily: Record<string, Record<string, GpuInstanceInfo>> = {
-  g5: family("nvidia-a10g", 24, {
+  g5: family("nvidia-a10g", {
     xlarge: 1, "2xlarge": 1, "4xlarge": 1, "8xlarge": 1, "16xlarge": 1, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8,
   }),
-  g6: family("nvidia-l4", 24, {
+  g6: family("nvidia-l4", {
     xlarge: 1, "2xlarge": 1, "4xlarge": 1, "8xlarge": 1, "16xlarge": 1, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8,
   }),
-  g6e: family("nvidia-l40s", 48, {
+  g6e: family("nvidia-l40s", {
     xlarge: 1, "2xlarge": 1, "4xlarge": 1, "8xlarge": 1, "16xlarge": 1, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8,
   }),
-  p4d: family("nvidia-a100", 40, { "24xlarge": 8 }),
-  p4de: family("nvidia-a100", 80, { "24xlarge": 8 }),
-  p5: family("nvidia-h100", 80, { "48xlarge": 8 }),
-  p5e: family("nvidia-h200", 141, { "48xlarge": 8 }),
+  p4d: family("nvidia-a100", { "24xlarge": 8 }),
+  p4de: family("nvidia-a100", { "24xlarge": 8 }),
+  p5: family("nvidia-h100", { "48xlarge": 8 }),
+  p5e: family("nvidia-h200", { "48xlarge": 8 }),
 };
 
 /** GPU facts for an instance type such as `g6.xlarge`, or undefined when we do not know it. */
@@ -33,7 +30,3 @@ export function gpuInstanceInfo(instanceType: string): GpuInstanceInfo | undefin
   const [fam, size] = instanceType.split(".");
   return byFamily[fam ?? ""]?.[size ?? ""];
 }
-
-export const knownGpuInstanceTypes: string[] = Object.entries(byFamily).flatMap(([fam, sizes]) =>
-  Object.keys(sizes).map((size) => `${fam}.${size}`),
-);

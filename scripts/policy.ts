@@ -21,7 +21,8 @@ async function main(): Promise<number> {
   const file = values.stack!;
   const input = readStackFile(file);
   // Validate first so a bad config reports its key and fix, not a rule failure.
-  const ctx = contextFor(policyAllowances(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as SecretKey[])));
+  const config = parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as SecretKey[]);
+  const ctx = contextFor(policyAllowances(config));
   const { nodes } = await buildGraph(input);
   const violations = evaluate(nodes, ctx);
   const s = summary(violations, rules);

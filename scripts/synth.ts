@@ -29,7 +29,8 @@ export function synth(stackFile: string | undefined, outDir: string): SynthResul
   if (stackFile) raw = readStackFileConfig(stackFile).raw;
   // Secrets are referenced by name, never rendered: validate as if each were set.
   const config = parseStackConfig(raw, Object.keys(secretKeys) as SecretKey[]);
-  const app = buildApp(chartPropsFromConfig(config, { includeNamespace: true, pushgatewayUrl: inClusterPushgatewayUrl(config) }));
+  const pushgatewayUrl = inClusterPushgatewayUrl(config);
+  const app = buildApp(chartPropsFromConfig(config, { includeNamespace: true, pushgatewayUrl }));
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of fs.readdirSync(outDir)) if (f.endsWith(".yaml")) fs.rmSync(path.join(outDir, f));
   const files: string[] = [];

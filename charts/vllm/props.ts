@@ -1,5 +1,5 @@
 // Typed inputs of the vLLM chart. charts/ knows nothing of Pulumi or the stack config;
-// infra/workloads/props.ts maps the config onto these.
+// infra/mapper/workloads.ts maps the config onto these.
 
 interface SecretRef {
   name: string;

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 
 /** Which cluster `existing` mode deploys to. */
 export interface ExistingClusterArgs {
-  /** Kubeconfig file, read at program time. Stack config `cluster.kubeconfigPath`, default: $KUBECONFIG or ~/.kube/config. */
+  /** Kubeconfig file, read at program time. `cluster.kubeconfigPath`, default: $KUBECONFIG or ~/.kube/config. */
   kubeconfigPath?: string;
   /** Kubeconfig context. `cluster.kubeconfigContext`, default: the current context. */
   context?: string;

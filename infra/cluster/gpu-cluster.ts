@@ -27,7 +27,7 @@ export interface EndpointAccessArgs {
  * fills it from the validated stack config, whose defaults each field names.
  */
 export interface GpuClusterArgs {
-  /** EKS cluster name, prefix of every AWS resource name and value of the cluster tag. `cluster.name`, default `vllm`. */
+  /** EKS cluster name, prefix of every AWS resource name, value of the cluster tag. `cluster.name`, default `vllm`. */
   clusterName: string;
   /** EKS Kubernetes version. `cluster.kubernetesVersion`, default `1.35`. */
   kubernetesVersion: string;
@@ -108,7 +108,8 @@ export class GpuCluster extends pulumi.ComponentResource {
     const cniRole = createCniRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
     const vpcCni = createVpcCniAddon({ clusterName, kubernetesVersion, roleArn: cniRole.arn, cluster, parent });
 
-    const groupArgs = { clusterName, cluster, nodeRole, subnetIds: network.privateSubnetIds, dependsOn: [vpcCni], parent };
+    const subnetIds = network.privateSubnetIds;
+    const groupArgs = { clusterName, cluster, nodeRole, subnetIds, dependsOn: [vpcCni], parent };
     const system = createSystemNodeGroup(args.systemNodes, groupArgs);
     const gpu = createGpuNodeGroup(args.gpuNodes, groupArgs);
     this.gpuNodeGroupName = gpu.nodeGroupName;
@@ -117,7 +118,10 @@ export class GpuCluster extends pulumi.ComponentResource {
     this.autoscalerRoleArn = autoscalerRole.arn;
 
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.provider = new k8s.Provider(`${clusterName}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent });
+    this.provider = new k8s.Provider(`${clusterName}-k8s`, {
+      kubeconfig: this.kubeconfig,
+      enableServerSideApply: true,
+    }, { parent });
     const storage = createClusterStorage({
       clusterName,
       kubernetesVersion,
@@ -128,6 +132,7 @@ export class GpuCluster extends pulumi.ComponentResource {
       parent,
     });
     this.ready = [cluster, vpcCni, system, gpu.nodeGroup, storage.addon, storage.storageClass];
-    this.registerOutputs({ clusterName, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn: this.autoscalerRoleArn });
+    const autoscalerRoleArn = this.autoscalerRoleArn;
+    this.registerOutputs({ clusterName, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn });
   }
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterTag } from "./tags";
 
 export interface NetworkArgs {
-  /** The VPC's CIDR, cut into 16 equal subnets (`subnetCidr`). Stack config `network.vpcCidr`, default `10.0.0.0/16`. */
+  /** The VPC's CIDR, cut into 16 equal subnets (`subnetCidr`). `network.vpcCidr`, default `10.0.0.0/16`. */
   vpcCidr: string;
   /** Availability zones to spread subnets over (2-4). `network.azCount`, default 3. */
   azCount: number;
@@ -62,7 +62,13 @@ export function createNetwork(name: string, network: NetworkArgs, parent: pulumi
       availabilityZone: az,
       cidrBlock: subnetCidr(network.vpcCidr, i),
       mapPublicIpOnLaunch: false,
-      tags: { ...tags, ...k8sClusterTag, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", "vllm-k8s.io/subnet-tier": "public" },
+      tags: {
+        ...tags,
+        ...k8sClusterTag,
+        Name: `${name}-public-${i}`,
+        "kubernetes.io/role/elb": "1",
+        "vllm-k8s.io/subnet-tier": "public",
+      },
     }, opts);
     new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: pub.id, routeTableId: publicRt.id }, opts);
     publicSubnets.push(pub);
@@ -82,7 +88,13 @@ export function createNetwork(name: string, network: NetworkArgs, parent: pulumi
       availabilityZone: az,
       cidrBlock: subnetCidr(network.vpcCidr, 8 + i),
       mapPublicIpOnLaunch: false,
-      tags: { ...tags, ...k8sClusterTag, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", "vllm-k8s.io/subnet-tier": "private" },
+      tags: {
+        ...tags,
+        ...k8sClusterTag,
+        Name: `${name}-private-${i}`,
+        "kubernetes.io/role/internal-elb": "1",
+        "vllm-k8s.io/subnet-tier": "private",
+      },
     }, opts);
     const privateRt = new aws.ec2.RouteTable(`${name}-private-${i}`, {
       vpcId: vpc.id,

@@ -52,7 +52,8 @@ function launchTemplate(name: string, amiType: string, diskSizeGiB: number, pare
 }
 
 /** Small CPU nodes for Prometheus, Grafana, controllers and the simulator engine. */
-export function createSystemNodeGroup(g: SystemNodesArgs, { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs): eks.ManagedNodeGroup {
+export function createSystemNodeGroup(g: SystemNodesArgs, args: NodeGroupArgs): eks.ManagedNodeGroup {
+  const { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent } = args;
   const name = `${clusterName}-system`;
   const amiType = "AL2023_x86_64_STANDARD";
   return new eks.ManagedNodeGroup(name, {
@@ -69,7 +70,11 @@ export function createSystemNodeGroup(g: SystemNodesArgs, { clusterName, cluster
 }
 
 /** The labels, taints and GPU count cluster-autoscaler must know to scale a group up from zero. */
-export function gpuNodeTemplate(g: Pick<GpuNodesArgs, "instanceTypes" | "gpusPerNode">): { labels: Record<string, string>; taint: typeof GPU_TAINT; gpus: number } {
+export function gpuNodeTemplate(g: Pick<GpuNodesArgs, "instanceTypes" | "gpusPerNode">): {
+  labels: Record<string, string>;
+  taint: typeof GPU_TAINT;
+  gpus: number;
+} {
   const accelerator = gpuInstanceInfo(g.instanceTypes[0]!)?.accelerator ?? "nvidia-gpu";
   return {
     labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [ACCELERATOR_LABEL]: accelerator },
@@ -84,7 +89,8 @@ export function gpuNodeTemplate(g: Pick<GpuNodesArgs, "instanceTypes" | "gpusPer
  * labels/taints to the Auto Scaling group, so we tag the ASG itself with cluster-autoscaler's
  * node-template tags; `ignoreScalingChanges` keeps Pulumi from undoing the autoscaler.
  */
-export function createGpuNodeGroup(g: GpuNodesArgs, { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent }: NodeGroupArgs) {
+export function createGpuNodeGroup(g: GpuNodesArgs, args: NodeGroupArgs) {
+  const { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent } = args;
   const template = gpuNodeTemplate(g);
   const nodeGroupName = `${clusterName}-gpu`;
   const nodeGroup = new eks.ManagedNodeGroup(nodeGroupName, {

@@ -14,7 +14,11 @@ export function gpuClusterArgs(cfg: StackConfig): GpuClusterArgs {
     clusterName: c.name,
     kubernetesVersion: c.kubernetesVersion,
     network: { vpcCidr: n.vpcCidr, azCount: n.azCount, natGateways: n.natGateways },
-    endpoint: { privateAccess: c.endpointPrivateAccess, publicAccess: c.endpointPublicAccess, publicAccessCidrs: c.publicAccessCidrs },
+    endpoint: {
+      privateAccess: c.endpointPrivateAccess,
+      publicAccess: c.endpointPublicAccess,
+      publicAccessCidrs: c.publicAccessCidrs,
+    },
     adminRoleArns: c.adminRoleArns,
     logRetentionDays: c.logRetentionDays,
     systemNodes: { instanceTypes: s.instanceTypes, diskSizeGiB: s.diskSizeGiB, ...size(s) },

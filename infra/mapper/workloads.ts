@@ -122,7 +122,9 @@ export function vllmWorkloadsArgs(cfg: StackConfig, d: WorkloadsDeployment): Vll
     ),
     hfToken: hfToken && { ref: HF_TOKEN_SECRET, value: hfToken },
     apiKey: cfg.serving.apiKeyEnabled && vllmApiKey ? { ref: API_KEY_SECRET, value: vllmApiKey } : undefined,
-    grafana: cfg.addons.kubePrometheusStack ? { namespace: cfg.monitoring.namespace, serviceAccount: GRAFANA_SERVICE_ACCOUNT } : undefined,
+    grafana: cfg.addons.kubePrometheusStack
+      ? { namespace: cfg.monitoring.namespace, serviceAccount: GRAFANA_SERVICE_ACCOUNT }
+      : undefined,
     dependsOn: d.dependsOn,
   };
 }

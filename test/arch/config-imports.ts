@@ -29,8 +29,8 @@ export function configTypeNames(sources: ReadonlyMap<string, string>): Set<strin
     if (!isConfigModule(file.replace(/\.ts$/, ""))) continue;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
     for (const st of sf.statements) {
-      const exported = ts.getCombinedModifierFlags(st as ts.Declaration) & ts.ModifierFlags.Export;
-      if (exported && (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st))) names.add(st.name.text);
+      if (!ts.isInterfaceDeclaration(st) && !ts.isTypeAliasDeclaration(st)) continue;
+      if (st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) names.add(st.name.text);
     }
   }
   return names;
@@ -53,7 +53,8 @@ export function configTypeUses(sources: ReadonlyMap<string, string>, allowed = m
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
     const visit = (node: ts.Node) => {
       // import … from "…" and export … from "…"
-      if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const isImportExport = ts.isImportDeclaration(node) || ts.isExportDeclaration(node);
+      if (isImportExport && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
         const from = targetOf(file, node.moduleSpecifier.text);
         const fromConfig = isConfigModule(from);
         const clauseTypeOnly = ts.isImportDeclaration(node) ? !!node.importClause?.isTypeOnly : node.isTypeOnly;
@@ -71,8 +72,9 @@ export function configTypeUses(sources: ReadonlyMap<string, string>, allowed = m
         }
       }
       // import("…").StackConfig in a type position
-      if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-        const from = targetOf(file, node.argument.literal.text);
+      if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+        const spec = node.argument.literal;
+        const from = ts.isStringLiteral(spec) ? targetOf(file, spec.text) : "";
         if (isConfigModule(from)) out.push({ file, name: node.qualifier ? node.qualifier.getText(sf) : "*", from });
       }
       ts.forEachChild(node, visit);

@@ -73,7 +73,8 @@ export interface ImportEdge {
 /** An import specifier as a repo-relative path without extension (ours), else the package specifier as written. */
 export function targetOf(file: string, specifier: string): string {
   if (!specifier.startsWith(".")) return specifier;
-  return path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.(ts|js|mjs|cjs|json)$/, "");
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+  return joined.replace(/\.(ts|js|mjs|cjs|json)$/, "");
 }
 
 /** Every static and dynamic import of each source (TypeScript's own pre-processor, not a regex). */

@@ -49,14 +49,14 @@ describe("only the config modules, the mapper, the program and the entry points 
 
   it("fails on a forbidden import, in every form, and lets the allowed ones pass", () => {
     const fed = new Map([
-      ["infra/config.ts", 'export interface StackConfig { a: 1 }\nexport type SecretKey = "k";\nexport const PROJECT = "p";'],
+      ["infra/config.ts", 'export interface StackConfig { a: 1 }\nexport type SecretKey = "k";\nexport const P = "p";'],
       ["infra/cluster/bad.ts", 'import type { StackConfig } from "../config";'],
-      ["infra/workloads/bad.ts", 'import { PROJECT, type SecretKey } from "../config";'],
+      ["infra/workloads/bad.ts", 'import { P, type SecretKey } from "../config";'],
       ["infra/images/bad.ts", 'let c: import("../config").StackConfig;'],
       ["charts/vllm/bad.ts", 'export type { StackConfig } from "../../infra/config";'],
       ["policy/bad.ts", 'import * as config from "../infra/config";'],
       ["infra/addons/bad.ts", 'import { StackConfig } from "../mapper/reexport";'],
-      ["infra/cluster/fine.ts", 'import { CONTROL_PLANE_LOG_TYPES } from "../config-security";\nimport { PROJECT } from "../config";'],
+      ["infra/cluster/fine.ts", 'import { LOG_TYPES } from "../config-security";\nimport { P } from "../config";'],
       ["infra/mapper/fine.ts", 'import type { StackConfig } from "../config";'],
       ["infra/program.ts", 'import type { StackConfig } from "./config";'],
       ["scripts/fine.ts", 'import type { SecretKey } from "../infra/config";'],

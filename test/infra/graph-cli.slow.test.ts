@@ -8,7 +8,8 @@ const root = path.resolve(__dirname, "../..");
 
 it("graph --json through a pipe is complete, parseable JSON with the cluster in it", async () => {
   // Through a shell pipe as users run it: Node's own stdio "pipe" is a socket pair with larger buffers.
-  const child = spawn("sh", ["-c", `"${path.join(root, "node_modules/.bin/tsx")}" infra/graph/cli.ts --json | cat`], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const tsx = path.join(root, "node_modules/.bin/tsx");
+  const child = spawn("sh", ["-c", `"${tsx}" scripts/graph/cli.ts --json | cat`], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (b) => (out += b));

@@ -15,7 +15,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(path.join(root, "node_modules/.bin/node"), ["--import", "tsx", "policy/cli.ts", ...args], { cwd: root });
+    const node = path.join(root, "node_modules/.bin/node");
+    const { stdout, stderr } = await promisify(execFile)(node, ["--import", "tsx", "scripts/policy.ts", ...args], { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (e: any) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
