@@ -12,25 +12,34 @@ export interface NodeGroupSize {
   maxSize: number;
 }
 
-/** The CPU node group for Prometheus, Grafana and controllers (stack config `systemNodes`). */
+/**
+ * The CPU node group for Prometheus, Grafana and controllers. Sizes: `systemNodes.minSize`, default 2;
+ * `systemNodes.desiredSize`, default 2; `systemNodes.maxSize`, default 4.
+ */
 export interface SystemNodesArgs extends NodeGroupSize {
-  /** EC2 instance types. Default `["m6i.large"]`; sizes default min 2, desired 2, max 4. */
+  /** EC2 instance types. `systemNodes.instanceTypes`, default `["m6i.large"]`. */
   instanceTypes: string[];
-  /** Root volume (GiB). Default 50. */
+  /** Root volume (GiB). `systemNodes.diskSizeGiB`, default 50. */
   diskSizeGiB: number;
 }
 
-/** The GPU node group (stack config `gpuNodes`). */
+/**
+ * The GPU node group. Sizes: `gpuNodes.minSize`, default 0 (scale from zero);
+ * `gpuNodes.desiredSize`, default 0; `gpuNodes.maxSize`, default 2.
+ */
 export interface GpuNodesArgs extends NodeGroupSize {
-  /** EKS AMI type: `AL2023_x86_64_NVIDIA` (default) or `BOTTLEROCKET_x86_64_NVIDIA`. */
+  /** EKS AMI type (NVIDIA AL2023 or Bottlerocket). `gpuNodes.amiType`, default `AL2023_x86_64_NVIDIA`. */
   amiType: string;
-  /** GPU instance types, all with `gpusPerNode` GPUs; the first names the accelerator. Default `["g6.xlarge"]`. */
+  /**
+   * GPU instance types, all with `gpusPerNode` GPUs; the first names the accelerator.
+   * `gpuNodes.instanceTypes`, default `["g6.xlarge"]`.
+   */
   instanceTypes: string[];
-  /** `ON_DEMAND` (default) or `SPOT`. Sizes default min 0, desired 0, max 2. */
+  /** `ON_DEMAND` or `SPOT`. `gpuNodes.capacityType`, default `ON_DEMAND`. */
   capacityType: "ON_DEMAND" | "SPOT";
-  /** Root volume for images and model weights (GiB). Default 200. */
+  /** Root volume for images and model weights (GiB). `gpuNodes.diskSizeGiB`, default 200. */
   diskSizeGiB: number;
-  /** GPUs per node, which cluster-autoscaler must know to scale from zero. Default 1. */
+  /** GPUs per node, which cluster-autoscaler must know to scale from zero. `gpuNodes.gpusPerNode`, default 1. */
   gpusPerNode: number;
 }
 
