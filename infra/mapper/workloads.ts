@@ -87,7 +87,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
                 headroom: cfg.benchmark.plan.headroom,
                 quick: cfg.benchmark.plan.quick,
                 slos: cfg.benchmark.plan.slos,
-                instanceType: cfg.gpuNodes.instanceTypes[0]!,
+                instanceType: cfg.gpuNodes.instanceTypes[0],
                 gpusPerNode: cfg.gpuNodes.gpusPerNode,
                 tensorParallelSize: cfg.model.tensorParallelSize,
                 pricePerHour: cfg.benchmark.plan.pricePerHour,

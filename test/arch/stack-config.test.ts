@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { configTypeUses, maySeeStackConfig } from "./config-imports";
+import { configTypeUses } from "./config-imports";
 import { repoSources } from "./import-rules";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

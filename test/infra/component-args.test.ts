@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/vllm/scheduling";
+import { GPU_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { parseStackConfig } from "../../infra/config-load";
 import { gpuClusterArgs, inClusterPushgatewayUrl, nodePlacement, serviceUrl } from "../../infra/mapper";
 
@@ -11,7 +11,7 @@ const defaults = parseStackConfig({ cluster: { mode: "existing" } });
 /** "`section.key`, default X" in the components' args docs; X is a `literal`, a number, a boolean or none. */
 function documentedDefaults(text: string): { key: string; value: string }[] {
   const re = /`([a-zA-Z]+(?:\.[a-zA-Z]+)+)`, default (`[^`]+`|-?\d+(?:\.\d+)?|true|false|none)/g;
-  return [...text.matchAll(re)].map((m) => ({ key: m[1]!, value: m[2]!.replace(/^`|`$/g, "") }));
+  return [...text.matchAll(re)].map((m) => ({ key: m[1], value: m[2].replace(/^`|`$/g, "") }));
 }
 
 function matches(actual: unknown, documented: string): boolean {
