@@ -76,7 +76,9 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           shards: cfg.benchmark.shards,
           sharedResultsStorageClass: cfg.benchmark.sharedResultsStorageClass,
           // The rehearsal's timeline reads HPA replicas, pending GPU pods and GPU nodes from it.
-          prometheusUrl: cfg.addons.kubePrometheusStack ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}` : undefined,
+          prometheusUrl: cfg.addons.kubePrometheusStack
+            ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`
+            : undefined,
           apiKeySecret,
           nodeSelector: placement.system,
           plan: cfg.benchmark.plan.enabled
@@ -117,9 +119,11 @@ export function vllmWorkloadsArgs(cfg: StackConfig, d: WorkloadsDeployment): Vll
     namespace: cfg.serving.namespace,
     engine: cfg.serving.engine,
     serviceUrl: serviceUrl(cfg),
-    app: pulumi.output(d.benchImage).apply((benchImage) =>
-      chartPropsFromConfig(cfg, { benchImage, pushgatewayUrl: d.pushgatewayUrl, includeNamespace: false }),
-    ),
+    app: pulumi
+      .output(d.benchImage)
+      .apply((benchImage) =>
+        chartPropsFromConfig(cfg, { benchImage, pushgatewayUrl: d.pushgatewayUrl, includeNamespace: false }),
+      ),
     hfToken: hfToken && { ref: HF_TOKEN_SECRET, value: hfToken },
     apiKey: cfg.serving.apiKeyEnabled && vllmApiKey ? { ref: API_KEY_SECRET, value: vllmApiKey } : undefined,
     grafana: cfg.addons.kubePrometheusStack

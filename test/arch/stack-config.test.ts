@@ -31,11 +31,13 @@ describe("only the config modules, the mapper, the program and the entry points 
 
   it("reads the real imports: with nobody allowed, the mapper, the program's reader and the CLIs show up", () => {
     const everyone = configTypeUses(sources, () => false).map((u) => `${u.file}: ${u.name}`);
-    expect(everyone).toEqual(expect.arrayContaining([
-      "infra/mapper/workloads.ts: StackConfig",
-      "infra/pulumi-config.ts: StackConfig",
-      "scripts/policy.ts: SecretKey",
-    ]));
+    expect(everyone).toEqual(
+      expect.arrayContaining([
+        "infra/mapper/workloads.ts: StackConfig",
+        "infra/pulumi-config.ts: StackConfig",
+        "scripts/policy.ts: SecretKey",
+      ]),
+    );
   });
 
   it("no other product module imports StackConfig or a config type", () => {
