@@ -6,9 +6,8 @@ import { ClusterAddons } from "./addons";
 import { existingClusterProvider } from "./cluster/existing-cluster";
 import { GpuCluster } from "./cluster/gpu-cluster";
 import { clusterTag } from "./cluster/tags";
-import { addonsArgs } from "./mapper/addons";
 import { BenchImage } from "./images/bench-image";
-import { benchImageArgs, existingClusterArgs, gpuClusterArgs, vllmWorkloadsArgs } from "./mapper";
+import { addonsArgs, benchImageArgs, existingClusterArgs, gpuClusterArgs, vllmWorkloadsArgs } from "./mapper";
 import { readPulumiStackConfig } from "./pulumi-config";
 import { VllmWorkloads } from "./workloads";
 

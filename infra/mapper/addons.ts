@@ -1,9 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import type { AddonSettings, ClusterAddonsArgs } from "../addons";
 import { controlPlaneScraping } from "../addons/values/control-plane";
 import type { StackConfig } from "../config";
+import { nodePlacement } from "./placement";
 
 /** What the add-ons take from the live program besides the config: the provider, the EKS cluster, the secrets. */
 export interface AddonsLive {
@@ -27,9 +27,7 @@ export function addonSettings(config: StackConfig, live: Omit<AddonsLive, "provi
     retainMonitoringNamespace: !eks,
     servingNamespace: config.serving.namespace,
     benchmark: config.benchmark.enabled,
-    // Our system node group carries this label; an existing cluster (kind, k3s, someone's EKS) has no
-    // such label, so there placement is left to the scheduler instead of leaving every pod Pending.
-    systemNodeSelector: eks ? { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value } : {},
+    systemNodeSelector: nodePlacement(config.cluster.mode).system,
     kubePrometheusStack: {
       retention: m.prometheusRetention,
       storageGiB: m.prometheusStorageGiB,

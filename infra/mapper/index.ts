@@ -3,7 +3,8 @@
 // namespaces, secret refs). Only the config modules, this mapper, the program and the entry points
 // see StackConfig (test/arch/stack-config.test.ts).
 export { benchImageArgs, existingClusterArgs, gpuClusterArgs } from "./cluster";
-export { nodePlacement, type NodePlacement, type Toleration } from "./placement";
+export { addonSettings, addonsArgs, type AddonsLive } from "./addons";
+export { nodePlacement, type NodePlacement } from "./placement";
 export { policyAllowances } from "./policy";
 export {
   API_KEY_SECRET,

@@ -6,7 +6,8 @@ import type { AddonSettings } from "../../infra/addons";
 import { parseStackConfig } from "../../infra/config-load";
 import type { StackConfig } from "../../infra/config";
 import { addonSettings } from "../../infra/mapper/addons";
-import { contextFromConfig } from "../../policy/context";
+import { policyAllowances } from "../../infra/mapper";
+import { contextFor } from "../../policy/context";
 import { walk } from "../../policy/graph";
 import { GPU_DAEMONSET_ALLOWLIST } from "../../policy/rules/gpu";
 import { targetsGpuNodes, toleratesGpuTaint } from "../../policy/scheduling";
@@ -84,6 +85,6 @@ describe("policy allow-lists follow the registry", () => {
   it("the LoadBalancer allowance (policy/context.ts) is exactly the add-ons whose values ask for one", () => {
     expect(loadBalancers(settingsOf(eksConfig))).toEqual(["release/kube-prometheus-stack"]);
     for (const config of [eksConfig, existingConfig])
-      expect(contextFromConfig(config).allowLoadBalancers).toEqual(loadBalancers(settingsOf(config)));
+      expect(contextFor(policyAllowances(config)).allowLoadBalancers).toEqual(loadBalancers(settingsOf(config)));
   });
 });

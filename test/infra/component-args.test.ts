@@ -48,11 +48,11 @@ describe("component args name the stack config's defaults", () => {
 });
 
 describe("the mapper", () => {
-  it("places pods per mode from one function; GPU DaemonSets select the GPU label on existing clusters too", () => {
+  it("places pods per mode from one function", () => {
     const gpu = { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value };
     const system = { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value };
-    expect(nodePlacement("eks")).toMatchObject({ system, gpuPods: gpu, gpuDaemonSets: gpu });
-    expect(nodePlacement("existing")).toMatchObject({ system: {}, gpuPods: {}, gpuDaemonSets: gpu });
+    expect(nodePlacement("eks")).toMatchObject({ system, gpuPods: gpu });
+    expect(nodePlacement("existing")).toEqual({ system: {}, gpuPods: {} });
   });
 
   it("gives GpuCluster plain values from the config", () => {
