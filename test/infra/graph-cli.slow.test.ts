@@ -9,7 +9,8 @@ const root = path.resolve(__dirname, "../..");
 it("graph --json through a pipe is complete, parseable JSON with the cluster in it", async () => {
   // Through a shell pipe as users run it: Node's own stdio "pipe" is a socket pair with larger buffers.
   const tsx = path.join(root, "node_modules/.bin/tsx");
-  const child = spawn("sh", ["-c", `"${tsx}" scripts/graph/cli.ts --json | cat`], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const command = `"${tsx}" scripts/graph/cli.ts --json | cat`;
+  const child = spawn("sh", ["-c", command], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (b) => (out += b));

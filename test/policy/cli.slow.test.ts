@@ -16,7 +16,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const node = path.join(root, "node_modules/.bin/node");
-    const { stdout, stderr } = await promisify(execFile)(node, ["--import", "tsx", "scripts/policy.ts", ...args], { cwd: root });
+    const argv = ["--import", "tsx", "scripts/policy.ts", ...args];
+    const { stdout, stderr } = await promisify(execFile)(node, argv, { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (e: any) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
