@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { overridesSchema, PLAN_SLO_NAME, PRESETS } from "../bench/contract";
 import { alertThresholdsSchema } from "../monitoring/thresholds";
 import { clusterSecurityFields, monitoringSecurityFields, securityIssues } from "./config-security";
 import { awsRegion, ec2InstanceType } from "./config-aws";
@@ -222,7 +223,7 @@ const addonsSchema = z
 const benchmarkSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
-    scenario: z.enum(["smoke", "baseline", "sweep", "rehearsal"]).default("smoke").describe("Preset scenario the Job runs (rehearsal: the autoscaling rehearsal, docs/benchmark.md)."),
+    scenario: z.enum(PRESETS).default("smoke").describe("Preset scenario the Job runs (rehearsal: the autoscaling rehearsal, docs/benchmark.md)."),
     schedule: cronSchedule.optional().describe("Cron schedule of a recurring benchmark CronJob, as Kubernetes takes it: five fields (`0 3 * * *`) or @hourly, @daily, @weekly, @monthly, @yearly."),
     image: z
       .string()
@@ -234,20 +235,7 @@ const benchmarkSchema = z
       .boolean()
       .default(false)
       .describe("Build `bench/Dockerfile` and push it to a new ECR repository (`eks` mode; needs Docker where `pulumi up` runs). The pushed digest is used for the benchmark Job and the simulator engine."),
-    overrides: z
-      .strictObject({
-        requestRate: z.number().positive().optional().describe("Requests per second for every scenario of the preset (REQUEST_RATE), instead of the preset's rate."),
-        rampUp: z
-          .strictObject({
-            strategy: z.enum(["linear", "exponential"]).describe("How the rate moves from startRps to endRps over each scenario's requests."),
-            startRps: z.number().positive().describe("Rate at the first request."),
-            endRps: z.number().positive().describe("Rate at the last request."),
-          })
-          .optional()
-          .describe("A rising (or falling) request rate instead of a constant one (RAMP_UP_*); excludes requestRate."),
-        concurrencyLevels: z.array(z.number().int().positive()).min(1).optional().describe("Run each scenario once per max-concurrency level (CONCURRENCY_LEVELS)."),
-        durationSeconds: z.number().positive().optional().describe("Stop sending after this long per scenario (DURATION)."),
-      })
+    overrides: overridesSchema
       .optional()
       .describe("Per-run changes to the preset, passed to the Job as environment variables."),
     plan: z
@@ -258,7 +246,7 @@ const benchmarkSchema = z
         quick: z.boolean().default(false).describe("Reduced search (8 s points, 20 % precision: about a minute) instead of the full one (60 s points, 5 %: ten minutes or more)."),
         slos: z
           .record(z.string(), z.number().positive())
-          .superRefine((r, ctx) => Object.keys(r).filter((k) => !/^(ttft|tpot|itl|e2el)_(mean|median|p\d{1,2}(\.\d+)?)_ms$|^success_rate$|^output_rate_per_request_min$/.test(k)).forEach((k) => ctx.addIssue({ code: "custom", path: [k], message: `unknown SLO '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, output_rate_per_request_min or success_rate` })))
+          .superRefine((r, ctx) => Object.keys(r).filter((k) => !PLAN_SLO_NAME.test(k)).forEach((k) => ctx.addIssue({ code: "custom", path: [k], message: `unknown SLO '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, output_rate_per_request_min or success_rate` })))
           .default({})
           .describe("SLOs by threshold name (e.g. `ttft_p95_ms: 2000`), added to the scenario preset's thresholds."),
         pricePerHour: z.number().positive().optional().describe("GPU instance price (USD/hour) for the plan's cost figures (default: the planner's dated on-demand price table)."),
@@ -360,8 +348,6 @@ export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<Se
     add("serving.apiKeyEnabled", "an API key is required but the secret is missing. Run `pulumi config set --secret vllmApiKey <key>`");
   if (c.benchmark.buildImage && !eks)
     add("benchmark.buildImage", "the ECR image build needs cluster.mode eks. Push the image yourself and set benchmark.image instead");
-  if (c.benchmark.overrides?.requestRate !== undefined && c.benchmark.overrides.rampUp)
-    add("benchmark.overrides.rampUp", "requestRate and rampUp both set the arrival rate. Keep one of them");
   if (c.benchmark.buildImage && c.benchmark.image)
     add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
   issues.push(...securityIssues(c));

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PUSHGATEWAY_JOB } from "../contract";
 import type { RequestRecord } from "./request";
 import type { ThresholdResult } from "./stats";
 
@@ -169,6 +170,6 @@ export async function pushResults(url: string, runId: string, s: ScenarioResult)
   ];
   let body = metrics.map(([k, v]) => `${k} ${Number.isFinite(v) ? v : 0}`).join("\n") + "\n";
   body += s.thresholds.map((t) => `vllm_bench_threshold_passed{threshold="${t.name}"} ${t.passed ? 1 : 0}`).join("\n") + (s.thresholds.length ? "\n" : "");
-  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/vllm-bench/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(String(r.scenario))}`, { method: "PUT", body });
+  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/${PUSHGATEWAY_JOB}/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(String(r.scenario))}`, { method: "PUT", body });
   if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);
 }

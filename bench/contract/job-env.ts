@@ -34,3 +34,10 @@ export const DEFAULT_REQUEST_TIMEOUT_S = 600;
 export const DEFAULT_STOP_GRACE_S = 10;
 /** The pod's termination grace for a client given `stopGraceS`: room for the write and a slow node. */
 export const jobTerminationGraceSeconds = (stopGraceS = DEFAULT_STOP_GRACE_S): number => Math.ceil(stopGraceS) + 20;
+
+/**
+ * Pushgateway job names the benchmark and the plan push under; the monitoring content selects them
+ * (monitoring/config.ts benchJob / benchPlanJob, kept equal by test/bench/contract.test.ts).
+ */
+export const PUSHGATEWAY_JOB = "vllm-bench";
+export const PLAN_PUSHGATEWAY_JOB = "vllm-bench-plan";

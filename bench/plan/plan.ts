@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PLAN_PUSHGATEWAY_JOB } from "../contract";
 import { loadScenarioFile } from "../client/scenario";
 import { closeIdleConnections } from "../client/request";
 import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
@@ -201,6 +202,6 @@ export async function pushPlan(url: string, plan: PlanFile, rec: Recommendation)
     `vllm_bench_plan_target_requests_per_second ${rec.config["autoscaling.targetRequestsPerSecond"]}`,
     `vllm_bench_plan_last_run_timestamp_seconds ${Date.now() / 1000}`,
   ].join("\n") + "\n";
-  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/vllm-bench-plan/model_name/${encodeURIComponent(plan.plan.model || "unknown")}`, { method: "PUT", body });
+  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/${PLAN_PUSHGATEWAY_JOB}/model_name/${encodeURIComponent(plan.plan.model || "unknown")}`, { method: "PUT", body });
   if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);
 }

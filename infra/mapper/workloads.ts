@@ -2,7 +2,7 @@
 // the config or Pulumi).
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
+import { presetText } from "../../bench/contract";
 import type { AppProps } from "../../charts/app";
 import { BENCH_IMAGE, VLLM_IMAGE } from "../../charts/versions";
 import { HTTP_PORT, APP_NAME, selectorLabels } from "../../charts/vllm/labels";
@@ -36,10 +36,6 @@ export function inClusterPushgatewayUrl(cfg: StackConfig): string | undefined {
   return cfg.addons.pushgateway ? pushgatewayUrl(cfg.monitoring.namespace) : undefined;
 }
 
-function presetJson(name: string): string {
-  return fs.readFileSync(new URL(`../../bench/presets/${name}.json`, import.meta.url), "utf8");
-}
-
 export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppProps {
   const simulator = cfg.serving.engine === "simulator";
   const benchImage = ctx.benchImage ?? cfg.benchmark.image ?? BENCH_IMAGE;
@@ -69,7 +65,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           image: benchImage,
           endpoint: serviceUrl(cfg),
           model: servedName,
-          scenario: { name: cfg.benchmark.scenario, json: presetJson(cfg.benchmark.scenario) },
+          scenario: { name: cfg.benchmark.scenario, json: presetText(cfg.benchmark.scenario) },
           pushgatewayUrl: ctx.pushgatewayUrl,
           schedule: cfg.benchmark.schedule,
           overrides: cfg.benchmark.overrides,

@@ -1,3 +1,5 @@
+import { monitoringConfig } from "../../monitoring/config";
+import { PLAN_PUSHGATEWAY_JOB, PUSHGATEWAY_JOB } from "../../bench/contract";
 // The benchmark contract (bench/contract): what the stack config, the chart and the CLI share.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -35,5 +37,10 @@ describe("benchmark contract", () => {
     expect(USAGE).toMatch(new RegExp(`--timeout-ms N .* default: ${DEFAULT_REQUEST_TIMEOUT_S * 1000}\\n`));
     const file = parseScenarioFile({ scenarios: [{ name: "a", duration: 10 }] }, "test");
     expect(runDeadlineSeconds(file, 0)).toBe(10 + DEFAULT_REQUEST_TIMEOUT_S + 300);
+  });
+
+  it("pushes under the Pushgateway jobs the monitoring content selects", () => {
+    expect(PUSHGATEWAY_JOB).toBe(monitoringConfig.benchJob);
+    expect(PLAN_PUSHGATEWAY_JOB).toBe(monitoringConfig.benchPlanJob);
   });
 });
