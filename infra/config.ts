@@ -7,6 +7,8 @@ import { ipv4Cidr, vpcCidrProblem } from "./config-cidr";
 import { cronSchedule } from "./config-cron";
 import { notReservedNamespace } from "./config-namespaces";
 import { gpuInstanceInfo } from "./gpu-instances";
+import { supportedKubernetesVersions } from "./addons/versions";
+import { clusterDistributions } from "./addons/values/control-plane";
 
 // The one typed schema of the stack config (`Pulumi.<stack>.yaml`, namespace `vllm-k8s:`).
 // Every field has a default and a description; the README's configuration reference is
@@ -15,8 +17,6 @@ import { gpuInstanceInfo } from "./gpu-instances";
 
 export const PROJECT = "vllm-k8s";
 
-/** EKS versions in standard support in late 2026 (DESIGN §4). */
-export const supportedKubernetesVersions = ["1.33", "1.34", "1.35"] as const;
 
 const cidr = ipv4Cidr;
 
@@ -171,9 +171,8 @@ const autoscalingSchema = z
   })
   .prefault({});
 
-// Which control-plane components kube-prometheus-stack scrapes (and alerts on). Defaults per
-// distribution live in infra/addons/values/control-plane.ts; docs/addons.md explains each.
-export const clusterDistributions = ["eks", "kind", "minikube", "k3s", "other"] as const;
+// Which control-plane components kube-prometheus-stack scrapes (and alerts on). The distributions
+// and their defaults live in infra/addons/values/control-plane.ts; docs/addons.md explains each.
 const scrapeToggle = (component: string) =>
   z.boolean().optional().describe(`Scrape ${component} and keep its default alerts (default: per \`distribution\`).`);
 const controlPlaneMetricsSchema = z

@@ -1,5 +1,3 @@
-import type { supportedKubernetesVersions } from "../config";
-
 // Every Helm chart the add-ons install, pinned once here: name, repository and exact version.
 // Checked against public release notes and the charts' values.yaml in late 2026; the key paths
 // our values use are recorded in test/fixtures/helm-values/ (see docs/addons.md).
@@ -23,7 +21,9 @@ export const CHARTS = {
   pushgateway: { chart: "prometheus-pushgateway", repo: "https://prometheus-community.github.io/helm-charts", version: "3.8.0" },
 } as const satisfies Record<string, PinnedChart>;
 
-type KubernetesMinor = (typeof supportedKubernetesVersions)[number];
+/** EKS versions in standard support in late 2026 (DESIGN §4); the stack config accepts these. */
+export const supportedKubernetesVersions = ["1.33", "1.34", "1.35"] as const;
+export type KubernetesMinor = (typeof supportedKubernetesVersions)[number];
 
 /**
  * cluster-autoscaler must run the minor version of the control plane it scales (its scheduler

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { supportedKubernetesVersions } from "../../infra/config";
+import { supportedKubernetesVersions } from "../../infra/addons/versions";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE } from "../../infra/addons/versions";
 
 describe("pinned add-on charts", () => {

@@ -6,17 +6,8 @@ import { repoSources } from "./import-rules";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const sources = repoSources(root);
 
-/**
- * Modules that still read a type off the config module: the schema's enum lists as
- * `typeof supportedKubernetesVersions` / `typeof clusterDistributions`. Moving those lists beside the
- * add-ons (or into a config-free module both import) removes them. Only shrinks: the stale-entry
- * test fails when one is fixed.
- */
-const pending: readonly string[] = [
-  "infra/addons/values/cluster-autoscaler.ts",
-  "infra/addons/values/control-plane.ts",
-  "infra/addons/versions.ts",
-];
+/** Modules that may still read a type off the config module (none left; the list may only stay empty). */
+const pending: readonly string[] = [];
 
 describe("only the config modules, the mapper, the program and the entry points see StackConfig (DESIGN §2)", () => {
   const uses = configTypeUses(sources);
@@ -35,10 +26,6 @@ describe("only the config modules, the mapper, the program and the entry points 
   it("no other product module imports StackConfig or a config type", () => {
     const found = uses.filter((u) => !pending.includes(u.file));
     expect(found.map((u) => `${u.file} imports ${u.name} from ${u.from}`)).toEqual([]);
-  });
-
-  it("every pending module still does (fixed ones leave the list)", () => {
-    expect(pending.filter((f) => !uses.some((u) => u.file === f))).toEqual([]);
   });
 
   it("fails on a forbidden import, in every form, and lets the allowed ones pass", () => {

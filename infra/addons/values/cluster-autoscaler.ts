@@ -1,7 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { supportedKubernetesVersions } from "../../config";
 import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT } from "../../cluster/iam";
-import { CLUSTER_AUTOSCALER_IMAGE } from "../versions";
+import { CLUSTER_AUTOSCALER_IMAGE, type KubernetesMinor } from "../versions";
 
 /** The cluster-autoscaler chart values we set (chart keys: test/fixtures/helm-values/cluster-autoscaler.yaml). */
 export interface ClusterAutoscalerValues {
@@ -22,7 +21,7 @@ export interface AutoscalerCluster {
   /** AWS region of the cluster. */
   region: string;
   /** Control-plane minor version: the autoscaler image follows it. */
-  kubernetesVersion: (typeof supportedKubernetesVersions)[number];
+  kubernetesVersion: KubernetesMinor;
   /** IRSA role the autoscaler's ServiceAccount assumes (infra/cluster/iam.ts). */
   autoscalerRoleArn: pulumi.Input<string>;
 }

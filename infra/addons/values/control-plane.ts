@@ -1,11 +1,11 @@
-import type { clusterDistributions } from "../../config";
-
 // Which control-plane components kube-prometheus-stack scrapes. The chart's defaults scrape all
 // four through Services that select control-plane pods in kube-system; a component that runs
 // outside the cluster or binds its metrics to 127.0.0.1 leaves its "Down"/"Unreachable" alert
 // firing forever (prometheus-community/helm-charts#4106 for EKS, #2865 for k3s).
 
 export type ControlPlaneComponent = "kubeControllerManager" | "kubeScheduler" | "kubeEtcd" | "kubeProxy";
+/** Cluster distributions the stack config names (`monitoring.controlPlaneMetrics.distribution`). */
+export const clusterDistributions = ["eks", "kind", "minikube", "k3s", "other"] as const;
 export type Distribution = (typeof clusterDistributions)[number];
 export const CONTROL_PLANE_COMPONENTS: readonly ControlPlaneComponent[] = ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"];
 
