@@ -15,7 +15,7 @@ export function contextFor(stack: StackAllowances): RuleContext {
   return {
     ...defaultContext,
     allowPublicApiFromAnywhere: stack.allowPublicApiFromAnywhere,
-    // The add-ons whose values ask for a LoadBalancer: test/addons/registry.test.ts holds this equal
+    // The add-ons whose values ask for a LoadBalancer: test/infra/addons/registry.test.ts holds this equal
     // to the add-on registry (policy/ imports no infra/).
     allowLoadBalancers: stack.grafanaLoadBalancer ? ["release/kube-prometheus-stack"] : [],
     expectHpa: stack.autoscaling,

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, Summary } from "./metrics";
 
 // vLLM V1's metrics as its OpenAI server exposes them by default: names, types, label names and
 // buckets mirrored from vLLM's source, independently of the project's metric catalog in
-// monitoring/ so a wrong name on either side is caught by tests (test/sim/conformance.test.ts
+// monitoring/ so a wrong name on either side is caught by tests (test/bench/sim/conformance.test.ts
 // replays vLLM's own metric tests against this). Read in vllm-project/vllm:
 //   vllm/v1/metrics/loggers.py @ 3168f587f0555dda23ee852316697cc12f314eab (PrometheusStatLogger)
 //   vllm/v1/metrics/buckets.py @ 139b1c3f17720f4bb6865309f365e6b1f1607a45 (bucket families)

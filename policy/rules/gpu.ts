@@ -8,7 +8,7 @@ const LABEL = `${GPU_NODE_LABEL.key}=${GPU_NODE_LABEL.value}`;
 
 /**
  * DaemonSets that must run on GPU nodes without asking for a GPU: they expose and watch the GPUs.
- * Matched by chart name (Helm) or `app.kubernetes.io/name` (objects). test/addons/registry.test.ts
+ * Matched by chart name (Helm) or `app.kubernetes.io/name` (objects). test/infra/addons/registry.test.ts
  * holds it equal to the registered add-ons whose values reach the GPU nodes (policy/ imports no infra/).
  */
 export const GPU_DAEMONSET_ALLOWLIST = ["nvidia-device-plugin", "dcgm-exporter"] as const;

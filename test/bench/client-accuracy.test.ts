@@ -6,7 +6,7 @@ import { runBenchmark } from "../../bench/client/run";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { withSim } from "../sim/helpers";
+import { withSim } from "./sim/helpers";
 
 // The pieces of `npm run bench:client` that separate the client's error from the server's.
 let sim: RunningSimulator | undefined;

@@ -3,8 +3,8 @@
 // no control endpoints and, with `serving.apiKeyEnabled`, vLLM's API-key check fed from the same
 // Secret vLLM would get.
 import { afterEach, describe, expect, it } from "vitest";
-import { simOptionsFrom, startSimulator, type RunningSimulator } from "../../bench/sim";
-import { EKS, find, objectsFor } from "../charts/fixtures";
+import { simOptionsFrom, startSimulator, type RunningSimulator } from "../../../bench/sim";
+import { EKS, find, objectsFor } from "../../charts/fixtures";
 
 const KEY = "sk-test-0123456789";
 let sim: RunningSimulator | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { supportedKubernetesVersions } from "../../infra/addons/versions";
-import { CHARTS, CLUSTER_AUTOSCALER_IMAGE } from "../../infra/addons/versions";
+import { supportedKubernetesVersions } from "../../../infra/addons/versions";
+import { CHARTS, CLUSTER_AUTOSCALER_IMAGE } from "../../../infra/addons/versions";
 
 describe("pinned add-on charts", () => {
   it("every chart has an exact semver (no range, no latest) and an https repository", () => {

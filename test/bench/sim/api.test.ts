@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningSimulator } from "../../bench/sim";
-import { countTokens } from "../../bench/sim";
+import type { RunningSimulator } from "../../../bench/sim";
+import { countTokens } from "../../../bench/sim";
 import { post, withSim } from "./helpers";
 
 let sim: RunningSimulator;

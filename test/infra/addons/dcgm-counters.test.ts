@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DCGM_COUNTERS, renderCountersCsv } from "../../infra/addons/dcgm-counters";
+import { DCGM_COUNTERS, renderCountersCsv } from "../../../infra/addons/dcgm-counters";
 
 describe("dcgm-exporter counters CSV", () => {
   it("collects utilisation, framebuffer used/free, power, temperature, XID, graphics engine and DRAM activity", () => {

@@ -9,9 +9,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseScenarioFile } from "../../bench/contract";
-import { startSimulator, type RunningSimulator } from "../../bench/sim";
-import { unknownFields, validateSchema } from "../charts/schema";
+import { parseScenarioFile } from "../../../bench/contract";
+import { startSimulator, type RunningSimulator } from "../../../bench/sim";
+import { unknownFields, validateSchema } from "../../charts/schema";
 import { numpyPercentile, resultsFiles, root, runCli } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-indexed-"));

@@ -4,9 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadScenarioFile } from "../../bench/client/scenario";
-import { plannedArrivals } from "../../bench/fleet/plan";
-import { startSimulator, type RunningSimulator } from "../../bench/sim";
+import { loadScenarioFile } from "../../../bench/client/scenario";
+import { plannedArrivals } from "../../../bench/fleet/plan";
+import { startSimulator, type RunningSimulator } from "../../../bench/sim";
 import { numpyPercentile, resultsFiles, runCli } from "./helpers";
 
 const TTFT = 40, ITL = 10, OUT = 8;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
-import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
-import { CHARTS } from "../../infra/addons/versions";
-import { buildGraph, readStackFile, type Graph } from "../../scripts/graph/build";
-import { SECRET, type GraphNode } from "../../policy/model";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
+import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../../monitoring/adapter";
+import { CHARTS } from "../../../infra/addons/versions";
+import { buildGraph, readStackFile, type Graph } from "../../../scripts/graph/build";
+import { SECRET, type GraphNode } from "../../../policy/model";
 
 // The real program under Pulumi's mocks: the example eks stack with both add-on secrets set.
 const INSTALLED = Object.values(CHARTS);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../infra/config-load";
-import { benchPod, EKS, objectsFor } from "../charts/fixtures";
-import { unknownFields, validateSchema } from "../charts/schema";
+import { parseStackConfig } from "../../../infra/config-load";
+import { benchPod, EKS, objectsFor } from "../../charts/fixtures";
+import { unknownFields, validateSchema } from "../../charts/schema";
 
 const bench = (objs: Array<Record<string, any>>) => objs.filter((o) => o.metadata?.labels?.["app.kubernetes.io/name"] === "vllm-bench" || o.metadata?.name?.startsWith("vllm-bench"));
 const jobSpec = (objs: Array<Record<string, any>>) => {

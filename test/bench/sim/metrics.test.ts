@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningSimulator } from "../../bench/sim";
+import type { RunningSimulator } from "../../../bench/sim";
 import { parseExposition, post, withSim } from "./helpers";
 
 // The fixture is written from vLLM's source independently of the simulator code.
-const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<
+const fixture = JSON.parse(fs.readFileSync(new URL("../../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<
   string,
   { type: string; labels: string[] | null; buckets?: number[] | string; label_values?: Record<string, string[]>; required_labels?: string[]; forbidden_labels?: string[] }
 >;

@@ -4,11 +4,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify, parse } from "yaml";
-import { ConfigError, parseStackConfig } from "../../infra/config-load";
-import { CONTROL_PLANE_COMPONENTS, type ControlPlaneComponent } from "../../infra/addons/values/control-plane";
-import { CHARTS } from "../../infra/addons/versions";
-import { buildGraph, readStackFile } from "../../scripts/graph/build";
-import { addonSettings } from "../../infra/mapper/addons";
+import { ConfigError, parseStackConfig } from "../../../infra/config-load";
+import { CONTROL_PLANE_COMPONENTS, type ControlPlaneComponent } from "../../../infra/addons/values/control-plane";
+import { CHARTS } from "../../../infra/addons/versions";
+import { buildGraph, readStackFile } from "../../../scripts/graph/build";
+import { addonSettings } from "../../../infra/mapper/addons";
 
 // kube-prometheus-stack's default alerts on a healthy EKS cluster (test/fixtures/kps-default-alerts.yaml,
 // read from the chart's rule templates): each one that would fire must be switched off by our values
@@ -24,7 +24,7 @@ interface Fixture {
   eksScrapes: Record<ControlPlaneComponent, "absent" | "down">;
   healthyEks: Alert[];
 }
-const fixture: Fixture = parse(fs.readFileSync(new URL("../fixtures/kps-default-alerts.yaml", import.meta.url), "utf8"));
+const fixture: Fixture = parse(fs.readFileSync(new URL("../../fixtures/kps-default-alerts.yaml", import.meta.url), "utf8"));
 
 type Values = Record<string, unknown>;
 const get = (v: Values, key: string): unknown => key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Values)[k] : undefined), v);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
-import { parseStackConfig } from "../../infra/config-load";
-import type { AddonDescriptor, AddonSettings } from "../../infra/addons";
-import { ADDONS } from "../../infra/addons/registry";
-import { devicePluginValues } from "../../infra/addons/values/device-plugin";
-import type { DcgmExporterValues } from "../../infra/addons/values/dcgm-exporter";
-import type { KubePrometheusStackValues } from "../../infra/addons/values/kube-prometheus-stack";
-import { addonSettings } from "../../infra/mapper/addons";
+import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
+import { parseStackConfig } from "../../../infra/config-load";
+import type { AddonDescriptor, AddonSettings } from "../../../infra/addons";
+import { ADDONS } from "../../../infra/addons/registry";
+import { devicePluginValues } from "../../../infra/addons/values/device-plugin";
+import type { DcgmExporterValues } from "../../../infra/addons/values/dcgm-exporter";
+import type { KubePrometheusStackValues } from "../../../infra/addons/values/kube-prometheus-stack";
+import { addonSettings } from "../../../infra/mapper/addons";
 import { chartDefault, leafPaths, loadFixture, valuesProblems } from "./helm-fixtures";
 
 // Every key path the values of a registered add-on set must exist in its pinned chart's

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunningSimulator } from "../../bench/sim";
+import type { RunningSimulator } from "../../../bench/sim";
 import { parseExposition, post, timedStream, withSim } from "./helpers";
 
 let sim: RunningSimulator | undefined;

@@ -1,16 +1,16 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ADDONS } from "../../infra/addons/registry";
-import { CHARTS } from "../../infra/addons/versions";
-import type { AddonSettings } from "../../infra/addons";
-import { parseStackConfig } from "../../infra/config-load";
-import type { StackConfig } from "../../infra/config";
-import { addonSettings } from "../../infra/mapper/addons";
-import { policyAllowances } from "../../infra/mapper";
-import { contextFor } from "../../policy/context";
-import { walk } from "../../policy/graph";
-import { GPU_DAEMONSET_ALLOWLIST } from "../../policy/rules/gpu";
-import { targetsGpuNodes, toleratesGpuTaint } from "../../policy/scheduling";
+import { ADDONS } from "../../../infra/addons/registry";
+import { CHARTS } from "../../../infra/addons/versions";
+import type { AddonSettings } from "../../../infra/addons";
+import { parseStackConfig } from "../../../infra/config-load";
+import type { StackConfig } from "../../../infra/config";
+import { addonSettings } from "../../../infra/mapper/addons";
+import { policyAllowances } from "../../../infra/mapper";
+import { contextFor } from "../../../policy/context";
+import { walk } from "../../../policy/graph";
+import { GPU_DAEMONSET_ALLOWLIST } from "../../../policy/rules/gpu";
+import { targetsGpuNodes, toleratesGpuTaint } from "../../../policy/scheduling";
 
 // The registry is the one list of add-ons: the config toggles and the policy allow-lists must
 // agree with it. policy/ may not import infra/, so its lists are checked here instead.
@@ -54,7 +54,7 @@ describe("the add-on registry", () => {
   });
 
   it("no add-on module sees the stack config: they read the narrow settings only", () => {
-    const dir = new URL("../../infra/addons/", import.meta.url);
+    const dir = new URL("../../../infra/addons/", import.meta.url);
     const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     expect(files).toContain("registry.ts");
     expect(files.filter((f) => /\bStackConfig\b/.test(fs.readFileSync(new URL(f, dir), "utf8")))).toEqual([]);

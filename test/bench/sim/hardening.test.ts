@@ -4,7 +4,7 @@
 // against the real CLI process is in hardening.slow.test.ts.
 import * as net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningSimulator } from "../../bench/sim";
+import type { RunningSimulator } from "../../../bench/sim";
 import { post, withSim } from "./helpers";
 
 let sim: RunningSimulator;

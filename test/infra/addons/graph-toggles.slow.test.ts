@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ADDONS } from "../../infra/addons/registry";
-import { buildGraph } from "../../scripts/graph/build";
+import { ADDONS } from "../../../infra/addons/registry";
+import { buildGraph } from "../../../scripts/graph/build";
 
 // Several program runs in one file: buildGraph re-installs the mocks each time and the
 // recorder only sees the current run, so repeated calls in one file work (checked here).

@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator, type SimOptions } from "../../bench/sim";
+import { startSimulator, type RunningSimulator, type SimOptions } from "../../../bench/sim";
 
 export async function withSim(opts: Partial<SimOptions>) {
   return startSimulator({ host: "127.0.0.1", port: 0, ...opts });

@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ClusterAddons, type AddonDescriptor, type AddonSettings } from "../../infra/addons";
-import { kubePrometheusStack } from "../../infra/addons/kube-prometheus-stack";
-import { PROJECT } from "../../infra/config";
-import type { GraphNode } from "../../policy/model";
-import { GraphMocks } from "../../scripts/graph/mocks";
-import { recordRegistrations } from "../../scripts/graph/record";
+import { ClusterAddons, type AddonDescriptor, type AddonSettings } from "../../../infra/addons";
+import { kubePrometheusStack } from "../../../infra/addons/kube-prometheus-stack";
+import { PROJECT } from "../../../infra/config";
+import type { GraphNode } from "../../../policy/model";
+import { GraphMocks } from "../../../scripts/graph/mocks";
+import { recordRegistrations } from "../../../scripts/graph/record";
 import { valuesProblems, type ChartFixture } from "./helm-fixtures";
 
 // Adding an add-on takes one descriptor (docs/addons.md, "Adding an add-on"). This fake one,

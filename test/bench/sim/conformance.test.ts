@@ -7,10 +7,10 @@
 import * as fs from "node:fs";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tokenize, type RunningSimulator } from "../../bench/sim";
+import { tokenize, type RunningSimulator } from "../../../bench/sim";
 import { parseExposition, withSim } from "./helpers";
 
-const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8"));
+const fixture = JSON.parse(fs.readFileSync(new URL("../../fixtures/vllm-metrics.json", import.meta.url), "utf8"));
 const EXPECTED_METRICS_V1: string[] = fixture.test_metrics_exist.expected;
 const MODEL = "TinyLlama/TinyLlama-1.1B-Chat-v1.0";
 const PROMPT = "Hello my name is Robert and I love magic";

@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { simOptionsFrom, type RunningSimulator } from "../../bench/sim";
+import { simOptionsFrom, type RunningSimulator } from "../../../bench/sim";
 import { post, timedStream, withSim } from "./helpers";
 
 let sim: RunningSimulator | undefined;

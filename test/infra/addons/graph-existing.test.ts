@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGraph, type Graph } from "../../scripts/graph/build";
+import { buildGraph, type Graph } from "../../../scripts/graph/build";
 
 // An existing cluster: the same in-cluster add-ons minus cluster-autoscaler and anything AWS,
 // with the Grafana password generated (no secret set).

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { parse } from "yaml";
-import type { AddonDescriptor } from "../../infra/addons";
+import type { AddonDescriptor } from "../../../infra/addons";
 
 // Reads test/fixtures/helm-values/<chart>.yaml (see its README) and checks a values object
 // against the key paths recorded there.
@@ -20,7 +20,7 @@ export interface ChartFixture {
 }
 
 export function loadFixture(name: string): ChartFixture {
-  return parse(fs.readFileSync(new URL(`../fixtures/helm-values/${name}.yaml`, import.meta.url), "utf8"));
+  return parse(fs.readFileSync(new URL(`../../fixtures/helm-values/${name}.yaml`, import.meta.url), "utf8"));
 }
 
 const join = (prefix: string, path: string) => (prefix ? `${prefix}.${path}` : path);
