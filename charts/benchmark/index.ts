@@ -2,8 +2,9 @@
 // ConfigMap, results to stdout, a volume and the Pushgateway. With a schedule it is a CronJob;
 // without one, a suspended CronJob to start runs from (or, with unscheduled: "job", a Job):
 //   kubectl -n <ns> create job vllm-bench-$(date +%s) --from=cronjob/vllm-bench
-import { ApiObject, Chart } from "cdk8s";
+import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
+import { typedObject } from "../typed-object";
 import { fleetObjects } from "./indexed-job";
 import { benchmarkObjects } from "./objects";
 import type { BenchmarkChartProps } from "./props";
@@ -19,7 +20,7 @@ export class BenchmarkChart extends Chart {
     // shards > 1, with its results claim), the plan's are prefixed.
     const [configMap, runner, ...plan] = benchmarkObjects(props);
     const run = fleetObjects(props, [configMap, runner], { shards: props.shards ?? 1, storageClassName: props.sharedResultsStorageClass });
-    for (const obj of run) new ApiObject(this, obj.kind.toLowerCase(), obj as never);
-    for (const obj of plan) new ApiObject(this, `plan-${obj.kind.toLowerCase()}`, obj as never);
+    for (const obj of run) typedObject(this, obj.kind.toLowerCase(), obj);
+    for (const obj of plan) typedObject(this, `plan-${obj.kind.toLowerCase()}`, obj);
   }
 }
