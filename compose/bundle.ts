@@ -21,7 +21,10 @@ function under(dir: string, files: Record<string, string>): Record<string, strin
  * The whole Docker Compose bundle: relative path -> file content. Pure; scripts/compose.ts
  * writes it to disk.
  */
-export function composeBundle(content: MonitoringContent, optionsInput: ComposeOptionsInput = {}): Record<string, string> {
+export function composeBundle(
+  content: MonitoringContent,
+  optionsInput: ComposeOptionsInput = {},
+): Record<string, string> {
   const options = parseComposeOptions(optionsInput);
   return {
     "docker-compose.yaml": composeFile(options),

@@ -40,7 +40,9 @@ function dcgmCollectors(options: ComposeOptions) {
   return {
     ...(options.gpuProfiling ? { cap_add: ["SYS_ADMIN"] } : {}),
     ...(collectors ? { environment: { DCGM_EXPORTER_COLLECTORS: collectors } } : {}),
-    ...(options.dcgmCountersCsv ? { volumes: [`./${dcgmLayout.countersFile}:${dcgmLayout.countersInContainer}:ro`] } : {}),
+    ...(options.dcgmCountersCsv
+      ? { volumes: [`./${dcgmLayout.countersFile}:${dcgmLayout.countersInContainer}:ro`] }
+      : {}),
   };
 }
 
@@ -109,7 +111,9 @@ export function composeSpec(options: ComposeOptions): Compose {
       [sim.name]: {
         profiles: ["simulator"],
         image: `\${SIMULATOR_IMAGE:-${options.simulatorImage}}`,
-        ...(options.simulatorBuildContext ? { build: { context: options.simulatorBuildContext, dockerfile: "bench/Dockerfile" } } : {}),
+        ...(options.simulatorBuildContext
+          ? { build: { context: options.simulatorBuildContext, dockerfile: "bench/Dockerfile" } }
+          : {}),
         restart: "unless-stopped",
         command: ["sim", "--host", "0.0.0.0", "--port", String(sim.port)],
         ports: [publish("SIMULATOR_PORT", sim.port)],
@@ -120,7 +124,9 @@ export function composeSpec(options: ComposeOptions): Compose {
         profiles: ["gpu"],
         image: composeImages.dcgmExporter,
         restart: "unless-stopped",
-        deploy: { resources: { reservations: { devices: [{ driver: "nvidia", count: "all", capabilities: ["gpu"] }] } } },
+        deploy: {
+          resources: { reservations: { devices: [{ driver: "nvidia", count: "all", capabilities: ["gpu"] }] } },
+        },
         ...dcgmCollectors(options),
         // No healthcheck: the image is distroless (no shell or HTTP client); Prometheus' `up` covers it.
         // Not published: only Prometheus reads it, over the compose network.

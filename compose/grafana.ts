@@ -12,37 +12,43 @@ export interface DashboardFile {
 }
 
 export function grafanaDatasource(): string {
-  return header + stringify({
-    apiVersion: 1,
-    datasources: [
-      {
-        name: g.datasourceName,
-        type: "prometheus",
-        uid: g.datasourceUid,
-        access: "proxy",
-        url: `http://${services.prometheus.name}:${services.prometheus.port}`,
-        isDefault: true,
-        editable: false,
-      },
-    ],
-  });
+  return (
+    header +
+    stringify({
+      apiVersion: 1,
+      datasources: [
+        {
+          name: g.datasourceName,
+          type: "prometheus",
+          uid: g.datasourceUid,
+          access: "proxy",
+          url: `http://${services.prometheus.name}:${services.prometheus.port}`,
+          isDefault: true,
+          editable: false,
+        },
+      ],
+    })
+  );
 }
 
 export function grafanaDashboardProvider(): string {
-  return header + stringify({
-    apiVersion: 1,
-    providers: [
-      {
-        name: "vllm",
-        type: "file",
-        folder: "vLLM",
-        // Files are the source of truth: edits in the UI would be lost at the next restart anyway.
-        disableDeletion: true,
-        allowUiUpdates: false,
-        options: { path: g.dashboardsDir },
-      },
-    ],
-  });
+  return (
+    header +
+    stringify({
+      apiVersion: 1,
+      providers: [
+        {
+          name: "vllm",
+          type: "file",
+          folder: "vLLM",
+          // Files are the source of truth: edits in the UI would be lost at the next restart anyway.
+          disableDeletion: true,
+          allowUiUpdates: false,
+          options: { path: g.dashboardsDir },
+        },
+      ],
+    })
+  );
 }
 
 /** Files under grafana/: provisioning (mounted at /etc/grafana/provisioning) and dashboards. */
@@ -53,7 +59,8 @@ export function grafanaFiles(dashboards: DashboardFile[]): Record<string, string
   };
   const seen = new Set<string>();
   for (const d of dashboards) {
-    if (!/^[\w.-]+\.json$/.test(d.fileName)) throw new Error(`dashboard \`${d.uid}\`: fileName \`${d.fileName}\` must be a plain *.json name`);
+    if (!/^[\w.-]+\.json$/.test(d.fileName))
+      throw new Error(`dashboard \`${d.uid}\`: fileName \`${d.fileName}\` must be a plain *.json name`);
     if (seen.has(d.fileName)) throw new Error(`dashboard \`${d.uid}\`: fileName \`${d.fileName}\` is used twice`);
     seen.add(d.fileName);
     files[`dashboards/${d.fileName}`] = `${JSON.stringify(d.json, null, 2)}\n`;

@@ -15,10 +15,17 @@ const hint = (word: string, known: readonly string[]) => {
 };
 
 export const awsRegion = z.string().superRefine((v, ctx) => {
-  if (!awsRegions.includes(v)) ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not an AWS region.${hint(v, awsRegions) || " Use one such as us-west-2"}` });
+  if (!awsRegions.includes(v))
+    ctx.addIssue({
+      code: "custom",
+      message: `${JSON.stringify(v)} is not an AWS region.${hint(v, awsRegions) || " Use one such as us-west-2"}`,
+    });
 });
 
 export const ec2InstanceType = z.string().superRefine((v, ctx) => {
   if (!instanceTypeSet.has(v))
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not an EC2 instance type.${hint(v, ec2InstanceTypes) || " Use one such as g6.xlarge or m6i.large"}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `${JSON.stringify(v)} is not an EC2 instance type.${hint(v, ec2InstanceTypes) || " Use one such as g6.xlarge or m6i.large"}`,
+    });
 });

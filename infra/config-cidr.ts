@@ -9,7 +9,8 @@ export function ipv4CidrProblem(value: string): string | undefined {
   if (!m) return "must be an IPv4 CIDR such as 203.0.113.4/32";
   const [, addr, bits] = m as unknown as [string, string, string];
   // Four decimal parts only: ipaddr.parse would also take "10.1" or octal/hex forms.
-  if (!ipaddr.IPv4.isValidFourPartDecimal(addr)) return `${addr} is not an IPv4 address (four numbers 0-255, e.g. 203.0.113.4/32)`;
+  if (!ipaddr.IPv4.isValidFourPartDecimal(addr))
+    return `${addr} is not an IPv4 address (four numbers 0-255, e.g. 203.0.113.4/32)`;
   const prefix = Number(bits);
   if (prefix > 32) return `prefix /${prefix} is over /32 (an IPv4 prefix is 0-32)`;
   const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
@@ -57,8 +58,12 @@ export function vpcCidrProblem(vpcCidr: string, azCount: number, nodes: number):
   const perSubnet = Math.ceil(nodes / azCount);
   const usable = usableSubnetAddresses(vpcCidr);
   if (usable < perSubnet * ADDRESSES_PER_NODE) {
-    const needPrefix = 32 - Math.ceil(Math.log2(perSubnet * ADDRESSES_PER_NODE + AWS_RESERVED_PER_SUBNET)) - SUBNET_EXTRA_BITS;
-    const fix = needPrefix >= AWS_MIN_PREFIX ? `Use a /${needPrefix} or larger VPC, e.g. 10.0.0.0/16` : "Even a /16 is too small: lower systemNodes.maxSize or gpuNodes.maxSize, or raise network.azCount";
+    const needPrefix =
+      32 - Math.ceil(Math.log2(perSubnet * ADDRESSES_PER_NODE + AWS_RESERVED_PER_SUBNET)) - SUBNET_EXTRA_BITS;
+    const fix =
+      needPrefix >= AWS_MIN_PREFIX
+        ? `Use a /${needPrefix} or larger VPC, e.g. 10.0.0.0/16`
+        : "Even a /16 is too small: lower systemNodes.maxSize or gpuNodes.maxSize, or raise network.azCount";
     return `its /${prefix + SUBNET_EXTRA_BITS} private subnets hold ${usable} usable addresses each, too few for ${perSubnet} node(s) per AZ (${nodes} at max size over ${azCount} AZs) at ${ADDRESSES_PER_NODE} addresses per node and its pods. ${fix}`;
   }
   return undefined;

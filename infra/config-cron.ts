@@ -17,19 +17,23 @@ export const cronMacros = ["@yearly", "@annually", "@monthly", "@weekly", "@dail
 const FIELDS = ["minute", "hour", "day of month", "month", "day of week"] as const;
 // One list item: `*`, `?`, a number or a three-letter name, optionally a range, optionally a step.
 const ITEM = /^(\*|\?|\d+|[a-z]{3})(-(\d+|[a-z]{3}))?(\/\d+)?$/i;
-const EXAMPLE = 'use five fields "minute hour day-of-month month day-of-week" such as "0 3 * * *" (03:00 daily), or @hourly/@daily/@weekly/@monthly/@yearly';
+const EXAMPLE =
+  'use five fields "minute hour day-of-month month day-of-week" such as "0 3 * * *" (03:00 daily), or @hourly/@daily/@weekly/@monthly/@yearly';
 
 /** What Kubernetes would refuse in a CronJob schedule, or undefined when it is valid. */
 export function cronScheduleProblem(schedule: string): string | undefined {
   const s = schedule.trim();
   if (s.includes("TZ")) return `'${schedule}': Kubernetes refuses TZ= and CRON_TZ= in a CronJob schedule; ${EXAMPLE}`;
   if (s.startsWith("@"))
-    return (cronMacros as readonly string[]).includes(s) ? undefined : `'${schedule}' is not a schedule macro Kubernetes takes (${cronMacros.join(", ")})`;
+    return (cronMacros as readonly string[]).includes(s)
+      ? undefined
+      : `'${schedule}' is not a schedule macro Kubernetes takes (${cronMacros.join(", ")})`;
   const fields = s.split(/\s+/);
   if (fields.length !== 5) return `'${schedule}' has ${fields.length} field(s); ${EXAMPLE}`;
   for (const [i, field] of fields.entries()) {
     const bad = field.split(",").find((item) => !ITEM.test(item));
-    if (bad !== undefined) return `'${schedule}': '${bad}' in the ${FIELDS[i]} field is not cron syntax Kubernetes takes (numbers, names, *, ?, a-b, */n, lists); ${EXAMPLE}`;
+    if (bad !== undefined)
+      return `'${schedule}': '${bad}' in the ${FIELDS[i]} field is not cron syntax Kubernetes takes (numbers, names, *, ?, a-b, */n, lists); ${EXAMPLE}`;
   }
   try {
     CronExpressionParser.parse(s);
@@ -37,8 +41,9 @@ export function cronScheduleProblem(schedule: string): string | undefined {
     return `'${schedule}': ${(e as Error).message}; ${EXAMPLE}`;
   }
   // cron-parser takes 7 for Sunday; robfig/cron (so Kubernetes) stops at 6.
-  const dayOfWeekValues = fields[4]!.split(",").flatMap((item) => item.split("/")[0]!.split("-"));
-  if (dayOfWeekValues.some((n) => /^\d+$/.test(n) && Number(n) > 6)) return `'${schedule}': day of week runs 0-6 (Sunday is 0, not 7) in Kubernetes CronJobs`;
+  const dayOfWeekValues = fields[4].split(",").flatMap((item) => item.split("/")[0].split("-"));
+  if (dayOfWeekValues.some((n) => /^\d+$/.test(n) && Number(n) > 6))
+    return `'${schedule}': day of week runs 0-6 (Sunday is 0, not 7) in Kubernetes CronJobs`;
   return undefined;
 }
 

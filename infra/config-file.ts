@@ -30,20 +30,30 @@ export function readStackFileConfig(file: string, flag = "--stack"): StackFileCo
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UsageError(`${flag}: ${file} not found. Pass a Pulumi.<stack>.yaml file, e.g. ${flag} Pulumi.existing.yaml`);
-    if (code === "EISDIR") throw new UsageError(`${flag}: ${file} is a directory. Pass a Pulumi.<stack>.yaml file inside it, e.g. ${flag} ${file.replace(/\/$/, "")}/Pulumi.eks.yaml`);
-    throw new UsageError(`${flag}: cannot read ${file} (${code ?? (e as Error).message}). Check the path and its permissions`);
+    if (code === "ENOENT")
+      throw new UsageError(
+        `${flag}: ${file} not found. Pass a Pulumi.<stack>.yaml file, e.g. ${flag} Pulumi.existing.yaml`,
+      );
+    if (code === "EISDIR")
+      throw new UsageError(
+        `${flag}: ${file} is a directory. Pass a Pulumi.<stack>.yaml file inside it, e.g. ${flag} ${file.replace(/\/$/, "")}/Pulumi.eks.yaml`,
+      );
+    throw new UsageError(
+      `${flag}: cannot read ${file} (${code ?? (e as Error).message}). Check the path and its permissions`,
+    );
   }
   const doc = parseDocument(text);
   const err = doc.errors[0];
   if (err) {
     const at = err.linePos?.[0];
-    const what = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new UsageError(`${file}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${what}`);
   }
   const top: unknown = doc.toJS() ?? {};
   if (typeof top !== "object" || top === null || Array.isArray(top))
-    throw new UsageError(`${file}: not a Pulumi stack file: expected a mapping with a config: section, as in Pulumi.existing.yaml`);
+    throw new UsageError(
+      `${file}: not a Pulumi stack file: expected a mapping with a config: section, as in Pulumi.existing.yaml`,
+    );
   for (const key of Object.keys(top)) {
     if (STACK_FILE_KEYS.includes(key)) continue;
     const near = closest(key, STACK_FILE_KEYS);
@@ -51,7 +61,9 @@ export function readStackFileConfig(file: string, flag = "--stack"): StackFileCo
   }
   const config = (top as { config?: unknown }).config ?? {};
   if (typeof config !== "object" || Array.isArray(config))
-    throw new UsageError(`${file}: config: must be a mapping of keys such as vllm-k8s:cluster, not ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`);
+    throw new UsageError(
+      `${file}: config: must be a mapping of keys such as vllm-k8s:cluster, not ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`,
+    );
   return splitStackFileConfig(config as Record<string, unknown>);
 }
 
@@ -63,10 +75,10 @@ export function readStackFileConfig(file: string, flag = "--stack"): StackFileCo
 export function cliFailure(err: unknown, usage: string): { message: string; code: number } {
   if (err instanceof ConfigError || err instanceof UsageError) return { message: err.message, code: 2 };
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) return { message: `${(err as Error).message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. ${usage}`, code: 2 };
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))
+    return { message: `${(err as Error).message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. ${usage}`, code: 2 };
   // A system call refused by the OS (unwritable --out, full disk) is the environment, not a bug.
   if (typeof code === "string" && /^E[A-Z]+$/.test(code) && (err as NodeJS.ErrnoException).syscall)
     return { message: `error: ${(err as Error).message}`, code: 2 };
   return { message: err instanceof Error ? (err.stack ?? err.message) : String(err), code: 1 };
-
 }

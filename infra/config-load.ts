@@ -19,7 +19,9 @@ export class ConfigError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
     super(
       `Invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
-        issues.map((i) => oneLine(`  - ${i.path.includes(":") ? i.path : `${PROJECT}:${i.path}`}: ${i.message}`)).join("\n"),
+        issues
+          .map((i) => oneLine(`  - ${i.path.includes(":") ? i.path : `${PROJECT}:${i.path}`}: ${i.message}`))
+          .join("\n"),
     );
     this.name = "ConfigError";
   }
@@ -54,7 +56,17 @@ function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string
 }
 
 /** Namespaces of the providers a stack file may configure beside ours. */
-const providerNamespaces = new Set(["aws", "kubernetes", "eks", "pulumi", "random", "docker-build", "awsx", "tls", "command"]);
+const providerNamespaces = new Set([
+  "aws",
+  "kubernetes",
+  "eks",
+  "pulumi",
+  "random",
+  "docker-build",
+  "awsx",
+  "tls",
+  "command",
+]);
 
 /**
  * Whether `namespace:key` (not ours) looks meant for us: a namespace a typo away from ours
@@ -63,14 +75,21 @@ const providerNamespaces = new Set(["aws", "kubernetes", "eks", "pulumi", "rando
  */
 export function isMistypedNamespace(namespace: string, key: string): boolean {
   if (namespace === PROJECT || providerNamespaces.has(namespace)) return false;
-  const rootKey = key.split(".")[0]!;
-  return closest(namespace, [PROJECT], 3) !== undefined || (configSections as string[]).includes(rootKey) || rootKey in secretKeys;
+  const rootKey = key.split(".")[0];
+  return (
+    closest(namespace, [PROJECT], 3) !== undefined ||
+    (configSections as string[]).includes(rootKey) ||
+    rootKey in secretKeys
+  );
 }
 
 function mistypedNamespaceIssue(fullKey: string): { path: string; message: string } {
   const key = fullKey.slice(fullKey.indexOf(":") + 1);
   const section = closest(key, [...configSections, ...Object.keys(secretKeys)]) ?? key;
-  return { path: fullKey, message: `namespace '${fullKey.split(":")[0]}' is not this project's, so the key would be ignored. Did you mean ${PROJECT}:${section}?` };
+  return {
+    path: fullKey,
+    message: `namespace '${fullKey.split(":")[0]}' is not this project's, so the key would be ignored. Did you mean ${PROJECT}:${section}?`,
+  };
 }
 
 /**
@@ -85,7 +104,10 @@ export function parseStackConfig(raw: Record<string, unknown>, presentSecrets: I
   const misplacedSecrets = Object.keys(raw).filter((k) => k in secretKeys);
   if (misplacedSecrets.length)
     throw new ConfigError(
-      misplacedSecrets.map((k) => ({ path: k, message: `secrets must be set with \`pulumi config set --secret ${k} ...\`, not as plain config` })),
+      misplacedSecrets.map((k) => ({
+        path: k,
+        message: `secrets must be set with \`pulumi config set --secret ${k} ...\`, not as plain config`,
+      })),
     );
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(describeIssue));
@@ -110,7 +132,7 @@ export function splitStackFileConfig(config: Record<string, unknown>): {
     const [ns, key] = fullKey.includes(":") ? fullKey.split(/:(.*)/s) : [PROJECT, fullKey];
     if (key === undefined) continue;
     if (ns !== PROJECT) {
-      if (isMistypedNamespace(ns!, key)) raw[fullKey] = value; // rejected with "did you mean"
+      if (isMistypedNamespace(ns, key)) raw[fullKey] = value; // rejected with "did you mean"
       continue;
     }
     const isSecret = typeof value === "object" && value !== null && "secure" in value;

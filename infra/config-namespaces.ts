@@ -8,8 +8,10 @@ import type { z } from "zod";
 
 /** Why `ns` may not hold our workloads, or undefined. */
 export function reservedNamespaceProblem(ns: string): string | undefined {
-  if (ns.startsWith("kube-")) return `'${ns}' is reserved for Kubernetes system components (the kube- prefix). Use a namespace of your own (the defaults are vllm and monitoring)`;
-  if (ns === "default") return "'default' is shared by everything without a namespace (CIS Kubernetes 5.7.4). Use a namespace of your own (the defaults are vllm and monitoring)";
+  if (ns.startsWith("kube-"))
+    return `'${ns}' is reserved for Kubernetes system components (the kube- prefix). Use a namespace of your own (the defaults are vllm and monitoring)`;
+  if (ns === "default")
+    return "'default' is shared by everything without a namespace (CIS Kubernetes 5.7.4). Use a namespace of your own (the defaults are vllm and monitoring)";
   return undefined;
 }
 

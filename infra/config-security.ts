@@ -14,21 +14,29 @@ export { coversInternet, ipv4Coverage, MANAGED_VLLM_FLAGS, SECRET_VLLM_FLAGS };
  * Retention values CloudWatch Logs accepts for `retentionInDays` (PutRetentionPolicy API,
  * AWS CloudWatch Logs API reference; the same list is in @pulumi/aws `cloudwatch.LogGroup`).
  */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** The five EKS control-plane log types (CIS EKS 2.1.1 asks for all of them). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-const ipv4Cidr = z.string().refine((s) => ipaddr.IPv4.isValidCIDR(s), { error: "must be an IPv4 CIDR such as 203.0.113.4/32" });
+const ipv4Cidr = z
+  .string()
+  .refine((s) => ipaddr.IPv4.isValidCIDR(s), { error: "must be an IPv4 CIDR such as 203.0.113.4/32" });
 
 /** Fields of `cluster.*`. */
 export const clusterSecurityFields = {
   logRetentionDays: z
     .number()
     .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(", ")}` })
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      error: `must be a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
     .default(90)
-    .describe("Days CloudWatch keeps the EKS control-plane logs (all five types are on: api, audit, authenticator, controllerManager, scheduler)."),
+    .describe(
+      "Days CloudWatch keeps the EKS control-plane logs (all five types are on: api, audit, authenticator, controllerManager, scheduler).",
+    ),
 };
 
 /** Fields of `monitoring.*`. */
@@ -36,11 +44,15 @@ export const monitoringSecurityFields = {
   grafanaAllowedCidrs: z
     .array(ipv4Cidr)
     .default([])
-    .describe("With `grafanaServiceType: LoadBalancer`: the source CIDRs allowed to reach Grafana (`loadBalancerSourceRanges`); required, and must not cover the internet."),
+    .describe(
+      "With `grafanaServiceType: LoadBalancer`: the source CIDRs allowed to reach Grafana (`loadBalancerSourceRanges`); required, and must not cover the internet.",
+    ),
   grafanaLoadBalancerScheme: z
     .enum(["internal", "internet-facing"])
     .default("internal")
-    .describe("With `grafanaServiceType: LoadBalancer`: `internal` keeps the load balancer inside the VPC; `internet-facing` puts it on a public address (still limited to `grafanaAllowedCidrs`; Grafana speaks plain HTTP)."),
+    .describe(
+      "With `grafanaServiceType: LoadBalancer`: `internal` keeps the load balancer inside the VPC; `internet-facing` puts it on a public address (still limited to `grafanaAllowedCidrs`; Grafana speaks plain HTTP).",
+    ),
 };
 
 /** ipaddr.js range names of addresses an internal load balancer can see (RFC 1918, RFC 6598 shared, loopback, link-local). */
@@ -56,20 +68,35 @@ export function extraArgsIssues(extraArgs: readonly string[]): string[] {
   for (const arg of extraArgs) {
     const flag = flagName(arg);
     if (flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag))
-      out.push(`${flag} carries a secret and would be stored in plain text in the Deployment and the Pulumi state. Remove it: use serving.apiKeyEnabled with the secret config vllmApiKey (or hfToken for the Hugging Face token)`);
+      out.push(
+        `${flag} carries a secret and would be stored in plain text in the Deployment and the Pulumi state. Remove it: use serving.apiKeyEnabled with the secret config vllmApiKey (or hfToken for the Hugging Face token)`,
+      );
     else if (flag && (MANAGED_VLLM_FLAGS as readonly string[]).includes(flag))
-      out.push(`${flag} is set by the chart from the stack config (it would override what the Service, probes and HPA assume). Remove it and use the matching model.* or serving.* key`);
+      out.push(
+        `${flag} is set by the chart from the stack config (it would override what the Service, probes and HPA assume). Remove it and use the matching model.* or serving.* key`,
+      );
     else if (SECRET_VALUE.test(arg))
-      out.push(`"${arg.slice(0, 12)}…" looks like a credential. Remove it: secrets go in secret config keys (pulumi config set --secret), never in plain arguments`);
+      out.push(
+        `"${arg.slice(0, 12)}…" looks like a credential. Remove it: secrets go in secret config keys (pulumi config set --secret), never in plain arguments`,
+      );
   }
   return out;
 }
 
 /** The slice of the parsed config the security checks read. */
 export interface SecurityConfigView {
-  cluster: { mode: "eks" | "existing"; endpointPublicAccess: boolean; publicAccessCidrs: string[]; allowPublicApiFromAnywhere: boolean };
+  cluster: {
+    mode: "eks" | "existing";
+    endpointPublicAccess: boolean;
+    publicAccessCidrs: string[];
+    allowPublicApiFromAnywhere: boolean;
+  };
   model: { extraArgs: string[] };
-  monitoring: { grafanaServiceType: "ClusterIP" | "LoadBalancer"; grafanaAllowedCidrs: string[]; grafanaLoadBalancerScheme: "internal" | "internet-facing" };
+  monitoring: {
+    grafanaServiceType: "ClusterIP" | "LoadBalancer";
+    grafanaAllowedCidrs: string[];
+    grafanaLoadBalancerScheme: "internal" | "internet-facing";
+  };
 }
 
 /** Cross-field security checks; each names the key and the fix. */
@@ -79,19 +106,34 @@ export function securityIssues(c: SecurityConfigView): { path: string; message: 
 
   const api = c.cluster.publicAccessCidrs;
   if (!api.includes("0.0.0.0/0") && coversInternet(api) && !c.cluster.allowPublicApiFromAnywhere)
-    add("cluster.publicAccessCidrs", `${JSON.stringify(api)} together cover ${Math.round(ipv4Coverage(api) * 100)} % of the IPv4 internet, which is as open as 0.0.0.0/0. List only your egress CIDRs, or set cluster.allowPublicApiFromAnywhere: true to accept it`);
+    add(
+      "cluster.publicAccessCidrs",
+      `${JSON.stringify(api)} together cover ${Math.round(ipv4Coverage(api) * 100)} % of the IPv4 internet, which is as open as 0.0.0.0/0. List only your egress CIDRs, or set cluster.allowPublicApiFromAnywhere: true to accept it`,
+    );
 
   for (const m of extraArgsIssues(c.model.extraArgs)) add("model.extraArgs", m);
 
   const g = c.monitoring;
   if (g.grafanaServiceType === "LoadBalancer") {
     if (g.grafanaAllowedCidrs.length === 0)
-      add("monitoring.grafanaAllowedCidrs", "Grafana as a LoadBalancer needs the source CIDRs that may reach it (e.g. [\"10.0.0.0/8\"] or your VPN's egress). Set them, or keep grafanaServiceType: ClusterIP and use kubectl port-forward");
+      add(
+        "monitoring.grafanaAllowedCidrs",
+        'Grafana as a LoadBalancer needs the source CIDRs that may reach it (e.g. ["10.0.0.0/8"] or your VPN\'s egress). Set them, or keep grafanaServiceType: ClusterIP and use kubectl port-forward',
+      );
     else if (coversInternet(g.grafanaAllowedCidrs))
-      add("monitoring.grafanaAllowedCidrs", `${JSON.stringify(g.grafanaAllowedCidrs)} covers the internet, and Grafana speaks plain HTTP. List only the networks that need it`);
+      add(
+        "monitoring.grafanaAllowedCidrs",
+        `${JSON.stringify(g.grafanaAllowedCidrs)} covers the internet, and Grafana speaks plain HTTP. List only the networks that need it`,
+      );
     if (g.grafanaLoadBalancerScheme === "internal" && publicRanges(g.grafanaAllowedCidrs).length > 0)
-      add("monitoring.grafanaAllowedCidrs", `${publicRanges(g.grafanaAllowedCidrs).join(", ")} are public addresses, which an internal load balancer never sees. Use VPC/VPN ranges, or set monitoring.grafanaLoadBalancerScheme: internet-facing`);
+      add(
+        "monitoring.grafanaAllowedCidrs",
+        `${publicRanges(g.grafanaAllowedCidrs).join(", ")} are public addresses, which an internal load balancer never sees. Use VPC/VPN ranges, or set monitoring.grafanaLoadBalancerScheme: internet-facing`,
+      );
   } else if (g.grafanaAllowedCidrs.length > 0)
-    add("monitoring.grafanaAllowedCidrs", "only applies with grafanaServiceType: LoadBalancer. Remove it or set grafanaServiceType: LoadBalancer");
+    add(
+      "monitoring.grafanaAllowedCidrs",
+      "only applies with grafanaServiceType: LoadBalancer. Remove it or set grafanaServiceType: LoadBalancer",
+    );
   return issues;
 }

@@ -17,7 +17,6 @@ import { clusterDistributions } from "./addons/values/control-plane";
 
 export const PROJECT = "vllm-k8s";
 
-
 const cidr = ipv4Cidr;
 
 /** The largest EBS gp3 volume (Amazon EBS User Guide, "Amazon EBS volume types", read late 2026). */
@@ -33,11 +32,11 @@ const clusterSchema = z
     mode: z
       .enum(["eks", "existing"])
       .default("eks")
-      .describe("`eks` creates the VPC, EKS cluster and node groups in AWS; `existing` deploys only the in-cluster parts to a kubeconfig context and creates no AWS resource."),
+      .describe(
+        "`eks` creates the VPC, EKS cluster and node groups in AWS; `existing` deploys only the in-cluster parts to a kubeconfig context and creates no AWS resource.",
+      ),
     name: k8sName.max(40).default("vllm").describe("Cluster name (EKS) and prefix of AWS resource names."),
-    region: awsRegion
-      .default("us-west-2")
-      .describe("AWS region (`eks` mode)."),
+    region: awsRegion.default("us-west-2").describe("AWS region (`eks` mode)."),
     kubernetesVersion: z
       .enum(supportedKubernetesVersions)
       .default("1.35")
@@ -56,11 +55,15 @@ const clusterSchema = z
     endpointPublicAccess: z
       .boolean()
       .default(true)
-      .describe("Reach the EKS API from outside the VPC (needed when `pulumi up` runs outside it); limited to `publicAccessCidrs`."),
+      .describe(
+        "Reach the EKS API from outside the VPC (needed when `pulumi up` runs outside it); limited to `publicAccessCidrs`.",
+      ),
     publicAccessCidrs: z
       .array(cidr)
       .default([])
-      .describe("CIDRs allowed to reach the public EKS API endpoint, e.g. your office or VPN egress `/32`. Required when the public endpoint is on."),
+      .describe(
+        "CIDRs allowed to reach the public EKS API endpoint, e.g. your office or VPN egress `/32`. Required when the public endpoint is on.",
+      ),
     allowPublicApiFromAnywhere: z
       .boolean()
       .default(false)
@@ -68,7 +71,9 @@ const clusterSchema = z
     adminRoleArns: z
       .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
       .default([])
-      .describe("IAM roles granted cluster-admin through EKS access entries (the identity running `pulumi up` is admin already)."),
+      .describe(
+        "IAM roles granted cluster-admin through EKS access entries (the identity running `pulumi up` is admin already).",
+      ),
     ...clusterSecurityFields,
   })
   .prefault({});
@@ -76,7 +81,13 @@ const clusterSchema = z
 const networkSchema = z
   .strictObject({
     vpcCidr: cidr.default("10.0.0.0/16").describe("VPC CIDR (`eks` mode)."),
-    azCount: z.number().int().min(2).max(4).default(3).describe("Availability zones to spread subnets and nodes over (2-4)."),
+    azCount: z
+      .number()
+      .int()
+      .min(2)
+      .max(4)
+      .default(3)
+      .describe("Availability zones to spread subnets and nodes over (2-4)."),
     natGateways: z
       .enum(["single", "onePerAz"])
       .default("single")
@@ -86,11 +97,21 @@ const networkSchema = z
 
 const systemNodesSchema = z
   .strictObject({
-    instanceTypes: z.array(ec2InstanceType).min(1).default(["m6i.large"]).describe("CPU instance types for Prometheus, Grafana and controllers."),
+    instanceTypes: z
+      .array(ec2InstanceType)
+      .min(1)
+      .default(["m6i.large"])
+      .describe("CPU instance types for Prometheus, Grafana and controllers."),
     minSize: z.number().int().min(1).default(2).describe("Minimum system nodes (at least 1: the add-ons live here)."),
     desiredSize: z.number().int().min(1).default(2).describe("Initial system nodes."),
     maxSize: z.number().int().min(1).default(4).describe("Maximum system nodes."),
-    diskSizeGiB: z.number().int().min(20).max(1024, { error: "at most 1024 GiB: system nodes hold no model weights" }).default(50).describe("Root volume size (GiB, 20-1024)."),
+    diskSizeGiB: z
+      .number()
+      .int()
+      .min(20)
+      .max(1024, { error: "at most 1024 GiB: system nodes hold no model weights" })
+      .default(50)
+      .describe("Root volume size (GiB, 20-1024)."),
   })
   .prefault({});
 
@@ -99,18 +120,37 @@ const gpuNodesSchema = z
     amiType: z
       .enum(["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"])
       .default("AL2023_x86_64_NVIDIA")
-      .describe("EKS AMI for GPU nodes. AL2023 NVIDIA ships drivers but not the device plugin (we install it); Bottlerocket NVIDIA ships both."),
+      .describe(
+        "EKS AMI for GPU nodes. AL2023 NVIDIA ships drivers but not the device plugin (we install it); Bottlerocket NVIDIA ships both.",
+      ),
     instanceTypes: z
       .array(ec2InstanceType)
       .min(1)
       .default(["g6.xlarge"])
       .describe("GPU instance types (g5, g6, g6e, p4d, p5 families); all must have the same GPU count."),
     capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("On-demand or Spot GPU capacity."),
-    minSize: z.number().int().min(0).default(0).describe("Minimum GPU nodes; 0 lets cluster-autoscaler scale the group to zero when idle."),
+    minSize: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe("Minimum GPU nodes; 0 lets cluster-autoscaler scale the group to zero when idle."),
     desiredSize: z.number().int().min(0).default(0).describe("Initial GPU nodes (the autoscaler owns it afterwards)."),
     maxSize: z.number().int().min(1).default(2).describe("Maximum GPU nodes: the cost ceiling."),
-    diskSizeGiB: z.number().int().min(50).max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` }).default(200).describe("Root volume (GiB, 50-16384): container images plus model weights."),
-    gpusPerNode: z.number().int().min(1).max(8).default(1).describe("GPUs per node; must match the instance types (checked for known types)."),
+    diskSizeGiB: z
+      .number()
+      .int()
+      .min(50)
+      .max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` })
+      .default(200)
+      .describe("Root volume (GiB, 50-16384): container images plus model weights."),
+    gpusPerNode: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe("GPUs per node; must match the instance types (checked for known types)."),
   })
   .prefault({});
 
@@ -127,12 +167,28 @@ const modelSchema = z
       .default("Qwen/Qwen2.5-1.5B-Instruct")
       .describe("Hugging Face model id vLLM serves."),
     servedName: z.string().min(1).optional().describe("Model name clients use (default: the model id)."),
-    tensorParallelSize: z.number().int().min(1).max(8).default(1).describe("GPUs per vLLM pod (`--tensor-parallel-size`), also its `nvidia.com/gpu` limit."),
+    tensorParallelSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe("GPUs per vLLM pod (`--tensor-parallel-size`), also its `nvidia.com/gpu` limit."),
     maxModelLen: z.number().int().min(256).default(8192).describe("Maximum context length (`--max-model-len`)."),
-    gpuMemoryUtilization: z.number().gt(0).max(0.99).default(0.9).describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`)."),
+    gpuMemoryUtilization: z
+      .number()
+      .gt(0)
+      .max(0.99)
+      .default(0.9)
+      .describe("Fraction of GPU memory vLLM may use (`--gpu-memory-utilization`)."),
     maxNumSeqs: z.number().int().min(1).default(256).describe("Running batch size (`--max-num-seqs`)."),
     loraAdapters: z.array(loraSchema).default([]).describe("LoRA adapters to serve (`--enable-lora --lora-modules`)."),
-    extraArgs: z.array(z.string()).default([]).describe("Extra vLLM arguments, appended verbatim. Flags the chart manages (`--port`, `--model`, `--tensor-parallel-size`, …) and secrets (`--api-key`, `--hf-token`) are refused."),
+    extraArgs: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "Extra vLLM arguments, appended verbatim. Flags the chart manages (`--port`, `--model`, `--tensor-parallel-size`, …) and secrets (`--api-key`, `--hf-token`) are refused.",
+      ),
   })
   .prefault({});
 
@@ -141,14 +197,28 @@ const servingSchema = z
     engine: z
       .enum(["vllm", "simulator"])
       .default("vllm")
-      .describe("`vllm` runs vLLM on GPU nodes; `simulator` runs our CPU vLLM simulator with the same Service, metrics and HPA (GPU-less clusters)."),
-    namespace: k8sName.superRefine(notReservedNamespace).default("vllm").describe("Namespace of the vLLM Deployment, Service and benchmark."),
+      .describe(
+        "`vllm` runs vLLM on GPU nodes; `simulator` runs our CPU vLLM simulator with the same Service, metrics and HPA (GPU-less clusters).",
+      ),
+    namespace: k8sName
+      .superRefine(notReservedNamespace)
+      .default("vllm")
+      .describe("Namespace of the vLLM Deployment, Service and benchmark."),
     replicas: z.number().int().min(1).default(1).describe("Replicas when autoscaling is off (and the initial count)."),
     apiKeyEnabled: z.boolean().default(false).describe("Require an API key (secret config `vllmApiKey`)."),
     modelCache: z
       .strictObject({
-        type: z.enum(["emptyDir", "pvc"]).default("emptyDir").describe("Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent)."),
-        sizeGiB: z.number().int().min(1).max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` }).default(100).describe("Model cache size (GiB, at most 16384)."),
+        type: z
+          .enum(["emptyDir", "pvc"])
+          .default("emptyDir")
+          .describe("Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent)."),
+        sizeGiB: z
+          .number()
+          .int()
+          .min(1)
+          .max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` })
+          .default(100)
+          .describe("Model cache size (GiB, at most 16384)."),
         storageClassName: z.string().min(1).optional().describe("PVC storage class (default: the cluster default)."),
       })
       .prefault({})
@@ -164,10 +234,31 @@ const autoscalingSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("HPA on per-pod request rate (needs prometheus-adapter)."),
     minReplicas: z.number().int().min(1).default(1).describe("HPA minimum vLLM pods."),
-    maxReplicas: z.number().int().min(1).default(2).describe("HPA maximum vLLM pods (bounded by GPU nodes × GPUs per node / tensor parallel size)."),
-    targetRequestsPerSecond: z.number().positive().default(5).describe("Target successful requests per second per pod."),
-    scaleUpStabilizationSeconds: z.number().int().min(0).max(3600).default(60).describe("HPA scale-up stabilization window (s)."),
-    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(900).describe("HPA scale-down stabilization window (s): long, GPU pods take minutes to start."),
+    maxReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .describe("HPA maximum vLLM pods (bounded by GPU nodes × GPUs per node / tensor parallel size)."),
+    targetRequestsPerSecond: z
+      .number()
+      .positive()
+      .default(5)
+      .describe("Target successful requests per second per pod."),
+    scaleUpStabilizationSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(60)
+      .describe("HPA scale-up stabilization window (s)."),
+    scaleDownStabilizationSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(900)
+      .describe("HPA scale-down stabilization window (s): long, GPU pods take minutes to start."),
   })
   .prefault({});
 
@@ -180,24 +271,37 @@ const controlPlaneMetricsSchema = z
     distribution: z
       .enum(clusterDistributions)
       .optional()
-      .describe("Kubernetes distribution, which decides the control-plane components scraped by default (default: `eks` in eks mode, `other` in existing mode; see docs/addons.md)."),
+      .describe(
+        "Kubernetes distribution, which decides the control-plane components scraped by default (default: `eks` in eks mode, `other` in existing mode; see docs/addons.md).",
+      ),
     kubeControllerManager: scrapeToggle("kube-controller-manager"),
     kubeScheduler: scrapeToggle("kube-scheduler"),
     kubeEtcd: scrapeToggle("etcd"),
     kubeProxy: scrapeToggle("kube-proxy"),
   })
   .prefault({})
-  .describe("Control-plane scraping by kube-prometheus-stack: a component that cannot be reached would fire its Down alert forever.");
+  .describe(
+    "Control-plane scraping by kube-prometheus-stack: a component that cannot be reached would fire its Down alert forever.",
+  );
 
 const monitoringSchema = z
   .strictObject({
-    namespace: k8sName.superRefine(notReservedNamespace).default("monitoring").describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
+    namespace: k8sName
+      .superRefine(notReservedNamespace)
+      .default("monitoring")
+      .describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
     prometheusRetention: z
       .string()
       .regex(/^\d+(h|d|w|y)$/, { error: "must be a Prometheus duration such as 15d" })
       .default("15d")
       .describe("Prometheus retention time."),
-    prometheusStorageGiB: z.number().int().min(1).max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` }).default(50).describe("Prometheus persistent volume size (GiB, at most 16384)."),
+    prometheusStorageGiB: z
+      .number()
+      .int()
+      .min(1)
+      .max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` })
+      .default(50)
+      .describe("Prometheus persistent volume size (GiB, at most 16384)."),
     grafanaServiceType: z
       .enum(["ClusterIP", "LoadBalancer"])
       .default("ClusterIP")
@@ -210,51 +314,131 @@ const monitoringSchema = z
 
 const addonsSchema = z
   .strictObject({
-    nvidiaDevicePlugin: z.boolean().optional().describe("NVIDIA device plugin (default: on, except on Bottlerocket, whose AMI ships one)."),
+    nvidiaDevicePlugin: z
+      .boolean()
+      .optional()
+      .describe("NVIDIA device plugin (default: on, except on Bottlerocket, whose AMI ships one)."),
     dcgmExporter: z.boolean().default(true).describe("NVIDIA DCGM exporter (GPU metrics)."),
-    kubePrometheusStack: z.boolean().default(true).describe("kube-prometheus-stack (turn off if the cluster already runs the Prometheus Operator)."),
+    kubePrometheusStack: z
+      .boolean()
+      .default(true)
+      .describe("kube-prometheus-stack (turn off if the cluster already runs the Prometheus Operator)."),
     prometheusAdapter: z.boolean().default(true).describe("prometheus-adapter (custom metrics for the HPA)."),
-    clusterAutoscaler: z.boolean().optional().describe("cluster-autoscaler (default: on in `eks` mode; not available in `existing` mode)."),
+    clusterAutoscaler: z
+      .boolean()
+      .optional()
+      .describe("cluster-autoscaler (default: on in `eks` mode; not available in `existing` mode)."),
     pushgateway: z.boolean().default(true).describe("Prometheus Pushgateway (benchmark results)."),
   })
   .prefault({});
 
 const benchmarkSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
-    scenario: z.enum(PRESETS).default("smoke").describe("Preset scenario the Job runs (rehearsal: the autoscaling rehearsal, docs/benchmark.md)."),
-    schedule: cronSchedule.optional().describe("Cron schedule of a recurring benchmark CronJob, as Kubernetes takes it: five fields (`0 3 * * *`) or @hourly, @daily, @weekly, @monthly, @yearly."),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Deploy the benchmark Job template (and CronJob when `schedule` is set)."),
+    scenario: z
+      .enum(PRESETS)
+      .default("smoke")
+      .describe("Preset scenario the Job runs (rehearsal: the autoscaling rehearsal, docs/benchmark.md)."),
+    schedule: cronSchedule
+      .optional()
+      .describe(
+        "Cron schedule of a recurring benchmark CronJob, as Kubernetes takes it: five fields (`0 3 * * *`) or @hourly, @daily, @weekly, @monthly, @yearly.",
+      ),
     image: z
       .string()
-      .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { error: "must be an image reference such as 123456789012.dkr.ecr.us-west-2.amazonaws.com/vllm-bench:0.1.0" })
-      .refine((ref) => /[:@]/.test(ref.split("/").pop()!) && !ref.endsWith(":latest"), { error: "must pin a tag or digest (not `latest`)" })
+      .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
+        error: "must be an image reference such as 123456789012.dkr.ecr.us-west-2.amazonaws.com/vllm-bench:0.1.0",
+      })
+      .refine((ref) => /[:@]/.test(ref.split("/").pop()!) && !ref.endsWith(":latest"), {
+        error: "must pin a tag or digest (not `latest`)",
+      })
       .optional()
-      .describe("Benchmark/simulator image to run (default: the pinned project image reference in charts/versions.ts)."),
+      .describe(
+        "Benchmark/simulator image to run (default: the pinned project image reference in charts/versions.ts).",
+      ),
     buildImage: z
       .boolean()
       .default(false)
-      .describe("Build `bench/Dockerfile` and push it to a new ECR repository (`eks` mode; needs Docker where `pulumi up` runs). The pushed digest is used for the benchmark Job and the simulator engine."),
+      .describe(
+        "Build `bench/Dockerfile` and push it to a new ECR repository (`eks` mode; needs Docker where `pulumi up` runs). The pushed digest is used for the benchmark Job and the simulator engine.",
+      ),
     overrides: overridesSchema
       .optional()
       .describe("Per-run changes to the preset, passed to the Job as environment variables."),
     plan: z
       .strictObject({
-        enabled: z.boolean().default(false).describe("Run `vllm-bench plan` once as a Job against ONE vLLM pod (a headless Service, first address), pushing the sustainable rate to the Pushgateway for the capacity dashboard. Run it while that pod has no other traffic."),
-        peakRequestsPerSecond: z.number().positive().default(50).describe("Expected fleet peak (req/s) the plan sizes `autoscaling.maxReplicas`, `gpuNodes.maxSize` and cost for."),
-        headroom: z.number().gt(0).lt(0.9).default(0.6).describe("HPA target as a fraction of the sustainable rate (below the 0.9 × sustainable VllmCapacityLow threshold)."),
-        quick: z.boolean().default(false).describe("Reduced search (8 s points, 20 % precision: about a minute) instead of the full one (60 s points, 5 %: ten minutes or more)."),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Run `vllm-bench plan` once as a Job against ONE vLLM pod (a headless Service, first address), pushing the sustainable rate to the Pushgateway for the capacity dashboard. Run it while that pod has no other traffic.",
+          ),
+        peakRequestsPerSecond: z
+          .number()
+          .positive()
+          .default(50)
+          .describe(
+            "Expected fleet peak (req/s) the plan sizes `autoscaling.maxReplicas`, `gpuNodes.maxSize` and cost for.",
+          ),
+        headroom: z
+          .number()
+          .gt(0)
+          .lt(0.9)
+          .default(0.6)
+          .describe(
+            "HPA target as a fraction of the sustainable rate (below the 0.9 × sustainable VllmCapacityLow threshold).",
+          ),
+        quick: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Reduced search (8 s points, 20 % precision: about a minute) instead of the full one (60 s points, 5 %: ten minutes or more).",
+          ),
         slos: z
           .record(z.string(), z.number().positive())
-          .superRefine((r, ctx) => Object.keys(r).filter((k) => !PLAN_SLO_NAME.test(k)).forEach((k) => ctx.addIssue({ code: "custom", path: [k], message: `unknown SLO '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, output_rate_per_request_min or success_rate` })))
+          .superRefine((r, ctx) =>
+            Object.keys(r)
+              .filter((k) => !PLAN_SLO_NAME.test(k))
+              .forEach((k) =>
+                ctx.addIssue({
+                  code: "custom",
+                  path: [k],
+                  message: `unknown SLO '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, output_rate_per_request_min or success_rate`,
+                }),
+              ),
+          )
           .default({})
           .describe("SLOs by threshold name (e.g. `ttft_p95_ms: 2000`), added to the scenario preset's thresholds."),
-        pricePerHour: z.number().positive().optional().describe("GPU instance price (USD/hour) for the plan's cost figures (default: the planner's dated on-demand price table)."),
+        pricePerHour: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            "GPU instance price (USD/hour) for the plan's cost figures (default: the planner's dated on-demand price table).",
+          ),
       })
       .prefault({})
       .describe("Capacity planning Job (`vllm-bench plan`): see docs/serving.md, Capacity planning."),
     // Issue 22: one run over many pods (an Indexed Job) for more streams than one client core measures cleanly.
-    shards: z.number().int().min(1).max(64).default(1).describe("Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 500, rounded up (docs/benchmark.md, Sharding)."),
-    sharedResultsStorageClass: z.string().min(1).optional().describe("With shards > 1: storage class of the ReadWriteMany results volume the shards share (on EKS an EFS class); default: the cluster default."),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        "Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 500, rounded up (docs/benchmark.md, Sharding).",
+      ),
+    sharedResultsStorageClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "With shards > 1: storage class of the ReadWriteMany results volume the shards share (on EKS an EFS class); default: the cluster default.",
+      ),
   })
   .prefault({});
 
@@ -286,80 +470,154 @@ export const secretKeys = {
   hfToken: "Hugging Face token for gated models (Kubernetes Secret `vllm-hf-token`).",
   vllmApiKey: "API key vLLM requires when `serving.apiKeyEnabled` is true.",
   grafanaAdminPassword: "Grafana admin password (a random one is generated when unset).",
-  alertmanagerWebhookUrl: "Alertmanager generic webhook receiver URL (optional; it receives Alertmanager's JSON payload, so point it at a webhook adapter, not directly at a Slack incoming webhook).",
+  alertmanagerWebhookUrl:
+    "Alertmanager generic webhook receiver URL (optional; it receives Alertmanager's JSON payload, so point it at a webhook adapter, not directly at a Slack incoming webhook).",
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 
 /** Cross-field rules zod's per-field checks cannot express; each names the key and the fix. */
-export function crossFieldIssues(c: ParsedConfig, presentSecrets: ReadonlySet<SecretKey>): { path: string; message: string }[] {
+export function crossFieldIssues(
+  c: ParsedConfig,
+  presentSecrets: ReadonlySet<SecretKey>,
+): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
   const eks = c.cluster.mode === "eks";
 
   if (eks && c.cluster.endpointPublicAccess && c.cluster.publicAccessCidrs.length === 0)
-    add("cluster.publicAccessCidrs", "the public API endpoint is on but no CIDR may reach it. Set it to your egress IP (e.g. [\"203.0.113.4/32\"]), or set cluster.endpointPublicAccess: false and run Pulumi from inside the VPC");
+    add(
+      "cluster.publicAccessCidrs",
+      'the public API endpoint is on but no CIDR may reach it. Set it to your egress IP (e.g. ["203.0.113.4/32"]), or set cluster.endpointPublicAccess: false and run Pulumi from inside the VPC',
+    );
   if (c.cluster.publicAccessCidrs.includes("0.0.0.0/0") && !c.cluster.allowPublicApiFromAnywhere)
-    add("cluster.publicAccessCidrs", "0.0.0.0/0 opens the Kubernetes API to the internet. Use your egress CIDR, or set cluster.allowPublicApiFromAnywhere: true to accept it");
+    add(
+      "cluster.publicAccessCidrs",
+      "0.0.0.0/0 opens the Kubernetes API to the internet. Use your egress CIDR, or set cluster.allowPublicApiFromAnywhere: true to accept it",
+    );
   if (eks) {
     const vpc = vpcCidrProblem(c.network.vpcCidr, c.network.azCount, c.systemNodes.maxSize + c.gpuNodes.maxSize);
     if (vpc) add("network.vpcCidr", vpc);
   }
   if (c.serving.namespace === c.monitoring.namespace)
-    add("serving.namespace", `serving and monitoring both use namespace '${c.serving.namespace}'; each is created (and deleted) with its part of the stack. Give them different names`);
+    add(
+      "serving.namespace",
+      `serving and monitoring both use namespace '${c.serving.namespace}'; each is created (and deleted) with its part of the stack. Give them different names`,
+    );
   if (eks && !c.cluster.endpointPrivateAccess && !c.cluster.endpointPublicAccess)
-    add("cluster.endpointPublicAccess", "both API endpoints are off, so nothing can reach the cluster. Turn on endpointPrivateAccess or endpointPublicAccess");
+    add(
+      "cluster.endpointPublicAccess",
+      "both API endpoints are off, so nothing can reach the cluster. Turn on endpointPrivateAccess or endpointPublicAccess",
+    );
   const cp = c.monitoring.controlPlaneMetrics;
   if (eks && cp.distribution !== undefined && cp.distribution !== "eks")
-    add("monitoring.controlPlaneMetrics.distribution", `cluster.mode eks is an EKS cluster, not ${cp.distribution}. Remove the key or set it to eks`);
+    add(
+      "monitoring.controlPlaneMetrics.distribution",
+      `cluster.mode eks is an EKS cluster, not ${cp.distribution}. Remove the key or set it to eks`,
+    );
   for (const k of ["kubeControllerManager", "kubeScheduler", "kubeEtcd"] as const)
     if ((eks || cp.distribution === "eks") && cp[k] === true)
-      add(`monitoring.controlPlaneMetrics.${k}`, "EKS runs its control plane outside the cluster, so nothing can be scraped and its Down alert would fire forever. Remove the key or set it to false");
+      add(
+        `monitoring.controlPlaneMetrics.${k}`,
+        "EKS runs its control plane outside the cluster, so nothing can be scraped and its Down alert would fire forever. Remove the key or set it to false",
+      );
   if (!eks && c.addons.clusterAutoscaler === true)
-    add("addons.clusterAutoscaler", "cluster-autoscaler is only installed in eks mode (it needs AWS Auto Scaling groups). Remove the key or set it to false");
+    add(
+      "addons.clusterAutoscaler",
+      "cluster-autoscaler is only installed in eks mode (it needs AWS Auto Scaling groups). Remove the key or set it to false",
+    );
 
-  for (const [group, g] of [["systemNodes", c.systemNodes], ["gpuNodes", c.gpuNodes]] as const) {
-    if (g.minSize > g.maxSize) add(`${group}.minSize`, `minSize (${g.minSize}) is above maxSize (${g.maxSize}). Lower minSize or raise maxSize`);
+  for (const [group, g] of [
+    ["systemNodes", c.systemNodes],
+    ["gpuNodes", c.gpuNodes],
+  ] as const) {
+    if (g.minSize > g.maxSize)
+      add(`${group}.minSize`, `minSize (${g.minSize}) is above maxSize (${g.maxSize}). Lower minSize or raise maxSize`);
     if (g.desiredSize < g.minSize || g.desiredSize > g.maxSize)
-      add(`${group}.desiredSize`, `desiredSize (${g.desiredSize}) must lie between minSize (${g.minSize}) and maxSize (${g.maxSize})`);
+      add(
+        `${group}.desiredSize`,
+        `desiredSize (${g.desiredSize}) must lie between minSize (${g.minSize}) and maxSize (${g.maxSize})`,
+      );
   }
 
   const gpuTypes = c.gpuNodes.instanceTypes.map((t) => [t, gpuInstanceInfo(t)] as const);
   for (const [t, info] of gpuTypes) {
-    if (/^(g4dn|g4ad|p2|p3)\./.test(t)) add("gpuNodes.instanceTypes", `${t} is too old for current vLLM images; use g5, g6, g6e, p4d or p5`);
-    else if (eks && !info && !/^(g|p)\d/.test(t)) add("gpuNodes.instanceTypes", `${t} is not a GPU instance type; use one such as g6.xlarge`);
+    if (/^(g4dn|g4ad|p2|p3)\./.test(t))
+      add("gpuNodes.instanceTypes", `${t} is too old for current vLLM images; use g5, g6, g6e, p4d or p5`);
+    else if (eks && !info && !/^(g|p)\d/.test(t))
+      add("gpuNodes.instanceTypes", `${t} is not a GPU instance type; use one such as g6.xlarge`);
     else if (info && info.gpus !== c.gpuNodes.gpusPerNode)
-      add("gpuNodes.gpusPerNode", `${t} has ${info.gpus} GPU(s) but gpusPerNode is ${c.gpuNodes.gpusPerNode}. Set gpusPerNode: ${info.gpus} (every instance type of the group needs the same count)`);
+      add(
+        "gpuNodes.gpusPerNode",
+        `${t} has ${info.gpus} GPU(s) but gpusPerNode is ${c.gpuNodes.gpusPerNode}. Set gpusPerNode: ${info.gpus} (every instance type of the group needs the same count)`,
+      );
   }
   if (c.serving.engine === "vllm" && c.model.tensorParallelSize > c.gpuNodes.gpusPerNode)
-    add("model.tensorParallelSize", `a vLLM pod cannot span nodes: tensorParallelSize (${c.model.tensorParallelSize}) exceeds gpuNodes.gpusPerNode (${c.gpuNodes.gpusPerNode}). Lower it or pick a larger instance type`);
+    add(
+      "model.tensorParallelSize",
+      `a vLLM pod cannot span nodes: tensorParallelSize (${c.model.tensorParallelSize}) exceeds gpuNodes.gpusPerNode (${c.gpuNodes.gpusPerNode}). Lower it or pick a larger instance type`,
+    );
 
   if (c.autoscaling.minReplicas > c.autoscaling.maxReplicas)
-    add("autoscaling.minReplicas", `minReplicas (${c.autoscaling.minReplicas}) is above maxReplicas (${c.autoscaling.maxReplicas})`);
+    add(
+      "autoscaling.minReplicas",
+      `minReplicas (${c.autoscaling.minReplicas}) is above maxReplicas (${c.autoscaling.maxReplicas})`,
+    );
   if (c.autoscaling.enabled && !c.addons.prometheusAdapter)
-    add("autoscaling.enabled", "the request-rate HPA needs prometheus-adapter. Set addons.prometheusAdapter: true, or autoscaling.enabled: false");
+    add(
+      "autoscaling.enabled",
+      "the request-rate HPA needs prometheus-adapter. Set addons.prometheusAdapter: true, or autoscaling.enabled: false",
+    );
   const podsPerNode = Math.floor(c.gpuNodes.gpusPerNode / c.model.tensorParallelSize);
-  if (eks && podsPerNode > 0 && c.serving.engine === "vllm" && c.autoscaling.enabled && c.autoscaling.maxReplicas > podsPerNode * c.gpuNodes.maxSize)
-    add("autoscaling.maxReplicas", `maxReplicas (${c.autoscaling.maxReplicas}) needs more GPUs than gpuNodes.maxSize (${c.gpuNodes.maxSize}) nodes hold (${podsPerNode * c.gpuNodes.maxSize} pods). Raise gpuNodes.maxSize or lower maxReplicas`);
+  if (
+    eks &&
+    podsPerNode > 0 &&
+    c.serving.engine === "vllm" &&
+    c.autoscaling.enabled &&
+    c.autoscaling.maxReplicas > podsPerNode * c.gpuNodes.maxSize
+  )
+    add(
+      "autoscaling.maxReplicas",
+      `maxReplicas (${c.autoscaling.maxReplicas}) needs more GPUs than gpuNodes.maxSize (${c.gpuNodes.maxSize}) nodes hold (${podsPerNode * c.gpuNodes.maxSize} pods). Raise gpuNodes.maxSize or lower maxReplicas`,
+    );
 
   if (c.addons.nvidiaDevicePlugin === true && c.gpuNodes.amiType.startsWith("BOTTLEROCKET"))
-    add("addons.nvidiaDevicePlugin", "Bottlerocket NVIDIA AMIs ship their own device plugin; a second one conflicts. Remove the key or set it to false");
+    add(
+      "addons.nvidiaDevicePlugin",
+      "Bottlerocket NVIDIA AMIs ship their own device plugin; a second one conflicts. Remove the key or set it to false",
+    );
   if (c.serving.apiKeyEnabled && !presentSecrets.has("vllmApiKey"))
-    add("serving.apiKeyEnabled", "an API key is required but the secret is missing. Run `pulumi config set --secret vllmApiKey <key>`");
+    add(
+      "serving.apiKeyEnabled",
+      "an API key is required but the secret is missing. Run `pulumi config set --secret vllmApiKey <key>`",
+    );
   if (c.benchmark.buildImage && !eks)
-    add("benchmark.buildImage", "the ECR image build needs cluster.mode eks. Push the image yourself and set benchmark.image instead");
+    add(
+      "benchmark.buildImage",
+      "the ECR image build needs cluster.mode eks. Push the image yourself and set benchmark.image instead",
+    );
   if (c.benchmark.buildImage && c.benchmark.image)
-    add("benchmark.image", "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both");
+    add(
+      "benchmark.image",
+      "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both",
+    );
   issues.push(...securityIssues(c));
   // Each shard pod requests 1 CPU on the system nodes, one vCPU per node is left to Prometheus, Grafana and the
   // controllers. EC2 sizes (aws.amazon.com/ec2/instance-types): large = 2 vCPUs, xlarge = 4, Nxlarge = 4N; others unchecked.
-  const vcpus = (t: string) => (/\.large$/.test(t) ? 2 : /\.(\d*)xlarge$/.test(t) ? 4 * Number(t.match(/\.(\d*)xlarge$/)![1] || 1) : undefined);
+  const vcpus = (t: string) =>
+    /\.large$/.test(t) ? 2 : /\.(\d*)xlarge$/.test(t) ? 4 * Number(t.match(/\.(\d*)xlarge$/)![1] || 1) : undefined;
   const perNode = Math.min(...c.systemNodes.instanceTypes.map((t) => vcpus(t) ?? Infinity)) - 1;
   if (eks && c.benchmark.shards > 1 && Number.isFinite(perNode) && c.benchmark.shards > perNode * c.systemNodes.maxSize)
-    add("benchmark.shards", `${c.benchmark.shards} shard pods (1 CPU each) do not fit on systemNodes (${c.systemNodes.maxSize} × ${c.systemNodes.instanceTypes.join("/")}, ${perNode * c.systemNodes.maxSize} CPUs free for them). Lower shards or raise systemNodes.maxSize`);
+    add(
+      "benchmark.shards",
+      `${c.benchmark.shards} shard pods (1 CPU each) do not fit on systemNodes (${c.systemNodes.maxSize} × ${c.systemNodes.instanceTypes.join("/")}, ${perNode * c.systemNodes.maxSize} CPUs free for them). Lower shards or raise systemNodes.maxSize`,
+    );
   const names = c.model.loraAdapters.map((a) => a.name);
   if (new Set(names).size !== names.length) add("model.loraAdapters", "adapter names must be unique");
   if (c.serving.engine === "vllm" && c.monitoring.alerts.gpuMemoryUsageRatio <= c.model.gpuMemoryUtilization)
-    add("monitoring.alerts.gpuMemoryUsageRatio", `vLLM reserves model.gpuMemoryUtilization (${c.model.gpuMemoryUtilization}) of each GPU at start, so an alert at ${c.monitoring.alerts.gpuMemoryUsageRatio} would fire all the time. Set it above ${c.model.gpuMemoryUtilization}`);
+    add(
+      "monitoring.alerts.gpuMemoryUsageRatio",
+      `vLLM reserves model.gpuMemoryUtilization (${c.model.gpuMemoryUtilization}) of each GPU at start, so an alert at ${c.monitoring.alerts.gpuMemoryUsageRatio} would fire all the time. Set it above ${c.model.gpuMemoryUtilization}`,
+    );
   return issues;
 }
 

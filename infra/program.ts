@@ -72,20 +72,29 @@ export function runProgram(): StackOutputs {
   } else {
     provider = existingClusterProvider(existingClusterArgs(config));
   }
-  const addons = new ClusterAddons("addons", addonsArgs(config, {
-    provider,
-    cluster,
-    secrets: { grafanaAdminPassword: secrets.grafanaAdminPassword, alertmanagerWebhookUrl: secrets.alertmanagerWebhookUrl },
-  }));
+  const addons = new ClusterAddons(
+    "addons",
+    addonsArgs(config, {
+      provider,
+      cluster,
+      secrets: {
+        grafanaAdminPassword: secrets.grafanaAdminPassword,
+        alertmanagerWebhookUrl: secrets.alertmanagerWebhookUrl,
+      },
+    }),
+  );
   outputs.grafanaAdminPassword = addons.grafanaAdminPassword;
-  const workloads = new VllmWorkloads("serving", vllmWorkloadsArgs(config, {
-    provider,
-    // After the add-ons: their CRDs, the adapter the HPA reads and Prometheus; deleted before them.
-    dependsOn: addons.ready,
-    secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
-    benchImage: outputs.benchImage,
-    pushgatewayUrl: addons.pushgatewayUrl,
-  }));
+  const workloads = new VllmWorkloads(
+    "serving",
+    vllmWorkloadsArgs(config, {
+      provider,
+      // After the add-ons: their CRDs, the adapter the HPA reads and Prometheus; deleted before them.
+      dependsOn: addons.ready,
+      secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
+      benchImage: outputs.benchImage,
+      pushgatewayUrl: addons.pushgatewayUrl,
+    }),
+  );
   outputs.serviceUrl = workloads.serviceUrl;
   outputs.servingNamespace = workloads.namespace;
   return outputs;

@@ -6,7 +6,8 @@
 // metric a query names is listed here, so a dashboard cannot silently go dark after a rename.
 
 export type MetricType = "counter" | "gauge" | "histogram";
-export type MetricSource = "vllm" | "vllm-http" | "dcgm-exporter" | "kube-state-metrics" | "cluster-autoscaler" | "pushgateway" | "prometheus";
+export type MetricSource =
+  "vllm" | "vllm-http" | "dcgm-exporter" | "kube-state-metrics" | "cluster-autoscaler" | "pushgateway" | "prometheus";
 
 export interface CatalogMetric {
   /** Series name as queried: counters include `_total`, histograms are the base name. */
@@ -44,17 +45,51 @@ export const OLD_NAME_WINDOW_MINORS = 2;
  */
 export const RETIRED_OLD_NAMES: readonly (OldName & { replacedBy: string })[] = [
   // loggers.py: "Deprecated in 0.9 - Renamed as vllm:kv_cache_usage_perc; in 0.10, only enable if show_hidden_metrics".
-  { name: "vllm:gpu_cache_usage_perc", replacedBy: "vllm:kv_cache_usage_perc", lastVllm: "0.10", serves: "v0.7 to v0.10 (hidden in v0.10)" },
-  { name: "vllm:gpu_prefix_cache_queries_total", replacedBy: "vllm:prefix_cache_queries_total", lastVllm: "0.10", serves: "v0.8 to v0.10 (hidden in v0.10)" },
-  { name: "vllm:gpu_prefix_cache_hits_total", replacedBy: "vllm:prefix_cache_hits_total", lastVllm: "0.10", serves: "v0.8 to v0.10 (hidden in v0.10)" },
+  {
+    name: "vllm:gpu_cache_usage_perc",
+    replacedBy: "vllm:kv_cache_usage_perc",
+    lastVllm: "0.10",
+    serves: "v0.7 to v0.10 (hidden in v0.10)",
+  },
+  {
+    name: "vllm:gpu_prefix_cache_queries_total",
+    replacedBy: "vllm:prefix_cache_queries_total",
+    lastVllm: "0.10",
+    serves: "v0.8 to v0.10 (hidden in v0.10)",
+  },
+  {
+    name: "vllm:gpu_prefix_cache_hits_total",
+    replacedBy: "vllm:prefix_cache_hits_total",
+    lastVllm: "0.10",
+    serves: "v0.8 to v0.10 (hidden in v0.10)",
+  },
   // Renamed to vllm:inter_token_latency_seconds in v0.11, hidden in v0.12, removed after (DESIGN §6: removed Jan 2026).
-  { name: "vllm:time_per_output_token_seconds", replacedBy: "vllm:inter_token_latency_seconds", lastVllm: "0.12", serves: "v0.6 to v0.12 (hidden in v0.12)" },
+  {
+    name: "vllm:time_per_output_token_seconds",
+    replacedBy: "vllm:inter_token_latency_seconds",
+    lastVllm: "0.12",
+    serves: "v0.6 to v0.12 (hidden in v0.12)",
+  },
 ];
 
 const VLLM = ["model_name", "engine"] as const;
 
-function vllm(name: string, type: MetricType, unit: string, help: string, extra: { labels?: string[]; oldNames?: OldName[] } = {}): CatalogMetric {
-  return { name, type, source: "vllm", labels: [...VLLM, ...(extra.labels ?? [])], unit, help, oldNames: extra.oldNames };
+function vllm(
+  name: string,
+  type: MetricType,
+  unit: string,
+  help: string,
+  extra: { labels?: string[]; oldNames?: OldName[] } = {},
+): CatalogMetric {
+  return {
+    name,
+    type,
+    source: "vllm",
+    labels: [...VLLM, ...(extra.labels ?? [])],
+    unit,
+    help,
+    oldNames: extra.oldNames,
+  };
 }
 
 export const VLLM_METRICS = {
@@ -63,13 +98,25 @@ export const VLLM_METRICS = {
   kvCacheUsage: vllm("vllm:kv_cache_usage_perc", "gauge", "ratio (0-1)", "KV-cache usage; 1 means full."),
   promptTokens: vllm("vllm:prompt_tokens_total", "counter", "tokens", "Prefill tokens processed."),
   generationTokens: vllm("vllm:generation_tokens_total", "counter", "tokens", "Generation tokens produced."),
-  requestSuccess: vllm("vllm:request_success_total", "counter", "requests", "Finished requests by finish reason.", { labels: ["finished_reason"] }),
-  preemptions: vllm("vllm:num_preemptions_total", "counter", "preemptions", "Requests preempted because the KV cache was full."),
+  requestSuccess: vllm("vllm:request_success_total", "counter", "requests", "Finished requests by finish reason.", {
+    labels: ["finished_reason"],
+  }),
+  preemptions: vllm(
+    "vllm:num_preemptions_total",
+    "counter",
+    "preemptions",
+    "Requests preempted because the KV cache was full.",
+  ),
   prefixCacheQueries: vllm("vllm:prefix_cache_queries_total", "counter", "tokens", "Prefix-cache lookups, in tokens."),
   prefixCacheHits: vllm("vllm:prefix_cache_hits_total", "counter", "tokens", "Prefix-cache hits, in tokens."),
   ttft: vllm("vllm:time_to_first_token_seconds", "histogram", "seconds", "Time to first token."),
   itl: vllm("vllm:inter_token_latency_seconds", "histogram", "seconds", "Gap between consecutive output tokens."),
-  tpot: vllm("vllm:request_time_per_output_token_seconds", "histogram", "seconds", "Per-request mean time per output token."),
+  tpot: vllm(
+    "vllm:request_time_per_output_token_seconds",
+    "histogram",
+    "seconds",
+    "Per-request mean time per output token.",
+  ),
   e2e: vllm("vllm:e2e_request_latency_seconds", "histogram", "seconds", "End-to-end request latency."),
   queueTime: vllm("vllm:request_queue_time_seconds", "histogram", "seconds", "Time a request waited before running."),
   inferenceTime: vllm("vllm:request_inference_time_seconds", "histogram", "seconds", "Time a request spent running."),
@@ -82,7 +129,14 @@ export const VLLM_METRICS = {
 
 /** The OpenAI server's HTTP instrumentation (prometheus-fastapi-instrumentator, status grouped as 2xx/4xx/5xx). */
 export const HTTP_METRICS = {
-  requests: { name: "http_requests_total", type: "counter", source: "vllm-http", labels: ["handler", "method", "status"], unit: "requests", help: "HTTP requests by handler and status class." },
+  requests: {
+    name: "http_requests_total",
+    type: "counter",
+    source: "vllm-http",
+    labels: ["handler", "method", "status"],
+    unit: "requests",
+    help: "HTTP requests by handler and status class.",
+  },
 } as const satisfies Record<string, CatalogMetric>;
 
 /**
@@ -110,13 +164,29 @@ function ksm(name: string, labels: string[], help: string): CatalogMetric {
   return { name, type: "gauge", source: "kube-state-metrics", labels: ["namespace", ...labels], unit: "", help };
 }
 export const KSM_METRICS = {
-  hpaCurrent: ksm("kube_horizontalpodautoscaler_status_current_replicas", ["horizontalpodautoscaler"], "HPA current replicas."),
-  hpaDesired: ksm("kube_horizontalpodautoscaler_status_desired_replicas", ["horizontalpodautoscaler"], "HPA desired replicas."),
+  hpaCurrent: ksm(
+    "kube_horizontalpodautoscaler_status_current_replicas",
+    ["horizontalpodautoscaler"],
+    "HPA current replicas.",
+  ),
+  hpaDesired: ksm(
+    "kube_horizontalpodautoscaler_status_desired_replicas",
+    ["horizontalpodautoscaler"],
+    "HPA desired replicas.",
+  ),
   hpaMax: ksm("kube_horizontalpodautoscaler_spec_max_replicas", ["horizontalpodautoscaler"], "HPA max replicas."),
   hpaMin: ksm("kube_horizontalpodautoscaler_spec_min_replicas", ["horizontalpodautoscaler"], "HPA min replicas."),
-  hpaTarget: ksm("kube_horizontalpodautoscaler_spec_target_metric", ["horizontalpodautoscaler", "metric_name", "metric_target_type"], "HPA target value per metric."),
+  hpaTarget: ksm(
+    "kube_horizontalpodautoscaler_spec_target_metric",
+    ["horizontalpodautoscaler", "metric_name", "metric_target_type"],
+    "HPA target value per metric.",
+  ),
   podPhase: ksm("kube_pod_status_phase", ["pod", "phase"], "Pod phase (1 for the current one)."),
-  podRequests: ksm("kube_pod_container_resource_requests", ["pod", "container", "node", "resource", "unit"], "Container resource requests."),
+  podRequests: ksm(
+    "kube_pod_container_resource_requests",
+    ["pod", "container", "node", "resource", "unit"],
+    "Container resource requests.",
+  ),
   nodeGpuCapacity: ksm("kube_node_status_capacity", ["node", "resource", "unit"], "Node capacity by resource."),
 } as const;
 
@@ -124,7 +194,12 @@ function ca(name: string, type: MetricType, labels: string[], help: string): Cat
   return { name, type, source: "cluster-autoscaler", labels, unit: "", help };
 }
 export const AUTOSCALER_METRICS = {
-  unschedulablePods: ca("cluster_autoscaler_unschedulable_pods_count", "gauge", ["type"], "Pods the autoscaler considers unschedulable."),
+  unschedulablePods: ca(
+    "cluster_autoscaler_unschedulable_pods_count",
+    "gauge",
+    ["type"],
+    "Pods the autoscaler considers unschedulable.",
+  ),
   nodes: ca("cluster_autoscaler_nodes_count", "gauge", ["state"], "Nodes by state as the autoscaler sees them."),
   scaledUp: ca("cluster_autoscaler_scaled_up_nodes_total", "counter", [], "Nodes added."),
   scaledDown: ca("cluster_autoscaler_scaled_down_nodes_total", "counter", ["reason"], "Nodes removed."),
@@ -135,7 +210,9 @@ function bench(name: string, unit: string, help: string, labels: string[] = []):
   return { name, type: "gauge", source: "pushgateway", labels: ["job", "run_id", "scenario", ...labels], unit, help };
 }
 export const BENCH_METRICS = {
-  thresholdPassed: bench("vllm_bench_threshold_passed", "bool", "1 when the threshold passed, 0 when it failed.", ["threshold"]),
+  thresholdPassed: bench("vllm_bench_threshold_passed", "bool", "1 when the threshold passed, 0 when it failed.", [
+    "threshold",
+  ]),
   requestThroughput: bench("vllm_bench_request_throughput", "requests/s", "Completed requests per second."),
   outputThroughput: bench("vllm_bench_output_throughput", "tokens/s", "Output tokens per second."),
   successRate: bench("vllm_bench_success_rate", "ratio (0-1)", "Share of requests that succeeded."),
@@ -144,12 +221,33 @@ export const BENCH_METRICS = {
   e2elP95: bench("vllm_bench_e2el_p95_seconds", "seconds", "E2E latency P95."),
   lastRun: bench("vllm_bench_last_run_timestamp_seconds", "unix seconds", "When the run finished."),
   // Pushed by `vllm-bench plan --pushgateway-url` (bench/plan/plan.ts pushPlan), grouped by job and model.
-  planSustainable: { name: "vllm_bench_plan_sustainable_requests_per_second", type: "gauge", source: "pushgateway", labels: ["job", "model_name"], unit: "requests/s", help: "Highest request rate one vLLM replica sustained with every SLO met (the capacity plan)." },
-  planTarget: { name: "vllm_bench_plan_target_requests_per_second", type: "gauge", source: "pushgateway", labels: ["job", "model_name"], unit: "requests/s", help: "HPA target per pod the capacity plan recommended." },
+  planSustainable: {
+    name: "vllm_bench_plan_sustainable_requests_per_second",
+    type: "gauge",
+    source: "pushgateway",
+    labels: ["job", "model_name"],
+    unit: "requests/s",
+    help: "Highest request rate one vLLM replica sustained with every SLO met (the capacity plan).",
+  },
+  planTarget: {
+    name: "vllm_bench_plan_target_requests_per_second",
+    type: "gauge",
+    source: "pushgateway",
+    labels: ["job", "model_name"],
+    unit: "requests/s",
+    help: "HPA target per pod the capacity plan recommended.",
+  },
 } as const satisfies Record<string, CatalogMetric>;
 
 export const PROMETHEUS_METRICS = {
-  up: { name: "up", type: "gauge", source: "prometheus", labels: ["job", "instance", "namespace", "pod"], unit: "bool", help: "1 when the last scrape succeeded." },
+  up: {
+    name: "up",
+    type: "gauge",
+    source: "prometheus",
+    labels: ["job", "instance", "namespace", "pod"],
+    unit: "bool",
+    help: "1 when the last scrape succeeded.",
+  },
 } as const satisfies Record<string, CatalogMetric>;
 
 export const CATALOG: readonly CatalogMetric[] = [

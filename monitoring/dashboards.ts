@@ -15,12 +15,17 @@ export interface DashboardFile {
 
 function file(json: { uid?: string; title?: string }): DashboardFile {
   if (!json.uid || !json.title) throw new Error("every dashboard needs a uid and a title");
-  return { uid: json.uid, title: json.title, fileName: `${json.uid}.json`, json: json as Record<string, unknown> };
+  return { uid: json.uid, title: json.title, fileName: `${json.uid}.json`, json: json };
 }
 
 /** Threshold lines on panels follow the alert thresholds, so a dashboard shows where an alert fires. */
 export function allDashboards(thresholds: AlertThresholds = defaultAlertThresholds): DashboardFile[] {
-  return [servingDashboard(thresholds), gpuDashboard(thresholds), capacityDashboard(thresholds), benchmarkDashboard()].map(file);
+  return [
+    servingDashboard(thresholds),
+    gpuDashboard(thresholds),
+    capacityDashboard(thresholds),
+    benchmarkDashboard(),
+  ].map(file);
 }
 
 export function renderDashboard(d: DashboardFile): string {

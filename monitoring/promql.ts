@@ -23,7 +23,10 @@ export function gauge(m: CatalogMetric, matchers: Matchers = ""): string {
 }
 
 /** `rate()` of a counter (or a histogram series with `suffix`), over current and old names. */
-export function rate(m: CatalogMetric, opts: { matchers?: Matchers; window?: string; suffix?: "_bucket" | "_sum" | "_count" } = {}): string {
+export function rate(
+  m: CatalogMetric,
+  opts: { matchers?: Matchers; window?: string; suffix?: "_bucket" | "_sum" | "_count" } = {},
+): string {
   const w = opts.window ?? RATE_WINDOW;
   const all = names(m).map((n) => `rate(${selector(n + (opts.suffix ?? ""), opts.matchers)}[${w}])`);
   return all.length === 1 ? all[0] : `(${all.join(" or ")})`;
@@ -38,6 +41,11 @@ export function quantile(q: number, bucketRateExpr: string): string {
 }
 
 /** Mean of a histogram per group: rate of `_sum` over rate of `_count`. */
-export function histogramMean(m: CatalogMetric, by: readonly string[], matchers: Matchers = "", window = RATE_WINDOW): string {
+export function histogramMean(
+  m: CatalogMetric,
+  by: readonly string[],
+  matchers: Matchers = "",
+  window = RATE_WINDOW,
+): string {
   return `${sumBy(by, rate(m, { matchers, window, suffix: "_sum" }))} / ${sumBy(by, rate(m, { matchers, window, suffix: "_count" }))}`;
 }

@@ -26,7 +26,10 @@ function withGpuNode(expr: string): string {
   return `max without (${GPU_NODE_SPELLINGS.join(", ")}) (${relabelled})`;
 }
 /** Per GPU, every label kept but the node's, which is normalised (see GPU_NODE_LABEL). */
-const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({ record: `gpu_node:${m.name.toLowerCase()}:relabel`, expr: withGpuNode(m.name) });
+const gpuNodeRule = (m: CatalogMetric): RecordingRule => ({
+  record: `gpu_node:${m.name.toLowerCase()}:relabel`,
+  expr: withGpuNode(m.name),
+});
 
 /** OpenAI API calls of vLLM's scrape jobs (config.ts vllmSelector, apiHandlerSelector). */
 const API_HTTP = `${cfg.vllmSelector}, ${cfg.apiHandlerSelector}`;
@@ -59,7 +62,10 @@ interface LatencyRules {
 function latencyRules(m: CatalogMetric, podLevel: boolean): LatencyRules {
   const base = plain(m);
   const bucketRecord = `namespace_model_name:${base}_bucket:rate${RATE_WINDOW}`;
-  const q = (p: Quantile): RecordingRule => ({ record: `namespace_model_name:${base}:${qName(p)}_${RATE_WINDOW}`, expr: quantile(p, bucketRecord) });
+  const q = (p: Quantile): RecordingRule => ({
+    record: `namespace_model_name:${base}:${qName(p)}_${RATE_WINDOW}`,
+    expr: quantile(p, bucketRecord),
+  });
   const out: LatencyRules = {
     // The bucket rate first: rules in a group run in order, the quantiles read it.
     bucket: { record: bucketRecord, expr: sumBy([...MODEL_LEVEL, "le"], rate(m, { suffix: "_bucket" })) },
@@ -78,7 +84,12 @@ function latencyRules(m: CatalogMetric, podLevel: boolean): LatencyRules {
 }
 
 function lengthRules(m: CatalogMetric) {
-  return { bucket: { record: `namespace_model_name:${plain(m)}_bucket:rate${RATE_WINDOW}`, expr: sumBy([...MODEL_LEVEL, "le"], rate(m, { suffix: "_bucket" })) } };
+  return {
+    bucket: {
+      record: `namespace_model_name:${plain(m)}_bucket:rate${RATE_WINDOW}`,
+      expr: sumBy([...MODEL_LEVEL, "le"], rate(m, { suffix: "_bucket" })),
+    },
+  };
 }
 
 function counterRate(m: CatalogMetric, level: readonly string[], prefix: string, extra: string[] = []): RecordingRule {
@@ -121,7 +132,10 @@ export const REC = {
     byReason: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name_finished_reason", ["finished_reason"]),
     model: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name"),
     /** Served requests per pod: the HPA's signal (adapter.ts SERVED_REQUESTS: no aborts, no errors). */
-    pod: { record: `namespace_pod:${plain(V.requestSuccess)}:rate${RATE_WINDOW}`, expr: sumBy(POD_LEVEL, rate(V.requestSuccess, { matchers: SERVED_REQUESTS })) },
+    pod: {
+      record: `namespace_pod:${plain(V.requestSuccess)}:rate${RATE_WINDOW}`,
+      expr: sumBy(POD_LEVEL, rate(V.requestSuccess, { matchers: SERVED_REQUESTS })),
+    },
   },
   tokens: {
     promptModel: counterRate(V.promptTokens, MODEL_LEVEL, "namespace_model_name"),
@@ -129,11 +143,20 @@ export const REC = {
     generationPod: counterRate(V.generationTokens, POD_LEVEL, "namespace_pod"),
   },
   scheduler: {
-    running: { record: "namespace_model_name:vllm_num_requests_running:sum", expr: sumBy(MODEL_LEVEL, gauge(V.running)) },
-    waiting: { record: "namespace_model_name:vllm_num_requests_waiting:sum", expr: sumBy(MODEL_LEVEL, gauge(V.waiting)) },
+    running: {
+      record: "namespace_model_name:vllm_num_requests_running:sum",
+      expr: sumBy(MODEL_LEVEL, gauge(V.running)),
+    },
+    waiting: {
+      record: "namespace_model_name:vllm_num_requests_waiting:sum",
+      expr: sumBy(MODEL_LEVEL, gauge(V.waiting)),
+    },
     runningPod: { record: "namespace_pod:vllm_num_requests_running:sum", expr: sumBy(POD_LEVEL, gauge(V.running)) },
     waitingPod: { record: "namespace_pod:vllm_num_requests_waiting:sum", expr: sumBy(POD_LEVEL, gauge(V.waiting)) },
-    kvCachePod: { record: "namespace_pod:vllm_kv_cache_usage_perc:max", expr: `max by (${POD_LEVEL.join(", ")}) (${gauge(V.kvCacheUsage)})` },
+    kvCachePod: {
+      record: "namespace_pod:vllm_kv_cache_usage_perc:max",
+      expr: `max by (${POD_LEVEL.join(", ")}) (${gauge(V.kvCacheUsage)})`,
+    },
     preemptions: counterRate(V.preemptions, MODEL_LEVEL, "namespace_model_name"),
     prefixCacheHitRatio: {
       record: `namespace_model_name:vllm_prefix_cache_hit:ratio_rate${RATE_WINDOW}`,
@@ -141,8 +164,14 @@ export const REC = {
     },
   },
   http: {
-    byStatus: { record: `namespace_status:vllm_http_requests:rate${RATE_WINDOW}`, expr: sumBy(["namespace", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })) },
-    byPodStatus: { record: `namespace_pod_status:vllm_http_requests:rate${RATE_WINDOW}`, expr: sumBy(["namespace", "pod", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })) },
+    byStatus: {
+      record: `namespace_status:vllm_http_requests:rate${RATE_WINDOW}`,
+      expr: sumBy(["namespace", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })),
+    },
+    byPodStatus: {
+      record: `namespace_pod_status:vllm_http_requests:rate${RATE_WINDOW}`,
+      expr: sumBy(["namespace", "pod", "status"], rate(HTTP_METRICS.requests, { matchers: API_HTTP })),
+    },
     errorRatio: {
       record: `namespace:vllm_http_5xx_requests:ratio_rate${RATE_WINDOW}`,
       // A namespace without any 5xx yet reads 0, not "no data" (the 5xx series only appears on the first error).
@@ -169,7 +198,10 @@ export const REC = {
       expr: `avg by (${GPU_NODE_LABEL}) (${gpuNodeUtil.record})`,
     },
     utilCluster: { record: "cluster:dcgm_gpu_utilization:avg", expr: `avg(${D.utilization.name})` },
-    utilPod: { record: "namespace_pod:dcgm_gpu_utilization:avg", expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})` },
+    utilPod: {
+      record: "namespace_pod:dcgm_gpu_utilization:avg",
+      expr: `avg by (namespace, pod) (${D.utilization.name}{pod!=""})`,
+    },
     memUsedRatio: {
       // Per GPU, all labels kept: the alert names the GPU and node.
       record: "gpu:dcgm_framebuffer_used:ratio",

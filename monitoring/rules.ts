@@ -12,7 +12,11 @@ export interface RuleGroup {
 }
 
 const flatten = (v: unknown): RecordingRule[] =>
-  v && typeof v === "object" && "record" in v ? [v as RecordingRule] : v && typeof v === "object" ? Object.values(v).flatMap(flatten) : [];
+  v && typeof v === "object" && "record" in v
+    ? [v as RecordingRule]
+    : v && typeof v === "object"
+      ? Object.values(v).flatMap(flatten)
+      : [];
 
 /**
  * Recording rules, grouped so each group only reads raw series or records from earlier in the
@@ -44,5 +48,7 @@ export function alertRuleGroups(thresholds: AlertThresholds): RuleGroup[] {
 
 /** A Prometheus rule file (`groups:`), as `promtool check rules` and `rule_files` read it. */
 export function renderRuleFile(groups: RuleGroup[]): string {
-  return "# Generated from monitoring/ (recorded.ts, alerts.ts); do not edit.\n" + stringify({ groups }, { lineWidth: 0 });
+  return (
+    "# Generated from monitoring/ (recorded.ts, alerts.ts); do not edit.\n" + stringify({ groups }, { lineWidth: 0 })
+  );
 }

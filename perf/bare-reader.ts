@@ -26,33 +26,43 @@ export interface BareLoad {
 export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const gaps = new Map<string, number[]>();
-  const body = JSON.stringify({ model: load.model, prompt: "bare reader", max_tokens: load.tokens, ignore_eos: true, stream: true });
+  const body = JSON.stringify({
+    model: load.model,
+    prompt: "bare reader",
+    max_tokens: load.tokens,
+    ignore_eos: true,
+    stream: true,
+  });
   let open = 0;
   let slot: (() => void) | undefined;
   const one = (id: string) =>
     new Promise<void>((resolve) => {
       const mine: number[] = [];
       let last = -1;
-      const req = http.request(`${load.url}/v1/completions`, { method: "POST", agent, headers: { "content-type": "application/json", "x-request-id": id } }, (res) => {
-        res.setEncoding("utf8");
-        let tail = "";
-        res.on("data", (chunk: string) => {
-          const now = performance.now();
-          // The tail of the previous read is kept in case a marker straddles two reads (it is one
-          // character shorter than the marker, so no marker is counted twice).
-          const text = tail + chunk;
-          for (let i = text.indexOf(MARK); i >= 0; i = text.indexOf(MARK, i + 1)) {
-            if (last >= 0) mine.push(now - last);
-            last = now;
-          }
-          tail = text.slice(-(MARK.length - 1));
-        });
-        res.on("end", () => {
-          gaps.set(id, mine);
-          resolve();
-        });
-        res.on("error", () => resolve());
-      });
+      const req = http.request(
+        `${load.url}/v1/completions`,
+        { method: "POST", agent, headers: { "content-type": "application/json", "x-request-id": id } },
+        (res) => {
+          res.setEncoding("utf8");
+          let tail = "";
+          res.on("data", (chunk: string) => {
+            const now = performance.now();
+            // The tail of the previous read is kept in case a marker straddles two reads (it is one
+            // character shorter than the marker, so no marker is counted twice).
+            const text = tail + chunk;
+            for (let i = text.indexOf(MARK); i >= 0; i = text.indexOf(MARK, i + 1)) {
+              if (last >= 0) mine.push(now - last);
+              last = now;
+            }
+            tail = text.slice(-(MARK.length - 1));
+          });
+          res.on("end", () => {
+            gaps.set(id, mine);
+            resolve();
+          });
+          res.on("error", () => resolve());
+        },
+      );
       req.on("error", () => resolve());
       req.end(body);
     });
@@ -61,7 +71,7 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
   const done: Promise<void>[] = [];
   let next = performance.now();
   for (let i = 0; i < load.requests; i++) {
-    next += arrivals[i]! * 1000;
+    next += arrivals[i] * 1000;
     const wait = next - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (open >= load.streams) await new Promise<void>((r) => (slot = r));

@@ -5,9 +5,13 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
-const ttftMs = Number(process.env.TTFT_MS ?? 1), itlMs = Number(process.env.ITL_MS ?? 1);
+const ttftMs = Number(process.env.TTFT_MS ?? 1),
+  itlMs = Number(process.env.ITL_MS ?? 1);
 const server = http.createServer((req, res) => {
-  if (req.method === "GET" && req.url === "/v1/models") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data: [{ id: "baseline", object: "model" }] }));
+  if (req.method === "GET" && req.url === "/v1/models")
+    return res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ object: "list", data: [{ id: "baseline", object: "model" }] }));
   let body = "";
   req.setEncoding("utf8");
   req.on("data", (d: string) => (body += d));
@@ -20,13 +24,19 @@ const server = http.createServer((req, res) => {
     const first = performance.now() + ttftMs;
     let i = 0;
     const emit = () => {
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: "baseline", choices: [{ index: 0, delta: { content: " tok" }, logprobs: null, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: "baseline", choices: [{ index: 0, delta: { content: " tok" }, logprobs: null, finish_reason: null }] })}\n\n`,
+      );
       if (++i < n) return void setTimeout(emit, Math.max(0, first + i * itlMs - performance.now()));
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: "baseline", choices: [], usage: { prompt_tokens: 1, completion_tokens: n, total_tokens: n + 1 } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: "baseline", choices: [], usage: { prompt_tokens: 1, completion_tokens: n, total_tokens: n + 1 } })}\n\n`,
+      );
       res.end("data: [DONE]\n\n");
     };
     setTimeout(emit, ttftMs);
   });
 });
-server.listen(0, "127.0.0.1", () => console.log(`baseline SSE server on http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+server.listen(0, "127.0.0.1", () =>
+  console.log(`baseline SSE server on http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+);
 process.once("SIGTERM", () => server.close(() => process.exit(0)));

@@ -38,16 +38,20 @@ export function cpuSecondsOf(pid: number): number {
 }
 
 /** Start `vllm-bench sim` (or any script printing its http URL) in a child process. */
-export async function startChild(args: string[], core: number, urlPattern = /on (http:\/\/127\.0\.0\.1:\d+)/): Promise<ChildServer> {
+export async function startChild(
+  args: string[],
+  core: number,
+  urlPattern = /on (http:\/\/127\.0\.0\.1:\d+)/,
+): Promise<ChildServer> {
   const node = process.execPath;
   const [cmd, ...rest] = pinned(core, [node, "--import", "tsx", ...args]);
-  const proc = spawn(cmd!, rest, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(cmd, rest, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on("data", (d) => {
+    proc.stdout.on("data", (d) => {
       out += d;
       const m = out.match(urlPattern);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     });
     proc.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code} before serving:\n${out}`)));
   });
@@ -68,7 +72,7 @@ export async function startChild(args: string[], core: number, urlPattern = /on 
 /** CPU time the hypervisor gave to others ("steal"), as a fraction, between two snapshots. */
 export function stealMeter(): () => number {
   const read = () => {
-    const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
     return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
   };
   let a: { steal: number; total: number };

@@ -13,7 +13,7 @@ export function clientOnlyGaps(measured: Map<string, number[]>, served: Served, 
     const s = served.requests[`cmpl-${id}`] ?? served.requests[`chatcmpl-${id}`];
     if (!s || s.itl_ms.length !== itl.length) continue;
     matched++;
-    itl.forEach((c, i) => gaps.push(configuredMs + c - s.itl_ms[i]!));
+    itl.forEach((c, i) => gaps.push(configuredMs + c - s.itl_ms[i]));
   }
   return { gaps: gaps.sort((a, b) => a - b), matched: measured.size ? matched / measured.size : 0 };
 }

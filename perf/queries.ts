@@ -33,12 +33,26 @@ const { values } = parseArgs({
     keep: { type: "boolean", default: false },
   },
 });
-const HOURS = Number(values.hours), STEP = Number(values.step), REPS = Number(values.reps), LIFETIME_H = Number(values["pod-lifetime-hours"]);
-for (const [flag, v, ok] of [["--hours", HOURS, HOURS >= 3 && HOURS <= 168], ["--step", STEP, STEP >= 5 && STEP <= 300], ["--reps", REPS, Number.isInteger(REPS) && REPS >= 1], ["--pod-lifetime-hours", LIFETIME_H, LIFETIME_H === 0 || LIFETIME_H >= 0.25]] as const) {
-  if (!ok) throw new Error(`${flag} ${v}: expected --hours 3..168, --step 5..300 (seconds), --reps a whole number ≥ 1, --pod-lifetime-hours 0 (no churn) or ≥ 0.25`);
+const HOURS = Number(values.hours),
+  STEP = Number(values.step),
+  REPS = Number(values.reps),
+  LIFETIME_H = Number(values["pod-lifetime-hours"]);
+for (const [flag, v, ok] of [
+  ["--hours", HOURS, HOURS >= 3 && HOURS <= 168],
+  ["--step", STEP, STEP >= 5 && STEP <= 300],
+  ["--reps", REPS, Number.isInteger(REPS) && REPS >= 1],
+  ["--pod-lifetime-hours", LIFETIME_H, LIFETIME_H === 0 || LIFETIME_H >= 0.25],
+] as const) {
+  if (!ok)
+    throw new Error(
+      `${flag} ${v}: expected --hours 3..168, --step 5..300 (seconds), --reps a whole number ≥ 1, --pod-lifetime-hours 0 (no churn) or ≥ 0.25`,
+    );
 }
 const prometheusBin = findPrometheus();
-if (!prometheusBin) throw new Error("prometheus not found on PATH: install the Debian package `prometheus` (apt-get install prometheus) or set PROMETHEUS_BIN");
+if (!prometheusBin)
+  throw new Error(
+    "prometheus not found on PATH: install the Debian package `prometheus` (apt-get install prometheus) or set PROMETHEUS_BIN",
+  );
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-queries-"));
 let prometheus: RunningPrometheus | undefined;
@@ -56,10 +70,14 @@ try {
   const start = end - HOURS * 3600;
   const fleet = { ...FULL_FLEET, podLifetimeSeconds: LIFETIME_H * 3600 };
   const churn = LIFETIME_H ? `, each pod replaced every ${LIFETIME_H} h` : "";
-  console.log(`bench:queries — ${HOURS} h at ${STEP} s resolution, ${fleet.namespaces.length * fleet.models.length * fleet.podsPerDeployment} vLLM pods${churn}, ${fleet.namespaces.length * fleet.models.length * fleet.podsPerDeployment * fleet.gpusPerPod} GPUs, ${REPS} timed runs per query`);
+  console.log(
+    `bench:queries — ${HOURS} h at ${STEP} s resolution, ${fleet.namespaces.length * fleet.models.length * fleet.podsPerDeployment} vLLM pods${churn}, ${fleet.namespaces.length * fleet.models.length * fleet.podsPerDeployment * fleet.gpusPerPod} GPUs, ${REPS} timed runs per query`,
+  );
   console.log("building the TSDB (promtool tsdb create-blocks-from openmetrics, then … rules):");
   const built = await buildTsdb({ shape: fleet, start, end, step: STEP, prometheusBin, workDir, log: console.log });
-  console.log(`  ${built.series} series, ${(built.samples / 1e6).toFixed(1)} M raw samples; generate ${built.seconds.generate.toFixed(0)} s, import ${built.seconds.import.toFixed(0)} s, recording rules ${built.seconds.rules.toFixed(0)} s (${built.rulePasses} passes)`);
+  console.log(
+    `  ${built.series} series, ${(built.samples / 1e6).toFixed(1)} M raw samples; generate ${built.seconds.generate.toFixed(0)} s, import ${built.seconds.import.toFixed(0)} s, recording rules ${built.seconds.rules.toFixed(0)} s (${built.rulePasses} passes)`,
+  );
 
   prometheus = await runPrometheus(prometheusBin, built.configFile, built.dataDir);
   await waitForCompaction(built.dataDir);
@@ -76,7 +94,12 @@ try {
     const rows = [];
     for (const q of queries) {
       const step = grafanaStep(range, STEP, q.width);
-      const t = await timeQuery(prometheus.url, substitute(q.expr, range, step, STEP), { start: end - range, end, step, instant: q.instant }, REPS);
+      const t = await timeQuery(
+        prometheus.url,
+        substitute(q.expr, range, step, STEP),
+        { start: end - range, end, step, instant: q.instant },
+        REPS,
+      );
       rows.push({ range: `${rangeHours}h`, step: q.instant ? 0 : step, ...q, ...t, ratio: t.wallMs / baseline.wallMs });
     }
     rows.sort((a, b) => b.wallMs - a.wallMs);
@@ -84,21 +107,54 @@ try {
     const ms = rows.map((r) => r.wallMs).sort((a, b) => a - b);
     const p95 = percentile(ms, 95);
     const empty = rows.filter((r) => r.series === 0);
-    summaries.push({ range: `${rangeHours}h`, baselineStep: baseStep, queries: rows.length, baselineMs: baseline.wallMs, p50: percentile(ms, 50), p95, max: ms.at(-1)!, pass: p95 < TARGET_P95_MS && empty.length === 0, empty: empty.length });
+    summaries.push({
+      range: `${rangeHours}h`,
+      baselineStep: baseStep,
+      queries: rows.length,
+      baselineMs: baseline.wallMs,
+      p50: percentile(ms, 50),
+      p95,
+      max: ms.at(-1)!,
+      pass: p95 < TARGET_P95_MS && empty.length === 0,
+      empty: empty.length,
+    });
 
     console.log(`\n${rangeHours} h range; baseline \`up\` at step ${baseStep} s: ${baseline.wallMs.toFixed(1)} ms`);
-    console.log(`${"ms".padStart(8)} ${"eval ms".padStart(8)} ${"× base".padStart(7)} ${"step".padStart(7)} ${"series".padStart(6)} ${"samples".padStart(10)}  dashboard / panel [ref]`);
+    console.log(
+      `${"ms".padStart(8)} ${"eval ms".padStart(8)} ${"× base".padStart(7)} ${"step".padStart(7)} ${"series".padStart(6)} ${"samples".padStart(10)}  dashboard / panel [ref]`,
+    );
     for (const r of rows) {
-      console.log(`${r.wallMs.toFixed(1).padStart(8)} ${r.evalMs.toFixed(1).padStart(8)} ${r.ratio.toFixed(1).padStart(7)} ${(r.step ? `${r.step}s` : "instant").padStart(7)} ${String(r.series).padStart(6)} ${String(r.samples).padStart(10)}  ${r.dashboard} / ${r.panel} [${r.refId}]${r.series === 0 ? "  ← NO DATA" : ""}`);
+      console.log(
+        `${r.wallMs.toFixed(1).padStart(8)} ${r.evalMs.toFixed(1).padStart(8)} ${r.ratio.toFixed(1).padStart(7)} ${(r.step ? `${r.step}s` : "instant").padStart(7)} ${String(r.series).padStart(6)} ${String(r.samples).padStart(10)}  ${r.dashboard} / ${r.panel} [${r.refId}]${r.series === 0 ? "  ← NO DATA" : ""}`,
+      );
     }
     for (const r of empty) console.log(`no data: ${r.dashboard} / ${r.panel} [${r.refId}]: ${r.expr}`);
   }
   console.log(`\nVM steal during the queries: ${(steal() * 100).toFixed(1)}%`);
   for (const s of summaries) {
-    console.log(`${s.range}: ${s.queries} queries, P50 ${s.p50.toFixed(1)} ms, P95 ${s.p95.toFixed(1)} ms (${(s.p95 / s.baselineMs).toFixed(1)}× baseline ${s.baselineMs.toFixed(1)} ms), max ${s.max.toFixed(1)} ms; target P95 < ${TARGET_P95_MS} ms: ${s.pass ? "PASS" : "FAIL"}${s.empty ? `, ${s.empty} queries returned no data` : ""}`);
+    console.log(
+      `${s.range}: ${s.queries} queries, P50 ${s.p50.toFixed(1)} ms, P95 ${s.p95.toFixed(1)} ms (${(s.p95 / s.baselineMs).toFixed(1)}× baseline ${s.baselineMs.toFixed(1)} ms), max ${s.max.toFixed(1)} ms; target P95 < ${TARGET_P95_MS} ms: ${s.pass ? "PASS" : "FAIL"}${s.empty ? `, ${s.empty} queries returned no data` : ""}`,
+    );
   }
   if (values.json) {
-    fs.writeFileSync(values.json, JSON.stringify({ hours: HOURS, scrapeSeconds: STEP, reps: REPS, podLifetimeHours: LIFETIME_H, series: built.series, samples: built.samples, build: built.seconds, summaries, results }, null, 2));
+    fs.writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          hours: HOURS,
+          scrapeSeconds: STEP,
+          reps: REPS,
+          podLifetimeHours: LIFETIME_H,
+          series: built.series,
+          samples: built.samples,
+          build: built.seconds,
+          summaries,
+          results,
+        },
+        null,
+        2,
+      ),
+    );
     console.log(`wrote ${values.json}`);
   }
   process.exitCode = summaries.every((s) => s.pass) ? 0 : 1;
@@ -120,7 +176,7 @@ async function waitForCompaction(dataDir: string): Promise<void> {
   while (Date.now() - stableSince < 75_000 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 5_000));
     const now = blockDirs(dataDir).join();
-    if (now !== last) (last = now), (stableSince = Date.now()), process.stdout.write(".");
+    if (now !== last) ((last = now), (stableSince = Date.now()), process.stdout.write("."));
   }
   console.log(` ${blockDirs(dataDir).length} blocks`);
 }

@@ -35,7 +35,14 @@ export interface NodeGroup {
  * component's outputs instead (`eksCluster`, `nodeGroup`, …), so then its `aws:eks` child is read.
  */
 const INPUT_KEYS: Record<string, string[]> = {
-  [EKS_CLUSTER]: ["vpcId", "privateSubnetIds", "encryptionConfigKeyArn", "endpointPublicAccess", "publicAccessCidrs", "skipDefaultNodeGroup"],
+  [EKS_CLUSTER]: [
+    "vpcId",
+    "privateSubnetIds",
+    "encryptionConfigKeyArn",
+    "endpointPublicAccess",
+    "publicAccessCidrs",
+    "skipDefaultNodeGroup",
+  ],
   [EKS_NODE_GROUP]: ["scalingConfig", "amiType", "nodeGroupName", "instanceTypes", "subnetIds"],
 };
 const hasInputs = (n: PolicyNode) => (INPUT_KEYS[n.type] ?? []).some((k) => n.inputs[k] !== undefined);
@@ -76,7 +83,10 @@ function launchTemplateImds(n: PolicyNode, graph: readonly PolicyNode[]): boolea
   if (!ref) return false;
   const id = ref.id ?? ref.name;
   if (opaque(id)) return undefined;
-  const lt = graph.find((t) => t.type === "aws:ec2/launchTemplate:LaunchTemplate" && (t.id === id || t.inputs.id === id || t.inputs.name === id));
+  const lt = graph.find(
+    (t) =>
+      t.type === "aws:ec2/launchTemplate:LaunchTemplate" && (t.id === id || t.inputs.id === id || t.inputs.name === id),
+  );
   if (!lt) return undefined;
   return lt.inputs.metadataOptions?.httpTokens === "required";
 }
@@ -113,4 +123,5 @@ export function nodeGroups(graph: readonly PolicyNode[]): NodeGroup[] {
 }
 
 /** `NO_SCHEDULE` (EKS API) and `NoSchedule` (Kubernetes) name the same effect. */
-export const sameEffect = (a: string | undefined, b: string) => (a ?? "").replace(/_/g, "").toLowerCase() === b.replace(/_/g, "").toLowerCase();
+export const sameEffect = (a: string | undefined, b: string) =>
+  (a ?? "").replace(/_/g, "").toLowerCase() === b.replace(/_/g, "").toLowerCase();

@@ -44,7 +44,7 @@ function fromBody(body: any, node: PolicyNode): KubeObject | undefined {
 function fromToken(type: string): { apiVersion: string; kind: string } | undefined {
   const m = type.match(/^kubernetes:([^:]+):([^:]+)$/);
   if (!m || NOT_OBJECTS.test(type) || m[1] === "index") return undefined;
-  return { apiVersion: m[1]!.replace(/^core\//, ""), kind: m[2]! };
+  return { apiVersion: m[1].replace(/^core\//, ""), kind: m[2] };
 }
 
 function configGroupObjects(node: PolicyNode): KubeObject[] {
@@ -111,10 +111,13 @@ export interface Workload {
 export function podTemplate(o: KubeObject): { spec: Record<string, any>; labels: Record<string, string> } | undefined {
   const b = o.body;
   const t =
-    o.kind === "Pod" ? { spec: b.spec, metadata: b.metadata }
-    : o.kind === "CronJob" ? b.spec?.jobTemplate?.spec?.template
-    : ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"].includes(o.kind) ? b.spec?.template
-    : undefined;
+    o.kind === "Pod"
+      ? { spec: b.spec, metadata: b.metadata }
+      : o.kind === "CronJob"
+        ? b.spec?.jobTemplate?.spec?.template
+        : ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"].includes(o.kind)
+          ? b.spec?.template
+          : undefined;
   if (!t?.spec || typeof t.spec !== "object") return undefined;
   return { spec: t.spec, labels: t.metadata?.labels ?? {} };
 }
@@ -123,23 +126,37 @@ export function workloads(graph: readonly PolicyNode[]): Workload[] {
   return kubeObjects(graph).flatMap((object) => {
     const t = podTemplate(object);
     if (!t) return [];
-    const containers = [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])].filter((c: any) => c && typeof c === "object");
+    const containers = [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])].filter(
+      (c: any) => c && typeof c === "object",
+    );
     return [{ object, podSpec: t.spec, podLabels: t.labels, containers }];
   });
 }
 
 /** `Deployment vllm/vllm` style label used in messages. */
-export const describeObject = (o: KubeObject) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}${o.node.type === CONFIG_GROUP ? ` (in ConfigGroup ${o.node.name})` : ""}`;
+export const describeObject = (o: KubeObject) =>
+  `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}${o.node.type === CONFIG_GROUP ? ` (in ConfigGroup ${o.node.name})` : ""}`;
 
 /** True when every key/value of `selector` is in `labels` (an empty selector matches nothing here). */
-export function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+export function matches(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   const entries = Object.entries(selector ?? {});
   return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
 }
 
 /** Depth-first walk over plain JSON, calling `visit` with the dotted path of each value. */
-export function walk(value: unknown, visit: (path: string, key: string, value: unknown, parent: any) => void, path = ""): void {
-  if (Array.isArray(value)) value.forEach((v, i) => { visit(`${path}[${i}]`, String(i), v, value); walk(v, visit, `${path}[${i}]`); });
+export function walk(
+  value: unknown,
+  visit: (path: string, key: string, value: unknown, parent: any) => void,
+  path = "",
+): void {
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      visit(`${path}[${i}]`, String(i), v, value);
+      walk(v, visit, `${path}[${i}]`);
+    });
   else if (value && typeof value === "object")
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
@@ -158,5 +175,5 @@ export function policyDocument(v: unknown): { Statement?: any[] | any } | undefi
       return undefined;
     }
   }
-  return v && typeof v === "object" ? (v as any) : undefined;
+  return v && typeof v === "object" ? v : undefined;
 }

@@ -37,9 +37,9 @@ export function selects(sel: LabelSelector | undefined, labels: Record<string, s
     const has = Object.prototype.hasOwnProperty.call(labels, e.key);
     switch (e.operator) {
       case "In":
-        return has && (e.values ?? []).includes(labels[e.key]!);
+        return has && (e.values ?? []).includes(labels[e.key]);
       case "NotIn":
-        return !has || !(e.values ?? []).includes(labels[e.key]!);
+        return !has || !(e.values ?? []).includes(labels[e.key]);
       case "Exists":
         return has;
       case "DoesNotExist":
@@ -61,14 +61,22 @@ const isIngress = (np: KubeObject) => {
 
 /** Sources one ingress peer admits, by name. */
 function peerSources(peer: any, policyNs: string, pods: readonly CataloguePod[]): string[] {
-  if (peer.ipBlock) return [String(peer.ipBlock.cidr) + (peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(", ")}` : "")];
-  const inNs = (p: CataloguePod) => (peer.namespaceSelector ? selects(peer.namespaceSelector, nsLabels(p.namespace)) : p.namespace === policyNs);
+  if (peer.ipBlock)
+    return [
+      String(peer.ipBlock.cidr) + (peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(", ")}` : ""),
+    ];
+  const inNs = (p: CataloguePod) =>
+    peer.namespaceSelector ? selects(peer.namespaceSelector, nsLabels(p.namespace)) : p.namespace === policyNs;
   const matchPod = (p: CataloguePod) => (peer.podSelector ? selects(peer.podSelector, p.labels) : true);
   const out = pods.filter((p) => inNs(p) && matchPod(p)).map((p) => `${p.namespace}/${p.name}`);
   // A namespace-wide peer also admits pods we do not catalogue there: say so.
   if (peer.namespaceSelector && (!peer.podSelector || Object.keys(peer.podSelector).length === 0)) {
     const names = peer.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"];
-    out.push(names && Object.keys(peer.namespaceSelector).length === 1 ? `every pod in ${names}` : `every pod in namespaces matching ${JSON.stringify(peer.namespaceSelector)}`);
+    out.push(
+      names && Object.keys(peer.namespaceSelector).length === 1
+        ? `every pod in ${names}`
+        : `every pod in namespaces matching ${JSON.stringify(peer.namespaceSelector)}`,
+    );
   }
   return out;
 }
@@ -80,16 +88,22 @@ export function reachability(policies: readonly KubeObject[], pods: readonly Cat
   const netpols = policies.filter((o) => o.kind === "NetworkPolicy" && isIngress(o));
   for (const dst of pods) {
     const to = `${dst.namespace}/${dst.name}`;
-    const applying = netpols.filter((np) => np.namespace === dst.namespace && selects(np.body.spec?.podSelector ?? {}, dst.labels));
+    const applying = netpols.filter(
+      (np) => np.namespace === dst.namespace && selects(np.body.spec?.podSelector ?? {}, dst.labels),
+    );
     if (applying.length === 0) {
       add({ from: ANY_SOURCE, to, port: "any" });
       continue;
     }
     for (const np of applying)
       for (const rule of np.body.spec?.ingress ?? []) {
-        const rulePorts: number[] = (rule.ports ?? []).map((p: any) => p.port).filter((p: unknown): p is number => typeof p === "number");
+        const rulePorts: number[] = (rule.ports ?? [])
+          .map((p: any) => p.port)
+          .filter((p: unknown): p is number => typeof p === "number");
         const ports: (number | "any")[] = rule.ports?.length ? rulePorts : dst.ports.length ? dst.ports : ["any"];
-        const sources = rule.from?.length ? rule.from.flatMap((peer: any) => peerSources(peer, np.namespace, pods)) : [ANY_SOURCE];
+        const sources = rule.from?.length
+          ? rule.from.flatMap((peer: any) => peerSources(peer, np.namespace, pods))
+          : [ANY_SOURCE];
         for (const from of sources) for (const port of ports) add({ from, to, port });
       }
   }
@@ -101,6 +115,9 @@ export function reachRows(reach: readonly Reach[]): string[] {
   const byPair = new Map<string, (number | "any")[]>();
   for (const r of reach) byPair.set(`${r.from} | ${r.to}`, [...(byPair.get(`${r.from} | ${r.to}`) ?? []), r.port]);
   return [...byPair.entries()]
-    .map(([pair, ports]) => `${pair} | ${[...new Set(ports)].sort((a, b) => String(a).localeCompare(String(b), "en", { numeric: true })).join(", ")}`)
+    .map(
+      ([pair, ports]) =>
+        `${pair} | ${[...new Set(ports)].sort((a, b) => String(a).localeCompare(String(b), "en", { numeric: true })).join(", ")}`,
+    )
     .sort();
 }

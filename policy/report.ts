@@ -22,16 +22,28 @@ export function rows(violations: readonly Violation[], rules: readonly Rule[]): 
   }));
 }
 
-const HEADERS: Row = { rule: "RULE", enforcement: "LEVEL", severity: "SEVERITY", resource: "RESOURCE", message: "MESSAGE" };
+const HEADERS: Row = {
+  rule: "RULE",
+  enforcement: "LEVEL",
+  severity: "SEVERITY",
+  resource: "RESOURCE",
+  message: "MESSAGE",
+};
 const COLUMNS = Object.keys(HEADERS) as (keyof Row)[];
 
 export function table(data: readonly Row[]): string {
   const widths = COLUMNS.map((c) => Math.max(HEADERS[c].length, ...data.map((r) => r[c].length)));
-  const line = (r: Row) => COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? r[c] : r[c].padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (r: Row) =>
+    COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? r[c] : r[c].padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(HEADERS), ...data.map(line)].join("\n");
 }
 
-export function summary(violations: readonly Violation[], rules: readonly Rule[]): { rules: number; violations: number; mandatory: number; advisory: number } {
+export function summary(
+  violations: readonly Violation[],
+  rules: readonly Rule[],
+): { rules: number; violations: number; mandatory: number; advisory: number } {
   const mandatory = rows(violations, rules).filter((r) => r.enforcement === "mandatory").length;
   return { rules: rules.length, violations: violations.length, mandatory, advisory: violations.length - mandatory };
 }

@@ -31,7 +31,14 @@ function affinityRequiresGpu(affinity: any): boolean {
   if (!Array.isArray(terms) || terms.length === 0) return false;
   // Terms are ORed: every term must pin the GPU label for the pod to be kept on GPU nodes.
   return terms.every((term: any) =>
-    (term?.matchExpressions ?? []).some((e: any) => e?.key === GPU_NODE_LABEL.key && e?.operator === "In" && Array.isArray(e.values) && e.values.length > 0 && e.values.every((v: unknown) => v === GPU_NODE_LABEL.value)),
+    (term?.matchExpressions ?? []).some(
+      (e: any) =>
+        e?.key === GPU_NODE_LABEL.key &&
+        e?.operator === "In" &&
+        Array.isArray(e.values) &&
+        e.values.length > 0 &&
+        e.values.every((v: unknown) => v === GPU_NODE_LABEL.value),
+    ),
   );
 }
 
@@ -50,7 +57,12 @@ export function targetsGpuNodes(spec: { nodeSelector?: unknown; affinity?: unkno
     ...(na?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []),
     ...(na?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p: any) => p?.preference),
   ];
-  return terms.some((term: any) => (term?.matchExpressions ?? []).some((e: any) => e?.key === GPU_NODE_LABEL.key && e?.operator === "In" && (e.values ?? []).includes(GPU_NODE_LABEL.value)));
+  return terms.some((term: any) =>
+    (term?.matchExpressions ?? []).some(
+      (e: any) =>
+        e?.key === GPU_NODE_LABEL.key && e?.operator === "In" && (e.values ?? []).includes(GPU_NODE_LABEL.value),
+    ),
+  );
 }
 
 /** GPUs a container asks for (requests or limits; Kubernetes requires them equal). */

@@ -44,5 +44,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   }
   const outDir = path.join(repoRoot, "dist", "compose");
   const written = writeComposeBundle(outDir, { gpuProfiling: args.includes("--gpu-profiling") });
-  console.log(`Docker Compose bundle: ${written.length} files in ${path.relative(process.cwd(), outDir) || "."}/ (see docs/compose.md)`);
+  console.log(
+    `Docker Compose bundle: ${written.length} files in ${path.relative(process.cwd(), outDir) || "."}/ (see docs/compose.md)`,
+  );
 }

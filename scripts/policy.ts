@@ -18,7 +18,7 @@ async function main(): Promise<number> {
     options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
     strict: true,
   });
-  const file = values.stack!;
+  const file = values.stack;
   const input = readStackFile(file);
   // Validate first so a bad config reports its key and fix, not a rule failure.
   const config = parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as SecretKey[]);
@@ -27,10 +27,25 @@ async function main(): Promise<number> {
   const violations = evaluate(nodes, ctx);
   const s = summary(violations, rules);
   if (values.json) {
-    process.stdout.write(JSON.stringify({ stack: file, rules: s.rules, resources: nodes.length, mandatory: s.mandatory, advisory: s.advisory, violations: rows(violations, rules) }, null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        {
+          stack: file,
+          rules: s.rules,
+          resources: nodes.length,
+          mandatory: s.mandatory,
+          advisory: s.advisory,
+          violations: rows(violations, rules),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
   } else {
     if (violations.length) console.log(table(rows(violations, rules)) + "\n");
-    console.log(`${file}: ${s.rules} rules over ${nodes.length} resources: ${s.mandatory} mandatory and ${s.advisory} advisory violation(s).`);
+    console.log(
+      `${file}: ${s.rules} rules over ${nodes.length} resources: ${s.mandatory} mandatory and ${s.advisory} advisory violation(s).`,
+    );
   }
   return s.mandatory > 0 ? 1 : 0;
 }

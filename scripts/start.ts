@@ -8,7 +8,9 @@ import { runMain } from "../bench/client/cli";
 import { startLocalMonitoring, type LocalMonitoring } from "./local-monitoring";
 
 async function main(args: string[]): Promise<number> {
-  const targeted = args.some((a) => a === "--base-url" || a.startsWith("--base-url=") || a === "--help" || a === "-h") || !!process.env.MODEL_ENDPOINT;
+  const targeted =
+    args.some((a) => a === "--base-url" || a.startsWith("--base-url=") || a === "--help" || a === "-h") ||
+    !!process.env.MODEL_ENDPOINT;
   if (targeted) return runMain(args);
 
   const sim = await startSimulator({ host: "127.0.0.1", port: 0 });
@@ -16,7 +18,11 @@ async function main(args: string[]): Promise<number> {
   let mon: LocalMonitoring | undefined;
   try {
     mon = await startLocalMonitoring({ targets: [`127.0.0.1:${sim.port}`] });
-    console.log(mon ? `Local Prometheus with our rules at ${mon.url} (stops at the end).` : "No `prometheus` on PATH: skipping local monitoring (install the Debian package `prometheus` to get it).");
+    console.log(
+      mon
+        ? `Local Prometheus with our rules at ${mon.url} (stops at the end).`
+        : "No `prometheus` on PATH: skipping local monitoring (install the Debian package `prometheus` to get it).",
+    );
   } catch (e) {
     console.error(`warning: local Prometheus did not start, continuing without it: ${(e as Error).message}`);
   }
@@ -54,7 +60,9 @@ main(process.argv.slice(2)).then(
   (err) => {
     // One line, no stack: flag errors (node:util parseArgs, code ERR_PARSE_ARGS_*) get the help hint.
     const flagError = String((err as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
-    console.error(`error: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}${flagError ? " (options: npm start -- --help)" : ""}`);
+    console.error(
+      `error: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}${flagError ? " (options: npm start -- --help)" : ""}`,
+    );
     process.exit(2);
   },
 );

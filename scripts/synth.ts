@@ -58,8 +58,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     const stack = values.stack ?? (fs.existsSync(fallback) ? fallback : undefined);
     const out = path.resolve(values.out ?? path.join(repoRoot, "dist"));
     const r = synth(stack, out);
-    console.log(`${r.objects} objects from ${stack ? path.relative(process.cwd(), stack) : "schema defaults"} in ${path.relative(process.cwd(), out) || "."}/: ${r.files.join(", ")} (+ compose/)`);
-    console.log(`Apply: kubectl apply -f ${path.join(path.relative(process.cwd(), out), ALL_FILE)}   (namespace and secrets first, see docs/serving.md)`);
+    console.log(
+      `${r.objects} objects from ${stack ? path.relative(process.cwd(), stack) : "schema defaults"} in ${path.relative(process.cwd(), out) || "."}/: ${r.files.join(", ")} (+ compose/)`,
+    );
+    console.log(
+      `Apply: kubectl apply -f ${path.join(path.relative(process.cwd(), out), ALL_FILE)}   (namespace and secrets first, see docs/serving.md)`,
+    );
   } catch (e) {
     const { message, code } = cliFailure(e, "Usage: npm run synth -- [--stack Pulumi.<stack>.yaml] [--out dist]");
     console.error(message);

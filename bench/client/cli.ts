@@ -47,8 +47,9 @@ Exit codes: 0 thresholds passed, 1 a threshold failed or every request of a scen
 function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!, next = argv[i + 1];
-    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) out.push(`${a}=${next}`), i++;
+    const a = argv[i],
+      next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-(\d|\.\d|inf)/i.test(next)) (out.push(`${a}=${next}`), i++);
     else out.push(a);
   }
   return out;
@@ -69,8 +70,13 @@ function rampUpFrom(values: RampFlags, env: NodeJS.ProcessEnv): RampUp | undefin
   const end = num("ramp-up-end-rps", values["ramp-up-end-rps"] ?? env[JOB_ENV.rampUpEndRps], 0.000001);
   if (strategy === undefined && start === undefined && end === undefined) return undefined;
   if (strategy !== "linear" && strategy !== "exponential")
-    throw new Error(`--ramp-up-strategy: ${JSON.stringify(strategy ?? null)} must be linear or exponential (a ramp needs it with --ramp-up-start-rps and --ramp-up-end-rps)`);
-  if (start === undefined || end === undefined) throw new Error(`--ramp-up-${start === undefined ? "start" : "end"}-rps: missing; a ramp needs --ramp-up-strategy, --ramp-up-start-rps and --ramp-up-end-rps`);
+    throw new Error(
+      `--ramp-up-strategy: ${JSON.stringify(strategy ?? null)} must be linear or exponential (a ramp needs it with --ramp-up-start-rps and --ramp-up-end-rps)`,
+    );
+  if (start === undefined || end === undefined)
+    throw new Error(
+      `--ramp-up-${start === undefined ? "start" : "end"}-rps: missing; a ramp needs --ramp-up-strategy, --ramp-up-start-rps and --ramp-up-end-rps`,
+    );
   return { strategy, startRps: start, endRps: end };
 }
 
@@ -78,10 +84,26 @@ export async function runMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: joinNegativeValues(argv),
     options: {
-      "base-url": { type: "string" }, endpoint: { type: "string" }, backend: { type: "string" }, model: { type: "string" },
-      config: { type: "string" }, "output-dir": { type: "string" }, "pushgateway-url": { type: "string" },
-      "request-rate": { type: "string" }, "ramp-up-strategy": { type: "string" }, "ramp-up-start-rps": { type: "string" }, "ramp-up-end-rps": { type: "string" }, "concurrency-levels": { type: "string" }, duration: { type: "string" },
-      seed: { type: "string" }, "timeout-ms": { type: "string" }, "ready-timeout": { type: "string" }, "stop-grace": { type: "string" }, workers: { type: "string" }, "prometheus-url": { type: "string" }, help: { type: "boolean", short: "h" },
+      "base-url": { type: "string" },
+      endpoint: { type: "string" },
+      backend: { type: "string" },
+      model: { type: "string" },
+      config: { type: "string" },
+      "output-dir": { type: "string" },
+      "pushgateway-url": { type: "string" },
+      "request-rate": { type: "string" },
+      "ramp-up-strategy": { type: "string" },
+      "ramp-up-start-rps": { type: "string" },
+      "ramp-up-end-rps": { type: "string" },
+      "concurrency-levels": { type: "string" },
+      duration: { type: "string" },
+      seed: { type: "string" },
+      "timeout-ms": { type: "string" },
+      "ready-timeout": { type: "string" },
+      "stop-grace": { type: "string" },
+      workers: { type: "string" },
+      "prometheus-url": { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -91,7 +113,8 @@ export async function runMain(argv: string[]): Promise<number> {
   }
   const env = process.env;
   const backend = values.backend;
-  if (backend !== undefined && backend !== "openai-chat" && backend !== "openai") throw new Error(`--backend: ${backend} must be openai-chat or openai`);
+  if (backend !== undefined && backend !== "openai-chat" && backend !== "openai")
+    throw new Error(`--backend: ${backend} must be openai-chat or openai`);
   const requestRate = num("request-rate", values["request-rate"] ?? env[JOB_ENV.requestRate], 0.000001);
   const rampUp = rampUpFrom(values, env);
   if (setsRateTwice({ requestRate, rampUp }))
@@ -106,7 +129,11 @@ export async function runMain(argv: string[]): Promise<number> {
   const writeNowAndExit = () => {
     try {
       const files = live.flush?.() ?? [];
-      console.error(files.length ? `wrote ${files.length} files with what was measured so far (partial)` : "nothing measured yet: no files written");
+      console.error(
+        files.length
+          ? `wrote ${files.length} files with what was measured so far (partial)`
+          : "nothing measured yet: no files written",
+      );
     } catch (e) {
       console.error(`could not write results: ${(e as Error).message}`);
     }
@@ -122,7 +149,9 @@ export async function runMain(argv: string[]): Promise<number> {
       console.error(`\n${sig} again: writing what was measured and exiting now.`);
       return writeNowAndExit();
     }
-    console.error(`\n${sig}: sending stopped; in-flight requests are cut within ${stopGraceS} s, then results are written (exit 3). Send it again to write and exit at once.`);
+    console.error(
+      `\n${sig}: sending stopped; in-flight requests are cut within ${stopGraceS} s, then results are written (exit 3). Send it again to write and exit at once.`,
+    );
     controller.abort();
     // The promise, whatever blocks: written and gone within the grace.
     watchdog = setTimeout(() => {
@@ -134,13 +163,20 @@ export async function runMain(argv: string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
-  if (env.TOKENIZER) console.error(`TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`);
+  if (env.TOKENIZER)
+    console.error(
+      `TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`,
+    );
   const outputDir = values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results";
   try {
-    const outcome = await pickRunner(values.workers, argv, env)({
+    const outcome = await pickRunner(
+      values.workers,
+      argv,
+      env,
+    )({
       baseUrl: values["base-url"] ?? env[JOB_ENV.endpoint],
       endpoint: values.endpoint,
-      backend: backend as "openai-chat" | "openai" | undefined,
+      backend: backend,
       model: values.model ?? env[JOB_ENV.servedModelName] ?? env[JOB_ENV.modelName],
       apiKey: env.OPENAI_API_KEY ?? env[JOB_ENV.apiKey],
       config: values.config ?? env[JOB_ENV.configPath] ?? "smoke",
@@ -191,40 +227,76 @@ function readResults(file: string): Record<string, unknown> {
     throw new Error(`compare: ${file} is not valid JSON (${(e as Error).message})`);
   }
   const r = json as Record<string, unknown>;
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error(`compare: ${file} is not a results file (expected a JSON object with completed, failed and duration)`);
-  if ("scenarios" in r) throw new Error(`compare: ${file} is a scenario file, not a results file; give two <scenario>.results.json files (e.g. OUTPUT_DIR/latest/<scenario>.results.json)`);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new Error(
+      `compare: ${file} is not a results file (expected a JSON object with completed, failed and duration)`,
+    );
+  if ("scenarios" in r)
+    throw new Error(
+      `compare: ${file} is a scenario file, not a results file; give two <scenario>.results.json files (e.g. OUTPUT_DIR/latest/<scenario>.results.json)`,
+    );
   const missing = ["completed", "duration"].filter((k) => typeof r[k] !== "number");
-  if (missing.length) throw new Error(`compare: ${file} is not a results file (no numeric ${missing.join(", ")}); give a <scenario>.results.json written by vllm-bench run or vllm bench serve`);
+  if (missing.length)
+    throw new Error(
+      `compare: ${file} is not a results file (no numeric ${missing.join(", ")}); give a <scenario>.results.json written by vllm-bench run or vllm bench serve`,
+    );
   const failed = typeof r.failed === "number" ? r.failed : 0;
-  return { ...r, failed, success_rate: typeof r.success_rate === "number" ? r.success_rate : r.completed as number + failed > 0 ? (r.completed as number) / ((r.completed as number) + failed) : 0 };
+  return {
+    ...r,
+    failed,
+    success_rate:
+      typeof r.success_rate === "number"
+        ? r.success_rate
+        : (r.completed as number) + failed > 0
+          ? (r.completed as number) / ((r.completed as number) + failed)
+          : 0,
+  };
 }
 
 /** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */
 export async function compareMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: joinNegativeValues(argv), options: { tolerance: { type: "string" }, report: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: joinNegativeValues(argv),
+    options: { tolerance: { type: "string" }, report: { type: "string" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) {
     console.log(COMPARE_USAGE);
     return 0;
   }
-  if (positionals.length !== 2) throw new Error(`compare: expected two results files, got ${positionals.length}\n${COMPARE_USAGE}`);
+  if (positionals.length !== 2)
+    throw new Error(`compare: expected two results files, got ${positionals.length}\n${COMPARE_USAGE}`);
   const tol = num("tolerance", values.tolerance, 0) ?? 0.1;
   const [a, b] = positionals.map(readResults) as [Record<string, unknown>, Record<string, unknown>];
   // Figures of different workloads are not comparable: say so, then compare anyway.
   for (const k of ["scenario", "model_id", "backend", "max_concurrency", "request_rate", "num_prompts"])
     if (k in a && k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-      console.error(`warning: the two runs differ in ${k} (${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}): the comparison may not be meaningful`);
-  for (const [r, f] of [[a, positionals[0]], [b, positionals[1]]] as const) if (r.partial === true) console.error(`warning: ${f} is partial (the run stopped early)`);
+      console.error(
+        `warning: the two runs differ in ${k} (${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}): the comparison may not be meaningful`,
+      );
+  for (const [r, f] of [
+    [a, positionals[0]],
+    [b, positionals[1]],
+  ] as const)
+    if (r.partial === true) console.error(`warning: ${f} is partial (the run stopped early)`);
   const higherBetter = (k: string) => /throughput$/.test(k) || k === "success_rate" || k === "request_goodput";
-  const keys = Object.keys(a).filter((k) => typeof a[k] === "number" && typeof b[k] === "number" && (/_ms$/.test(k) || higherBetter(k) || k === "failed"));
+  const keys = Object.keys(a).filter(
+    (k) =>
+      typeof a[k] === "number" && typeof b[k] === "number" && (/_ms$/.test(k) || higherBetter(k) || k === "failed"),
+  );
   let regressions = 0;
   for (const k of keys) {
-    const old = a[k] as number, cur = b[k] as number;
+    const old = a[k] as number,
+      cur = b[k] as number;
     // From zero, any increase in failures (or latency) is a regression; relative change is undefined.
     const change = old === 0 ? (cur === 0 ? 0 : Infinity) : (cur - old) / Math.abs(old);
     const worse = higherBetter(k) ? (old === 0 ? false : change < -tol) : change > tol;
     if (worse) regressions++;
     const pct = Number.isFinite(change) ? `${(change * 100).toFixed(1)}%` : "new";
-    console.log(`${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${pct})`);
+    console.log(
+      `${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${pct})`,
+    );
   }
   console.log(`${regressions} regression(s) beyond ${(tol * 100).toFixed(0)}% tolerance`);
   if (values.report) fs.writeFileSync(values.report, compareReport(a, b, tol)); // run-against-baseline view

@@ -10,7 +10,10 @@ import { postJson } from "./request";
 const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "pa", "go", "zu", "fe", "hi", "jo", "be"];
 
 function words(r: () => number, n: number): string[] {
-  return Array.from({ length: n }, () => SYLLABLES[Math.floor(r() * 16)]! + SYLLABLES[Math.floor(r() * 16)]! + SYLLABLES[Math.floor(r() * 16)]!);
+  return Array.from(
+    { length: n },
+    () => SYLLABLES[Math.floor(r() * 16)] + SYLLABLES[Math.floor(r() * 16)] + SYLLABLES[Math.floor(r() * 16)],
+  );
 }
 
 export interface Prompt {
@@ -39,7 +42,8 @@ async function tokenCount(baseUrl: string, model: string, prompt: string, extra:
   } catch {
     throw new Error(`answered 200 with a body that is not JSON (${JSON.stringify(text.slice(0, 40))})`);
   }
-  if (typeof count !== "number" || !Number.isInteger(count) || count < 0) throw new Error(`answered without an integer "count"`);
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+    throw new Error(`answered without an integer "count"`);
   return count;
 }
 
@@ -48,11 +52,17 @@ async function tokenCount(baseUrl: string, model: string, prompt: string, extra:
  * does: then prompts are sized client-side (a warning says so). A tokenizer that fails later (the
  * server died, a broken proxy) falls back the same way instead of failing the run.
  */
-export async function serverTokenizer(baseUrl: string, model: string, warn: (message: string) => void = () => {}): Promise<Tokenizer> {
+export async function serverTokenizer(
+  baseUrl: string,
+  model: string,
+  warn: (message: string) => void = () => {},
+): Promise<Tokenizer> {
   try {
     await tokenCount(baseUrl, model, "probe");
   } catch (e) {
-    warn(`${baseUrl}/tokenize ${(e as Error).message}: prompts are sized client-side (one word per token), so input lengths are approximate; the server's usage still gives the token counts.`);
+    warn(
+      `${baseUrl}/tokenize ${(e as Error).message}: prompts are sized client-side (one word per token), so input lengths are approximate; the server's usage still gives the token counts.`,
+    );
     return undefined;
   }
   let broken = false;
@@ -62,7 +72,9 @@ export async function serverTokenizer(baseUrl: string, model: string, warn: (mes
         return await tokenCount(baseUrl, model, text, { add_special_tokens: false });
       } catch (e) {
         broken = true;
-        warn(`${baseUrl}/tokenize ${(e as Error).message} during the run: sizing the remaining prompts client-side (one word per token).`);
+        warn(
+          `${baseUrl}/tokenize ${(e as Error).message} during the run: sizing the remaining prompts client-side (one word per token).`,
+        );
       }
     }
     return wordCount(text);
@@ -108,7 +120,9 @@ export interface PromptSource {
 }
 
 /** Lazily built prompts, `ahead` of the last one taken, at most `parallel` tokenizer calls at once. */
-export function randomPromptSource(opts: RandomPromptOptions & { count: number; ahead?: number; parallel?: number }): PromptSource {
+export function randomPromptSource(
+  opts: RandomPromptOptions & { count: number; ahead?: number; parallel?: number },
+): PromptSource {
   const ahead = opts.ahead ?? 256;
   const parallel = opts.parallel ?? 16;
   const built = new Map<number, Promise<Prompt>>();

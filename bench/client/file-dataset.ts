@@ -20,7 +20,9 @@ function readShareGpt(text: string, path: string): FileEntry[] {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`defaults.dataset_path ${path}: not valid JSON (${(e as Error).message}); ShareGPT files are a JSON array of {conversations: [{from, value}, ...]}`);
+    throw new Error(
+      `defaults.dataset_path ${path}: not valid JSON (${(e as Error).message}); ShareGPT files are a JSON array of {conversations: [{from, value}, ...]}`,
+    );
   }
   if (!Array.isArray(data)) throw new Error(`defaults.dataset_path ${path}: expected a JSON array of conversations`);
   const out: FileEntry[] = [];
@@ -43,9 +45,12 @@ function readJsonl(text: string, path: string): FileEntry[] {
     try {
       row = JSON.parse(line);
     } catch {
-      throw new Error(`defaults.dataset_path ${path}:${n + 1}: not valid JSON; each line must be {"prompt": "...", "max_tokens": 128}`);
+      throw new Error(
+        `defaults.dataset_path ${path}:${n + 1}: not valid JSON; each line must be {"prompt": "...", "max_tokens": 128}`,
+      );
     }
-    if (typeof row.prompt !== "string" || !row.prompt.trim()) throw new Error(`defaults.dataset_path ${path}:${n + 1}: "prompt" must be a non-empty string`);
+    if (typeof row.prompt !== "string" || !row.prompt.trim())
+      throw new Error(`defaults.dataset_path ${path}:${n + 1}: "prompt" must be a non-empty string`);
     if (row.max_tokens !== undefined && !(Number.isInteger(row.max_tokens) && (row.max_tokens as number) > 0))
       throw new Error(`defaults.dataset_path ${path}:${n + 1}: "max_tokens" must be a positive integer`);
     out.push({ prompt: row.prompt, maxTokens: row.max_tokens as number | undefined });
@@ -58,7 +63,9 @@ export function loadFileDataset(path: string, type: FileDatasetType): FileEntry[
   try {
     text = fs.readFileSync(path, "utf8");
   } catch (e) {
-    throw new Error(`defaults.dataset_path ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(
+      `defaults.dataset_path ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const entries = type === "sharegpt" ? readShareGpt(text, path) : readJsonl(text, path);
   if (entries.length === 0) throw new Error(`defaults.dataset_path ${path}: no usable prompts in this ${type} file`);
@@ -71,7 +78,7 @@ function permutation(n: number, seed: number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
-    [p[i], p[j]] = [p[j]!, p[i]!];
+    [p[i], p[j]] = [p[j], p[i]];
   }
   return p;
 }
@@ -79,12 +86,16 @@ function permutation(n: number, seed: number): number[] {
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /** Prompt i is entry perm[i mod n]: datasets smaller than the run are cycled. */
-export function fileDatasetSource(entries: FileEntry[], opts: { seed: number; outputLen: number; tokenizer: Tokenizer }): PromptSource {
+export function fileDatasetSource(
+  entries: FileEntry[],
+  opts: { seed: number; outputLen: number; tokenizer: Tokenizer },
+): PromptSource {
   const perm = permutation(entries.length, opts.seed);
   const count = async (s: string) => (opts.tokenizer ? opts.tokenizer(s) : words(s));
   const build = async (i: number): Promise<Prompt> => {
-    const e = entries[perm[i % entries.length]!]!;
-    const maxTokens = e.maxTokens ?? (e.outputText !== undefined ? Math.max(1, await count(e.outputText)) : opts.outputLen);
+    const e = entries[perm[i % entries.length]];
+    const maxTokens =
+      e.maxTokens ?? (e.outputText !== undefined ? Math.max(1, await count(e.outputText)) : opts.outputLen);
     return { text: e.prompt, tokens: await count(e.prompt), maxTokens };
   };
   const built = new Map<number, Promise<Prompt>>();

@@ -17,7 +17,11 @@ const line = (label: string, value: unknown, width = 50) => {
 };
 
 /** vLLM's "Serving Benchmark Result" layout. */
-export function consoleSummary(s: ScenarioResult, percentiles: number[], metrics: readonly string[] = ["ttft", "tpot", "itl", "e2el"]): string {
+export function consoleSummary(
+  s: ScenarioResult,
+  percentiles: number[],
+  metrics: readonly string[] = ["ttft", "tpot", "itl", "e2el"],
+): string {
   const r = s.result;
   const out = [
     `${"=".repeat(16)} Serving Benchmark Result ${"=".repeat(8)}`.padEnd(50, "="),
@@ -25,7 +29,9 @@ export function consoleSummary(s: ScenarioResult, percentiles: number[], metrics
     line("Successful requests:", r.completed),
     line("Failed requests:", r.failed),
     // Per error kind, with the first message of each: why requests failed, on the console.
-    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) => `  ${kind} × ${n}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(0, 200)),
+    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) =>
+      `  ${kind} × ${n}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(0, 200),
+    ),
     line("Maximum request concurrency:", r.max_concurrency ?? "unlimited"),
     line("Benchmark duration (s):", r.duration),
     line("Total input tokens:", r.total_input_tokens),
@@ -37,17 +43,33 @@ export function consoleSummary(s: ScenarioResult, percentiles: number[], metrics
     line("Peak concurrent requests:", r.max_concurrent_requests),
     line("Total Token throughput (tok/s):", r.total_token_throughput),
   ];
-  const titles: Record<string, string> = { ttft: "Time to First Token", tpot: "Time per Output Token (excl. 1st token)", itl: "Inter-token Latency", e2el: "End-to-end Latency" };
+  const titles: Record<string, string> = {
+    ttft: "Time to First Token",
+    tpot: "Time per Output Token (excl. 1st token)",
+    itl: "Inter-token Latency",
+    e2el: "End-to-end Latency",
+  };
   for (const [m, title] of Object.entries(titles).filter(([m]) => metrics.includes(m))) {
-    out.push(`${"-".repeat(Math.max(1, Math.floor((50 - title.length - 2) / 2)))} ${title} ${"-".repeat(Math.max(1, Math.ceil((50 - title.length - 2) / 2)))}`);
-    out.push(line(`Mean ${m.toUpperCase()} (ms):`, r[`mean_${m}_ms`]), line(`Median ${m.toUpperCase()} (ms):`, r[`median_${m}_ms`]));
+    out.push(
+      `${"-".repeat(Math.max(1, Math.floor((50 - title.length - 2) / 2)))} ${title} ${"-".repeat(Math.max(1, Math.ceil((50 - title.length - 2) / 2)))}`,
+    );
+    out.push(
+      line(`Mean ${m.toUpperCase()} (ms):`, r[`mean_${m}_ms`]),
+      line(`Median ${m.toUpperCase()} (ms):`, r[`median_${m}_ms`]),
+    );
     for (const p of percentiles) out.push(line(`P${p} ${m.toUpperCase()} (ms):`, r[`p${p}_${m}_ms`]));
   }
   if (s.thresholds.length) {
     out.push(`${"-".repeat(18)} Thresholds ${"-".repeat(20)}`);
-    for (const t of s.thresholds) out.push(t.no_data ? line(`FAIL (no data) ${t.name} (limit ${t.limit}):`, "-") : line(`${t.passed ? "PASS" : "FAIL"} ${t.name} (limit ${t.limit}):`, t.value));
+    for (const t of s.thresholds)
+      out.push(
+        t.no_data
+          ? line(`FAIL (no data) ${t.name} (limit ${t.limit}):`, "-")
+          : line(`${t.passed ? "PASS" : "FAIL"} ${t.name} (limit ${t.limit}):`, t.value),
+      );
   }
-  if (s.records.length > 0 && r.completed === 0) out.push(`FAIL: every one of ${s.records.length} requests failed (see the error kinds above)`);
+  if (s.records.length > 0 && r.completed === 0)
+    out.push(`FAIL: every one of ${s.records.length} requests failed (see the error kinds above)`);
   if (s.partial) out.push(`(partial: ${r.stop_reason ?? "the run was interrupted"})`);
   out.push("=".repeat(50));
   return out.join("\n");
@@ -58,17 +80,49 @@ const csvEscape = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-const RECORD_COLUMNS = ["request_id", "scenario", "start_s", "success", "error_kind", "status", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2el_ms", "mean_itl_ms"] as const;
+const RECORD_COLUMNS = [
+  "request_id",
+  "scenario",
+  "start_s",
+  "success",
+  "error_kind",
+  "status",
+  "prompt_tokens",
+  "output_tokens",
+  "ttft_ms",
+  "tpot_ms",
+  "e2el_ms",
+  "mean_itl_ms",
+] as const;
 function* recordsCsvLines(records: RequestRecord[]): Generator<string> {
   yield RECORD_COLUMNS.join(",");
   for (const r of records)
-    yield RECORD_COLUMNS.map((c) => csvEscape(c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : (r as any)[c])).join(",");
+    yield RECORD_COLUMNS.map((c) =>
+      csvEscape(
+        c === "mean_itl_ms"
+          ? r.itl_ms.length
+            ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length
+            : ""
+          : (r as any)[c],
+      ),
+    ).join(",");
 }
 
 function summaryCsv(results: ScenarioResult[]): string {
-  const keys = [...new Set(results.flatMap((s) => Object.keys(s.result).filter((k) => typeof s.result[k] !== "object" || s.result[k] === null)))];
-  const rows = results.map((s) => ({ partial: s.partial, ...s.result }) as Record<string, unknown>);
-  return [["partial", ...keys].join(","), ...rows.map((row) => ["partial", ...keys].map((k) => csvEscape(row[k])).join(","))].join("\n") + "\n";
+  const keys = [
+    ...new Set(
+      results.flatMap((s) =>
+        Object.keys(s.result).filter((k) => typeof s.result[k] !== "object" || s.result[k] === null),
+      ),
+    ),
+  ];
+  const rows: Record<string, unknown>[] = results.map((s) => ({ partial: s.partial, ...s.result }));
+  return (
+    [
+      ["partial", ...keys].join(","),
+      ...rows.map((row) => ["partial", ...keys].map((k) => csvEscape(row[k])).join(",")),
+    ].join("\n") + "\n"
+  );
 }
 
 /**
@@ -132,7 +186,13 @@ function pointLatest(dir: string, runId: string): void {
  * report.html when given), each atomically, and point DIR/latest at it. A folder per run means a
  * reused output directory never mixes the files of two runs. Safe to call again as the run goes on.
  */
-export function writeOutputs(dir: string, runId: string, results: ScenarioResult[], html?: string, unchanged: ReadonlySet<ScenarioResult> = new Set()): string[] {
+export function writeOutputs(
+  dir: string,
+  runId: string,
+  results: ScenarioResult[],
+  html?: string,
+  unchanged: ReadonlySet<ScenarioResult> = new Set(),
+): string[] {
   const runDir = path.join(dir, runId);
   fs.mkdirSync(runDir, { recursive: true });
   const written: string[] = [];
@@ -169,7 +229,12 @@ export async function pushResults(url: string, runId: string, s: ScenarioResult)
     ["vllm_bench_last_run_timestamp_seconds", Date.now() / 1000],
   ];
   let body = metrics.map(([k, v]) => `${k} ${Number.isFinite(v) ? v : 0}`).join("\n") + "\n";
-  body += s.thresholds.map((t) => `vllm_bench_threshold_passed{threshold="${t.name}"} ${t.passed ? 1 : 0}`).join("\n") + (s.thresholds.length ? "\n" : "");
-  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/${PUSHGATEWAY_JOB}/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(String(r.scenario))}`, { method: "PUT", body });
+  body +=
+    s.thresholds.map((t) => `vllm_bench_threshold_passed{threshold="${t.name}"} ${t.passed ? 1 : 0}`).join("\n") +
+    (s.thresholds.length ? "\n" : "");
+  const res = await fetch(
+    `${url.replace(/\/$/, "")}/metrics/job/${PUSHGATEWAY_JOB}/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(String(r.scenario))}`,
+    { method: "PUT", body },
+  );
   if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);
 }

@@ -34,7 +34,9 @@ export function gamma(r: () => number, shape: number, scale: number): number {
 /** The arrival rate for request `i` of `n`: the ramp advances by request index, as in vLLM. */
 export function rampRate(ramp: RampUp, i: number, n: number): number {
   const progress = n > 1 ? i / (n - 1) : 1;
-  return ramp.strategy === "linear" ? ramp.startRps + (ramp.endRps - ramp.startRps) * progress : ramp.startRps * (ramp.endRps / ramp.startRps) ** progress;
+  return ramp.strategy === "linear"
+    ? ramp.startRps + (ramp.endRps - ramp.startRps) * progress
+    : ramp.startRps * (ramp.endRps / ramp.startRps) ** progress;
 }
 
 /** Gaps (s) between arrivals: gamma(shape = burstiness, scale = 1/(rate × burstiness)); burstiness 1 = Poisson. */

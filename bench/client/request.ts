@@ -65,13 +65,22 @@ export function postJson(target: string, body: unknown, timeoutMs: number): Prom
   const data = JSON.stringify(body);
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: "POST", agent: agentFor(url), headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) }, timeout: timeoutMs }, (res) => {
-      res.setEncoding("utf8");
-      let text = "";
-      res.on("data", (d: string) => (text.length < 1 << 20 ? (text += d) : undefined));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on("error", reject);
-    });
+    const req = client.request(
+      url,
+      {
+        method: "POST",
+        agent: agentFor(url),
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.setEncoding("utf8");
+        let text = "";
+        res.on("data", (d: string) => (text.length < 1 << 20 ? (text += d) : undefined));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end(data);
@@ -105,18 +114,51 @@ export class RequestGroup {
 const EVENT_END = Buffer.from("\n\n");
 
 class StreamFailure extends Error {
-  constructor(readonly kind: ErrorKind, message: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runStart: number, group?: RequestGroup): Promise<RequestRecord> {
+export function sendRequest(
+  t: Target,
+  spec: RequestSpec,
+  scenario: string,
+  runStart: number,
+  group?: RequestGroup,
+): Promise<RequestRecord> {
   const body = JSON.stringify(
     t.chat
-      ? { model: t.model, messages: [{ role: "user", content: spec.prompt }], max_completion_tokens: spec.maxTokens, stream: true, stream_options: { include_usage: true }, ignore_eos: true, temperature: 0 }
-      : { model: t.model, prompt: spec.prompt, max_tokens: spec.maxTokens, stream: true, stream_options: { include_usage: true }, ignore_eos: true, temperature: 0 },
+      ? {
+          model: t.model,
+          messages: [{ role: "user", content: spec.prompt }],
+          max_completion_tokens: spec.maxTokens,
+          stream: true,
+          stream_options: { include_usage: true },
+          ignore_eos: true,
+          temperature: 0,
+        }
+      : {
+          model: t.model,
+          prompt: spec.prompt,
+          max_tokens: spec.maxTokens,
+          stream: true,
+          stream_options: { include_usage: true },
+          ignore_eos: true,
+          temperature: 0,
+        },
   );
-  const rec: RequestRecord = { request_id: spec.id, scenario, start_s: 0, success: false, prompt_tokens: spec.promptTokens, output_tokens: 0, itl_ms: [] };
+  const rec: RequestRecord = {
+    request_id: spec.id,
+    scenario,
+    start_s: 0,
+    success: false,
+    prompt_tokens: spec.promptTokens,
+    output_tokens: 0,
+    itl_ms: [],
+  };
   const url = new URL(t.baseUrl + t.endpoint);
   const client = url.protocol === "https:" ? https : http;
 
@@ -142,7 +184,8 @@ export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runS
       if (contentChunks === 0) return finish(new StreamFailure("incomplete", "no content"));
       if (!rec.output_tokens) rec.output_tokens = contentChunks; // server without usage: count chunks
       rec.e2el_ms = last - start;
-      if (rec.output_tokens > 1 && rec.ttft_ms !== undefined) rec.tpot_ms = (rec.e2el_ms - rec.ttft_ms) / (rec.output_tokens - 1);
+      if (rec.output_tokens > 1 && rec.ttft_ms !== undefined)
+        rec.tpot_ms = (rec.e2el_ms - rec.ttft_ms) / (rec.output_tokens - 1);
       rec.success = true;
       resolve(rec);
     };
@@ -179,7 +222,12 @@ export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runS
       return undefined;
     };
 
-    const headers: http.OutgoingHttpHeaders = { "content-type": "application/json", "content-length": Buffer.byteLength(body), accept: "text/event-stream", "x-request-id": spec.id };
+    const headers: http.OutgoingHttpHeaders = {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      accept: "text/event-stream",
+      "x-request-id": spec.id,
+    };
     if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
     start = performance.now();
     rec.start_s = (start - runStart) / 1000;
@@ -220,15 +268,21 @@ export function sendRequest(t: Target, spec: RequestSpec, scenario: string, runS
         finish();
       });
       // The server cut the stream (reset, dropped connection) after answering.
-      res.on("error", (e) => finish(new StreamFailure("incomplete", `stream cut: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+      res.on("error", (e) =>
+        finish(new StreamFailure("incomplete", `stream cut: ${(e as NodeJS.ErrnoException).code ?? e.message}`)),
+      );
       res.on("aborted", () => finish(new StreamFailure("incomplete", "stream cut by the server")));
     });
     req.on("error", (e: NodeJS.ErrnoException) => {
       if (responded) return finish(new StreamFailure("incomplete", `stream cut: ${e.code ?? e.message}`));
       finish(new StreamFailure("connection", `${e.name}: ${e.code ?? e.message}`));
     });
-    const timer = setTimeout(() => finish(new StreamFailure("timeout", `no complete answer within ${t.timeoutMs} ms`)), t.timeoutMs);
-    const onCancel = () => finish(new StreamFailure("connection", "AbortError: cancelled (run interrupted or past its deadline)"));
+    const timer = setTimeout(
+      () => finish(new StreamFailure("timeout", `no complete answer within ${t.timeoutMs} ms`)),
+      t.timeoutMs,
+    );
+    const onCancel = () =>
+      finish(new StreamFailure("connection", "AbortError: cancelled (run interrupted or past its deadline)"));
     if (group?.cancelled) return onCancel();
     const leave = group?.add(onCancel);
     req.end(body);

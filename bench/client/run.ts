@@ -92,7 +92,10 @@ async function probe(url: string, apiKey?: string): Promise<Probe> {
  * the simulator may answer /v1/models while /health is still 503. A server without /health (404)
  * goes straight to /v1/models. Returns the model to use: the given one, else the first listed.
  */
-async function readyModel(baseUrl: string, opts: Pick<RunOptions, "apiKey" | "model" | "readyTimeoutS" | "log" | "signal">): Promise<string> {
+async function readyModel(
+  baseUrl: string,
+  opts: Pick<RunOptions, "apiKey" | "model" | "readyTimeoutS" | "log" | "signal">,
+): Promise<string> {
   const until = performance.now() + (opts.readyTimeoutS ?? 0) * 1000;
   let lastLog = 0;
   let healthy = false;
@@ -117,17 +120,25 @@ async function readyModel(baseUrl: string, opts: Pick<RunOptions, "apiKey" | "mo
         } catch {
           id = undefined;
         }
-        if (typeof id !== "string" || !id) throw new Error(`--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`);
+        if (typeof id !== "string" || !id)
+          throw new Error(
+            `--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`,
+          );
         return id;
       }
       // A server without /v1/models is fine when the model is given; 503 means "still loading".
       if (opts.model && m.status !== undefined && m.status !== 503) return opts.model;
-      if (m.status === 401 || m.status === 403) throw new Error(`${baseUrl}/v1/models answered ${m.status}: set the API key (env OPENAI_API_KEY or VLLM_API_KEY)`);
+      if (m.status === 401 || m.status === 403)
+        throw new Error(
+          `${baseUrl}/v1/models answered ${m.status}: set the API key (env OPENAI_API_KEY or VLLM_API_KEY)`,
+        );
       problem = `/v1/models ${m.problem}`;
     }
     problem ||= "not ready";
     if (performance.now() >= until || opts.signal?.aborted)
-      throw new Error(`target ${baseUrl}${problem}${opts.model ? "" : " and --model was not given"}; check --base-url (env MODEL_ENDPOINT)${opts.readyTimeoutS ? "" : ", or wait for it with --ready-timeout SECONDS (env READY_TIMEOUT)"}`);
+      throw new Error(
+        `target ${baseUrl}${problem}${opts.model ? "" : " and --model was not given"}; check --base-url (env MODEL_ENDPOINT)${opts.readyTimeoutS ? "" : ", or wait for it with --ready-timeout SECONDS (env READY_TIMEOUT)"}`,
+      );
     if (performance.now() - lastLog > 30_000) {
       lastLog = performance.now();
       opts.log(`Waiting for ${baseUrl}${problem}...`);
@@ -164,10 +175,19 @@ interface FileDefaults {
   thresholds: Record<string, number>;
 }
 
-async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDefaults, backend: string, state: RunState): Promise<ScenarioResult> {
+async function runScenario(
+  sc: Scenario,
+  t: Target,
+  opts: RunOptions,
+  fd: FileDefaults,
+  backend: string,
+  state: RunState,
+): Promise<ScenarioResult> {
   const signal = state.stopped.signal;
   const records: RequestRecord[] = [];
-  const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
+  const ramp = sc.ramp_up_strategy
+    ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! }
+    : undefined;
   // One seeded plan for every shard (bench/fleet/plan.ts): num_prompts gaps, or what a rate_profile yields.
   const gaps = scenarioGaps(sc, opts.seed);
   const n = gaps.length;
@@ -176,12 +196,30 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
   let error: string | undefined;
   const snapshot = (): ScenarioResult => {
     const result = aggregate(
-      { date: new Date().toISOString(), backend, model_id: t.model, scenario: sc.name, num_prompts: n, request_rate: sc.request_rate, burstiness: sc.burstiness, ramp_up: ramp, max_concurrency: sc.max_concurrency ?? null, duration: (performance.now() - start) / 1000, percentiles: fd.percentiles, goodput: fd.goodput },
+      {
+        date: new Date().toISOString(),
+        backend,
+        model_id: t.model,
+        scenario: sc.name,
+        num_prompts: n,
+        request_rate: sc.request_rate,
+        burstiness: sc.burstiness,
+        ramp_up: ramp,
+        max_concurrency: sc.max_concurrency ?? null,
+        duration: (performance.now() - start) / 1000,
+        percentiles: fd.percentiles,
+        goodput: fd.goodput,
+      },
       records,
     );
-    const stop = partial || signal.aborted ? state.stopReason ?? error : undefined;
+    const stop = partial || signal.aborted ? (state.stopReason ?? error) : undefined;
     if (stop) result.stop_reason = stop;
-    return { result, records: [...records].sort((a, b) => a.start_s - b.start_s), partial: partial || signal.aborted, thresholds: checkThresholds(result, fd.thresholds) };
+    return {
+      result,
+      records: [...records].sort((a, b) => a.start_s - b.start_s),
+      partial: partial || signal.aborted,
+      thresholds: checkThresholds(result, fd.thresholds),
+    };
   };
   state.current = snapshot;
   state.inflight = new RequestGroup();
@@ -204,13 +242,16 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
     waiters.shift()?.();
   };
   // Resolves with `undefined` as soon as the run stops (a tokenizer call must not hold up a stop).
-  const stopped = new Promise<undefined>((r) => (signal.aborted ? r(undefined) : signal.addEventListener("abort", () => r(undefined), { once: true })));
+  const stopped = new Promise<undefined>((r) =>
+    signal.aborted ? r(undefined) : signal.addEventListener("abort", () => r(undefined), { once: true }),
+  );
 
   let streak = 0; // connection failures in a row
   const noteOutcome = (r: RequestRecord) => {
     if (r.success) streak = 0;
     else if (r.error_kind === "connection" && CONNECTION_GONE.test(r.error ?? "")) {
-      if (++streak >= DEAD_SERVER_STREAK) stopRun(state, `server unreachable: ${r.error} on ${streak} requests in a row`, true);
+      if (++streak >= DEAD_SERVER_STREAK)
+        stopRun(state, `server unreachable: ${r.error} on ${streak} requests in a row`, true);
     }
   };
 
@@ -223,25 +264,42 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
     const budget = Math.max(8, Math.floor(PROMPT_TOKENS_AHEAD / sc.random_input_len));
     const prompts = fd.dataset
       ? fileDatasetSource(fd.dataset, { seed: opts.seed, outputLen: sc.random_output_len, tokenizer })
-      : randomPromptSource({ count: total, inputLen: sc.random_input_len, outputLen: sc.random_output_len, rangeRatio: sc.random_range_ratio, prefixLen: sc.random_prefix_len, seed: opts.seed, tokenizer, ahead: Math.min(256, budget) });
+      : randomPromptSource({
+          count: total,
+          inputLen: sc.random_input_len,
+          outputLen: sc.random_output_len,
+          rangeRatio: sc.random_range_ratio,
+          prefixLen: sc.random_prefix_len,
+          seed: opts.seed,
+          tokenizer,
+          ahead: Math.min(256, budget),
+        });
     // Build what the first burst needs before the clock starts; the rest is built ahead of use.
-    await Promise.race([prompts.prefetch(0, sc.num_warmups + Math.min(budget, Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096)))), stopped]);
+    await Promise.race([
+      prompts.prefetch(
+        0,
+        sc.num_warmups + Math.min(budget, Math.max(1024, 2 * Math.min(sc.max_concurrency ?? sc.num_prompts, 4096))),
+      ),
+      stopped,
+    ]);
     const spec = async (i: number, phase: string) => {
       const p = await Promise.race([prompts.take(i), stopped]);
       return p && { id: `${sc.name}-${phase}-${i}`, prompt: p.text, promptTokens: p.tokens, maxTokens: p.maxTokens };
     };
 
     // Warm-up (excluded from every figure); it stops with the run like the main phase.
-    await Promise.all(Array.from({ length: sc.num_warmups }, async (_, i) => {
-      if (!owns(opts.shard, i)) return;
-      const req = await spec(i, "warmup");
-      if (!req || !(await acquire())) return;
-      try {
-        await sendRequest(t, req, sc.name, performance.now(), state.inflight);
-      } finally {
-        release();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: sc.num_warmups }, async (_, i) => {
+        if (!owns(opts.shard, i)) return;
+        const req = await spec(i, "warmup");
+        if (!req || !(await acquire())) return;
+        try {
+          await sendRequest(t, req, sc.name, performance.now(), state.inflight);
+        } finally {
+          release();
+        }
+      }),
+    );
 
     if (opts.shard?.waitStart) {
       // Every shard starts at one agreed wall-clock time (bench/fleet).
@@ -254,7 +312,7 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
     let lastLog = start;
     let nextArrival = start;
     for (let i = 0; i < n && !signal.aborted; i++) {
-      nextArrival += gaps[i]! * 1000;
+      nextArrival += gaps[i] * 1000;
       if (!owns(opts.shard, i)) continue;
       const wait = Math.min(nextArrival, deadline) - performance.now();
       if (wait > 1) await sleep(wait, signal);
@@ -298,12 +356,19 @@ async function runScenario(sc: Scenario, t: Target, opts: RunOptions, fd: FileDe
   const out = snapshot();
   state.current = undefined;
   // The autoscaling rehearsal's per-second view (bench/fleet/rehearsal.ts).
-  if (sc.rate_profile) out.result.timeline = await rehearsalTimeline(out.records, out.result.duration as number, performance.timeOrigin + start, { url: opts.prometheusUrl, log: opts.log });
+  if (sc.rate_profile)
+    out.result.timeline = await rehearsalTimeline(
+      out.records,
+      out.result.duration as number,
+      performance.timeOrigin + start,
+      { url: opts.prometheusUrl, log: opts.log },
+    );
   return out;
 }
 
 /** A run's folder name under OUTPUT_DIR: sortable by time, unique among runs started together. */
-export const newRunId = (): string => `${new Date().toISOString().replace(/[:.]/g, "-")}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+export const newRunId = (): string =>
+  `${new Date().toISOString().replace(/[:.]/g, "-")}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 /** Everything checked and derived before anything is sent: a bad file fails here, with nothing started. */
 export interface RunPlan {
@@ -314,22 +379,44 @@ export interface RunPlan {
   backend: "openai-chat" | "openai";
 }
 
-export function planRun(opts: Pick<RunOptions, "config" | "requestRate" | "rampUp" | "duration" | "concurrencyLevels" | "backend">): RunPlan {
+export function planRun(
+  opts: Pick<RunOptions, "config" | "requestRate" | "rampUp" | "duration" | "concurrencyLevels" | "backend">,
+): RunPlan {
   const file = loadScenarioFile(opts.config);
   let scenarios = file.scenarios.map((s) => ({
     ...s,
     // A rate given on the command line replaces the file's rate or ramp.
-    ...(opts.requestRate !== undefined ? { request_rate: opts.requestRate, ramp_up_strategy: undefined, ramp_up_start_rps: undefined, ramp_up_end_rps: undefined } : {}),
-    ...(opts.rampUp ? { request_rate: "inf" as const, rate_profile: undefined, ramp_up_strategy: opts.rampUp.strategy, ramp_up_start_rps: opts.rampUp.startRps, ramp_up_end_rps: opts.rampUp.endRps } : {}),
+    ...(opts.requestRate !== undefined
+      ? {
+          request_rate: opts.requestRate,
+          ramp_up_strategy: undefined,
+          ramp_up_start_rps: undefined,
+          ramp_up_end_rps: undefined,
+        }
+      : {}),
+    ...(opts.rampUp
+      ? {
+          request_rate: "inf" as const,
+          rate_profile: undefined,
+          ramp_up_strategy: opts.rampUp.strategy,
+          ramp_up_start_rps: opts.rampUp.startRps,
+          ramp_up_end_rps: opts.rampUp.endRps,
+        }
+      : {}),
     ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
     // On a rate profile, a given rate is its peak: the shape stays.
-    ...(s.rate_profile && opts.requestRate !== undefined ? { rate_profile: scaleProfile(s.rate_profile, opts.requestRate) } : {}),
+    ...(s.rate_profile && opts.requestRate !== undefined
+      ? { rate_profile: scaleProfile(s.rate_profile, opts.requestRate) }
+      : {}),
   }));
   if (opts.concurrencyLevels?.length)
-    scenarios = opts.concurrencyLevels.flatMap((c) => scenarios.map((s) => ({ ...s, name: `${s.name}-c${c}`, max_concurrency: c })));
+    scenarios = opts.concurrencyLevels.flatMap((c) =>
+      scenarios.map((s) => ({ ...s, name: `${s.name}-c${c}`, max_concurrency: c })),
+    );
   // Read (and check) a dataset file once, before any request: bad input fails early.
   const d = file.defaults;
-  const dataset = d.dataset_type !== "random" && d.dataset_path ? loadFileDataset(d.dataset_path, d.dataset_type) : undefined;
+  const dataset =
+    d.dataset_type !== "random" && d.dataset_path ? loadFileDataset(d.dataset_path, d.dataset_type) : undefined;
   const percentiles = file.defaults.metric_percentiles;
   return { file, scenarios, dataset, percentiles, backend: opts.backend ?? file.defaults.backend };
 }
@@ -360,7 +447,13 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const written = new Set<ScenarioResult>(); // finished scenarios already on disk
   const write = (withHtml: boolean) => {
     const now = state.current ? [...results, state.current()] : results;
-    const files = writeOutputs(opts.outputDir, runId, now, withHtml ? htmlReport(`vllm-bench: ${file.name}`, runId, now) : undefined, written);
+    const files = writeOutputs(
+      opts.outputDir,
+      runId,
+      now,
+      withHtml ? htmlReport(`vllm-bench: ${file.name}`, runId, now) : undefined,
+      written,
+    );
     for (const r of results) written.add(r);
     return files;
   };
@@ -368,21 +461,40 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   let files: string[] = [];
   try {
     const model = await readyModel(baseUrl, opts);
-    const target: Target = { baseUrl, endpoint: opts.endpoint ?? file.defaults.endpoint_path ?? (chat ? "/v1/chat/completions" : "/v1/completions"), chat, model, apiKey: opts.apiKey, timeoutMs: opts.timeoutMs };
+    const target: Target = {
+      baseUrl,
+      endpoint: opts.endpoint ?? file.defaults.endpoint_path ?? (chat ? "/v1/chat/completions" : "/v1/completions"),
+      chat,
+      model,
+      apiKey: opts.apiKey,
+      timeoutMs: opts.timeoutMs,
+    };
     const estimate = scenarios.reduce((a, s) => a + (s.duration ?? 0) + s.pause_after_s, 0);
-    opts.log(`Plan: ${scenarios.length} scenario(s) [${scenarios.map((s) => s.name).join(", ")}] against ${baseUrl}${target.endpoint}, model ${model}${estimate ? `, at most ~${Math.ceil(estimate)} s of timed load` : ""}.`);
+    opts.log(
+      `Plan: ${scenarios.length} scenario(s) [${scenarios.map((s) => s.name).join(", ")}] against ${baseUrl}${target.endpoint}, model ${model}${estimate ? `, at most ~${Math.ceil(estimate)} s of timed load` : ""}.`,
+    );
     for (const sc of scenarios) {
       if (state.stopped.signal.aborted) break;
-      const s = await runScenario(sc, target, opts, { percentiles, goodput: file.defaults.goodput, dataset, thresholds: file.thresholds }, backend, state);
+      const s = await runScenario(
+        sc,
+        target,
+        opts,
+        { percentiles, goodput: file.defaults.goodput, dataset, thresholds: file.thresholds },
+        backend,
+        state,
+      );
       results.push(s);
       // Written after every scenario: a SIGKILL later loses at most the running one.
       files = write(false);
       opts.log(consoleSummary(s, percentiles, file.defaults.percentile_metrics));
       if (Array.isArray(s.result.timeline)) opts.log(timelineTable(s.result.timeline, file.thresholds));
       if (opts.pushgatewayUrl) {
-        await pushResults(opts.pushgatewayUrl, runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
+        await pushResults(opts.pushgatewayUrl, runId, s).catch((e) =>
+          opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`),
+        );
       }
-      if (sc.pause_after_s && sc !== scenarios[scenarios.length - 1]) await sleep(sc.pause_after_s * 1000, state.stopped.signal);
+      if (sc.pause_after_s && sc !== scenarios[scenarios.length - 1])
+        await sleep(sc.pause_after_s * 1000, state.stopped.signal);
     }
   } finally {
     clearTimeout(cutTimer);
@@ -393,10 +505,14 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   }
   files = write(true);
   if (opts.live) opts.live.flush = undefined;
-  opts.log(`Wrote ${files.length} files to ${files[0] ? files[0].replace(/[/\\][^/\\]*$/, "") : opts.outputDir} (results JSON per scenario, CSV, report.html); ${opts.outputDir}/latest points at this run.`);
+  opts.log(
+    `Wrote ${files.length} files to ${files[0] ? files[0].replace(/[/\\][^/\\]*$/, "") : opts.outputDir} (results JSON per scenario, CSV, report.html); ${opts.outputDir}/latest points at this run.`,
+  );
   if (state.stopReason) opts.log(`Stopped early (${state.stopReason}): the results are partial.`);
   const interrupted = !!state.stopReason || results.some((r) => r.partial);
   // A scenario in which every request failed never passes, thresholds or not.
-  const failed = results.some((r) => r.thresholds.some((t) => !t.passed) || (r.records.length > 0 && r.result.completed === 0));
+  const failed = results.some(
+    (r) => r.thresholds.some((t) => !t.passed) || (r.records.length > 0 && r.result.completed === 0),
+  );
   return { exitCode: interrupted ? 3 : failed ? 1 : 0, results, files, runId };
 }

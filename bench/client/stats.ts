@@ -21,14 +21,14 @@ export interface RunInfo {
 type Values = ArrayLike<number>;
 const mean = (xs: Values) => {
   let sum = 0;
-  for (let i = 0; i < xs.length; i++) sum += xs[i]!;
+  for (let i = 0; i < xs.length; i++) sum += xs[i];
   return xs.length ? sum / xs.length : 0;
 };
 const std = (xs: Values) => {
   if (!xs.length) return 0;
   const m = mean(xs);
   let sq = 0;
-  for (let i = 0; i < xs.length; i++) sq += (xs[i]! - m) ** 2;
+  for (let i = 0; i < xs.length; i++) sq += (xs[i] - m) ** 2;
   return Math.sqrt(sq / xs.length);
 };
 /** numpy.percentile's default (linear interpolation), as vLLM uses. */
@@ -37,7 +37,7 @@ export function percentile(sorted: Values, p: number): number {
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
 export function aggregate(info: RunInfo, records: RequestRecord[]): Record<string, unknown> {
@@ -75,11 +75,24 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     for (const g of r.itl_ms) add((t += g));
   }
   let maxConcurrent = 0;
-  const edges = records.flatMap((r) => [[r.start_s, 1], [r.start_s + (r.e2el_ms ?? 0) / 1000, -1]] as [number, number][]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = records
+    .flatMap(
+      (r) =>
+        [
+          [r.start_s, 1],
+          [r.start_s + (r.e2el_ms ?? 0) / 1000, -1],
+        ] as [number, number][],
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
   for (const [, d] of edges) maxConcurrent = Math.max(maxConcurrent, (cur += d));
   const good = info.goodput
-    ? ok.filter((r) => (info.goodput!.ttft === undefined || (r.ttft_ms ?? Infinity) <= info.goodput!.ttft) && (info.goodput!.tpot === undefined || (r.tpot_ms ?? 0) <= info.goodput!.tpot) && (info.goodput!.e2el === undefined || (r.e2el_ms ?? Infinity) <= info.goodput!.e2el)).length
+    ? ok.filter(
+        (r) =>
+          (info.goodput!.ttft === undefined || (r.ttft_ms ?? Infinity) <= info.goodput!.ttft) &&
+          (info.goodput!.tpot === undefined || (r.tpot_ms ?? 0) <= info.goodput!.tpot) &&
+          (info.goodput!.e2el === undefined || (r.e2el_ms ?? Infinity) <= info.goodput!.e2el),
+      ).length
     : undefined;
 
   const out: Record<string, unknown> = {
@@ -90,7 +103,13 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     num_prompts: info.num_prompts,
     request_rate: info.request_rate,
     burstiness: info.burstiness,
-    ...(info.ramp_up ? { ramp_up_strategy: info.ramp_up.strategy, ramp_up_start_rps: info.ramp_up.startRps, ramp_up_end_rps: info.ramp_up.endRps } : {}),
+    ...(info.ramp_up
+      ? {
+          ramp_up_strategy: info.ramp_up.strategy,
+          ramp_up_start_rps: info.ramp_up.startRps,
+          ramp_up_end_rps: info.ramp_up.endRps,
+        }
+      : {}),
     max_concurrency: info.max_concurrency,
     duration: info.duration,
     completed: ok.length,
@@ -131,7 +150,10 @@ export interface ThresholdResult {
 }
 
 /** Latency thresholds are maxima; throughput, rates and success rate are minima. A threshold over no data fails. */
-export function checkThresholds(result: Record<string, unknown>, thresholds: Record<string, number>): ThresholdResult[] {
+export function checkThresholds(
+  result: Record<string, unknown>,
+  thresholds: Record<string, number>,
+): ThresholdResult[] {
   const completed = (result.completed as number) ?? 0;
   const attempted = completed + ((result.failed as number) ?? 0);
   const samples = (result.samples ?? {}) as Record<string, number>;
@@ -141,13 +163,17 @@ export function checkThresholds(result: Record<string, unknown>, thresholds: Rec
     let hasData = completed > 0;
     if (name === "throughput_min") value = result.output_throughput as number;
     else if (name === "request_throughput_min") value = result.request_throughput as number;
-    else if (name === "output_rate_per_request_min") (value = result.mean_output_rate_per_request as number), (hasData = (samples.tpot ?? 0) > 0);
-    else if (name === "success_rate") (value = result.success_rate as number), (hasData = attempted > 0);
+    else if (name === "output_rate_per_request_min")
+      ((value = result.mean_output_rate_per_request as number), (hasData = (samples.tpot ?? 0) > 0));
+    else if (name === "success_rate") ((value = result.success_rate as number), (hasData = attempted > 0));
     else {
       const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
       value = result[`${stat}_${metric}_ms`] as number;
-      if (value === undefined) throw new Error(`threshold ${name}: the run did not compute ${stat}_${metric}_ms; add ${stat!.slice(1)} to metric_percentiles`);
-      hasData = (samples[metric!] ?? 0) > 0;
+      if (value === undefined)
+        throw new Error(
+          `threshold ${name}: the run did not compute ${stat}_${metric}_ms; add ${stat.slice(1)} to metric_percentiles`,
+        );
+      hasData = (samples[metric] ?? 0) > 0;
       min = false;
     }
     if (!hasData) return { name, limit, value: NaN, passed: false, no_data: true };

@@ -23,7 +23,9 @@ const oneLine = (v: unknown): string =>
   Array.isArray(v)
     ? `[${v.map(oneLine).join(", ")}]`
     : v !== null && typeof v === "object"
-      ? `{ ${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${oneLine(x)}`).join(", ")} }`
+      ? `{ ${Object.entries(v)
+          .map(([k, x]) => `${JSON.stringify(k)}: ${oneLine(x)}`)
+          .join(", ")} }`
       : JSON.stringify(v);
 
 /**

@@ -40,8 +40,8 @@ export function profileArrivals(profile: RateProfile, burstiness: number, seed: 
   const out: number[] = [];
   let need = gamma(r, burstiness, 1 / burstiness);
   for (let k = 0; k + 1 < profile.length; k++) {
-    const [t0, r0] = profile[k]!;
-    const [t1, r1] = profile[k + 1]!;
+    const [t0, r0] = profile[k];
+    const [t1, r1] = profile[k + 1];
     const slope = (r1 - r0) / (t1 - t0);
     // Solve r0·x + slope·x²/2 = need for x in [0, t1 - t0], repeatedly within the segment.
     let x = 0;
@@ -61,14 +61,27 @@ export function profileArrivals(profile: RateProfile, burstiness: number, seed: 
 }
 
 /** The scenario's gaps (s) between arrivals: the one home of the arrival plan and its seed. */
-export function scenarioGaps(sc: Pick<Scenario, "num_prompts" | "request_rate" | "burstiness" | "ramp_up_strategy" | "ramp_up_start_rps" | "ramp_up_end_rps"> & { rate_profile?: RateProfile }, seed: number): number[] {
-  if (sc.rate_profile) return profileArrivals(sc.rate_profile, sc.burstiness, seed + 1).map((t, i, a) => t - (i ? a[i - 1]! : 0));
-  const ramp = sc.ramp_up_strategy ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! } : undefined;
+export function scenarioGaps(
+  sc: Pick<
+    Scenario,
+    "num_prompts" | "request_rate" | "burstiness" | "ramp_up_strategy" | "ramp_up_start_rps" | "ramp_up_end_rps"
+  > & { rate_profile?: RateProfile },
+  seed: number,
+): number[] {
+  if (sc.rate_profile)
+    return profileArrivals(sc.rate_profile, sc.burstiness, seed + 1).map((t, i, a) => t - (i ? a[i - 1] : 0));
+  const ramp = sc.ramp_up_strategy
+    ? { strategy: sc.ramp_up_strategy, startRps: sc.ramp_up_start_rps!, endRps: sc.ramp_up_end_rps! }
+    : undefined;
   return arrivalGaps(sc.num_prompts, ramp ?? sc.request_rate, sc.burstiness, seed + 1);
 }
 
 /** The planned (index, offset s) of every request `shard` sends; all shards together = the single plan. */
-export function plannedArrivals(sc: Parameters<typeof scenarioGaps>[0], seed: number, shard?: Shard): { index: number; offset_s: number }[] {
+export function plannedArrivals(
+  sc: Parameters<typeof scenarioGaps>[0],
+  seed: number,
+  shard?: Shard,
+): { index: number; offset_s: number }[] {
   let t = 0;
   return scenarioGaps(sc, seed).flatMap((g, index) => ((t += g), owns(shard, index) ? [{ index, offset_s: t }] : []));
 }

@@ -6,7 +6,12 @@
 import type { RequestRecord } from "../client/request";
 import { timeline, type TimelineSecond } from "./timeline";
 
-export type ClusterSecond = { hpa_desired_replicas?: number | null; hpa_current_replicas?: number | null; gpu_pods_pending?: number | null; gpu_nodes?: number | null };
+export type ClusterSecond = {
+  hpa_desired_replicas?: number | null;
+  hpa_current_replicas?: number | null;
+  gpu_pods_pending?: number | null;
+  gpu_nodes?: number | null;
+};
 export type RehearsalSecond = TimelineSecond & ClusterSecond;
 
 // kube-state-metrics series (names as in its docs/metrics; the extended resource nvidia.com/gpu
@@ -24,20 +29,30 @@ function clusterQueries(hpa: string): Record<keyof ClusterSecond, string> {
 }
 
 /** One value per second of [startS, startS + seconds) for each query (null where Prometheus has none). */
-export async function readCluster(url: string, startS: number, seconds: number, hpa = process.env.PROMETHEUS_HPA || "vllm"): Promise<ClusterSecond[]> {
+export async function readCluster(
+  url: string,
+  startS: number,
+  seconds: number,
+  hpa = process.env.PROMETHEUS_HPA || "vllm",
+): Promise<ClusterSecond[]> {
   const rows: ClusterSecond[] = Array.from({ length: seconds }, () => ({}));
   for (const [key, query] of Object.entries(clusterQueries(hpa)) as [keyof ClusterSecond, string][]) {
     // Prometheus answers at most 11,000 points per series: ask in chunks.
     for (let from = 0; from < seconds; from += 10_000) {
       const to = Math.min(seconds, from + 10_000) - 1;
       const body = new URLSearchParams({ query, start: String(startS + from), end: String(startS + to), step: "1" });
-      const res = await fetch(`${url.replace(/\/$/, "")}/api/v1/query_range`, { method: "POST", body, signal: AbortSignal.timeout(30_000) });
-      if (!res.ok) throw new Error(`Prometheus ${url} answered ${res.status} to ${key}: ${(await res.text()).slice(0, 200)}`);
+      const res = await fetch(`${url.replace(/\/$/, "")}/api/v1/query_range`, {
+        method: "POST",
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!res.ok)
+        throw new Error(`Prometheus ${url} answered ${res.status} to ${key}: ${(await res.text()).slice(0, 200)}`);
       const data = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
-      for (let i = from; i <= to; i++) rows[i]![key] = null;
+      for (let i = from; i <= to; i++) rows[i][key] = null;
       for (const [t, v] of data.data.result[0]?.values ?? []) {
         const i = Math.round(t - startS);
-        if (i >= 0 && i < seconds) rows[i]![key] = Number(v);
+        if (i >= 0 && i < seconds) rows[i][key] = Number(v);
       }
     }
   }
@@ -45,7 +60,12 @@ export async function readCluster(url: string, startS: number, seconds: number, 
 }
 
 /** The timeline of a run, with the cluster's view beside it when a Prometheus is given. */
-export async function rehearsalTimeline(records: RequestRecord[], durationS: number, startEpochMs: number, prometheus: { url?: string; hpa?: string; log: (l: string) => void }): Promise<RehearsalSecond[]> {
+export async function rehearsalTimeline(
+  records: RequestRecord[],
+  durationS: number,
+  startEpochMs: number,
+  prometheus: { url?: string; hpa?: string; log: (l: string) => void },
+): Promise<RehearsalSecond[]> {
   const rows: RehearsalSecond[] = timeline(records, durationS);
   if (!prometheus.url) return rows;
   try {
@@ -62,21 +82,60 @@ export function withCluster(rows: TimelineSecond[], from: RehearsalSecond[], shi
   if (!from.some((r) => r.hpa_desired_replicas !== undefined)) return rows;
   return rows.map((r) => {
     const c = from[r.t - shiftS];
-    return c ? { ...r, hpa_desired_replicas: c.hpa_desired_replicas, hpa_current_replicas: c.hpa_current_replicas, gpu_pods_pending: c.gpu_pods_pending, gpu_nodes: c.gpu_nodes } : r;
+    return c
+      ? {
+          ...r,
+          hpa_desired_replicas: c.hpa_desired_replicas,
+          hpa_current_replicas: c.hpa_current_replicas,
+          gpu_pods_pending: c.gpu_pods_pending,
+          gpu_nodes: c.gpu_nodes,
+        }
+      : r;
   });
 }
 
 /** A console table of the timeline: every k-th second's values, "!" where a P95 is above its threshold. */
 export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string, number>, maxRows = 40): string {
   const every = Math.max(1, Math.ceil(rows.length / maxRows));
-  const ms = (v: number | null, limit?: number) => (v === null ? "-" : `${v.toFixed(0)}${limit !== undefined && v > limit ? "!" : ""}`);
+  const ms = (v: number | null, limit?: number) =>
+    v === null ? "-" : `${v.toFixed(0)}${limit !== undefined && v > limit ? "!" : ""}`;
   const cluster = rows.some((r) => r.hpa_desired_replicas !== undefined);
-  const head = ["t (s)", "sent/s", "done/s", "failed", "TTFT p50", "TTFT p95", "ITL p50", "ITL p95", ...(cluster ? ["HPA want", "HPA have", "GPU pods pending", "GPU nodes"] : [])];
+  const head = [
+    "t (s)",
+    "sent/s",
+    "done/s",
+    "failed",
+    "TTFT p50",
+    "TTFT p95",
+    "ITL p50",
+    "ITL p95",
+    ...(cluster ? ["HPA want", "HPA have", "GPU pods pending", "GPU nodes"] : []),
+  ];
   const lines = rows
     .filter((_, i) => i % every === 0)
-    .map((r) => [String(r.t), String(r.started), String(r.completed), String(r.failed), ms(r.ttft_p50_ms), ms(r.ttft_p95_ms, thresholds.ttft_p95_ms), ms(r.itl_p50_ms), ms(r.itl_p95_ms, thresholds.itl_p95_ms), ...(cluster ? [r.hpa_desired_replicas, r.hpa_current_replicas, r.gpu_pods_pending, r.gpu_nodes].map((v) => (v === null || v === undefined ? "-" : String(v))) : [])]);
-  const width = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
-  const fmt = (cells: string[]) => cells.map((x, c) => x.padStart(width[c]!)).join("  ");
-  const slo = ["ttft_p95_ms", "itl_p95_ms"].filter((k) => thresholds[k] !== undefined).map((k) => `${k} ${thresholds[k]}`);
-  return [`Timeline (every ${every} s${slo.length ? `; ! = above ${slo.join(", ")}` : ""}):`, fmt(head), ...lines.map(fmt)].join("\n");
+    .map((r) => [
+      String(r.t),
+      String(r.started),
+      String(r.completed),
+      String(r.failed),
+      ms(r.ttft_p50_ms),
+      ms(r.ttft_p95_ms, thresholds.ttft_p95_ms),
+      ms(r.itl_p50_ms),
+      ms(r.itl_p95_ms, thresholds.itl_p95_ms),
+      ...(cluster
+        ? [r.hpa_desired_replicas, r.hpa_current_replicas, r.gpu_pods_pending, r.gpu_nodes].map((v) =>
+            v === null || v === undefined ? "-" : String(v),
+          )
+        : []),
+    ]);
+  const width = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
+  const fmt = (cells: string[]) => cells.map((x, c) => x.padStart(width[c])).join("  ");
+  const slo = ["ttft_p95_ms", "itl_p95_ms"]
+    .filter((k) => thresholds[k] !== undefined)
+    .map((k) => `${k} ${thresholds[k]}`);
+  return [
+    `Timeline (every ${every} s${slo.length ? `; ! = above ${slo.join(", ")}` : ""}):`,
+    fmt(head),
+    ...lines.map(fmt),
+  ].join("\n");
 }

@@ -31,7 +31,8 @@ export interface ShardEnv {
 const intEnv = (env: NodeJS.ProcessEnv, name: string, min: number, fallback?: number): number => {
   const v = env[name];
   if (v === undefined || v === "") {
-    if (fallback === undefined) throw new Error(`${name}: missing; a sharded run needs JOB_COMPLETION_INDEX and BENCH_SHARDS`);
+    if (fallback === undefined)
+      throw new Error(`${name}: missing; a sharded run needs JOB_COMPLETION_INDEX and BENCH_SHARDS`);
     return fallback;
   }
   const n = Number(v);
@@ -51,14 +52,28 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, outputDir: string): ShardEn
   if (index >= count) throw new Error(`JOB_COMPLETION_INDEX: ${index} must be below BENCH_SHARDS (${count})`);
   let startAtMs: number | undefined;
   if (env.BENCH_START_AT) {
-    startAtMs = /^\d+(\.\d+)?$/.test(env.BENCH_START_AT) ? Number(env.BENCH_START_AT) * 1000 : Date.parse(env.BENCH_START_AT);
-    if (!Number.isFinite(startAtMs)) throw new Error(`BENCH_START_AT: ${JSON.stringify(env.BENCH_START_AT)} must be an ISO time (2026-12-01T17:00:00Z) or epoch seconds`);
+    startAtMs = /^\d+(\.\d+)?$/.test(env.BENCH_START_AT)
+      ? Number(env.BENCH_START_AT) * 1000
+      : Date.parse(env.BENCH_START_AT);
+    if (!Number.isFinite(startAtMs))
+      throw new Error(
+        `BENCH_START_AT: ${JSON.stringify(env.BENCH_START_AT)} must be an ISO time (2026-12-01T17:00:00Z) or epoch seconds`,
+      );
   }
   const merge = env.BENCH_MERGE ?? "last";
-  if (merge !== "last" && merge !== "none") throw new Error(`BENCH_MERGE: ${JSON.stringify(merge)} must be last or none`);
+  if (merge !== "last" && merge !== "none")
+    throw new Error(`BENCH_MERGE: ${JSON.stringify(merge)} must be last or none`);
   // Each run gets its own folder on a shared volume (the Job's name), so runs never mix.
   const runId = env[JOB_ENV.runId]?.replace(/[^\w.-]/g, "_");
-  return { index, count, runDir: runId ? path.join(outputDir, runId) : outputDir, startAtMs, maxSkewMs: intEnv(env, JOB_ENV.maxSkewMs, 0, 1000), barrierTimeoutS: intEnv(env, "BENCH_BARRIER_TIMEOUT_S", 1, 900), merge };
+  return {
+    index,
+    count,
+    runDir: runId ? path.join(outputDir, runId) : outputDir,
+    startAtMs,
+    maxSkewMs: intEnv(env, JOB_ENV.maxSkewMs, 0, 1000),
+    barrierTimeoutS: intEnv(env, "BENCH_BARRIER_TIMEOUT_S", 1, 900),
+    merge,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,13 +83,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * once all are there, every shard computes the same start, the latest reading plus a margin for
  * clock skew and polling. No shard starts before all are ready.
  */
-export function fileBarrier(se: ShardEnv, log: (l: string) => void, signal?: AbortSignal): (scenario: string) => Promise<number> {
+export function fileBarrier(
+  se: ShardEnv,
+  log: (l: string) => void,
+  signal?: AbortSignal,
+): (scenario: string) => Promise<number> {
   let first = true;
   const pollMs = 100;
   return async (scenario) => {
     if (first && se.startAtMs !== undefined) {
       first = false;
-      if (Date.now() > se.startAtMs + se.maxSkewMs) log(`warning: shard ${se.index} ready ${Date.now() - se.startAtMs} ms after BENCH_START_AT; it starts late`);
+      if (Date.now() > se.startAtMs + se.maxSkewMs)
+        log(`warning: shard ${se.index} ready ${Date.now() - se.startAtMs} ms after BENCH_START_AT; it starts late`);
       return se.startAtMs;
     }
     first = false;
@@ -90,21 +110,44 @@ export function fileBarrier(se: ShardEnv, log: (l: string) => void, signal?: Abo
       }
       // Interrupted while waiting: start now, so the run stops at once and still writes its (empty) share.
       if (signal?.aborted) return Date.now();
-      if (Date.now() > until) throw new Error(`shard ${se.index}: only ${files.length} of ${se.count} shards were ready for ${scenario} after ${se.barrierTimeoutS} s (BENCH_BARRIER_TIMEOUT_S); check the other pods (pending? crashed?)`);
+      if (Date.now() > until)
+        throw new Error(
+          `shard ${se.index}: only ${files.length} of ${se.count} shards were ready for ${scenario} after ${se.barrierTimeoutS} s (BENCH_BARRIER_TIMEOUT_S); check the other pods (pending? crashed?)`,
+        );
       await sleep(pollMs);
     }
   };
 }
 
 /** Write a merged run in the usual formats, print its summaries, push it; the exit code follows its thresholds. */
-export async function writeMerged(m: Merged, outputDir: string, opts: Pick<RunOptions, "log" | "pushgatewayUrl">): Promise<RunOutcome> {
+export async function writeMerged(
+  m: Merged,
+  outputDir: string,
+  opts: Pick<RunOptions, "log" | "pushgatewayUrl">,
+): Promise<RunOutcome> {
   for (const w of m.warnings) opts.log(`warning: ${w}`);
   for (const s of m.results) {
-    opts.log(consoleSummary(s, Object.keys(s.result).flatMap((k) => k.match(/^p([\d.]+)_ttft_ms$/)?.slice(1) ?? []).map(Number)));
-    if (Array.isArray(s.result.timeline)) opts.log(timelineTable(s.result.timeline, Object.fromEntries(s.thresholds.map((t) => [t.name, t.limit]))));
-    if (opts.pushgatewayUrl) await pushResults(opts.pushgatewayUrl, m.runId, s).catch((e) => opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`));
+    opts.log(
+      consoleSummary(
+        s,
+        Object.keys(s.result)
+          .flatMap((k) => k.match(/^p([\d.]+)_ttft_ms$/)?.slice(1) ?? [])
+          .map(Number),
+      ),
+    );
+    if (Array.isArray(s.result.timeline))
+      opts.log(timelineTable(s.result.timeline, Object.fromEntries(s.thresholds.map((t) => [t.name, t.limit]))));
+    if (opts.pushgatewayUrl)
+      await pushResults(opts.pushgatewayUrl, m.runId, s).catch((e) =>
+        opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`),
+      );
   }
-  const files = writeOutputs(outputDir, m.runId, m.results, htmlReport(`vllm-bench: ${m.name} (${m.results[0]?.result.shards ?? 1} shards, merged)`, m.runId, m.results));
+  const files = writeOutputs(
+    outputDir,
+    m.runId,
+    m.results,
+    htmlReport(`vllm-bench: ${m.name} (${m.results[0]?.result.shards ?? 1} shards, merged)`, m.runId, m.results),
+  );
   opts.log(`Merged ${m.results[0]?.result.shards ?? "?"} shards: wrote ${files.length} files to ${outputDir}.`);
   const failed = m.results.some((r) => r.thresholds.some((t) => !t.passed));
   return { exitCode: m.results.some((r) => r.partial) ? 3 : failed ? 1 : 0, results: m.results, files, runId: m.runId };
@@ -114,26 +157,54 @@ export async function writeMerged(m: Merged, outputDir: string, opts: Pick<RunOp
 /** Each shard caps its share of a scenario's concurrency, so there can be no more shards than the cap. */
 export function assertShardable(opts: Pick<RunOptions, "config" | "concurrencyLevels">, count: number): void {
   const file = loadScenarioFile(opts.config);
-  const caps = file.scenarios.flatMap((s) => (opts.concurrencyLevels?.length ? opts.concurrencyLevels : [s.max_concurrency ?? Infinity]).map((c) => [s.name, c] as const));
+  const caps = file.scenarios.flatMap((s) =>
+    (opts.concurrencyLevels?.length ? opts.concurrencyLevels : [s.max_concurrency ?? Infinity]).map(
+      (c) => [s.name, c] as const,
+    ),
+  );
   const tight = caps.find(([, c]) => c < count);
-  if (tight) throw new Error(`BENCH_SHARDS / --workers: ${count} shards but scenario ${tight[0]} allows only ${tight[1]} concurrent requests; use at most ${tight[1]} shards`);
+  if (tight)
+    throw new Error(
+      `BENCH_SHARDS / --workers: ${count} shards but scenario ${tight[0]} allows only ${tight[1]} concurrent requests; use at most ${tight[1]} shards`,
+    );
 }
 
 export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutcome> {
   assertShardable(opts, se.count);
   const file = loadScenarioFile(opts.config);
   const starts = new Map<string, number>();
-  const hooks: ShardHooks = { index: se.index, count: se.count, waitStart: fileBarrier(se, opts.log, opts.signal), started: (sc, ms) => starts.set(sc, ms) };
+  const hooks: ShardHooks = {
+    index: se.index,
+    count: se.count,
+    waitStart: fileBarrier(se, opts.log, opts.signal),
+    started: (sc, ms) => starts.set(sc, ms),
+  };
   const log = (l: string) => opts.log(`[shard ${se.index}/${se.count}] ${l}`);
   // The shard's own view goes to its own folder; only the merged run is pushed and judged.
-  const own = await runBenchmark({ ...opts, outputDir: path.join(se.runDir, `shard-${se.index}`), pushgatewayUrl: undefined, shard: hooks, log });
+  const own = await runBenchmark({
+    ...opts,
+    outputDir: path.join(se.runDir, `shard-${se.index}`),
+    pushgatewayUrl: undefined,
+    shard: hooks,
+    log,
+  });
   const shardFile: ShardFile = {
     version: 1,
     shard: { index: se.index, count: se.count },
     run_id: path.basename(se.runDir),
-    file: { name: file.name, percentiles: file.defaults.metric_percentiles, goodput: file.defaults.goodput, thresholds: file.thresholds },
+    file: {
+      name: file.name,
+      percentiles: file.defaults.metric_percentiles,
+      goodput: file.defaults.goodput,
+      thresholds: file.thresholds,
+    },
     max_skew_ms: se.maxSkewMs,
-    scenarios: own.results.map((r) => ({ result: r.result, records: r.records, partial: r.partial, start_epoch_ms: starts.get(r.result.scenario as string)! })),
+    scenarios: own.results.map((r) => ({
+      result: r.result,
+      records: r.records,
+      partial: r.partial,
+      start_epoch_ms: starts.get(r.result.scenario as string)!,
+    })),
   };
   writeShardFile(se.runDir, shardFile);
   const interrupted = own.exitCode === 3 ? 3 : 0;
@@ -154,9 +225,21 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
 
 /** `vllm-bench merge RUN_DIR [--output-dir DIR]`: merge a run's shard files by hand (e.g. after a shard was re-run). */
 export async function mergeMain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { "output-dir": { type: "string" }, "pushgateway-url": { type: "string" } }, allowPositionals: true, strict: true });
-  if (positionals.length !== 1) throw new Error("usage: vllm-bench merge RUN_DIR [--output-dir DIR] [--pushgateway-url URL]  (RUN_DIR holds shard-<index>.json)");
-  const dir = positionals[0]!;
-  const outcome = await writeMerged(mergeShards(readShardFiles(dir)), values["output-dir"] ?? path.dirname(path.resolve(dir)), { log: (l) => console.log(l), pushgatewayUrl: values["pushgateway-url"] });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { "output-dir": { type: "string" }, "pushgateway-url": { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1)
+    throw new Error(
+      "usage: vllm-bench merge RUN_DIR [--output-dir DIR] [--pushgateway-url URL]  (RUN_DIR holds shard-<index>.json)",
+    );
+  const dir = positionals[0];
+  const outcome = await writeMerged(
+    mergeShards(readShardFiles(dir)),
+    values["output-dir"] ?? path.dirname(path.resolve(dir)),
+    { log: (l) => console.log(l), pushgatewayUrl: values["pushgateway-url"] },
+  );
   return outcome.exitCode;
 }

@@ -21,22 +21,33 @@ export interface TimelineSecond {
 }
 
 export function timeline(records: RequestRecord[], durationS: number): TimelineSecond[] {
-  const end = records.reduce((m, r) => Math.max(m, Math.ceil(r.start_s + (r.e2el_ms ?? 0) / 1000)), Math.ceil(durationS));
-  const rows = Array.from({ length: Math.max(0, end) }, (_, t) => ({ t, started: 0, completed: 0, failed: 0, output_tokens: 0, ttft: [] as number[], itl: [] as number[] }));
+  const end = records.reduce(
+    (m, r) => Math.max(m, Math.ceil(r.start_s + (r.e2el_ms ?? 0) / 1000)),
+    Math.ceil(durationS),
+  );
+  const rows = Array.from({ length: Math.max(0, end) }, (_, t) => ({
+    t,
+    started: 0,
+    completed: 0,
+    failed: 0,
+    output_tokens: 0,
+    ttft: [] as number[],
+    itl: [] as number[],
+  }));
   const at = (s: number) => rows[Math.min(rows.length - 1, Math.max(0, Math.floor(s)))];
   for (const r of records) {
     const row = at(r.start_s);
     if (!row) continue;
     row.started++;
-    const done = at(r.start_s + (r.e2el_ms ?? 0) / 1000)!;
+    const done = at(r.start_s + (r.e2el_ms ?? 0) / 1000);
     if (!r.success) done.failed++;
     else done.completed++;
     if (r.ttft_ms === undefined) continue;
     row.ttft.push(r.ttft_ms);
     let ms = r.start_s * 1000 + r.ttft_ms;
-    at(ms / 1000)!.output_tokens++;
+    at(ms / 1000).output_tokens++;
     for (const g of r.itl_ms) {
-      const b = at((ms += g) / 1000)!;
+      const b = at((ms += g) / 1000);
       b.itl.push(g);
       b.output_tokens++;
     }
@@ -45,6 +56,14 @@ export function timeline(records: RequestRecord[], durationS: number): TimelineS
   return rows.map(({ ttft, itl, ...row }) => {
     ttft.sort((a, b) => a - b);
     itl.sort((a, b) => a - b);
-    return { ...row, ttft_p50_ms: p(ttft, 50), ttft_p95_ms: p(ttft, 95), ttft_p99_ms: p(ttft, 99), itl_p50_ms: p(itl, 50), itl_p95_ms: p(itl, 95), itl_p99_ms: p(itl, 99) };
+    return {
+      ...row,
+      ttft_p50_ms: p(ttft, 50),
+      ttft_p95_ms: p(ttft, 95),
+      ttft_p99_ms: p(ttft, 99),
+      itl_p50_ms: p(itl, 50),
+      itl_p95_ms: p(itl, 95),
+      itl_p99_ms: p(itl, 99),
+    };
   });
 }

@@ -18,7 +18,8 @@ import { assertShardable, writeMerged } from "./shard";
 function usableCores(): number {
   try {
     const [quota, period] = fs.readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(/\s+/);
-    if (quota && quota !== "max") return Math.max(1, Math.min(os.availableParallelism(), Math.floor(Number(quota) / Number(period))));
+    if (quota && quota !== "max")
+      return Math.max(1, Math.min(os.availableParallelism(), Math.floor(Number(quota) / Number(period))));
   } catch {
     // not Linux or cgroup v1: fall through
   }
@@ -28,7 +29,13 @@ function usableCores(): number {
 /** --workers when not given: one per usable core once the streams exceed what one core measures cleanly. */
 export function workersFor(opts: Pick<RunOptions, "config" | "concurrencyLevels">): number {
   const file = loadScenarioFile(opts.config);
-  const streams = Math.max(...file.scenarios.map((s) => (opts.concurrencyLevels?.length ? Math.max(...opts.concurrencyLevels) : (s.max_concurrency ?? (s.request_rate === "inf" ? s.num_prompts : 0)))));
+  const streams = Math.max(
+    ...file.scenarios.map((s) =>
+      opts.concurrencyLevels?.length
+        ? Math.max(...opts.concurrencyLevels)
+        : (s.max_concurrency ?? (s.request_rate === "inf" ? s.num_prompts : 0)),
+    ),
+  );
   return defaultWorkers(streams, usableCores());
 }
 
@@ -44,21 +51,39 @@ export interface WorkersOptions {
 
 export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<RunOutcome> {
   assertShardable(opts, w.workers);
-  const [node, ...pre] = w.command ?? [process.execPath, ...process.execArgv, process.argv[1]!];
+  const [node, ...pre] = w.command ?? [process.execPath, ...process.execArgv, process.argv[1]];
   // Under the output folder, not /tmp: the in-cluster pod's root filesystem is read-only.
   fs.mkdirSync(opts.outputDir, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(opts.outputDir, ".workers-"));
   const sim = opts.baseUrl ? undefined : await startSimulator({ host: "127.0.0.1", port: 0 });
   if (sim) opts.log(`No --base-url given: started the built-in vLLM simulator at ${sim.url} (embedded default).`);
-  opts.log(`Running ${w.workers} workers (one seeded plan, request i goes to worker i mod ${w.workers}); merging their records afterwards.`);
+  opts.log(
+    `Running ${w.workers} workers (one seeded plan, request i goes to worker i mod ${w.workers}); merging their records afterwards.`,
+  );
   try {
     const codes = await Promise.all(
       Array.from({ length: w.workers }, (_, index) => {
         // Flags given last win, so the child's target, folder and worker count are ours.
-        const args = [...pre, "run", ...w.argv, "--output-dir", runDir, "--workers", "1", ...(sim ? ["--base-url", sim.url] : [])];
-        const env = { ...process.env, JOB_COMPLETION_INDEX: String(index), BENCH_SHARDS: String(w.workers), BENCH_MERGE: "none", BENCH_MAX_SKEW_MS: "50", BENCH_RUN_ID: "" };
-        const [cmd, ...cmdArgs] = [...(w.wrap?.(index) ?? []), node!, ...args];
-        const child = spawn(cmd!, cmdArgs, { env, stdio: ["ignore", "pipe", "pipe"] });
+        const args = [
+          ...pre,
+          "run",
+          ...w.argv,
+          "--output-dir",
+          runDir,
+          "--workers",
+          "1",
+          ...(sim ? ["--base-url", sim.url] : []),
+        ];
+        const env = {
+          ...process.env,
+          JOB_COMPLETION_INDEX: String(index),
+          BENCH_SHARDS: String(w.workers),
+          BENCH_MERGE: "none",
+          BENCH_MAX_SKEW_MS: "50",
+          BENCH_RUN_ID: "",
+        };
+        const [cmd, ...cmdArgs] = [...(w.wrap?.(index) ?? []), node, ...args];
+        const child = spawn(cmd, cmdArgs, { env, stdio: ["ignore", "pipe", "pipe"] });
         const relay = (stream: NodeJS.ReadableStream) => {
           let buf = "";
           stream.on("data", (d) => {
@@ -68,15 +93,18 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
             for (const l of lines) if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
           });
         };
-        relay(child.stdout!);
-        relay(child.stderr!);
+        relay(child.stdout);
+        relay(child.stderr);
         const stop = () => child.kill("SIGTERM");
         opts.signal?.addEventListener("abort", stop, { once: true });
-        return new Promise<number>((resolve) => child.on("exit", (code) => (opts.signal?.removeEventListener("abort", stop), resolve(code ?? 1))));
+        return new Promise<number>((resolve) =>
+          child.on("exit", (code) => (opts.signal?.removeEventListener("abort", stop), resolve(code ?? 1))),
+        );
       }),
     );
     const bad = codes.map((c, i) => [i, c] as const).filter(([, c]) => c !== 0 && c !== 3);
-    if (bad.length) throw new Error(`worker(s) ${bad.map(([i, c]) => `${i} (exit ${c})`).join(", ")} failed; their lines are above`);
+    if (bad.length)
+      throw new Error(`worker(s) ${bad.map(([i, c]) => `${i} (exit ${c})`).join(", ")} failed; their lines are above`);
     // The scratch folder goes; the merged run gets a run folder of its own, like a single-process run.
     return await writeMerged({ ...mergeShards(readShardFiles(runDir)), runId: newRunId() }, opts.outputDir, opts);
   } finally {

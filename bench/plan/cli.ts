@@ -57,7 +57,10 @@ Exit codes: 0 a rate met every SLO, 1 none did (or the search ran out of points 
 function num(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name}: ${JSON.stringify(v)} must be a number from ${min}${max === Infinity ? " up" : ` to ${max}`}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(
+      `--${name}: ${JSON.stringify(v)} must be a number from ${min}${max === Infinity ? " up" : ` to ${max}`}`,
+    );
   return n;
 }
 
@@ -66,10 +69,34 @@ export async function planMain(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      "base-url": s, "one-address": { type: "boolean" }, model: s, config: s, slo: { type: "string", multiple: true }, "slo-only": { type: "boolean" }, "ready-timeout": s,
-      quick: { type: "boolean" }, "point-duration": s, warmup: s, precision: s, "max-points": s, repeats: s, "noise-band": s, "start-rps": s, "min-rps": s, "max-rps": s, seed: s,
-      "peak-rps": s, headroom: s, "alert-fraction": s, "instance-type": s, "gpus-per-node": s, "tensor-parallel-size": s, "price-per-hour": s,
-      "output-dir": s, "pushgateway-url": s, help: { type: "boolean", short: "h" },
+      "base-url": s,
+      "one-address": { type: "boolean" },
+      model: s,
+      config: s,
+      slo: { type: "string", multiple: true },
+      "slo-only": { type: "boolean" },
+      "ready-timeout": s,
+      quick: { type: "boolean" },
+      "point-duration": s,
+      warmup: s,
+      precision: s,
+      "max-points": s,
+      repeats: s,
+      "noise-band": s,
+      "start-rps": s,
+      "min-rps": s,
+      "max-rps": s,
+      seed: s,
+      "peak-rps": s,
+      headroom: s,
+      "alert-fraction": s,
+      "instance-type": s,
+      "gpus-per-node": s,
+      "tensor-parallel-size": s,
+      "price-per-hour": s,
+      "output-dir": s,
+      "pushgateway-url": s,
+      help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -81,7 +108,10 @@ export async function planMain(argv: string[]): Promise<number> {
   const quick = !!values.quick;
   const durationS = num("point-duration", values["point-duration"], 1) ?? (quick ? 8 : 60);
   const warmupS = num("warmup", values.warmup, 0) ?? (quick ? 2 : 15);
-  if (warmupS >= durationS) throw new Error(`--warmup: ${warmupS} s leaves nothing of a ${durationS} s point to measure; make it shorter than --point-duration`);
+  if (warmupS >= durationS)
+    throw new Error(
+      `--warmup: ${warmupS} s leaves nothing of a ${durationS} s point to measure; make it shorter than --point-duration`,
+    );
   const minRps = num("min-rps", values["min-rps"], 0.001) ?? 0.05;
   const maxRps = num("max-rps", values["max-rps"], minRps) ?? 1000;
   const controller = new AbortController();

@@ -40,7 +40,9 @@ export interface PointMeasurement extends Measurement {
 
 /** Request timeout for a point: long enough for any request that could still meet the SLOs. */
 function pointTimeoutMs(slos: Slos): number {
-  const latency = Object.entries(slos).filter(([k]) => /^(ttft|e2el)_/.test(k)).map(([, v]) => v);
+  const latency = Object.entries(slos)
+    .filter(([k]) => /^(ttft|e2el)_/.test(k))
+    .map(([, v]) => v);
   return Math.min(120_000, Math.max(10_000, 3 * Math.max(0, ...latency)));
 }
 
@@ -48,28 +50,42 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
   const name = `rate-${rate.toFixed(3)}${attempt ? `-r${attempt + 1}` : ""}`;
   const dir = path.join(s.outputDir, "points", name);
   fs.mkdirSync(dir, { recursive: true });
-  const sc = s.file.scenarios[0]!;
-  const percentiles = [...new Set([...s.file.defaults.metric_percentiles, 50, 90, 99, ...sloPercentiles(s.slos)])].sort((a, b) => a - b);
+  const sc = s.file.scenarios[0];
+  const percentiles = [...new Set([...s.file.defaults.metric_percentiles, 50, 90, 99, ...sloPercentiles(s.slos)])].sort(
+    (a, b) => a - b,
+  );
   const file = {
     name: `plan-${name}`,
-    defaults: { ...s.file.defaults, metric_percentiles: percentiles.join(","), percentile_metrics: s.file.defaults.percentile_metrics.join(","), ...(s.file.defaults.dataset_path ? { dataset_path: path.resolve(s.file.defaults.dataset_path) } : {}) },
-    scenarios: [{
-      name,
-      num_prompts: Math.ceil(rate * s.durationS * 2) + 20, // the duration, not the count, ends the point
-      duration: s.durationS,
-      request_rate: rate,
-      random_input_len: sc.random_input_len,
-      random_output_len: sc.random_output_len,
-      random_range_ratio: sc.random_range_ratio,
-      random_prefix_len: sc.random_prefix_len,
-    }],
+    defaults: {
+      ...s.file.defaults,
+      metric_percentiles: percentiles.join(","),
+      percentile_metrics: s.file.defaults.percentile_metrics.join(","),
+      ...(s.file.defaults.dataset_path ? { dataset_path: path.resolve(s.file.defaults.dataset_path) } : {}),
+    },
+    scenarios: [
+      {
+        name,
+        num_prompts: Math.ceil(rate * s.durationS * 2) + 20, // the duration, not the count, ends the point
+        duration: s.durationS,
+        request_rate: rate,
+        random_input_len: sc.random_input_len,
+        random_output_len: sc.random_output_len,
+        random_range_ratio: sc.random_range_ratio,
+        random_prefix_len: sc.random_prefix_len,
+      },
+    ],
     thresholds: s.slos,
   };
   const config = path.join(dir, "scenario.json");
   fs.writeFileSync(config, JSON.stringify(file, null, 2));
   const out = await runBenchmark({
-    baseUrl: s.baseUrl, model: s.model, apiKey: s.apiKey, config, outputDir: dir,
-    seed: s.seed + attempt * 7919 + Math.round(rate * 1000), timeoutMs: pointTimeoutMs(s.slos),
+    baseUrl: s.baseUrl,
+    model: s.model,
+    apiKey: s.apiKey,
+    config,
+    outputDir: dir,
+    seed: s.seed + attempt * 7919 + Math.round(rate * 1000),
+    timeoutMs: pointTimeoutMs(s.slos),
     log: () => {}, // the planner logs one line per point instead of a summary per point
     signal: s.signal,
     readyTimeoutS: s.readyTimeoutS,
@@ -78,9 +94,29 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
   if (!run) throw new Error(`rate ${rate}: the point produced no result`);
   const steady = run.records.filter((r) => r.start_s >= s.warmupS);
   const r0 = run.result;
-  const info: RunInfo = { date: String(r0.date), backend: String(r0.backend), model_id: String(r0.model_id), scenario: name, num_prompts: steady.length, request_rate: rate, burstiness: 1, max_concurrency: null, duration: Math.max(1e-3, s.durationS - s.warmupS), percentiles };
+  const info: RunInfo = {
+    date: String(r0.date),
+    backend: String(r0.backend),
+    model_id: String(r0.model_id),
+    scenario: name,
+    num_prompts: steady.length,
+    request_rate: rate,
+    burstiness: 1,
+    max_concurrency: null,
+    duration: Math.max(1e-3, s.durationS - s.warmupS),
+    percentiles,
+  };
   const result = { ...aggregate(info, steady), offered_rate: rate, warmup_s: s.warmupS };
   const checks = checkSlos(result, s.slos);
-  const m: PointMeasurement = { rate, attempt, result, checks, records: run.records, partial: run.partial, passed: checks.every((c) => c.passed) && steady.length > 0, slack: steady.length ? slack(checks) : -1 };
+  const m: PointMeasurement = {
+    rate,
+    attempt,
+    result,
+    checks,
+    records: run.records,
+    partial: run.partial,
+    passed: checks.every((c) => c.passed) && steady.length > 0,
+    slack: steady.length ? slack(checks) : -1,
+  };
   return m;
 }

@@ -27,21 +27,28 @@ export function yamlSnippet(config: Recommendation["config"]): string {
   const nested: Record<string, Record<string, unknown>> = {};
   for (const [key, v] of Object.entries(config)) {
     const [section, ...rest] = key.split(".");
-    let node = (nested[`${PROJECT}:${section}`] ??= {}) as Record<string, unknown>;
+    let node = (nested[`${PROJECT}:${section}`] ??= {});
     for (const part of rest.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
-    node[rest[rest.length - 1]!] = v;
+    node[rest[rest.length - 1]] = v;
   }
   const scalar = (v: unknown) => (typeof v === "number" ? String(v) : JSON.stringify(v));
   const emit = (obj: Record<string, unknown>, indent: string): string[] =>
     Object.entries(obj).flatMap(([k, v]) =>
-      Array.isArray(v) ? [`${indent}${k}:`, ...v.map((x) => `${indent}  - ${scalar(x)}`)]
-      : typeof v === "object" && v !== null ? [`${indent}${k}:`, ...emit(v as Record<string, unknown>, `${indent}  `)]
-      : [`${indent}${k}: ${scalar(v)}`]);
+      Array.isArray(v)
+        ? [`${indent}${k}:`, ...v.map((x) => `${indent}  - ${scalar(x)}`)]
+        : typeof v === "object" && v !== null
+          ? [`${indent}${k}:`, ...emit(v as Record<string, unknown>, `${indent}  `)]
+          : [`${indent}${k}: ${scalar(v)}`],
+    );
   return ["config:", ...emit(nested, "  ")].join("\n") + "\n";
 }
 
 export function table(rows: [string, string, string][]): string {
-  const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd();
-  return [line(rows[0]!), w.map((n) => "-".repeat(n)).join("  "), ...rows.slice(1).map(line)].join("\n");
+  const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(w[i]))
+      .join("  ")
+      .trimEnd();
+  return [line(rows[0]), w.map((n) => "-".repeat(n)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }

@@ -88,11 +88,18 @@ export interface PlanOutcome {
 function point(m: PointMeasurement): PlanPoint {
   const r = m.result;
   const latency: Record<string, number> = {};
-  for (const [k, v] of Object.entries(r)) if (/^(p\d+(\.\d+)?|mean|median)_(ttft|tpot|itl|e2el)_ms$/.test(k) && typeof v === "number") latency[k] = v;
+  for (const [k, v] of Object.entries(r))
+    if (/^(p\d+(\.\d+)?|mean|median)_(ttft|tpot|itl|e2el)_ms$/.test(k) && typeof v === "number") latency[k] = v;
   return {
-    rate: m.rate, passed: m.passed, attempt: m.attempt, partial: m.partial,
-    request_throughput: r.request_throughput as number, output_throughput: r.output_throughput as number,
-    completed: r.completed as number, failed: r.failed as number, success_rate: r.success_rate as number,
+    rate: m.rate,
+    passed: m.passed,
+    attempt: m.attempt,
+    partial: m.partial,
+    request_throughput: r.request_throughput as number,
+    output_throughput: r.output_throughput as number,
+    completed: r.completed as number,
+    failed: r.failed as number,
+    success_rate: r.success_rate as number,
     slos: m.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
     latency_ms: latency,
   };
@@ -102,8 +109,9 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   const file = loadScenarioFile(o.config);
   const fromFile = planSlos(file.thresholds);
   const slos: Slos = { ...(o.slosFromFlagsOnly ? {} : fromFile.slos), ...o.slos };
-  if (!Object.keys(slos).length) throw new Error(`--slo: no SLO to plan against (${o.config} has none); give one such as --slo ttft_p95_ms=2000`);
-  const sc = file.scenarios[0]!;
+  if (!Object.keys(slos).length)
+    throw new Error(`--slo: no SLO to plan against (${o.config} has none); give one such as --slo ttft_p95_ms=2000`);
+  const sc = file.scenarios[0];
   let sim: RunningSimulator | undefined;
   let baseUrl = o.baseUrl?.replace(/\/$/, "");
   if (baseUrl && o.oneAddress) baseUrl = await pinOneAddress(baseUrl, o.readyTimeoutS ?? 0, o.log, o.signal);
@@ -117,16 +125,46 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   fs.mkdirSync(o.outputDir, { recursive: true });
   const started = performance.now();
   try {
-    o.log(`Planning against ${baseUrl}: ${sc.random_input_len} input / ${sc.random_output_len} output tokens (${file.defaults.dataset_type}), SLOs ${Object.entries(slos).map(([k, v]) => `${k}${/_ms$/.test(k) ? "≤" : "≥"}${v}`).join(", ")}; points of ${o.durationS} s (first ${o.warmupS} s not counted), at most ${o.search.maxPoints} rates.`);
+    o.log(
+      `Planning against ${baseUrl}: ${sc.random_input_len} input / ${sc.random_output_len} output tokens (${file.defaults.dataset_type}), SLOs ${Object.entries(
+        slos,
+      )
+        .map(([k, v]) => `${k}${/_ms$/.test(k) ? "≤" : "≥"}${v}`)
+        .join(
+          ", ",
+        )}; points of ${o.durationS} s (first ${o.warmupS} s not counted), at most ${o.search.maxPoints} rates.`,
+    );
     if (fromFile.ignored.length) o.log(`Not SLOs (they grow with the offered rate): ${fromFile.ignored.join(", ")}.`);
     let readyTimeoutS = o.readyTimeoutS;
     search = await searchRate(
       async (rate, attempt) => {
-        const m = await measurePoint(rate, attempt, { baseUrl: baseUrl!, model: o.model, apiKey: o.apiKey, file, slos, durationS: o.durationS, warmupS: o.warmupS, seed: o.seed, outputDir: o.outputDir, log: o.log, signal: o.signal, readyTimeoutS });
+        const m = await measurePoint(rate, attempt, {
+          baseUrl: baseUrl,
+          model: o.model,
+          apiKey: o.apiKey,
+          file,
+          slos,
+          durationS: o.durationS,
+          warmupS: o.warmupS,
+          seed: o.seed,
+          outputDir: o.outputDir,
+          log: o.log,
+          signal: o.signal,
+          readyTimeoutS,
+        });
         readyTimeoutS = 0; // only the first point waits for the target
         measurements.push(m);
         const tight = [...m.checks].sort((a, b) => Number(a.passed) - Number(b.passed))[0];
-        o.log(`rate ${rate.toFixed(2).padStart(8)} req/s${attempt ? ` (repeat ${attempt + 1})` : ""}: ${m.passed ? "meets every SLO" : `misses ${m.checks.filter((c) => !c.passed).map((c) => `${c.name} (${c.value.toFixed(1)} vs ${c.limit})`).join(", ")}`}; served ${(m.result.request_throughput as number).toFixed(2)} req/s${m.passed && tight ? `, tightest ${tight.name} ${tight.value.toFixed(1)}` : ""} [${((performance.now() - started) / 1000).toFixed(0)} s]`);
+        o.log(
+          `rate ${rate.toFixed(2).padStart(8)} req/s${attempt ? ` (repeat ${attempt + 1})` : ""}: ${
+            m.passed
+              ? "meets every SLO"
+              : `misses ${m.checks
+                  .filter((c) => !c.passed)
+                  .map((c) => `${c.name} (${c.value.toFixed(1)} vs ${c.limit})`)
+                  .join(", ")}`
+          }; served ${(m.result.request_throughput as number).toFixed(2)} req/s${m.passed && tight ? `, tightest ${tight.name} ${tight.value.toFixed(1)}` : ""} [${((performance.now() - started) / 1000).toFixed(0)} s]`,
+        );
         return m;
       },
       { ...o.search, signal: o.signal },
@@ -135,19 +173,32 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     closeIdleConnections();
     await sim?.close();
   }
-  const best = search.sustainable === undefined ? undefined : measurements.filter((m) => m.rate === search.sustainable && m.passed).sort((a, b) => b.slack - a.slack)[0] ?? measurements.find((m) => m.rate === search.sustainable);
-  const meanOut = best ? (best.result.total_output_tokens as number) / Math.max(1, best.result.completed as number) : null;
+  const best =
+    search.sustainable === undefined
+      ? undefined
+      : (measurements.filter((m) => m.rate === search.sustainable && m.passed).sort((a, b) => b.slack - a.slack)[0] ??
+        measurements.find((m) => m.rate === search.sustainable));
+  const meanOut = best
+    ? (best.result.total_output_tokens as number) / Math.max(1, best.result.completed as number)
+    : null;
   // Only a bracketed rate (a miss above it), or every rate up to --max-rps met, is a capacity; an
   // interrupted or budget-cut search without a miss is a lower bound and gets no recommendation.
   const complete = search.knee !== undefined || search.stop === "max-rate";
-  const rec = complete && search.sustainable !== undefined && meanOut ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut }) : undefined;
+  const rec =
+    complete && search.sustainable !== undefined && meanOut
+      ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut })
+      : undefined;
   const plan: PlanFile = {
     ...(rec?.config ?? {}),
     plan: {
       date: new Date().toISOString(),
       target: sim ? `built-in simulator (${JSON.stringify(o.sim ?? {})})` : baseUrl,
       model: String(measurements[0]?.result.model_id ?? o.model ?? ""),
-      workload: { input_len: sc.random_input_len, output_len: sc.random_output_len, dataset: file.defaults.dataset_type },
+      workload: {
+        input_len: sc.random_input_len,
+        output_len: sc.random_output_len,
+        dataset: file.defaults.dataset_type,
+      },
       slos,
       ignored_thresholds: fromFile.ignored,
       sustainable_rps: search.sustainable ?? null,
@@ -163,11 +214,24 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     },
   };
   const files = [path.join(o.outputDir, "plan.json"), path.join(o.outputDir, "plan.html")];
-  fs.writeFileSync(files[0]!, JSON.stringify(plan, null, 2) + "\n");
+  fs.writeFileSync(files[0], JSON.stringify(plan, null, 2) + "\n");
   const text = summary(plan, rec);
-  fs.writeFileSync(files[1]!, planReport(`vllm-bench plan: ${plan.plan.model}`, { points: plan.plan.points, slos, sustainable: plan.plan.sustainable_rps, knee: plan.plan.knee_rps, target: rec?.config["autoscaling.targetRequestsPerSecond"], summary: text }));
+  fs.writeFileSync(
+    files[1],
+    planReport(`vllm-bench plan: ${plan.plan.model}`, {
+      points: plan.plan.points,
+      slos,
+      sustainable: plan.plan.sustainable_rps,
+      knee: plan.plan.knee_rps,
+      target: rec?.config["autoscaling.targetRequestsPerSecond"],
+      summary: text,
+    }),
+  );
   o.log(text);
-  if (o.pushgatewayUrl && rec) await pushPlan(o.pushgatewayUrl, plan, rec).catch((e) => o.log(`warning: could not push the plan to Pushgateway: ${(e as Error).message}`));
+  if (o.pushgatewayUrl && rec)
+    await pushPlan(o.pushgatewayUrl, plan, rec).catch((e) =>
+      o.log(`warning: could not push the plan to Pushgateway: ${(e as Error).message}`),
+    );
   const exitCode = o.signal?.aborted ? 3 : rec ? 0 : 1;
   return { exitCode, plan, recommendation: rec, measurements, files };
 }
@@ -184,24 +248,62 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
   const c = rec.config;
   const rows: [string, string, string][] = [
     ["setting", "value", "why"],
-    ["sustainable rate (1 replica)", `${fmt(p.sustainable_rps)} req/s`, `highest rate meeting every SLO${p.knee_rps ? `; ${fmt(p.knee_rps)} req/s missed one` : ""} (${p.stop})`],
-    ["autoscaling.targetRequestsPerSecond", fmt(c["autoscaling.targetRequestsPerSecond"]), `${p.fleet.headroom} × sustainable: room for load growth while pods and GPU nodes start`],
+    [
+      "sustainable rate (1 replica)",
+      `${fmt(p.sustainable_rps)} req/s`,
+      `highest rate meeting every SLO${p.knee_rps ? `; ${fmt(p.knee_rps)} req/s missed one` : ""} (${p.stop})`,
+    ],
+    [
+      "autoscaling.targetRequestsPerSecond",
+      fmt(c["autoscaling.targetRequestsPerSecond"]),
+      `${p.fleet.headroom} × sustainable: room for load growth while pods and GPU nodes start`,
+    ],
     ["autoscaling.maxReplicas", String(c["autoscaling.maxReplicas"]), `⌈peak ${p.fleet.peakRps} req/s ÷ target⌉`],
-    ["gpuNodes.maxSize", String(c["gpuNodes.maxSize"]), `⌈maxReplicas ÷ ${rec.podsPerNode} pod(s) per ${c["gpuNodes.instanceTypes"][0]} (TP ${c["model.tensorParallelSize"]}, ${c["gpuNodes.gpusPerNode"]} GPU/node)⌉`],
-    ["monitoring.alerts.requestsPerSecondPerPod", fmt(c["monitoring.alerts.requestsPerSecondPerPod"]), `${p.fleet.alertFraction} × sustainable: VllmCapacityLow fires only when the HPA cannot keep pods near the target`],
-    ["cost per hour at peak", `$${rec.costPerHourAtPeak.toFixed(2)}`, `${c["gpuNodes.maxSize"]} × $${rec.price.usdPerHour}/h (${rec.price.source})`],
-    ["cost per million output tokens", `$${rec.costPerMillionOutputTokens.toFixed(2)}`, `one replica at the target, ${fmt(p.mean_output_tokens ?? 0, 0)} output tokens per request`],
+    [
+      "gpuNodes.maxSize",
+      String(c["gpuNodes.maxSize"]),
+      `⌈maxReplicas ÷ ${rec.podsPerNode} pod(s) per ${c["gpuNodes.instanceTypes"][0]} (TP ${c["model.tensorParallelSize"]}, ${c["gpuNodes.gpusPerNode"]} GPU/node)⌉`,
+    ],
+    [
+      "monitoring.alerts.requestsPerSecondPerPod",
+      fmt(c["monitoring.alerts.requestsPerSecondPerPod"]),
+      `${p.fleet.alertFraction} × sustainable: VllmCapacityLow fires only when the HPA cannot keep pods near the target`,
+    ],
+    [
+      "cost per hour at peak",
+      `$${rec.costPerHourAtPeak.toFixed(2)}`,
+      `${c["gpuNodes.maxSize"]} × $${rec.price.usdPerHour}/h (${rec.price.source})`,
+    ],
+    [
+      "cost per million output tokens",
+      `$${rec.costPerMillionOutputTokens.toFixed(2)}`,
+      `one replica at the target, ${fmt(p.mean_output_tokens ?? 0, 0)} output tokens per request`,
+    ],
   ];
-  return [head, table(rows), "", "# Stack settings (pulumi config set):", ...configSetLines(c), "", "# Or in Pulumi.<stack>.yaml:", yamlSnippet(c).trimEnd(), "=".repeat(50)].join("\n");
+  return [
+    head,
+    table(rows),
+    "",
+    "# Stack settings (pulumi config set):",
+    ...configSetLines(c),
+    "",
+    "# Or in Pulumi.<stack>.yaml:",
+    yamlSnippet(c).trimEnd(),
+    "=".repeat(50),
+  ].join("\n");
 }
 
 /** The measured capacity for the capacity dashboard (grouped by model, replaced by the next plan). */
 export async function pushPlan(url: string, plan: PlanFile, rec: Recommendation): Promise<void> {
-  const body = [
-    `vllm_bench_plan_sustainable_requests_per_second ${plan.plan.sustainable_rps}`,
-    `vllm_bench_plan_target_requests_per_second ${rec.config["autoscaling.targetRequestsPerSecond"]}`,
-    `vllm_bench_plan_last_run_timestamp_seconds ${Date.now() / 1000}`,
-  ].join("\n") + "\n";
-  const res = await fetch(`${url.replace(/\/$/, "")}/metrics/job/${PLAN_PUSHGATEWAY_JOB}/model_name/${encodeURIComponent(plan.plan.model || "unknown")}`, { method: "PUT", body });
+  const body =
+    [
+      `vllm_bench_plan_sustainable_requests_per_second ${plan.plan.sustainable_rps}`,
+      `vllm_bench_plan_target_requests_per_second ${rec.config["autoscaling.targetRequestsPerSecond"]}`,
+      `vllm_bench_plan_last_run_timestamp_seconds ${Date.now() / 1000}`,
+    ].join("\n") + "\n";
+  const res = await fetch(
+    `${url.replace(/\/$/, "")}/metrics/job/${PLAN_PUSHGATEWAY_JOB}/model_name/${encodeURIComponent(plan.plan.model || "unknown")}`,
+    { method: "PUT", body },
+  );
   if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);
 }

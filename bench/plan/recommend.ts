@@ -52,16 +52,26 @@ export function floor2(x: number): number {
 
 export function recommend(i: FleetInput): Recommendation {
   if (!(i.headroom > 0 && i.headroom < i.alertFraction && i.alertFraction <= 1))
-    throw new Error(`--headroom: ${i.headroom} must be above 0 and below the alert fraction (${i.alertFraction}), which is at most 1`);
+    throw new Error(
+      `--headroom: ${i.headroom} must be above 0 and below the alert fraction (${i.alertFraction}), which is at most 1`,
+    );
   const known = INSTANCE_PRICES[i.instanceType];
   const gpusPerNode = i.gpusPerNode ?? known?.gpus;
-  if (gpusPerNode === undefined) throw new Error(`--instance-type: ${i.instanceType} is not in the price table (${Object.keys(INSTANCE_PRICES).join(", ")}); pass --gpus-per-node and --price-per-hour`);
+  if (gpusPerNode === undefined)
+    throw new Error(
+      `--instance-type: ${i.instanceType} is not in the price table (${Object.keys(INSTANCE_PRICES).join(", ")}); pass --gpus-per-node and --price-per-hour`,
+    );
   const usdPerHour = i.pricePerHour ?? known?.usdPerHour;
-  if (usdPerHour === undefined) throw new Error(`--price-per-hour: needed for ${i.instanceType}, which is not in the price table`);
+  if (usdPerHour === undefined)
+    throw new Error(`--price-per-hour: needed for ${i.instanceType}, which is not in the price table`);
   const podsPerNode = Math.floor(gpusPerNode / i.tensorParallelSize);
-  if (podsPerNode < 1) throw new Error(`--tensor-parallel-size: ${i.tensorParallelSize} GPUs per pod do not fit on ${i.instanceType} (${gpusPerNode} GPUs per node); a pod cannot span nodes`);
+  if (podsPerNode < 1)
+    throw new Error(
+      `--tensor-parallel-size: ${i.tensorParallelSize} GPUs per pod do not fit on ${i.instanceType} (${gpusPerNode} GPUs per node); a pod cannot span nodes`,
+    );
   const target = floor2(i.sustainableRps * i.headroom);
-  if (!(target > 0)) throw new Error(`the sustainable rate (${i.sustainableRps} req/s) is too low to recommend a target`);
+  if (!(target > 0))
+    throw new Error(`the sustainable rate (${i.sustainableRps} req/s) is too low to recommend a target`);
   const maxReplicas = Math.max(1, Math.ceil(i.peakRps / target - 1e-9));
   const maxSize = Math.ceil(maxReplicas / podsPerNode);
   const replicaCostPerHour = (usdPerHour * i.tensorParallelSize) / gpusPerNode;
@@ -77,8 +87,13 @@ export function recommend(i: FleetInput): Recommendation {
       "monitoring.alerts.requestsPerSecondPerPod": floor2(i.sustainableRps * i.alertFraction),
     },
     podsPerNode,
-    price: { usdPerHour, source: i.pricePerHour !== undefined ? "--price-per-hour" : `on-demand ${PRICE_REGION}, price table of ${PRICES_AS_OF}` },
+    price: {
+      usdPerHour,
+      source:
+        i.pricePerHour !== undefined ? "--price-per-hour" : `on-demand ${PRICE_REGION}, price table of ${PRICES_AS_OF}`,
+    },
     costPerHourAtPeak: maxSize * usdPerHour,
-    costPerMillionOutputTokens: tokensPerHourAtTarget > 0 ? (replicaCostPerHour / tokensPerHourAtTarget) * 1e6 : Infinity,
+    costPerMillionOutputTokens:
+      tokensPerHourAtTarget > 0 ? (replicaCostPerHour / tokensPerHourAtTarget) * 1e6 : Infinity,
   };
 }

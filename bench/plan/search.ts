@@ -43,10 +43,13 @@ export interface SearchResult<M extends Measurement> {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export async function searchRate<M extends Measurement>(measure: (rate: number, attempt: number) => Promise<M>, o: SearchOptions): Promise<SearchResult<M>> {
+export async function searchRate<M extends Measurement>(
+  measure: (rate: number, attempt: number) => Promise<M>,
+  o: SearchOptions,
+): Promise<SearchResult<M>> {
   const verdicts: Verdict<M>[] = [];
   const judge = async (rate: number): Promise<boolean> => {
     const ms: M[] = [];
@@ -56,7 +59,7 @@ export async function searchRate<M extends Measurement>(measure: (rate: number, 
       if (o.signal?.aborted) throw INTERRUPTED;
       ms.push(m);
     } while (ms.length < o.repeats && !o.signal?.aborted && Math.abs(median(ms.map((m) => m.slack))) < o.noiseBand);
-    const passed = median(ms.map((m) => m.slack)) >= 0 && (ms.length > 1 || ms[0]!.passed);
+    const passed = median(ms.map((m) => m.slack)) >= 0 && (ms.length > 1 || ms[0].passed);
     const v = { rate, passed, measurements: ms };
     verdicts.push(v);
     o.onVerdict?.(v);
@@ -74,32 +77,32 @@ export async function searchRate<M extends Measurement>(measure: (rate: number, 
   }
 
   async function search(): Promise<SearchResult<M>> {
-  // Bracket.
-  let r = Math.min(Math.max(o.startRps, o.minRps), o.maxRps);
-  while (lo === undefined || hi === undefined) {
-    if (o.signal?.aborted) return done("interrupted");
-    if (verdicts.length >= o.maxPoints) return done("max-points");
-    if (await judge(r)) {
-      lo = r;
-      if (hi !== undefined) break;
-      if (r >= o.maxRps) return done("max-rate");
-      r = Math.min(r * 2, o.maxRps);
-    } else {
-      hi = r;
-      if (lo !== undefined) break;
-      if (r <= o.minRps) return done("min-rate");
-      r = Math.max(r / 2, o.minRps);
+    // Bracket.
+    let r = Math.min(Math.max(o.startRps, o.minRps), o.maxRps);
+    while (lo === undefined || hi === undefined) {
+      if (o.signal?.aborted) return done("interrupted");
+      if (verdicts.length >= o.maxPoints) return done("max-points");
+      if (await judge(r)) {
+        lo = r;
+        if (hi !== undefined) break;
+        if (r >= o.maxRps) return done("max-rate");
+        r = Math.min(r * 2, o.maxRps);
+      } else {
+        hi = r;
+        if (lo !== undefined) break;
+        if (r <= o.minRps) return done("min-rate");
+        r = Math.max(r / 2, o.minRps);
+      }
     }
-  }
-  // Bisect (geometric midpoint: the bracket spans a ratio, and so does the precision).
-  while ((hi - lo) / lo > o.precision) {
-    if (o.signal?.aborted) return done("interrupted");
-    if (verdicts.length >= o.maxPoints) return done("max-points");
-    const mid = Math.sqrt(lo * hi);
-    if (await judge(mid)) lo = mid;
-    else hi = mid;
-  }
-  return done("converged");
+    // Bisect (geometric midpoint: the bracket spans a ratio, and so does the precision).
+    while ((hi - lo) / lo > o.precision) {
+      if (o.signal?.aborted) return done("interrupted");
+      if (verdicts.length >= o.maxPoints) return done("max-points");
+      const mid = Math.sqrt(lo * hi);
+      if (await judge(mid)) lo = mid;
+      else hi = mid;
+    }
+    return done("converged");
   }
 }
 

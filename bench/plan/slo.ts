@@ -12,7 +12,7 @@ const RATE_BOUND = new Set(["throughput_min", "request_throughput_min"]);
 export function planSlos(thresholds: Record<string, number>): { slos: Slos; ignored: string[] } {
   const slos: Slos = {};
   const ignored: string[] = [];
-  for (const [k, v] of Object.entries(thresholds)) (RATE_BOUND.has(k) ? ignored.push(k) : (slos[k] = v));
+  for (const [k, v] of Object.entries(thresholds)) RATE_BOUND.has(k) ? ignored.push(k) : (slos[k] = v);
   return { slos, ignored };
 }
 
@@ -22,8 +22,9 @@ export function parseSloFlags(flags: string[]): Slos {
   for (const f of flags) {
     const m = f.match(/^([a-z0-9_.]+)=([0-9.eE+-]+)$/);
     const v = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(v) || v <= 0) throw new Error(`--slo: ${JSON.stringify(f)} must be NAME=NUMBER, e.g. ttft_p95_ms=2000 or success_rate=0.99`);
-    out[m[1]!] = v;
+    if (!m || !Number.isFinite(v) || v <= 0)
+      throw new Error(`--slo: ${JSON.stringify(f)} must be NAME=NUMBER, e.g. ttft_p95_ms=2000 or success_rate=0.99`);
+    out[m[1]] = v;
   }
   return out;
 }

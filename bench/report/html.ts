@@ -1,6 +1,14 @@
 import type { ScenarioResult } from "../client/outputs";
 import { percentile, type ThresholdResult } from "../client/stats";
-import { baselineChanges, latencyHistogram, rateCurve, scenarioBars, timeline, type ChangeRow, type Marker } from "./charts";
+import {
+  baselineChanges,
+  latencyHistogram,
+  rateCurve,
+  scenarioBars,
+  timeline,
+  type ChangeRow,
+  type Marker,
+} from "./charts";
 import { renderSvg } from "./render";
 import { timelines } from "./series";
 import { thresholdLabel, thresholdText } from "./thresholds";
@@ -12,7 +20,8 @@ import { thresholdLabel, thresholdText } from "./thresholds";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const fig = (svg: string) => `<figure>${svg}</figure>`;
-const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : esc(String(v ?? "")));
+const fmt = (v: unknown) =>
+  typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : esc(String(v ?? ""));
 
 const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5em 2em;color:#111827}
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em;margin-top:1.6em}h3{font-size:1em;margin:1em 0 .3em}
@@ -21,7 +30,8 @@ ul.thresholds{list-style:none;padding:0;font-variant-numeric:tabular-nums}ul.thr
 .plots{display:flex;flex-wrap:wrap;gap:1.2em}figure{margin:0}svg.plot{max-width:100%;height:auto}.note{color:#4b5563;font-size:.9em}
 pre{background:#f3f4f6;padding:.6em;overflow-x:auto}`;
 
-const page = (title: string, body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>\n`;
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>\n`;
 
 function thresholdList(ts: ThresholdResult[]): string {
   if (!ts.length) return "";
@@ -32,7 +42,9 @@ function thresholdList(ts: ThresholdResult[]): string {
 function markers(values: number[], metric: string, thresholds: ThresholdResult[]): Marker[] {
   const sorted = [...values].sort((a, b) => a - b);
   const ms: Marker[] = [50, 90, 99].map((p) => ({ label: `P${p}`, value: percentile(sorted, p) }));
-  for (const t of thresholds) if (t.name.startsWith(`${metric}_`) && t.name.endsWith("_ms")) ms.push({ label: `SLO ${thresholdLabel(t.name).split(" ")[0]} ≤ ${t.limit} ms`, value: t.limit, slo: true });
+  for (const t of thresholds)
+    if (t.name.startsWith(`${metric}_`) && t.name.endsWith("_ms"))
+      ms.push({ label: `SLO ${thresholdLabel(t.name).split(" ")[0]} ≤ ${t.limit} ms`, value: t.limit, slo: true });
   return ms;
 }
 
@@ -59,11 +71,24 @@ function scenarioSection(s: ScenarioResult): string {
     ["output throughput (tok/s)", fmt(r.output_throughput)],
     ["peak output throughput (tok/s)", fmt(r.max_output_tokens_per_s)],
     ["peak concurrent requests", fmt(r.max_concurrent_requests)],
-  ].map(([k, v]) => `<tr><th>${k}</th><td class="num">${v}</td></tr>`).join("");
+  ]
+    .map(([k, v]) => `<tr><th>${k}</th><td class="num">${v}</td></tr>`)
+    .join("");
   const name = String(r.scenario);
-  const dists = DISTRIBUTIONS.filter(([m]) => values[m]!.length).map(([m, title, axis]) => {
-    const sorted = [...values[m]!].sort((a, b) => a - b);
-    return fig(renderSvg(latencyHistogram(`${title}: ${name}`, axis, values[m]!, markers(values[m]!, m, s.thresholds), percentile(sorted, 99.5)), `${title} histogram, ${name}`));
+  const dists = DISTRIBUTIONS.filter(([m]) => values[m].length).map(([m, title, axis]) => {
+    const sorted = [...values[m]].sort((a, b) => a - b);
+    return fig(
+      renderSvg(
+        latencyHistogram(
+          `${title}: ${name}`,
+          axis,
+          values[m],
+          markers(values[m], m, s.thresholds),
+          percentile(sorted, 99.5),
+        ),
+        `${title} histogram, ${name}`,
+      ),
+    );
   });
   const tl = timelines(s.records);
   const slo = (metric: string) => {
@@ -72,10 +97,22 @@ function scenarioSection(s: ScenarioResult): string {
   };
   const lines = [
     renderSvg(timeline(`Concurrency: ${name}`, tl.concurrency, "requests in flight"), `concurrency over time, ${name}`),
-    renderSvg(timeline(`Request throughput: ${name}`, tl.throughput, "completed requests/s"), `request throughput over time, ${name}`),
-    renderSvg(timeline(`Output token throughput: ${name}`, tl.tokens, "output tokens/s"), `token throughput over time, ${name}`),
-    renderSvg(timeline(`TTFT per second (P50/P90/P99): ${name}`, tl.ttft, "TTFT (ms)", slo("ttft")), `TTFT percentiles per second, ${name}`),
-    renderSvg(timeline(`ITL per second (P50/P90/P99): ${name}`, tl.itl, "ITL (ms)", slo("itl")), `ITL percentiles per second, ${name}`),
+    renderSvg(
+      timeline(`Request throughput: ${name}`, tl.throughput, "completed requests/s"),
+      `request throughput over time, ${name}`,
+    ),
+    renderSvg(
+      timeline(`Output token throughput: ${name}`, tl.tokens, "output tokens/s"),
+      `token throughput over time, ${name}`,
+    ),
+    renderSvg(
+      timeline(`TTFT per second (P50/P90/P99): ${name}`, tl.ttft, "TTFT (ms)", slo("ttft")),
+      `TTFT percentiles per second, ${name}`,
+    ),
+    renderSvg(
+      timeline(`ITL per second (P50/P90/P99): ${name}`, tl.itl, "ITL (ms)", slo("itl")),
+      `ITL percentiles per second, ${name}`,
+    ),
   ].map(fig);
   return `<section id="scenario-${esc(name)}"><h2>${esc(name)}${s.partial ? " (partial: interrupted)" : ""}</h2>${thresholdList(s.thresholds)}<table>${figures}</table>
 <h3>Latency distributions</h3><div class="plots">${dists.join("")}</div>
@@ -84,24 +121,60 @@ function scenarioSection(s: ScenarioResult): string {
 
 function acrossScenarios(results: ScenarioResult[]): string {
   if (results.length < 2) return "";
-  const rows = (metric: string) => results.flatMap((s) => [50, 90, 99].map((p) => ({ scenario: String(s.result.scenario), stat: `P${p}`, value: (s.result[`p${p}_${metric}_ms`] as number | undefined) ?? (p === 50 ? (s.result[`median_${metric}_ms`] as number) : NaN) })).filter((r) => Number.isFinite(r.value)));
-  const tput = results.map((s) => ({ scenario: String(s.result.scenario), stat: "output tok/s", value: s.result.output_throughput as number }));
+  const rows = (metric: string) =>
+    results.flatMap((s) =>
+      [50, 90, 99]
+        .map((p) => ({
+          scenario: String(s.result.scenario),
+          stat: `P${p}`,
+          value:
+            (s.result[`p${p}_${metric}_ms`] as number | undefined) ??
+            (p === 50 ? (s.result[`median_${metric}_ms`] as number) : NaN),
+        }))
+        .filter((r) => Number.isFinite(r.value)),
+    );
+  const tput = results.map((s) => ({
+    scenario: String(s.result.scenario),
+    stat: "output tok/s",
+    value: s.result.output_throughput as number,
+  }));
   return `<section id="across"><h2>Scenario against scenario</h2><div class="plots">${[
     renderSvg(scenarioBars("TTFT by scenario", rows("ttft"), "TTFT (ms)"), "TTFT percentiles by scenario"),
-    renderSvg(scenarioBars("E2E latency by scenario", rows("e2el"), "E2E latency (ms)"), "E2E latency percentiles by scenario"),
+    renderSvg(
+      scenarioBars("E2E latency by scenario", rows("e2el"), "E2E latency (ms)"),
+      "E2E latency percentiles by scenario",
+    ),
     renderSvg(scenarioBars("Output throughput by scenario", tput, "output tokens/s"), "output throughput by scenario"),
-  ].map(fig).join("")}</div></section>`;
+  ]
+    .map(fig)
+    .join("")}</div></section>`;
 }
 
 /** Relative change of the comparable figures (latencies: up is worse; throughputs: down is worse). */
-export function baselineRows(base: Record<string, unknown>, cur: Record<string, unknown>, tolerance = 0.1): ChangeRow[] {
-  const keys = ["request_throughput", "output_throughput", ...["ttft", "tpot", "itl", "e2el"].flatMap((m) => [`median_${m}_ms`, `p90_${m}_ms`, `p99_${m}_ms`])];
+export function baselineRows(
+  base: Record<string, unknown>,
+  cur: Record<string, unknown>,
+  tolerance = 0.1,
+): ChangeRow[] {
+  const keys = [
+    "request_throughput",
+    "output_throughput",
+    ...["ttft", "tpot", "itl", "e2el"].flatMap((m) => [`median_${m}_ms`, `p90_${m}_ms`, `p99_${m}_ms`]),
+  ];
   return keys.flatMap((k) => {
-    const a = base[k], b = cur[k];
+    const a = base[k],
+      b = cur[k];
     if (typeof a !== "number" || typeof b !== "number" || a === 0) return [];
     const change = ((b - a) / a) * 100;
     const higherBetter = /throughput$/.test(k);
-    return [{ metric: k, change, worse: higherBetter ? change < -tolerance * 100 : change > tolerance * 100, text: `${fmt(a)} → ${fmt(b)}` }];
+    return [
+      {
+        metric: k,
+        change,
+        worse: higherBetter ? change < -tolerance * 100 : change > tolerance * 100,
+        text: `${fmt(a)} → ${fmt(b)}`,
+      },
+    ];
   });
 }
 
@@ -109,20 +182,45 @@ function againstBaseline(results: ScenarioResult[], baseline?: Record<string, Re
   if (!baseline) return "";
   const figs = results.flatMap((s) => {
     const b = baseline[String(s.result.scenario)];
-    return b ? [fig(renderSvg(baselineChanges(`${s.result.scenario}: this run against the baseline (±10 % tolerance)`, baselineRows(b, s.result)), `${s.result.scenario} against baseline`))] : [];
+    return b
+      ? [
+          fig(
+            renderSvg(
+              baselineChanges(
+                `${s.result.scenario}: this run against the baseline (±10 % tolerance)`,
+                baselineRows(b, s.result),
+              ),
+              `${s.result.scenario} against baseline`,
+            ),
+          ),
+        ]
+      : [];
   });
-  return figs.length ? `<section id="baseline"><h2>Run against baseline</h2><div class="plots">${figs.join("")}</div></section>` : "";
+  return figs.length
+    ? `<section id="baseline"><h2>Run against baseline</h2><div class="plots">${figs.join("")}</div></section>`
+    : "";
 }
 
 /** The run report. `baseline` maps scenario name to a baseline run's results JSON. */
-export function htmlReport(title: string, runId: string, results: ScenarioResult[], baseline?: Record<string, Record<string, unknown>>): string {
-  return page(title, `<p class="note">run ${esc(runId)}</p>${againstBaseline(results, baseline)}${acrossScenarios(results)}${results.map(scenarioSection).join("")}`);
+export function htmlReport(
+  title: string,
+  runId: string,
+  results: ScenarioResult[],
+  baseline?: Record<string, Record<string, unknown>>,
+): string {
+  return page(
+    title,
+    `<p class="note">run ${esc(runId)}</p>${againstBaseline(results, baseline)}${acrossScenarios(results)}${results.map(scenarioSection).join("")}`,
+  );
 }
 
 /** Two results files side by side (`vllm-bench compare`'s view). */
 export function compareReport(base: Record<string, unknown>, cur: Record<string, unknown>, tolerance = 0.1): string {
   const title = `${cur.scenario}: this run against the baseline (±${(tolerance * 100).toFixed(0)} % tolerance)`;
-  return page(`vllm-bench: ${cur.scenario} against the baseline`, `<p class="note">baseline ${esc(String(base.date ?? ""))}, this run ${esc(String(cur.date ?? ""))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance)), "run against baseline"))}</div>`);
+  return page(
+    `vllm-bench: ${cur.scenario} against the baseline`,
+    `<p class="note">baseline ${esc(String(base.date ?? ""))}, this run ${esc(String(cur.date ?? ""))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance)), "run against baseline"))}</div>`,
+  );
 }
 
 export interface PlanReportInput {
@@ -143,10 +241,28 @@ export function planReport(title: string, p: PlanReportInput): string {
   ];
   const curves = Object.entries(p.slos).map(([name, limit]) => {
     const pct = name === "success_rate";
-    const points = p.points.flatMap((pt) => pt.slos.filter((s) => s.name === name).map((s) => ({ rate: pt.rate, value: pct ? s.value * 100 : s.value, passed: pt.passed })));
+    const points = p.points.flatMap((pt) =>
+      pt.slos
+        .filter((s) => s.name === name)
+        .map((s) => ({ rate: pt.rate, value: pct ? s.value * 100 : s.value, passed: pt.passed })),
+    );
     const unit = /_ms$/.test(name) ? "ms" : pct ? "%" : "tok/s";
     const rel = /_ms$/.test(name) ? "≤" : "≥";
-    return fig(renderSvg(rateCurve(`${thresholdLabel(name)} against offered rate`, `${thresholdLabel(name)} (${unit})`, points.sort((a, b) => a.rate - b.rate), { label: `SLO ${rel} ${pct ? limit * 100 : limit} ${unit}`, value: pct ? limit * 100 : limit }, marks), `${name} against offered rate`));
+    return fig(
+      renderSvg(
+        rateCurve(
+          `${thresholdLabel(name)} against offered rate`,
+          `${thresholdLabel(name)} (${unit})`,
+          points.sort((a, b) => a.rate - b.rate),
+          { label: `SLO ${rel} ${pct ? limit * 100 : limit} ${unit}`, value: pct ? limit * 100 : limit },
+          marks,
+        ),
+        `${name} against offered rate`,
+      ),
+    );
   });
-  return page(title, `<h2>Latency against rate, per SLO</h2><p class="note">Each point is one measurement at an offered (Poisson) rate, steady state only. The knee is the lowest rate that missed an SLO; the sustainable rate the highest that met them all; the HPA target sits below it by the headroom.</p><div class="plots">${curves.join("")}</div><h2>Recommendation</h2><pre>${esc(p.summary)}</pre>`);
+  return page(
+    title,
+    `<h2>Latency against rate, per SLO</h2><p class="note">Each point is one measurement at an offered (Poisson) rate, steady state only. The knee is the lowest rate that missed an SLO; the sustainable rate the highest that met them all; the HPA target sits below it by the headroom.</p><div class="plots">${curves.join("")}</div><h2>Recommendation</h2><pre>${esc(p.summary)}</pre>`,
+  );
 }

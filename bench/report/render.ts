@@ -20,17 +20,44 @@ const CONFIG: vl.Config = {
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function renderSvg(spec: TopLevelSpec, label: string): string {
-  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" }) as vega.View & { _viewWidth: number; _viewHeight: number; _origin: [number, number]; _scenegraph: { root: unknown } };
+  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" }) as vega.View & {
+    _viewWidth: number;
+    _viewHeight: number;
+    _origin: [number, number];
+    _scenegraph: { root: unknown };
+  };
   view.run();
   const pad = view.padding() as { left: number; right: number; top: number; bottom: number };
-  const Renderer = (vega as unknown as { SVGStringRenderer: new (loader: unknown) => { initialize(el: null, w: number, h: number, origin: [number, number], scale: number, opt: object): { background(c: unknown): { render(root: unknown): { svg(): string } } } } }).SVGStringRenderer;
+  const Renderer = (
+    vega as unknown as {
+      SVGStringRenderer: new (loader: unknown) => {
+        initialize(
+          el: null,
+          w: number,
+          h: number,
+          origin: [number, number],
+          scale: number,
+          opt: object,
+        ): { background(c: unknown): { render(root: unknown): { svg(): string } } };
+      };
+    }
+  ).SVGStringRenderer;
   const svg = new Renderer(view.loader())
-    .initialize(null, Math.max(0, view._viewWidth + pad.left + pad.right), Math.max(0, view._viewHeight + pad.top + pad.bottom), [pad.left + view._origin[0], pad.top + view._origin[1]], 1, {})
+    .initialize(
+      null,
+      Math.max(0, view._viewWidth + pad.left + pad.right),
+      Math.max(0, view._viewHeight + pad.top + pad.bottom),
+      [pad.left + view._origin[0], pad.top + view._origin[1]],
+      1,
+      {},
+    )
     .background(view.background() ?? "white")
     .render(view._scenegraph.root)
     .svg();
   view.finalize();
   // The class marks it as a plot for the page's style and its tests; the label names it for screen readers.
-  return svg.replace(/^<svg /, `<svg role="img" aria-label="${esc(label)}" class="plot" `).replace(/ class="marks"/, "");
+  return svg
+    .replace(/^<svg /, `<svg role="img" aria-label="${esc(label)}" class="plot" `)
+    .replace(/ class="marks"/, "");
 }

@@ -10,7 +10,13 @@ export interface TimelineRow {
   value: number;
 }
 
-export function timelines(records: RequestRecord[]): { concurrency: TimelineRow[]; throughput: TimelineRow[]; tokens: TimelineRow[]; ttft: TimelineRow[]; itl: TimelineRow[] } {
+export function timelines(records: RequestRecord[]): {
+  concurrency: TimelineRow[];
+  throughput: TimelineRow[];
+  tokens: TimelineRow[];
+  ttft: TimelineRow[];
+  itl: TimelineRow[];
+} {
   const end = Math.ceil(Math.max(0, ...records.map((r) => r.start_s + (r.e2el_ms ?? 0) / 1000)));
   const n = Math.max(1, end);
   const busy = new Float64Array(n); // request-seconds in flight per bucket: mean concurrency
@@ -20,18 +26,20 @@ export function timelines(records: RequestRecord[]): { concurrency: TimelineRow[
   const itl: number[][] = Array.from({ length: n }, () => []);
   const at = (s: number) => Math.min(n - 1, Math.max(0, Math.floor(s)));
   for (const r of records) {
-    const a = r.start_s, b = r.start_s + (r.e2el_ms ?? 0) / 1000;
-    for (let s = Math.floor(a); s < Math.min(n, Math.ceil(b)); s++) busy[s]! += Math.max(0, Math.min(b, s + 1) - Math.max(a, s));
+    const a = r.start_s,
+      b = r.start_s + (r.e2el_ms ?? 0) / 1000;
+    for (let s = Math.floor(a); s < Math.min(n, Math.ceil(b)); s++)
+      busy[s] += Math.max(0, Math.min(b, s + 1) - Math.max(a, s));
     if (!r.success) continue;
-    done[at(b)]!++;
+    done[at(b)]++;
     if (r.ttft_ms === undefined) continue;
     let t = a * 1000 + r.ttft_ms;
-    ttft[at(t / 1000)]!.push(r.ttft_ms);
-    tokens[at(t / 1000)]!++;
+    ttft[at(t / 1000)].push(r.ttft_ms);
+    tokens[at(t / 1000)]++;
     for (const g of r.itl_ms) {
       t += g;
-      itl[at(t / 1000)]!.push(g);
-      tokens[at(t / 1000)]!++;
+      itl[at(t / 1000)].push(g);
+      tokens[at(t / 1000)]++;
     }
   }
   const rows = (series: string, xs: ArrayLike<number>) => Array.from(xs, (value, t) => ({ t, series, value }));

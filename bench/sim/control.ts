@@ -14,16 +14,24 @@ export interface ControlDeps {
 }
 
 /** Methods per control path (the router answers 405 for others). */
-export const CONTROL_ROUTES: Record<string, string[]> = { "/sim/faults": ["GET", "POST"], "/sim/timing": ["GET", "DELETE"] };
+export const CONTROL_ROUTES: Record<string, string[]> = {
+  "/sim/faults": ["GET", "POST"],
+  "/sim/timing": ["GET", "DELETE"],
+};
 
-export async function handleControl(path: string, req: http.IncomingMessage, res: http.ServerResponse, d: ControlDeps): Promise<void> {
+export async function handleControl(
+  path: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  d: ControlDeps,
+): Promise<void> {
   switch (`${req.method} ${path}`) {
     case "GET /sim/faults":
       return sendJson(res, 200, d.faults);
     case "POST /sim/faults": {
       const body = await readJsonObject(req, d.maxBodyBytes);
       try {
-        d.setFaults(body as Partial<FaultOptions>);
+        d.setFaults(body);
       } catch (e) {
         throw new HttpError(400, (e as Error).message);
       }

@@ -58,7 +58,10 @@ export class Engine {
   /** Fixed-latency mode only (a measuring mode): TTFT and gaps as handed to the socket, for `GET /sim/timing`. */
   readonly timing = new TimingLog();
 
-  constructor(private readonly opts: SimOptions, private readonly m: VllmMetrics) {
+  constructor(
+    private readonly opts: SimOptions,
+    private readonly m: VllmMetrics,
+  ) {
     const L = m.labels;
     m.running.set(L, () => this.running.length + this.fixedCount);
     m.waiting.set(L, () => this.waiting.length);
@@ -110,7 +113,16 @@ export class Engine {
   /** Queue a request; returns an abort function (client went away). */
   submit(req: EngineRequest): () => void {
     const cached = Math.min(req.cachedPrefixTokens, Math.max(0, req.promptTokens - 1));
-    const s: State = { ...req, arrival: now(), prefilled: 0, prefillTarget: req.promptTokens, generated: 0, preemptions: 0, cached, done: false };
+    const s: State = {
+      ...req,
+      arrival: now(),
+      prefilled: 0,
+      prefillTarget: req.promptTokens,
+      generated: 0,
+      preemptions: 0,
+      cached,
+      done: false,
+    };
     if (this.fixed) return this.runFixed(s);
     this.waiting.push(s);
     this.kick();
@@ -171,7 +183,7 @@ export class Engine {
     const t0 = now();
     // Admit waiting requests while the batch and the KV cache have room.
     while (this.waiting.length && this.running.length < this.opts.maxNumSeqs) {
-      const next = this.waiting[0]!;
+      const next = this.waiting[0];
       if (this.kvBlocksUsed() + this.blocksFor(next) > this.kvBlocksTotal() && this.running.length > 0) break;
       this.waiting.shift();
       if (next.scheduledAt === undefined) this.schedule(next, t0);
@@ -204,7 +216,12 @@ export class Engine {
         decoding.push(r);
       }
     }
-    const stepMs = ((this.opts.stepBaseMs + this.opts.perSeqMs * (decoding.length + finishingPrefill.length) + this.opts.prefillPerTokenMs * prefillTokens) * this.opts.slowdown) / this.opts.speedup;
+    const stepMs =
+      ((this.opts.stepBaseMs +
+        this.opts.perSeqMs * (decoding.length + finishingPrefill.length) +
+        this.opts.prefillPerTokenMs * prefillTokens) *
+        this.opts.slowdown) /
+      this.opts.speedup;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const t = now();
@@ -245,7 +262,8 @@ export class Engine {
     this.tokensGenerated++;
     this.m.generationTokens.inc(L);
     const cut = r.cutAfterTokens > 0 && r.generated >= r.cutAfterTokens;
-    const reason: FinishedReason | null = r.generated >= r.outputTokens ? (r.outputTokens >= r.maxTokens ? "length" : "stop") : null;
+    const reason: FinishedReason | null =
+      r.generated >= r.outputTokens ? (r.outputTokens >= r.maxTokens ? "length" : "stop") : null;
     r.onToken(r.generated - 1, cut ? null : reason);
     if (cut) this.finish(r, "abort");
     else if (reason) this.finish(r, reason);

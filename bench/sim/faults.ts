@@ -3,7 +3,16 @@
 import { HttpError } from "./http";
 import { validateOptions, type FaultOptions, type SimOptions } from "./options";
 
-const FAULT_KEYS = ["errorRate", "errorStatus", "stallBeforeFirstTokenMs", "stallAfterTokens", "stallMidStreamMs", "dropAfterTokens", "malformedAfterTokens", "slowdown"] as const;
+const FAULT_KEYS = [
+  "errorRate",
+  "errorStatus",
+  "stallBeforeFirstTokenMs",
+  "stallAfterTokens",
+  "stallMidStreamMs",
+  "dropAfterTokens",
+  "malformedAfterTokens",
+  "slowdown",
+] as const;
 
 export function initialFaults(options: SimOptions): FaultOptions {
   return Object.fromEntries(FAULT_KEYS.map((k) => [k, options[k]])) as unknown as FaultOptions;

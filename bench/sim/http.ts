@@ -13,7 +13,12 @@ export class HttpError extends Error {
   }
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+) {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
@@ -79,6 +84,7 @@ export async function readJsonObject(req: http.IncomingMessage, limit: number): 
   } catch (e) {
     throw new HttpError(400, `JSON decode error: ${(e as Error).message}`);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "Request body must be a JSON object.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HttpError(400, "Request body must be a JSON object.");
   return body as Record<string, unknown>;
 }

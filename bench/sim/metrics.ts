@@ -4,7 +4,9 @@
 type Labels = Record<string, string>;
 const key = (labels: Labels) => JSON.stringify(labels);
 const fmtLabels = (labels: Labels) => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+  );
   return parts.length ? `{${parts.join(",")}}` : "";
 };
 const fmtNum = (n: number) => (Number.isInteger(n) ? n.toFixed(1) : String(n));
@@ -15,7 +17,10 @@ interface Metric {
 
 export class Counter implements Metric {
   private values = new Map<string, [Labels, number]>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   inc(labels: Labels, by = 1) {
     const k = key(labels);
     const cur = this.values.get(k);
@@ -33,7 +38,10 @@ export class Counter implements Metric {
 
 export class Gauge implements Metric {
   private values = new Map<string, [Labels, () => number]>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   set(labels: Labels, fn: () => number) {
     this.values.set(key(labels), [labels, fn]);
   }
@@ -45,7 +53,11 @@ export class Gauge implements Metric {
 
 export class Histogram implements Metric {
   private series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string, readonly buckets: number[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: number[],
+  ) {}
   private get(labels: Labels) {
     const k = key(labels);
     let s = this.series.get(k);
@@ -59,14 +71,19 @@ export class Histogram implements Metric {
     const s = this.get(labels);
     s.sum += v;
     s.count++;
-    for (let i = 0; i < this.buckets.length; i++) if (v <= this.buckets[i]!) s.counts[i]!++;
+    for (let i = 0; i < this.buckets.length; i++) if (v <= this.buckets[i]) s.counts[i]++;
   }
   expose(out: string[]) {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`);
     for (const s of this.series.values()) {
-      this.buckets.forEach((b, i) => out.push(`${this.name}_bucket${fmtLabels({ ...s.labels, le: fmtNum(b) })} ${fmtNum(s.counts[i]!)}`));
+      this.buckets.forEach((b, i) =>
+        out.push(`${this.name}_bucket${fmtLabels({ ...s.labels, le: fmtNum(b) })} ${fmtNum(s.counts[i])}`),
+      );
       out.push(`${this.name}_bucket${fmtLabels({ ...s.labels, le: "+Inf" })} ${fmtNum(s.count)}`);
-      out.push(`${this.name}_sum${fmtLabels(s.labels)} ${fmtNum(s.sum)}`, `${this.name}_count${fmtLabels(s.labels)} ${fmtNum(s.count)}`);
+      out.push(
+        `${this.name}_sum${fmtLabels(s.labels)} ${fmtNum(s.sum)}`,
+        `${this.name}_count${fmtLabels(s.labels)} ${fmtNum(s.count)}`,
+      );
     }
   }
 }
@@ -74,7 +91,10 @@ export class Histogram implements Metric {
 /** A summary without quantiles (what prometheus_client's Summary exposes): `_count` and `_sum`. */
 export class Summary implements Metric {
   private series = new Map<string, { labels: Labels; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   observe(labels: Labels, v: number) {
     const k = key(labels);
     let s = this.series.get(k);
@@ -84,7 +104,11 @@ export class Summary implements Metric {
   }
   expose(out: string[]) {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} summary`);
-    for (const s of this.series.values()) out.push(`${this.name}_count${fmtLabels(s.labels)} ${fmtNum(s.count)}`, `${this.name}_sum${fmtLabels(s.labels)} ${fmtNum(s.sum)}`);
+    for (const s of this.series.values())
+      out.push(
+        `${this.name}_count${fmtLabels(s.labels)} ${fmtNum(s.count)}`,
+        `${this.name}_sum${fmtLabels(s.labels)} ${fmtNum(s.sum)}`,
+      );
   }
 }
 

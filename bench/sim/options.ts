@@ -63,7 +63,14 @@ export interface SimOptions extends FaultOptions {
   requestTimeoutMs: number;
 }
 
-type Spec = { flag: string; env: string; help: string; min?: number; max?: number; kind: "number" | "string" | "boolean" | "secret" };
+type Spec = {
+  flag: string;
+  env: string;
+  help: string;
+  min?: number;
+  max?: number;
+  kind: "number" | "string" | "boolean" | "secret";
+};
 const S = (flag: string, kind: Spec["kind"], help: string, min?: number, max?: number, env?: string): Spec => ({
   flag,
   env: env ?? `SIM_${flag.replace(/-/g, "_").toUpperCase()}`,
@@ -89,23 +96,76 @@ const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
   fixedItlMs: S("fixed-itl-ms", "number", "fixed-latency mode: constant inter-token gap (ms, 0 = off)", 0, 60_000),
   meanOutputTokens: S("mean-output-tokens", "number", "mean output length without ignore_eos", 1, 1_048_576),
   maxWaiting: S("max-waiting", "number", "429 when this many wait (0 = unlimited)", 0, 1e9),
-  startupDelayMs: S("startup-delay-ms", "number", "'load the model' this long before listening (ms); like vLLM, nothing answers meanwhile", 0, 3_600_000),
+  startupDelayMs: S(
+    "startup-delay-ms",
+    "number",
+    "'load the model' this long before listening (ms); like vLLM, nothing answers meanwhile",
+    0,
+    3_600_000,
+  ),
   seed: S("seed", "number", "random seed", 0, 2 ** 31),
   logStats: S("log-stats", "boolean", "log one line of load figures per second"),
-  controlEndpoints: S("enable-control-endpoints", "boolean", "serve /sim/* (change faults, read the timing log): for tests, never in a cluster"),
+  controlEndpoints: S(
+    "enable-control-endpoints",
+    "boolean",
+    "serve /sim/* (change faults, read the timing log): for tests, never in a cluster",
+  ),
   // The same variable vLLM reads (vllm/entrypoints/openai/cli_args.py --api-key, envs VLLM_API_KEY).
-  apiKey: S("api-key", "secret", "require 'Authorization: Bearer <key>' on /v1/* as vLLM does (empty = no key)", undefined, undefined, "VLLM_API_KEY"),
-  maxBodyBytes: S("max-body-bytes", "number", "largest request body read; larger ones get 413 before parsing", 1024, 1 << 30),
+  apiKey: S(
+    "api-key",
+    "secret",
+    "require 'Authorization: Bearer <key>' on /v1/* as vLLM does (empty = no key)",
+    undefined,
+    undefined,
+    "VLLM_API_KEY",
+  ),
+  maxBodyBytes: S(
+    "max-body-bytes",
+    "number",
+    "largest request body read; larger ones get 413 before parsing",
+    1024,
+    1 << 30,
+  ),
   maxConnections: S("max-connections", "number", "open connections accepted at once", 1, 1_000_000),
-  headersTimeoutMs: S("headers-timeout-ms", "number", "time a client has to send its request headers (ms)", 100, 3_600_000),
-  requestTimeoutMs: S("request-timeout-ms", "number", "time a client has to send its whole request (ms)", 100, 3_600_000),
+  headersTimeoutMs: S(
+    "headers-timeout-ms",
+    "number",
+    "time a client has to send its request headers (ms)",
+    100,
+    3_600_000,
+  ),
+  requestTimeoutMs: S(
+    "request-timeout-ms",
+    "number",
+    "time a client has to send its whole request (ms)",
+    100,
+    3_600_000,
+  ),
   errorRate: S("error-rate", "number", "fault: fraction of requests answered with an error", 0, 1),
   errorStatus: S("error-status", "number", "fault: HTTP status of injected errors", 400, 599),
-  stallBeforeFirstTokenMs: S("stall-before-first-token-ms", "number", "fault: extra delay before the first token (ms)", 0, 600_000),
+  stallBeforeFirstTokenMs: S(
+    "stall-before-first-token-ms",
+    "number",
+    "fault: extra delay before the first token (ms)",
+    0,
+    600_000,
+  ),
   stallAfterTokens: S("stall-after-tokens", "number", "fault: pause streams after this many tokens (0 = off)", 0, 1e9),
   stallMidStreamMs: S("stall-mid-stream-ms", "number", "fault: length of that pause (ms)", 0, 600_000),
-  dropAfterTokens: S("drop-after-tokens", "number", "fault: drop the connection after this many tokens (0 = off)", 0, 1e9),
-  malformedAfterTokens: S("malformed-after-tokens", "number", "fault: after this many tokens send one invalid JSON chunk and end the stream (0 = off)", 0, 1e9),
+  dropAfterTokens: S(
+    "drop-after-tokens",
+    "number",
+    "fault: drop the connection after this many tokens (0 = off)",
+    0,
+    1e9,
+  ),
+  malformedAfterTokens: S(
+    "malformed-after-tokens",
+    "number",
+    "fault: after this many tokens send one invalid JSON chunk and end the stream (0 = off)",
+    0,
+    1e9,
+  ),
   slowdown: S("slowdown", "number", "fault: engine steps take this many times longer (1 = normal)", 1, 1000),
 };
 
@@ -152,7 +212,9 @@ export function validateOptions<T extends Partial<SimOptions>>(o: T): T {
     if (!spec) throw new Error(`unknown simulator option '${k}'`);
     if (spec.kind === "number") {
       if (typeof v !== "number" || !Number.isFinite(v) || v < spec.min! || v > spec.max!)
-        throw new Error(`--${spec.flag} (${spec.env}): ${JSON.stringify(v)} is not a number from ${spec.min} to ${spec.max}`);
+        throw new Error(
+          `--${spec.flag} (${spec.env}): ${JSON.stringify(v)} is not a number from ${spec.min} to ${spec.max}`,
+        );
     } else if (spec.kind === "string" && (typeof v !== "string" || v.length === 0)) {
       throw new Error(`--${spec.flag} (${spec.env}): must be a non-empty string`);
     } else if (spec.kind === "secret" && typeof v !== "string") {
@@ -168,18 +230,27 @@ function convert(spec: Spec, raw: string | boolean): number | string | boolean {
   if (spec.kind === "boolean") return raw === true || raw === "true" || raw === "1";
   if (spec.kind === "number") {
     const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
-    if (!Number.isFinite(n)) throw new Error(`--${spec.flag} (${spec.env}): ${JSON.stringify(raw)} is not a number from ${spec.min} to ${spec.max}`);
+    if (!Number.isFinite(n))
+      throw new Error(
+        `--${spec.flag} (${spec.env}): ${JSON.stringify(raw)} is not a number from ${spec.min} to ${spec.max}`,
+      );
     return n;
   }
   return String(raw);
 }
 
 /** Flags win over environment variables, which win over defaults. */
-export function simOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, base: SimOptions = defaultSimOptions): SimOptions {
+export function simOptionsFrom(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  base: SimOptions = defaultSimOptions,
+): SimOptions {
   const entries = Object.entries(OPTION_SPECS) as [keyof SimOptions, Spec][];
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(entries.map(([, s]) => [s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }])) as any,
+    options: Object.fromEntries(
+      entries.map(([, s]) => [s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }]),
+    ) as any,
     strict: true,
   });
   const out: Record<string, unknown> = { ...base };
@@ -193,6 +264,9 @@ export function simOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, base: Sim
 
 export function optionsHelp(defaults: SimOptions = defaultSimOptions): string {
   return (Object.entries(OPTION_SPECS) as [keyof SimOptions, Spec][])
-    .map(([k, s]) => `  --${s.flag.padEnd(30)} ${s.help} [env ${s.env}, default ${s.kind === "secret" ? "none" : JSON.stringify(defaults[k])}]`)
+    .map(
+      ([k, s]) =>
+        `  --${s.flag.padEnd(30)} ${s.help} [env ${s.env}, default ${s.kind === "secret" ? "none" : JSON.stringify(defaults[k])}]`,
+    )
     .join("\n");
 }

@@ -30,7 +30,7 @@ export class PrefixCache {
     let hits = 0;
     let stillHitting = true;
     for (let b = 0; (b + 1) * BLOCK <= ids.length; b++) {
-      for (let i = b * BLOCK; i < (b + 1) * BLOCK; i++) h = Math.imul(h ^ ids[i]!, 16777619) >>> 0;
+      for (let i = b * BLOCK; i < (b + 1) * BLOCK; i++) h = Math.imul(h ^ ids[i], 16777619) >>> 0;
       if (stillHitting && this.seen.has(h)) hits += BLOCK;
       else stillHitting = false;
       if (this.seen.size >= this.maxEntries) this.seen.clear();

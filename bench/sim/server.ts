@@ -66,7 +66,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     Object.hasOwn(API_ROUTES, path) ? api(path, req, res) : handleControl(path, req, res, controlDeps);
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const path = (req.url ?? "/").split("?")[0]!;
+    const path = (req.url ?? "/").split("?")[0];
     const methods = routes[path];
     if (!UNINSTRUMENTED.has(path) && !path.startsWith("/sim/")) {
       // Recorded when the response ends, like vLLM's instrumentator (status grouped, untemplated paths as "none").
@@ -90,15 +90,31 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
         // a client still sending after that loses its connection.
         sendError(res, e);
         const linger = setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
-        req.on("data", () => {}).once("end", () => clearTimeout(linger)).resume();
+        req
+          .on("data", () => {})
+          .once("end", () => clearTimeout(linger))
+          .resume();
         return;
       }
-      sendError(res, e instanceof HttpError ? e : new HttpError(500, String((e as Error)?.message ?? e), "InternalServerError"));
+      sendError(
+        res,
+        e instanceof HttpError ? e : new HttpError(500, String((e as Error)?.message ?? e), "InternalServerError"),
+      );
     };
     // vLLM's middleware checks the key before routing: any /v1 path without it is a 401.
-    if (keyDigest && path.startsWith("/v1") && req.method !== "OPTIONS" && !authorized(req, keyDigest)) return sendJson(res, 401, { error: "Unauthorized" });
+    if (keyDigest && path.startsWith("/v1") && req.method !== "OPTIONS" && !authorized(req, keyDigest))
+      return sendJson(res, 401, { error: "Unauthorized" });
     if (!methods) return fail(new HttpError(404, `Not Found: ${path}`, "NotFoundError"));
-    if (!methods.includes(req.method ?? "")) return void sendError(res, new HttpError(405, `Method ${req.method} not allowed on ${path}; allowed: ${methods.join(", ")}.`, "MethodNotAllowed"), { allow: methods.join(", ") });
+    if (!methods.includes(req.method ?? ""))
+      return void sendError(
+        res,
+        new HttpError(
+          405,
+          `Method ${req.method} not allowed on ${path}; allowed: ${methods.join(", ")}.`,
+          "MethodNotAllowed",
+        ),
+        { allow: methods.join(", ") },
+      );
     route(path, req, res).catch(fail);
   }
 
@@ -107,7 +123,10 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
       headersTimeout: options.headersTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
       // Node enforces both timeouts only when it checks its connections (every 30 s by default).
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, options.headersTimeoutMs / 4, options.requestTimeoutMs / 4)),
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, options.headersTimeoutMs / 4, options.requestTimeoutMs / 4),
+      ),
     },
     handle,
   );
@@ -126,7 +145,10 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const ready =
     options.startupDelayMs > 0
       ? new Promise<void>((resolve, reject) => {
-          loadTimer = setTimeout(() => listen(port).then(() => resolve(), reject), options.startupDelayMs / options.speedup);
+          loadTimer = setTimeout(
+            () => listen(port).then(() => resolve(), reject),
+            options.startupDelayMs / options.speedup,
+          );
         })
       : Promise.resolve();
   if (options.startupDelayMs <= 0) boundPort = await listen(port);
@@ -138,7 +160,9 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     statsTimer = setInterval(() => {
       const tps = engine.tokensGenerated - lastTokens;
       lastTokens = engine.tokensGenerated;
-      console.log(`[sim] running=${engine.numRunning} waiting=${engine.numWaiting} kv=${((100 * engine.kvBlocksUsed()) / engine.kvBlocksTotal()).toFixed(1)}% gen_tok/s=${tps}`);
+      console.log(
+        `[sim] running=${engine.numRunning} waiting=${engine.numWaiting} kv=${((100 * engine.kvBlocksUsed()) / engine.kvBlocksTotal()).toFixed(1)}% gen_tok/s=${tps}`,
+      );
     }, 1000);
     statsTimer.unref();
   }

@@ -68,11 +68,18 @@ export function generationResponse(ctx: ResponseContext): ResponseHandlers {
   };
   const sse = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
   const chunk = (choice: object) => ({ id, object, created, model, choices: [choice] });
-  const usage = () => ({ prompt_tokens: gen.promptIds.length, completion_tokens: texts.length, total_tokens: gen.promptIds.length + texts.length });
+  const usage = () => ({
+    prompt_tokens: gen.promptIds.length,
+    completion_tokens: texts.length,
+    total_tokens: gen.promptIds.length + texts.length,
+  });
   const content = (text: string, finish: FinishedReason | null) =>
-    chat ? chunk({ index: 0, delta: { content: text }, logprobs: null, finish_reason: finish }) : chunk({ index: 0, text, logprobs: null, finish_reason: finish });
+    chat
+      ? chunk({ index: 0, delta: { content: text }, logprobs: null, finish_reason: finish })
+      : chunk({ index: 0, text, logprobs: null, finish_reason: finish });
 
-  if (gen.stream) res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  if (gen.stream)
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
 
   res.on("close", () => {
     closed = true;
@@ -91,7 +98,8 @@ export function generationResponse(ctx: ResponseContext): ResponseHandlers {
       if (!gen.stream) return;
       const count = i + 1;
       deliver(() => {
-        if (chat && count === 1) sse(chunk({ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }));
+        if (chat && count === 1)
+          sse(chunk({ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }));
         sse(content(tok.text, finish));
         if (count !== cutAfterTokens) return;
         closed = true;
@@ -111,7 +119,9 @@ export function generationResponse(ctx: ResponseContext): ResponseHandlers {
       if (reason === "abort") return;
       if (!gen.stream) {
         const text = texts.join("");
-        const choice = chat ? { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: reason } : { index: 0, text, logprobs: null, finish_reason: reason };
+        const choice = chat
+          ? { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: reason }
+          : { index: 0, text, logprobs: null, finish_reason: reason };
         deliver(() => sendJson(res, 200, { id, object, created, model, choices: [choice], usage: usage() }));
         return;
       }

@@ -2,9 +2,10 @@
 // punctuation mark is one token, so token counts are exact and repeatable, and generated text
 // (words from VOCAB, each " word") re-tokenizes to exactly one token per generated token.
 
-const VOCAB = (
-  "the of and to in is that for it as with was on be by at this from are or have an they which one you were her all she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three"
-).split(" ");
+const VOCAB =
+  "the of and to in is that for it as with was on be by at this from are or have an they which one you were her all she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three".split(
+    " ",
+  );
 
 const WORD_IDS = new Map(VOCAB.map((w, i) => [w, i + 100]));
 const PIECE = /\s*[A-Za-z0-9]+|\s*[^\sA-Za-z0-9]|\s+$/g;

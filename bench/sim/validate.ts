@@ -22,7 +22,7 @@ async function tokenizeAsync(text: string): Promise<number[]> {
   while (start < text.length) {
     let end = Math.min(text.length, start + SLICE_CHARS);
     // Move the cut to a whitespace that follows a non-whitespace character (a piece boundary).
-    while (end < text.length && !(/\s/.test(text[end]!) && !/\s/.test(text[end - 1]!))) end++;
+    while (end < text.length && !(/\s/.test(text[end]) && !/\s/.test(text[end - 1]))) end++;
     for (const id of tokenize(text.slice(start, end))) ids.push(id);
     start = end;
     if (start < text.length) await yieldLoop();
@@ -38,7 +38,11 @@ function contentText(content: unknown, i: number): string {
     return content
       .map((part, j) => {
         const p = (typeof part === "object" && part !== null ? part : {}) as { type?: unknown; text?: unknown };
-        if (p.type !== "text" || typeof p.text !== "string") throw bad(`messages[${i}].content[${j}]: only text parts ({"type": "text", "text": "..."}) are supported by this model.`, "messages");
+        if (p.type !== "text" || typeof p.text !== "string")
+          throw bad(
+            `messages[${i}].content[${j}]: only text parts ({"type": "text", "text": "..."}) are supported by this model.`,
+            "messages",
+          );
         return p.text;
       })
       .join("\n");
@@ -51,9 +55,11 @@ async function chatPromptIds(messages: unknown): Promise<number[]> {
   if (!Array.isArray(messages) || messages.length === 0) throw bad("`messages` must be a non-empty array.", "messages");
   const ids: number[] = [];
   for (const [i, m] of messages.entries()) {
-    if (typeof m !== "object" || m === null || Array.isArray(m)) throw bad(`messages[${i}] must be an object with a role and content.`, "messages");
+    if (typeof m !== "object" || m === null || Array.isArray(m))
+      throw bad(`messages[${i}] must be an object with a role and content.`, "messages");
     const msg = m as { role?: unknown; content?: unknown };
-    if (typeof msg.role !== "string" || !ROLES.has(msg.role)) throw bad(`messages[${i}].role must be one of ${[...ROLES].join(", ")}.`, "messages");
+    if (typeof msg.role !== "string" || !ROLES.has(msg.role))
+      throw bad(`messages[${i}].role must be one of ${[...ROLES].join(", ")}.`, "messages");
     ids.push(...TEMPLATE_TOKENS);
     for (const id of await tokenizeAsync(contentText(msg.content, i))) ids.push(id);
   }
@@ -65,7 +71,8 @@ async function completionPromptIds(prompt: unknown): Promise<number[]> {
   let ids: number[];
   if (typeof prompt === "string") ids = await tokenizeAsync(prompt);
   else if (Array.isArray(prompt) && prompt.every((x) => Number.isInteger(x) && x >= 0)) ids = prompt as number[];
-  else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === "string") ids = await tokenizeAsync(prompt[0]);
+  else if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === "string")
+    ids = await tokenizeAsync(prompt[0]);
   else throw bad("`prompt` must be a string, a list of token ids, or a list with one string.", "prompt");
   // vllm/v1/engine/processor.py: an empty prompt is refused before it reaches the engine.
   if (ids.length === 0) throw bad("The decoder prompt cannot be empty", "prompt");
@@ -75,7 +82,8 @@ async function completionPromptIds(prompt: unknown): Promise<number[]> {
 const optionalInt = (body: Record<string, unknown>, key: string, min: number): number | undefined => {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (!Number.isInteger(v) || (v as number) < min) throw bad(`\`${key}\` must be an integer of at least ${min}, got ${JSON.stringify(v)}.`, key);
+  if (!Number.isInteger(v) || (v as number) < min)
+    throw bad(`\`${key}\` must be an integer of at least ${min}, got ${JSON.stringify(v)}.`, key);
   return v as number;
 };
 
@@ -90,25 +98,40 @@ export interface GenerationRequest {
 }
 
 /** A validated /v1/completions or /v1/chat/completions request. */
-export async function parseGeneration(body: Record<string, unknown>, chat: boolean, model: string, maxModelLen: number): Promise<GenerationRequest> {
-  if (body.model !== undefined && body.model !== model) throw new HttpError(404, `The model \`${String(body.model)}\` does not exist.`, "NotFoundError", "model");
+export async function parseGeneration(
+  body: Record<string, unknown>,
+  chat: boolean,
+  model: string,
+  maxModelLen: number,
+): Promise<GenerationRequest> {
+  if (body.model !== undefined && body.model !== model)
+    throw new HttpError(404, `The model \`${String(body.model)}\` does not exist.`, "NotFoundError", "model");
   const n = optionalInt(body, "n", 1) ?? 1;
   if (n !== 1) throw bad("Only n=1 is supported by this server.", "n");
   if (body.stream !== undefined && typeof body.stream !== "boolean") throw bad("`stream` must be a boolean.", "stream");
   const promptIds = chat ? await chatPromptIds(body.messages) : await completionPromptIds(body.prompt);
-  const requested = chat ? (optionalInt(body, "max_completion_tokens", 1) ?? optionalInt(body, "max_tokens", 1)) : optionalInt(body, "max_tokens", 1);
+  const requested = chat
+    ? (optionalInt(body, "max_completion_tokens", 1) ?? optionalInt(body, "max_tokens", 1))
+    : optionalInt(body, "max_tokens", 1);
   const inputTokens = promptIds.length;
   // Messages as in vLLM's serving_engine._validate_input (newest wording).
   if (inputTokens >= maxModelLen)
-    throw bad(`This model's maximum context length is ${maxModelLen} tokens. However, your request has ${inputTokens} input tokens. Please reduce the length of the input messages.`, chat ? "messages" : "prompt");
+    throw bad(
+      `This model's maximum context length is ${maxModelLen} tokens. However, your request has ${inputTokens} input tokens. Please reduce the length of the input messages.`,
+      chat ? "messages" : "prompt",
+    );
   if (requested !== undefined && inputTokens + requested > maxModelLen)
-    throw bad(`'max_tokens' or 'max_completion_tokens' is too large: ${requested}. This model's maximum context length is ${maxModelLen} tokens and your request has ${inputTokens} input tokens (${requested} > ${maxModelLen} - ${inputTokens}).`, chat ? "max_completion_tokens" : "max_tokens");
+    throw bad(
+      `'max_tokens' or 'max_completion_tokens' is too large: ${requested}. This model's maximum context length is ${maxModelLen} tokens and your request has ${inputTokens} input tokens (${requested} > ${maxModelLen} - ${inputTokens}).`,
+      chat ? "max_completion_tokens" : "max_tokens",
+    );
   // vLLM's defaults (get_max_tokens): completions 16 (CompletionRequest), chat the rest of the
   // context, both capped by what the context has left.
   const maxTokens = requested ?? Math.min(chat ? Infinity : 16, maxModelLen - inputTokens);
   const minTokens = Math.min(optionalInt(body, "min_tokens", 0) ?? 1, maxTokens);
   const so = body.stream_options;
-  if (so !== undefined && so !== null && (typeof so !== "object" || Array.isArray(so))) throw bad("`stream_options` must be an object.", "stream_options");
+  if (so !== undefined && so !== null && (typeof so !== "object" || Array.isArray(so)))
+    throw bad("`stream_options` must be an object.", "stream_options");
   const stream = body.stream === true;
   const seed = body.seed;
   if (seed !== undefined && seed !== null && !Number.isInteger(seed)) throw bad("`seed` must be an integer.", "seed");
@@ -133,6 +156,7 @@ export async function tokenizeRequest(body: Record<string, unknown>): Promise<nu
 /** /detokenize: `{tokens: [ids]}`. */
 export function detokenizeRequest(body: Record<string, unknown>): number[] {
   const t = body.tokens;
-  if (!Array.isArray(t) || !t.every((x) => Number.isInteger(x) && x >= 0)) throw bad("`tokens` must be a list of token ids.", "tokens");
+  if (!Array.isArray(t) || !t.every((x) => Number.isInteger(x) && x >= 0))
+    throw bad("`tokens` must be a list of token ids.", "tokens");
   return t as number[];
 }

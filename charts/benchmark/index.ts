@@ -19,7 +19,10 @@ export class BenchmarkChart extends Chart {
     // Ids name the deployed resources: the benchmark's keep theirs (sharded into an Indexed Job when
     // shards > 1, with its results claim), the plan's are prefixed.
     const [configMap, runner, ...plan] = benchmarkObjects(props);
-    const run = fleetObjects(props, [configMap, runner], { shards: props.shards ?? 1, storageClassName: props.sharedResultsStorageClass });
+    const run = fleetObjects(props, [configMap, runner], {
+      shards: props.shards ?? 1,
+      storageClassName: props.sharedResultsStorageClass,
+    });
     for (const obj of run) typedObject(this, obj.kind.toLowerCase(), obj);
     for (const obj of plan) typedObject(this, `plan-${obj.kind.toLowerCase()}`, obj);
   }

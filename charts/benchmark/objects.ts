@@ -28,13 +28,19 @@ function scenarioOf(p: BenchmarkChartProps): { name: string; json: string; file:
   try {
     raw = JSON.parse(s.json);
   } catch (e) {
-    throw new Error(`benchmark scenario '${s.name}': not valid JSON (${(e as Error).message}); pass the text of a bench/presets-style file`);
+    throw new Error(
+      `benchmark scenario '${s.name}': not valid JSON (${(e as Error).message}); pass the text of a bench/presets-style file`,
+    );
   }
   return { ...s, file: parseScenarioFile(raw, `benchmark scenario '${s.name}'`) };
 }
 
 /** Worst case of one run: waiting for the server, every timed scenario and its pause, and the in-flight tail. */
-export function runDeadlineSeconds(file: ScenarioFile, readyTimeoutS: number, durationOverride?: number): number | undefined {
+export function runDeadlineSeconds(
+  file: ScenarioFile,
+  readyTimeoutS: number,
+  durationOverride?: number,
+): number | undefined {
   const per = file.scenarios.map((s) => durationOverride ?? s.duration);
   if (per.some((d) => d === undefined)) return undefined;
   const tail = DEFAULT_REQUEST_TIMEOUT_S; // streams still open at a deadline may run this long
@@ -44,14 +50,25 @@ export function runDeadlineSeconds(file: ScenarioFile, readyTimeoutS: number, du
 function check(p: BenchmarkChartProps): void {
   if (p.schedule !== undefined && !CRON.test(p.schedule.trim()))
     throw new Error(`benchmark schedule '${p.schedule}': expected a 5-field cron expression such as "0 3 * * *"`);
-  if (!/^https?:\/\/[^\s/]+/.test(p.endpoint)) throw new Error(`benchmark endpoint '${p.endpoint}': expected an http(s) base URL such as http://vllm.vllm.svc:8000`);
+  if (!/^https?:\/\/[^\s/]+/.test(p.endpoint))
+    throw new Error(
+      `benchmark endpoint '${p.endpoint}': expected an http(s) base URL such as http://vllm.vllm.svc:8000`,
+    );
   if (p.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(p.pushgatewayUrl))
-    throw new Error(`benchmark pushgatewayUrl '${p.pushgatewayUrl}': expected an http(s) URL such as http://prometheus-pushgateway.monitoring.svc:9091`);
+    throw new Error(
+      `benchmark pushgatewayUrl '${p.pushgatewayUrl}': expected an http(s) URL such as http://prometheus-pushgateway.monitoring.svc:9091`,
+    );
   const limits = p.resources?.limits;
-  if (p.resources && !(limits?.memory && limits?.cpu)) throw new Error("benchmark resources: set limits.cpu and limits.memory (the client needs a bounded, predictable CPU to measure accurately)");
+  if (p.resources && !(limits?.memory && limits?.cpu))
+    throw new Error(
+      "benchmark resources: set limits.cpu and limits.memory (the client needs a bounded, predictable CPU to measure accurately)",
+    );
   // The stack config's own schema: the same rules (the rate-or-ramp one included), the same keys.
   const o = overridesSchema.safeParse(p.overrides ?? {});
-  if (!o.success) throw new Error(o.error.issues.map((i) => `benchmark ${["overrides", ...i.path].join(".")}: ${i.message}`).join("; "));
+  if (!o.success)
+    throw new Error(
+      o.error.issues.map((i) => `benchmark ${["overrides", ...i.path].join(".")}: ${i.message}`).join("; "),
+    );
 }
 
 function env(p: BenchmarkChartProps, readyTimeoutS: number): IEnvVar[] {
@@ -71,7 +88,10 @@ function env(p: BenchmarkChartProps, readyTimeoutS: number): IEnvVar[] {
     [JOB_ENV.duration, o.durationSeconds?.toString()],
   ];
   const apiKey = p.apiKeySecret ? [{ name: JOB_ENV.apiKey, valueFrom: { secretKeyRef: { ...p.apiKeySecret } } }] : [];
-  return [...plain.filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value })), ...apiKey];
+  return [
+    ...plain.filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value })),
+    ...apiKey,
+  ];
 }
 
 function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: number): IPodSpec {
@@ -81,7 +101,13 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
     enableServiceLinks: false,
     // The CLI stops sending on SIGTERM, cuts in-flight streams and writes its files within its stop grace.
     terminationGracePeriodSeconds: jobTerminationGraceSeconds(),
-    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
     ...(p.nodeSelector && Object.keys(p.nodeSelector).length ? { nodeSelector: { ...p.nodeSelector } } : {}),
     containers: [
       {
@@ -91,7 +117,12 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
         args: ["run"],
         env: env(p, readyTimeoutS),
         resources: p.resources ?? DEFAULT_RESOURCES,
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ["ALL"] },
+        },
         volumeMounts: [
           { name: "scenario", mountPath: CONFIG_DIR, readOnly: true },
           { name: "results", mountPath: OUTPUT_DIR },
@@ -100,7 +131,9 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
     ],
     volumes: [
       { name: "scenario", configMap: { name: configMapName } },
-      p.resultsClaimName ? { name: "results", persistentVolumeClaim: { claimName: p.resultsClaimName } } : { name: "results", emptyDir: { sizeLimit: "1Gi" } },
+      p.resultsClaimName
+        ? { name: "results", persistentVolumeClaim: { claimName: p.resultsClaimName } }
+        : { name: "results", emptyDir: { sizeLimit: "1Gi" } },
     ],
   };
 }
@@ -112,13 +145,19 @@ export function benchmarkObjects(p: BenchmarkChartProps): [IConfigMap, ICronJob 
   const configMap: IConfigMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: `${BENCH_NAME}-scenario`, namespace: p.namespace, labels, annotations: { "vllm-k8s.io/scenario": sc.name } },
+    metadata: {
+      name: `${BENCH_NAME}-scenario`,
+      namespace: p.namespace,
+      labels,
+      annotations: { "vllm-k8s.io/scenario": sc.name },
+    },
     data: { "scenario.json": sc.json },
   };
   const jobSpec: IJobSpec = {
     // A failed benchmark is a result (a threshold missed, exit 1), not something to retry.
     backoffLimit: 0,
-    activeDeadlineSeconds: p.activeDeadlineSeconds ?? runDeadlineSeconds(sc.file, readyTimeoutS, p.overrides?.durationSeconds) ?? 3 * 3600,
+    activeDeadlineSeconds:
+      p.activeDeadlineSeconds ?? runDeadlineSeconds(sc.file, readyTimeoutS, p.overrides?.durationSeconds) ?? 3 * 3600,
     ttlSecondsAfterFinished: p.ttlSecondsAfterFinished ?? 7 * 24 * 3600,
     template: { metadata: { labels }, spec: podSpec(p, configMap.metadata!.name!, readyTimeoutS) },
   };

@@ -13,13 +13,19 @@ const labels = { "app.kubernetes.io/name": PLAN_NAME, "app.kubernetes.io/part-of
 
 export function planArgs(pl: PlanJobProps): string[] {
   return [
-    "plan", "--one-address",
+    "plan",
+    "--one-address",
     ...(pl.quick ? ["--quick"] : []),
-    "--peak-rps", String(pl.peakRequestsPerSecond),
-    "--headroom", String(pl.headroom),
-    "--instance-type", pl.instanceType,
-    "--gpus-per-node", String(pl.gpusPerNode),
-    "--tensor-parallel-size", String(pl.tensorParallelSize),
+    "--peak-rps",
+    String(pl.peakRequestsPerSecond),
+    "--headroom",
+    String(pl.headroom),
+    "--instance-type",
+    pl.instanceType,
+    "--gpus-per-node",
+    String(pl.gpusPerNode),
+    "--tensor-parallel-size",
+    String(pl.tensorParallelSize),
     ...(pl.pricePerHour !== undefined ? ["--price-per-hour", String(pl.pricePerHour)] : []),
     ...Object.entries(pl.slos).flatMap(([k, v]) => ["--slo", `${k}=${v}`]),
   ];
@@ -27,9 +33,18 @@ export function planArgs(pl: PlanJobProps): string[] {
 
 function check(pl: PlanJobProps): void {
   for (const [k, v] of Object.entries(pl.slos))
-    if (!PLAN_SLO_NAME.test(k) || !(v > 0)) throw new Error(`benchmark plan slos.${k}: expected a threshold name such as ttft_p95_ms, itl_p99_ms or success_rate with a positive value`);
-  if (!(pl.headroom > 0 && pl.headroom < 0.9)) throw new Error(`benchmark plan headroom ${pl.headroom}: must lie between 0 and 0.9 (below the VllmCapacityLow threshold at 0.9 × sustainable)`);
-  if (pl.tensorParallelSize > pl.gpusPerNode) throw new Error(`benchmark plan: tensorParallelSize ${pl.tensorParallelSize} exceeds gpusPerNode ${pl.gpusPerNode}`);
+    if (!PLAN_SLO_NAME.test(k) || !(v > 0))
+      throw new Error(
+        `benchmark plan slos.${k}: expected a threshold name such as ttft_p95_ms, itl_p99_ms or success_rate with a positive value`,
+      );
+  if (!(pl.headroom > 0 && pl.headroom < 0.9))
+    throw new Error(
+      `benchmark plan headroom ${pl.headroom}: must lie between 0 and 0.9 (below the VllmCapacityLow threshold at 0.9 × sustainable)`,
+    );
+  if (pl.tensorParallelSize > pl.gpusPerNode)
+    throw new Error(
+      `benchmark plan: tensorParallelSize ${pl.tensorParallelSize} exceeds gpusPerNode ${pl.gpusPerNode}`,
+    );
 }
 
 /**
@@ -42,13 +57,18 @@ export function planObjects(p: BenchmarkChartProps, pl: PlanJobProps, job: IJob[
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: `${PLAN_NAME}-target`, namespace: p.namespace, labels },
-    spec: { clusterIP: "None", selector: { ...pl.podSelector }, ports: [{ name: "http", port: pl.port, targetPort: pl.port, protocol: "TCP" }], publishNotReadyAddresses: false },
+    spec: {
+      clusterIP: "None",
+      selector: { ...pl.podSelector },
+      ports: [{ name: "http", port: pl.port, targetPort: pl.port, protocol: "TCP" }],
+      publishNotReadyAddresses: false,
+    },
   };
   const endpoint = `http://${service.metadata!.name}.${p.namespace}.svc:${pl.port}`;
   const spec = structuredClone(job)!;
   const pod = spec.template.spec!;
   spec.template.metadata = { labels };
-  const c = pod.containers[0]!;
+  const c = pod.containers[0];
   c.args = planArgs(pl);
   c.env = (c.env ?? []).map((e) => (e.name === JOB_ENV.endpoint ? { name: e.name, value: endpoint } : e));
   // Full search: up to 14 points of 60 s (plus repeats near a limit); quick: 6 of 8 s.

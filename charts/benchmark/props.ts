@@ -66,4 +66,3 @@ export interface PlanJobProps {
   /** Instance price per hour (--price-per-hour); default: the planner's dated price table. */
   pricePerHour?: number;
 }
-

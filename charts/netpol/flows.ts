@@ -46,11 +46,26 @@ export interface ServingFlowProps {
 export function servingFlows(p: ServingFlowProps): Flow[] {
   const to = { namespace: p.namespace, pods: VLLM_PODS };
   return [
-    { from: { kind: "pods", namespace: p.monitoringNamespace, pods: PROMETHEUS_PODS }, to, ports: VLLM_PODS.ports, why: "Prometheus scrapes /metrics" },
-    { from: { kind: "pods", namespace: p.namespace, pods: BENCH_PODS }, to, ports: VLLM_PODS.ports, why: "the benchmark Job load-tests the API" },
+    {
+      from: { kind: "pods", namespace: p.monitoringNamespace, pods: PROMETHEUS_PODS },
+      to,
+      ports: VLLM_PODS.ports,
+      why: "Prometheus scrapes /metrics",
+    },
+    {
+      from: { kind: "pods", namespace: p.namespace, pods: BENCH_PODS },
+      to,
+      ports: VLLM_PODS.ports,
+      why: "the benchmark Job load-tests the API",
+    },
     ...p.allowedClientNamespaces
       .filter((ns) => ns !== p.namespace)
-      .map((ns): Flow => ({ from: { kind: "namespace", namespace: ns }, to, ports: VLLM_PODS.ports, why: "serving.allowedClientNamespaces" })),
+      .map((ns): Flow => ({
+        from: { kind: "namespace", namespace: ns },
+        to,
+        ports: VLLM_PODS.ports,
+        why: "serving.allowedClientNamespaces",
+      })),
   ];
 }
 
@@ -58,7 +73,13 @@ export interface MonitoringFlowProps {
   namespace: string;
   servingNamespace: string;
   /** Which add-ons run in the monitoring namespace. */
-  addons: { kubePrometheusStack: boolean; prometheusAdapter: boolean; pushgateway: boolean; dcgmExporter: boolean; benchmark: boolean };
+  addons: {
+    kubePrometheusStack: boolean;
+    prometheusAdapter: boolean;
+    pushgateway: boolean;
+    dcgmExporter: boolean;
+    benchmark: boolean;
+  };
   /** Grafana behind a LoadBalancer: the client CIDRs (monitoring.grafanaAllowedCidrs). */
   grafanaClientCidrs?: string[];
 }
@@ -73,27 +94,68 @@ export function monitoringFlows(p: MonitoringFlowProps): Flow[] {
   const a = p.addons;
   if (a.kubePrometheusStack) {
     flows.push(
-      { from: prometheus, to: at(PROMETHEUS_PODS), ports: PROMETHEUS_PODS.ports, why: "Prometheus scrapes itself and its config reloader" },
+      {
+        from: prometheus,
+        to: at(PROMETHEUS_PODS),
+        ports: PROMETHEUS_PODS.ports,
+        why: "Prometheus scrapes itself and its config reloader",
+      },
       { from: grafana, to: at(PROMETHEUS_PODS), ports: [9090], why: "Grafana queries Prometheus" },
-      { from: prometheus, to: at(ALERTMANAGER_PODS), ports: ALERTMANAGER_PODS.ports, why: "Prometheus sends alerts and scrapes Alertmanager" },
+      {
+        from: prometheus,
+        to: at(ALERTMANAGER_PODS),
+        ports: ALERTMANAGER_PODS.ports,
+        why: "Prometheus sends alerts and scrapes Alertmanager",
+      },
       { from: grafana, to: at(ALERTMANAGER_PODS), ports: [9093], why: "Grafana's Alertmanager data source" },
       { from: prometheus, to: at(GRAFANA_PODS), ports: GRAFANA_PODS.ports, why: "Prometheus scrapes Grafana" },
       { from: prometheus, to: at(KSM_PODS), ports: KSM_PODS.ports, why: "Prometheus scrapes kube-state-metrics" },
       { from: prometheus, to: at(OPERATOR_PODS), ports: OPERATOR_PODS.ports, why: "Prometheus scrapes the operator" },
-      { from: { kind: "apiServer" }, to: at(OPERATOR_PODS), ports: OPERATOR_PODS.ports, why: "API server calls the operator's admission webhook" },
+      {
+        from: { kind: "apiServer" },
+        to: at(OPERATOR_PODS),
+        ports: OPERATOR_PODS.ports,
+        why: "API server calls the operator's admission webhook",
+      },
     );
     if (p.grafanaClientCidrs?.length)
-      flows.push({ from: { kind: "cidrs", cidrs: p.grafanaClientCidrs }, to: at(GRAFANA_PODS), ports: GRAFANA_PODS.ports, why: "Grafana's LoadBalancer clients (monitoring.grafanaAllowedCidrs)" });
+      flows.push({
+        from: { kind: "cidrs", cidrs: p.grafanaClientCidrs },
+        to: at(GRAFANA_PODS),
+        ports: GRAFANA_PODS.ports,
+        why: "Grafana's LoadBalancer clients (monitoring.grafanaAllowedCidrs)",
+      });
   }
   if (a.prometheusAdapter) {
-    flows.push({ from: { kind: "apiServer" }, to: at(ADAPTER_PODS), ports: ADAPTER_PODS.ports, why: "API server calls the custom metrics API (HPA)" });
+    flows.push({
+      from: { kind: "apiServer" },
+      to: at(ADAPTER_PODS),
+      ports: ADAPTER_PODS.ports,
+      why: "API server calls the custom metrics API (HPA)",
+    });
     if (a.kubePrometheusStack)
-      flows.push({ from: { kind: "pods", namespace: ns, pods: ADAPTER_PODS }, to: at(PROMETHEUS_PODS), ports: [9090], why: "prometheus-adapter queries Prometheus" });
+      flows.push({
+        from: { kind: "pods", namespace: ns, pods: ADAPTER_PODS },
+        to: at(PROMETHEUS_PODS),
+        ports: [9090],
+        why: "prometheus-adapter queries Prometheus",
+      });
   }
   if (a.pushgateway) {
-    if (a.kubePrometheusStack) flows.push({ from: prometheus, to: at(PUSHGATEWAY_PODS), ports: PUSHGATEWAY_PODS.ports, why: "Prometheus scrapes Pushgateway" });
+    if (a.kubePrometheusStack)
+      flows.push({
+        from: prometheus,
+        to: at(PUSHGATEWAY_PODS),
+        ports: PUSHGATEWAY_PODS.ports,
+        why: "Prometheus scrapes Pushgateway",
+      });
     if (a.benchmark)
-      flows.push({ from: { kind: "pods", namespace: p.servingNamespace, pods: BENCH_PODS }, to: at(PUSHGATEWAY_PODS), ports: PUSHGATEWAY_PODS.ports, why: "the benchmark pushes its results" });
+      flows.push({
+        from: { kind: "pods", namespace: p.servingNamespace, pods: BENCH_PODS },
+        to: at(PUSHGATEWAY_PODS),
+        ports: PUSHGATEWAY_PODS.ports,
+        why: "the benchmark pushes its results",
+      });
   }
   if (a.dcgmExporter && a.kubePrometheusStack)
     flows.push({ from: prometheus, to: at(DCGM_PODS), ports: DCGM_PODS.ports, why: "Prometheus scrapes GPU metrics" });

@@ -26,7 +26,11 @@ export const BENCH_PODS: PodGroup = { name: BENCH_NAME, labels: byName(BENCH_NAM
 // app.kubernetes.io/name=prometheus on port 9090; Alertmanager alike on 9093); 8080 is the
 // config-reloader's web port (reloader-web).
 export const PROMETHEUS_PODS: PodGroup = { name: "prometheus", labels: byName("prometheus"), ports: [9090, 8080] };
-export const ALERTMANAGER_PODS: PodGroup = { name: "alertmanager", labels: byName("alertmanager"), ports: [9093, 8080] };
+export const ALERTMANAGER_PODS: PodGroup = {
+  name: "alertmanager",
+  labels: byName("alertmanager"),
+  ports: [9093, 8080],
+};
 // grafana-community/helm-charts charts/grafana (3386a11, Aug 2026): selector labels
 // app.kubernetes.io/name=grafana (+instance), container port 3000 (service.targetPort).
 export const GRAFANA_PODS: PodGroup = { name: "grafana", labels: byName("grafana"), ports: [3000] };
@@ -34,12 +38,24 @@ export const GRAFANA_PODS: PodGroup = { name: "grafana", labels: byName("grafana
 // templates/prometheus-operator/_prometheus-operator.tpl names the operator
 // "<chart name>-prometheus-operator"; with TLS on (the default) it serves the admission webhook and
 // its metrics on prometheusOperator.tls.internalPort 10250.
-export const OPERATOR_PODS: PodGroup = { name: "prometheus-operator", labels: byName("kube-prometheus-stack-prometheus-operator"), ports: [10250] };
+export const OPERATOR_PODS: PodGroup = {
+  name: "prometheus-operator",
+  labels: byName("kube-prometheus-stack-prometheus-operator"),
+  ports: [10250],
+};
 // charts/kube-state-metrics: name label = chart name, metrics on service.port 8080.
 export const KSM_PODS: PodGroup = { name: "kube-state-metrics", labels: byName("kube-state-metrics"), ports: [8080] };
 // charts/prometheus-adapter: name label = chart name; it serves the custom metrics API on listenPort 6443.
-export const ADAPTER_PODS: PodGroup = { name: "prometheus-adapter", labels: byName("prometheus-adapter"), ports: [6443] };
+export const ADAPTER_PODS: PodGroup = {
+  name: "prometheus-adapter",
+  labels: byName("prometheus-adapter"),
+  ports: [6443],
+};
 // charts/prometheus-pushgateway: name label = chart name; port 9091.
-export const PUSHGATEWAY_PODS: PodGroup = { name: "pushgateway", labels: byName("prometheus-pushgateway"), ports: [9091] };
+export const PUSHGATEWAY_PODS: PodGroup = {
+  name: "pushgateway",
+  labels: byName("prometheus-pushgateway"),
+  ports: [9091],
+};
 // NVIDIA/dcgm-exporter deployment/templates: name label = chart name; metrics on 9400.
 export const DCGM_PODS: PodGroup = { name: "dcgm-exporter", labels: byName("dcgm-exporter"), ports: [9400] };

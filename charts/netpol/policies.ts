@@ -37,7 +37,7 @@ function addRule(policy: kplus.NetworkPolicy, index: number, flow: Flow): JsonPa
       // IPv4 only, as the stack config's CIDR fields are.
       const blocks = from.cidrs.map((cidr, i) => kplus.NetworkPolicyIpBlock.ipv4(policy, `from-${index}-${i}`, cidr));
       const [first, ...more] = blocks;
-      policy.addIngressRule(first!, ports);
+      policy.addIngressRule(first, ports);
       return more.map((block) => JsonPatch.add(`${at}/from/-`, { ipBlock: { cidr: block.cidr } }));
     }
     case "apiServer":
@@ -66,7 +66,7 @@ export function addNamespacePolicies(
     const name = `allow-to-${dest}`;
     const policy = new kplus.NetworkPolicy(scope, name, {
       metadata: metadata(name),
-      selector: kplus.Pods.select(scope, `${name}-pods`, { labels: { ...fs[0]!.to.pods.labels } }),
+      selector: kplus.Pods.select(scope, `${name}-pods`, { labels: { ...fs[0].to.pods.labels } }),
     });
     const patches = fs.flatMap((f, i) => addRule(policy, i, f));
     ApiObject.of(policy).addJsonPatch(...patches);

@@ -22,7 +22,8 @@ export function psaLabels(enforce: PssLevel, report: PssLevel = enforce): Record
  * engine it is held at baseline (warnings name the restricted gaps); the simulator and benchmark
  * pods meet restricted, so with the simulator engine restricted is enforced.
  */
-export const servingPsaLevel = (engine: "vllm" | "simulator"): PssLevel => (engine === "vllm" ? "baseline" : "restricted");
+export const servingPsaLevel = (engine: "vllm" | "simulator"): PssLevel =>
+  engine === "vllm" ? "baseline" : "restricted";
 
 /**
  * The monitoring namespace holds node-exporter (hostNetwork, hostPID, hostPath) and dcgm-exporter

@@ -31,4 +31,3 @@ export function ipv4Coverage(cidrs: readonly string[]): number {
 }
 
 export const coversInternet = (cidrs: readonly string[]) => ipv4Coverage(cidrs) >= INTERNET_SHARE;
-

@@ -38,6 +38,5 @@ export const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|hf_[A-Za-z0-9]{20,}|AKIA[0-
 
 export function flagName(arg: string): string | undefined {
   if (!arg.startsWith("-")) return undefined;
-  return arg.split("=")[0]!.replace(/_/g, "-");
+  return arg.split("=")[0].replace(/_/g, "-");
 }
-

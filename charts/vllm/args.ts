@@ -15,12 +15,24 @@ export function vllmArgs(p: VllmChartProps): string[] {
     `--max-num-seqs=${m.maxNumSeqs}`,
   ];
   if (m.loraAdapters.length) {
-    args.push("--enable-lora", `--max-loras=${m.loraAdapters.length}`, "--lora-modules", ...m.loraAdapters.map((a) => `${a.name}=${a.path}`));
+    args.push(
+      "--enable-lora",
+      `--max-loras=${m.loraAdapters.length}`,
+      "--lora-modules",
+      ...m.loraAdapters.map((a) => `${a.name}=${a.path}`),
+    );
   }
   return [...args, ...m.extraArgs];
 }
 
 /** The simulator speaks the same API and metrics; it takes the vLLM knobs it models. */
 export function simulatorArgs(p: VllmChartProps): string[] {
-  return ["sim", "--host=0.0.0.0", `--port=${HTTP_PORT}`, `--model=${p.model.servedName}`, `--max-model-len=${p.model.maxModelLen}`, `--max-num-seqs=${p.model.maxNumSeqs}`];
+  return [
+    "sim",
+    "--host=0.0.0.0",
+    `--port=${HTTP_PORT}`,
+    `--model=${p.model.servedName}`,
+    `--max-model-len=${p.model.maxModelLen}`,
+    `--max-num-seqs=${p.model.maxNumSeqs}`,
+  ];
 }

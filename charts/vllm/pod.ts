@@ -16,14 +16,19 @@ const health = { httpGet: { path: "/health", port: "http" } };
 
 /** vLLM reads its API key from VLLM_API_KEY (as `--api-key`); the simulator reads the same variable. */
 const apiKeyEnv = (p: VllmChartProps): NonNullable<IContainer["env"]> =>
-  p.apiKeySecret ? [{ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: p.apiKeySecret.name, key: p.apiKeySecret.key } } }] : [];
+  p.apiKeySecret
+    ? [{ name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: p.apiKeySecret.name, key: p.apiKeySecret.key } } }]
+    : [];
 
 function vllmContainer(p: VllmChartProps): IContainer {
   const tp = p.model.tensorParallelSize;
   const env: NonNullable<IContainer["env"]> = [
     { name: "HF_HOME", value: `${MODEL_CACHE_PATH}/huggingface` },
     // Optional: ungated models download without a token.
-    { name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: p.hfTokenSecret.name, key: p.hfTokenSecret.key, optional: true } } },
+    {
+      name: "HF_TOKEN",
+      valueFrom: { secretKeyRef: { name: p.hfTokenSecret.name, key: p.hfTokenSecret.key, optional: true } },
+    },
     ...apiKeyEnv(p),
   ];
   return {
@@ -68,7 +73,14 @@ function simulatorContainer(p: VllmChartProps): IContainer {
     readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 3 },
     livenessProbe: { ...health, periodSeconds: 15, failureThreshold: 4 },
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+    },
   };
 }
 
@@ -90,10 +102,22 @@ export function podSpec(p: VllmChartProps, labels: Record<string, string>): IPod
     enableServiceLinks: false,
     automountServiceAccountToken: false,
     terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
-    securityContext: { seccompProfile: { type: "RuntimeDefault" }, ...(gpu ? {} : { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 }) },
+    securityContext: {
+      seccompProfile: { type: "RuntimeDefault" },
+      ...(gpu ? {} : { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 }),
+    },
     ...(Object.keys(p.nodeSelector).length ? { nodeSelector: p.nodeSelector } : {}),
-    ...(gpu ? { tolerations: [{ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect }] } : {}),
-    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],
+    ...(gpu
+      ? { tolerations: [{ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect }] }
+      : {}),
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: labels },
+      },
+    ],
     containers: [gpu ? vllmContainer(p) : simulatorContainer(p)],
     volumes: gpu ? volumes(p) : [],
   };

@@ -28,9 +28,11 @@ export const DCGM_COUNTERS: readonly DcgmCounter[] = [
 export function renderCountersCsv(counters: readonly DcgmCounter[] = DCGM_COUNTERS): string {
   const fields = new Set<string>();
   const lines = counters.map((c) => {
-    if (!/^DCGM_FI_[A-Z0-9_]+$/.test(c.field)) throw new Error(`DCGM counter ${c.field}: not a DCGM field name (DCGM_FI_...)`);
+    if (!/^DCGM_FI_[A-Z0-9_]+$/.test(c.field))
+      throw new Error(`DCGM counter ${c.field}: not a DCGM field name (DCGM_FI_...)`);
     if (fields.has(c.field)) throw new Error(`DCGM counter ${c.field} is listed twice`);
-    if (c.help.includes(",")) throw new Error(`DCGM counter ${c.field}: help text must not contain a comma (it is a CSV column)`);
+    if (c.help.includes(","))
+      throw new Error(`DCGM counter ${c.field}: help text must not contain a comma (it is a CSV column)`);
     fields.add(c.field);
     return `${c.field}, ${c.type}, ${c.help}`;
   });

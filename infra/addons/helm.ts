@@ -31,18 +31,22 @@ interface ReleaseArgs {
  * only starts once the chart's CRDs and pods are up.
  */
 export function helmRelease(args: ReleaseArgs, opts: AddonOpts): k8s.helm.v3.Release {
-  return new k8s.helm.v3.Release(args.name, {
-    name: args.name,
-    chart: args.chart.chart,
-    version: args.chart.version,
-    repositoryOpts: { repo: args.chart.repo },
-    namespace: args.namespace,
-    // Namespaces are ours (ClusterAddons) or always there (kube-system), never Helm's.
-    createNamespace: false,
-    atomic: true,
-    cleanupOnFail: true,
-    skipAwait: false,
-    timeout: args.timeoutSeconds ?? 600,
-    values: args.values as Record<string, unknown>,
-  }, opts);
+  return new k8s.helm.v3.Release(
+    args.name,
+    {
+      name: args.name,
+      chart: args.chart.chart,
+      version: args.chart.version,
+      repositoryOpts: { repo: args.chart.repo },
+      namespace: args.namespace,
+      // Namespaces are ours (ClusterAddons) or always there (kube-system), never Helm's.
+      createNamespace: false,
+      atomic: true,
+      cleanupOnFail: true,
+      skipAwait: false,
+      timeout: args.timeoutSeconds ?? 600,
+      values: args.values as Record<string, unknown>,
+    },
+    opts,
+  );
 }

@@ -12,13 +12,37 @@ export interface PinnedChart {
 }
 
 export const CHARTS = {
-  nvidiaDevicePlugin: { chart: "nvidia-device-plugin", repo: "https://nvidia.github.io/k8s-device-plugin", version: "0.20.1" },
+  nvidiaDevicePlugin: {
+    chart: "nvidia-device-plugin",
+    repo: "https://nvidia.github.io/k8s-device-plugin",
+    version: "0.20.1",
+  },
   // 4.8.x: 4.9 renames the default DCGM fields and changes the Helm values format.
-  dcgmExporter: { chart: "dcgm-exporter", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", version: "4.8.4" },
-  kubePrometheusStack: { chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts", version: "88.6.4" },
-  prometheusAdapter: { chart: "prometheus-adapter", repo: "https://prometheus-community.github.io/helm-charts", version: "5.3.0" },
-  clusterAutoscaler: { chart: "cluster-autoscaler", repo: "https://kubernetes.github.io/autoscaler", version: "9.59.0" },
-  pushgateway: { chart: "prometheus-pushgateway", repo: "https://prometheus-community.github.io/helm-charts", version: "3.8.0" },
+  dcgmExporter: {
+    chart: "dcgm-exporter",
+    repo: "https://nvidia.github.io/dcgm-exporter/helm-charts",
+    version: "4.8.4",
+  },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "88.6.4",
+  },
+  prometheusAdapter: {
+    chart: "prometheus-adapter",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "5.3.0",
+  },
+  clusterAutoscaler: {
+    chart: "cluster-autoscaler",
+    repo: "https://kubernetes.github.io/autoscaler",
+    version: "9.59.0",
+  },
+  pushgateway: {
+    chart: "prometheus-pushgateway",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "3.8.0",
+  },
 } as const satisfies Record<string, PinnedChart>;
 
 /** EKS versions in standard support in late 2026 (DESIGN §4); the stack config accepts these. */
@@ -31,5 +55,8 @@ export type KubernetesMinor = (typeof supportedKubernetesVersions)[number];
  */
 export const CLUSTER_AUTOSCALER_IMAGE = {
   repository: "registry.k8s.io/autoscaling/cluster-autoscaler",
-  tagByKubernetesMinor: { "1.33": "v1.33.3", "1.34": "v1.34.5", "1.35": "v1.35.0" } satisfies Record<KubernetesMinor, string>,
+  tagByKubernetesMinor: { "1.33": "v1.33.3", "1.34": "v1.34.5", "1.35": "v1.35.0" } satisfies Record<
+    KubernetesMinor,
+    string
+  >,
 } as const;

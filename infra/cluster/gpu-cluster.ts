@@ -75,34 +75,41 @@ export class GpuCluster extends pulumi.ComponentResource {
 
     const nodeRole = createNodeRole(clusterName, parent);
     const adminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
-    const cluster = new eks.Cluster(clusterName, {
-      name: clusterName,
-      version: kubernetesVersion,
-      serviceRole: clusterRole,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
-      nodeAssociatePublicIpAddress: false,
-      skipDefaultNodeGroup: true,
-      instanceRoles: [nodeRole],
-      authenticationMode: eks.AuthenticationMode.Api,
-      accessEntries: Object.fromEntries(
-        args.adminRoleArns.map((arn, i) => [
-          `admin-${i}`,
-          { principalArn: arn, accessPolicies: { admin: { policyArn: adminPolicy, accessScope: { type: "cluster" } } } },
-        ]),
-      ),
-      createOidcProvider: true,
-      encryptionConfigKeyArn: secretsKey.arn,
-      endpointPrivateAccess: endpoint.privateAccess,
-      endpointPublicAccess: endpoint.publicAccess,
-      publicAccessCidrs: endpoint.publicAccess ? endpoint.publicAccessCidrs : undefined,
-      // CIS EKS 2.1.1: all five control-plane log types, into the log group made above.
-      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-      // The VPC CNI is our managed add-on below (network policy on, its own IRSA role), not pulumi-eks's.
-      useDefaultVpcCni: true,
-      tags: clusterTag(clusterName),
-    }, { parent, dependsOn: [logGroup] });
+    const cluster = new eks.Cluster(
+      clusterName,
+      {
+        name: clusterName,
+        version: kubernetesVersion,
+        serviceRole: clusterRole,
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        nodeAssociatePublicIpAddress: false,
+        skipDefaultNodeGroup: true,
+        instanceRoles: [nodeRole],
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries: Object.fromEntries(
+          args.adminRoleArns.map((arn, i) => [
+            `admin-${i}`,
+            {
+              principalArn: arn,
+              accessPolicies: { admin: { policyArn: adminPolicy, accessScope: { type: "cluster" } } },
+            },
+          ]),
+        ),
+        createOidcProvider: true,
+        encryptionConfigKeyArn: secretsKey.arn,
+        endpointPrivateAccess: endpoint.privateAccess,
+        endpointPublicAccess: endpoint.publicAccess,
+        publicAccessCidrs: endpoint.publicAccess ? endpoint.publicAccessCidrs : undefined,
+        // CIS EKS 2.1.1: all five control-plane log types, into the log group made above.
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        // The VPC CNI is our managed add-on below (network policy on, its own IRSA role), not pulumi-eks's.
+        useDefaultVpcCni: true,
+        tags: clusterTag(clusterName),
+      },
+      { parent, dependsOn: [logGroup] },
+    );
 
     const cniRole = createCniRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
     const vpcCni = createVpcCniAddon({ clusterName, kubernetesVersion, roleArn: cniRole.arn, cluster, parent });
@@ -117,10 +124,14 @@ export class GpuCluster extends pulumi.ComponentResource {
     this.autoscalerRoleArn = autoscalerRole.arn;
 
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.provider = new k8s.Provider(`${clusterName}-k8s`, {
-      kubeconfig: this.kubeconfig,
-      enableServerSideApply: true,
-    }, { parent });
+    this.provider = new k8s.Provider(
+      `${clusterName}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        enableServerSideApply: true,
+      },
+      { parent },
+    );
     const storage = createClusterStorage({
       clusterName,
       kubernetesVersion,

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterTag } from "./tags";
 
-const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
+const managedPolicy = (name: string) =>
+  pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
 
 /**
  * Role for the EC2 nodes of both managed node groups. No AmazonEKS_CNI_Policy: the VPC CNI's ENI
@@ -10,15 +11,23 @@ const managedPolicy = (name: string) => pulumi.interpolate`arn:${aws.getPartitio
  * the aws-node daemonset to use IRSA"), so a pod that reaches the node role gets no ENI rights.
  */
 export function createNodeRole(clusterName: string, parent: pulumi.Resource): aws.iam.Role {
-  const role = new aws.iam.Role(`${clusterName}-node`, {
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    }),
-    tags: clusterTag(clusterName),
-  }, { parent });
+  const role = new aws.iam.Role(
+    `${clusterName}-node`,
+    {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags: clusterTag(clusterName),
+    },
+    { parent },
+  );
   for (const policy of NODE_ROLE_POLICIES) {
-    new aws.iam.RolePolicyAttachment(`${clusterName}-node-${policy}`, { role: role.name, policyArn: managedPolicy(policy) }, { parent });
+    new aws.iam.RolePolicyAttachment(
+      `${clusterName}-node-${policy}`,
+      { role: role.name, policyArn: managedPolicy(policy) },
+      { parent },
+    );
   }
   return role;
 }
@@ -31,20 +40,39 @@ export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2Contai
  * and the trust actions sts:AssumeRole and sts:TagSession; we do the same.
  */
 export function createClusterServiceRole(clusterName: string, parent: pulumi.Resource): aws.iam.Role {
-  const role = new aws.iam.Role(`${clusterName}-cluster`, {
-    description: "Allows EKS to manage the cluster on your behalf.",
-    assumeRolePolicy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-    }),
-    tags: clusterTag(clusterName),
-  }, { parent });
-  new aws.iam.RolePolicyAttachment(`${clusterName}-cluster-AmazonEKSClusterPolicy`, { role: role.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") }, { parent });
+  const role = new aws.iam.Role(
+    `${clusterName}-cluster`,
+    {
+      description: "Allows EKS to manage the cluster on your behalf.",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+          },
+        ],
+      }),
+      tags: clusterTag(clusterName),
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${clusterName}-cluster-AmazonEKSClusterPolicy`,
+    { role: role.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") },
+    { parent },
+  );
   return role;
 }
 
 /** Trust policy letting exactly one Kubernetes service account assume a role through the cluster's OIDC provider. */
-export function irsaTrust(oidcProviderArn: pulumi.Input<string>, oidcProviderUrl: pulumi.Input<string>, namespace: string, serviceAccount: string): pulumi.Output<string> {
+export function irsaTrust(
+  oidcProviderArn: pulumi.Input<string>,
+  oidcProviderUrl: pulumi.Input<string>,
+  namespace: string,
+  serviceAccount: string,
+): pulumi.Output<string> {
   return pulumi.all([oidcProviderArn, oidcProviderUrl]).apply(([arn, url]) =>
     JSON.stringify({
       Version: "2012-10-17",
@@ -53,7 +81,12 @@ export function irsaTrust(oidcProviderArn: pulumi.Input<string>, oidcProviderUrl
           Effect: "Allow",
           Principal: { Federated: arn },
           Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: { StringEquals: { [`${url}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${url}:aud`]: "sts.amazonaws.com" } },
+          Condition: {
+            StringEquals: {
+              [`${url}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+              [`${url}:aud`]: "sts.amazonaws.com",
+            },
+          },
         },
       ],
     }),
@@ -64,12 +97,30 @@ export function irsaTrust(oidcProviderArn: pulumi.Input<string>, oidcProviderUrl
 export const CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
 
 /** IRSA role for the VPC CNI with AmazonEKS_CNI_Policy (EKS user guide, "Configure Amazon VPC CNI plugin to use IRSA"). */
-export function createCniRole(clusterName: string, oidcProviderArn: pulumi.Input<string>, oidcProviderUrl: pulumi.Input<string>, parent: pulumi.Resource): aws.iam.Role {
-  const role = new aws.iam.Role(`${clusterName}-vpc-cni`, {
-    assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, CNI_SERVICE_ACCOUNT.namespace, CNI_SERVICE_ACCOUNT.name),
-    tags: clusterTag(clusterName),
-  }, { parent });
-  new aws.iam.RolePolicyAttachment(`${clusterName}-vpc-cni`, { role: role.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") }, { parent });
+export function createCniRole(
+  clusterName: string,
+  oidcProviderArn: pulumi.Input<string>,
+  oidcProviderUrl: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${clusterName}-vpc-cni`,
+    {
+      assumeRolePolicy: irsaTrust(
+        oidcProviderArn,
+        oidcProviderUrl,
+        CNI_SERVICE_ACCOUNT.namespace,
+        CNI_SERVICE_ACCOUNT.name,
+      ),
+      tags: clusterTag(clusterName),
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${clusterName}-vpc-cni`,
+    { role: role.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") },
+    { parent },
+  );
   return role;
 }
 
@@ -87,50 +138,58 @@ export function createAutoscalerRole(
   oidcProviderUrl: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  const role = new aws.iam.Role(`${clusterName}-cluster-autoscaler`, {
-    assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT),
-    tags: clusterTag(clusterName),
-  }, { parent });
+  const role = new aws.iam.Role(
+    `${clusterName}-cluster-autoscaler`,
+    {
+      assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT),
+      tags: clusterTag(clusterName),
+    },
+    { parent },
+  );
 
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
   const partition = aws.getPartitionOutput({}, { parent }).partition;
   const region = aws.getRegionOutput({}, { parent }).name;
-  new aws.iam.RolePolicy(`${clusterName}-cluster-autoscaler`, {
-    role: role.name,
-    policy: pulumi.jsonStringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "Describe",
-          Effect: "Allow",
-          Action: [
-            "autoscaling:DescribeAutoScalingGroups",
-            "autoscaling:DescribeAutoScalingInstances",
-            "autoscaling:DescribeLaunchConfigurations",
-            "autoscaling:DescribeScalingActivities",
-            "autoscaling:DescribeTags",
-            "ec2:DescribeImages",
-            "ec2:DescribeInstanceTypes",
-            "ec2:DescribeLaunchTemplateVersions",
-            "ec2:GetInstanceTypesFromInstanceRequirements",
-          ],
-          Resource: "*",
-        },
-        {
-          Sid: "DescribeThisClustersNodegroups",
-          Effect: "Allow",
-          Action: ["eks:DescribeNodegroup"],
-          Resource: pulumi.interpolate`arn:${partition}:eks:${region}:${account}:nodegroup/${clusterName}/*`,
-        },
-        {
-          Sid: "ScaleOnlyThisClustersGroups",
-          Effect: "Allow",
-          Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-          Resource: "*",
-          Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
-        },
-      ],
-    }),
-  }, { parent });
+  new aws.iam.RolePolicy(
+    `${clusterName}-cluster-autoscaler`,
+    {
+      role: role.name,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "Describe",
+            Effect: "Allow",
+            Action: [
+              "autoscaling:DescribeAutoScalingGroups",
+              "autoscaling:DescribeAutoScalingInstances",
+              "autoscaling:DescribeLaunchConfigurations",
+              "autoscaling:DescribeScalingActivities",
+              "autoscaling:DescribeTags",
+              "ec2:DescribeImages",
+              "ec2:DescribeInstanceTypes",
+              "ec2:DescribeLaunchTemplateVersions",
+              "ec2:GetInstanceTypesFromInstanceRequirements",
+            ],
+            Resource: "*",
+          },
+          {
+            Sid: "DescribeThisClustersNodegroups",
+            Effect: "Allow",
+            Action: ["eks:DescribeNodegroup"],
+            Resource: pulumi.interpolate`arn:${partition}:eks:${region}:${account}:nodegroup/${clusterName}/*`,
+          },
+          {
+            Sid: "ScaleOnlyThisClustersGroups",
+            Effect: "Allow",
+            Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+            Resource: "*",
+            Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+          },
+        ],
+      }),
+    },
+    { parent },
+  );
   return role;
 }

@@ -39,8 +39,20 @@ export function secretsKeyPolicy(partition: string, account: string, clusterRole
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Sid: "KeyAdministration", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: KEY_ADMIN_ACTIONS, Resource: "*" },
-      { Sid: "ClusterEncryptsSecrets", Effect: "Allow", Principal: { AWS: clusterRoleArn }, Action: CLUSTER_USE_ACTIONS, Resource: "*" },
+      {
+        Sid: "KeyAdministration",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+        Action: KEY_ADMIN_ACTIONS,
+        Resource: "*",
+      },
+      {
+        Sid: "ClusterEncryptsSecrets",
+        Effect: "Allow",
+        Principal: { AWS: clusterRoleArn },
+        Action: CLUSTER_USE_ACTIONS,
+        Resource: "*",
+      },
       {
         Sid: "ClusterGrantsForAwsResources",
         Effect: "Allow",
@@ -56,11 +68,15 @@ export function secretsKeyPolicy(partition: string, account: string, clusterRole
 export function createSecretsKey(clusterName: string, clusterRole: aws.iam.Role, parent: pulumi.Resource): aws.kms.Key {
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
   const partition = aws.getPartitionOutput({}, { parent }).partition;
-  return new aws.kms.Key(`${clusterName}-secrets`, {
-    description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
-    enableKeyRotation: true,
-    deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-    policy: pulumi.all([partition, account, clusterRole.arn]).apply(([p, a, r]) => secretsKeyPolicy(p, a, r)),
-    tags: clusterTag(clusterName),
-  }, { parent });
+  return new aws.kms.Key(
+    `${clusterName}-secrets`,
+    {
+      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      policy: pulumi.all([partition, account, clusterRole.arn]).apply(([p, a, r]) => secretsKeyPolicy(p, a, r)),
+      tags: clusterTag(clusterName),
+    },
+    { parent },
+  );
 }

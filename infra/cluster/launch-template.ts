@@ -27,10 +27,21 @@ export const NODE_METADATA_OPTIONS = {
  * volume /dev/xvda and keeps images on /dev/xvdb (bottlerocket-os/bottlerocket README, "Storage");
  * the EKS-optimised AL2023 AMIs have one root volume /dev/xvda.
  */
-export function nodeBlockDevices(amiType: string, diskSizeGiB: number): aws.types.input.ec2.LaunchTemplateBlockDeviceMapping[] {
-  const ebs = (volumeSize: number) => ({ volumeSize, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" });
+export function nodeBlockDevices(
+  amiType: string,
+  diskSizeGiB: number,
+): aws.types.input.ec2.LaunchTemplateBlockDeviceMapping[] {
+  const ebs = (volumeSize: number) => ({
+    volumeSize,
+    volumeType: "gp3",
+    encrypted: "true",
+    deleteOnTermination: "true",
+  });
   return amiType.startsWith("BOTTLEROCKET")
-    ? [{ deviceName: "/dev/xvda", ebs: ebs(4) }, { deviceName: "/dev/xvdb", ebs: ebs(diskSizeGiB) }]
+    ? [
+        { deviceName: "/dev/xvda", ebs: ebs(4) },
+        { deviceName: "/dev/xvdb", ebs: ebs(diskSizeGiB) },
+      ]
     : [{ deviceName: "/dev/xvda", ebs: ebs(diskSizeGiB) }];
 }
 
@@ -40,12 +51,21 @@ export function nodeBlockDevices(amiType: string, diskSizeGiB: number): aws.type
  * (EKS user guide, "Customize managed nodes with launch templates"). The node group must then not
  * set `diskSize` or `enableIMDSv2` (the EKS API and pulumi-eks reject both with a launch template).
  */
-export function createNodeLaunchTemplate({ name, amiType, diskSizeGiB, parent }: NodeLaunchTemplateArgs): aws.ec2.LaunchTemplate {
-  return new aws.ec2.LaunchTemplate(`${name}-lt`, {
-    description: `EKS managed node group ${name}: IMDSv2 with hop limit 1, encrypted gp3 volumes`,
-    metadataOptions: NODE_METADATA_OPTIONS,
-    blockDeviceMappings: nodeBlockDevices(amiType, diskSizeGiB),
-    updateDefaultVersion: true,
-    tagSpecifications: [{ resourceType: "volume", tags: { Name: `${name}-node` } }],
-  }, { parent });
+export function createNodeLaunchTemplate({
+  name,
+  amiType,
+  diskSizeGiB,
+  parent,
+}: NodeLaunchTemplateArgs): aws.ec2.LaunchTemplate {
+  return new aws.ec2.LaunchTemplate(
+    `${name}-lt`,
+    {
+      description: `EKS managed node group ${name}: IMDSv2 with hop limit 1, encrypted gp3 volumes`,
+      metadataOptions: NODE_METADATA_OPTIONS,
+      blockDeviceMappings: nodeBlockDevices(amiType, diskSizeGiB),
+      updateDefaultVersion: true,
+      tagSpecifications: [{ resourceType: "volume", tags: { Name: `${name}-node` } }],
+    },
+    { parent },
+  );
 }

@@ -65,17 +65,21 @@ export function createSystemNodeGroup(g: SystemNodesArgs, args: NodeGroupArgs): 
   const { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent } = args;
   const name = `${clusterName}-system`;
   const amiType = "AL2023_x86_64_STANDARD";
-  return new eks.ManagedNodeGroup(name, {
-    cluster,
-    nodeGroupName: name,
-    nodeRole,
-    subnetIds,
-    amiType,
-    instanceTypes: g.instanceTypes,
-    scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
-    launchTemplate: launchTemplate(name, amiType, g.diskSizeGiB, parent),
-    labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-  }, { parent, dependsOn });
+  return new eks.ManagedNodeGroup(
+    name,
+    {
+      cluster,
+      nodeGroupName: name,
+      nodeRole,
+      subnetIds,
+      amiType,
+      instanceTypes: g.instanceTypes,
+      scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+      launchTemplate: launchTemplate(name, amiType, g.diskSizeGiB, parent),
+      labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+    },
+    { parent, dependsOn },
+  );
 }
 
 /** The labels, taints and GPU count cluster-autoscaler must know to scale a group up from zero. */
@@ -84,7 +88,7 @@ export function gpuNodeTemplate(g: Pick<GpuNodesArgs, "instanceTypes" | "gpusPer
   taint: typeof GPU_TAINT;
   gpus: number;
 } {
-  const accelerator = gpuInstanceInfo(g.instanceTypes[0]!)?.accelerator ?? "nvidia-gpu";
+  const accelerator = gpuInstanceInfo(g.instanceTypes[0])?.accelerator ?? "nvidia-gpu";
   return {
     labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [ACCELERATOR_LABEL]: accelerator },
     taint: GPU_TAINT,
@@ -102,26 +106,28 @@ export function createGpuNodeGroup(g: GpuNodesArgs, args: NodeGroupArgs) {
   const { clusterName, cluster, nodeRole, subnetIds, dependsOn, parent } = args;
   const template = gpuNodeTemplate(g);
   const nodeGroupName = `${clusterName}-gpu`;
-  const nodeGroup = new eks.ManagedNodeGroup(nodeGroupName, {
-    cluster,
+  const nodeGroup = new eks.ManagedNodeGroup(
     nodeGroupName,
-    nodeRole,
-    subnetIds,
-    amiType: g.amiType,
-    instanceTypes: g.instanceTypes,
-    capacityType: g.capacityType,
-    scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
-    ignoreScalingChanges: true,
-    launchTemplate: launchTemplate(nodeGroupName, g.amiType, g.diskSizeGiB, parent),
-    labels: template.labels,
-    taints: [{ key: template.taint.key, value: template.taint.value, effect: "NO_SCHEDULE" }],
-  }, { parent, dependsOn });
+    {
+      cluster,
+      nodeGroupName,
+      nodeRole,
+      subnetIds,
+      amiType: g.amiType,
+      instanceTypes: g.instanceTypes,
+      capacityType: g.capacityType,
+      scalingConfig: { minSize: g.minSize, desiredSize: g.desiredSize, maxSize: g.maxSize },
+      ignoreScalingChanges: true,
+      launchTemplate: launchTemplate(nodeGroupName, g.amiType, g.diskSizeGiB, parent),
+      labels: template.labels,
+      taints: [{ key: template.taint.key, value: template.taint.value, effect: "NO_SCHEDULE" }],
+    },
+    { parent, dependsOn },
+  );
 
   // The ASG EKS created for the group (a resource reference in the real engine, whose nested
   // `resources` output apply() flattens).
-  const asgName = nodeGroup.nodeGroup
-    .apply((ng) => ng.resources)
-    .apply((r) => r[0]!.autoscalingGroups![0]!.name!);
+  const asgName = nodeGroup.nodeGroup.apply((ng) => ng.resources).apply((r) => r[0].autoscalingGroups[0].name);
 
   const prefix = "k8s.io/cluster-autoscaler/node-template";
   const tags: Record<string, string> = {
@@ -130,10 +136,14 @@ export function createGpuNodeGroup(g: GpuNodesArgs, args: NodeGroupArgs) {
     [`${prefix}/resources/nvidia.com/gpu`]: String(template.gpus),
   };
   for (const [i, [key, value]] of Object.entries(tags).entries()) {
-    new aws.autoscaling.Tag(`${nodeGroupName}-template-${i}`, {
-      autoscalingGroupName: asgName,
-      tag: { key, value, propagateAtLaunch: false },
-    }, { parent });
+    new aws.autoscaling.Tag(
+      `${nodeGroupName}-template-${i}`,
+      {
+        autoscalingGroupName: asgName,
+        tag: { key, value, propagateAtLaunch: false },
+      },
+      { parent },
+    );
   }
   return { nodeGroup, nodeGroupName };
 }

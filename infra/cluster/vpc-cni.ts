@@ -27,14 +27,21 @@ export interface VpcCniArgs {
  */
 export function createVpcCniAddon(args: VpcCniArgs): aws.eks.Addon {
   // EKS's default add-on version for this Kubernetes version: an unrelated `pulumi up` never upgrades it.
-  const version = aws.eks.getAddonVersionOutput({ addonName: "vpc-cni", kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent: args.parent });
-  return new aws.eks.Addon(`${args.clusterName}-vpc-cni`, {
-    clusterName: args.clusterName,
-    addonName: "vpc-cni",
-    addonVersion: version.version,
-    serviceAccountRoleArn: args.roleArn,
-    configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
-    resolveConflictsOnCreate: "OVERWRITE",
-    resolveConflictsOnUpdate: "OVERWRITE",
-  }, { parent: args.parent, dependsOn: [args.cluster] });
+  const version = aws.eks.getAddonVersionOutput(
+    { addonName: "vpc-cni", kubernetesVersion: args.kubernetesVersion, mostRecent: false },
+    { parent: args.parent },
+  );
+  return new aws.eks.Addon(
+    `${args.clusterName}-vpc-cni`,
+    {
+      clusterName: args.clusterName,
+      addonName: "vpc-cni",
+      addonVersion: version.version,
+      serviceAccountRoleArn: args.roleArn,
+      configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "OVERWRITE",
+    },
+    { parent: args.parent, dependsOn: [args.cluster] },
+  );
 }

@@ -24,30 +24,49 @@ export class BenchImage extends pulumi.ComponentResource {
   constructor(name: string, args: BenchImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vllm-k8s:images:BenchImage", name, {}, opts);
     const parent = this;
-    const repo = new aws.ecr.Repository(`${args.clusterName}-vllm-bench`, {
-      name: `${args.clusterName}/vllm-bench`,
-      imageTagMutability: "MUTABLE",
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfigurations: [{ encryptionType: "AES256" }],
-      forceDelete: true,
-    }, { parent });
-    new aws.ecr.LifecyclePolicy(`${args.clusterName}-vllm-bench`, {
-      repository: repo.name,
-      policy: JSON.stringify({
-        rules: [{ rulePriority: 1, description: "keep the last 10 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } }],
-      }),
-    }, { parent });
+    const repo = new aws.ecr.Repository(
+      `${args.clusterName}-vllm-bench`,
+      {
+        name: `${args.clusterName}/vllm-bench`,
+        imageTagMutability: "MUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "AES256" }],
+        forceDelete: true,
+      },
+      { parent },
+    );
+    new aws.ecr.LifecyclePolicy(
+      `${args.clusterName}-vllm-bench`,
+      {
+        repository: repo.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: "keep the last 10 images",
+              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 },
+              action: { type: "expire" },
+            },
+          ],
+        }),
+      },
+      { parent },
+    );
 
     const version = JSON.parse(fs.readFileSync(path.join(args.repoRoot, "package.json"), "utf8")).version as string;
     const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repo.registryId }, { parent });
-    const image = new dockerBuild.Image(`${args.clusterName}-vllm-bench`, {
-      context: { location: args.repoRoot },
-      dockerfile: { location: path.join(args.repoRoot, "bench/Dockerfile") },
-      platforms: ["linux/amd64"],
-      push: true,
-      tags: [pulumi.interpolate`${repo.repositoryUrl}:${version}`],
-      registries: [{ address: repo.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) }],
-    }, { parent });
+    const image = new dockerBuild.Image(
+      `${args.clusterName}-vllm-bench`,
+      {
+        context: { location: args.repoRoot },
+        dockerfile: { location: path.join(args.repoRoot, "bench/Dockerfile") },
+        platforms: ["linux/amd64"],
+        push: true,
+        tags: [pulumi.interpolate`${repo.repositoryUrl}:${version}`],
+        registries: [{ address: repo.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) }],
+      },
+      { parent },
+    );
     this.ref = pulumi.interpolate`${repo.repositoryUrl}@${image.digest}`;
     this.registerOutputs({ repositoryUrl: repo.repositoryUrl, ref: this.ref });
   }

@@ -15,14 +15,22 @@ export interface GrafanaReaderArgs {
  */
 export function grafanaDashboardReader(args: GrafanaReaderArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
   const name = "grafana-dashboard-reader";
-  const role = new k8s.rbac.v1.Role(name, {
-    metadata: { name, namespace: args.namespace },
-    rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
-  }, opts);
-  const binding = new k8s.rbac.v1.RoleBinding(name, {
-    metadata: { name, namespace: args.namespace },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
-    subjects: [{ kind: "ServiceAccount", name: args.grafana.serviceAccount, namespace: args.grafana.namespace }],
-  }, opts);
+  const role = new k8s.rbac.v1.Role(
+    name,
+    {
+      metadata: { name, namespace: args.namespace },
+      rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
+    },
+    opts,
+  );
+  const binding = new k8s.rbac.v1.RoleBinding(
+    name,
+    {
+      metadata: { name, namespace: args.namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+      subjects: [{ kind: "ServiceAccount", name: args.grafana.serviceAccount, namespace: args.grafana.namespace }],
+    },
+    opts,
+  );
   return [role, binding];
 }

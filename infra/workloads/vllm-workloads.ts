@@ -51,18 +51,28 @@ export class VllmWorkloads extends pulumi.ComponentResource {
     this.serviceUrl = args.serviceUrl;
     const base = { parent: this, provider: args.provider };
     const labels = namespaceLabels(args.engine);
-    const namespace = new k8s.core.v1.Namespace("serving-namespace", { metadata: { name: ns, labels } }, {
-      ...base,
-      dependsOn: args.dependsOn,
-    });
+    const namespace = new k8s.core.v1.Namespace(
+      "serving-namespace",
+      { metadata: { name: ns, labels } },
+      {
+        ...base,
+        dependsOn: args.dependsOn,
+      },
+    );
     const inNs = { ...base, dependsOn: [namespace] };
     const secrets: pulumi.Resource[] = [];
     const secret = (id: string, { ref, value }: SecretArgs) =>
-      secrets.push(new k8s.core.v1.Secret(id, {
-        metadata: { name: ref.name, namespace: ns },
-        type: "Opaque",
-        stringData: { [ref.key]: pulumi.secret(value) },
-      }, inNs));
+      secrets.push(
+        new k8s.core.v1.Secret(
+          id,
+          {
+            metadata: { name: ref.name, namespace: ns },
+            type: "Opaque",
+            stringData: { [ref.key]: pulumi.secret(value) },
+          },
+          inNs,
+        ),
+      );
     if (args.hfToken) secret("hf-token", args.hfToken);
     if (args.apiKey) secret("vllm-api-key", args.apiKey);
     if (args.grafana) grafanaDashboardReader({ namespace: ns, grafana: args.grafana }, inNs);

@@ -21,31 +21,79 @@ const pendingGpuPods = `count(${selector(C.gpuPodsPending.record, NAMESPACE_FILT
 const gpuNodes = `${C.gpuNodes.record} or vector(0)`;
 
 export function capacityDashboard(t: AlertThresholds) {
-  const d = variables(dashboard("vllm-capacity", "vLLM / Capacity and autoscaling", "HPA replicas against request rate, pending GPU pods, GPU nodes and cluster-autoscaler activity."), { model: true, pod: false });
+  const d = variables(
+    dashboard(
+      "vllm-capacity",
+      "vLLM / Capacity and autoscaling",
+      "HPA replicas against request rate, pending GPU pods, GPU nodes and cluster-autoscaler activity.",
+    ),
+    { model: true, pod: false },
+  );
 
   d.withRow(row("Now"))
-    .withPanel(statPanel("vLLM replicas", { expr: `sum(${selector(K.hpaCurrent.name, HPA)})`, legend: "replicas" }, { unit: "short" }))
-    .withPanel(statPanel("Pending GPU pods", { expr: pendingGpuPods, legend: "pending" }, { unit: "short", thresholds: [{ value: 1, color: "orange" }] }))
+    .withPanel(
+      statPanel(
+        "vLLM replicas",
+        { expr: `sum(${selector(K.hpaCurrent.name, HPA)})`, legend: "replicas" },
+        { unit: "short" },
+      ),
+    )
+    .withPanel(
+      statPanel(
+        "Pending GPU pods",
+        { expr: pendingGpuPods, legend: "pending" },
+        { unit: "short", thresholds: [{ value: 1, color: "orange" }] },
+      ),
+    )
     .withPanel(statPanel("GPU nodes", { expr: gpuNodes, legend: "nodes" }, { unit: "short" }))
-    .withPanel(statPanel("Busiest pod, share of sustainable rate", { expr: `max(${podRate}) / scalar(max(${sustainable}))`, legend: "busiest pod" }, { unit: "percentunit", thresholds: [{ value: 0.9, color: "orange" }, { value: 1, color: "red" }], description: "The busiest pod's request rate as a share of the rate the capacity plan measured for one replica: 100 % is the knee." }));
+    .withPanel(
+      statPanel(
+        "Busiest pod, share of sustainable rate",
+        { expr: `max(${podRate}) / scalar(max(${sustainable}))`, legend: "busiest pod" },
+        {
+          unit: "percentunit",
+          thresholds: [
+            { value: 0.9, color: "orange" },
+            { value: 1, color: "red" },
+          ],
+          description:
+            "The busiest pod's request rate as a share of the rate the capacity plan measured for one replica: 100 % is the knee.",
+        },
+      ),
+    );
 
   d.withRow(row("Horizontal pod autoscaler"))
-    .withPanel(timeSeries("Replicas: current, desired, min, max", [
-      { expr: selector(K.hpaCurrent.name, HPA), legend: "current {{horizontalpodautoscaler}}" },
-      { expr: selector(K.hpaDesired.name, HPA), legend: "desired {{horizontalpodautoscaler}}" },
-      { expr: selector(K.hpaMin.name, HPA), legend: "min {{horizontalpodautoscaler}}" },
-      { expr: selector(K.hpaMax.name, HPA), legend: "max {{horizontalpodautoscaler}}" },
-    ], { unit: "short", min: 0 }))
-    .withPanel(timeSeries("Request rate per pod: live vs HPA target vs measured sustainable rate", [
-      { expr: podRate, legend: "{{pod}}" },
-      { expr: selector(K.hpaTarget.name, `${HPA}, metric_name="${HPA_REQUEST_RATE_METRIC}"`), legend: "HPA target {{horizontalpodautoscaler}}" },
-      { expr: sustainable, legend: "sustainable (capacity plan) {{model_name}}" },
-    ], {
-      unit: "reqps",
-      min: 0,
-      // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target (issue 17).
-      description: `Each pod's finished requests per second against the HPA target (the HPA adds pods while the mean is above it) and the highest rate one replica sustained with every SLO met in the last \`vllm-bench plan\` (docs/serving.md, Capacity planning). A pod near the sustainable line has no headroom left. VllmCapacityLow fires when the mean per-pod rate stays above ${t.requestsPerSecondPerPod} req/s for 30 minutes.`,
-    }))
+    .withPanel(
+      timeSeries(
+        "Replicas: current, desired, min, max",
+        [
+          { expr: selector(K.hpaCurrent.name, HPA), legend: "current {{horizontalpodautoscaler}}" },
+          { expr: selector(K.hpaDesired.name, HPA), legend: "desired {{horizontalpodautoscaler}}" },
+          { expr: selector(K.hpaMin.name, HPA), legend: "min {{horizontalpodautoscaler}}" },
+          { expr: selector(K.hpaMax.name, HPA), legend: "max {{horizontalpodautoscaler}}" },
+        ],
+        { unit: "short", min: 0 },
+      ),
+    )
+    .withPanel(
+      timeSeries(
+        "Request rate per pod: live vs HPA target vs measured sustainable rate",
+        [
+          { expr: podRate, legend: "{{pod}}" },
+          {
+            expr: selector(K.hpaTarget.name, `${HPA}, metric_name="${HPA_REQUEST_RATE_METRIC}"`),
+            legend: "HPA target {{horizontalpodautoscaler}}",
+          },
+          { expr: sustainable, legend: "sustainable (capacity plan) {{model_name}}" },
+        ],
+        {
+          unit: "reqps",
+          min: 0,
+          // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target (issue 17).
+          description: `Each pod's finished requests per second against the HPA target (the HPA adds pods while the mean is above it) and the highest rate one replica sustained with every SLO met in the last \`vllm-bench plan\` (docs/serving.md, Capacity planning). A pod near the sustainable line has no headroom left. VllmCapacityLow fires when the mean per-pod rate stays above ${t.requestsPerSecondPerPod} req/s for 30 minutes.`,
+        },
+      ),
+    )
     .withPanel(
       timeSeries(
         "Total request rate",
@@ -55,16 +103,38 @@ export function capacityDashboard(t: AlertThresholds) {
     );
 
   d.withRow(row("GPU nodes"))
-    .withPanel(timeSeries("Pending GPU pods", [{ expr: pendingGpuPods, legend: "pending" }], { unit: "short", min: 0, description: "Pods requesting nvidia.com/gpu that wait for a node: the autoscaler should add one within minutes." }))
-    .withPanel(timeSeries("GPUs allocatable", [
-      { expr: `${C.gpuCapacity.record} or vector(0)`, legend: "GPUs" },
-      { expr: gpuNodes, legend: "GPU nodes" },
-    ], { unit: "short", min: 0 }))
-    .withPanel(timeSeries("Cluster autoscaler", [
-      { expr: `sum(${CA.unschedulablePods.name})`, legend: "unschedulable pods" },
-      { expr: `sum by (state) (${CA.nodes.name})`, legend: "nodes {{state}}" },
-      { expr: `sum(increase(${CA.scaledUp.name}[${SCALING_WINDOW}]))`, legend: `scaled up (${SCALING_WINDOW})` },
-      { expr: `sum(increase(${CA.scaledDown.name}[${SCALING_WINDOW}]))`, legend: `scaled down (${SCALING_WINDOW})` },
-    ], { unit: "short", min: 0, description: "From cluster-autoscaler's own metrics (eks mode)." }));
+    .withPanel(
+      timeSeries("Pending GPU pods", [{ expr: pendingGpuPods, legend: "pending" }], {
+        unit: "short",
+        min: 0,
+        description:
+          "Pods requesting nvidia.com/gpu that wait for a node: the autoscaler should add one within minutes.",
+      }),
+    )
+    .withPanel(
+      timeSeries(
+        "GPUs allocatable",
+        [
+          { expr: `${C.gpuCapacity.record} or vector(0)`, legend: "GPUs" },
+          { expr: gpuNodes, legend: "GPU nodes" },
+        ],
+        { unit: "short", min: 0 },
+      ),
+    )
+    .withPanel(
+      timeSeries(
+        "Cluster autoscaler",
+        [
+          { expr: `sum(${CA.unschedulablePods.name})`, legend: "unschedulable pods" },
+          { expr: `sum by (state) (${CA.nodes.name})`, legend: "nodes {{state}}" },
+          { expr: `sum(increase(${CA.scaledUp.name}[${SCALING_WINDOW}]))`, legend: `scaled up (${SCALING_WINDOW})` },
+          {
+            expr: `sum(increase(${CA.scaledDown.name}[${SCALING_WINDOW}]))`,
+            legend: `scaled down (${SCALING_WINDOW})`,
+          },
+        ],
+        { unit: "short", min: 0, description: "From cluster-autoscaler's own metrics (eks mode)." },
+      ),
+    );
   return d.build();
 }

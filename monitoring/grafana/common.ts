@@ -31,14 +31,19 @@ export interface SeriesThreshold {
 
 function targets<T extends { withTarget(t: prom.DataqueryBuilder): T }>(panel: T, queries: Query[]): T {
   queries.forEach((q, i) => {
-    const target = new prom.DataqueryBuilder().expr(q.expr).legendFormat(q.legend).refId(String.fromCharCode(65 + i));
+    const target = new prom.DataqueryBuilder()
+      .expr(q.expr)
+      .legendFormat(q.legend)
+      .refId(String.fromCharCode(65 + i));
     panel.withTarget(q.instant ? target.instant() : target.range());
   });
   return panel;
 }
 
 function thresholds(steps: SeriesThreshold[]): dash.ThresholdsConfigBuilder {
-  return new dash.ThresholdsConfigBuilder().mode(dash.ThresholdsMode.Absolute).steps([{ value: null as unknown as number, color: "green" }, ...steps]);
+  return new dash.ThresholdsConfigBuilder()
+    .mode(dash.ThresholdsMode.Absolute)
+    .steps([{ value: null, color: "green" }, ...steps]);
 }
 
 export interface PanelOpts {
@@ -62,14 +67,24 @@ export function timeSeries(title: string, queries: Query[], o: PanelOpts): times
     .height(o.height ?? 8)
     .lineWidth(1)
     .fillOpacity(o.stack ? 30 : 10)
-    .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Bottom).showLegend(true).calcs(["mean", "max", "lastNotNull"]))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Bottom)
+        .showLegend(true)
+        .calcs(["mean", "max", "lastNotNull"]),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    );
   if (o.description) p.description(o.description);
   if (o.min !== undefined) p.min(o.min);
   if (o.max !== undefined) p.max(o.max);
   if (o.stack) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (o.thresholds?.length) {
-    p.thresholds(thresholds(o.thresholds)).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+    p.thresholds(thresholds(o.thresholds)).thresholdsStyle(
+      new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed),
+    );
   }
   return targets(p, queries);
 }
@@ -103,7 +118,14 @@ export function bucketHeatmap(title: string, bucketExpr: string, o: PanelOpts): 
     .showLegend();
   if (o.description) p.description(o.description);
   // `format: heatmap` makes Grafana order the `le` buckets and de-accumulate them.
-  return p.withTarget(new prom.DataqueryBuilder().expr(`sum by (le) (${bucketExpr})`).legendFormat("{{le}}").format(prom.PromQueryFormat.Heatmap).refId("A").range());
+  return p.withTarget(
+    new prom.DataqueryBuilder()
+      .expr(`sum by (le) (${bucketExpr})`)
+      .legendFormat("{{le}}")
+      .format(prom.PromQueryFormat.Heatmap)
+      .refId("A")
+      .range(),
+  );
 }
 
 /** A multi-select variable from `label_values(...)`; "All" is `.*` so it also matches series without the label. */

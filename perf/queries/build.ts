@@ -72,7 +72,9 @@ export async function buildTsdb(o: BuildOptions): Promise<BuiltTsdb> {
     }
     const n = moveBlocks(out, dataDir);
     fs.rmSync(out, { recursive: true });
-    log(`  recording rules pass ${i + 1}/${passes.length}: ${groups.reduce((a, g) => a + g.rules.length, 0)} rules, ${n} blocks`);
+    log(
+      `  recording rules pass ${i + 1}/${passes.length}: ${groups.reduce((a, g) => a + g.rules.length, 0)} rules, ${n} blocks`,
+    );
   }
   seconds.rules = since(t);
   return { dataDir, configFile, samples, series, rulePasses: passes.length, seconds };

@@ -59,15 +59,30 @@ export interface Fleet {
   nodes: string[];
 }
 
-const short = (model: string) => model.split("/").pop()!.toLowerCase().split("-").slice(0, 2).join("-").replace(/[^a-z0-9-]/g, "");
+const short = (model: string) =>
+  model
+    .split("/")
+    .pop()!
+    .toLowerCase()
+    .split("-")
+    .slice(0, 2)
+    .join("-")
+    .replace(/[^a-z0-9-]/g, "");
 
 /** Lays pods onto nodes in order, `gpusPerNode / gpusPerPod` per node, as the scheduler would pack them. */
 export function buildFleet(shape: FleetShape): Fleet {
-  if (shape.gpusPerNode % shape.gpusPerPod !== 0) throw new Error(`gpusPerNode (${shape.gpusPerNode}) must be a multiple of gpusPerPod (${shape.gpusPerPod})`);
+  if (shape.gpusPerNode % shape.gpusPerPod !== 0)
+    throw new Error(`gpusPerNode (${shape.gpusPerNode}) must be a multiple of gpusPerPod (${shape.gpusPerPod})`);
   const deployments: Deployment[] = [];
   shape.namespaces.forEach((namespace, n) =>
     shape.models.forEach((model, m) =>
-      deployments.push({ namespace, model, service: `vllm-${short(model)}`, peakRate: 12 + 6 * ((n + m) % 3), peakHour: 14 + 3 * n + m }),
+      deployments.push({
+        namespace,
+        model,
+        service: `vllm-${short(model)}`,
+        peakRate: 12 + 6 * ((n + m) % 3),
+        peakHour: 14 + 3 * n + m,
+      }),
     ),
   );
   const podsPerNode = shape.gpusPerNode / shape.gpusPerPod;
@@ -90,7 +105,12 @@ export function buildFleet(shape: FleetShape): Fleet {
       pods.push(pod);
       for (let g = 0; g < shape.gpusPerPod; g++) {
         const index = (slot % podsPerNode) * shape.gpusPerPod + g;
-        gpus.push({ index, node, pod, uuid: `GPU-${(slot * 31 + g).toString(16).padStart(8, "0")}-5e1c-4b0e-9a3d-0c0ffee00000` });
+        gpus.push({
+          index,
+          node,
+          pod,
+          uuid: `GPU-${(slot * 31 + g).toString(16).padStart(8, "0")}-5e1c-4b0e-9a3d-0c0ffee00000`,
+        });
       }
     }
   }

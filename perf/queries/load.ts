@@ -33,7 +33,7 @@ export interface PodState {
   kvCacheUsage: number;
 }
 
-const hourOfDay = (t: number) => ((t / 3600) % 24 + 24) % 24;
+const hourOfDay = (t: number) => (((t / 3600) % 24) + 24) % 24;
 
 export function podState(pod: Pod, podIndex: number, podsPerDeployment: number, t: number): PodState {
   const d = pod.deployment;
@@ -81,6 +81,8 @@ function erf(x: number): number {
   const s = Math.sign(x);
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
   return s * y;
 }

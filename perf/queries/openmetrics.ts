@@ -17,7 +17,11 @@ export interface Family {
 
 const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 /** Empty values are left out: Prometheus treats an empty label as an absent one. */
-export const labelText = (l: Labels) => Object.entries(l).filter(([, v]) => v !== "").map(([k, v]) => `${k}="${escape(v)}"`).join(",");
+export const labelText = (l: Labels) =>
+  Object.entries(l)
+    .filter(([, v]) => v !== "")
+    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .join(",");
 
 /** `le` as Python's prometheus_client writes it (vLLM's exporter): floats, `1.0` not `1`. */
 const leText = (b: number) => (Number.isInteger(b) ? b.toFixed(1) : String(b));
@@ -42,7 +46,13 @@ export function counterSeries(name: string, labels: Labels, perSecond: (t: numbe
  * A histogram observing `rate(t)` requests per second drawn from `dist(t)`: whole requests per
  * interval (the fractional remainder carries over), spread over buckets by the distribution.
  */
-export function histogramSeries(name: string, labels: Labels, buckets: readonly number[], rate: (t: number) => number, dist: (t: number) => LogNormal): SeriesWriter {
+export function histogramSeries(
+  name: string,
+  labels: Labels,
+  buckets: readonly number[],
+  rate: (t: number) => number,
+  dist: (t: number) => LogNormal,
+): SeriesWriter {
   const base = labelText(labels);
   const bucketPrefix = buckets.map((b) => `${name}_bucket{${base},le="${leText(b)}"} `);
   const infPrefix = `${name}_bucket{${base},le="+Inf"} `;
@@ -61,7 +71,11 @@ export function histogramSeries(name: string, labels: Labels, buckets: readonly 
       sum += n * logNormalMean(d);
     }
     for (let i = 0; i < buckets.length; i++) out.push(`${bucketPrefix[i]}${cum[i]} ${t}`);
-    out.push(`${infPrefix}${count} ${t}`, `${name}_count{${base}} ${count} ${t}`, `${name}_sum{${base}} ${sum.toFixed(3)} ${t}`);
+    out.push(
+      `${infPrefix}${count} ${t}`,
+      `${name}_count{${base}} ${count} ${t}`,
+      `${name}_sum{${base}} ${sum.toFixed(3)} ${t}`,
+    );
   };
 }
 
@@ -87,7 +101,13 @@ export function perGeneration(genAt: (t: number) => number, make: (gen: number) 
  * returns the number of samples written. Series state carries over between calls, so
  * consecutive windows continue each other.
  */
-export async function writeWindow(file: string, families: Family[], start: number, end: number, step: number): Promise<number> {
+export async function writeWindow(
+  file: string,
+  families: Family[],
+  start: number,
+  end: number,
+  step: number,
+): Promise<number> {
   const stream = fs.createWriteStream(file);
   let lines = 0;
   let headers = 0;

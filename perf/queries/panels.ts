@@ -23,12 +23,24 @@ interface Panel {
 
 export function dashboardQueries(dir = path.resolve(import.meta.dirname, "../../monitoring")): PanelQuery[] {
   const out: PanelQuery[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const d = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { title: string; panels: Panel[] };
     const walk = (panels: Panel[]) => {
       for (const p of panels) {
         if (p.panels) walk(p.panels);
-        for (const t of p.targets ?? []) if (t.expr) out.push({ dashboard: d.title, panel: p.title ?? "(untitled)", refId: t.refId ?? "A", expr: t.expr, instant: t.instant === true && t.range !== true, width: p.gridPos?.w ?? 24 });
+        for (const t of p.targets ?? [])
+          if (t.expr)
+            out.push({
+              dashboard: d.title,
+              panel: p.title ?? "(untitled)",
+              refId: t.refId ?? "A",
+              expr: t.expr,
+              instant: t.instant === true && t.range !== true,
+              width: p.gridPos?.w ?? 24,
+            });
       }
     };
     walk(d.panels);
@@ -55,8 +67,23 @@ const PX_PER_COLUMN = 75;
 
 /** Grafana's interval rounding: [below (s), rounded to (s)], from 1 s upwards. */
 const ROUNDING: ReadonlyArray<[number, number]> = [
-  [1.5, 1], [3.5, 2], [7.5, 5], [12.5, 10], [17.5, 15], [25, 20], [45, 30], [90, 60], [210, 120], [450, 300],
-  [750, 600], [1050, 900], [1500, 1200], [2700, 1800], [5400, 3600], [9000, 7200], [16200, 10800],
+  [1.5, 1],
+  [3.5, 2],
+  [7.5, 5],
+  [12.5, 10],
+  [17.5, 15],
+  [25, 20],
+  [45, 30],
+  [90, 60],
+  [210, 120],
+  [450, 300],
+  [750, 600],
+  [1050, 900],
+  [1500, 1200],
+  [2700, 1800],
+  [5400, 3600],
+  [9000, 7200],
+  [16200, 10800],
 ];
 
 /**

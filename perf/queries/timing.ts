@@ -22,15 +22,31 @@ export interface Window {
 interface QueryResponse {
   status: string;
   error?: string;
-  data?: { result: unknown[]; stats?: { timings?: { evalTotalTime?: number }; samples?: { totalQueryableSamples?: number } } };
+  data?: {
+    result: unknown[];
+    stats?: { timings?: { evalTotalTime?: number }; samples?: { totalQueryableSamples?: number } };
+  };
 }
 
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
-export async function runQuery(url: string, expr: string, w: Window): Promise<{ ms: number; evalMs: number; series: number; samples: number }> {
-  const params: Record<string, string> = w.instant ? { query: expr, time: String(w.end) } : { query: expr, start: String(w.start), end: String(w.end), step: String(w.step) };
+export async function runQuery(
+  url: string,
+  expr: string,
+  w: Window,
+): Promise<{ ms: number; evalMs: number; series: number; samples: number }> {
+  const params: Record<string, string> = w.instant
+    ? { query: expr, time: String(w.end) }
+    : { query: expr, start: String(w.start), end: String(w.end), step: String(w.step) };
   const t0 = performance.now();
-  const res = await fetch(`${url}/api/v1/${w.instant ? "query" : "query_range"}`, { method: "POST", body: new URLSearchParams({ ...params, stats: "all" }) });
+  const res = await fetch(`${url}/api/v1/${w.instant ? "query" : "query_range"}`, {
+    method: "POST",
+    body: new URLSearchParams({ ...params, stats: "all" }),
+  });
   const body = (await res.json()) as QueryResponse;
   const ms = performance.now() - t0;
   if (body.status !== "success") throw new Error(`query failed: ${body.error}\n  ${expr}`);
@@ -48,5 +64,10 @@ export async function timeQuery(url: string, expr: string, w: Window, reps: numb
   const first = await runQuery(url, expr, w);
   const runs = [];
   for (let i = 0; i < reps; i++) runs.push(await runQuery(url, expr, w));
-  return { wallMs: median(runs.map((r) => r.ms)), evalMs: median(runs.map((r) => r.evalMs)), series: first.series, samples: first.samples };
+  return {
+    wallMs: median(runs.map((r) => r.ms)),
+    evalMs: median(runs.map((r) => r.evalMs)),
+    series: first.series,
+    samples: first.samples,
+  };
 }

@@ -17,7 +17,10 @@ async function promtool(args: string[]): Promise<string> {
     return stdout + stderr;
   } catch (e) {
     const err = e as { code?: string; stderr?: string; message: string };
-    if (err.code === "ENOENT") throw new Error("promtool not found: install the Debian package `prometheus` (apt-get install prometheus) or set PROMTOOL_BIN");
+    if (err.code === "ENOENT")
+      throw new Error(
+        "promtool not found: install the Debian package `prometheus` (apt-get install prometheus) or set PROMTOOL_BIN",
+      );
     throw new Error(`promtool ${args.join(" ")} failed: ${err.stderr ?? err.message}`);
   }
 }
@@ -27,7 +30,8 @@ export async function importOpenMetrics(file: string, dataDir: string): Promise<
   await promtool(["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, dataDir]);
 }
 
-const reads = (expr: string, record: string) => new RegExp(`(?<![\\w:])${record.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`).test(expr);
+const reads = (expr: string, record: string) =>
+  new RegExp(`(?<![\\w:])${record.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w:])`).test(expr);
 
 /**
  * Splits recording rules into passes: a rule that reads another rule's record must be backfilled
@@ -39,7 +43,8 @@ export function rulePasses(groups: RuleGroup[]): RuleGroup[][] {
   const depth = new Map<string, number>();
   const depthOf = (r: RecordingRule, seen: string[] = []): number => {
     if (depth.has(r.record)) return depth.get(r.record)!;
-    if (seen.includes(r.record)) throw new Error(`recording rules read each other in a cycle: ${[...seen, r.record].join(" → ")}`);
+    if (seen.includes(r.record))
+      throw new Error(`recording rules read each other in a cycle: ${[...seen, r.record].join(" → ")}`);
     const deps = rules.filter((o) => o.record !== r.record && reads(r.expr, o.record));
     const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map((o) => depthOf(o, [...seen, r.record])));
     depth.set(r.record, d);
@@ -48,16 +53,39 @@ export function rulePasses(groups: RuleGroup[]): RuleGroup[][] {
   rules.forEach((r) => depthOf(r));
   const passes: RuleGroup[][] = [];
   for (let d = 0; d <= Math.max(-1, ...depth.values()); d++) {
-    passes.push(groups.map((g) => ({ name: g.name, rules: g.rules.filter((r) => "record" in r && depth.get(r.record) === d) })).filter((g) => g.rules.length > 0));
+    passes.push(
+      groups
+        .map((g) => ({ name: g.name, rules: g.rules.filter((r) => "record" in r && depth.get(r.record) === d) }))
+        .filter((g) => g.rules.length > 0),
+    );
   }
   return passes;
 }
 
 /** Backfills the groups' recording rules over [start, end) from the Prometheus at `url` into `outDir`. */
-export async function backfillRules(groups: RuleGroup[], url: string, start: number, end: number, evalInterval: number, workDir: string, outDir: string): Promise<void> {
+export async function backfillRules(
+  groups: RuleGroup[],
+  url: string,
+  start: number,
+  end: number,
+  evalInterval: number,
+  workDir: string,
+  outDir: string,
+): Promise<void> {
   const ruleFile = path.join(workDir, `rules-${Date.now()}.yml`);
   fs.writeFileSync(ruleFile, renderRuleFile(groups));
-  await promtool(["tsdb", "create-blocks-from", "rules", "--quiet", `--url=${url}`, `--start=${start}`, `--end=${end}`, `--eval-interval=${evalInterval}s`, `--output-dir=${outDir}`, ruleFile]);
+  await promtool([
+    "tsdb",
+    "create-blocks-from",
+    "rules",
+    "--quiet",
+    `--url=${url}`,
+    `--start=${start}`,
+    `--end=${end}`,
+    `--eval-interval=${evalInterval}s`,
+    `--output-dir=${outDir}`,
+    ruleFile,
+  ]);
 }
 
 /** Moves every block directory from `from` into `to`. */
@@ -72,4 +100,8 @@ export function moveBlocks(from: string, to: string): number {
   return n;
 }
 
-export const blockDirs = (dir: string) => fs.readdirSync(dir).filter((n) => /^[0-9A-Z]{26}$/.test(n)).sort();
+export const blockDirs = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((n) => /^[0-9A-Z]{26}$/.test(n))
+    .sort();

@@ -6,7 +6,8 @@ import type { PolicyNode } from "../types";
 // preview; our rules want plain JSON with a marker instead, in the offline graph's shape.
 
 /** Types that are components (no provider object of their own). */
-const COMPONENT = /^(eks:index:|vllm-k8s:|pulumi:pulumi:Stack$|kubernetes:yaml\/v2:ConfigGroup$|kubernetes:helm\.sh\/v4:Chart$|kubernetes:kustomize\/v2:Directory$)/;
+const COMPONENT =
+  /^(eks:index:|vllm-k8s:|pulumi:pulumi:Stack$|kubernetes:yaml\/v2:ConfigGroup$|kubernetes:helm\.sh\/v4:Chart$|kubernetes:kustomize\/v2:Directory$)/;
 
 /** Deep plain copy; values unknown during preview become UNKNOWN. */
 export function plain(value: unknown, seen = new WeakSet<object>()): unknown {
@@ -18,7 +19,8 @@ export function plain(value: unknown, seen = new WeakSet<object>()): unknown {
       return plain(o[k], seen);
     } catch (e) {
       // @pulumi/policy does not export the error's type; its name is stable.
-      if ((e as Error)?.name === "UnknownValueError" || (e as Error)?.constructor?.name === "UnknownValueError") return UNKNOWN;
+      if ((e as Error)?.name === "UnknownValueError" || (e as Error)?.constructor?.name === "UnknownValueError")
+        return UNKNOWN;
       throw e;
     }
   };
@@ -30,10 +32,14 @@ export function plain(value: unknown, seen = new WeakSet<object>()): unknown {
 function physicalId(props: Record<string, any>): string {
   if (typeof props.id === "string" && props.id !== UNKNOWN) return props.id;
   const m = typeof props.arn === "string" ? props.arn.match(/:[a-z-]+\/([^/]+)$/) : null;
-  return m ? m[1]! : "";
+  return m ? m[1] : "";
 }
 
-function toNode(r: { type: string; name: string; urn: string; props: Record<string, any> }, parent?: { type: string; name: string }, dependencies: string[] = []): PolicyNode {
+function toNode(
+  r: { type: string; name: string; urn: string; props: Record<string, any> },
+  parent?: { type: string; name: string },
+  dependencies: string[] = [],
+): PolicyNode {
   const inputs = plain(r.props) as Record<string, any>;
   return {
     urn: r.urn,
@@ -55,5 +61,11 @@ export const nodeFromResourceArgs = (args: ResourceValidationArgs): PolicyNode =
 
 /** The stack as `validateStack` sees it (outputs, with parents and dependencies resolved). */
 export function nodesFromStack(resources: readonly PolicyResource[]): PolicyNode[] {
-  return resources.map((r) => toNode(r, r.parent, r.dependencies.map((d) => d.name)));
+  return resources.map((r) =>
+    toNode(
+      r,
+      r.parent,
+      r.dependencies.map((d) => d.name),
+    ),
+  );
 }

@@ -30,11 +30,13 @@ function addonConfig(n: PolicyNode): Record<string, unknown> | undefined {
   }
 }
 
-const vpcCniAddons = (graph: readonly PolicyNode[]) => graph.filter((n) => n.type === ADDON && n.inputs.addonName === "vpc-cni");
+const vpcCniAddons = (graph: readonly PolicyNode[]) =>
+  graph.filter((n) => n.type === ADDON && n.inputs.addonName === "vpc-cni");
 
 export const vpcCniNetworkPolicy: Rule = {
   id: "vpc-cni-network-policy",
-  description: "The VPC CNI of every EKS cluster runs its network policy agent (enableNetworkPolicy), so NetworkPolicy objects are enforced rather than decoration.",
+  description:
+    "The VPC CNI of every EKS cluster runs its network policy agent (enableNetworkPolicy), so NetworkPolicy objects are enforced rather than decoration.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
@@ -42,10 +44,21 @@ export const vpcCniNetworkPolicy: Rule = {
     const out: Violation[] = [];
     for (const c of clusters(graph)) {
       const name = clusterName(c.node);
-      const viaAddon = vpcCniAddons(graph).some((a) => a.inputs.clusterName === name && isTrue(addonConfig(a)?.enableNetworkPolicy));
-      const viaComponent = c.node.type === EKS_CLUSTER && c.node.inputs.useDefaultVpcCni !== true && isTrue(c.node.inputs.vpcCniOptions?.enableNetworkPolicy);
+      const viaAddon = vpcCniAddons(graph).some(
+        (a) => a.inputs.clusterName === name && isTrue(addonConfig(a)?.enableNetworkPolicy),
+      );
+      const viaComponent =
+        c.node.type === EKS_CLUSTER &&
+        c.node.inputs.useDefaultVpcCni !== true &&
+        isTrue(c.node.inputs.vpcCniOptions?.enableNetworkPolicy);
       if (!viaAddon && !viaComponent)
-        out.push(violation(this.id, c.node, `EKS cluster ${c.node.name}: no vpc-cni add-on with enableNetworkPolicy "true" (the VPC CNI ignores NetworkPolicy by default). Configure the vpc-cni add-on with configurationValues {"enableNetworkPolicy": "true"}.`));
+        out.push(
+          violation(
+            this.id,
+            c.node,
+            `EKS cluster ${c.node.name}: no vpc-cni add-on with enableNetworkPolicy "true" (the VPC CNI ignores NetworkPolicy by default). Configure the vpc-cni add-on with configurationValues {"enableNetworkPolicy": "true"}.`,
+          ),
+        );
     }
     return out;
   },
@@ -53,7 +66,8 @@ export const vpcCniNetworkPolicy: Rule = {
 
 export const imdsHopLimit: Rule = {
   id: "imds-hop-limit",
-  description: "Every node group's launch template sets the IMDS response hop limit to 1, so pods (one hop further) cannot fetch an IMDSv2 token and the node role's credentials.",
+  description:
+    "Every node group's launch template sets the IMDS response hop limit to 1, so pods (one hop further) cannot fetch an IMDSv2 token and the node role's credentials.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
@@ -64,7 +78,13 @@ export const imdsHopLimit: Rule = {
       if (lt === undefined) continue;
       const hop = lt === "none" ? undefined : lt.inputs.metadataOptions?.httpPutResponseHopLimit;
       if (hop !== 1)
-        out.push(violation(this.id, g.node, `Node group ${g.node.name} ${lt === "none" ? "has no launch template (pulumi-eks's enableIMDSv2 sets hop limit 2)" : `has IMDS hop limit ${JSON.stringify(hop ?? null)}`}: pods can reach the node's credentials. Use a launch template with metadataOptions.httpPutResponseHopLimit: 1.`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `Node group ${g.node.name} ${lt === "none" ? "has no launch template (pulumi-eks's enableIMDSv2 sets hop limit 2)" : `has IMDS hop limit ${JSON.stringify(hop ?? null)}`}: pods can reach the node's credentials. Use a launch template with metadataOptions.httpPutResponseHopLimit: 1.`,
+          ),
+        );
     }
     return out;
   },
@@ -72,7 +92,8 @@ export const imdsHopLimit: Rule = {
 
 export const nodeVolumesEncrypted: Rule = {
   id: "node-volumes-encrypted",
-  description: "Every node group's launch template encrypts each EBS volume it maps, whatever the account's EBS-encryption-by-default setting.",
+  description:
+    "Every node group's launch template encrypts each EBS volume it maps, whatever the account's EBS-encryption-by-default setting.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
@@ -81,10 +102,16 @@ export const nodeVolumesEncrypted: Rule = {
     for (const g of nodeGroups(graph)) {
       const lt = launchTemplate(g, graph);
       if (lt === undefined) continue;
-      const maps: any[] = lt === "none" ? [] : lt.inputs.blockDeviceMappings ?? [];
+      const maps: any[] = lt === "none" ? [] : (lt.inputs.blockDeviceMappings ?? []);
       const plain = maps.filter((m) => !isTrue(m?.ebs?.encrypted)).map((m) => m?.deviceName);
       if (maps.length === 0 || plain.length)
-        out.push(violation(this.id, g.node, `Node group ${g.node.name} ${maps.length === 0 ? "maps no EBS volume in a launch template" : `leaves ${plain.join(", ")} unencrypted`}: its root volume is encrypted only if the account's EBS default says so. Map the root volume with ebs.encrypted: true.`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `Node group ${g.node.name} ${maps.length === 0 ? "maps no EBS volume in a launch template" : `leaves ${plain.join(", ")} unencrypted`}: its root volume is encrypted only if the account's EBS default says so. Map the root volume with ebs.encrypted: true.`,
+          ),
+        );
     }
     return out;
   },
@@ -94,7 +121,8 @@ export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerM
 
 export const controlPlaneLogs: Rule = {
   id: "control-plane-logs",
-  description: "Every EKS cluster sends all five control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
+  description:
+    "Every EKS cluster sends all five control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
@@ -106,7 +134,13 @@ export const controlPlaneLogs: Rule = {
       if (opaque(types)) continue;
       const missing = CONTROL_PLANE_LOGS.filter((t) => !(Array.isArray(types) && types.includes(t)));
       if (missing.length)
-        out.push(violation(this.id, c.node, `EKS cluster ${c.node.name} does not log ${missing.join(", ")}: audit trails of the control plane are incomplete. Set enabledClusterLogTypes to all five types.`));
+        out.push(
+          violation(
+            this.id,
+            c.node,
+            `EKS cluster ${c.node.name} does not log ${missing.join(", ")}: audit trails of the control plane are incomplete. Set enabledClusterLogTypes to all five types.`,
+          ),
+        );
     }
     return out;
   },
@@ -114,7 +148,8 @@ export const controlPlaneLogs: Rule = {
 
 export const controlPlaneLogRetention: Rule = {
   id: "control-plane-log-retention",
-  description: "Each EKS cluster's log group /aws/eks/<cluster>/cluster is created by the stack with a retention (EKS would create it with none).",
+  description:
+    "Each EKS cluster's log group /aws/eks/<cluster>/cluster is created by the stack with a retention (EKS would create it with none).",
   severity: "low",
   enforcement: "mandatory",
   scope: "stack",
@@ -125,7 +160,13 @@ export const controlPlaneLogRetention: Rule = {
       const group = graph.find((n) => n.type === "aws:cloudwatch/logGroup:LogGroup" && n.inputs.name === want);
       const days = group?.inputs.retentionInDays;
       if (!group || !(typeof days === "number" && days > 0))
-        out.push(violation(this.id, group ?? c.node, `EKS cluster ${c.node.name}: ${group ? `log group ${want} has retentionInDays ${JSON.stringify(days ?? null)}` : `no log group ${want} in the stack, so EKS creates one that never expires`}. Create it with retentionInDays (cluster.logRetentionDays).`));
+        out.push(
+          violation(
+            this.id,
+            group ?? c.node,
+            `EKS cluster ${c.node.name}: ${group ? `log group ${want} has retentionInDays ${JSON.stringify(days ?? null)}` : `no log group ${want} in the stack, so EKS creates one that never expires`}. Create it with retentionInDays (cluster.logRetentionDays).`,
+          ),
+        );
     }
     return out;
   },
@@ -140,7 +181,8 @@ const principals = (s: any): string[] => {
 
 export const kmsKeyPolicy: Rule = {
   id: "kms-key-policy",
-  description: "Every KMS key has an explicit key policy that grants no one everything: no Allow to Principal \"*\" without a condition, and no encrypt/decrypt for the whole account (its root); key rotation is on.",
+  description:
+    'Every KMS key has an explicit key policy that grants no one everything: no Allow to Principal "*" without a condition, and no encrypt/decrypt for the whole account (its root); key rotation is on.',
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -148,11 +190,19 @@ export const kmsKeyPolicy: Rule = {
     const out: Violation[] = [];
     for (const k of graph.filter((n) => n.type === "aws:kms/key:Key")) {
       if (k.inputs.enableKeyRotation !== true)
-        out.push(violation(this.id, k, `KMS key ${k.name} does not rotate its key material: set enableKeyRotation: true.`));
+        out.push(
+          violation(this.id, k, `KMS key ${k.name} does not rotate its key material: set enableKeyRotation: true.`),
+        );
       if (opaque(k.inputs.policy)) continue;
       const doc = policyDocument(k.inputs.policy);
       if (!doc) {
-        out.push(violation(this.id, k, `KMS key ${k.name} has no explicit key policy, so AWS's default lets every IAM principal of the account with kms:* in IAM use it. Give it a policy naming its administrators and its one user.`));
+        out.push(
+          violation(
+            this.id,
+            k,
+            `KMS key ${k.name} has no explicit key policy, so AWS's default lets every IAM principal of the account with kms:* in IAM use it. Give it a policy naming its administrators and its one user.`,
+          ),
+        );
         continue;
       }
       for (const s of [doc.Statement ?? []].flat()) {
@@ -160,9 +210,21 @@ export const kmsKeyPolicy: Rule = {
         const who = principals(s);
         const crypto = [s.Action ?? []].flat().filter((a: unknown) => typeof a === "string" && CRYPTO.test(a));
         if (who.includes("*") && !s.Condition)
-          out.push(violation(this.id, k, `KMS key ${k.name} policy${s.Sid ? ` statement ${s.Sid}` : ""} allows Principal "*" without a condition. Name the principals.`));
+          out.push(
+            violation(
+              this.id,
+              k,
+              `KMS key ${k.name} policy${s.Sid ? ` statement ${s.Sid}` : ""} allows Principal "*" without a condition. Name the principals.`,
+            ),
+          );
         else if (crypto.length && who.some((p) => /:root$/.test(p)) && !s.Condition)
-          out.push(violation(this.id, k, `KMS key ${k.name} policy${s.Sid ? ` statement ${s.Sid}` : ""} lets the whole account (${who.join(", ")}) ${crypto.join(", ")}. Grant key use to the cluster role only.`));
+          out.push(
+            violation(
+              this.id,
+              k,
+              `KMS key ${k.name} policy${s.Sid ? ` statement ${s.Sid}` : ""} lets the whole account (${who.join(", ")}) ${crypto.join(", ")}. Grant key use to the cluster role only.`,
+            ),
+          );
       }
     }
     return out;
@@ -171,44 +233,79 @@ export const kmsKeyPolicy: Rule = {
 
 export const kmsDeletionWindow: Rule = {
   id: "kms-deletion-window",
-  description: "KMS keys wait the longest deletion window (30 days) before deletion, leaving time to undo a mistaken delete that would make every encrypted Secret unreadable.",
+  description:
+    "KMS keys wait the longest deletion window (30 days) before deletion, leaving time to undo a mistaken delete that would make every encrypted Secret unreadable.",
   severity: "low",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     return graph
-      .filter((n) => n.type === "aws:kms/key:Key" && !opaque(n.inputs.deletionWindowInDays) && n.inputs.deletionWindowInDays !== 30)
-      .map((k) => violation(this.id, k, `KMS key ${k.name} has deletionWindowInDays ${JSON.stringify(k.inputs.deletionWindowInDays ?? null)} (AWS default 30, minimum 7). Set 30.`));
+      .filter(
+        (n) =>
+          n.type === "aws:kms/key:Key" &&
+          !opaque(n.inputs.deletionWindowInDays) &&
+          n.inputs.deletionWindowInDays !== 30,
+      )
+      .map((k) =>
+        violation(
+          this.id,
+          k,
+          `KMS key ${k.name} has deletionWindowInDays ${JSON.stringify(k.inputs.deletionWindowInDays ?? null)} (AWS default 30, minimum 7). Set 30.`,
+        ),
+      );
   },
 };
 
 const trustsService = (role: PolicyNode, service: string) =>
-  [policyDocument(role.inputs.assumeRolePolicy)?.Statement ?? []].flat().some((s: any) => [s?.Principal?.Service ?? []].flat().includes(service));
+  [policyDocument(role.inputs.assumeRolePolicy)?.Statement ?? []]
+    .flat()
+    .some((s: any) => [s?.Principal?.Service ?? []].flat().includes(service));
 
 export const cniIrsa: Rule = {
   id: "cni-irsa",
-  description: "The VPC CNI's ENI permissions (AmazonEKS_CNI_Policy) sit on its own IRSA role, never on the node role, and the vpc-cni add-on is given that role.",
+  description:
+    "The VPC CNI's ENI permissions (AmazonEKS_CNI_Policy) sit on its own IRSA role, never on the node role, and the vpc-cni add-on is given that role.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
   check(graph) {
     const out: Violation[] = [];
     const roles = graph.filter((n) => n.type === "aws:iam/role:Role");
-    for (const a of graph.filter((n) => n.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && typeof n.inputs.policyArn === "string" && /policy\/AmazonEKS_CNI_Policy$/.test(n.inputs.policyArn))) {
-      const role = roles.find((r) => r.inputs.name === a.inputs.role || r.id === a.inputs.role || a.dependencies.includes(r.name));
+    for (const a of graph.filter(
+      (n) =>
+        n.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+        typeof n.inputs.policyArn === "string" &&
+        /policy\/AmazonEKS_CNI_Policy$/.test(n.inputs.policyArn),
+    )) {
+      const role = roles.find(
+        (r) => r.inputs.name === a.inputs.role || r.id === a.inputs.role || a.dependencies.includes(r.name),
+      );
       if (!role || trustsService(role, "ec2.amazonaws.com"))
-        out.push(violation(this.id, a, `${a.name} attaches AmazonEKS_CNI_Policy to ${role ? `node role ${role.name}` : `a role outside the stack`}: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`));
+        out.push(
+          violation(
+            this.id,
+            a,
+            `${a.name} attaches AmazonEKS_CNI_Policy to ${role ? `node role ${role.name}` : `a role outside the stack`}: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`,
+          ),
+        );
     }
     if (clusters(graph).length)
       for (const addon of vpcCniAddons(graph).filter((n) => !n.inputs.serviceAccountRoleArn))
-        out.push(violation(this.id, addon, `vpc-cni add-on ${addon.name} has no serviceAccountRoleArn, so aws-node falls back to the node role. Pass the CNI's IRSA role.`));
+        out.push(
+          violation(
+            this.id,
+            addon,
+            `vpc-cni add-on ${addon.name} has no serviceAccountRoleArn, so aws-node falls back to the node role. Pass the CNI's IRSA role.`,
+          ),
+        );
     return out;
   },
 };
 
 export const irsaTrustScoped: Rule = {
   id: "irsa-trust-scoped",
-  description: "Every IRSA role trusts exactly one Kubernetes service account: StringEquals on the OIDC provider's :sub (system:serviceaccount:<ns>:<name>, no wildcard) and :aud sts.amazonaws.com.",
+  description:
+    "Every IRSA role trusts exactly one Kubernetes service account: StringEquals on the OIDC provider's :sub (system:serviceaccount:<ns>:<name>, no wildcard) and :aud sts.amazonaws.com.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -220,8 +317,18 @@ export const irsaTrustScoped: Rule = {
         const eq = s.Condition?.StringEquals ?? {};
         const sub = Object.entries(eq).find(([k]) => k.endsWith(":sub"))?.[1];
         const aud = Object.entries(eq).find(([k]) => k.endsWith(":aud"))?.[1];
-        if (typeof sub !== "string" || !/^system:serviceaccount:[a-z0-9-]+:[a-z0-9-.]+$/.test(sub) || aud !== "sts.amazonaws.com")
-          out.push(violation(this.id, r, `IAM role ${r.name} can be assumed through the OIDC provider by ${sub === undefined ? "any service account" : JSON.stringify(sub)} (aud ${JSON.stringify(aud ?? null)}): scope it with StringEquals <issuer>:sub = system:serviceaccount:<namespace>:<name> and <issuer>:aud = sts.amazonaws.com.`));
+        if (
+          typeof sub !== "string" ||
+          !/^system:serviceaccount:[a-z0-9-]+:[a-z0-9-.]+$/.test(sub) ||
+          aud !== "sts.amazonaws.com"
+        )
+          out.push(
+            violation(
+              this.id,
+              r,
+              `IAM role ${r.name} can be assumed through the OIDC provider by ${sub === undefined ? "any service account" : JSON.stringify(sub)} (aud ${JSON.stringify(aud ?? null)}): scope it with StringEquals <issuer>:sub = system:serviceaccount:<namespace>:<name> and <issuer>:aud = sts.amazonaws.com.`,
+            ),
+          );
       }
     }
     return out;
@@ -230,7 +337,8 @@ export const irsaTrustScoped: Rule = {
 
 export const accessEntriesApi: Rule = {
   id: "access-entries-api",
-  description: "EKS clusters authenticate through access entries only (authenticationMode API), not the aws-auth ConfigMap.",
+  description:
+    "EKS clusters authenticate through access entries only (authenticationMode API), not the aws-auth ConfigMap.",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
@@ -238,7 +346,13 @@ export const accessEntriesApi: Rule = {
     return clusters(graph)
       .filter((c) => c.node.type === EKS_CLUSTER)
       .filter((c) => !opaque(c.node.inputs.authenticationMode) && c.node.inputs.authenticationMode !== "API")
-      .map((c) => violation(this.id, c.node, `EKS cluster ${c.node.name} has authenticationMode ${JSON.stringify(c.node.inputs.authenticationMode ?? null)}: the aws-auth ConfigMap stays a second, unaudited way in. Set authenticationMode: API and grant access with access entries.`));
+      .map((c) =>
+        violation(
+          this.id,
+          c.node,
+          `EKS cluster ${c.node.name} has authenticationMode ${JSON.stringify(c.node.inputs.authenticationMode ?? null)}: the aws-auth ConfigMap stays a second, unaudited way in. Set authenticationMode: API and grant access with access entries.`,
+        ),
+      );
   },
 };
 
@@ -251,22 +365,38 @@ export const nodeNoRemoteAccess: Rule = {
   check(graph) {
     return nodeGroups(graph)
       .filter((g) => g.node.inputs.remoteAccess)
-      .map((g) => violation(this.id, g.node, `Node group ${g.node.name} sets remoteAccess (SSH to the nodes). Remove it; use SSM Session Manager when a node must be inspected.`));
+      .map((g) =>
+        violation(
+          this.id,
+          g.node,
+          `Node group ${g.node.name} sets remoteAccess (SSH to the nodes). Remove it; use SSM Session Manager when a node must be inspected.`,
+        ),
+      );
   },
 };
 
 export const privateEndpoint: Rule = {
   id: "private-endpoint",
-  description: "The EKS API has its private endpoint on (nodes and in-VPC tools stay off the internet path); the public one is optional and CIDR-restricted (api-endpoint-restricted).",
+  description:
+    "The EKS API has its private endpoint on (nodes and in-VPC tools stay off the internet path); the public one is optional and CIDR-restricted (api-endpoint-restricted).",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     const out: Violation[] = [];
     for (const c of clusters(graph)) {
-      const priv = c.node.type === EKS_CLUSTER ? c.node.inputs.endpointPrivateAccess : c.node.inputs.vpcConfig?.endpointPrivateAccess;
+      const priv =
+        c.node.type === EKS_CLUSTER
+          ? c.node.inputs.endpointPrivateAccess
+          : c.node.inputs.vpcConfig?.endpointPrivateAccess;
       if (priv !== true && !opaque(priv))
-        out.push(violation(this.id, c.node, `EKS cluster ${c.node.name} has endpointPrivateAccess ${JSON.stringify(priv ?? null)}: nodes reach the API over the internet. Set cluster.endpointPrivateAccess: true.`));
+        out.push(
+          violation(
+            this.id,
+            c.node,
+            `EKS cluster ${c.node.name} has endpointPrivateAccess ${JSON.stringify(priv ?? null)}: nodes reach the API over the internet. Set cluster.endpointPrivateAccess: true.`,
+          ),
+        );
     }
     return out;
   },

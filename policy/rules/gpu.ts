@@ -1,6 +1,13 @@
 import { clusters, nodeGroups, sameEffect, type NodeGroup } from "../aws";
 import { describeObject, helmReleases, walk, workloads, type Workload } from "../graph";
-import { GPU_NODE_LABEL, GPU_TAINT, gpuRequest, selectsGpuNodes, targetsGpuNodes, toleratesGpuTaint } from "../scheduling";
+import {
+  GPU_NODE_LABEL,
+  GPU_TAINT,
+  gpuRequest,
+  selectsGpuNodes,
+  targetsGpuNodes,
+  toleratesGpuTaint,
+} from "../scheduling";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
 
 const TAINT = `${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect}`;
@@ -20,7 +27,10 @@ const isGpuGroup = (g: NodeGroup) =>
 
 export const gpuNodeGroups = (graph: readonly PolicyNode[]) => nodeGroups(graph).filter(isGpuGroup);
 
-const hasGpuTaint = (g: NodeGroup) => g.taints.some((t) => t.key === GPU_TAINT.key && t.value === GPU_TAINT.value && sameEffect(t.effect, GPU_TAINT.effect));
+const hasGpuTaint = (g: NodeGroup) =>
+  g.taints.some(
+    (t) => t.key === GPU_TAINT.key && t.value === GPU_TAINT.value && sameEffect(t.effect, GPU_TAINT.effect),
+  );
 
 export const gpuNodeGroup: Rule = {
   id: "gpu-node-group",
@@ -33,15 +43,39 @@ export const gpuNodeGroup: Rule = {
     const groups = gpuNodeGroups(graph);
     if (groups.length === 0)
       for (const c of clusters(graph))
-        out.push(violation(this.id, c.node, `EKS cluster ${c.node.name} has no GPU node group (none has the ${LABEL} label, an NVIDIA AMI or the ${GPU_TAINT.key} taint): vLLM pods would stay Pending. Keep the gpuNodes group of infra/cluster/node-groups.ts.`));
+        out.push(
+          violation(
+            this.id,
+            c.node,
+            `EKS cluster ${c.node.name} has no GPU node group (none has the ${LABEL} label, an NVIDIA AMI or the ${GPU_TAINT.key} taint): vLLM pods would stay Pending. Keep the gpuNodes group of infra/cluster/node-groups.ts.`,
+          ),
+        );
     for (const g of groups) {
       const name = g.node.name;
       if (!hasGpuTaint(g))
-        out.push(violation(this.id, g.node, `GPU node group ${name} lacks the taint ${TAINT} (has ${JSON.stringify(g.taints)}): CPU pods would fill the GPU nodes. Add it to the node group's taints (effect NO_SCHEDULE).`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `GPU node group ${name} lacks the taint ${TAINT} (has ${JSON.stringify(g.taints)}): CPU pods would fill the GPU nodes. Add it to the node group's taints (effect NO_SCHEDULE).`,
+          ),
+        );
       if (typeof g.amiType !== "string" || !g.amiType.includes("NVIDIA"))
-        out.push(violation(this.id, g.node, `GPU node group ${name} has amiType ${JSON.stringify(g.amiType)}, not an NVIDIA AMI type: nodes would have no GPU driver. Set gpuNodes.amiType to AL2023_x86_64_NVIDIA or BOTTLEROCKET_x86_64_NVIDIA.`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `GPU node group ${name} has amiType ${JSON.stringify(g.amiType)}, not an NVIDIA AMI type: nodes would have no GPU driver. Set gpuNodes.amiType to AL2023_x86_64_NVIDIA or BOTTLEROCKET_x86_64_NVIDIA.`,
+          ),
+        );
       if (g.labels[GPU_NODE_LABEL.key] !== GPU_NODE_LABEL.value)
-        out.push(violation(this.id, g.node, `GPU node group ${name} lacks the label ${LABEL} that GPU workloads select (charts/node-pools.ts). Add it to the node group's labels.`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `GPU node group ${name} lacks the label ${LABEL} that GPU workloads select (charts/node-pools.ts). Add it to the node group's labels.`,
+          ),
+        );
     }
     return out;
   },
@@ -61,16 +95,31 @@ export const gpuWorkloadScheduling: Rule = {
       if (gpuContainers(w).length === 0) continue;
       const what = describeObject(w.object);
       if (!toleratesGpuTaint(w.podSpec.tolerations))
-        out.push(violation(this.id, w.object.node, `${what} requests nvidia.com/gpu but does not tolerate the GPU taint ${TAINT}: it would stay Pending. Add a toleration {key: ${GPU_TAINT.key}, operator: Equal, value: "${GPU_TAINT.value}", effect: ${GPU_TAINT.effect}}.`));
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${what} requests nvidia.com/gpu but does not tolerate the GPU taint ${TAINT}: it would stay Pending. Add a toleration {key: ${GPU_TAINT.key}, operator: Equal, value: "${GPU_TAINT.value}", effect: ${GPU_TAINT.effect}}.`,
+          ),
+        );
       if (!selectsGpuNodes(w.podSpec))
-        out.push(violation(this.id, w.object.node, `${what} requests nvidia.com/gpu but does not select the GPU nodes: set nodeSelector ${LABEL} (or a required node affinity on it) so the autoscaler adds the right nodes.`));
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${what} requests nvidia.com/gpu but does not select the GPU nodes: set nodeSelector ${LABEL} (or a required node affinity on it) so the autoscaler adds the right nodes.`,
+          ),
+        );
     }
     return out;
   },
 };
 
 const allowListedObject = (w: Workload) =>
-  w.object.kind === "DaemonSet" && (GPU_DAEMONSET_ALLOWLIST as readonly string[]).includes(w.object.body.metadata?.labels?.["app.kubernetes.io/name"] ?? w.object.name);
+  w.object.kind === "DaemonSet" &&
+  (GPU_DAEMONSET_ALLOWLIST as readonly string[]).includes(
+    w.object.body.metadata?.labels?.["app.kubernetes.io/name"] ?? w.object.name,
+  );
 
 export const gpuNodesReserved: Rule = {
   id: "gpu-nodes-reserved",
@@ -84,17 +133,41 @@ export const gpuNodesReserved: Rule = {
       if (gpuContainers(w).length > 0 || allowListedObject(w)) continue;
       const what = describeObject(w.object);
       if (toleratesGpuTaint(w.podSpec.tolerations))
-        out.push(violation(this.id, w.object.node, `${what} requests no GPU but tolerates the GPU taint ${TAINT}: it could take a GPU node's CPU and keep the node from scaling down. Remove the toleration, or request nvidia.com/gpu.`));
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${what} requests no GPU but tolerates the GPU taint ${TAINT}: it could take a GPU node's CPU and keep the node from scaling down. Remove the toleration, or request nvidia.com/gpu.`,
+          ),
+        );
       if (targetsGpuNodes(w.podSpec))
-        out.push(violation(this.id, w.object.node, `${what} requests no GPU but selects the GPU nodes (${LABEL}): select the system nodes instead.`));
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${what} requests no GPU but selects the GPU nodes (${LABEL}): select the system nodes instead.`,
+          ),
+        );
     }
     for (const r of helmReleases(graph)) {
       if ((GPU_DAEMONSET_ALLOWLIST as readonly string[]).includes(r.chart)) continue;
       walk(r.values, (path, key, value, parent) => {
         if (key === "tolerations" && toleratesGpuTaint(value))
-          out.push(violation(this.id, r.node, `Helm release ${r.name} (chart ${r.chart}) tolerates the GPU taint ${TAINT} at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Remove the toleration.`));
+          out.push(
+            violation(
+              this.id,
+              r.node,
+              `Helm release ${r.name} (chart ${r.chart}) tolerates the GPU taint ${TAINT} at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Remove the toleration.`,
+            ),
+          );
         if (key === "nodeSelector" && parent && targetsGpuNodes({ nodeSelector: value }))
-          out.push(violation(this.id, r.node, `Helm release ${r.name} (chart ${r.chart}) selects the GPU nodes at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Select the system nodes instead.`));
+          out.push(
+            violation(
+              this.id,
+              r.node,
+              `Helm release ${r.name} (chart ${r.chart}) selects the GPU nodes at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Select the system nodes instead.`,
+            ),
+          );
       });
     }
     return out;
@@ -105,7 +178,8 @@ const TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
 
 export const gpuScaleFromZero: Rule = {
   id: "gpu-scale-from-zero",
-  description: "The GPU node group has min size 0 and a max size, and its Auto Scaling group carries cluster-autoscaler's node-template tags (labels, taint, GPU count) so it can scale up from zero.",
+  description:
+    "The GPU node group has min size 0 and a max size, and its Auto Scaling group carries cluster-autoscaler's node-template tags (labels, taint, GPU count) so it can scale up from zero.",
   severity: "medium",
   enforcement: "mandatory",
   scope: "stack",
@@ -115,26 +189,51 @@ export const gpuScaleFromZero: Rule = {
       const name = g.node.name;
       const { minSize, maxSize } = g.scaling;
       if (minSize !== 0)
-        out.push(violation(this.id, g.node, `GPU node group ${name} has scalingConfig.minSize ${JSON.stringify(minSize)}: idle GPUs keep costing money. Set gpuNodes.minSize: 0.`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `GPU node group ${name} has scalingConfig.minSize ${JSON.stringify(minSize)}: idle GPUs keep costing money. Set gpuNodes.minSize: 0.`,
+          ),
+        );
       if (typeof maxSize !== "number" || maxSize < 1)
-        out.push(violation(this.id, g.node, `GPU node group ${name} has no usable scalingConfig.maxSize (${JSON.stringify(maxSize)}): the cost ceiling is missing. Set gpuNodes.maxSize to at least 1.`));
+        out.push(
+          violation(
+            this.id,
+            g.node,
+            `GPU node group ${name} has no usable scalingConfig.maxSize (${JSON.stringify(maxSize)}): the cost ceiling is missing. Set gpuNodes.maxSize to at least 1.`,
+          ),
+        );
       // Tags that target this group's ASG: their name input derives from the group, so they depend
       // on it (or on its @pulumi/eks component, when the group is the component's child).
       const owners = [name, ...(g.node.parent ? [g.node.parent] : [])];
       const tags = new Map<string, unknown>();
       for (const t of graph)
-        if (t.type === "aws:autoscaling/tag:Tag" && owners.some((o) => t.dependencies.includes(o)) && t.inputs.tag?.key) tags.set(t.inputs.tag.key, t.inputs.tag.value);
+        if (t.type === "aws:autoscaling/tag:Tag" && owners.some((o) => t.dependencies.includes(o)) && t.inputs.tag?.key)
+          tags.set(t.inputs.tag.key, t.inputs.tag.value);
       const want: [string, (v: unknown) => boolean, string][] = [
-        ...Object.entries(g.labels).map(([k, v]): [string, (x: unknown) => boolean, string] => [`${TEMPLATE}/label/${k}`, (x) => x === v, v]),
-        ...g.taints.filter((t) => t.key).map((t): [string, (x: unknown) => boolean, string] => {
-          const expected = `${t.value ?? ""}:${GPU_TAINT.effect}`;
-          return [`${TEMPLATE}/taint/${t.key}`, (x) => x === expected, expected];
-        }),
+        ...Object.entries(g.labels).map(([k, v]): [string, (x: unknown) => boolean, string] => [
+          `${TEMPLATE}/label/${k}`,
+          (x) => x === v,
+          v,
+        ]),
+        ...g.taints
+          .filter((t) => t.key)
+          .map((t): [string, (x: unknown) => boolean, string] => {
+            const expected = `${t.value ?? ""}:${GPU_TAINT.effect}`;
+            return [`${TEMPLATE}/taint/${t.key}`, (x) => x === expected, expected];
+          }),
         [`${TEMPLATE}/resources/nvidia.com/gpu`, (x) => Number(x) >= 1, "<GPUs per node>"],
       ];
       for (const [key, ok, expected] of want)
         if (!ok(tags.get(key)))
-          out.push(violation(this.id, g.node, `GPU node group ${name}: its Auto Scaling group lacks the tag ${key}=${expected} (found ${JSON.stringify(tags.get(key))}); cluster-autoscaler cannot scale it up from zero without it. Tag the ASG with aws.autoscaling.Tag (managed-node-group tags do not reach it).`));
+          out.push(
+            violation(
+              this.id,
+              g.node,
+              `GPU node group ${name}: its Auto Scaling group lacks the tag ${key}=${expected} (found ${JSON.stringify(tags.get(key))}); cluster-autoscaler cannot scale it up from zero without it. Tag the ASG with aws.autoscaling.Tag (managed-node-group tags do not reach it).`,
+            ),
+          );
     }
     return out;
   },

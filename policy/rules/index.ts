@@ -6,7 +6,13 @@ import { operabilityRules } from "./operability";
 import { securityRules } from "./security";
 
 /** Every rule, by theme. Ids are unique and stable: docs/policy.md and the pack use them. */
-export const rules: readonly Rule[] = [...gpuRules, ...securityRules, ...clusterHardeningRules, ...kubernetesSecurityRules, ...operabilityRules];
+export const rules: readonly Rule[] = [
+  ...gpuRules,
+  ...securityRules,
+  ...clusterHardeningRules,
+  ...kubernetesSecurityRules,
+  ...operabilityRules,
+];
 
 export function ruleById(id: string): Rule {
   const r = rules.find((x) => x.id === id);

@@ -16,7 +16,8 @@ const namespaces = (graph: readonly PolicyNode[]) => kubeObjects(graph).filter((
 
 export const namespacePsaLabels: Rule = {
   id: "namespace-psa-labels",
-  description: "Every namespace the stack creates carries Pod Security admission labels: enforce, warn and audit, each a valid level.",
+  description:
+    "Every namespace the stack creates carries Pod Security admission labels: enforce, warn and audit, each a valid level.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -25,17 +26,48 @@ export const namespacePsaLabels: Rule = {
     for (const ns of namespaces(graph)) {
       const labels = ns.body.metadata?.labels ?? {};
       if (opaque(labels)) continue;
-      const bad = ["enforce", "warn", "audit"].filter((m) => !(LEVELS as readonly string[]).includes(labels[`${PSA}${m}`]));
+      const bad = ["enforce", "warn", "audit"].filter(
+        (m) => !(LEVELS as readonly string[]).includes(labels[`${PSA}${m}`]),
+      );
       if (bad.length)
-        out.push(violation(this.id, ns.node, `${describeObject(ns)} has no valid ${bad.map((m) => `${PSA}${m}`).join(", ")} label: Pod Security admission does not guard it. Label it with the strictest level its pods meet.`));
+        out.push(
+          violation(
+            this.id,
+            ns.node,
+            `${describeObject(ns)} has no valid ${bad.map((m) => `${PSA}${m}`).join(", ")} label: Pod Security admission does not guard it. Label it with the strictest level its pods meet.`,
+          ),
+        );
     }
     return out;
   },
 };
 
 // Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards, v1.35).
-const BASELINE_CAPS = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
-const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+const BASELINE_CAPS = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);
+const RESTRICTED_VOLUMES = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+];
 
 /** What keeps a pod from a level (empty when it meets it). */
 export function pssGaps(w: Workload, level: Level): string[] {
@@ -54,14 +86,16 @@ export function pssGaps(w: Workload, level: Level): string[] {
     if (sc.seccompProfile?.type === "Unconfined") gaps.push(`${c.name}: seccomp Unconfined`);
   }
   if (level === "baseline") return gaps;
-  for (const v of pod.volumes ?? []) if (!RESTRICTED_VOLUMES.some((t) => v[t] !== undefined)) gaps.push(`volume ${v.name} type`);
+  for (const v of pod.volumes ?? [])
+    if (!RESTRICTED_VOLUMES.some((t) => v[t] !== undefined)) gaps.push(`volume ${v.name} type`);
   for (const c of w.containers) {
     const sc = c.securityContext ?? {};
     if (sc.allowPrivilegeEscalation !== false) gaps.push(`${c.name}: allowPrivilegeEscalation not false`);
     if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) gaps.push(`${c.name}: runAsNonRoot not true`);
     if ((sc.runAsUser ?? psc.runAsUser) === 0) gaps.push(`${c.name}: runAsUser 0`);
     const seccomp = sc.seccompProfile?.type ?? psc.seccompProfile?.type;
-    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") gaps.push(`${c.name}: seccompProfile not RuntimeDefault`);
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost")
+      gaps.push(`${c.name}: seccompProfile not RuntimeDefault`);
     if (!(sc.capabilities?.drop ?? []).includes("ALL")) gaps.push(`${c.name}: does not drop ALL capabilities`);
     for (const cap of sc.capabilities?.add ?? []) if (cap !== "NET_BIND_SERVICE") gaps.push(`${c.name}: adds ${cap}`);
   }
@@ -70,19 +104,28 @@ export function pssGaps(w: Workload, level: Level): string[] {
 
 export const workloadsMeetPsa: Rule = {
   id: "workloads-meet-psa",
-  description: "Each of our pod templates meets the Pod Security Standards level its namespace enforces (baseline for vLLM, which runs as root; restricted for the simulator and benchmark where enforced).",
+  description:
+    "Each of our pod templates meets the Pod Security Standards level its namespace enforces (baseline for vLLM, which runs as root; restricted for the simulator and benchmark where enforced).",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
   check(graph) {
     const out: Violation[] = [];
-    const levels = new Map(namespaces(graph).map((n) => [n.name, n.body.metadata?.labels?.[`${PSA}enforce`] as Level | undefined]));
+    const levels = new Map(
+      namespaces(graph).map((n) => [n.name, n.body.metadata?.labels?.[`${PSA}enforce`] as Level | undefined]),
+    );
     for (const w of workloads(graph)) {
       const level = levels.get(w.object.namespace);
       if (!level || !(LEVELS as readonly string[]).includes(level)) continue;
       const gaps = pssGaps(w, level);
       if (gaps.length)
-        out.push(violation(this.id, w.object.node, `${describeObject(w.object)} breaks the ${level} Pod Security Standard its namespace enforces (${gaps.join("; ")}): admission would reject its pods. Fix its securityContext.`));
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${describeObject(w.object)} breaks the ${level} Pod Security Standard its namespace enforces (${gaps.join("; ")}): admission would reject its pods. Fix its securityContext.`,
+          ),
+        );
     }
     return out;
   },
@@ -90,12 +133,19 @@ export const workloadsMeetPsa: Rule = {
 
 const isDefaultDeny = (o: KubeObject) => {
   const s = o.body.spec ?? {};
-  return o.kind === "NetworkPolicy" && s.podSelector && Object.keys(s.podSelector).length === 0 && (s.policyTypes ?? []).includes("Ingress") && !(s.ingress ?? []).length;
+  return (
+    o.kind === "NetworkPolicy" &&
+    s.podSelector &&
+    Object.keys(s.podSelector).length === 0 &&
+    (s.policyTypes ?? []).includes("Ingress") &&
+    !(s.ingress ?? []).length
+  );
 };
 
 export const defaultDenyIngress: Rule = {
   id: "default-deny-ingress",
-  description: "Every namespace the stack creates has a NetworkPolicy selecting all its pods with no ingress rule, so only flows an allow policy names get in.",
+  description:
+    "Every namespace the stack creates has a NetworkPolicy selecting all its pods with no ingress rule, so only flows an allow policy names get in.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
@@ -103,13 +153,20 @@ export const defaultDenyIngress: Rule = {
     const objs = kubeObjects(graph);
     return namespaces(graph)
       .filter((ns) => !objs.some((o) => o.namespace === ns.name && isDefaultDeny(o)))
-      .map((ns) => violation(this.id, ns.node, `${describeObject(ns)} has no default-deny ingress NetworkPolicy (podSelector {}, policyTypes [Ingress], no rules): any pod in the cluster may reach its pods. Add one (charts/netpol).`));
+      .map((ns) =>
+        violation(
+          this.id,
+          ns.node,
+          `${describeObject(ns)} has no default-deny ingress NetworkPolicy (podSelector {}, policyTypes [Ingress], no rules): any pod in the cluster may reach its pods. Add one (charts/netpol).`,
+        ),
+      );
   },
 };
 
 export const netpolNoOpenIngress: Rule = {
   id: "netpol-no-open-ingress",
-  description: "No NetworkPolicy ingress rule admits everyone: no rule without sources and ports, no ipBlock covering the internet, no empty namespaceSelector without a podSelector. (A rule with no sources but explicit ports is the API-server exception, listed in docs/security.md.)",
+  description:
+    "No NetworkPolicy ingress rule admits everyone: no rule without sources and ports, no ipBlock covering the internet, no empty namespaceSelector without a podSelector. (A rule with no sources but explicit ports is the API-server exception, listed in docs/security.md.)",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -119,11 +176,21 @@ export const netpolNoOpenIngress: Rule = {
       (np.body.spec?.ingress ?? []).forEach((r: any, i: number) => {
         const from: any[] = r.from ?? [];
         const why =
-          from.length === 0 && !(r.ports ?? []).length ? "admits every source on every port"
-          : from.some((p) => p.ipBlock && coversInternet([p.ipBlock.cidr])) ? "admits an ipBlock covering the internet"
-          : from.some((p) => p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0 && !p.podSelector) ? "admits every pod of every namespace"
-          : undefined;
-        if (why) out.push(violation(this.id, np.node, `${describeObject(np)} ingress rule ${i} ${why}. Name the pods (namespaceSelector + podSelector) or the CIDRs that need it.`));
+          from.length === 0 && !(r.ports ?? []).length
+            ? "admits every source on every port"
+            : from.some((p) => p.ipBlock && coversInternet([p.ipBlock.cidr]))
+              ? "admits an ipBlock covering the internet"
+              : from.some((p) => p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0 && !p.podSelector)
+                ? "admits every pod of every namespace"
+                : undefined;
+        if (why)
+          out.push(
+            violation(
+              this.id,
+              np.node,
+              `${describeObject(np)} ingress rule ${i} ${why}. Name the pods (namespaceSelector + podSelector) or the CIDRs that need it.`,
+            ),
+          );
       });
     }
     return out;
@@ -131,11 +198,13 @@ export const netpolNoOpenIngress: Rule = {
 };
 
 const isKps = (chart: string) => chart === "kube-prometheus-stack" || chart === "grafana";
-const grafanaValues = (r: { chart: string; values: Record<string, any> }) => (r.chart === "grafana" ? r.values : r.values.grafana);
+const grafanaValues = (r: { chart: string; values: Record<string, any> }) =>
+  r.chart === "grafana" ? r.values : r.values.grafana;
 
 export const grafanaExposure: Rule = {
   id: "grafana-exposure",
-  description: "A Grafana LoadBalancer (plain HTTP) lists its allowed source ranges (loadBalancerSourceRanges), none covering the internet.",
+  description:
+    "A Grafana LoadBalancer (plain HTTP) lists its allowed source ranges (loadBalancerSourceRanges), none covering the internet.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -146,7 +215,13 @@ export const grafanaExposure: Rule = {
       if (svc?.type !== "LoadBalancer") continue;
       const ranges: string[] = Array.isArray(svc.loadBalancerSourceRanges) ? svc.loadBalancerSourceRanges : [];
       if (ranges.length === 0 || coversInternet(ranges))
-        out.push(violation(this.id, r.node, `Helm release ${r.name} exposes Grafana as a LoadBalancer to ${ranges.length ? JSON.stringify(ranges) : "every address"} over HTTP. Set monitoring.grafanaAllowedCidrs to the networks that need it.`));
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            `Helm release ${r.name} exposes Grafana as a LoadBalancer to ${ranges.length ? JSON.stringify(ranges) : "every address"} over HTTP. Set monitoring.grafanaAllowedCidrs to the networks that need it.`,
+          ),
+        );
     }
     return out;
   },
@@ -154,7 +229,8 @@ export const grafanaExposure: Rule = {
 
 export const grafanaSidecarScoped: Rule = {
   id: "grafana-sidecar-scoped",
-  description: "Grafana's sidecars search only named namespaces, under namespaced RBAC: no ClusterRole that reads every Secret in the cluster.",
+  description:
+    "Grafana's sidecars search only named namespaces, under namespaced RBAC: no ClusterRole that reads every Secret in the cluster.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -164,10 +240,17 @@ export const grafanaSidecarScoped: Rule = {
       const g = grafanaValues(r);
       if (!g || g.enabled === false) continue;
       // kube-prometheus-stack's own default is searchNamespace ALL; the grafana chart's is rbac.namespaced false.
-      const search = g.sidecar?.dashboards?.searchNamespace ?? (r.chart === "kube-prometheus-stack" ? "ALL" : undefined);
+      const search =
+        g.sidecar?.dashboards?.searchNamespace ?? (r.chart === "kube-prometheus-stack" ? "ALL" : undefined);
       const all = [search].flat().some((s) => typeof s === "string" && s.split(",").includes("ALL"));
       if (all || g.rbac?.namespaced !== true)
-        out.push(violation(this.id, r.node, `Helm release ${r.name}: Grafana's sidecar ${all ? "searches ALL namespaces" : "is scoped"}${g.rbac?.namespaced !== true ? " and rbac.namespaced is not true, so the chart binds a ClusterRole that reads every Secret in the cluster" : ""}. Set sidecar.dashboards.searchNamespace to our namespaces and rbac.namespaced: true.`));
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            `Helm release ${r.name}: Grafana's sidecar ${all ? "searches ALL namespaces" : "is scoped"}${g.rbac?.namespaced !== true ? " and rbac.namespaced is not true, so the chart binds a ClusterRole that reads every Secret in the cluster" : ""}. Set sidecar.dashboards.searchNamespace to our namespaces and rbac.namespaced: true.`,
+          ),
+        );
     }
     return out;
   },
@@ -177,7 +260,8 @@ const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY)$/i;
 
 export const noPlainSecretArgs: Rule = {
   id: "no-plain-secret-args",
-  description: "No container of ours carries a credential in plain text: no secret flag (--api-key, --hf-token, …) or credential-like value in command/args/env, and env vars named *TOKEN/*PASSWORD/*SECRET/*API_KEY come from a Secret.",
+  description:
+    "No container of ours carries a credential in plain text: no secret flag (--api-key, --hf-token, …) or credential-like value in command/args/env, and env vars named *TOKEN/*PASSWORD/*SECRET/*API_KEY come from a Secret.",
   severity: "critical",
   enforcement: "mandatory",
   scope: "resource",
@@ -185,15 +269,32 @@ export const noPlainSecretArgs: Rule = {
     const out: Violation[] = [];
     for (const w of workloads(graph))
       for (const c of w.containers) {
-        const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter((a: unknown): a is string => typeof a === "string");
+        const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
+          (a: unknown): a is string => typeof a === "string",
+        );
         for (const a of words) {
           const flag = flagName(a);
           if ((flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
-            out.push(violation(this.id, w.object.node, `${describeObject(w.object)} container ${c.name} has a credential in its arguments (${flag ?? "a key-like value"}): it is stored in plain text in the object and the state. Read it from a Secret through an env var instead.`));
+            out.push(
+              violation(
+                this.id,
+                w.object.node,
+                `${describeObject(w.object)} container ${c.name} has a credential in its arguments (${flag ?? "a key-like value"}): it is stored in plain text in the object and the state. Read it from a Secret through an env var instead.`,
+              ),
+            );
         }
         for (const e of c.env ?? [])
-          if ((SECRET_ENV.test(e.name) && e.value !== undefined) || (typeof e.value === "string" && SECRET_VALUE.test(e.value)))
-            out.push(violation(this.id, w.object.node, `${describeObject(w.object)} container ${c.name} sets env ${e.name} as a plain value. Use valueFrom.secretKeyRef.`));
+          if (
+            (SECRET_ENV.test(e.name) && e.value !== undefined) ||
+            (typeof e.value === "string" && SECRET_VALUE.test(e.value))
+          )
+            out.push(
+              violation(
+                this.id,
+                w.object.node,
+                `${describeObject(w.object)} container ${c.name} sets env ${e.name} as a plain value. Use valueFrom.secretKeyRef.`,
+              ),
+            );
       }
     return out;
   },
@@ -201,7 +302,8 @@ export const noPlainSecretArgs: Rule = {
 
 export const vllmManagedFlags: Rule = {
   id: "vllm-managed-flags",
-  description: "The vLLM container sets each flag the chart manages (--port, --host, --tensor-parallel-size, …) once: a repeated flag silently overrides what the Service, probes and HPA assume.",
+  description:
+    "The vLLM container sets each flag the chart manages (--port, --host, --tensor-parallel-size, …) once: a repeated flag silently overrides what the Service, probes and HPA assume.",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
@@ -209,10 +311,18 @@ export const vllmManagedFlags: Rule = {
     const out: Violation[] = [];
     for (const d of vllmDeployments(graph)) {
       const c = (d.body.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === "vllm");
-      const flags = (c?.args ?? []).map((a: unknown) => (typeof a === "string" ? flagName(a) : undefined)).filter((f: string | undefined) => f && (MANAGED_VLLM_FLAGS as readonly string[]).includes(f));
+      const flags = (c?.args ?? [])
+        .map((a: unknown) => (typeof a === "string" ? flagName(a) : undefined))
+        .filter((f: string | undefined) => f && (MANAGED_VLLM_FLAGS as readonly string[]).includes(f));
       const repeated = [...new Set(flags.filter((f: string, i: number) => flags.indexOf(f) !== i))];
       if (repeated.length)
-        out.push(violation(this.id, d.node, `${describeObject(d)} repeats ${repeated.join(", ")} in the vLLM arguments (model.extraArgs?): the last one wins and the Service, probes or GPU limit no longer match. Remove the duplicate.`));
+        out.push(
+          violation(
+            this.id,
+            d.node,
+            `${describeObject(d)} repeats ${repeated.join(", ")} in the vLLM arguments (model.extraArgs?): the last one wins and the Service, probes or GPU limit no longer match. Remove the duplicate.`,
+          ),
+        );
     }
     return out;
   },
@@ -220,18 +330,36 @@ export const vllmManagedFlags: Rule = {
 
 export const noServiceAccountToken: Rule = {
   id: "no-sa-token-automount",
-  description: "Our pods do not mount a Kubernetes API token (automountServiceAccountToken: false): none of them calls the API.",
+  description:
+    "Our pods do not mount a Kubernetes API token (automountServiceAccountToken: false): none of them calls the API.",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     return workloads(graph)
       .filter((w) => w.podSpec.automountServiceAccountToken !== false)
-      .map((w) => violation(this.id, w.object.node, `${describeObject(w.object)} mounts a service account token: a compromised container could call the Kubernetes API. Set automountServiceAccountToken: false.`));
+      .map((w) =>
+        violation(
+          this.id,
+          w.object.node,
+          `${describeObject(w.object)} mounts a service account token: a compromised container could call the Kubernetes API. Set automountServiceAccountToken: false.`,
+        ),
+      );
   },
 };
 
-const CLUSTER_SCOPED = new Set(["Namespace", "StorageClass", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "PersistentVolume"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "StorageClass",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "PriorityClass",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "PersistentVolume",
+]);
 
 export const noDefaultNamespace: Rule = {
   id: "no-default-namespace",
@@ -241,21 +369,43 @@ export const noDefaultNamespace: Rule = {
   scope: "resource",
   check(graph) {
     return kubeObjects(graph)
-      .filter((o) => !CLUSTER_SCOPED.has(o.kind) && (o.namespace === "default" || o.namespace === "") && !opaque(o.body.metadata?.namespace))
-      .map((o) => violation(this.id, o.node, `${describeObject(o)} is ${o.namespace ? "in the default namespace" : "without a namespace (default)"}: it gets none of our namespaces' admission labels and NetworkPolicies. Put it in the serving or monitoring namespace.`));
+      .filter(
+        (o) =>
+          !CLUSTER_SCOPED.has(o.kind) &&
+          (o.namespace === "default" || o.namespace === "") &&
+          !opaque(o.body.metadata?.namespace),
+      )
+      .map((o) =>
+        violation(
+          this.id,
+          o.node,
+          `${describeObject(o)} is ${o.namespace ? "in the default namespace" : "without a namespace (default)"}: it gets none of our namespaces' admission labels and NetworkPolicies. Put it in the serving or monitoring namespace.`,
+        ),
+      );
   },
 };
 
 export const storageClassEncrypted: Rule = {
   id: "storage-class-encrypted",
-  description: "Every EBS StorageClass we create encrypts its volumes (parameters.encrypted \"true\").",
+  description: 'Every EBS StorageClass we create encrypts its volumes (parameters.encrypted "true").',
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     return kubeObjects(graph)
-      .filter((o) => o.kind === "StorageClass" && /ebs\.csi\.aws\.com|kubernetes\.io\/aws-ebs/.test(String(o.body.provisioner)) && o.body.parameters?.encrypted !== "true")
-      .map((o) => violation(this.id, o.node, `${describeObject(o)} provisions unencrypted EBS volumes (Prometheus' TSDB, model caches). Set parameters.encrypted: "true".`));
+      .filter(
+        (o) =>
+          o.kind === "StorageClass" &&
+          /ebs\.csi\.aws\.com|kubernetes\.io\/aws-ebs/.test(String(o.body.provisioner)) &&
+          o.body.parameters?.encrypted !== "true",
+      )
+      .map((o) =>
+        violation(
+          this.id,
+          o.node,
+          `${describeObject(o)} provisions unencrypted EBS volumes (Prometheus' TSDB, model caches). Set parameters.encrypted: "true".`,
+        ),
+      );
   },
 };
 

@@ -16,7 +16,8 @@ function servingContainer(d: KubeObject): Record<string, any> | undefined {
 
 export const vllmProbes: Rule = {
   id: "vllm-probes",
-  description: "The vLLM container has startup, readiness and liveness probes (model load takes minutes; traffic only once /health answers).",
+  description:
+    "The vLLM container has startup, readiness and liveness probes (model load takes minutes; traffic only once /health answers).",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -26,7 +27,13 @@ export const vllmProbes: Rule = {
       const c = servingContainer(d);
       const missing = ["startupProbe", "readinessProbe", "livenessProbe"].filter((p) => !c?.[p]);
       if (missing.length)
-        out.push(violation(this.id, d.node, `${describeObject(d)} container ${c?.name ?? "(none)"} has no ${missing.join(", ")}: set them on /health, the startup probe sized for model load time.`));
+        out.push(
+          violation(
+            this.id,
+            d.node,
+            `${describeObject(d)} container ${c?.name ?? "(none)"} has no ${missing.join(", ")}: set them on /health, the startup probe sized for model load time.`,
+          ),
+        );
     }
     return out;
   },
@@ -41,14 +48,27 @@ export const vllmPdb: Rule = {
   check(graph) {
     const objs = kubeObjects(graph);
     return vllmDeployments(graph)
-      .filter((d) => !objs.some((p) => p.kind === "PodDisruptionBudget" && sameNamespace(p, d) && matches(selectorOf(p), podTemplate(d)?.labels)))
-      .map((d) => violation(this.id, d.node, `${describeObject(d)} has no PodDisruptionBudget selecting its pods: a node drain could take every replica at once. Add one (charts/vllm) with maxUnavailable: 1.`));
+      .filter(
+        (d) =>
+          !objs.some(
+            (p) =>
+              p.kind === "PodDisruptionBudget" && sameNamespace(p, d) && matches(selectorOf(p), podTemplate(d)?.labels),
+          ),
+      )
+      .map((d) =>
+        violation(
+          this.id,
+          d.node,
+          `${describeObject(d)} has no PodDisruptionBudget selecting its pods: a node drain could take every replica at once. Add one (charts/vllm) with maxUnavailable: 1.`,
+        ),
+      );
   },
 };
 
 export const vllmHpa: Rule = {
   id: "vllm-hpa-behavior",
-  description: "When autoscaling is on, an autoscaling/v2 HPA targets the vLLM Deployment; every HPA on it sets scale-up and scale-down behaviour (GPU pods start slowly).",
+  description:
+    "When autoscaling is on, an autoscaling/v2 HPA targets the vLLM Deployment; every HPA on it sets scale-up and scale-down behaviour (GPU pods start slowly).",
   severity: "medium",
   enforcement: "mandatory",
   scope: "stack",
@@ -57,14 +77,32 @@ export const vllmHpa: Rule = {
     const out: Violation[] = [];
     const objs = kubeObjects(graph);
     for (const d of vllmDeployments(graph)) {
-      const hpas = objs.filter((h) => h.kind === "HorizontalPodAutoscaler" && sameNamespace(h, d) && h.body.spec?.scaleTargetRef?.kind === "Deployment" && h.body.spec?.scaleTargetRef?.name === d.name);
+      const hpas = objs.filter(
+        (h) =>
+          h.kind === "HorizontalPodAutoscaler" &&
+          sameNamespace(h, d) &&
+          h.body.spec?.scaleTargetRef?.kind === "Deployment" &&
+          h.body.spec?.scaleTargetRef?.name === d.name,
+      );
       if (hpas.length === 0 && ctx.expectHpa)
-        out.push(violation(this.id, d.node, `${describeObject(d)} has no HorizontalPodAutoscaler although autoscaling is enabled. Add the request-rate HPA, or set autoscaling.enabled: false.`));
+        out.push(
+          violation(
+            this.id,
+            d.node,
+            `${describeObject(d)} has no HorizontalPodAutoscaler although autoscaling is enabled. Add the request-rate HPA, or set autoscaling.enabled: false.`,
+          ),
+        );
       for (const h of hpas) {
         const b = h.body.spec?.behavior;
         const missing = ["scaleUp", "scaleDown"].filter((k) => !b?.[k]);
         if (missing.length)
-          out.push(violation(this.id, h.node, `${describeObject(h)} (scaling ${d.kind} ${d.name}) has no behavior.${missing.join(", behavior.")}: the default reacts in seconds, far faster than a GPU pod starts. Set stabilization windows and policies.`));
+          out.push(
+            violation(
+              this.id,
+              h.node,
+              `${describeObject(h)} (scaling ${d.kind} ${d.name}) has no behavior.${missing.join(", behavior.")}: the default reacts in seconds, far faster than a GPU pod starts. Set stabilization windows and policies.`,
+            ),
+          );
       }
     }
     return out;
@@ -73,7 +111,8 @@ export const vllmHpa: Rule = {
 
 export const vllmServiceMonitor: Rule = {
   id: "vllm-servicemonitor",
-  description: "A Service selects the vLLM pods and a ServiceMonitor selects that Service (same namespace or listed in namespaceSelector) on one of its named ports.",
+  description:
+    "A Service selects the vLLM pods and a ServiceMonitor selects that Service (same namespace or listed in namespaceSelector) on one of its named ports.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
@@ -81,19 +120,30 @@ export const vllmServiceMonitor: Rule = {
     const out: Violation[] = [];
     const objs = kubeObjects(graph);
     for (const d of vllmDeployments(graph)) {
-      const services = objs.filter((s) => s.kind === "Service" && sameNamespace(s, d) && matches(s.body.spec?.selector, podTemplate(d)?.labels));
+      const services = objs.filter(
+        (s) => s.kind === "Service" && sameNamespace(s, d) && matches(s.body.spec?.selector, podTemplate(d)?.labels),
+      );
       const monitored = services.some((s) =>
         objs.some((m) => {
           if (m.kind !== "ServiceMonitor") return false;
           const nsSel = m.body.spec?.namespaceSelector;
-          const nsOk = nsSel?.any === true || (nsSel?.matchNames ?? []).includes(s.namespace) || (!nsSel?.matchNames && sameNamespace(m, s));
+          const nsOk =
+            nsSel?.any === true ||
+            (nsSel?.matchNames ?? []).includes(s.namespace) ||
+            (!nsSel?.matchNames && sameNamespace(m, s));
           const portNames = (s.body.spec?.ports ?? []).map((p: any) => p?.name);
           const portOk = (m.body.spec?.endpoints ?? []).some((e: any) => portNames.includes(e?.port));
           return nsOk && portOk && matches(m.body.spec?.selector?.matchLabels, s.body.metadata?.labels);
         }),
       );
       if (!monitored)
-        out.push(violation(this.id, d.node, `${describeObject(d)} is not scraped: ${services.length ? `no ServiceMonitor selects Service ${services.map((s) => s.name).join("/")} on a named port` : "no Service selects its pods"}. Dashboards, alerts and the HPA would have no data.`));
+        out.push(
+          violation(
+            this.id,
+            d.node,
+            `${describeObject(d)} is not scraped: ${services.length ? `no ServiceMonitor selects Service ${services.map((s) => s.name).join("/")} on a named port` : "no Service selects its pods"}. Dashboards, alerts and the HPA would have no data.`,
+          ),
+        );
     }
     return out;
   },
@@ -112,9 +162,18 @@ export const alertsHaveSeverityAndRunbook: Rule = {
       for (const g of o.body.spec?.groups ?? [])
         for (const r of g?.rules ?? []) {
           if (!r?.alert) continue;
-          const missing = [...(r.labels?.severity ? [] : ["labels.severity"]), ...(r.annotations?.runbook_url ? [] : ["annotations.runbook_url"])];
+          const missing = [
+            ...(r.labels?.severity ? [] : ["labels.severity"]),
+            ...(r.annotations?.runbook_url ? [] : ["annotations.runbook_url"]),
+          ];
           if (missing.length)
-            out.push(violation(this.id, o.node, `${describeObject(o)} alert ${r.alert} (group ${g.name}) has no ${missing.join(" and no ")}: on-call cannot route or act on it. Set them in monitoring/alerts.`));
+            out.push(
+              violation(
+                this.id,
+                o.node,
+                `${describeObject(o)} alert ${r.alert} (group ${g.name}) has no ${missing.join(" and no ")}: on-call cannot route or act on it. Set them in monitoring/alerts.`,
+              ),
+            );
         }
     }
     return out;
@@ -123,7 +182,8 @@ export const alertsHaveSeverityAndRunbook: Rule = {
 
 export const prometheusRetention: Rule = {
   id: "prometheus-retention",
-  description: "Prometheus has an explicit retention (kube-prometheus-stack values prometheus.prometheusSpec.retention, or spec.retention on Prometheus objects).",
+  description:
+    "Prometheus has an explicit retention (kube-prometheus-stack values prometheus.prometheusSpec.retention, or spec.retention on Prometheus objects).",
   severity: "low",
   enforcement: "advisory",
   scope: "resource",
@@ -132,7 +192,13 @@ export const prometheusRetention: Rule = {
     for (const r of helmReleases(graph)) {
       if (r.chart !== "kube-prometheus-stack" || r.values.prometheus?.enabled === false) continue;
       if (!r.values.prometheus?.prometheusSpec?.retention)
-        out.push(violation(this.id, r.node, `Helm release ${r.name} sets no prometheus.prometheusSpec.retention: the chart default may not fit the volume. Set monitoring.prometheusRetention.`));
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            `Helm release ${r.name} sets no prometheus.prometheusSpec.retention: the chart default may not fit the volume. Set monitoring.prometheusRetention.`,
+          ),
+        );
     }
     for (const o of kubeObjects(graph))
       if (o.kind === "Prometheus" && !o.body.spec?.retention)
@@ -143,7 +209,8 @@ export const prometheusRetention: Rule = {
 
 export const noUnplannedLoadBalancer: Rule = {
   id: "no-unplanned-loadbalancer",
-  description: "No Service of type LoadBalancer (objects or Helm values) unless the stack config asks for it (e.g. monitoring.grafanaServiceType); they cost money, expose services and block `pulumi destroy` when left behind.",
+  description:
+    "No Service of type LoadBalancer (objects or Helm values) unless the stack config asks for it (e.g. monitoring.grafanaServiceType); they cost money, expose services and block `pulumi destroy` when left behind.",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
@@ -153,18 +220,38 @@ export const noUnplannedLoadBalancer: Rule = {
     for (const o of kubeObjects(graph)) {
       const key = `${o.namespace}/${o.name}`;
       if (o.kind === "Service" && o.body.spec?.type === "LoadBalancer" && !ctx.allowLoadBalancers.includes(key))
-        out.push(violation(this.id, o.node, `${describeObject(o)} is type LoadBalancer, which the config does not ask for: use ClusterIP (kubectl port-forward) or allow "${key}".`));
+        out.push(
+          violation(
+            this.id,
+            o.node,
+            `${describeObject(o)} is type LoadBalancer, which the config does not ask for: use ClusterIP (kubectl port-forward) or allow "${key}".`,
+          ),
+        );
     }
     for (const r of helmReleases(graph)) {
       const key = `release/${r.name}`;
       if (ctx.allowLoadBalancers.includes(key)) continue;
       walk(r.values, (path, k, value) => {
         if (k === "type" && value === "LoadBalancer")
-          out.push(violation(this.id, r.node, `Helm release ${r.name} values.${path} is LoadBalancer, which the config does not ask for: use ClusterIP, or set the config that allows it ("${key}").`));
+          out.push(
+            violation(
+              this.id,
+              r.node,
+              `Helm release ${r.name} values.${path} is LoadBalancer, which the config does not ask for: use ClusterIP, or set the config that allows it ("${key}").`,
+            ),
+          );
       });
     }
     return out;
   },
 };
 
-export const operabilityRules: Rule[] = [vllmProbes, vllmPdb, vllmHpa, vllmServiceMonitor, alertsHaveSeverityAndRunbook, prometheusRetention, noUnplannedLoadBalancer];
+export const operabilityRules: Rule[] = [
+  vllmProbes,
+  vllmPdb,
+  vllmHpa,
+  vllmServiceMonitor,
+  alertsHaveSeverityAndRunbook,
+  prometheusRetention,
+  noUnplannedLoadBalancer,
+];

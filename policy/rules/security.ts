@@ -1,6 +1,16 @@
 import { coversInternet } from "../../charts/security/cidr";
 import { clusters, nodeGroups } from "../aws";
-import { describeObject, helmReleases, kubeObjects, opaque, policyDocument, SECRET, walk, workloads, type Workload } from "../graph";
+import {
+  describeObject,
+  helmReleases,
+  kubeObjects,
+  opaque,
+  policyDocument,
+  SECRET,
+  walk,
+  workloads,
+  type Workload,
+} from "../graph";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
 import { BENCH_NAME, isSimulator } from "./workload-ids";
 
@@ -12,36 +22,63 @@ export const secretsEncryption: Rule = {
   scope: "resource",
   check(graph) {
     return clusters(graph)
-      .filter((c) => !opaque(c.encryptionKeyArn) && !(typeof c.encryptionKeyArn === "string" && /^arn:aws[a-z-]*:kms:/.test(c.encryptionKeyArn)))
-      .map((c) => violation(this.id, c.node, `EKS cluster ${c.node.name} has no KMS key ARN for Secrets encryption (encryptionConfigKeyArn is ${JSON.stringify(c.encryptionKeyArn)}): Secrets sit in etcd unencrypted by our key. Pass the aws.kms.Key's arn as encryptionConfigKeyArn.`));
+      .filter(
+        (c) =>
+          !opaque(c.encryptionKeyArn) &&
+          !(typeof c.encryptionKeyArn === "string" && /^arn:aws[a-z-]*:kms:/.test(c.encryptionKeyArn)),
+      )
+      .map((c) =>
+        violation(
+          this.id,
+          c.node,
+          `EKS cluster ${c.node.name} has no KMS key ARN for Secrets encryption (encryptionConfigKeyArn is ${JSON.stringify(c.encryptionKeyArn)}): Secrets sit in etcd unencrypted by our key. Pass the aws.kms.Key's arn as encryptionConfigKeyArn.`,
+        ),
+      );
   },
 };
 
 export const imdsv2Required: Rule = {
   id: "imdsv2-required",
-  description: "Every node group requires IMDSv2 (session tokens), so pods cannot read node credentials with a plain GET.",
+  description:
+    "Every node group requires IMDSv2 (session tokens), so pods cannot read node credentials with a plain GET.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
   check(graph) {
     return nodeGroups(graph)
       .filter((g) => g.imdsv2 === false)
-      .map((g) => violation(this.id, g.node, `Node group ${g.node.name} does not require IMDSv2: set enableIMDSv2: true (or a launch template with metadataOptions.httpTokens: required).`));
+      .map((g) =>
+        violation(
+          this.id,
+          g.node,
+          `Node group ${g.node.name} does not require IMDSv2: set enableIMDSv2: true (or a launch template with metadataOptions.httpTokens: required).`,
+        ),
+      );
   },
 };
 
 /** Subnets that hand out public IPs or route to an internet gateway. */
 function publicSubnetIds(graph: readonly PolicyNode[]): { known: Set<string> | undefined; public: Set<string> } {
   const subnets = graph.filter((n) => n.type === "aws:ec2/subnet:Subnet");
-  const igws = new Set(graph.filter((n) => n.type === "aws:ec2/internetGateway:InternetGateway").map((n) => n.id).filter(Boolean));
-  const viaIgw = (route: any) => typeof route?.gatewayId === "string" && (igws.has(route.gatewayId) || route.gatewayId.startsWith("igw-")) && (route.cidrBlock === "0.0.0.0/0" || route.ipv6CidrBlock === "::/0");
+  const igws = new Set(
+    graph
+      .filter((n) => n.type === "aws:ec2/internetGateway:InternetGateway")
+      .map((n) => n.id)
+      .filter(Boolean),
+  );
+  const viaIgw = (route: any) =>
+    typeof route?.gatewayId === "string" &&
+    (igws.has(route.gatewayId) || route.gatewayId.startsWith("igw-")) &&
+    (route.cidrBlock === "0.0.0.0/0" || route.ipv6CidrBlock === "::/0");
   const routeTables = graph.filter((n) => n.type === "aws:ec2/routeTable:RouteTable");
   const publicTables = new Set(routeTables.filter((t) => (t.inputs.routes ?? []).some(viaIgw)).map((t) => t.id));
-  for (const r of graph) if (r.type === "aws:ec2/route:Route" && viaIgw(r.inputs)) publicTables.add(r.inputs.routeTableId);
+  for (const r of graph)
+    if (r.type === "aws:ec2/route:Route" && viaIgw(r.inputs)) publicTables.add(r.inputs.routeTableId);
   const pub = new Set<string>();
   for (const s of subnets) if (s.inputs.mapPublicIpOnLaunch === true) pub.add(s.id);
   for (const a of graph)
-    if (a.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && publicTables.has(a.inputs.routeTableId)) pub.add(a.inputs.subnetId);
+    if (a.type === "aws:ec2/routeTableAssociation:RouteTableAssociation" && publicTables.has(a.inputs.routeTableId))
+      pub.add(a.inputs.subnetId);
   // Without every subnet's id (a preview before creation) membership cannot be judged.
   const judgeable = subnets.length > 0 && subnets.every((s) => s.id && !opaque(s.id));
   return { known: judgeable ? new Set(subnets.map((s) => s.id)) : undefined, public: pub };
@@ -49,7 +86,8 @@ function publicSubnetIds(graph: readonly PolicyNode[]): { known: Set<string> | u
 
 export const nodesInPrivateSubnets: Rule = {
   id: "nodes-private-subnets",
-  description: "Every node group uses only private subnets of this stack (no public IP on launch, no route to an internet gateway) and the cluster gives nodes no public IP.",
+  description:
+    "Every node group uses only private subnets of this stack (no public IP on launch, no route to an internet gateway) and the cluster gives nodes no public IP.",
   severity: "high",
   enforcement: "mandatory",
   scope: "stack",
@@ -60,21 +98,40 @@ export const nodesInPrivateSubnets: Rule = {
       for (const id of g.subnetIds) {
         if (opaque(id)) continue;
         if (typeof id !== "string" || (known && !known.has(id)))
-          out.push(violation(this.id, g.node, `Node group ${g.node.name} uses subnet ${JSON.stringify(id)}, which is not a subnet of this stack, so it cannot be shown to be private. Use the VPC's private subnet ids.`));
+          out.push(
+            violation(
+              this.id,
+              g.node,
+              `Node group ${g.node.name} uses subnet ${JSON.stringify(id)}, which is not a subnet of this stack, so it cannot be shown to be private. Use the VPC's private subnet ids.`,
+            ),
+          );
         else if (pub.has(id))
-          out.push(violation(this.id, g.node, `Node group ${g.node.name} uses public subnet ${id} (public IP on launch or a route to an internet gateway): nodes would be reachable from the internet. Use the private subnets.`));
+          out.push(
+            violation(
+              this.id,
+              g.node,
+              `Node group ${g.node.name} uses public subnet ${id} (public IP on launch or a route to an internet gateway): nodes would be reachable from the internet. Use the private subnets.`,
+            ),
+          );
       }
     }
     for (const c of clusters(graph))
       if (c.nodeAssociatePublicIpAddress === true)
-        out.push(violation(this.id, c.node, `EKS cluster ${c.node.name} sets nodeAssociatePublicIpAddress: true. Set it to false; nodes reach the internet through NAT.`));
+        out.push(
+          violation(
+            this.id,
+            c.node,
+            `EKS cluster ${c.node.name} sets nodeAssociatePublicIpAddress: true. Set it to false; nodes reach the internet through NAT.`,
+          ),
+        );
     return out;
   },
 };
 
 export const apiEndpointRestricted: Rule = {
   id: "api-endpoint-restricted",
-  description: "The public Kubernetes API endpoint is not open to the internet: not 0.0.0.0/0, no list that covers half the IPv4 space or more however it is split (e.g. 0.0.0.0/1 + 128.0.0.0/1), no missing list (AWS reads it as 0.0.0.0/0), unless cluster.allowPublicApiFromAnywhere is set.",
+  description:
+    "The public Kubernetes API endpoint is not open to the internet: not 0.0.0.0/0, no list that covers half the IPv4 space or more however it is split (e.g. 0.0.0.0/1 + 128.0.0.0/1), no missing list (AWS reads it as 0.0.0.0/0), unless cluster.allowPublicApiFromAnywhere is set.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -85,30 +142,62 @@ export const apiEndpointRestricted: Rule = {
     for (const c of clusters(graph)) {
       if (!c.endpointPublicAccess || opaque(c.publicAccessCidrs)) continue;
       const cidrs = Array.isArray(c.publicAccessCidrs) ? c.publicAccessCidrs : [];
-      if (cidrs.length === 0 || cidrs.some((x) => x === "0.0.0.0/0" || x === "::/0") || coversInternet(cidrs.filter((x): x is string => typeof x === "string")))
-        out.push(violation(this.id, c.node, `EKS cluster ${c.node.name} exposes its public API endpoint to the whole internet (publicAccessCidrs ${JSON.stringify(c.publicAccessCidrs ?? null)}). Set cluster.publicAccessCidrs to your egress CIDR, turn off cluster.endpointPublicAccess, or accept it with cluster.allowPublicApiFromAnywhere: true.`));
+      if (
+        cidrs.length === 0 ||
+        cidrs.some((x) => x === "0.0.0.0/0" || x === "::/0") ||
+        coversInternet(cidrs.filter((x): x is string => typeof x === "string"))
+      )
+        out.push(
+          violation(
+            this.id,
+            c.node,
+            `EKS cluster ${c.node.name} exposes its public API endpoint to the whole internet (publicAccessCidrs ${JSON.stringify(c.publicAccessCidrs ?? null)}). Set cluster.publicAccessCidrs to your egress CIDR, turn off cluster.endpointPublicAccess, or accept it with cluster.allowPublicApiFromAnywhere: true.`,
+          ),
+        );
     }
     return out;
   },
 };
 
 /** Auto Scaling actions that change capacity or instances. */
-const MUTATING_AUTOSCALING = /^autoscaling:(\*|Set|Terminate|Update|Create|Delete|Put|Attach|Detach|Suspend|Resume|Enter|Exit|Complete|Execute|Record|Start|Cancel)/i;
+const MUTATING_AUTOSCALING =
+  /^autoscaling:(\*|Set|Terminate|Update|Create|Delete|Put|Attach|Detach|Suspend|Resume|Enter|Exit|Complete|Execute|Record|Start|Cancel)/i;
 const hasTagCondition = (condition: any) =>
-  condition && typeof condition === "object" && Object.values(condition).some((op: any) => op && typeof op === "object" && Object.keys(op).some((k) => /^(aws:ResourceTag|autoscaling:ResourceTag)\//i.test(k)));
+  condition &&
+  typeof condition === "object" &&
+  Object.values(condition).some(
+    (op: any) =>
+      op &&
+      typeof op === "object" &&
+      Object.keys(op).some((k) => /^(aws:ResourceTag|autoscaling:ResourceTag)\//i.test(k)),
+  );
 
 export const autoscalerIamScoped: Rule = {
   id: "autoscaler-iam-scoped",
-  description: "IAM policies allow mutating Auto Scaling actions (SetDesiredCapacity, TerminateInstanceInAutoScalingGroup, …) only on specific groups or with a resource-tag condition; no AutoScalingFullAccess.",
+  description:
+    "IAM policies allow mutating Auto Scaling actions (SetDesiredCapacity, TerminateInstanceInAutoScalingGroup, …) only on specific groups or with a resource-tag condition; no AutoScalingFullAccess.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     const out: Violation[] = [];
     for (const n of graph) {
-      if (n.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && typeof n.inputs.policyArn === "string" && /policy\/AutoScalingFullAccess$/.test(n.inputs.policyArn))
-        out.push(violation(this.id, n, `Role policy attachment ${n.name} grants AutoScalingFullAccess: cluster-autoscaler could resize any group in the account. Use a policy scoped by the cluster's tag instead.`));
-      if (!/^aws:iam\/(rolePolicy:RolePolicy|policy:Policy|userPolicy:UserPolicy|groupPolicy:GroupPolicy)$/.test(n.type)) continue;
+      if (
+        n.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+        typeof n.inputs.policyArn === "string" &&
+        /policy\/AutoScalingFullAccess$/.test(n.inputs.policyArn)
+      )
+        out.push(
+          violation(
+            this.id,
+            n,
+            `Role policy attachment ${n.name} grants AutoScalingFullAccess: cluster-autoscaler could resize any group in the account. Use a policy scoped by the cluster's tag instead.`,
+          ),
+        );
+      if (
+        !/^aws:iam\/(rolePolicy:RolePolicy|policy:Policy|userPolicy:UserPolicy|groupPolicy:GroupPolicy)$/.test(n.type)
+      )
+        continue;
       const doc = policyDocument(n.inputs.policy);
       for (const s of [doc?.Statement ?? []].flat()) {
         if (!s || s.Effect !== "Allow") continue;
@@ -117,7 +206,13 @@ export const autoscalerIamScoped: Rule = {
         if (mutating.length === 0) continue;
         const resources = [s.Resource ?? []].flat();
         if (resources.includes("*") && !hasTagCondition(s.Condition))
-          out.push(violation(this.id, n, `IAM policy ${n.name} allows ${mutating.join(", ")} on Resource "*" without a resource-tag condition${s.Sid ? ` (statement ${s.Sid})` : ""}: it could scale or terminate any Auto Scaling group. Add Condition StringEquals aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster>: owned.`));
+          out.push(
+            violation(
+              this.id,
+              n,
+              `IAM policy ${n.name} allows ${mutating.join(", ")} on Resource "*" without a resource-tag condition${s.Sid ? ` (statement ${s.Sid})` : ""}: it could scale or terminate any Auto Scaling group. Add Condition StringEquals aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster>: owned.`,
+            ),
+          );
       }
     }
     return out;
@@ -129,7 +224,8 @@ const isKps = (chart: string) => chart === "kube-prometheus-stack" || chart === 
 
 export const grafanaPasswordSecret: Rule = {
   id: "grafana-password-secret",
-  description: "The Grafana admin password is only ever a Pulumi secret: kube-prometheus-stack reads it from an existing Kubernetes Secret, and no plain input anywhere holds a password.",
+  description:
+    "The Grafana admin password is only ever a Pulumi secret: kube-prometheus-stack reads it from an existing Kubernetes Secret, and no plain input anywhere holds a password.",
   severity: "critical",
   enforcement: "mandatory",
   scope: "resource",
@@ -143,15 +239,39 @@ export const grafanaPasswordSecret: Rule = {
       const plain = grafana?.adminPassword;
       // The policy engine unwraps secrets, so there only "not set at all" can be checked.
       if (plain !== undefined && (!ctx.secretsVisible || plain !== SECRET))
-        out.push(violation(this.id, r.node, `Helm release ${r.name} sets grafana.adminPassword in its values${ctx.secretsVisible ? " as plain text" : ""}: it lands in the release's stored values. Put it in a Kubernetes Secret from a Pulumi secret and set grafana.admin.existingSecret.`));
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            `Helm release ${r.name} sets grafana.adminPassword in its values${ctx.secretsVisible ? " as plain text" : ""}: it lands in the release's stored values. Put it in a Kubernetes Secret from a Pulumi secret and set grafana.admin.existingSecret.`,
+          ),
+        );
       if (!grafana?.admin?.existingSecret)
-        out.push(violation(this.id, r.node, `Helm release ${r.name} does not set grafana.admin.existingSecret: the chart would make up or default the admin password outside Pulumi's secrets. Point it at the Secret holding the Pulumi secret.`));
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            `Helm release ${r.name} does not set grafana.admin.existingSecret: the chart would make up or default the admin password outside Pulumi's secrets. Point it at the Secret holding the Pulumi secret.`,
+          ),
+        );
     }
     if (!ctx.secretsVisible) return out;
     for (const n of graph) {
       walk(n.inputs, (path, key, value) => {
-        if (PASSWORD_KEY.test(key) && typeof value === "string" && value !== "" && !opaque(value) && !n.secretInputs.some((s) => path === s || path.startsWith(`${s}.`)))
-          out.push(violation(this.id, n, `${n.type} ${n.name} has a plain-text password at ${path}: wrap it in pulumi.secret() (or take it from a secret config key).`));
+        if (
+          PASSWORD_KEY.test(key) &&
+          typeof value === "string" &&
+          value !== "" &&
+          !opaque(value) &&
+          !n.secretInputs.some((s) => path === s || path.startsWith(`${s}.`))
+        )
+          out.push(
+            violation(
+              this.id,
+              n,
+              `${n.type} ${n.name} has a plain-text password at ${path}: wrap it in pulumi.secret() (or take it from a secret config key).`,
+            ),
+          );
       });
     }
     for (const o of kubeObjects(graph)) {
@@ -160,7 +280,13 @@ export const grafanaPasswordSecret: Rule = {
         const v = o.body[field];
         if (v === undefined || v === SECRET) continue;
         if (o.node.type === "kubernetes:yaml/v2:ConfigGroup" || !o.node.secretInputs.includes(field))
-          out.push(violation(this.id, o.node, `${describeObject(o)} holds the Grafana password in plain ${field}: build it from pulumi.secret() so it is encrypted in the state.`));
+          out.push(
+            violation(
+              this.id,
+              o.node,
+              `${describeObject(o)} holds the Grafana password in plain ${field}: build it from pulumi.secret() so it is encrypted in the state.`,
+            ),
+          );
       }
     }
     return out;
@@ -183,7 +309,8 @@ const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 export const pinnedVersions: Rule = {
   id: "pinned-versions",
-  description: "No container image uses `latest` or no tag (objects and Helm values), and every Helm chart has an exact version.",
+  description:
+    "No container image uses `latest` or no tag (objects and Helm values), and every Helm chart has an exact version.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -193,17 +320,46 @@ export const pinnedVersions: Rule = {
       for (const c of w.containers) {
         const p = imageProblem(c.image);
         if (p || (!c.image && !opaque(c.image)))
-          out.push(violation(this.id, w.object.node, `${describeObject(w.object)} container ${c.name} image ${JSON.stringify(c.image ?? null)} ${p ?? "is missing"}: pin a version tag or digest.`));
+          out.push(
+            violation(
+              this.id,
+              w.object.node,
+              `${describeObject(w.object)} container ${c.name} image ${JSON.stringify(c.image ?? null)} ${p ?? "is missing"}: pin a version tag or digest.`,
+            ),
+          );
       }
     for (const r of helmReleases(graph)) {
       if (!opaque(r.version) && !(typeof r.version === "string" && EXACT_VERSION.test(r.version)))
-        out.push(violation(this.id, r.node, `Helm release ${r.name} (chart ${r.chart}) has version ${JSON.stringify(r.version ?? null)}: pin an exact chart version (infra/addons/versions.ts).`));
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            `Helm release ${r.name} (chart ${r.chart}) has version ${JSON.stringify(r.version ?? null)}: pin an exact chart version (infra/addons/versions.ts).`,
+          ),
+        );
       walk(r.values, (path, key, value) => {
         if (key === "image" && typeof value === "string") {
           const p = imageProblem(value);
-          if (p) out.push(violation(this.id, r.node, `Helm release ${r.name} values.${path} image ${value} ${p}: pin a version tag or digest.`));
-        } else if (key === "tag" && /(^|\.)image$/.test(path.slice(0, -".tag".length)) && (value === "latest" || value === ""))
-          out.push(violation(this.id, r.node, `Helm release ${r.name} values.${path} is ${JSON.stringify(value)}: pin a version tag (or leave it unset for the chart's own pinned appVersion).`));
+          if (p)
+            out.push(
+              violation(
+                this.id,
+                r.node,
+                `Helm release ${r.name} values.${path} image ${value} ${p}: pin a version tag or digest.`,
+              ),
+            );
+        } else if (
+          key === "tag" &&
+          /(^|\.)image$/.test(path.slice(0, -".tag".length)) &&
+          (value === "latest" || value === "")
+        )
+          out.push(
+            violation(
+              this.id,
+              r.node,
+              `Helm release ${r.name} values.${path} is ${JSON.stringify(value)}: pin a version tag (or leave it unset for the chart's own pinned appVersion).`,
+            ),
+          );
       });
     }
     return out;
@@ -214,7 +370,8 @@ const hasAll = (o: any, keys: string[]) => keys.every((k) => o && o[k] !== undef
 
 export const containerResources: Rule = {
   id: "container-resources",
-  description: "Every container (init containers too) sets cpu and memory requests and a memory limit. (A CPU limit is not required: it throttles latency-sensitive servers without protecting neighbours.)",
+  description:
+    "Every container (init containers too) sets cpu and memory requests and a memory limit. (A CPU limit is not required: it throttles latency-sensitive servers without protecting neighbours.)",
   severity: "medium",
   enforcement: "mandatory",
   scope: "resource",
@@ -227,18 +384,26 @@ export const containerResources: Rule = {
           ...(hasAll(c.resources?.limits, ["memory"]) ? [] : ["limits.memory"]),
         ];
         if (missing.length)
-          out.push(violation(this.id, w.object.node, `${describeObject(w.object)} container ${c.name} has no resources.${missing.join(", resources.")}: the scheduler cannot place it sensibly and it can starve its node. Set them.`));
+          out.push(
+            violation(
+              this.id,
+              w.object.node,
+              `${describeObject(w.object)} container ${c.name} has no resources.${missing.join(", resources.")}: the scheduler cannot place it sensibly and it can starve its node. Set them.`,
+            ),
+          );
       }
     return out;
   },
 };
 
 const isBenchmark = (w: Workload) =>
-  w.object.body.metadata?.labels?.["app.kubernetes.io/name"] === BENCH_NAME || w.podLabels["app.kubernetes.io/name"] === BENCH_NAME;
+  w.object.body.metadata?.labels?.["app.kubernetes.io/name"] === BENCH_NAME ||
+  w.podLabels["app.kubernetes.io/name"] === BENCH_NAME;
 
 export const benchAndSimulatorNonRoot: Rule = {
   id: "bench-simulator-non-root",
-  description: "The benchmark and simulator pods run as a non-root user (runAsNonRoot, no runAsUser 0) for every container.",
+  description:
+    "The benchmark and simulator pods run as a non-root user (runAsNonRoot, no runAsUser 0) for every container.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -252,7 +417,13 @@ export const benchAndSimulatorNonRoot: Rule = {
         const nonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
         const user = sc.runAsUser ?? pod.runAsUser;
         if (nonRoot !== true || user === 0)
-          out.push(violation(this.id, w.object.node, `${describeObject(w.object)} container ${c.name} may run as root (runAsNonRoot ${JSON.stringify(nonRoot ?? null)}, runAsUser ${JSON.stringify(user ?? null)}): set securityContext.runAsNonRoot: true and a non-zero runAsUser (the image's user is 1000).`));
+          out.push(
+            violation(
+              this.id,
+              w.object.node,
+              `${describeObject(w.object)} container ${c.name} may run as root (runAsNonRoot ${JSON.stringify(nonRoot ?? null)}, runAsUser ${JSON.stringify(user ?? null)}): set securityContext.runAsNonRoot: true and a non-zero runAsUser (the image's user is 1000).`,
+            ),
+          );
       }
     }
     return out;

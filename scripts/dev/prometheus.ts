@@ -94,7 +94,9 @@ export async function runPrometheus(
     stop,
     query: (promql) => query(url, promql),
     async labelValues(label, match) {
-      const res = await fetch(`${url}/api/v1/label/${encodeURIComponent(label)}/values?${new URLSearchParams({ "match[]": match })}`);
+      const res = await fetch(
+        `${url}/api/v1/label/${encodeURIComponent(label)}/values?${new URLSearchParams({ "match[]": match })}`,
+      );
       const body = (await res.json()) as { status: string; data?: string[]; error?: string };
       if (body.status !== "success") throw new Error(`label values failed: ${body.error}\n  ${label} of ${match}`);
       return body.data!;

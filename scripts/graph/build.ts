@@ -43,9 +43,13 @@ export async function buildGraph(input: StackInput): Promise<Graph> {
 
   const all: Record<string, string> = {};
   // A key that kept its namespace (a mistyped one, see splitStackFileConfig) goes in as written.
-  for (const [k, v] of Object.entries(input.config)) all[k.includes(":") ? k : `${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(input.config))
+    all[k.includes(":") ? k : `${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   for (const [k, v] of Object.entries(input.secrets ?? {})) all[`${PROJECT}:${k}`] = v;
-  pulumi.runtime.setAllConfig(all, Object.keys(input.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(input.secrets ?? {}).map((k) => `${PROJECT}:${k}`),
+  );
 
   // Imported only now: setMocks must run before the program touches the runtime (DESIGN §10).
   const { runProgram } = await import("../../infra/program");
@@ -65,7 +69,7 @@ export async function resolveOutputs(outputs: object): Promise<{ values: Record<
       values[k] = v;
       continue;
     }
-    const out = v as pulumi.Output<unknown>;
+    const out = v;
     values[k] = await new Promise((r) => out.apply((x) => r(x)));
     if (await pulumi.isSecret(out)) secrets.push(k);
   }

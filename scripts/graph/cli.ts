@@ -8,7 +8,14 @@ import { SECRET, type GraphNode } from "../../policy/model";
 const USAGE = "Usage: npm run graph -- [--stack Pulumi.<stack>.yaml] [--json]";
 
 const KEY_INPUTS: Record<string, string[]> = {
-  "eks:index:Cluster": ["name", "version", "endpointPublicAccess", "publicAccessCidrs", "encryptionConfigKeyArn", "createOidcProvider"],
+  "eks:index:Cluster": [
+    "name",
+    "version",
+    "endpointPublicAccess",
+    "publicAccessCidrs",
+    "encryptionConfigKeyArn",
+    "createOidcProvider",
+  ],
   "eks:index:ManagedNodeGroup": ["amiType", "instanceTypes", "scalingConfig", "taints", "labels"],
   "aws:ec2/vpc:Vpc": ["cidrBlock"],
   "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone"],
@@ -26,7 +33,10 @@ function summary(n: GraphNode): string {
 function printTree(nodes: GraphNode[]): void {
   const children = new Map<string | undefined, GraphNode[]>();
   for (const n of nodes) {
-    const key = n.parent && nodes.some((p) => p.name === n.parent && p.type === n.parentType) ? `${n.parentType}::${n.parent}` : undefined;
+    const key =
+      n.parent && nodes.some((p) => p.name === n.parent && p.type === n.parentType)
+        ? `${n.parentType}::${n.parent}`
+        : undefined;
     children.set(key, [...(children.get(key) ?? []), n]);
   }
   const walk = (key: string | undefined, depth: number) => {
@@ -43,12 +53,20 @@ async function main() {
     options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
     strict: true,
   });
-  const graph = await buildGraph(readStackFile(values.stack!));
+  const graph = await buildGraph(readStackFile(values.stack));
   if (values.json) {
-    process.stdout.write(JSON.stringify(graph.nodes.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })), null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        graph.nodes.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })),
+        null,
+        2,
+      ) + "\n",
+    );
   } else {
     printTree(graph.nodes);
-    const shown = Object.fromEntries(Object.entries(graph.outputs).map(([k, v]) => [k, graph.secretOutputs.includes(k) ? SECRET : v]));
+    const shown = Object.fromEntries(
+      Object.entries(graph.outputs).map(([k, v]) => [k, graph.secretOutputs.includes(k) ? SECRET : v]),
+    );
     console.log(`\n${graph.nodes.length} resources; outputs: ${JSON.stringify(shown)}`);
   }
 }

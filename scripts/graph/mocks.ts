@@ -67,7 +67,9 @@ export class GraphMocks implements pulumi.runtime.Mocks {
         state.nodeGroup = {
           nodeGroupName: groupName,
           arn: this.arn("eks", `nodegroup/${inputs.cluster?.name ?? "cluster"}/${groupName}/${hash(groupName)}`),
-          resources: [{ autoscalingGroups: [{ name: `eks-${groupName}-${hash(groupName)}` }], remoteAccessSecurityGroupId: "" }],
+          resources: [
+            { autoscalingGroups: [{ name: `eks-${groupName}-${hash(groupName)}` }], remoteAccessSecurityGroupId: "" },
+          ],
         };
         break;
       }
@@ -78,7 +80,10 @@ export class GraphMocks implements pulumi.runtime.Mocks {
         Object.assign(state, { arn: this.arn("iam", `policy/${inputs.name ?? id}`, true) });
         break;
       case "aws:kms/key:Key":
-        Object.assign(state, { arn: this.arn("kms", `key/${hash(name)}-0000-4000-8000-${hash(name + "k")}0000`), keyId: id });
+        Object.assign(state, {
+          arn: this.arn("kms", `key/${hash(name)}-0000-4000-8000-${hash(name + "k")}0000`),
+          keyId: id,
+        });
         break;
       case "aws:ec2/launchTemplate:LaunchTemplate":
         Object.assign(state, { latestVersion: 1, defaultVersion: 1 });
@@ -88,16 +93,23 @@ export class GraphMocks implements pulumi.runtime.Mocks {
       case "aws:ec2/subnet:Subnet":
         return { id: `subnet-${hash(name)}`, state: { ...state, arn: this.arn("ec2", `subnet/subnet-${hash(name)}`) } };
       case "aws:ecr/repository:Repository":
-        Object.assign(state, { repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com/${inputs.name ?? name}`, arn: this.arn("ecr", `repository/${inputs.name ?? name}`) });
+        Object.assign(state, {
+          repositoryUrl: `${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com/${inputs.name ?? name}`,
+          arn: this.arn("ecr", `repository/${inputs.name ?? name}`),
+        });
         break;
       case "docker-build:index:Image":
-        Object.assign(state, { digest: `sha256:${hash(name).repeat(8)}`, ref: `${inputs.tags?.[0] ?? name}@sha256:${hash(name).repeat(8)}` });
+        Object.assign(state, {
+          digest: `sha256:${hash(name).repeat(8)}`,
+          ref: `${inputs.tags?.[0] ?? name}@sha256:${hash(name).repeat(8)}`,
+        });
         break;
       case "random:index/randomPassword:RandomPassword":
         Object.assign(state, { result: `mock-${hash(name)}${hash(name + "p")}` });
         break;
       default:
-        if (type.startsWith("aws:") && state.arn === undefined) state.arn = this.arn(type.split(":")[1]!.split("/")[0]!, `${name}`);
+        if (type.startsWith("aws:") && state.arn === undefined)
+          state.arn = this.arn(type.split(":")[1].split("/")[0], `${name}`);
     }
     return { id, state };
   }
@@ -110,11 +122,22 @@ export class GraphMocks implements pulumi.runtime.Mocks {
         return { names, zoneIds: names.map((_, i) => `usw2-az${i + 1}`), id: this.region };
       }
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { accountId: MOCK_ACCOUNT, arn: this.arn("iam", "user/mock", true), userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+        return {
+          accountId: MOCK_ACCOUNT,
+          arn: this.arn("iam", "user/mock", true),
+          userId: "AIDAMOCK",
+          id: MOCK_ACCOUNT,
+        };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-        return { userName: "AWS", password: "mock-ecr-token", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`, id: this.region };
+        return {
+          userName: "AWS",
+          password: "mock-ecr-token",
+          authorizationToken: "QVdTOm1vY2s=",
+          proxyEndpoint: `https://${MOCK_ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`,
+          id: this.region,
+        };
       case "aws:eks/getAddonVersion:getAddonVersion":
         return { ...inputs, version: "v1.48.0-eksbuild.1", id: inputs.addonName };
       case "aws:index/getRegion:getRegion":
@@ -122,7 +145,12 @@ export class GraphMocks implements pulumi.runtime.Mocks {
       case "aws:eks/getNodeGroup:getNodeGroup":
         return {
           ...inputs,
-          resources: [{ autoscalingGroups: [{ name: `eks-${inputs.nodeGroupName}-${hash(inputs.nodeGroupName)}` }], remoteAccessSecurityGroupId: "" }],
+          resources: [
+            {
+              autoscalingGroups: [{ name: `eks-${inputs.nodeGroupName}-${hash(inputs.nodeGroupName)}` }],
+              remoteAccessSecurityGroupId: "",
+            },
+          ],
         };
       default:
         return { ...inputs };

@@ -25,7 +25,9 @@ async function scrub(value: unknown, path: string, secrets: string[]): Promise<u
   if (value && typeof value === "object") {
     // Resources passed as inputs arrive as live objects: keep their name only.
     if (pulumi.Resource.isInstance(value)) return { resource: (value as any).__name };
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await scrub(v, path ? `${path}.${k}` : k, secrets)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await scrub(v, path ? `${path}.${k}` : k, secrets)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;
@@ -37,7 +39,16 @@ async function scrub(value: unknown, path: string, secrets: string[]): Promise<u
  */
 export function recordRegistrations(): { nodes: () => Promise<GraphNode[]>; settle: () => Promise<void> } {
   const monitor: any = getMonitor();
-  const raw: { urn: string; id: string; type: string; name: string; parentUrn: string; custom: boolean; inputs: any; deps: string[] }[] = [];
+  const raw: {
+    urn: string;
+    id: string;
+    type: string;
+    name: string;
+    parentUrn: string;
+    custom: boolean;
+    inputs: any;
+    deps: string[];
+  }[] = [];
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
     const entry = {
@@ -62,23 +73,25 @@ export function recordRegistrations(): { nodes: () => Promise<GraphNode[]>; sett
 
   const nodes = async (): Promise<GraphNode[]> => {
     const byUrn = new Map(raw.map((r) => [r.urn, r]));
-    return Promise.all(raw.map(async (r) => {
-      const parent = byUrn.get(r.parentUrn);
-      const secretInputs: string[] = [];
-      const inputs = (await scrub(r.inputs, "", secretInputs)) as Record<string, any>;
-      return {
-        urn: r.urn,
-        id: r.id,
-        type: r.type,
-        name: r.name,
-        parent: parent?.name,
-        parentType: parent?.type,
-        custom: r.custom,
-        inputs,
-        secretInputs,
-        dependencies: [...new Set(r.deps.map((d) => byUrn.get(d)?.name ?? d))],
-      };
-    }));
+    return Promise.all(
+      raw.map(async (r) => {
+        const parent = byUrn.get(r.parentUrn);
+        const secretInputs: string[] = [];
+        const inputs = (await scrub(r.inputs, "", secretInputs)) as Record<string, any>;
+        return {
+          urn: r.urn,
+          id: r.id,
+          type: r.type,
+          name: r.name,
+          parent: parent?.name,
+          parentType: parent?.type,
+          custom: r.custom,
+          inputs,
+          secretInputs,
+          dependencies: [...new Set(r.deps.map((d) => byUrn.get(d)?.name ?? d))],
+        };
+      }),
+    );
   };
 
   // Registrations made inside apply() callbacks start late: wait until nothing is in flight.

@@ -21,7 +21,10 @@ export function localPrometheusConfig(jobs: LocalJob[], ruleFiles: string[]): st
     scrape_configs: jobs.map((j) => ({
       job_name: j.job,
       honor_labels: j.honorLabels ?? false,
-      static_configs: j.targets.map((t, i) => ({ targets: [t], labels: { namespace: j.namespace ?? "local", pod: `${j.job}-${i}` } })),
+      static_configs: j.targets.map((t, i) => ({
+        targets: [t],
+        labels: { namespace: j.namespace ?? "local", pod: `${j.job}-${i}` },
+      })),
     })),
   });
 }

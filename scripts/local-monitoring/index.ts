@@ -34,9 +34,15 @@ export async function startLocalMonitoring(opts: LocalMonitoringOptions): Promis
   const dir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vllm-local-prom-"));
   fs.mkdirSync(path.join(dir, "data"), { recursive: true });
   fs.writeFileSync(path.join(dir, "recording-rules.yaml"), renderRuleFile(recordingRuleGroups()));
-  fs.writeFileSync(path.join(dir, "alert-rules.yaml"), renderRuleFile(alertRuleGroups(opts.thresholds ?? defaultAlertThresholds)));
+  fs.writeFileSync(
+    path.join(dir, "alert-rules.yaml"),
+    renderRuleFile(alertRuleGroups(opts.thresholds ?? defaultAlertThresholds)),
+  );
   const jobs: LocalJob[] = [{ job: "vllm", targets: opts.targets }, ...(opts.extraJobs ?? [])];
-  fs.writeFileSync(path.join(dir, "prometheus.yml"), localPrometheusConfig(jobs, ["recording-rules.yaml", "alert-rules.yaml"]));
+  fs.writeFileSync(
+    path.join(dir, "prometheus.yml"),
+    localPrometheusConfig(jobs, ["recording-rules.yaml", "alert-rules.yaml"]),
+  );
   // The temp dir goes on every way out, an early process.exit() (a second Ctrl-C) included.
   const removeDir = () => {
     if (!opts.workDir) fs.rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,11 @@ function headlines(seconds: number): Array<[string, string, (v: number) => strin
     ["TTFT P95", `max(${REC.latency.ttft.p95.record})`, (v) => `${(v * 1000).toFixed(0)} ms`],
     ["inter-token latency P95", `max(${REC.latency.itl.p95.record})`, (v) => `${(v * 1000).toFixed(1)} ms`],
     [`output tokens/s (mean ${over})`, `sum(${VLLM_METRICS.generationTokens.name})`, (v) => (v / s).toFixed(0)],
-    [`KV-cache usage (peak ${over})`, `max(max_over_time(${REC.scheduler.kvCachePod.record}[${s + 5}s]))`, (v) => `${(v * 100).toFixed(1)} %`],
+    [
+      `KV-cache usage (peak ${over})`,
+      `max(max_over_time(${REC.scheduler.kvCachePod.record}[${s + 5}s]))`,
+      (v) => `${(v * 100).toFixed(1)} %`,
+    ],
   ];
 }
 
@@ -31,8 +35,10 @@ export interface AlertState {
 }
 
 export async function alertStates(prom: RunningPrometheus): Promise<AlertState[]> {
-  const res = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: "pending" | "firing" }> } };
-  return res.data.alerts.map((a) => ({ name: a.labels.alertname!, state: a.state, labels: a.labels }));
+  const res = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()) as {
+    data: { alerts: Array<{ labels: Record<string, string>; state: "pending" | "firing" }> };
+  };
+  return res.data.alerts.map((a) => ({ name: a.labels.alertname, state: a.state, labels: a.labels }));
 }
 
 /** `runSeconds`: how long the run against a fresh simulator lasted. */

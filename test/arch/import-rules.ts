@@ -8,11 +8,22 @@ import ts from "typescript";
  */
 export type Room = "infra" | "charts" | "monitoring" | "compose" | "bench" | "perf" | "policy" | "scripts" | "test";
 
-export const productRooms: readonly Room[] = ["infra", "charts", "monitoring", "compose", "bench", "perf", "policy", "scripts"];
+export const productRooms: readonly Room[] = [
+  "infra",
+  "charts",
+  "monitoring",
+  "compose",
+  "bench",
+  "perf",
+  "policy",
+  "scripts",
+];
 
 export function roomOf(file: string): Room | undefined {
   const top = file.split(path.sep).join("/").split("/")[0];
-  return (["infra", "charts", "monitoring", "compose", "bench", "perf", "policy", "scripts", "test"] as const).find((r) => r === top);
+  return (["infra", "charts", "monitoring", "compose", "bench", "perf", "policy", "scripts", "test"] as const).find(
+    (r) => r === top,
+  );
 }
 
 interface Rule {
@@ -46,14 +57,23 @@ export const rules: readonly Rule[] = [
     packages: ["@pulumi/", "cdk8s"],
     why: "bench/ is what the image ships; the simulator mirrors vLLM on its own and must not read our catalog",
   },
-  { from: "policy", rooms: ["infra", "scripts", "perf", "test"], packages: ["@pulumi/aws", "@pulumi/eks"], why: "policy/ owns its graph model and imports no infra/" },
+  {
+    from: "policy",
+    rooms: ["infra", "scripts", "perf", "test"],
+    packages: ["@pulumi/aws", "@pulumi/eks"],
+    why: "policy/ owns its graph model and imports no infra/",
+  },
   {
     from: "infra",
     rooms: ["bench", "scripts", "perf", "policy", "test"],
     allowed: ["bench/contract"],
     why: "infra/ is the program (entry points join rooms, not infra/) and takes only the contract module from bench/",
   },
-  { from: "compose", rooms: ["infra", "charts", "bench", "perf", "policy", "scripts", "test"], why: "a deploy target of the monitoring content only" },
+  {
+    from: "compose",
+    rooms: ["infra", "charts", "bench", "perf", "policy", "scripts", "test"],
+    why: "a deploy target of the monitoring content only",
+  },
   { from: "scripts", rooms: ["perf", "test"], why: "entry points never reach into tests or the perf lab" },
 ];
 
@@ -100,7 +120,9 @@ export function violations(edges: readonly ImportEdge[]): Violation[] {
   for (const e of edges) {
     const from = roomOf(e.file);
     for (const rule of rules.filter((r) => r.from === from)) {
-      const bad = e.local ? rule.rooms?.includes(roomOf(e.target) as Room) : rule.packages?.some((p) => e.target.startsWith(p));
+      const bad = e.local
+        ? rule.rooms?.includes(roomOf(e.target) as Room)
+        : rule.packages?.some((p) => e.target.startsWith(p));
       const allowed = rule.allowed?.some((a) => e.target === a || e.target.startsWith(`${a}/`));
       if (bad && !allowed) out.push({ file: e.file, target: e.target, why: rule.why });
     }
@@ -118,6 +140,7 @@ export function repoSources(root: string): Map<string, string> {
       else if (/\.(ts|mts|cts|mjs|cjs)$/.test(e.name)) out.set(rel, fs.readFileSync(path.join(root, rel), "utf8"));
     }
   };
-  for (const room of [...productRooms, "test"]) if (fs.existsSync(path.join(root, room)) && !room.includes("/")) walk(room);
+  for (const room of [...productRooms, "test"])
+    if (fs.existsSync(path.join(root, room)) && !room.includes("/")) walk(room);
   return out;
 }

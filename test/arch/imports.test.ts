@@ -5,7 +5,8 @@ import { importsOf, knownExceptions, repoSources, violations } from "./import-ru
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const sources = repoSources(root);
 const edges = importsOf(sources);
-const isKnown = (v: { file: string; target: string }) => knownExceptions.some((k) => k.file === v.file && k.target === v.target);
+const isKnown = (v: { file: string; target: string }) =>
+  knownExceptions.some((k) => k.file === v.file && k.target === v.target);
 
 describe("the rules of the house (DESIGN §2) over every import in the repository", () => {
   it("reads the whole tree", () => {
@@ -32,7 +33,10 @@ describe("the rules of the house (DESIGN §2) over every import in the repositor
   it("fails when a forbidden import is added", () => {
     const fed = new Map([
       ["bench/sim/metrics.ts", 'import { catalog } from "../../monitoring/catalog";'],
-      ["charts/vllm/bad.ts", 'import * as pulumi from "@pulumi/pulumi";\nconst x = await import("../../infra/config");'],
+      [
+        "charts/vllm/bad.ts",
+        'import * as pulumi from "@pulumi/pulumi";\nconst x = await import("../../infra/config");',
+      ],
       ["monitoring/bad.ts", 'export { x } from "../charts/app";'],
       ["policy/bad.ts", 'import "../infra/program";'],
       ["monitoring/fine.ts", 'import { z } from "./promql";'],

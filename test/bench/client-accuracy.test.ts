@@ -15,13 +15,25 @@ afterEach(async () => {
   sim = undefined;
 });
 const timing = async () => (await (await fetch(`${sim!.url}/sim/timing`)).json()) as Served;
-const models = async () => ((await (await fetch(`${sim!.url}/v1/models`)).json()) as { data: { id: string }[] }).data[0]!.id;
+const models = async () =>
+  ((await (await fetch(`${sim!.url}/v1/models`)).json()) as { data: { id: string }[] }).data[0].id;
 
 describe("bench:client accuracy pieces", () => {
   it("matches token by token: a client that measured exactly what was sent gets the configured gap back", () => {
-    const served: Served = { itl_ms: [], truncated: false, requests: { "cmpl-a": { itl_ms: [20, 45, 5] }, "chatcmpl-b": { itl_ms: [21, 19] } } };
+    const served: Served = {
+      itl_ms: [],
+      truncated: false,
+      requests: { "cmpl-a": { itl_ms: [20, 45, 5] }, "chatcmpl-b": { itl_ms: [21, 19] } },
+    };
     // Client a saw the server's gaps plus 1 ms on the second; b's token count differs, so it is left out.
-    const r = clientOnlyGaps(new Map([["a", [20, 46, 5]], ["b", [21, 19, 20]]]), served, 20);
+    const r = clientOnlyGaps(
+      new Map([
+        ["a", [20, 46, 5]],
+        ["b", [21, 19, 20]],
+      ]),
+      served,
+      20,
+    );
     expect(r.gaps).toEqual([20, 20, 21]);
     expect(r.matched).toBe(0.5);
     expect(clientOnlyGaps(new Map([["b", [22, 19]]]), served, 20).gaps).toEqual([20, 21]);
@@ -29,14 +41,22 @@ describe("bench:client accuracy pieces", () => {
 
   it("the bare reader times every token of every stream, and its gaps match what the simulator sent", async () => {
     sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5, controlEndpoints: true });
-    const measured = await bareRead({ url: sim.url, model: await models(), streams: 4, requests: 8, rate: "inf", tokens: 6, seed: 1 });
+    const measured = await bareRead({
+      url: sim.url,
+      model: await models(),
+      streams: 4,
+      requests: 8,
+      rate: "inf",
+      tokens: 6,
+      seed: 1,
+    });
     expect([...measured.keys()].sort()).toEqual(Array.from({ length: 8 }, (_, i) => `bare-${i}`).sort());
     for (const g of measured.values()) expect(g).toHaveLength(5);
     const r = clientOnlyGaps(measured, await timing(), 5);
     expect(r.matched).toBe(1);
     expect(r.gaps).toHaveLength(40);
     // Loopback on an idle core: the median token arrives within a few ms of when it was sent.
-    expect(Math.abs(r.gaps[20]! - 5)).toBeLessThan(4);
+    expect(Math.abs(r.gaps[20] - 5)).toBeLessThan(4);
   });
 
   it("the benchmark client's records match the simulator's log by X-Request-Id", async () => {
@@ -44,9 +64,31 @@ describe("bench:client accuracy pieces", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "client-accuracy-"));
     try {
       const cfg = path.join(dir, "s.json");
-      fs.writeFileSync(cfg, JSON.stringify({ name: "t", scenarios: [{ name: "t", max_concurrency: 3, num_prompts: 6, random_input_len: 8, random_output_len: 6, request_rate: "inf" }] }));
-      const { results } = await runBenchmark({ baseUrl: sim.url, config: cfg, outputDir: dir, seed: 1, timeoutMs: 30_000, log: () => {} });
-      const records = results[0]!.records;
+      fs.writeFileSync(
+        cfg,
+        JSON.stringify({
+          name: "t",
+          scenarios: [
+            {
+              name: "t",
+              max_concurrency: 3,
+              num_prompts: 6,
+              random_input_len: 8,
+              random_output_len: 6,
+              request_rate: "inf",
+            },
+          ],
+        }),
+      );
+      const { results } = await runBenchmark({
+        baseUrl: sim.url,
+        config: cfg,
+        outputDir: dir,
+        seed: 1,
+        timeoutMs: 30_000,
+        log: () => {},
+      });
+      const records = results[0].records;
       const r = clientOnlyGaps(new Map(records.map((x) => [x.request_id, x.itl_ms])), await timing(), 5);
       expect(records).toHaveLength(6);
       expect(r.matched).toBe(1);

@@ -19,16 +19,28 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe("client memory", () => {
   it(`peak RSS at 2,000 streams stays under ${PEAK_LIMIT_MB} MB`, async () => {
     const bundle = path.join(dir, "vllm-bench.mjs");
-    await build({ entryPoints: [path.join(root, "bench/cli.ts")], bundle: true, platform: "node", target: "node22", format: "esm", outfile: bundle, logLevel: "warning" });
+    await build({
+      entryPoints: [path.join(root, "bench/cli.ts")],
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "esm",
+      outfile: bundle,
+      logLevel: "warning",
+    });
     // The simulator from the same bundle, in its own process (no control endpoints needed).
-    const simChild = spawn(node, [bundle, "sim", "--host", "127.0.0.1", "--port", "0", "--fixed-ttft-ms", "100", "--fixed-itl-ms", "20"], { stdio: ["ignore", "pipe", "inherit"] });
+    const simChild = spawn(
+      node,
+      [bundle, "sim", "--host", "127.0.0.1", "--port", "0", "--fixed-ttft-ms", "100", "--fixed-itl-ms", "20"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     const sim = {
       url: await new Promise<string>((resolve, reject) => {
         let text = "";
-        simChild.stdout!.on("data", (d) => {
+        simChild.stdout.on("data", (d) => {
           text += d;
           const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-          if (m) resolve(m[1]!);
+          if (m) resolve(m[1]);
         });
         simChild.on("exit", (c) => reject(new Error(`simulator exited ${c}`)));
       }),
@@ -36,8 +48,30 @@ describe("client memory", () => {
     };
     try {
       const cfg = path.join(dir, "c2000.json");
-      fs.writeFileSync(cfg, JSON.stringify({ scenarios: [{ name: "c2000", max_concurrency: 2000, num_prompts: 4000, random_input_len: 128, random_output_len: 50 }] }));
-      const child = spawn(node, [bundle, "run", "--base-url", sim.url, "--config", cfg, "--output-dir", path.join(dir, "out"), "--workers", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+      fs.writeFileSync(
+        cfg,
+        JSON.stringify({
+          scenarios: [
+            { name: "c2000", max_concurrency: 2000, num_prompts: 4000, random_input_len: 128, random_output_len: 50 },
+          ],
+        }),
+      );
+      const child = spawn(
+        node,
+        [
+          bundle,
+          "run",
+          "--base-url",
+          sim.url,
+          "--config",
+          cfg,
+          "--output-dir",
+          path.join(dir, "out"),
+          "--workers",
+          "1",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       let out = "";
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
@@ -59,7 +93,9 @@ describe("client memory", () => {
       clearInterval(poll);
       expect(code, out).toBe(0);
       expect(out).toMatch(/Successful requests:\s+4000/);
-      console.log(`client peak RSS at 2,000 streams: ${(streamingKb / 1024).toFixed(0)} MB while streaming, ${(wholeKb / 1024).toFixed(0)} MB over the whole run (report included)`);
+      console.log(
+        `client peak RSS at 2,000 streams: ${(streamingKb / 1024).toFixed(0)} MB while streaming, ${(wholeKb / 1024).toFixed(0)} MB over the whole run (report included)`,
+      );
       expect(streamingKb).toBeGreaterThan(0);
       expect(streamingKb / 1024).toBeLessThan(PEAK_LIMIT_MB);
     } finally {

@@ -22,19 +22,43 @@ afterAll(async () => {
 
 const N = 12;
 let k = 0;
-async function run(faults: Partial<FaultOptions>, extra: Partial<RunOptions> = {}, scenarioExtra: object = {}): Promise<RunOutcome & { json: any }> {
+async function run(
+  faults: Partial<FaultOptions>,
+  extra: Partial<RunOptions> = {},
+  scenarioExtra: object = {},
+): Promise<RunOutcome & { json: any }> {
   // A fresh simulator of the test's own has no faults (and a loading one is not listening yet).
-  if (extra.baseUrl === undefined || Object.keys(faults).length) await setFaults(extra.baseUrl ?? sim.url, { ...NO_FAULTS, ...faults });
+  if (extra.baseUrl === undefined || Object.keys(faults).length)
+    await setFaults(extra.baseUrl ?? sim.url, { ...NO_FAULTS, ...faults });
   const config = path.join(dir, `f${++k}.json`);
-  fs.writeFileSync(config, JSON.stringify({ defaults: { metric_percentiles: "50,99" }, scenarios: [{ name: "f", max_concurrency: 4, num_prompts: N, random_input_len: 8, random_output_len: 6, ...scenarioExtra }], thresholds: { success_rate: 0.5 } }));
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      defaults: { metric_percentiles: "50,99" },
+      scenarios: [
+        { name: "f", max_concurrency: 4, num_prompts: N, random_input_len: 8, random_output_len: 6, ...scenarioExtra },
+      ],
+      thresholds: { success_rate: 0.5 },
+    }),
+  );
   const outputDir = path.join(dir, `out${k}`);
   try {
-    const out = await runBenchmark({ baseUrl: sim.url, config, outputDir, seed: 1, timeoutMs: 5000, log: () => {}, ...extra });
+    const out = await runBenchmark({
+      baseUrl: sim.url,
+      config,
+      outputDir,
+      seed: 1,
+      timeoutMs: 5000,
+      log: () => {},
+      ...extra,
+    });
     // Files: the results JSON parses, its records add up, the CSV has a row per record.
     const latest = path.join(outputDir, "latest");
     const json = JSON.parse(fs.readFileSync(path.join(latest, "f.results.json"), "utf8"));
     expect(json.requests.length).toBe(json.completed + json.failed);
-    expect(fs.readFileSync(path.join(latest, "f.requests.csv"), "utf8").trim().split("\n")).toHaveLength(json.requests.length + 1);
+    expect(fs.readFileSync(path.join(latest, "f.requests.csv"), "utf8").trim().split("\n")).toHaveLength(
+      json.requests.length + 1,
+    );
     const byType = Object.values(json.errors_by_type as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(byType).toBe(json.failed);
     return { ...out, json };
@@ -122,7 +146,11 @@ describe("fault matrix", () => {
   it("signalled during warm-up: no request recorded, files written, exit 3", async () => {
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(), 500);
-    const out = await run({ stallBeforeFirstTokenMs: 60_000 }, { signal: ctl.signal, stopGraceS: 2 }, { num_warmups: 4 });
+    const out = await run(
+      { stallBeforeFirstTokenMs: 60_000 },
+      { signal: ctl.signal, stopGraceS: 2 },
+      { num_warmups: 4 },
+    );
     expect(out.exitCode).toBe(3);
     expect(out.json).toMatchObject({ partial: true, completed: 0, failed: 0, stop_reason: "interrupted by a signal" });
   });

@@ -22,23 +22,41 @@ export function startFaultSim(options: Partial<SimOptions> = {}): Promise<Runnin
 
 /** POST /sim/faults; returns the faults now in force. */
 export async function setFaults(baseUrl: string, faults: Partial<FaultOptions>): Promise<FaultOptions> {
-  const res = await fetch(`${baseUrl}/sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(faults) });
+  const res = await fetch(`${baseUrl}/sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(faults),
+  });
   if (!res.ok) throw new Error(`/sim/faults answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as FaultOptions;
 }
 
-export const NO_FAULTS: Partial<FaultOptions> = { errorRate: 0, stallBeforeFirstTokenMs: 0, stallAfterTokens: 0, stallMidStreamMs: 0, dropAfterTokens: 0, malformedAfterTokens: 0, slowdown: 1 };
+export const NO_FAULTS: Partial<FaultOptions> = {
+  errorRate: 0,
+  stallBeforeFirstTokenMs: 0,
+  stallAfterTokens: 0,
+  stallMidStreamMs: 0,
+  dropAfterTokens: 0,
+  malformedAfterTokens: 0,
+  slowdown: 1,
+};
 
 /** `vllm-bench sim` in its own process on loopback (flags as the CLI takes them). */
-export async function spawnFaultSim(args: string[] = []): Promise<{ url: string; child: ChildProcess; kill: () => void }> {
-  const child = spawn(node, ["--import", tsxLoader, cliPath, "sim", "--host", "127.0.0.1", "--port", "0", ...CONTROL_FLAGS, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export async function spawnFaultSim(
+  args: string[] = [],
+): Promise<{ url: string; child: ChildProcess; kill: () => void }> {
+  const child = spawn(
+    node,
+    ["--import", tsxLoader, cliPath, "sim", "--host", "127.0.0.1", "--port", "0", ...CONTROL_FLAGS, ...args],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`simulator did not start: ${out}`)), 60_000);
-    child.stdout!.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) (clearTimeout(timer), resolve(m[1]!));
+      if (m) (clearTimeout(timer), resolve(m[1]));
     });
     child.on("exit", (code) => (clearTimeout(timer), reject(new Error(`simulator exited ${code}: ${out}`))));
   });
@@ -50,7 +68,13 @@ export async function spawnFaultSim(args: string[] = []): Promise<{ url: string;
  * (a non-vLLM server), `health` the /health status (a proxy that serves /v1/models while the engine
  * behind it still loads), `kill()` drops every connection and refuses new ones (a dead server).
  */
-export async function startProxy(upstream: string, opts: { tokenize?: (n: number) => { status: number; body: string } | undefined; health?: () => number | undefined } = {}) {
+export async function startProxy(
+  upstream: string,
+  opts: {
+    tokenize?: (n: number) => { status: number; body: string } | undefined;
+    health?: () => number | undefined;
+  } = {},
+) {
   const sockets = new Set<import("node:net").Socket>();
   let tokenizeCalls = 0;
   const target = new URL(upstream);
@@ -67,10 +91,13 @@ export async function startProxy(upstream: string, opts: { tokenize?: (n: number
       req.resume();
       return void res.writeHead(health).end();
     }
-    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-    });
+    const up = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
     up.on("error", () => res.destroy());
     req.pipe(up);
   });

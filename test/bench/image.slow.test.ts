@@ -17,13 +17,20 @@ const children: ChildProcess[] = [];
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000) {
   // NODE_PATH and the repository are out of reach: cwd is the bare app directory.
-  const child = spawn(node, [bundle, ...args], { cwd: app, env: { PATH: process.env.PATH, HOME: app, ...env }, stdio: "pipe" });
+  const child = spawn(node, [bundle, ...args], {
+    cwd: app,
+    env: { PATH: process.env.PATH, HOME: app, ...env },
+    stdio: "pipe",
+  });
   children.push(child);
-  let stdout = "", stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
+  let stdout = "",
+    stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("exit", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))),
+  );
   return { child, done, out: () => stdout };
 }
 
@@ -43,7 +50,7 @@ describe("the image's single-file bundle", () => {
   it("is one file with a node shebang and no imports outside Node's own modules", () => {
     const text = fs.readFileSync(bundle, "utf8");
     expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
-    const specifiers = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+    const specifiers = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     // Bare builtins count too: vega-loader's Node build imports "fs" (vega 6.4), which the image's Node has.
     expect(specifiers.filter((s) => !s.startsWith("node:") && !builtinModules.includes(s))).toEqual([]);
   });
@@ -51,7 +58,18 @@ describe("the image's single-file bundle", () => {
   it("documents run, its flags and env vars", async () => {
     const { code, stdout } = await run(["run", "--help"]).done;
     expect(code).toBe(0);
-    for (const s of ["--base-url", "--config", "--output-dir", "MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "PUSHGATEWAY_URL", "READY_TIMEOUT", "Exit codes"]) expect(stdout).toContain(s);
+    for (const s of [
+      "--base-url",
+      "--config",
+      "--output-dir",
+      "MODEL_ENDPOINT",
+      "CONFIG_PATH",
+      "OUTPUT_DIR",
+      "PUSHGATEWAY_URL",
+      "READY_TIMEOUT",
+      "Exit codes",
+    ])
+      expect(stdout).toContain(s);
     expect((await run(["sim", "--help"]).done).stdout).toMatch(/--fixed-ttft-ms/);
     expect((await run(["nope"]).done).code).toBe(2);
   });
@@ -66,10 +84,23 @@ describe("the image's single-file bundle", () => {
     expect(url, "simulator did not announce its URL").toBeDefined();
     const out = path.join(app, "results");
     // The Job's way of configuring it: environment variables only.
-    const bench = await run(["run"], { MODEL_ENDPOINT: url, CONFIG_PATH: "smoke", OUTPUT_DIR: out, CONCURRENCY_LEVELS: "8", DURATION: "0.5" }).done;
+    const bench = await run(["run"], {
+      MODEL_ENDPOINT: url,
+      CONFIG_PATH: "smoke",
+      OUTPUT_DIR: out,
+      CONCURRENCY_LEVELS: "8",
+      DURATION: "0.5",
+    }).done;
     expect(bench.code, bench.stderr).toBe(0);
     expect(bench.stdout).toMatch(/Serving Benchmark Result/);
-    expect(fs.readdirSync(path.join(out, "latest")).sort()).toEqual(["light-c8.requests.csv", "light-c8.results.json", "moderate-c8.requests.csv", "moderate-c8.results.json", "report.html", "summary.csv"]);
+    expect(fs.readdirSync(path.join(out, "latest")).sort()).toEqual([
+      "light-c8.requests.csv",
+      "light-c8.results.json",
+      "moderate-c8.requests.csv",
+      "moderate-c8.results.json",
+      "report.html",
+      "summary.csv",
+    ]);
     const r = JSON.parse(fs.readFileSync(path.join(out, "latest", "light-c8.results.json"), "utf8"));
     expect(r.completed).toBeGreaterThan(0);
     expect(r.failed).toBe(0);
@@ -85,17 +116,19 @@ function instructions(text: string): { op: string; args: string }[] {
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith("#"))
-    .map((l) => ({ op: l.split(/\s+/)[0]!.toUpperCase(), args: l.slice(l.split(/\s+/)[0]!.length).trim() }));
+    .map((l) => ({ op: l.split(/\s+/)[0].toUpperCase(), args: l.slice(l.split(/\s+/)[0].length).trim() }));
 }
 
 describe("bench/Dockerfile", () => {
   const ins = instructions(dockerfile);
-  const args = Object.fromEntries(ins.filter((i) => i.op === "ARG" && i.args.includes("=")).map((i) => i.args.split("=", 2) as [string, string]));
+  const args = Object.fromEntries(
+    ins.filter((i) => i.op === "ARG" && i.args.includes("=")).map((i) => i.args.split("=", 2) as [string, string]),
+  );
   const stages: { from: string; name?: string; body: { op: string; args: string }[] }[] = [];
   for (const i of ins) {
     if (i.op === "FROM") {
       const [image, , name] = i.args.split(/\s+/);
-      stages.push({ from: image!.replace(/^\$\{(\w+)\}$/, (_, a) => args[a] ?? `<unset ${a}>`), name, body: [] });
+      stages.push({ from: image.replace(/^\$\{(\w+)\}$/, (_, a) => args[a] ?? `<unset ${a}>`), name, body: [] });
     } else stages.at(-1)?.body.push(i);
   }
   const runtime = stages.at(-1)!;
@@ -122,17 +155,37 @@ describe("bench/Dockerfile", () => {
     const users = runtime.body.filter((i) => i.op === "USER").map((i) => i.args);
     expect(users.at(-1)).toMatch(/^1000(:1000)?$/);
     expect(JSON.parse(runtime.body.find((i) => i.op === "ENTRYPOINT")!.args)).toEqual(["vllm-bench"]);
-    expect(runtime.body.some((i) => i.op === "RUN" && /ln -s \/app\/vllm-bench\.mjs \/usr\/local\/bin\/vllm-bench/.test(i.args))).toBe(true);
+    expect(
+      runtime.body.some(
+        (i) => i.op === "RUN" && /ln -s \/app\/vllm-bench\.mjs \/usr\/local\/bin\/vllm-bench/.test(i.args),
+      ),
+    ).toBe(true);
   });
 
   it("gets every file it copies through the root .dockerignore (the build context is the repository root)", () => {
-    const ignore = fs.readFileSync(path.join(root, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const ignore = fs
+      .readFileSync(path.join(root, ".dockerignore"), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
     expect(ignore[0]).toBe("*");
     const allowed = ignore.filter((l) => l.startsWith("!")).map((l) => l.slice(1).replace(/\/$/, ""));
-    const sources = stages.flatMap((s) => s.body.filter((i) => i.op === "COPY" && !i.args.includes("--from=")).flatMap((i) => i.args.split(/\s+/).filter((a) => !a.startsWith("--")).slice(0, -1)));
+    const sources = stages.flatMap((s) =>
+      s.body
+        .filter((i) => i.op === "COPY" && !i.args.includes("--from="))
+        .flatMap((i) =>
+          i.args
+            .split(/\s+/)
+            .filter((a) => !a.startsWith("--"))
+            .slice(0, -1),
+        ),
+    );
     expect(sources.length).toBeGreaterThan(0);
     for (const src of sources) {
-      expect(allowed.some((a) => src === a || src.startsWith(`${a}/`)), `${src} is not sent to the builder`).toBe(true);
+      expect(
+        allowed.some((a) => src === a || src.startsWith(`${a}/`)),
+        `${src} is not sent to the builder`,
+      ).toBe(true);
       expect(fs.existsSync(path.join(root, src)), `${src} does not exist`).toBe(true);
     }
   });

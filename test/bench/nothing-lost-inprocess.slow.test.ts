@@ -32,7 +32,12 @@ describe("a server that dies mid-run", () => {
   // The same past the pre-sized prompt window, with the server's process SIGKILLed: nothing-lost.slow.test.ts.
   it("valid partial JSON and CSV with the completed requests, the next scenario not started, exit 3", async () => {
     const proxy = await startProxy(sim.url);
-    const cfg = scenarioFile({ scenarios: [{ name: "big", max_concurrency: 4, num_prompts: 150, random_input_len: 8, random_output_len: 4 }, { name: "never", num_prompts: 2 }] });
+    const cfg = scenarioFile({
+      scenarios: [
+        { name: "big", max_concurrency: 4, num_prompts: 150, random_input_len: 8, random_output_len: 4 },
+        { name: "never", num_prompts: 2 },
+      ],
+    });
     const o = opts(cfg, { baseUrl: proxy.url });
     const run = runBenchmark(o);
     // Kill once requests have completed (the simulator's own count, not a guessed delay).
@@ -46,11 +51,15 @@ describe("a server that dies mid-run", () => {
     expect(out.exitCode).toBe(3);
     expect(out.results).toHaveLength(1); // the next scenario is not started against a dead server
     const { json, summary } = latest(o.outputDir);
-    expect(json[0]).toMatchObject({ scenario: "big", partial: true, stop_reason: expect.stringMatching(/server unreachable: .*ECONNREFUSED on 8 requests in a row/) });
+    expect(json[0]).toMatchObject({
+      scenario: "big",
+      partial: true,
+      stop_reason: expect.stringMatching(/server unreachable: .*ECONNREFUSED on 8 requests in a row/),
+    });
     expect(json[0].completed).toBeGreaterThan(0);
     expect(json[0].requests.length).toBeLessThan(150);
-    expect(summary[0]!.split(",")[0]).toBe("partial");
-    expect(summary[1]!.split(",")[0]).toBe("true");
+    expect(summary[0].split(",")[0]).toBe("partial");
+    expect(summary[1].split(",")[0]).toBe("true");
   });
 });
 
@@ -62,7 +71,21 @@ describe("a signal while every slot waits on a stalled server", () => {
     await setFaults(sim.url, { stallBeforeFirstTokenMs: 60_000 });
     try {
       const ctl = new AbortController();
-      const o = opts(scenarioFile({ scenarios: [{ name: "stalled", max_concurrency: 4, num_prompts: 50, random_input_len: 8, random_output_len: 4, ...extra }] }), { signal: ctl.signal, stopGraceS: 2 });
+      const o = opts(
+        scenarioFile({
+          scenarios: [
+            {
+              name: "stalled",
+              max_concurrency: 4,
+              num_prompts: 50,
+              random_input_len: 8,
+              random_output_len: 4,
+              ...extra,
+            },
+          ],
+        }),
+        { signal: ctl.signal, stopGraceS: 2 },
+      );
       const run = runBenchmark(o);
       await new Promise((r) => setTimeout(r, 800)); // every slot is now waiting on the 60 s stall
       const t0 = performance.now();
@@ -89,17 +112,18 @@ describe("readiness", () => {
     const readyAt = Date.now() + 2500;
     const loading = await startProxy(engine.url, { health: () => (Date.now() < readyAt ? 503 : undefined) });
     try {
-      const o = opts(scenarioFile({ scenarios: [{ name: "r", num_prompts: 4, random_input_len: 4, random_output_len: 2 }] }), { baseUrl: loading.url, readyTimeoutS: 30 });
+      const o = opts(
+        scenarioFile({ scenarios: [{ name: "r", num_prompts: 4, random_input_len: 4, random_output_len: 2 }] }),
+        { baseUrl: loading.url, readyTimeoutS: 30 },
+      );
       expect((await fetch(`${loading.url}/v1/models`)).status).toBe(200);
       expect((await fetch(`${loading.url}/health`)).status).toBe(503);
       const out = await runBenchmark(o);
       expect(Date.now()).toBeGreaterThanOrEqual(readyAt);
-      expect(out.results[0]!.result).toMatchObject({ completed: 4, failed: 0 });
+      expect(out.results[0].result).toMatchObject({ completed: 4, failed: 0 });
     } finally {
       loading.kill();
       await engine.close();
     }
   });
-
 });
-

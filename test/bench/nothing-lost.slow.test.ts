@@ -10,7 +10,23 @@ import { cliPath, node, root, setFaults, spawnFaultSim, tsxLoader } from "./faul
 // the simulator SIGKILLed, the CLI SIGTERMed while every slot waits on a 60 s stall.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-lost-slow-"));
-const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "REQUEST_RATE", "MODEL_NAME", "SERVED_MODEL_NAME", "CONCURRENCY_LEVELS", "DURATION", "PUSHGATEWAY_URL", "READY_TIMEOUT", "STOP_GRACE_SECONDS", "RAMP_UP_STRATEGY", "RAMP_UP_START_RPS", "RAMP_UP_END_RPS", "TOKENIZER"];
+const JOB_VARS = [
+  "MODEL_ENDPOINT",
+  "CONFIG_PATH",
+  "OUTPUT_DIR",
+  "REQUEST_RATE",
+  "MODEL_NAME",
+  "SERVED_MODEL_NAME",
+  "CONCURRENCY_LEVELS",
+  "DURATION",
+  "PUSHGATEWAY_URL",
+  "READY_TIMEOUT",
+  "STOP_GRACE_SECONDS",
+  "RAMP_UP_STRATEGY",
+  "RAMP_UP_START_RPS",
+  "RAMP_UP_END_RPS",
+  "TOKENIZER",
+];
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k)));
 const sims: { kill: () => void }[] = [];
 afterAll(() => {
@@ -20,11 +36,14 @@ afterAll(() => {
 
 function cli(args: string[]) {
   const child = spawn(node, ["--import", tsxLoader, cliPath, ...args], { cwd: root, env, stdio: "pipe" });
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   const timer = setTimeout(() => child.kill("SIGKILL"), 110_000);
-  const done = new Promise<{ code: number | null; exitedAt: number }>((r) => child.on("exit", (code) => (clearTimeout(timer), r({ code, exitedAt: performance.now() }))));
+  const done = new Promise<{ code: number | null; exitedAt: number }>((r) =>
+    child.on("exit", (code) => (clearTimeout(timer), r({ code, exitedAt: performance.now() }))),
+  );
   return { child, done, out: () => stdout, err: () => stderr };
 }
 async function completed(url: string): Promise<number> {
@@ -40,9 +59,17 @@ function scenario(name: string, body: object): string {
 /** The latest run's files: JSON parses, CSV rows match the records, summary has one row per scenario. */
 function latestFiles(out: string) {
   const run = path.join(out, "latest");
-  const json = fs.readdirSync(run).filter((f) => f.endsWith(".results.json")).map((f) => JSON.parse(fs.readFileSync(path.join(run, f), "utf8")));
+  const json = fs
+    .readdirSync(run)
+    .filter((f) => f.endsWith(".results.json"))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(run, f), "utf8")));
   for (const j of json) {
-    expect(fs.readFileSync(path.join(run, `${j.scenario}.requests.csv`), "utf8").trim().split("\n")).toHaveLength(j.requests.length + 1);
+    expect(
+      fs
+        .readFileSync(path.join(run, `${j.scenario}.requests.csv`), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(j.requests.length + 1);
     expect(j.requests.length).toBe(j.completed + j.failed);
   }
   const summary = fs.readFileSync(path.join(run, "summary.csv"), "utf8").trim().split("\n");
@@ -55,7 +82,9 @@ describe("must-show: nothing is lost", () => {
     const sim = await spawnFaultSim(["--fixed-ttft-ms", "5", "--fixed-itl-ms", "2"]);
     sims.push(sim);
     // 3,000 prompts; the first 1,024 are sized before the clock starts, the rest through /tokenize as the run goes.
-    const cfg = scenario("big", { scenarios: [{ name: "big", max_concurrency: 16, num_prompts: 3000, random_input_len: 8, random_output_len: 4 }] });
+    const cfg = scenario("big", {
+      scenarios: [{ name: "big", max_concurrency: 16, num_prompts: 3000, random_input_len: 8, random_output_len: 4 }],
+    });
     const out = path.join(dir, "killed");
     const run = cli(["run", "--base-url", sim.url, "--config", cfg, "--output-dir", out]);
     await until(async () => (await completed(sim.url)) >= 1200, 90_000); // past the pre-sized window
@@ -63,17 +92,25 @@ describe("must-show: nothing is lost", () => {
     const { code } = await run.done;
     expect(code, run.err()).toBe(3);
     const { json, summary } = latestFiles(out);
-    expect(json[0]).toMatchObject({ scenario: "big", partial: true, stop_reason: expect.stringMatching(/server unreachable/) });
+    expect(json[0]).toMatchObject({
+      scenario: "big",
+      partial: true,
+      stop_reason: expect.stringMatching(/server unreachable/),
+    });
     expect(json[0].completed).toBeGreaterThanOrEqual(1200);
     expect(json[0].requests.length).toBeLessThan(3000);
-    expect(summary[1]!.startsWith("true,")).toBe(true);
+    expect(summary[1].startsWith("true,")).toBe(true);
     expect(run.out()).toMatch(/partial: server unreachable/);
   }, 120_000);
 
   it("SIGTERM while every slot waits on a 60 s stall: exit 3 within the default grace (10 s), valid partial files", async () => {
     const sim = await spawnFaultSim(["--fixed-ttft-ms", "5", "--fixed-itl-ms", "2"]);
     sims.push(sim);
-    const cfg = scenario("stall", { scenarios: [{ name: "stall", max_concurrency: 8, num_prompts: 100000, random_input_len: 8, random_output_len: 4 }] });
+    const cfg = scenario("stall", {
+      scenarios: [
+        { name: "stall", max_concurrency: 8, num_prompts: 100000, random_input_len: 8, random_output_len: 4 },
+      ],
+    });
     const out = path.join(dir, "stalled");
     const run = cli(["run", "--base-url", sim.url, "--config", cfg, "--output-dir", out]);
     await until(async () => (await completed(sim.url)) >= 50);
@@ -103,7 +140,11 @@ describe("must-show: nothing is lost", () => {
   it("a second signal writes what was measured and exits at once", async () => {
     const sim = await spawnFaultSim(["--fixed-ttft-ms", "5", "--fixed-itl-ms", "2"]);
     sims.push(sim);
-    const cfg = scenario("twice", { scenarios: [{ name: "twice", max_concurrency: 8, num_prompts: 100000, random_input_len: 8, random_output_len: 4 }] });
+    const cfg = scenario("twice", {
+      scenarios: [
+        { name: "twice", max_concurrency: 8, num_prompts: 100000, random_input_len: 8, random_output_len: 4 },
+      ],
+    });
     const out = path.join(dir, "twice");
     // A long grace, so only the second signal can explain a quick exit.
     const run = cli(["run", "--base-url", sim.url, "--config", cfg, "--output-dir", out, "--stop-grace", "60"]);

@@ -31,27 +31,43 @@ const config = path.join(dir, "scenario.json");
 fs.writeFileSync(config, JSON.stringify(scenarioFile({ ttft_p95_ms: 2500 })));
 
 describe("planner accuracy against the simulator's engine model", () => {
-  const predicted = Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, engineCapacityRps({ ...defaultSimOptions, ...s }, WORKLOAD.inputLen, WORKLOAD.outputLen)]));
+  const predicted = Object.fromEntries(
+    Object.entries(SETTINGS).map(([k, s]) => [
+      k,
+      engineCapacityRps({ ...defaultSimOptions, ...s }, WORKLOAD.inputLen, WORKLOAD.outputLen),
+    ]),
+  );
 
   it("uses two settings whose predicted capacities differ by at least 4×", () => {
-    expect(predicted.large! / predicted.small!).toBeGreaterThanOrEqual(4);
+    expect(predicted.large / predicted.small).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(Object.keys(SETTINGS))("finds the %s setting's capacity within −20 % … +10 %", async (name) => {
-    const out = await runPlan({
-      sim: SETTINGS[name as keyof typeof SETTINGS], config, slos: {},
-      search: { startRps: 4, minRps: 0.5, maxRps: 1000, precision: 0.04, maxPoints: 14, repeats: 1, noiseBand: 0.1 },
-      durationS: 25, warmupS: 5,
-      fleet: { peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge" },
-      outputDir: path.join(dir, name), seed: 1, log: () => {},
-    });
-    const found = out.plan.plan.sustainable_rps!;
-    const error = found / predicted[name]! - 1;
-    console.log(`plan accuracy ${name}: predicted ${predicted[name]!.toFixed(2)} req/s, found ${found.toFixed(2)} (knee ${out.plan.plan.knee_rps?.toFixed(2)}), error ${(error * 100).toFixed(1)} %`);
-    expect(out.plan.plan.stop).toBe("converged");
-    expect(error).toBeGreaterThanOrEqual(-TOLERANCE.below);
-    expect(error).toBeLessThanOrEqual(TOLERANCE.above);
-  }, 900_000);
+  it.each(Object.keys(SETTINGS))(
+    "finds the %s setting's capacity within −20 % … +10 %",
+    async (name) => {
+      const out = await runPlan({
+        sim: SETTINGS[name as keyof typeof SETTINGS],
+        config,
+        slos: {},
+        search: { startRps: 4, minRps: 0.5, maxRps: 1000, precision: 0.04, maxPoints: 14, repeats: 1, noiseBand: 0.1 },
+        durationS: 25,
+        warmupS: 5,
+        fleet: { peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge" },
+        outputDir: path.join(dir, name),
+        seed: 1,
+        log: () => {},
+      });
+      const found = out.plan.plan.sustainable_rps!;
+      const error = found / predicted[name] - 1;
+      console.log(
+        `plan accuracy ${name}: predicted ${predicted[name].toFixed(2)} req/s, found ${found.toFixed(2)} (knee ${out.plan.plan.knee_rps?.toFixed(2)}), error ${(error * 100).toFixed(1)} %`,
+      );
+      expect(out.plan.plan.stop).toBe("converged");
+      expect(error).toBeGreaterThanOrEqual(-TOLERANCE.below);
+      expect(error).toBeLessThanOrEqual(TOLERANCE.above);
+    },
+    900_000,
+  );
 });
 
 // A reduced variant (one minute rather than ten; run it alone with -t reduced): the small engine setting, four times
@@ -73,15 +89,25 @@ afterAll(async () => {
 
 describe("reduced variant: two points against the engine model", () => {
   it("a rate at half the predicted capacity meets the SLO and one at twice it misses", async () => {
-    const capacity = SPEEDUP * engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.small }, WORKLOAD.inputLen, WORKLOAD.outputLen);
+    const capacity =
+      SPEEDUP * engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.small }, WORKLOAD.inputLen, WORKLOAD.outputLen);
     const file = parseScenarioFile(scenarioFile({ ttft_p95_ms: 1000 }), "test");
-    const settings = { baseUrl: sim.url, file, slos: { ttft_p95_ms: 1000 }, durationS: 2.5, warmupS: 0.5, seed: 3, outputDir: fastDir, log: () => {} };
+    const settings = {
+      baseUrl: sim.url,
+      file,
+      slos: { ttft_p95_ms: 1000 },
+      durationS: 2.5,
+      warmupS: 0.5,
+      seed: 3,
+      outputDir: fastDir,
+      log: () => {},
+    };
     const half = await measurePoint(capacity / 2, 0, settings);
     const twice = await measurePoint(capacity * 2, 0, settings);
     expect(half.passed, JSON.stringify(half.checks)).toBe(true);
     expect(twice.passed, JSON.stringify(twice.checks)).toBe(false);
     // Below the knee the replica serves what it is offered; above it, it cannot.
-    expect(half.result.request_throughput as number).toBeGreaterThan(capacity / 2 * 0.7);
-    expect(twice.checks[0]!.value).toBeGreaterThan(half.checks[0]!.value * 2);
+    expect(half.result.request_throughput as number).toBeGreaterThan((capacity / 2) * 0.7);
+    expect(twice.checks[0].value).toBeGreaterThan(half.checks[0].value * 2);
   }, 30_000);
 });

@@ -8,12 +8,21 @@ import type { SimOptions } from "../../bench/sim";
 // λ·T·I tokens prefill per step, so T = base / (1 − λ(perSeq·O + prefill·I)); the batch is full
 // (λ·T·O = maxNumSeqs) at λmax = N / (O·base + N·(perSeq·O + prefill·I)). Above it the queue grows
 // without bound. (Assumes the token budget and the KV cache never bind: checked below.)
-export function engineCapacityRps(o: Pick<SimOptions, "maxNumSeqs" | "stepBaseMs" | "perSeqMs" | "prefillPerTokenMs" | "maxNumBatchedTokens" | "kvCacheTokens">, inputLen: number, outputLen: number): number {
+export function engineCapacityRps(
+  o: Pick<
+    SimOptions,
+    "maxNumSeqs" | "stepBaseMs" | "perSeqMs" | "prefillPerTokenMs" | "maxNumBatchedTokens" | "kvCacheTokens"
+  >,
+  inputLen: number,
+  outputLen: number,
+): number {
   const N = o.maxNumSeqs;
   const perMs = N / (outputLen * o.stepBaseMs + N * (o.perSeqMs * outputLen + o.prefillPerTokenMs * inputLen));
   const stepMs = (N * 1) / (perMs * outputLen);
-  if (perMs * stepMs * inputLen + N > o.maxNumBatchedTokens) throw new Error("the token budget binds: the formula does not hold");
-  if (N * Math.ceil((inputLen + outputLen + 1) / 16) * 16 > o.kvCacheTokens) throw new Error("the KV cache binds: the formula does not hold");
+  if (perMs * stepMs * inputLen + N > o.maxNumBatchedTokens)
+    throw new Error("the token budget binds: the formula does not hold");
+  if (N * Math.ceil((inputLen + outputLen + 1) / 16) * 16 > o.kvCacheTokens)
+    throw new Error("the KV cache binds: the formula does not hold");
   return perMs * 1000;
 }
 
@@ -28,7 +37,12 @@ export const WORKLOAD = { inputLen: 32, outputLen: 8 };
 export function scenarioFile(thresholds: Record<string, number>) {
   return {
     name: "capacity",
-    defaults: { backend: "openai", endpoint_path: "/v1/completions", dataset_type: "random", metric_percentiles: "50,90,95,99" },
+    defaults: {
+      backend: "openai",
+      endpoint_path: "/v1/completions",
+      dataset_type: "random",
+      metric_percentiles: "50,90,95,99",
+    },
     scenarios: [{ name: "capacity", random_input_len: WORKLOAD.inputLen, random_output_len: WORKLOAD.outputLen }],
     thresholds,
   };

@@ -9,15 +9,33 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
 const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
-const JOB_VARS = ["MODEL_ENDPOINT", "CONFIG_PATH", "OUTPUT_DIR", "PUSHGATEWAY_URL", "SERVED_MODEL_NAME", "MODEL_NAME", "READY_TIMEOUT", "PEAK_RPS"];
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k) && !k.startsWith("SIM_")));
+const JOB_VARS = [
+  "MODEL_ENDPOINT",
+  "CONFIG_PATH",
+  "OUTPUT_DIR",
+  "PUSHGATEWAY_URL",
+  "SERVED_MODEL_NAME",
+  "MODEL_NAME",
+  "READY_TIMEOUT",
+  "PEAK_RPS",
+];
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k) && !k.startsWith("SIM_")),
+);
 
 function plan(args: string[], cwd: string) {
-  const child = spawn(path.join(root, "node_modules/.bin/node"), ["--import", tsx, path.join(root, "bench/cli.ts"), "plan", ...args], { cwd, env, stdio: "pipe" });
-  let stdout = "", stderr = "";
+  const child = spawn(
+    path.join(root, "node_modules/.bin/node"),
+    ["--import", tsx, path.join(root, "bench/cli.ts"), "plan", ...args],
+    { cwd, env, stdio: "pipe" },
+  );
+  let stdout = "",
+    stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on("exit", (code) => r({ code, stdout, stderr })));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((r) =>
+    child.on("exit", (code) => r({ code, stdout, stderr })),
+  );
 }
 
 describe("vllm-bench plan", () => {
@@ -26,14 +44,25 @@ describe("vllm-bench plan", () => {
   it("--help explains the search, the recommendation and the exit codes", async () => {
     const { code, stdout } = await plan(["--help"], cwd);
     expect(code).toBe(0);
-    for (const flag of ["--quick", "--peak-rps", "--headroom", "--price-per-hour", "--tensor-parallel-size", "--slo", "--one-address"]) expect(stdout).toContain(flag);
+    for (const flag of [
+      "--quick",
+      "--peak-rps",
+      "--headroom",
+      "--price-per-hour",
+      "--tensor-parallel-size",
+      "--slo",
+      "--one-address",
+    ])
+      expect(stdout).toContain(flag);
     expect(stdout).toMatch(/Exit codes: 0 a rate met every SLO, 1 none did/);
   });
 
   it("a bad flag is one line naming it, exit 2", async () => {
     const { code, stderr } = await plan(["--slo", "ttft_p95"], cwd);
     expect(code).toBe(2);
-    expect(stderr.trim()).toBe('error: --slo: "ttft_p95" must be NAME=NUMBER, e.g. ttft_p95_ms=2000 or success_rate=0.99');
+    expect(stderr.trim()).toBe(
+      'error: --slo: "ttft_p95" must be NAME=NUMBER, e.g. ttft_p95_ms=2000 or success_rate=0.99',
+    );
   });
 
   // The reduced search: at most 6 points of 8 s plus their in-flight tails; about a minute on an
@@ -51,7 +80,9 @@ describe("vllm-bench plan", () => {
     expect(json["autoscaling.maxReplicas"]).toBe(Math.ceil(30 / target));
     expect(json["gpuNodes.maxSize"]).toBe(json["autoscaling.maxReplicas"]); // g6.xlarge: one GPU, one pod per node
     expect(json.plan.points.length).toBeLessThanOrEqual(6);
-    expect(stdout).toMatch(new RegExp(`^pulumi config set --path (--type float )?autoscaling\\.targetRequestsPerSecond ${target}$`, "m"));
+    expect(stdout).toMatch(
+      new RegExp(`^pulumi config set --path (--type float )?autoscaling\\.targetRequestsPerSecond ${target}$`, "m"),
+    );
     expect(stdout).toMatch(/^pulumi config set --path autoscaling\.maxReplicas \d+$/m);
     expect(stdout).toMatch(/^pulumi config set --path gpuNodes\.maxSize \d+$/m);
     expect(fs.existsSync(path.join(cwd, "results/plan.html"))).toBe(true);

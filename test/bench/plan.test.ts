@@ -14,18 +14,23 @@ import { engineCapacityRps, SETTINGS } from "./plan-capacity";
 
 const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1, noiseBand: 0.1 };
 /** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */
-const replica = (knee: number) => async (rate: number): Promise<Measurement> => ({ rate, passed: rate <= knee, slack: (knee - rate) / knee });
+const replica =
+  (knee: number) =>
+  async (rate: number): Promise<Measurement> => ({ rate, passed: rate <= knee, slack: (knee - rate) / knee });
 
 describe("rate search", () => {
-  it.each([0.3, 3.7, 12.5, 140])("brackets then bisects to within the precision of a knee at %s req/s", async (knee) => {
-    const r = await searchRate(replica(knee), base);
-    expect(r.stop).toBe("converged");
-    expect(r.sustainable!).toBeLessThanOrEqual(knee);
-    expect(r.knee!).toBeGreaterThan(knee);
-    expect((r.knee! - r.sustainable!) / r.sustainable!).toBeLessThanOrEqual(base.precision);
-    // Every point is recorded, in order, with its verdict.
-    expect(r.verdicts.every((v) => v.passed === v.rate <= knee)).toBe(true);
-  });
+  it.each([0.3, 3.7, 12.5, 140])(
+    "brackets then bisects to within the precision of a knee at %s req/s",
+    async (knee) => {
+      const r = await searchRate(replica(knee), base);
+      expect(r.stop).toBe("converged");
+      expect(r.sustainable!).toBeLessThanOrEqual(knee);
+      expect(r.knee!).toBeGreaterThan(knee);
+      expect((r.knee! - r.sustainable!) / r.sustainable!).toBeLessThanOrEqual(base.precision);
+      // Every point is recorded, in order, with its verdict.
+      expect(r.verdicts.every((v) => v.passed === v.rate <= knee)).toBe(true);
+    },
+  );
 
   it("stops at the point budget with the best bracket so far, and reports when nothing passes", async () => {
     const r = await searchRate(replica(12.5), { ...base, maxPoints: 4 });
@@ -42,7 +47,7 @@ describe("rate search", () => {
     // Near the knee, the first measurement fails by a hair, the next two pass comfortably.
     const noisy = async (rate: number, attempt: number): Promise<Measurement> => {
       seen.push(rate);
-      const s = rate < 10 ? 0.5 : rate < 12 ? [-0.02, 0.05, 0.06][attempt]! : -0.5;
+      const s = rate < 10 ? 0.5 : rate < 12 ? [-0.02, 0.05, 0.06][attempt] : -0.5;
       return { rate, passed: s >= 0, slack: s };
     };
     const r = await searchRate(noisy, { ...base, startRps: 11, repeats: 3 });
@@ -70,17 +75,33 @@ describe("rate search, interrupted", () => {
 
 describe("SLOs", () => {
   it("takes per-request thresholds from the scenario file and leaves rate-bound ones out", () => {
-    expect(planSlos({ ttft_p95_ms: 2000, throughput_min: 10, success_rate: 0.95, request_throughput_min: 1 })).toEqual({ slos: { ttft_p95_ms: 2000, success_rate: 0.95 }, ignored: ["throughput_min", "request_throughput_min"] });
+    expect(planSlos({ ttft_p95_ms: 2000, throughput_min: 10, success_rate: 0.95, request_throughput_min: 1 })).toEqual({
+      slos: { ttft_p95_ms: 2000, success_rate: 0.95 },
+      ignored: ["throughput_min", "request_throughput_min"],
+    });
     expect(parseSloFlags(["itl_p99_ms=100", "success_rate=0.99"])).toEqual({ itl_p99_ms: 100, success_rate: 0.99 });
     expect(() => parseSloFlags(["ttft_p95_ms"])).toThrow(/--slo: "ttft_p95_ms" must be NAME=NUMBER/);
     // Slack: latency under its limit and success rate over its minimum are positive.
-    expect(slack([{ name: "ttft_p95_ms", limit: 1000, value: 900, passed: true }, { name: "success_rate", limit: 0.9, value: 0.99, passed: true }])).toBeCloseTo(0.1);
+    expect(
+      slack([
+        { name: "ttft_p95_ms", limit: 1000, value: 900, passed: true },
+        { name: "success_rate", limit: 0.9, value: 0.99, passed: true },
+      ]),
+    ).toBeCloseTo(0.1);
     expect(slack([{ name: "ttft_p95_ms", limit: 1000, value: 1200, passed: false }])).toBeCloseTo(-0.2);
   });
 });
 
 describe("recommendation", () => {
-  const input = { sustainableRps: 12.5, peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge", meanOutputTokens: 256 };
+  const input = {
+    sustainableRps: 12.5,
+    peakRps: 100,
+    headroom: 0.6,
+    alertFraction: 0.9,
+    tensorParallelSize: 1,
+    instanceType: "g6.xlarge",
+    meanOutputTokens: 256,
+  };
   it("derives the HPA target, replicas, GPU nodes, alert threshold and cost", () => {
     const r = recommend(input);
     expect(r.config["autoscaling.targetRequestsPerSecond"]).toBe(7.5);
@@ -99,8 +120,12 @@ describe("recommendation", () => {
     expect(r.price.source).toBe("--price-per-hour");
   });
   it("refuses settings that cannot work, naming the flag", () => {
-    expect(() => recommend({ ...input, tensorParallelSize: 2 })).toThrow(/--tensor-parallel-size: 2 GPUs per pod do not fit on g6.xlarge/);
-    expect(() => recommend({ ...input, instanceType: "x9.huge" })).toThrow(/--instance-type: x9.huge is not in the price table/);
+    expect(() => recommend({ ...input, tensorParallelSize: 2 })).toThrow(
+      /--tensor-parallel-size: 2 GPUs per pod do not fit on g6.xlarge/,
+    );
+    expect(() => recommend({ ...input, instanceType: "x9.huge" })).toThrow(
+      /--instance-type: x9.huge is not in the price table/,
+    );
     expect(() => recommend({ ...input, headroom: 0.95 })).toThrow(/--headroom/);
     expect(floor2(3.3649)).toBe(3.3);
     expect(floor2(0.0457)).toBeCloseTo(0.045);
@@ -113,7 +138,10 @@ describe("recommendation", () => {
     expect(lines).toContain("pulumi config set --path 'gpuNodes.instanceTypes[0]' g6.xlarge");
     const yaml = parse(yamlSnippet(config)).config as Record<string, unknown>;
     const sections = Object.fromEntries(Object.entries(yaml).map(([k, v]) => [k.replace(/^vllm-k8s:/, ""), v]));
-    const parsed = stackConfigSchema.parse({ ...sections, cluster: { mode: "eks", name: "demo", region: "us-east-1" } });
+    const parsed = stackConfigSchema.parse({
+      ...sections,
+      cluster: { mode: "eks", name: "demo", region: "us-east-1" },
+    });
     expect(parsed.autoscaling.targetRequestsPerSecond).toBe(7.5);
     expect(parsed.gpuNodes.maxSize).toBe(14);
     expect(parsed.monitoring.alerts.requestsPerSecondPerPod).toBe(11);
@@ -128,8 +156,12 @@ describe("price table", () => {
 
 describe("the simulator's capacity model (plan-accuracy.slow.test.ts)", () => {
   it("the capacity formula refuses settings where the token budget or KV cache binds", () => {
-    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, kvCacheTokens: 1024 }, 32, 8)).toThrow(/KV cache binds/);
-    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, maxNumBatchedTokens: 64 }, 32, 8)).toThrow(/token budget binds/);
+    expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, kvCacheTokens: 1024 }, 32, 8)).toThrow(
+      /KV cache binds/,
+    );
+    expect(() =>
+      engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, maxNumBatchedTokens: 64 }, 32, 8),
+    ).toThrow(/token budget binds/);
   });
 
   it("predicts capacities 4× apart for the two accuracy settings", () => {

@@ -16,7 +16,9 @@ describe("ramp-up arrivals", () => {
     const linear = { strategy: "linear", startRps: 2, endRps: 20 } as const;
     const expo = { strategy: "exponential", startRps: 2, endRps: 32 } as const;
     expect([0, 50, 100].map((i) => rampRate(linear, i, 101))).toEqual([2, 11, 20]);
-    expect([0, 25, 50, 75, 100].map((i) => rampRate(expo, i, 101))).toEqual([2, 4, 8, 16, 32].map((v) => expect.closeTo(v, 9)));
+    expect([0, 25, 50, 75, 100].map((i) => rampRate(expo, i, 101))).toEqual(
+      [2, 4, 8, 16, 32].map((v) => expect.closeTo(v, 9)),
+    );
   });
 
   it("draws gaps whose mean follows the ramp (Poisson at each point)", () => {
@@ -32,9 +34,18 @@ describe("ramp-up arrivals", () => {
 
   it("rejects an incomplete ramp or a ramp with a fixed rate, naming the field", () => {
     const file = (sc: object) => ({ scenarios: [{ name: "r", ...sc }] });
-    expect(() => parseScenarioFile(file({ ramp_up_strategy: "linear", ramp_up_start_rps: 1 }), "f.json")).toThrow(/scenarios\.0\.ramp_up_strategy: a ramp needs all of/);
-    expect(() => parseScenarioFile(file({ ramp_up_strategy: "linear", ramp_up_start_rps: 1, ramp_up_end_rps: 5, request_rate: 3 }), "f.json")).toThrow(/scenarios\.0\.request_rate: set either request_rate or the ramp_up_\* fields/);
-    expect(() => parseScenarioFile(file({ ramp_up_strategy: "sideways", ramp_up_start_rps: 1, ramp_up_end_rps: 5 }), "f.json")).toThrow(/scenarios\.0\.ramp_up_strategy/);
+    expect(() => parseScenarioFile(file({ ramp_up_strategy: "linear", ramp_up_start_rps: 1 }), "f.json")).toThrow(
+      /scenarios\.0\.ramp_up_strategy: a ramp needs all of/,
+    );
+    expect(() =>
+      parseScenarioFile(
+        file({ ramp_up_strategy: "linear", ramp_up_start_rps: 1, ramp_up_end_rps: 5, request_rate: 3 }),
+        "f.json",
+      ),
+    ).toThrow(/scenarios\.0\.request_rate: set either request_rate or the ramp_up_\* fields/);
+    expect(() =>
+      parseScenarioFile(file({ ramp_up_strategy: "sideways", ramp_up_start_rps: 1, ramp_up_end_rps: 5 }), "f.json"),
+    ).toThrow(/scenarios\.0\.ramp_up_strategy/);
   });
 });
 
@@ -51,17 +62,50 @@ describe("a ramped run against the simulator", () => {
 
   it("sends slowly first and fast at the end, and records the ramp in results.json", async () => {
     const config = path.join(dir, "ramp.json");
-    fs.writeFileSync(config, JSON.stringify({ scenarios: [{ name: "ramp", num_prompts: 80, random_input_len: 8, random_output_len: 4, ramp_up_strategy: "linear", ramp_up_start_rps: 20, ramp_up_end_rps: 200 }] }));
-    const { results } = await runBenchmark({ baseUrl: sim.url, config, outputDir: dir, seed: 3, timeoutMs: 10_000, log: () => {} });
-    const r = results[0]!;
-    expect(r.result).toMatchObject({ completed: 80, ramp_up_strategy: "linear", ramp_up_start_rps: 20, ramp_up_end_rps: 200 });
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        scenarios: [
+          {
+            name: "ramp",
+            num_prompts: 80,
+            random_input_len: 8,
+            random_output_len: 4,
+            ramp_up_strategy: "linear",
+            ramp_up_start_rps: 20,
+            ramp_up_end_rps: 200,
+          },
+        ],
+      }),
+    );
+    const { results } = await runBenchmark({
+      baseUrl: sim.url,
+      config,
+      outputDir: dir,
+      seed: 3,
+      timeoutMs: 10_000,
+      log: () => {},
+    });
+    const r = results[0];
+    expect(r.result).toMatchObject({
+      completed: 80,
+      ramp_up_strategy: "linear",
+      ramp_up_start_rps: 20,
+      ramp_up_end_rps: 200,
+    });
     const starts = r.records.map((x) => x.start_s).sort((a, b) => a - b);
-    const spanFirst = starts[19]! - starts[0]!;
-    const spanLast = starts[79]! - starts[60]!;
+    const spanFirst = starts[19] - starts[0];
+    const spanLast = starts[79] - starts[60];
     // ~20 gaps at ~30 req/s vs at ~190 req/s: the first quarter takes several times longer.
     expect(spanFirst).toBeGreaterThan(2.5 * spanLast);
-    const file = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).find((f) => f.endsWith("ramp.results.json"));
+    const file = fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .find((f) => f.endsWith("ramp.results.json"));
     expect(file, "ramp.results.json written").toBeDefined();
-    expect(JSON.parse(fs.readFileSync(path.join(dir, file!), "utf8"))).toMatchObject({ ramp_up_strategy: "linear", ramp_up_start_rps: 20, ramp_up_end_rps: 200 });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, file!), "utf8"))).toMatchObject({
+      ramp_up_strategy: "linear",
+      ramp_up_start_rps: 20,
+      ramp_up_end_rps: 200,
+    });
   });
 });

@@ -14,7 +14,18 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-report-"));
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -37,7 +48,10 @@ async function open(html: string, name: string) {
       // Vega draws axes as groups with role "graphics-object" and aria-roledescription "axis".
       axes: s.querySelectorAll('[aria-roledescription="axis"]').length,
       text: [...s.querySelectorAll("text")].map((t) => t.textContent ?? ""),
-      marks: [...s.querySelectorAll("path,rect,line")].filter((e) => { const b = e.getBoundingClientRect(); return b.width > 0 || b.height > 0; }).length,
+      marks: [...s.querySelectorAll("path,rect,line")].filter((e) => {
+        const b = e.getBoundingClientRect();
+        return b.width > 0 || b.height > 0;
+      }).length,
     })),
   );
   const scripts = await page.$$eval("script", (s) => s.length);
@@ -48,7 +62,7 @@ async function open(html: string, name: string) {
 describe("run report in Chromium", () => {
   it("shows axes with units, P50/P90/P99 markers and SLO lines on each distribution, timelines and scenario comparisons; offline, no script", async () => {
     const results = [scenario("light", 60, 40, 15), scenario("heavy", 80, 300, 45)];
-    const baseline = { light: { ...results[0]!.result, p99_ttft_ms: 30, output_throughput: 400 } };
+    const baseline = { light: { ...results[0].result, p99_ttft_ms: 30, output_throughput: 400 } };
     const html = htmlReport("vllm-bench: test", "run-1", results, baseline);
     const { plots, remote, scripts, shotBytes } = await open(html, "run.html");
     expect(remote).toEqual([]);
@@ -71,14 +85,20 @@ describe("run report in Chromium", () => {
       expect(t, h.label).toMatch(/\(ms\)/); // axis title with its unit
       expect(t, h.label).toMatch(/count/);
     }
-    expect(by(/Time to first token histogram, light/)[0]!.text).toContain("SLO P95 ≤ 2000 ms");
-    expect(by(/Inter-token latency .*histogram, heavy/)[0]!.text).toContain("SLO P99 ≤ 60 ms");
+    expect(by(/Time to first token histogram, light/)[0].text).toContain("SLO P95 ≤ 2000 ms");
+    expect(by(/Inter-token latency .*histogram, heavy/)[0].text).toContain("SLO P99 ≤ 60 ms");
     // Timelines over the run, per scenario.
-    for (const what of ["concurrency over time", "request throughput over time", "token throughput over time", "TTFT percentiles per second", "ITL percentiles per second"]) {
+    for (const what of [
+      "concurrency over time",
+      "request throughput over time",
+      "token throughput over time",
+      "TTFT percentiles per second",
+      "ITL percentiles per second",
+    ]) {
       expect(by(new RegExp(what)), what).toHaveLength(2);
-      expect(by(new RegExp(what))[0]!.text).toContain("time since start (s)");
+      expect(by(new RegExp(what))[0].text).toContain("time since start (s)");
     }
-    expect(by(/ITL percentiles per second, heavy/)[0]!.text.join("|")).toMatch(/P50.*P90.*P99|SLO: P99 ITL ≤ 60 ms/);
+    expect(by(/ITL percentiles per second, heavy/)[0].text.join("|")).toMatch(/P50.*P90.*P99|SLO: P99 ITL ≤ 60 ms/);
     expect(by(/by scenario/)).toHaveLength(3);
     expect(by(/against baseline/)).toHaveLength(1);
     // Threshold rows as sentences.
@@ -91,10 +111,20 @@ describe("run report in Chromium", () => {
       const v = 200 * (rate < 6 ? 1 : 8);
       return { rate, passed: v <= 1000, slos: [{ name: "ttft_p95_ms", limit: 1000, value: v, passed: v <= 1000 }] };
     });
-    const { plots, remote } = await open(planReport("plan", { points, slos: { ttft_p95_ms: 1000 }, sustainable: 5.66, knee: 6.73, target: 3.3, summary: "x" }), "plan.html");
+    const { plots, remote } = await open(
+      planReport("plan", {
+        points,
+        slos: { ttft_p95_ms: 1000 },
+        sustainable: 5.66,
+        knee: 6.73,
+        target: 3.3,
+        summary: "x",
+      }),
+      "plan.html",
+    );
     expect(remote).toEqual([]);
     expect(plots).toHaveLength(1);
-    const t = plots[0]!.text.join("|");
+    const t = plots[0].text.join("|");
     expect(t).toContain("offered rate (req/s)");
     expect(t).toContain("P95 TTFT (ms)");
     expect(t).toContain("SLO ≤ 1000 ms");
@@ -103,4 +133,3 @@ describe("run report in Chromium", () => {
     expect(t).toContain("HPA target 3.30 req/s");
   }, 60_000);
 });
-

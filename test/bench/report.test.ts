@@ -19,21 +19,36 @@ describe("report data", () => {
     expect(tl.tokens.reduce((a, r) => a + r.value, 0)).toBe(30 * 32);
     // Mean concurrency × seconds = total request-seconds.
     const busy = tl.concurrency.reduce((a, r) => a + r.value, 0);
-    expect(busy).toBeCloseTo(s.records.reduce((a, r) => a + r.e2el_ms! / 1000, 0), 6);
+    expect(busy).toBeCloseTo(
+      s.records.reduce((a, r) => a + r.e2el_ms! / 1000, 0),
+      6,
+    );
     expect(new Set(tl.ttft.map((r) => r.series))).toEqual(new Set(["P50", "P90", "P99"]));
   });
   it("writes threshold rows as sentences and marks regressions against a baseline", () => {
-    expect(thresholdText({ name: "ttft_p95_ms", limit: 2000, value: 133.66, passed: true })).toBe("P95 TTFT 133.7 ms ≤ 2000 ms: pass");
-    expect(thresholdText({ name: "success_rate", limit: 0.95, value: 0.9, passed: false })).toBe("Success rate 90.0 % ≥ 95.0 %: FAIL");
-    expect(thresholdText({ name: "throughput_min", limit: 10, value: 12.34, passed: true })).toBe("Output throughput 12.3 tok/s ≥ 10 tok/s: pass");
-    const rows = baselineRows({ p99_ttft_ms: 100, output_throughput: 1000 }, { p99_ttft_ms: 150, output_throughput: 950 });
+    expect(thresholdText({ name: "ttft_p95_ms", limit: 2000, value: 133.66, passed: true })).toBe(
+      "P95 TTFT 133.7 ms ≤ 2000 ms: pass",
+    );
+    expect(thresholdText({ name: "success_rate", limit: 0.95, value: 0.9, passed: false })).toBe(
+      "Success rate 90.0 % ≥ 95.0 %: FAIL",
+    );
+    expect(thresholdText({ name: "throughput_min", limit: 10, value: 12.34, passed: true })).toBe(
+      "Output throughput 12.3 tok/s ≥ 10 tok/s: pass",
+    );
+    const rows = baselineRows(
+      { p99_ttft_ms: 100, output_throughput: 1000 },
+      { p99_ttft_ms: 150, output_throughput: 950 },
+    );
     expect(rows).toEqual([
       { metric: "output_throughput", change: -5, worse: false, text: "1000 → 950" },
       { metric: "p99_ttft_ms", change: 50, worse: true, text: "100 → 150" },
     ]);
   });
   it("draws no plot with hand-written SVG", () => {
-    for (const f of [...fs.readdirSync(path.join(root, "bench/report")).map((n) => `bench/report/${n}`), "bench/plan/plan.ts"]) {
+    for (const f of [
+      ...fs.readdirSync(path.join(root, "bench/report")).map((n) => `bench/report/${n}`),
+      "bench/plan/plan.ts",
+    ]) {
       const src = fs.readFileSync(path.join(root, f), "utf8");
       expect(src, f).not.toMatch(/<(rect|path|circle|line|polyline)\b/);
     }

@@ -17,7 +17,16 @@ export function runHarness(dir: string, baseUrl: () => string) {
     },
     opts(config: string, extra: Partial<RunOptions> = {}): RunOptions & { lines: string[] } {
       const lines: string[] = [];
-      return { baseUrl: baseUrl(), config, outputDir: path.join(dir, `out${n}`), seed: 1, timeoutMs: 30_000, log: (l) => lines.push(l), lines, ...extra };
+      return {
+        baseUrl: baseUrl(),
+        config,
+        outputDir: path.join(dir, `out${n}`),
+        seed: 1,
+        timeoutMs: 30_000,
+        log: (l) => lines.push(l),
+        lines,
+        ...extra,
+      };
     },
   };
 }
@@ -26,9 +35,14 @@ export function runHarness(dir: string, baseUrl: () => string) {
 export function latest(outputDir: string) {
   const run = path.join(outputDir, "latest");
   const files = fs.readdirSync(run);
-  const json = files.filter((f) => f.endsWith(".results.json")).map((f) => JSON.parse(fs.readFileSync(path.join(run, f), "utf8")));
+  const json = files
+    .filter((f) => f.endsWith(".results.json"))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(run, f), "utf8")));
   for (const j of json) {
-    const csv = fs.readFileSync(path.join(run, `${j.scenario}.requests.csv`), "utf8").trim().split("\n");
+    const csv = fs
+      .readFileSync(path.join(run, `${j.scenario}.requests.csv`), "utf8")
+      .trim()
+      .split("\n");
     expect(csv).toHaveLength(j.requests.length + 1);
     expect(j.requests.length).toBe(j.completed + j.failed);
   }

@@ -32,7 +32,10 @@ afterAll(async () => {
 const NO_STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 
 describe("the corpus of broken scenario files", () => {
-  const files = fs.readdirSync(corpus).filter((f) => f !== "expected.json").sort();
+  const files = fs
+    .readdirSync(corpus)
+    .filter((f) => f !== "expected.json")
+    .sort();
   it("holds at least 40 files, each with its expected message", () => {
     expect(files.length).toBeGreaterThanOrEqual(40);
     expect(Object.keys(expected).sort()).toEqual(files);
@@ -40,7 +43,14 @@ describe("the corpus of broken scenario files", () => {
 
   it.each(files)("%s is refused before anything runs, naming the field", async (f) => {
     const outputDir = path.join(dir, f);
-    const err = await runBenchmark({ baseUrl: url, config: path.join(corpus, f), outputDir, seed: 0, timeoutMs: 1000, log: () => {} }).then(
+    const err = await runBenchmark({
+      baseUrl: url,
+      config: path.join(corpus, f),
+      outputDir,
+      seed: 0,
+      timeoutMs: 1000,
+      log: () => {},
+    }).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -56,7 +66,9 @@ describe("the corpus of broken scenario files", () => {
 
 describe("property: mutations of a valid scenario file", () => {
   it("are accepted and plan a run, or are refused with a message naming a key; never a crash", () => {
-    let accepted = 0, refused = 0, n = 0;
+    let accepted = 0,
+      refused = 0,
+      n = 0;
     fc.assert(
       fc.property(mutation, (m) => {
         const file = path.join(dir, `m${n++}.json`);
@@ -74,7 +86,10 @@ describe("property: mutations of a valid scenario file", () => {
           const lines = msg.split("\n").slice(1);
           for (const l of lines) expect(l).toMatch(/^ {2}- \S.*: ./);
           const named = [...m.path.filter((k): k is string => typeof k === "string"), m.key];
-          expect(named.some((k) => lines.some((l) => l.includes(k))), `${JSON.stringify(m)} → ${msg}`).toBe(true);
+          expect(
+            named.some((k) => lines.some((l) => l.includes(k))),
+            `${JSON.stringify(m)} → ${msg}`,
+          ).toBe(true);
           return;
         }
         accepted++;
@@ -102,7 +117,9 @@ describe("command-line values", () => {
     [["--duration=-3"], /--duration: "-3" must be a number ≥/],
     [["--concurency-levels", "4"], /Unknown option '--concurency-levels'/],
   ])("%j is refused naming the flag, before anything runs", async (args, message) => {
-    await expect(runMain(["--base-url", url, "--output-dir", path.join(dir, "flags"), ...args])).rejects.toThrow(message);
+    await expect(runMain(["--base-url", url, "--output-dir", path.join(dir, "flags"), ...args])).rejects.toThrow(
+      message,
+    );
     expect(hits).toBe(0);
     expect(process.listenerCount("SIGTERM")).toBe(0); // no signal handler left behind
   });

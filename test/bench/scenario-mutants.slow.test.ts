@@ -40,7 +40,16 @@ describe("property: accepted mutants run", () => {
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), 4000);
       const outputDir = path.join(dir, `out-${path.basename(config, ".json")}`);
-      const out = await runBenchmark({ baseUrl: sim.url, config, outputDir, seed: 1, timeoutMs: 3000, stopGraceS: 2, signal: ctl.signal, log: () => {} });
+      const out = await runBenchmark({
+        baseUrl: sim.url,
+        config,
+        outputDir,
+        seed: 1,
+        timeoutMs: 3000,
+        stopGraceS: 2,
+        signal: ctl.signal,
+        log: () => {},
+      });
       clearTimeout(timer);
       expect([0, 1, 3], config).toContain(out.exitCode);
       const run = path.join(outputDir, "latest");

@@ -24,7 +24,15 @@ async function run(body: object, extra: object = {}) {
   const config = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(config, JSON.stringify(body));
   const lines: string[] = [];
-  const out = await runBenchmark({ baseUrl: sim.url, config, outputDir: dir, seed: 1, timeoutMs: 10_000, log: (l) => lines.push(l), ...extra });
+  const out = await runBenchmark({
+    baseUrl: sim.url,
+    config,
+    outputDir: dir,
+    seed: 1,
+    timeoutMs: 10_000,
+    log: (l) => lines.push(l),
+    ...extra,
+  });
   return { ...out, console: lines.join("\n") };
 }
 
@@ -34,7 +42,9 @@ describe("console summary of failed requests", () => {
     try {
       const out = await run({
         defaults: { metric_percentiles: "50,95" },
-        scenarios: [{ name: "all-fail", max_concurrency: 2, num_prompts: 6, random_input_len: 4, random_output_len: 2 }],
+        scenarios: [
+          { name: "all-fail", max_concurrency: 2, num_prompts: 6, random_input_len: 4, random_output_len: 2 },
+        ],
         thresholds: { ttft_p95_ms: 2000, tpot_mean_ms: 100, output_rate_per_request_min: 1, success_rate: 0 },
       });
       expect(out.exitCode).toBe(1);
@@ -45,10 +55,15 @@ describe("console summary of failed requests", () => {
       // success_rate has data (six attempts, none good): 0 ≥ 0 is a real pass, the only one allowed.
       expect(out.console.match(/^PASS .*/gm)).toEqual([expect.stringMatching(/^PASS success_rate/)]);
       expect(out.console).toMatch(/FAIL: every one of 6 requests failed/);
-      const t = out.results[0]!.thresholds.find((x) => x.name === "ttft_p95_ms")!;
+      const t = out.results[0].thresholds.find((x) => x.name === "ttft_p95_ms")!;
       expect(t).toMatchObject({ passed: false, no_data: true });
       // Saved as null (not 0 ms) in results.json.
-      const json = JSON.parse(fs.readFileSync(out.files.find((f) => f.endsWith("all-fail.results.json"))!, "utf8"));
+      const json = JSON.parse(
+        fs.readFileSync(
+          out.files.find((f) => f.endsWith("all-fail.results.json"))!,
+          "utf8",
+        ),
+      );
       expect(json.thresholds[0]).toMatchObject({ name: "ttft_p95_ms", value: null, no_data: true });
       expect(json.first_error_by_type.http).toMatch(/^HTTP 500/);
     } finally {
@@ -57,14 +72,41 @@ describe("console summary of failed requests", () => {
   });
 
   it("every request fails and there are no thresholds: still exit 1", async () => {
-    const out = await run({ scenarios: [{ name: "wrong-model", num_prompts: 3, random_input_len: 4, random_output_len: 2 }] }, { model: "no-such-model" });
+    const out = await run(
+      { scenarios: [{ name: "wrong-model", num_prompts: 3, random_input_len: 4, random_output_len: 2 }] },
+      { model: "no-such-model" },
+    );
     expect(out.exitCode).toBe(1);
     expect(out.console).toMatch(/^ {2}http × 3: HTTP 404: .*no-such-model/m);
   });
 
   it("TPOT over one-token outputs has no data even though requests succeeded", () => {
-    const rec = { request_id: "a", scenario: "s", start_s: 0, success: true, prompt_tokens: 1, output_tokens: 1, ttft_ms: 5, e2el_ms: 5, itl_ms: [] };
-    const r = aggregate({ date: "", backend: "openai", model_id: "m", scenario: "s", num_prompts: 1, request_rate: "inf", burstiness: 1, max_concurrency: null, duration: 1, percentiles: [95] }, [rec]);
+    const rec = {
+      request_id: "a",
+      scenario: "s",
+      start_s: 0,
+      success: true,
+      prompt_tokens: 1,
+      output_tokens: 1,
+      ttft_ms: 5,
+      e2el_ms: 5,
+      itl_ms: [],
+    };
+    const r = aggregate(
+      {
+        date: "",
+        backend: "openai",
+        model_id: "m",
+        scenario: "s",
+        num_prompts: 1,
+        request_rate: "inf",
+        burstiness: 1,
+        max_concurrency: null,
+        duration: 1,
+        percentiles: [95],
+      },
+      [rec],
+    );
     expect(r.samples).toEqual({ ttft: 1, tpot: 0, itl: 0, e2el: 1 });
   });
 });
@@ -72,13 +114,20 @@ describe("console summary of failed requests", () => {
 describe("goodput", () => {
   it("the docs' scenario example (goodput with two of the three keys) loads and its goodput counts", async () => {
     const docs = fs.readFileSync(path.join(__dirname, "../../docs/benchmark.md"), "utf8");
-    const example = docs.match(/## Scenario files[\s\S]*?```json\n([\s\S]*?)```/)![1]!;
+    const example = docs.match(/## Scenario files[\s\S]*?```json\n([\s\S]*?)```/)![1];
     const file = parseScenarioFile(JSON.parse(example), "docs/benchmark.md");
     expect(file.defaults.goodput).toEqual({ ttft: 200, tpot: 50 });
-    const out = await run({ defaults: { goodput: { e2el: 60_000 } }, scenarios: [{ name: "good", num_prompts: 4, random_input_len: 4, random_output_len: 3 }] });
-    const r = out.results[0]!.result as Record<string, number>;
+    const out = await run({
+      defaults: { goodput: { e2el: 60_000 } },
+      scenarios: [{ name: "good", num_prompts: 4, random_input_len: 4, random_output_len: 3 }],
+    });
+    const r = out.results[0].result as Record<string, number>;
     expect(r.request_goodput).toBeCloseTo(4 / r.duration, 6); // every request meets a 60 s E2E SLO
-    expect(() => parseScenarioFile({ defaults: { goodput: {} }, scenarios: [{ name: "x" }] }, "f")).toThrow(/defaults\.goodput: name at least one of ttft, tpot, e2el/);
-    expect(() => parseScenarioFile({ defaults: { goodput: { itl: 5 } }, scenarios: [{ name: "x" }] }, "f")).toThrow(/defaults\.goodput\.itl: unknown key; allowed: ttft, tpot, e2el/);
+    expect(() => parseScenarioFile({ defaults: { goodput: {} }, scenarios: [{ name: "x" }] }, "f")).toThrow(
+      /defaults\.goodput: name at least one of ttft, tpot, e2el/,
+    );
+    expect(() => parseScenarioFile({ defaults: { goodput: { itl: 5 } }, scenarios: [{ name: "x" }] }, "f")).toThrow(
+      /defaults\.goodput\.itl: unknown key; allowed: ttft, tpot, e2el/,
+    );
   });
 });

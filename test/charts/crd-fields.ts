@@ -28,10 +28,19 @@ export function crdUnknownFields(objs: Obj[]): Map<Obj, string[]> {
     lineOf.push(o);
   });
   const source = lines.join("\n");
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => (path.resolve(name) === file ? ts.createSourceFile(name, source, lang, true) : read(name, lang, ...rest));
+  host.getSourceFile = (name, lang, ...rest) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, source, lang, true) : read(name, lang, ...rest);
   const exists = host.fileExists.bind(host);
   host.fileExists = (name) => path.resolve(name) === file || exists(name);
   const program = ts.createProgram([file], options, host);
@@ -39,8 +48,10 @@ export function crdUnknownFields(objs: Obj[]): Map<Obj, string[]> {
   const result = new Map<Obj, string[]>(objs.map((o) => [o, []]));
   for (const d of program.getSemanticDiagnostics(sf)) {
     const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
-    const o = lineOf[line]!;
-    result.get(o)!.push(`${o.kind}${fieldPath(sf, d.start ?? 0)}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
+    const o = lineOf[line];
+    result
+      .get(o)!
+      .push(`${o.kind}${fieldPath(sf, d.start ?? 0)}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
   }
   return result;
 }
@@ -52,7 +63,8 @@ function fieldPath(sf: ts.SourceFile, pos: number): string {
   for (; node && !ts.isVariableDeclaration(node); node = node.parent) {
     const parent: ts.Node | undefined = node.parent;
     if (ts.isPropertyAssignment(node)) parts.unshift(`.${(node.name as ts.StringLiteral).text}`);
-    else if (parent && ts.isArrayLiteralExpression(parent)) parts.unshift(`[${parent.elements.indexOf(node as ts.Expression)}]`);
+    else if (parent && ts.isArrayLiteralExpression(parent))
+      parts.unshift(`[${parent.elements.indexOf(node as ts.Expression)}]`);
   }
   return parts.join("");
 }

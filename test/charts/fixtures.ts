@@ -5,7 +5,10 @@ import { chartPropsFromConfig } from "../../infra/mapper";
 export const EKS = { cluster: { publicAccessCidrs: ["203.0.113.10/32"] } };
 
 /** Objects for a stack config (secrets assumed set), as `npm run synth` renders them. */
-export function objectsFor(raw: Record<string, any> = EKS, ctx: { benchImage?: string } = {}): Array<Record<string, any>> {
+export function objectsFor(
+  raw: Record<string, any> = EKS,
+  ctx: { benchImage?: string } = {},
+): Array<Record<string, any>> {
   return appObjects(propsFor(raw, ctx));
 }
 

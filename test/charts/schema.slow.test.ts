@@ -22,11 +22,13 @@ describe("every synthesised object is schema-valid", () => {
       expect(objs.length).toBeGreaterThan(10);
       for (const o of objs) {
         await validateSchema(o as never);
-        if (!isCustomResource(o as never)) expect(unknownFields(o as never), `${o.kind} ${o.metadata.name}`).toEqual([]);
+        if (!isCustomResource(o as never))
+          expect(unknownFields(o as never), `${o.kind} ${o.metadata.name}`).toEqual([]);
       }
       const crs = objs.filter((o) => isCustomResource(o as never));
       expect(crs.map((o) => o.kind)).toEqual(expect.arrayContaining(["ServiceMonitor", "PrometheusRule"]));
-      for (const [o, errors] of crdUnknownFields(crs as never)) expect(errors, `${o.kind} ${o.metadata?.name}`).toEqual([]);
+      for (const [o, errors] of crdUnknownFields(crs as never))
+        expect(errors, `${o.kind} ${o.metadata?.name}`).toEqual([]);
     });
   }
 
@@ -37,7 +39,10 @@ describe("every synthesised object is schema-valid", () => {
     const typo = structuredClone(objectsFor().find((o) => o.kind === "Deployment")!);
     typo.spec.replica = 3;
     typo.spec.template.spec.containers[0].readinesProbe = {};
-    expect(unknownFields(typo as never).sort()).toEqual([expect.stringMatching(/^Deployment\.spec\.replica: unknown field/), expect.stringMatching(/containers\[0\]\.readinesProbe: unknown field/)]);
+    expect(unknownFields(typo as never).sort()).toEqual([
+      expect.stringMatching(/^Deployment\.spec\.replica: unknown field/),
+      expect.stringMatching(/containers\[0\]\.readinesProbe: unknown field/),
+    ]);
     const sm = structuredClone(objectsFor().find((o) => o.kind === "ServiceMonitor")!);
     sm.spec.endpoints = "port http";
     await expect(validateSchema(sm as never)).rejects.toThrow(/ServiceMonitor vllm.*endpoints/s);
@@ -45,6 +50,8 @@ describe("every synthesised object is schema-valid", () => {
     const smTypo = structuredClone(objectsFor().find((o) => o.kind === "ServiceMonitor")!);
     smTypo.spec.endpoints[0].intervall = "15s";
     await validateSchema(smTypo as never);
-    expect([...crdUnknownFields([smTypo] as never).values()][0]).toEqual([expect.stringMatching(/^ServiceMonitor\.spec\.endpoints\[0\]\.intervall: .*known properties/)]);
+    expect([...crdUnknownFields([smTypo] as never).values()][0]).toEqual([
+      expect.stringMatching(/^ServiceMonitor\.spec\.endpoints\[0\]\.intervall: .*known properties/),
+    ]);
   });
 });

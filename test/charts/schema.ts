@@ -18,7 +18,11 @@ const modulePath: Record<string, string> = {
 };
 
 /** Schema validation; throws naming the object and the failing field. */
-export async function validateSchema(obj: { apiVersion: string; kind: string; metadata?: { name?: string } }): Promise<void> {
+export async function validateSchema(obj: {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string };
+}): Promise<void> {
   const where = `${obj.kind} ${obj.metadata?.name}`;
   const mod = modulePath[obj.apiVersion];
   if (!mod) throw new Error(`${where}: no schema for apiVersion ${obj.apiVersion}`);
@@ -37,18 +41,18 @@ function walk(value: unknown, type: string, path: string, errors: string[]): voi
   if (value === null || value === undefined || leaf.has(type)) return;
   const array = type.match(/^Array<(.+)>$/);
   if (array) {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, array[1]!, `${path}[${i}]`, errors));
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, array[1], `${path}[${i}]`, errors));
     return;
   }
   const map = type.match(/^\{ \[key: string\]: (.+); \}$/);
   if (map) {
-    for (const [k, v] of Object.entries(value as object)) walk(v, map[1]!, `${path}.${k}`, errors);
+    for (const [k, v] of Object.entries(value)) walk(v, map[1], `${path}.${k}`, errors);
     return;
   }
   const model = registry[type];
   if (!model || typeof value !== "object") return;
   const fields = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
-  for (const [k, v] of Object.entries(value as object)) {
+  for (const [k, v] of Object.entries(value)) {
     const t = fields.get(k);
     if (!t) errors.push(`${path}.${k}: unknown field (${type} has ${[...fields.keys()].join(", ")})`);
     else walk(v, t, `${path}.${k}`, errors);

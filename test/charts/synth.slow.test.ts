@@ -18,8 +18,17 @@ describe("npm run synth", () => {
     onTestFinished(() => fs.rmSync(out, { recursive: true, force: true }));
     const r = synth(["--stack", "Pulumi.eks.yaml", "--out", out]);
     expect(r.status, r.stderr).toBe(0);
-    const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).sort();
-    expect(files).toEqual(["10-vllm.yaml", "20-monitoring-rules.yaml", "30-dashboards.yaml", "40-benchmark.yaml", "all.yaml"]);
+    const files = fs
+      .readdirSync(out)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort();
+    expect(files).toEqual([
+      "10-vllm.yaml",
+      "20-monitoring-rules.yaml",
+      "30-dashboards.yaml",
+      "40-benchmark.yaml",
+      "all.yaml",
+    ]);
     const read = (f: string) => parseAllDocuments(fs.readFileSync(path.join(out, f), "utf8")).map((d) => d.toJS());
     const perChart = files.filter((f) => f !== "all.yaml").flatMap(read);
     // all.yaml is the per-chart files concatenated in apply order.
@@ -27,7 +36,17 @@ describe("npm run synth", () => {
     expect(r.stdout).toContain(`${perChart.length} objects`);
     const kinds = perChart.map((o) => o.kind);
     expect(kinds[0]).toBe("Namespace");
-    for (const k of ["Deployment", "Service", "ServiceMonitor", "PodDisruptionBudget", "NetworkPolicy", "HorizontalPodAutoscaler", "PrometheusRule", "ConfigMap"]) expect(kinds).toContain(k);
+    for (const k of [
+      "Deployment",
+      "Service",
+      "ServiceMonitor",
+      "PodDisruptionBudget",
+      "NetworkPolicy",
+      "HorizontalPodAutoscaler",
+      "PrometheusRule",
+      "ConfigMap",
+    ])
+      expect(kinds).toContain(k);
     expect(kinds.some((k) => k === "CronJob" || k === "Job")).toBe(true);
     expect(fs.existsSync(path.join(out, "compose", "docker-compose.yaml"))).toBe(true);
     // Secrets are references, never values.

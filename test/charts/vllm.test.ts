@@ -9,7 +9,8 @@ const merge = (extra: Record<string, any>) => {
   for (const [k, v] of Object.entries(extra)) out[k] = { ...(out[k] ?? {}), ...v };
   return out;
 };
-const container = (objs: Array<Record<string, any>>) => find(objs, "Deployment", "vllm").spec.template.spec.containers[0];
+const container = (objs: Array<Record<string, any>>) =>
+  find(objs, "Deployment", "vllm").spec.template.spec.containers[0];
 
 describe("vLLM chart (default eks stack)", () => {
   const objs = objectsFor();
@@ -21,14 +22,27 @@ describe("vLLM chart (default eks stack)", () => {
     expect(c.image).toBe(VLLM_IMAGE);
     expect(c.image).not.toMatch(/:latest$/);
     expect(c.resources.limits["nvidia.com/gpu"]).toBe("1");
-    expect(pod.tolerations).toContainEqual({ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect });
+    expect(pod.tolerations).toContainEqual({
+      key: GPU_TAINT.key,
+      operator: "Equal",
+      value: GPU_TAINT.value,
+      effect: GPU_TAINT.effect,
+    });
     expect(pod.nodeSelector).toEqual({ [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value });
     expect(pod.topologySpreadConstraints[0].topologyKey).toBe("kubernetes.io/hostname");
   });
 
   it("passes the model config as vLLM flags", () => {
     expect(c.args[0]).toBe("Qwen/Qwen2.5-1.5B-Instruct");
-    expect(c.args).toEqual(expect.arrayContaining(["--tensor-parallel-size=1", "--max-model-len=8192", "--gpu-memory-utilization=0.9", "--max-num-seqs=256", "--port=8000"]));
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        "--tensor-parallel-size=1",
+        "--max-model-len=8192",
+        "--gpu-memory-utilization=0.9",
+        "--max-num-seqs=256",
+        "--port=8000",
+      ]),
+    );
   });
 
   it("has startup, readiness and liveness probes on /health, sized for a model download", () => {
@@ -57,8 +71,13 @@ describe("vLLM chart (default eks stack)", () => {
     const hpa = find(objs, "HorizontalPodAutoscaler");
     expect(hpa.apiVersion).toBe("autoscaling/v2");
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
-    expect(hpa.spec.metrics[0]).toEqual({ type: "Pods", pods: { metric: { name: HPA_REQUEST_RATE_METRIC }, target: { type: "AverageValue", averageValue: "5" } } });
-    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThan(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds);
+    expect(hpa.spec.metrics[0]).toEqual({
+      type: "Pods",
+      pods: { metric: { name: HPA_REQUEST_RATE_METRIC }, target: { type: "AverageValue", averageValue: "5" } },
+    });
+    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThan(
+      hpa.spec.behavior.scaleUp.stabilizationWindowSeconds,
+    );
     expect(hpa.spec.behavior.scaleUp.policies[0]).toMatchObject({ type: "Pods", value: 1 });
   });
 
@@ -76,7 +95,12 @@ describe("vLLM chart (default eks stack)", () => {
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
     const np = find(objs, "NetworkPolicy", "allow-to-vllm");
     expect(np.spec.podSelector.matchLabels).toEqual(find(objs, "Service", "vllm").spec.selector);
-    expect(np.spec.ingress.map((r: any) => [r.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], r.from[0].podSelector.matchLabels["app.kubernetes.io/name"]])).toEqual([
+    expect(
+      np.spec.ingress.map((r: any) => [
+        r.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+        r.from[0].podSelector.matchLabels["app.kubernetes.io/name"],
+      ]),
+    ).toEqual([
       ["monitoring", "prometheus"],
       ["vllm", "vllm-bench"],
     ]);
@@ -86,19 +110,45 @@ describe("vLLM chart (default eks stack)", () => {
 
 describe("vLLM chart follows the config", () => {
   it("tensor parallel 2 on 2-GPU nodes: two GPUs per pod and --tensor-parallel-size=2", () => {
-    const c = container(objectsFor(merge({ gpuNodes: { instanceTypes: ["g6.12xlarge"], gpusPerNode: 4 }, model: { tensorParallelSize: 2 } })));
+    const c = container(
+      objectsFor(
+        merge({ gpuNodes: { instanceTypes: ["g6.12xlarge"], gpusPerNode: 4 }, model: { tensorParallelSize: 2 } }),
+      ),
+    );
     expect(c.resources.limits["nvidia.com/gpu"]).toBe("2");
     expect(c.args).toContain("--tensor-parallel-size=2");
   });
 
   it("LoRA adapters become --enable-lora and --lora-modules", () => {
-    const c = container(objectsFor(merge({ model: { loraAdapters: [{ name: "sql", path: "org/sql-lora" }, { name: "chat", path: "org/chat-lora" }] } })));
-    expect(c.args).toEqual(expect.arrayContaining(["--enable-lora", "--max-loras=2", "--lora-modules", "sql=org/sql-lora", "chat=org/chat-lora"]));
+    const c = container(
+      objectsFor(
+        merge({
+          model: {
+            loraAdapters: [
+              { name: "sql", path: "org/sql-lora" },
+              { name: "chat", path: "org/chat-lora" },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        "--enable-lora",
+        "--max-loras=2",
+        "--lora-modules",
+        "sql=org/sql-lora",
+        "chat=org/chat-lora",
+      ]),
+    );
   });
 
   it("an API key comes from a Secret as VLLM_API_KEY, for vLLM and the benchmark", () => {
     const objs = objectsFor(merge({ serving: { apiKeyEnabled: true } }));
-    expect(container(objs).env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef).toEqual({ name: "vllm-api-key", key: "api-key" });
+    expect(container(objs).env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef).toEqual({
+      name: "vllm-api-key",
+      key: "api-key",
+    });
     const bench = benchPod(objs).containers[0];
     expect(bench.env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef.name).toBe("vllm-api-key");
     expect(JSON.stringify(objs)).not.toMatch(/mock-vllmApiKey/);
@@ -109,11 +159,15 @@ describe("vLLM chart follows the config", () => {
     const pvc = find(objs, "PersistentVolumeClaim", "vllm-model-cache");
     expect(pvc.spec).toMatchObject({ resources: { requests: { storage: "300Gi" } }, storageClassName: "gp3" });
     const pod = find(objs, "Deployment").spec.template.spec;
-    expect(pod.volumes.find((v: any) => v.name === "model-cache").persistentVolumeClaim.claimName).toBe("vllm-model-cache");
+    expect(pod.volumes.find((v: any) => v.name === "model-cache").persistentVolumeClaim.claimName).toBe(
+      "vllm-model-cache",
+    );
   });
 
   it("the simulator engine runs our image on CPU nodes, non-root, with no GPU, and keeps Service, metrics and HPA", () => {
-    const objs = objectsFor(merge({ serving: { engine: "simulator" } }), { benchImage: "registry.example.com/vllm-bench@sha256:" + "a".repeat(64) });
+    const objs = objectsFor(merge({ serving: { engine: "simulator" } }), {
+      benchImage: "registry.example.com/vllm-bench@sha256:" + "a".repeat(64),
+    });
     const pod = find(objs, "Deployment").spec.template.spec;
     const c = pod.containers[0];
     expect(c.image).toMatch(/vllm-bench@sha256/);
@@ -138,8 +192,15 @@ describe("vLLM chart follows the config", () => {
   });
 
   it("client namespaces reach the API through the NetworkPolicy", () => {
-    const np = find(objectsFor(merge({ serving: { allowedClientNamespaces: ["apps"] } })), "NetworkPolicy", "allow-to-vllm");
-    expect(np.spec.ingress[2]).toEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }], ports: [{ port: 8000, protocol: "TCP" }] });
+    const np = find(
+      objectsFor(merge({ serving: { allowedClientNamespaces: ["apps"] } })),
+      "NetworkPolicy",
+      "allow-to-vllm",
+    );
+    expect(np.spec.ingress[2]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }],
+      ports: [{ port: 8000, protocol: "TCP" }],
+    });
   });
 
   it("the benchmark runs only on its schedule, against the vLLM Service, with the chosen scenario", () => {
@@ -151,17 +212,49 @@ describe("vLLM chart follows the config", () => {
     expect(cj.spec.suspend ?? false).toBe(false);
     expect(cj.spec.jobTemplate.spec.backoffLimit).toBe(0);
     const env = Object.fromEntries(benchPod(objs).containers[0].env.map((e: any) => [e.name, e.value]));
-    expect(env).toMatchObject({ MODEL_ENDPOINT: "http://vllm.vllm.svc:8000", PUSHGATEWAY_URL: "http://pg.monitoring.svc:9091" });
-    const scenario = objs.filter((o) => o.kind === "ConfigMap" && o.metadata.namespace === "vllm").flatMap((cm) => Object.values<string>(cm.data ?? {}));
-    expect(scenario.map((text) => { try { return JSON.parse(text).name; } catch { return undefined; } })).toContain("baseline");
+    expect(env).toMatchObject({
+      MODEL_ENDPOINT: "http://vllm.vllm.svc:8000",
+      PUSHGATEWAY_URL: "http://pg.monitoring.svc:9091",
+    });
+    const scenario = objs
+      .filter((o) => o.kind === "ConfigMap" && o.metadata.namespace === "vllm")
+      .flatMap((cm) => Object.values<string>(cm.data ?? {}));
+    expect(
+      scenario.map((text) => {
+        try {
+          return JSON.parse(text).name;
+        } catch {
+          return undefined;
+        }
+      }),
+    ).toContain("baseline");
   });
 
   it("the stack config's benchmark overrides reach the Job as the variables the CLI reads", () => {
-    const envOf = (raw: Record<string, any>) => Object.fromEntries(benchPod(objectsFor(raw)).containers[0].env.map((e: any) => [e.name, e.value]));
-    expect(envOf(merge({ benchmark: { overrides: { rampUp: { strategy: "exponential", startRps: 2, endRps: 30 }, concurrencyLevels: [10, 50], durationSeconds: 120 } } }))).toMatchObject({
-      RAMP_UP_STRATEGY: "exponential", RAMP_UP_START_RPS: "2", RAMP_UP_END_RPS: "30", CONCURRENCY_LEVELS: "10,50", DURATION: "120",
+    const envOf = (raw: Record<string, any>) =>
+      Object.fromEntries(benchPod(objectsFor(raw)).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(
+      envOf(
+        merge({
+          benchmark: {
+            overrides: {
+              rampUp: { strategy: "exponential", startRps: 2, endRps: 30 },
+              concurrencyLevels: [10, 50],
+              durationSeconds: 120,
+            },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      RAMP_UP_STRATEGY: "exponential",
+      RAMP_UP_START_RPS: "2",
+      RAMP_UP_END_RPS: "30",
+      CONCURRENCY_LEVELS: "10,50",
+      DURATION: "120",
     });
     expect(envOf(merge({ benchmark: { overrides: { requestRate: 7.5 } } }))).toMatchObject({ REQUEST_RATE: "7.5" });
-    expect(Object.keys(envOf(EKS)).filter((k) => /^(REQUEST_RATE|RAMP_UP_|CONCURRENCY_LEVELS|DURATION)/.test(k))).toEqual([]);
+    expect(
+      Object.keys(envOf(EKS)).filter((k) => /^(REQUEST_RATE|RAMP_UP_|CONCURRENCY_LEVELS|DURATION)/.test(k)),
+    ).toEqual([]);
   });
 });

@@ -11,7 +11,11 @@ const HF = "hf_graphtest_token_value_123";
 let graph: Graph;
 beforeAll(async () => {
   const input = readStackFile("Pulumi.eks.yaml");
-  graph = await buildGraph({ ...input, config: { ...input.config, serving: { apiKeyEnabled: true } }, secrets: { ...input.secrets, hfToken: HF, vllmApiKey: "key-graphtest-456" } });
+  graph = await buildGraph({
+    ...input,
+    config: { ...input.config, serving: { apiKeyEnabled: true } },
+    secrets: { ...input.secrets, hfToken: HF, vllmApiKey: "key-graphtest-456" },
+  });
 }, 60_000);
 
 describe("VllmWorkloads under Pulumi mocks", () => {
@@ -20,7 +24,12 @@ describe("VllmWorkloads under Pulumi mocks", () => {
     const input = readStackFile("Pulumi.eks.yaml");
     const cfg = parseStackConfig({ ...input.config, serving: { apiKeyEnabled: true } }, ["hfToken", "vllmApiKey"]);
     expect(cfg.addons.pushgateway).toBe(true);
-    const expected = appObjects(chartPropsFromConfig(cfg, { includeNamespace: false, pushgatewayUrl: pushgatewayServiceUrl(cfg.monitoring.namespace) }));
+    const expected = appObjects(
+      chartPropsFromConfig(cfg, {
+        includeNamespace: false,
+        pushgatewayUrl: pushgatewayServiceUrl(cfg.monitoring.namespace),
+      }),
+    );
     expect(group.inputs.objs).toEqual(expected);
     expect(group.inputs.objs.some((o: any) => o.kind === "Namespace")).toBe(false);
   });
@@ -28,7 +37,9 @@ describe("VllmWorkloads under Pulumi mocks", () => {
   it("creates the namespace and the HF token and API key Secrets from secret config, as secrets", () => {
     const ns = graph.nodes.find((n) => n.type === "kubernetes:core/v1:Namespace" && n.name === "serving-namespace")!;
     expect(ns.inputs.metadata.name).toBe("vllm");
-    const secrets = graph.nodes.filter((n) => n.type === "kubernetes:core/v1:Secret" && n.inputs.metadata?.namespace === "vllm");
+    const secrets = graph.nodes.filter(
+      (n) => n.type === "kubernetes:core/v1:Secret" && n.inputs.metadata?.namespace === "vllm",
+    );
     expect(secrets.map((s) => s.inputs.metadata.name).sort()).toEqual(["vllm-api-key", "vllm-hf-token"]);
     for (const s of secrets) expect(s.secretInputs).toContain("stringData");
     const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
@@ -37,7 +48,15 @@ describe("VllmWorkloads under Pulumi mocks", () => {
 
   it("waits for the add-ons (CRDs, adapter), the namespace and the Secrets", () => {
     const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
-    expect(group.dependencies).toEqual(expect.arrayContaining(["kube-prometheus-stack", "prometheus-adapter", "serving-namespace", "hf-token", "vllm-api-key"]));
+    expect(group.dependencies).toEqual(
+      expect.arrayContaining([
+        "kube-prometheus-stack",
+        "prometheus-adapter",
+        "serving-namespace",
+        "hf-token",
+        "vllm-api-key",
+      ]),
+    );
     expect(graph.outputs.serviceUrl).toBe("http://vllm.vllm.svc:8000");
   });
 });
@@ -45,8 +64,12 @@ describe("VllmWorkloads under Pulumi mocks", () => {
 describe("VllmWorkloads with benchmark.buildImage", () => {
   it("runs the simulator and the benchmark from the pushed ECR digest, not the default tag", async () => {
     const input = readStackFile("Pulumi.eks.yaml");
-    const g = await buildGraph({ ...input, config: { ...input.config, serving: { engine: "simulator" }, benchmark: { buildImage: true } } });
-    const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!.inputs.objs as Array<Record<string, any>>;
+    const g = await buildGraph({
+      ...input,
+      config: { ...input.config, serving: { engine: "simulator" }, benchmark: { buildImage: true } },
+    });
+    const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!.inputs
+      .objs as Array<Record<string, any>>;
     const deployment = objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].image;
     const cronJob = benchPod(objs).containers[0].image;
     expect(deployment).toMatch(/vllm-bench@sha256:[0-9a-f]{64}$/);

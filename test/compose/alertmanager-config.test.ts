@@ -8,7 +8,7 @@ import { alertmanagerLayout as am } from "../../compose/layout";
 import { alertmanagerRouting } from "../../monitoring/alertmanager";
 
 const files = composeBundle(monitoringContent());
-const config = (name: string) => parse(files[`${am.bundleDir}/${name}`]!);
+const config = (name: string) => parse(files[`${am.bundleDir}/${name}`]);
 
 describe("Compose Alertmanager config", () => {
   it("routes as the cluster does, with the webhook URL from the entrypoint's secret file", () => {

@@ -61,7 +61,8 @@ describe("generated docker-compose.yaml", () => {
     expect(published.length).toBeGreaterThanOrEqual(4);
     for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
     const open = interpolate(raw, { ...env, BIND_ADDRESS: "0.0.0.0" });
-    for (const s of Object.values(open.services as Record<string, Service>)) for (const p of s.ports ?? []) expect(p).toMatch(/^0\.0\.0\.0:/);
+    for (const s of Object.values(open.services as Record<string, Service>))
+      for (const p of s.ports ?? []) expect(p).toMatch(/^0\.0\.0\.0:/);
   });
 
   it("restarts unless stopped and health-checks every service that has a shell or runtime", () => {
@@ -74,7 +75,11 @@ describe("generated docker-compose.yaml", () => {
 
   it("keeps Prometheus, Alertmanager and Grafana data in named volumes", () => {
     const named = Object.keys(resolved.volumes);
-    for (const [svc, target] of [["prometheus", "/prometheus"], ["grafana", "/var/lib/grafana"], ["alertmanager", "/alertmanager"]]) {
+    for (const [svc, target] of [
+      ["prometheus", "/prometheus"],
+      ["grafana", "/var/lib/grafana"],
+      ["alertmanager", "/alertmanager"],
+    ]) {
       const mount = (services[svc].volumes as string[]).find((v) => v.endsWith(`:${target}`));
       expect(mount, `${svc} has no volume at ${target}`).toBeDefined();
       expect(named).toContain(mount!.split(":")[0]);
@@ -110,14 +115,20 @@ describe("DCGM exporter counters", () => {
 
   it("refuses profiling counters unless gpuProfiling grants SYS_ADMIN", () => {
     const prof = `${csv}DCGM_FI_PROF_DRAM_ACTIVE, gauge, DRAM active.\n`;
-    expect(() => parseComposeOptions({ dcgmCountersCsv: prof })).toThrow(/`dcgmCountersCsv`: lists profiling counters .*gpuProfiling/);
+    expect(() => parseComposeOptions({ dcgmCountersCsv: prof })).toThrow(
+      /`dcgmCountersCsv`: lists profiling counters .*gpuProfiling/,
+    );
     expect(parseComposeOptions({ dcgmCountersCsv: prof, gpuProfiling: true }).gpuProfiling).toBe(true);
   });
 });
 
 describe("compose options", () => {
   it("name the option and the fix when invalid", () => {
-    expect(() => parseComposeOptions({ simulatorImage: "vllm-bench:latest" })).toThrow(/`simulatorImage`: must pin a tag/);
-    expect(() => parseComposeOptions({ scrapeInterval: "15 seconds" })).toThrow(/`scrapeInterval`: must be a Prometheus duration/);
+    expect(() => parseComposeOptions({ simulatorImage: "vllm-bench:latest" })).toThrow(
+      /`simulatorImage`: must pin a tag/,
+    );
+    expect(() => parseComposeOptions({ scrapeInterval: "15 seconds" })).toThrow(
+      /`scrapeInterval`: must be a Prometheus duration/,
+    );
   });
 });

@@ -9,17 +9,20 @@ const require = createRequire(import.meta.url);
 /** Expands ${VAR}, ${VAR:-default}, ${VAR-default} and ${VAR:?message} over every string; `$$` stays a literal `$`. */
 export function interpolate<T>(value: T, env: Record<string, string | undefined>): T {
   const expand = (text: string): string =>
-    text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (match, name: string | undefined, op: string | undefined, arg: string | undefined) => {
-      if (match === "$$") return "$";
-      const raw = env[name!];
-      const unsetOrEmpty = raw === undefined || (op?.startsWith(":") && raw === "");
-      if (op === ":-" || op === "-") return unsetOrEmpty ? arg! : raw!;
-      if (op === ":?" || op === "?") {
-        if (unsetOrEmpty) throw new Error(`required variable ${name} is missing a value: ${arg}`);
-        return raw!;
-      }
-      return raw ?? "";
-    });
+    text.replace(
+      /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
+      (match, name: string | undefined, op: string | undefined, arg: string | undefined) => {
+        if (match === "$$") return "$";
+        const raw = env[name!];
+        const unsetOrEmpty = raw === undefined || (op?.startsWith(":") && raw === "");
+        if (op === ":-" || op === "-") return unsetOrEmpty ? arg! : raw;
+        if (op === ":?" || op === "?") {
+          if (unsetOrEmpty) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+          return raw;
+        }
+        return raw ?? "";
+      },
+    );
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return expand(v);
     if (Array.isArray(v)) return v.map(walk);

@@ -29,7 +29,14 @@ describe("Grafana provisioning in the compose bundle", () => {
     expect(datasources.apiVersion).toBe(1);
     expect(datasources.datasources).toHaveLength(1);
     const [ds] = datasources.datasources;
-    expect(ds).toMatchObject({ name: expect.any(String), type: "prometheus", access: "proxy", url: "http://prometheus:9090", uid: grafanaLayout.datasourceUid, isDefault: true });
+    expect(ds).toMatchObject({
+      name: expect.any(String),
+      type: "prometheus",
+      access: "proxy",
+      url: "http://prometheus:9090",
+      uid: grafanaLayout.datasourceUid,
+      isDefault: true,
+    });
   });
 
   it("has file dashboard providers whose paths are where the compose file mounts the dashboards", () => {
@@ -50,7 +57,10 @@ describe("Grafana provisioning in the compose bundle", () => {
       const json = JSON.parse(text);
       expect(json.uid).toBe(d.uid);
       expect(json.title).toBe(d.title);
-      expect(Array.isArray(json.panels), `${d.fileName}: Grafana file provisioning needs classic JSON with panels`).toBe(true);
+      expect(
+        Array.isArray(json.panels),
+        `${d.fileName}: Grafana file provisioning needs classic JSON with panels`,
+      ).toBe(true);
     }
     const shipped = Object.keys(files).filter((f) => f.startsWith("grafana/dashboards/"));
     expect(shipped).toHaveLength(content.dashboards.length);
@@ -61,7 +71,9 @@ describe("Grafana provisioning in the compose bundle", () => {
     for (const d of content.dashboards) {
       const json = JSON.parse(files[`grafana/dashboards/${d.fileName}`]);
       const variables = new Set<string>(
-        (json.templating?.list ?? []).filter((v: any) => v.type === "datasource" && v.query === "prometheus").map((v: any) => v.name),
+        (json.templating?.list ?? [])
+          .filter((v: any) => v.type === "datasource" && v.query === "prometheus")
+          .map((v: any) => v.name),
       );
       const refs = datasourceRefs(json);
       expect(refs.length, `${d.fileName} has no datasource references at all`).toBeGreaterThan(0);
@@ -70,7 +82,10 @@ describe("Grafana provisioning in the compose bundle", () => {
         if (value && builtIn.has(value)) continue;
         const variable = value?.match(/^\$\{?(\w+)\}?$/)?.[1];
         const ok = value === uid || (variable !== undefined && variables.has(variable));
-        expect(ok, `${d.fileName} ${at} = ${JSON.stringify(ref)} resolves to neither uid "${uid}" nor a prometheus datasource variable`).toBe(true);
+        expect(
+          ok,
+          `${d.fileName} ${at} = ${JSON.stringify(ref)} resolves to neither uid "${uid}" nor a prometheus datasource variable`,
+        ).toBe(true);
       }
     }
   });

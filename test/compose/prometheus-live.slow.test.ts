@@ -45,12 +45,23 @@ afterAll(async () => {
 
 describe("generated Prometheus config against the simulator", () => {
   it("scrapes the vLLM target with the namespace/pod labels the cluster rules expect", async () => {
-    const up = await eventually("vllm target up", async () => (await query(prom.url, 'up{job="vllm"} == 1'))[0], 15_000);
+    const up = await eventually(
+      "vllm target up",
+      async () => (await query(prom.url, 'up{job="vllm"} == 1'))[0],
+      15_000,
+    );
     expect(up.metric).toMatchObject({ namespace: "docker", pod: `127.0.0.1:${sim.port}` });
   });
 
   it("loads every rule file and produces data for at least one recording rule under load", async () => {
-    const rules = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ file: string; rules: Array<{ type: string; name: string; health: string; lastError?: string }> }> } };
+    const rules = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as {
+      data: {
+        groups: Array<{
+          file: string;
+          rules: Array<{ type: string; name: string; health: string; lastError?: string }>;
+        }>;
+      };
+    };
     const all = rules.data.groups.flatMap((g) => g.rules);
     const recording = all.filter((r) => r.type === "recording").map((r) => r.name);
     expect(recording.length).toBeGreaterThan(0);
@@ -66,7 +77,9 @@ describe("generated Prometheus config against the simulator", () => {
       25_000,
     );
     expect(recording).toContain(withData);
-    const broken = (await (await fetch(`${prom.url}/api/v1/rules`)).json()).data.groups.flatMap((g: any) => g.rules).filter((r: any) => r.health === "err");
+    const broken = (await (await fetch(`${prom.url}/api/v1/rules`)).json()).data.groups
+      .flatMap((g: any) => g.rules)
+      .filter((r: any) => r.health === "err");
     expect(broken, JSON.stringify(broken)).toEqual([]);
   });
 });

@@ -14,14 +14,14 @@ type Panel = {
 };
 
 function thresholdLines(files: Record<string, string>, dashboard: string, title: string): number[] {
-  const json = JSON.parse(files[`grafana/dashboards/${dashboard}.json`]!) as { panels: Panel[] };
+  const json = JSON.parse(files[`grafana/dashboards/${dashboard}.json`]) as { panels: Panel[] };
   const panels = json.panels.flatMap((p) => (p.type === "row" ? (p.panels ?? []) : [p]));
   const panel = panels.find((p) => p.title === title)!;
   return panel.fieldConfig!.defaults!.thresholds!.steps.flatMap((s) => (s.value === null ? [] : [s.value]));
 }
 
 function alertExpr(files: Record<string, string>, alert: string): string {
-  const groups = parse(files["prometheus/rules/alert-rules.yaml"]!).groups as {
+  const groups = parse(files["prometheus/rules/alert-rules.yaml"]).groups as {
     rules: { alert?: string; expr: string }[];
   }[];
   return groups.flatMap((g) => g.rules).find((r) => r.alert === alert)!.expr;

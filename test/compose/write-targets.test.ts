@@ -16,7 +16,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function run(env: Record<string, string>) {
   const out = path.join(dir, `out-${Math.random().toString(36).slice(2)}.json`);
   const r = spawnSync("sh", [script, out], { env: { PATH: process.env.PATH!, ...env }, encoding: "utf8" });
-  return { status: r.status, stderr: r.stderr, json: fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : undefined };
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    json: fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : undefined,
+  };
 }
 
 describe("write-targets.sh (VLLM_TARGETS -> file_sd)", () => {
@@ -57,7 +61,11 @@ describe("alertmanager entrypoint", () => {
   const fakeBin = path.join(amDir, "print-args");
   fs.writeFileSync(fakeBin, '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', { mode: 0o755 });
   const start = (env: Record<string, string>) =>
-    execFileSync("sh", [entry, "--storage.path=/x"], { env: { PATH: process.env.PATH!, ALERTMANAGER_BIN: fakeBin, SECRETS_DIR: amDir, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("sh", [entry, "--storage.path=/x"], {
+      env: { PATH: process.env.PATH!, ALERTMANAGER_BIN: fakeBin, SECRETS_DIR: amDir, ...env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
 
   it("writes ALERT_WEBHOOK_URL to the url_file (owner-only) and loads the webhook config", () => {
     const args = start({ ALERT_WEBHOOK_URL: "https://hooks.example.com/abc" }).trim().split("\n");

@@ -5,21 +5,46 @@
 export type Verdict = { run: true; expectExit: number } | { run: false; reason: string };
 
 const SKIP: { match: RegExp; reason: string }[] = [
-  { match: /^(pulumi|kubectl|aws|helm)\b/, reason: "needs a cloud account or a cluster (Pulumi CLI, kubectl, AWS CLI, helm)" },
+  {
+    match: /^(pulumi|kubectl|aws|helm)\b/,
+    reason: "needs a cloud account or a cluster (Pulumi CLI, kubectl, AWS CLI, helm)",
+  },
   { match: /^ssh\b/, reason: "needs a remote host" },
   { match: /^docker\b/, reason: "needs Docker" },
-  { match: /^npm (ci|install)\b/, reason: "installs dependencies from the registry; the suite runs in an installed tree" },
+  {
+    match: /^npm (ci|install)\b/,
+    reason: "installs dependencies from the registry; the suite runs in an installed tree",
+  },
   { match: /^npm (test|run (test|test:slow))\b/, reason: "runs the test suites this check is part of" },
-  { match: /^(cd|cp)\s/, reason: "file operation inside the generated compose bundle (its files are checked by test/compose)" },
+  {
+    match: /^(cd|cp)\s/,
+    reason: "file operation inside the generated compose bundle (its files are checked by test/compose)",
+  },
   { match: /^\$EDITOR\b/, reason: "opens an editor" },
   { match: /^export KUBECONFIG=/, reason: "shell setup for kubectl against the new cluster" },
   { match: /^npm run( -s)?$/, reason: "prose about `npm run` itself, not a command" },
-  { match: /^vllm-bench\b/, reason: "usage synopsis of the installed bin (`npx vllm-bench`, checked by the bench suites); its runs are checked here as `npx tsx bench/cli.ts …`" },
-  { match: /--base-url http:\/\/(localhost|127\.0\.0\.1):8000\b/, reason: "needs a vLLM server (or the compose simulator) listening on :8000" },
-  { match: /\bcompare\s+results/, reason: "needs two result files from earlier runs (compare is covered by the bench suites)" },
+  {
+    match: /^vllm-bench\b/,
+    reason:
+      "usage synopsis of the installed bin (`npx vllm-bench`, checked by the bench suites); its runs are checked here as `npx tsx bench/cli.ts …`",
+  },
+  {
+    match: /--base-url http:\/\/(localhost|127\.0\.0\.1):8000\b/,
+    reason: "needs a vLLM server (or the compose simulator) listening on :8000",
+  },
+  {
+    match: /\bcompare\s+results/,
+    reason: "needs two result files from earlier runs (compare is covered by the bench suites)",
+  },
   { match: /<[a-z-]+>|\.\.\.|…/, reason: "a template with placeholders to fill in" },
-  { match: /^npm start -- --config baseline\b/, reason: "the baseline preset runs about 6.5 minutes (its time is checked from the preset's plan)" },
-  { match: /^npm run bench:/, reason: "a performance lab: minutes of full load on both cores, reported in the docs as measured on this machine" },
+  {
+    match: /^npm start -- --config baseline\b/,
+    reason: "the baseline preset runs about 6.5 minutes (its time is checked from the preset's plan)",
+  },
+  {
+    match: /^npm run bench:/,
+    reason: "a performance lab: minutes of full load on both cores, reported in the docs as measured on this machine",
+  },
 ];
 const RUN = /^(npm (start|run(-script)? )|npx (tsx|vllm-bench)\b|node dist\/)/;
 
@@ -45,14 +70,46 @@ export type ClaimCheck =
 
 export const RUN_TIME_CLAIMS: { file: string; text: RegExp; check: ClaimCheck }[] = [
   { file: "README.md", text: /smoke.*about 20 s/, check: { kind: "measured", seconds: 20, command: "npm start" } },
-  { file: "docs/benchmark.md", text: /runs the `smoke` preset against it \(about 20 s\)|\| about 20 s \|/, check: { kind: "measured", seconds: 20, command: "npx tsx bench/cli.ts run" } },
-  { file: "docs/serving.md", text: /6 points: about a minute/, check: { kind: "measured", seconds: 60, command: "npx vllm-bench plan --quick --peak-rps 30" } },
-  { file: "README.md", text: /20 % precision: about a minute/, check: { kind: "measured", seconds: 60, command: "npx vllm-bench plan --quick --peak-rps 30" } },
-  { file: "docs/benchmark.md", text: /about 6\.5 minutes/, check: { kind: "plan", seconds: 390, preset: "baseline", bound: "about" } },
-  { file: "docs/benchmark.md", text: /at most about 4 minutes/, check: { kind: "plan", seconds: 240, preset: "sweep", bound: "at most" } },
-  { file: "docs/benchmark.md", text: /at most 60 s each/, check: { kind: "preset-setting", seconds: 60, preset: "sweep" } },
-  { file: "docs/runbooks.md", text: /GPU node from zero takes about 5–10 minutes/, check: { kind: "cloud", reason: "an EKS GPU node joining and loading its driver; measurable on AWS only" } },
-  { file: "docs/serving.md", text: /from zero: about 5–10 minutes/, check: { kind: "cloud", reason: "an EKS GPU node joining, pulling the image and loading the model; AWS only" } },
+  {
+    file: "docs/benchmark.md",
+    text: /runs the `smoke` preset against it \(about 20 s\)|\|\s*about 20 s\s*\|/,
+    check: { kind: "measured", seconds: 20, command: "npx tsx bench/cli.ts run" },
+  },
+  {
+    file: "docs/serving.md",
+    text: /6 points: about a minute/,
+    check: { kind: "measured", seconds: 60, command: "npx vllm-bench plan --quick --peak-rps 30" },
+  },
+  {
+    file: "README.md",
+    text: /20 % precision: about a minute/,
+    check: { kind: "measured", seconds: 60, command: "npx vllm-bench plan --quick --peak-rps 30" },
+  },
+  {
+    file: "docs/benchmark.md",
+    text: /about 6\.5 minutes/,
+    check: { kind: "plan", seconds: 390, preset: "baseline", bound: "about" },
+  },
+  {
+    file: "docs/benchmark.md",
+    text: /at most about 4 minutes/,
+    check: { kind: "plan", seconds: 240, preset: "sweep", bound: "at most" },
+  },
+  {
+    file: "docs/benchmark.md",
+    text: /at most 60 s each/,
+    check: { kind: "preset-setting", seconds: 60, preset: "sweep" },
+  },
+  {
+    file: "docs/runbooks.md",
+    text: /GPU node from zero takes about 5–10 minutes/,
+    check: { kind: "cloud", reason: "an EKS GPU node joining and loading its driver; measurable on AWS only" },
+  },
+  {
+    file: "docs/serving.md",
+    text: /from zero: about 5–10 minutes/,
+    check: { kind: "cloud", reason: "an EKS GPU node joining, pulling the image and loading the model; AWS only" },
+  },
 ];
 
 export const ON_THIS_MACHINE = /on this machine|this VM\b/i;
@@ -63,9 +120,12 @@ export const NOT_PATHS: Record<string, string> = {
   "vllm/vllm-openai": "a container image",
   "prometheus/sd/vllm.json": "a file inside the generated compose bundle (dist/compose/), checked by test/compose",
   "OUTPUT_DIR/latest": "a link the benchmark writes at run time (test/bench checks it)",
-  "vllm/v1/metrics/loggers.py": "a file in vllm-project/vllm (upstream source, commit in test/fixtures/vllm-metrics.json)",
-  "vllm/v1/metrics/buckets.py": "a file in vllm-project/vllm (upstream source, commit in test/fixtures/vllm-metrics.json)",
-  "tests/entrypoints/serve/instrumentator/test_metrics.py": "a file in vllm-project/vllm (upstream test, commit in test/fixtures/vllm-metrics.json)",
+  "vllm/v1/metrics/loggers.py":
+    "a file in vllm-project/vllm (upstream source, commit in test/fixtures/vllm-metrics.json)",
+  "vllm/v1/metrics/buckets.py":
+    "a file in vllm-project/vllm (upstream source, commit in test/fixtures/vllm-metrics.json)",
+  "tests/entrypoints/serve/instrumentator/test_metrics.py":
+    "a file in vllm-project/vllm (upstream test, commit in test/fixtures/vllm-metrics.json)",
   "ComplianceAsCode/content": "an upstream repository (CIS EKS control ids)",
   "controls/cis_eks.yml": "a file in ComplianceAsCode/content",
   "nodejs/eks/cluster/cluster.ts": "a file in pulumi/pulumi-eks v4.3.0",

@@ -11,9 +11,16 @@ import { commandsIn, listDocs, ROOT, where, type Command } from "./extract";
 // come out unchanged: the docs' commands reproduce what is committed.
 
 const commands = new Map<string, Command>();
-for (const d of listDocs()) for (const c of commandsIn(d)) if (classify(c.cmd)?.run && !commands.has(c.cmd)) commands.set(c.cmd, c);
+for (const d of listDocs())
+  for (const c of commandsIn(d)) if (classify(c.cmd)?.run && !commands.has(c.cmd)) commands.set(c.cmd, c);
 
-const generated = ["README.md", ...fs.readdirSync(path.join(ROOT, "monitoring")).filter((f) => f.endsWith(".json")).map((f) => `monitoring/${f}`)];
+const generated = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(ROOT, "monitoring"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => `monitoring/${f}`),
+];
 const snapshot = () => Object.fromEntries(generated.map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")]));
 
 describe("docs: offline commands run as written", () => {
@@ -23,18 +30,30 @@ describe("docs: offline commands run as written", () => {
   for (const [cmd, at] of commands) {
     it(`${where(at)}: ${cmd}`, () => {
       const started = Date.now();
-      const r = spawnSync("sh", ["-c", cmd], { cwd: ROOT, encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } });
+      const r = spawnSync("sh", ["-c", cmd], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 240_000,
+        env: { ...process.env, NO_COLOR: "1" },
+      });
       seconds.set(cmd, (Date.now() - started) / 1000);
       const verdict = classify(cmd);
       expect(verdict && verdict.run, cmd).toBeTruthy();
-      expect(r.status, `${where(at)}: \`${cmd}\` exited ${r.status}\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`).toBe(verdict && verdict.run ? verdict.expectExit : 0);
+      expect(
+        r.status,
+        `${where(at)}: \`${cmd}\` exited ${r.status}\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`,
+      ).toBe(verdict && verdict.run ? verdict.expectExit : 0);
       if (/\|\s*jq\b/.test(cmd)) expect(r.stdout.trim(), cmd).not.toBe("");
     }, 300_000);
   }
 
   it("the commands left the committed generated files unchanged (README reference, dashboards)", () => {
     const after = snapshot();
-    for (const f of generated) expect(after[f] === before[f], `${f} changed when the docs' commands regenerated it: commit the regenerated file`).toBe(true);
+    for (const f of generated)
+      expect(
+        after[f] === before[f],
+        `${f} changed when the docs' commands regenerated it: commit the regenerated file`,
+      ).toBe(true);
   });
 
   it("each measured run time the docs quote is within a factor of 3 of what the command took here", () => {

@@ -13,7 +13,18 @@ import { parseStackConfig, splitStackFileConfig } from "../../infra/config-load"
 import { API_KEY_SECRET, HF_TOKEN_SECRET } from "../../infra/mapper";
 import { policies } from "../../policy/pack/policies";
 import { classify, KNOWN_BROKEN, NOT_PATHS, ON_THIS_MACHINE, RUN_TIME_CLAIMS } from "./catalog";
-import { commandsIn, fencedBlocks, inlineCode, listDocs, matches, ROOT, runTimeClaims, stackOutputsNamed, where, type Doc } from "./extract";
+import {
+  commandsIn,
+  fencedBlocks,
+  inlineCode,
+  listDocs,
+  matches,
+  ROOT,
+  runTimeClaims,
+  stackOutputsNamed,
+  where,
+  type Doc,
+} from "./extract";
 
 // The docs are part of the product: what README.md and docs/*.md promise is extracted and checked
 // here (names, examples, which commands can run offline) and in docs.slow.test.ts (the commands
@@ -33,7 +44,10 @@ describe("docs: commands", () => {
       for (const c of commandsIn(d)) {
         counts.commands++;
         const v = classify(c.cmd);
-        if (!v) unknown.push(`${where(c)}: \`${c.cmd}\` is neither run by the docs suite nor listed in test/docs/catalog.ts with a reason`);
+        if (!v)
+          unknown.push(
+            `${where(c)}: \`${c.cmd}\` is neither run by the docs suite nor listed in test/docs/catalog.ts with a reason`,
+          );
         else if (v.run) counts.commandsRun++;
         else counts.commandsSkipped++;
       }
@@ -44,7 +58,10 @@ describe("docs: commands", () => {
   it("every npm script the docs name exists in package.json", () => {
     const missing: string[] = [];
     for (const d of docs)
-      for (const m of [...matches(d, /npm run(?:-script)?\s+(?:(?:-s|--silent)\s+)?([a-z][\w:.-]*)/g), ...matches(d, /\bnpm (start|test)\b/g)]) {
+      for (const m of [
+        ...matches(d, /npm run(?:-script)?\s+(?:(?:-s|--silent)\s+)?([a-z][\w:.-]*)/g),
+        ...matches(d, /\bnpm (start|test)\b/g),
+      ]) {
         counts.names++;
         if (!(m.name in pkg.scripts)) missing.push(`${where(m)}: npm script \`${m.name}\` is not in package.json`);
       }
@@ -69,23 +86,40 @@ describe("docs: names", () => {
         if (/^(svc|job|cronjob|deployment|pod|release|apps|v1|autoscaling|monitoring\.coreos\.com)\//.test(p)) continue;
         counts.names++;
         const bare = p.replace(/\/$/, "");
-        const exists = fs.existsSync(path.join(ROOT, bare)) || tracked.some((t) => t === bare || t.endsWith(`/${bare}`) || t.startsWith(`${bare}/`) || t.includes(`/${bare}/`));
+        const exists =
+          fs.existsSync(path.join(ROOT, bare)) ||
+          tracked.some(
+            (t) => t === bare || t.endsWith(`/${bare}`) || t.startsWith(`${bare}/`) || t.includes(`/${bare}/`),
+          );
         if (!exists) missing.push(`${where(c)}: \`${c.text}\` does not exist in the repository`);
       }
     expect(missing).toEqual([]);
   });
 
   it("every Kubernetes Secret and secret config key the docs name is one the project creates or reads", () => {
-    const secrets = new Set<string>([HF_TOKEN_SECRET.name, API_KEY_SECRET.name, GRAFANA_ADMIN_SECRET.name, ALERTMANAGER_WEBHOOK_SECRET.name]);
+    const secrets = new Set<string>([
+      HF_TOKEN_SECRET.name,
+      API_KEY_SECRET.name,
+      GRAFANA_ADMIN_SECRET.name,
+      ALERTMANAGER_WEBHOOK_SECRET.name,
+    ]);
     const bad: string[] = [];
     for (const d of docs) {
-      for (const m of [...matches(d, /Secret `([a-z0-9][a-z0-9.-]*)`/g), ...matches(d, /`([a-z0-9][a-z0-9.-]*)` Secret/g), ...matches(d, /create secret generic ([a-z0-9][a-z0-9.-]*)/g)]) {
+      for (const m of [
+        ...matches(d, /Secret `([a-z0-9][a-z0-9.-]*)`/g),
+        ...matches(d, /`([a-z0-9][a-z0-9.-]*)` Secret/g),
+        ...matches(d, /create secret generic ([a-z0-9][a-z0-9.-]*)/g),
+      ]) {
         counts.names++;
-        if (!secrets.has(m.name)) bad.push(`${where(m)}: Secret \`${m.name}\` is not created by the project (known: ${[...secrets].join(", ")})`);
+        if (!secrets.has(m.name))
+          bad.push(
+            `${where(m)}: Secret \`${m.name}\` is not created by the project (known: ${[...secrets].join(", ")})`,
+          );
       }
       for (const m of matches(d, /pulumi config set --secret\s+([a-z]\w*)/g)) {
         counts.names++;
-        if (!(m.name in secretKeys)) bad.push(`${where(m)}: secret config key \`${m.name}\` is not one of ${Object.keys(secretKeys).join(", ")}`);
+        if (!(m.name in secretKeys))
+          bad.push(`${where(m)}: secret config key \`${m.name}\` is not one of ${Object.keys(secretKeys).join(", ")}`);
       }
     }
     expect(bad).toEqual([]);
@@ -95,9 +129,14 @@ describe("docs: names", () => {
 
   it("every stack output the docs name is a field of StackOutputs (test/infra/outputs.test.ts runs the real program)", () => {
     const program = fs.readFileSync(path.join(ROOT, "infra/program.ts"), "utf8");
-    const body = /export interface StackOutputs \{([\s\S]*?)\n\}/.exec(program)![1]!;
-    const fields = new Set([...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]!));
-    const bad = stackOutputsNamed(docs).filter((n) => { counts.names++; return !fields.has(n.name); }).map((n) => `${where(n)}: stack output \`${n.name}\` is not in StackOutputs`);
+    const body = /export interface StackOutputs \{([\s\S]*?)\n\}/.exec(program)![1];
+    const fields = new Set([...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]));
+    const bad = stackOutputsNamed(docs)
+      .filter((n) => {
+        counts.names++;
+        return !fields.has(n.name);
+      })
+      .map((n) => `${where(n)}: stack output \`${n.name}\` is not in StackOutputs`);
     expect(fields.size).toBeGreaterThan(5);
     expect(bad).toEqual([]);
   });
@@ -136,7 +175,8 @@ async function loadExample(d: Doc, lang: string, code: string): Promise<string |
     }
     const value = parseYaml(code) as Record<string, unknown>;
     // A whole Pulumi.<stack>.yaml (`config:`) or a snippet of its config keys.
-    const config = value && typeof value === "object" && "config" in value ? (value.config as Record<string, unknown>) : value;
+    const config =
+      value && typeof value === "object" && "config" in value ? (value.config as Record<string, unknown>) : value;
     if (config && typeof config === "object" && Object.keys(config).some((k) => k.startsWith("vllm-k8s:"))) {
       const { raw, secrets } = splitStackFileConfig(config);
       parseStackConfig({ cluster: { mode: "existing" }, ...raw }, secrets.keys());
@@ -156,11 +196,13 @@ describe("docs: examples", () => {
         const known = KNOWN_BROKEN.find((k) => k.file === d.file && k.text.test(b.code));
         let error: string | undefined;
         try {
-          if (!(await loadExample(d, b.lang, b.code))) error = `a ${b.lang} example of no known kind (scenario file, stack config, policy config, Kubernetes objects): add its loader to test/docs/docs.test.ts`;
+          if (!(await loadExample(d, b.lang, b.code)))
+            error = `a ${b.lang} example of no known kind (scenario file, stack config, policy config, Kubernetes objects): add its loader to test/docs/docs.test.ts`;
         } catch (e) {
           error = (e as Error).message.split("\n").slice(0, 4).join(" ");
         }
-        if (known && !error) bad.push(`${where(b)}: loads now; remove its KNOWN_BROKEN entry (${known.owner}) from test/docs/catalog.ts`);
+        if (known && !error)
+          bad.push(`${where(b)}: loads now; remove its KNOWN_BROKEN entry (${known.owner}) from test/docs/catalog.ts`);
         else if (error && !known) bad.push(`${where(b)}: ${error}`);
       }
     expect(counts.examples).toBeGreaterThan(0);
@@ -176,8 +218,13 @@ describe("docs: run-time numbers", () => {
         counts.runTimeClaims++;
         const paragraph = d.lines.slice(Math.max(0, c.line - 4), c.line).join(" ");
         if (ON_THIS_MACHINE.test(paragraph)) continue;
-        const entry = RUN_TIME_CLAIMS.find((e) => e.file === d.file && (c.text.match(e.text)?.[0] ?? "").includes(c.claim));
-        if (!entry) bad.push(`${where(c)}: "${c.claim}" is a run time no test checks: measure it (test/docs/catalog.ts) or say "on this machine"`);
+        const entry = RUN_TIME_CLAIMS.find(
+          (e) => e.file === d.file && (c.text.match(e.text)?.[0] ?? "").includes(c.claim),
+        );
+        if (!entry)
+          bad.push(
+            `${where(c)}: "${c.claim}" is a run time no test checks: measure it (test/docs/catalog.ts) or say "on this machine"`,
+          );
       }
     expect(bad).toEqual([]);
   });
@@ -189,12 +236,20 @@ describe("docs: run-time numbers", () => {
       const durations = preset.scenarios.map((s) => (s as { duration?: number }).duration ?? NaN);
       const pauses = preset.scenarios.map((s) => (s as { pause_after_s?: number }).pause_after_s ?? 0);
       if (check.kind === "preset-setting") {
-        expect(durations.every((d) => d === check.seconds), `${file}: every ${check.preset} scenario lasts ${check.seconds} s`).toBe(true);
+        expect(
+          durations.every((d) => d === check.seconds),
+          `${file}: every ${check.preset} scenario lasts ${check.seconds} s`,
+        ).toBe(true);
         continue;
       }
       const planned = durations.reduce((a, b) => a + b, 0) + pauses.reduce((a, b) => a + b, 0);
-      if (check.bound === "at most") expect(planned, `${file}: ${check.preset} plan`).toBeLessThanOrEqual(check.seconds);
-      else expect(Math.abs(planned - check.seconds) / check.seconds, `${file}: ${check.preset} plans ${planned} s, the docs say about ${check.seconds} s`).toBeLessThan(0.15);
+      if (check.bound === "at most")
+        expect(planned, `${file}: ${check.preset} plan`).toBeLessThanOrEqual(check.seconds);
+      else
+        expect(
+          Math.abs(planned - check.seconds) / check.seconds,
+          `${file}: ${check.preset} plans ${planned} s, the docs say about ${check.seconds} s`,
+        ).toBeLessThan(0.15);
     }
   });
 });

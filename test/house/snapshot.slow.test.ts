@@ -10,9 +10,10 @@ type Tree = { [k: string]: unknown };
 
 /** Paths whose digests differ, missing or added: "graph:eks nodes aws:…::vllm-vpc". */
 function differences(a: unknown, b: unknown, at: string[] = []): string[] {
-  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${at.join(" ")} (order)`];
+  if (Array.isArray(a) || Array.isArray(b))
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${at.join(" ")} (order)`];
   if (a && b && typeof a === "object" && typeof b === "object") {
-    const keys = [...new Set([...Object.keys(a as Tree), ...Object.keys(b as Tree)])];
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     return keys.flatMap((k) => differences((a as Tree)[k], (b as Tree)[k], [...at, k]));
   }
   if (a === b) return [];
@@ -37,7 +38,11 @@ describe("the house snapshot: graph and dist/ as before the restructuring", () =
     g.nodes[first] = "0";
     delete g.nodes[second];
     g.order = [second, first, ...g.order.slice(2)];
-    expect(differences(before["graph:eks"], g)).toEqual([`order (order)`, `nodes ${first}: changed`, `nodes ${second}: removed`]);
+    expect(differences(before["graph:eks"], g)).toEqual([
+      `order (order)`,
+      `nodes ${first}: changed`,
+      `nodes ${second}: removed`,
+    ]);
   });
 
   it("nothing differs from the snapshot", () => {

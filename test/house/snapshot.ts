@@ -28,16 +28,29 @@ async function graphDigest(stack: string) {
   const graph = await buildGraph(readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
   const nodes = graph.nodes.map((n) => ({
     key: `${n.type}::${n.name}`,
-    digest: sha(JSON.stringify({ parent: n.parent ?? null, parentType: n.parentType ?? null, inputs: n.inputs, secretInputs: n.secretInputs, dependencies: [...n.dependencies].sort() })),
+    digest: sha(
+      JSON.stringify({
+        parent: n.parent ?? null,
+        parentType: n.parentType ?? null,
+        inputs: n.inputs,
+        secretInputs: n.secretInputs,
+        dependencies: [...n.dependencies].sort(),
+      }),
+    ),
   }));
   const outputs = Object.fromEntries(
-    Object.entries(graph.outputs).map(([k, v]) => [k, sha(JSON.stringify(graph.secretOutputs.includes(k) ? SECRET : v))]),
+    Object.entries(graph.outputs).map(([k, v]) => [
+      k,
+      sha(JSON.stringify(graph.secretOutputs.includes(k) ? SECRET : v)),
+    ]),
   );
   return { order: nodes.map((n) => n.key), nodes: Object.fromEntries(nodes.map((n) => [n.key, n.digest])), outputs };
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** Every file synth writes for one stack: a whole-file digest and, for YAML, one per object. */
@@ -46,7 +59,19 @@ function distDigest(stack: string) {
   // so a folder elsewhere would make the digest depend on where the repository lives.
   const out = fs.mkdtempSync(path.join(root, ".house-dist-"));
   try {
-    execFileSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/synth.ts"), "--stack", path.join(root, `Pulumi.${stack}.yaml`), "--out", out], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(root, "scripts/synth.ts"),
+        "--stack",
+        path.join(root, `Pulumi.${stack}.yaml`),
+        "--out",
+        out,
+      ],
+      { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
+    );
     const files: Record<string, { file: string; objects?: Record<string, string> }> = {};
     for (const f of walk(out).sort()) {
       const rel = path.relative(out, f);
@@ -71,7 +96,11 @@ function distDigest(stack: string) {
 export function currentSnapshot() {
   const snap: Record<string, unknown> = {};
   for (const stack of STACKS) {
-    const json = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--graph", stack], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+    const json = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--graph", stack], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
     snap[`graph:${stack}`] = JSON.parse(json);
     snap[`dist:${stack}`] = distDigest(stack);
   }

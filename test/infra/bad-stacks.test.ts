@@ -11,7 +11,9 @@ import { GraphMocks } from "../../scripts/graph/mocks";
 // `npm run graph` and `pulumi up` run — the stack file reader, then the real program under mocks —
 // and must be refused before the first resource, with no stack trace in the message.
 const dir = path.resolve(import.meta.dirname, "../fixtures/bad-stacks");
-const expectations: Record<string, { key?: string; says: string }> = JSON.parse(fs.readFileSync(path.join(dir, "expectations.json"), "utf8"));
+const expectations: Record<string, { key?: string; says: string }> = JSON.parse(
+  fs.readFileSync(path.join(dir, "expectations.json"), "utf8"),
+);
 const newResource = vi.spyOn(GraphMocks.prototype, "newResource");
 const refused: string[] = [];
 
@@ -26,28 +28,41 @@ async function refusal(file: string): Promise<Error> {
 
 describe("broken stack files", () => {
   it("every file has an expectation and every expectation a file; at least 100 of them", () => {
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml"))
+      .sort();
     expect(files).toEqual(Object.keys(expectations).sort());
     expect(files.length).toBeGreaterThanOrEqual(100);
   });
 
-  it.each(Object.entries(expectations))("%s is refused before any resource, naming the problem", async (file, { key, says }) => {
-    newResource.mockClear();
-    const err = await refusal(path.join(dir, file));
-    expect(newResource).not.toHaveBeenCalled();
-    expect(err.message).not.toMatch(/\n\s+at /);
-    if (key) {
-      expect(err).toBeInstanceOf(ConfigError);
-      const lines = err.message.split("\n").slice(1);
-      expect(lines.some((l) => l.startsWith(`  - ${key}: `) && l.includes(says)), err.message).toBe(true);
-    } else {
-      expect(err).toBeInstanceOf(UsageError);
-      expect(err.message).not.toContain("\n");
-      expect(err.message).toContain(`${file}`);
-      expect(err.message).toContain(says);
-    }
-    refused.push(file);
-  });
+  it.each(Object.entries(expectations))(
+    "%s is refused before any resource, naming the problem",
+    async (file, { key, says }) => {
+      newResource.mockClear();
+      const err = await refusal(path.join(dir, file));
+      expect(newResource).not.toHaveBeenCalled();
+      expect(err.message).not.toMatch(/\n\s+at /);
+      if (key) {
+        expect(err).toBeInstanceOf(ConfigError);
+        const lines = err.message.split("\n").slice(1);
+        expect(
+          lines.some((l) => l.startsWith(`  - ${key}: `) && l.includes(says)),
+          err.message,
+        ).toBe(true);
+      } else {
+        expect(err).toBeInstanceOf(UsageError);
+        expect(err.message).not.toContain("\n");
+        expect(err.message).toContain(`${file}`);
+        expect(err.message).toContain(says);
+      }
+      refused.push(file);
+    },
+  );
 
-  afterAll(() => console.log(`bad-stacks corpus: ${refused.length} of ${Object.keys(expectations).length} broken stack files refused before any resource`));
+  afterAll(() =>
+    console.log(
+      `bad-stacks corpus: ${refused.length} of ${Object.keys(expectations).length} broken stack files refused before any resource`,
+    ),
+  );
 });

@@ -19,11 +19,18 @@ const write = (name: string, body: string) => {
   return f;
 };
 const syntax = write("Pulumi.syntax.yaml", "config:\n  vllm-k8s:cluster:\n    publicAccessCidrs: [203.0.113.4/32\n");
-const cron = write("Pulumi.cron.yaml", 'config:\n  vllm-k8s:cluster:\n    publicAccessCidrs: ["203.0.113.4/32"]\n  vllm-k8s:benchmark:\n    schedule: "0 0 3 * * * *"\n');
+const cron = write(
+  "Pulumi.cron.yaml",
+  'config:\n  vllm-k8s:cluster:\n    publicAccessCidrs: ["203.0.113.4/32"]\n  vllm-k8s:benchmark:\n    schedule: "0 0 3 * * * *"\n',
+);
 
 async function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await promisify(execFile)(path.join(root, "node_modules/.bin/node"), ["--import", "tsx", script, ...args], { cwd: root, timeout: 110_000 });
+    const r = await promisify(execFile)(
+      path.join(root, "node_modules/.bin/node"),
+      ["--import", "tsx", script, ...args],
+      { cwd: root, timeout: 110_000 },
+    );
     return { code: 0, ...r };
   } catch (e: any) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
@@ -34,8 +41,16 @@ const CLIS = { graph: "scripts/graph/cli.ts", policy: "scripts/policy.ts", synth
 const outArgs = (cli: string) => (cli === "synth" ? ["--out", out] : []);
 const cases: [string, string[], RegExp][] = [
   ["an unknown flag", ["--bogus"], /^Unknown option '--bogus'\. Usage: npm run \w+ -- /],
-  ["--stack without a value", ["--stack"], /^Option '--stack( <value>)?' argument (missing|is ambiguous\. Did you forget to specify the option argument for '--stack'\?.*)\. Usage:/],
-  ["a missing stack file", ["--stack", path.join(tmp, "Pulumi.nope.yaml")], /^--stack: .*Pulumi\.nope\.yaml not found\./],
+  [
+    "--stack without a value",
+    ["--stack"],
+    /^Option '--stack( <value>)?' argument (missing|is ambiguous\. Did you forget to specify the option argument for '--stack'\?.*)\. Usage:/,
+  ],
+  [
+    "a missing stack file",
+    ["--stack", path.join(tmp, "Pulumi.nope.yaml")],
+    /^--stack: .*Pulumi\.nope\.yaml not found\./,
+  ],
   ["a directory", ["--stack", tmp], /^--stack: .* is a directory\./],
   ["a YAML syntax error", ["--stack", syntax], /^.*Pulumi\.syntax\.yaml:\d+:\d+: YAML syntax error: /],
 ];
@@ -53,7 +68,10 @@ describe.each(Object.entries(CLIS))("npm run %s", (cli, script) => {
   it("refuses a bad schedule naming the key, no stack trace", async () => {
     const r = await run(script, ["--stack", cron, ...outArgs(cli)]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr.trim().split("\n")).toEqual(["Invalid stack config (1 problem):", expect.stringMatching(/^  - vllm-k8s:benchmark\.schedule: '0 0 3 \* \* \* \*' has 7 field/)]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "Invalid stack config (1 problem):",
+      expect.stringMatching(/^ {2}- vllm-k8s:benchmark\.schedule: '0 0 3 \* \* \* \*' has 7 field/),
+    ]);
     expect(fs.existsSync(out)).toBe(false);
   });
 });

@@ -37,7 +37,9 @@ describe("mutated stack files, long run", () => {
       }),
       { numRuns: 1000, seed },
     );
-    console.log(`config properties (slow): 1000 mutated stack files, ${counts.accepted} accepted (${counts.objects} objects schema-valid), ${counts.refused} refused naming a key`);
+    console.log(
+      `config properties (slow): 1000 mutated stack files, ${counts.accepted} accepted (${counts.objects} objects schema-valid), ${counts.refused} refused naming a key`,
+    );
     expect(counts.accepted).toBeGreaterThan(50);
   }, 600_000);
 
@@ -62,14 +64,22 @@ describe("mutated stack files, long run", () => {
             }
           })();
           // The same key named (the wording may differ: the program reads values back from JSON, where NaN is null).
-          const firstKey = (m: string) => m.split("\n")[1]!.slice(4).split(": ")[0];
-          if (input) await expect(buildGraph(input).then(() => "built", (e: Error) => firstKey(e.message))).resolves.toBe(firstKey(v.refused));
+          const firstKey = (m: string) => m.split("\n")[1].slice(4).split(": ")[0];
+          if (input)
+            await expect(
+              buildGraph(input).then(
+                () => "built",
+                (e: Error) => firstKey(e.message),
+              ),
+            ).resolves.toBe(firstKey(v.refused));
           expect(newResource).not.toHaveBeenCalled();
           counts.refused++;
         }
       }),
       { numRuns: 30, seed },
     );
-    console.log(`config properties (slow, real program): ${counts.built} accepted files built, ${counts.refused} refused before any resource`);
+    console.log(
+      `config properties (slow, real program): ${counts.built} accepted files built, ${counts.refused} refused before any resource`,
+    );
   }, 900_000);
 });

@@ -39,7 +39,9 @@ describe("mutated stack files", () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.FC_SEED ?? 42) },
     );
-    console.log(`config properties (fast): ${RUNS} mutated stack files, ${counts.accepted} accepted and synthesised, ${counts.refused} refused naming a key`);
+    console.log(
+      `config properties (fast): ${RUNS} mutated stack files, ${counts.accepted} accepted and synthesised, ${counts.refused} refused naming a key`,
+    );
     // Both sides must be exercised, or the property says little.
     expect(counts.accepted).toBeGreaterThan(RUNS / 20);
     expect(counts.refused).toBeGreaterThan(RUNS / 4);

@@ -34,17 +34,29 @@ describe("public API endpoint CIDRs", () => {
     expect(coversInternet(["203.0.113.10/32", "198.51.100.0/24"])).toBe(false);
   });
 
-  it.each([[["0.0.0.0/1", "128.0.0.0/1"]], [["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"]], [["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"]]])("refuses %j, which covers the internet", (cidrs) => {
+  it.each([
+    [["0.0.0.0/1", "128.0.0.0/1"]],
+    [["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"]],
+    [["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"]],
+  ])("refuses %j, which covers the internet", (cidrs) => {
     const msg = refusal(withCfg({ cluster: { publicAccessCidrs: cidrs } }));
-    expect(msg).toMatch(/vllm-k8s:cluster\.publicAccessCidrs: .* cover 100 % of the IPv4 internet, which is as open as 0\.0\.0\.0\/0/);
+    expect(msg).toMatch(
+      /vllm-k8s:cluster\.publicAccessCidrs: .* cover 100 % of the IPv4 internet, which is as open as 0\.0\.0\.0\/0/,
+    );
     expect(msg.split("\n")).toHaveLength(2);
-    expect(parseStackConfig(withCfg({ cluster: { publicAccessCidrs: cidrs, allowPublicApiFromAnywhere: true } })).cluster.publicAccessCidrs).toEqual(cidrs);
+    expect(
+      parseStackConfig(withCfg({ cluster: { publicAccessCidrs: cidrs, allowPublicApiFromAnywhere: true } })).cluster
+        .publicAccessCidrs,
+    ).toEqual(cidrs);
   });
 });
 
 describe("model.extraArgs", () => {
   it.each([
-    ["--api-key=sk-test-3f9a8b7c6d5e", /--api-key carries a secret .* use serving\.apiKeyEnabled with the secret config vllmApiKey/],
+    [
+      "--api-key=sk-test-3f9a8b7c6d5e",
+      /--api-key carries a secret .* use serving\.apiKeyEnabled with the secret config vllmApiKey/,
+    ],
     ["--hf-token", /--hf-token carries a secret/],
     ["--api_key=abc", /--api-key carries a secret/],
     ["--port=9000", /--port is set by the chart from the stack config/],
@@ -59,38 +71,65 @@ describe("model.extraArgs", () => {
   });
 
   it("accepts flags the chart does not manage", () => {
-    const c = parseStackConfig(withCfg({ model: { extraArgs: ["--enable-prefix-caching", "--max-num-batched-tokens=8192", "--dtype", "bfloat16"] } }));
+    const c = parseStackConfig(
+      withCfg({
+        model: { extraArgs: ["--enable-prefix-caching", "--max-num-batched-tokens=8192", "--dtype", "bfloat16"] },
+      }),
+    );
     expect(c.model.extraArgs).toHaveLength(4);
   });
 
   it("knows every flag the chart sets for either engine (charts/vllm/args.ts)", () => {
-    const props = chartPropsFromConfig(parseStackConfig(withCfg({ model: { loraAdapters: [{ name: "a", path: "org/a" }] } })), { includeNamespace: false }).vllm;
-    const flags = [...vllmArgs(props), ...simulatorArgs({ ...props, engine: "simulator" })].filter((a) => a.startsWith("--")).map((a) => a.split("=")[0]!);
+    const props = chartPropsFromConfig(
+      parseStackConfig(withCfg({ model: { loraAdapters: [{ name: "a", path: "org/a" }] } })),
+      { includeNamespace: false },
+    ).vllm;
+    const flags = [...vllmArgs(props), ...simulatorArgs({ ...props, engine: "simulator" })]
+      .filter((a) => a.startsWith("--"))
+      .map((a) => a.split("=")[0]);
     expect(flags.length).toBeGreaterThan(8);
     for (const f of new Set(flags)) expect(MANAGED_VLLM_FLAGS, f).toContain(f);
   });
 
   it("is refused by the program before any resource is registered", async () => {
-    await expect(buildGraph({ config: withCfg({ model: { extraArgs: ["--api-key=sk-test-abcdefgh"] } }) })).rejects.toThrow(/vllm-k8s:model\.extraArgs: --api-key carries a secret/);
+    await expect(
+      buildGraph({ config: withCfg({ model: { extraArgs: ["--api-key=sk-test-abcdefgh"] } }) }),
+    ).rejects.toThrow(/vllm-k8s:model\.extraArgs: --api-key carries a secret/);
   });
 });
 
 describe("Grafana exposure", () => {
-  const lb = (extra: Record<string, unknown>) => withCfg({ monitoring: { grafanaServiceType: "LoadBalancer", ...extra } });
+  const lb = (extra: Record<string, unknown>) =>
+    withCfg({ monitoring: { grafanaServiceType: "LoadBalancer", ...extra } });
   it("needs source ranges for a LoadBalancer", () => {
-    expect(refusal(lb({}))).toMatch(/vllm-k8s:monitoring\.grafanaAllowedCidrs: Grafana as a LoadBalancer needs the source CIDRs/);
+    expect(refusal(lb({}))).toMatch(
+      /vllm-k8s:monitoring\.grafanaAllowedCidrs: Grafana as a LoadBalancer needs the source CIDRs/,
+    );
   });
   it("refuses ranges that cover the internet, split or not", () => {
-    expect(refusal(lb({ grafanaAllowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"], grafanaLoadBalancerScheme: "internet-facing" }))).toMatch(/grafanaAllowedCidrs: .* covers the internet/);
+    expect(
+      refusal(lb({ grafanaAllowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"], grafanaLoadBalancerScheme: "internet-facing" })),
+    ).toMatch(/grafanaAllowedCidrs: .* covers the internet/);
   });
   it("refuses public ranges on an internal load balancer, accepts them internet-facing", () => {
-    expect(refusal(lb({ grafanaAllowedCidrs: ["203.0.113.0/24"] }))).toMatch(/203\.0\.113\.0\/24 are public addresses, which an internal load balancer never sees/);
-    expect(parseStackConfig(lb({ grafanaAllowedCidrs: ["203.0.113.0/24"], grafanaLoadBalancerScheme: "internet-facing" })).monitoring.grafanaAllowedCidrs).toEqual(["203.0.113.0/24"]);
-    expect(parseStackConfig(lb({ grafanaAllowedCidrs: ["10.0.0.0/8"] })).monitoring.grafanaLoadBalancerScheme).toBe("internal");
+    expect(refusal(lb({ grafanaAllowedCidrs: ["203.0.113.0/24"] }))).toMatch(
+      /203\.0\.113\.0\/24 are public addresses, which an internal load balancer never sees/,
+    );
+    expect(
+      parseStackConfig(lb({ grafanaAllowedCidrs: ["203.0.113.0/24"], grafanaLoadBalancerScheme: "internet-facing" }))
+        .monitoring.grafanaAllowedCidrs,
+    ).toEqual(["203.0.113.0/24"]);
+    expect(parseStackConfig(lb({ grafanaAllowedCidrs: ["10.0.0.0/8"] })).monitoring.grafanaLoadBalancerScheme).toBe(
+      "internal",
+    );
   });
   it("refuses source ranges without a LoadBalancer, and bad CIDRs", () => {
-    expect(refusal(withCfg({ monitoring: { grafanaAllowedCidrs: ["10.0.0.0/8"] } }))).toMatch(/grafanaAllowedCidrs: only applies with grafanaServiceType: LoadBalancer/);
-    expect(refusal(lb({ grafanaAllowedCidrs: ["10.0.0.0/33"] }))).toMatch(/grafanaAllowedCidrs\.0: must be an IPv4 CIDR/);
+    expect(refusal(withCfg({ monitoring: { grafanaAllowedCidrs: ["10.0.0.0/8"] } }))).toMatch(
+      /grafanaAllowedCidrs: only applies with grafanaServiceType: LoadBalancer/,
+    );
+    expect(refusal(lb({ grafanaAllowedCidrs: ["10.0.0.0/33"] }))).toMatch(
+      /grafanaAllowedCidrs\.0: must be an IPv4 CIDR/,
+    );
   });
 });
 
@@ -98,6 +137,8 @@ describe("control-plane log retention", () => {
   it("takes only values CloudWatch accepts", () => {
     expect(parseStackConfig(eks).cluster.logRetentionDays).toBe(90);
     expect(parseStackConfig(withCfg({ cluster: { logRetentionDays: 365 } })).cluster.logRetentionDays).toBe(365);
-    expect(refusal(withCfg({ cluster: { logRetentionDays: 45 } }))).toMatch(/vllm-k8s:cluster\.logRetentionDays: must be a CloudWatch Logs retention: one of 1, 3, 5/);
+    expect(refusal(withCfg({ cluster: { logRetentionDays: 45 } }))).toMatch(
+      /vllm-k8s:cluster\.logRetentionDays: must be a CloudWatch Logs retention: one of 1, 3, 5/,
+    );
   });
 });

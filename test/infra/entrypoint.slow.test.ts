@@ -13,7 +13,12 @@ const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
 const node = path.join(root, "node_modules/.bin/node");
 
 function runEntry(config: Record<string, unknown>) {
-  const env = { ...process.env, PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [`vllm-k8s:${k}`, JSON.stringify(v)]))) };
+  const env = {
+    ...process.env,
+    PULUMI_CONFIG: JSON.stringify(
+      Object.fromEntries(Object.entries(config).map(([k, v]) => [`vllm-k8s:${k}`, JSON.stringify(v)])),
+    ),
+  };
   const args = [...String(project.runtime.options.nodeargs).split(" "), project.main];
   return spawnSync(node, args, { cwd: root, env, encoding: "utf8", timeout: 60_000 });
 }

@@ -4,7 +4,10 @@ import { buildGraph } from "../../scripts/graph/build";
 // One program run per test file: Pulumi's mocks are process-global.
 describe("existing-cluster stack graph", () => {
   it("registers no aws: or eks: resource", async () => {
-    const graph = await buildGraph({ config: { cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } }, stack: "existing" });
+    const graph = await buildGraph({
+      config: { cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } },
+      stack: "existing",
+    });
     expect(graph.nodes.length).toBeGreaterThan(0);
     expect(graph.nodes.filter((n) => /^(aws|eks):/.test(n.type) || n.type === "pulumi:providers:aws")).toEqual([]);
     const provider = graph.nodes.find((n) => n.type === "pulumi:providers:kubernetes");

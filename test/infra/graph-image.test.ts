@@ -3,9 +3,15 @@ import { buildGraph } from "../../scripts/graph/build";
 
 describe("benchmark image build (benchmark.buildImage)", () => {
   it("creates an ECR repository that destroy can remove and pushes bench/Dockerfile, exporting its digest", async () => {
-    const graph = await buildGraph({ config: { cluster: { publicAccessCidrs: ["203.0.113.10/32"] }, benchmark: { buildImage: true } } });
+    const graph = await buildGraph({
+      config: { cluster: { publicAccessCidrs: ["203.0.113.10/32"] }, benchmark: { buildImage: true } },
+    });
     const repo = graph.nodes.find((n) => n.type === "aws:ecr/repository:Repository");
-    expect(repo?.inputs).toMatchObject({ name: "vllm/vllm-bench", forceDelete: true, imageScanningConfiguration: { scanOnPush: true } });
+    expect(repo?.inputs).toMatchObject({
+      name: "vllm/vllm-bench",
+      forceDelete: true,
+      imageScanningConfiguration: { scanOnPush: true },
+    });
     const image = graph.nodes.find((n) => n.type === "docker-build:index:Image");
     expect(image?.inputs.dockerfile.location).toMatch(/bench\/Dockerfile$/);
     expect(image?.inputs.push).toBe(true);

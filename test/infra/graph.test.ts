@@ -8,7 +8,7 @@ const byType = (t: string) => graph.nodes.filter((n) => n.type === t);
 const one = (t: string, name?: string): GraphNode => {
   const found = byType(t).filter((n) => name === undefined || n.name === name);
   expect(found, `${t} ${name ?? ""}`).toHaveLength(1);
-  return found[0]!;
+  return found[0];
 };
 
 beforeAll(async () => {
@@ -36,7 +36,9 @@ describe("eks stack graph", () => {
     expect(pub).toHaveLength(3);
     expect(new Set(priv.map((s) => s.inputs.availabilityZone)).size).toBe(3);
     expect(priv.every((s) => s.inputs.tags["kubernetes.io/role/internal-elb"] === "1")).toBe(true);
-    expect(pub.every((s) => s.inputs.tags["kubernetes.io/role/elb"] === "1" && s.inputs.mapPublicIpOnLaunch === false)).toBe(true);
+    expect(
+      pub.every((s) => s.inputs.tags["kubernetes.io/role/elb"] === "1" && s.inputs.mapPublicIpOnLaunch === false),
+    ).toBe(true);
     const cluster = one("eks:index:Cluster");
     expect(cluster.inputs.nodeAssociatePublicIpAddress).toBe(false);
     // Both node groups use exactly the private subnets.
@@ -50,18 +52,26 @@ describe("eks stack graph", () => {
     const gpu = one("eks:index:ManagedNodeGroup", "vllm-gpu");
     expect(gpu.inputs.amiType).toBe("AL2023_x86_64_NVIDIA");
     expect(gpu.inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
-    expect(gpu.inputs.labels).toMatchObject({ "vllm-k8s.io/node-pool": "gpu", "k8s.amazonaws.com/accelerator": "nvidia-l4" });
+    expect(gpu.inputs.labels).toMatchObject({
+      "vllm-k8s.io/node-pool": "gpu",
+      "k8s.amazonaws.com/accelerator": "nvidia-l4",
+    });
     expect(gpu.inputs.scalingConfig).toMatchObject({ minSize: 0, maxSize: 2 });
     expect(gpu.inputs.ignoreScalingChanges).toBe(true);
     const system = one("eks:index:ManagedNodeGroup", "vllm-system");
     expect(system.inputs.taints ?? []).toEqual([]);
     // IMDS and disks come from our launch templates; pulumi-eks rejects diskSize/enableIMDSv2 beside one.
-    for (const [group, minDisk] of [[gpu, 100], [system, 20]] as const) {
+    for (const [group, minDisk] of [
+      [gpu, 100],
+      [system, 20],
+    ] as const) {
       expect(group.inputs.enableIMDSv2).toBeUndefined();
       expect(group.inputs.diskSize).toBeUndefined();
       const lt = byType("aws:ec2/launchTemplate:LaunchTemplate").find((t) => t.id === group.inputs.launchTemplate.id)!;
       expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
-      expect(lt.inputs.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: expect.objectContaining({ encrypted: "true", volumeType: "gp3" }) }]);
+      expect(lt.inputs.blockDeviceMappings).toEqual([
+        { deviceName: "/dev/xvda", ebs: expect.objectContaining({ encrypted: "true", volumeType: "gp3" }) },
+      ]);
       expect(lt.inputs.blockDeviceMappings[0].ebs.volumeSize).toBeGreaterThanOrEqual(minDisk);
       expect(lt.inputs.imageId).toBeUndefined();
       expect(lt.inputs.userData).toBeUndefined();
@@ -70,7 +80,13 @@ describe("eks stack graph", () => {
 
   it("hardens the control plane: five log types with retention, a least-privilege KMS key, the VPC CNI with network policy and IRSA", () => {
     const cluster = one("eks:index:Cluster");
-    expect(cluster.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    expect(cluster.inputs.enabledClusterLogTypes).toEqual([
+      "api",
+      "audit",
+      "authenticator",
+      "controllerManager",
+      "scheduler",
+    ]);
     const logs = one("aws:cloudwatch/logGroup:LogGroup");
     expect(logs.inputs).toMatchObject({ name: "/aws/eks/vllm/cluster", retentionInDays: 90 });
     expect(cluster.dependencies).toContain(logs.name);
@@ -79,13 +95,17 @@ describe("eks stack graph", () => {
     const policy = JSON.parse(key.inputs.policy);
     const clusterRole = one("aws:iam/role:Role", "vllm-cluster");
     const users = policy.Statement.filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
-    expect(users.map((s: any) => s.Principal.AWS)).toEqual([clusterRole.inputs.arn ?? expect.stringMatching(/role\/vllm-cluster/)]);
+    expect(users.map((s: any) => s.Principal.AWS)).toEqual([
+      clusterRole.inputs.arn ?? expect.stringMatching(/role\/vllm-cluster/),
+    ]);
     const cni = one("aws:eks/addon:Addon", "vllm-vpc-cni");
     expect(JSON.parse(cni.inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
     expect(cni.inputs.serviceAccountRoleArn).toMatch(/role\/vllm-vpc-cni/);
     expect(cluster.inputs.useDefaultVpcCni).toBe(true);
     const trust = JSON.parse(one("aws:iam/role:Role", "vllm-vpc-cni").inputs.assumeRolePolicy);
-    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:aws-node");
+    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain(
+      "system:serviceaccount:kube-system:aws-node",
+    );
     const attachments = byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
     const cniPolicy = attachments.filter((a) => /AmazonEKS_CNI_Policy$/.test(a.inputs.policyArn));
     expect(cniPolicy.map((a) => a.name)).toEqual(["vllm-vpc-cni"]);
@@ -113,7 +133,9 @@ describe("eks stack graph", () => {
     const stmt = trust.Statement[0];
     expect(stmt.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(stmt.Principal.Federated).toMatch(/:oidc-provider\/oidc\.eks\./);
-    expect(Object.values(stmt.Condition.StringEquals)).toContain("system:serviceaccount:kube-system:cluster-autoscaler");
+    expect(Object.values(stmt.Condition.StringEquals)).toContain(
+      "system:serviceaccount:kube-system:cluster-autoscaler",
+    );
 
     const policy = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "vllm-cluster-autoscaler").inputs.policy);
     const mutating = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"];
@@ -147,9 +169,15 @@ describe("eks storage", () => {
     expect(addon.inputs.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
     expect(addon.inputs.serviceAccountRoleArn).toMatch(/:role\//);
     const trust = JSON.parse(one("aws:iam/role:Role", "vllm-ebs-csi").inputs.assumeRolePolicy);
-    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:ebs-csi-controller-sa");
+    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain(
+      "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+    );
     const sc = one("kubernetes:storage.k8s.io/v1:StorageClass");
-    expect(sc.inputs).toMatchObject({ provisioner: "ebs.csi.aws.com", reclaimPolicy: "Delete", parameters: { type: "gp3", encrypted: "true" } });
+    expect(sc.inputs).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      reclaimPolicy: "Delete",
+      parameters: { type: "gp3", encrypted: "true" },
+    });
     expect(sc.inputs.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
     expect(sc.dependencies).toContain("vllm-ebs-csi");
   });

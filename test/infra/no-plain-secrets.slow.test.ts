@@ -24,16 +24,24 @@ describe("no plain secret in any input", () => {
     const json = JSON.stringify(graph.nodes);
     // The secrets did reach the program: each Secret object carries a secret input.
     const secretObjects = graph.nodes.filter((n) => n.type === "kubernetes:core/v1:Secret");
-    expect(secretObjects.map((n) => n.name).sort()).toEqual(["alertmanager-webhook", "grafana-admin", "hf-token", "vllm-api-key"]);
+    expect(secretObjects.map((n) => n.name).sort()).toEqual([
+      "alertmanager-webhook",
+      "grafana-admin",
+      "hf-token",
+      "vllm-api-key",
+    ]);
     for (const n of secretObjects) expect(n.secretInputs, n.name).toContain("stringData");
 
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-secrets-"));
     const stackFile = path.join(out, "Pulumi.test.yaml");
     const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [`vllm-k8s:${k}`, v]));
-    const secure = Object.fromEntries(Object.keys(SECRETS).map((k) => [`vllm-k8s:${k}`, { secure: "AAABAHNlY3JldA==" }]));
+    const secure = Object.fromEntries(
+      Object.keys(SECRETS).map((k) => [`vllm-k8s:${k}`, { secure: "AAABAHNlY3JldA==" }]),
+    );
     fs.writeFileSync(stackFile, stringify({ config: { ...prefixed, ...secure } }));
     synth(stackFile, path.join(out, "dist"));
-    const dist = fs.readdirSync(path.join(out, "dist"), { recursive: true, withFileTypes: true })
+    const dist = fs
+      .readdirSync(path.join(out, "dist"), { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile())
       .map((d) => fs.readFileSync(path.join(d.parentPath, d.name), "utf8"))
       .join("\n");

@@ -16,9 +16,13 @@ async function entryPointOutputs(stackFile: string) {
   const stack = readStackFile(stackFile);
   await pulumi.runtime.setMocks(new GraphMocks("us-west-2"), PROJECT, stack.stack ?? "dev", false);
   const all: Record<string, string> = {};
-  for (const [k, v] of Object.entries(stack.config)) all[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(stack.config))
+    all[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   for (const [k, v] of Object.entries(stack.secrets ?? {})) all[`${PROJECT}:${k}`] = v;
-  pulumi.runtime.setAllConfig(all, Object.keys(stack.secrets ?? {}).map((k) => `${PROJECT}:${k}`));
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(stack.secrets ?? {}).map((k) => `${PROJECT}:${k}`),
+  );
   const recorder = recordRegistrations();
   const mod = (await import("../../infra/index")) as Record<string, unknown>;
   await recorder.settle();
@@ -42,8 +46,12 @@ describe("stack outputs", () => {
     expect(graph.secretOutputs).toEqual(expect.arrayContaining(["kubeconfig", "grafanaAdminPassword"]));
 
     const named = stackOutputsNamed(listDocs());
-    expect(named.map((n) => n.name)).toEqual(expect.arrayContaining(["grafanaAdminPassword", "serviceUrl", "kubeconfig"]));
-    const missing = named.filter((n) => !(n.name in exported.values)).map((n) => `${where(n)}: stack output ${n.name} does not exist`);
+    expect(named.map((n) => n.name)).toEqual(
+      expect.arrayContaining(["grafanaAdminPassword", "serviceUrl", "kubeconfig"]),
+    );
+    const missing = named
+      .filter((n) => !(n.name in exported.values))
+      .map((n) => `${where(n)}: stack output ${n.name} does not exist`);
     expect(missing).toEqual([]);
   });
 });

@@ -10,7 +10,12 @@ describe("README", () => {
   });
 
   it("documents every schema key", () => {
-    for (const key of ["gpuNodes.amiType", "model.tensorParallelSize", "cluster.publicAccessCidrs", "monitoring.alerts.e2eLatencyP95Seconds"])
+    for (const key of [
+      "gpuNodes.amiType",
+      "model.tensorParallelSize",
+      "cluster.publicAccessCidrs",
+      "monitoring.alerts.e2eLatencyP95Seconds",
+    ])
       expect(readme).toContain(`\`${key}\``);
   });
 

@@ -7,24 +7,44 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ADAPTER_RATE_WINDOW, adapterRules, AUTOSCALING_FINISHED_REASONS, expandAdapterQuery, HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
+import {
+  ADAPTER_RATE_WINDOW,
+  adapterRules,
+  AUTOSCALING_FINISHED_REASONS,
+  expandAdapterQuery,
+  HPA_REQUEST_RATE_METRIC,
+} from "../../monitoring/adapter";
 import { REC } from "../../monitoring/recorded";
 import { recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
 
 // Per-minute increments per finish reason (vLLM's FINISH_REASON_STRINGS).
 const PER_MINUTE = { stop: 600, length: 300, repetition: 60, abort: 1200, error: 2400 };
-const served = (AUTOSCALING_FINISHED_REASONS as readonly string[]).reduce((a, r) => a + PER_MINUTE[r as keyof typeof PER_MINUTE], 0) / 60;
+const served =
+  (AUTOSCALING_FINISHED_REASONS as readonly string[]).reduce(
+    (a, r) => a + PER_MINUTE[r as keyof typeof PER_MINUTE],
+    0,
+  ) / 60;
 const POD = { namespace: "llm", pod: "vllm-0", model_name: "m", engine: "0", job: "vllm", instance: "10.0.0.1:8000" };
-const fmt = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+const fmt = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`;
 
 describe("autoscaling signal", () => {
   it("counts stop, length and repetition; aborts and errors do not buy GPUs", () => {
     expect([...AUTOSCALING_FINISHED_REASONS].sort()).toEqual(["length", "repetition", "stop"]);
     const rule = adapterRules().find((r) => r.name.as === HPA_REQUEST_RATE_METRIC)!;
-    const input_series = Object.entries(PER_MINUTE).map(([reason, n]) => ({ series: `vllm:request_success_total${fmt({ ...POD, finished_reason: reason })}`, values: `0+${n}x30` }));
+    const input_series = Object.entries(PER_MINUTE).map(([reason, n]) => ({
+      series: `vllm:request_success_total${fmt({ ...POD, finished_reason: reason })}`,
+      values: `0+${n}x30`,
+    }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-hpa-signal-"));
     fs.writeFileSync(path.join(dir, "recording.yaml"), renderRuleFile(recordingRuleGroups()));
-    const expected = (expr: string) => ({ expr, eval_time: "20m", exp_samples: [{ labels: "{pod=\"vllm-0\"}", value: served }] });
+    const expected = (expr: string) => ({
+      expr,
+      eval_time: "20m",
+      exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
+    });
     const tests = [
       {
         name: "adapter and per-pod rule",
@@ -34,11 +54,18 @@ describe("autoscaling signal", () => {
           // The adapter's query as it runs for the HPA (sum by pod over its 2-minute window).
           expected(expandAdapterQuery(rule, "llm")),
           // The recorded per-pod rate the capacity dashboard draws against the HPA target.
-          { expr: `sum by (pod) (${REC.requests.pod.record})`, eval_time: "20m", exp_samples: [{ labels: "{pod=\"vllm-0\"}", value: served }] },
+          {
+            expr: `sum by (pod) (${REC.requests.pod.record})`,
+            eval_time: "20m",
+            exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
+          },
         ],
       },
     ];
-    fs.writeFileSync(path.join(dir, "tests.yaml"), stringify({ rule_files: ["recording.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
+    fs.writeFileSync(
+      path.join(dir, "tests.yaml"),
+      stringify({ rule_files: ["recording.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
+    );
     const r = spawnSync("promtool", ["test", "rules", "tests.yaml"], { cwd: dir, encoding: "utf8" });
     expect(r.error, "promtool must be installed (Debian package prometheus)").toBeUndefined();
     expect(r.status, r.stdout + r.stderr).toBe(0);

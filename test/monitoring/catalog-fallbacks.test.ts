@@ -15,14 +15,17 @@ const minorOf = (v: string) => {
   if (!m) throw new Error(`not a 0.x vLLM version: ${v}`);
   return Number(m[1]);
 };
-const pinned = minorOf(VLLM_IMAGE.split(":")[1]!);
+const pinned = minorOf(VLLM_IMAGE.split(":")[1]);
 
 describe("metric catalog fallbacks", () => {
   it("each remaining fallback names its vLLM range and serves releases near the pinned image", () => {
     for (const m of CATALOG)
       for (const o of m.oldNames ?? []) {
         expect(o.serves, o.name).toMatch(/v0\.\d+/);
-        expect(pinned - minorOf(o.lastVllm), `${o.name} serves vLLM ${o.serves}, pinned ${VLLM_IMAGE}`).toBeLessThanOrEqual(OLD_NAME_WINDOW_MINORS);
+        expect(
+          pinned - minorOf(o.lastVllm),
+          `${o.name} serves vLLM ${o.serves}, pinned ${VLLM_IMAGE}`,
+        ).toBeLessThanOrEqual(OLD_NAME_WINDOW_MINORS);
       }
   });
 
@@ -32,13 +35,19 @@ describe("metric catalog fallbacks", () => {
       renderRuleFile(recordingRuleGroups()),
       renderRuleFile(alertRuleGroups(defaultAlertThresholds)),
       JSON.stringify(adapterRules()),
-      ...fs.readdirSync(path.join(root, "monitoring")).filter((f) => f.endsWith(".json")).map((f) => fs.readFileSync(path.join(root, "monitoring", f), "utf8")),
+      ...fs
+        .readdirSync(path.join(root, "monitoring"))
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => fs.readFileSync(path.join(root, "monitoring", f), "utf8")),
     ].join("\n");
     expect(RETIRED_OLD_NAMES.length).toBeGreaterThan(0);
     for (const r of RETIRED_OLD_NAMES) {
       expect(pinned - minorOf(r.lastVllm), r.name).toBeGreaterThan(OLD_NAME_WINDOW_MINORS);
       expect(generated.includes(r.name), r.name).toBe(false);
-      expect(CATALOG.some((m) => m.name === r.replacedBy), r.replacedBy).toBe(true);
+      expect(
+        CATALOG.some((m) => m.name === r.replacedBy),
+        r.replacedBy,
+      ).toBe(true);
     }
   });
 });

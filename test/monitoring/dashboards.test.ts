@@ -8,17 +8,29 @@ import { recordingRuleGroups } from "../../monitoring/rules";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
 import { parsePromql } from "./promql-names";
 
-type Panel = { type: string; title: string; datasource?: { uid?: string }; fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null }[] } } }; targets?: { expr: string; refId?: string; legendFormat?: string }[]; panels?: Panel[] };
+type Panel = {
+  type: string;
+  title: string;
+  datasource?: { uid?: string };
+  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null }[] } } };
+  targets?: { expr: string; refId?: string; legendFormat?: string }[];
+  panels?: Panel[];
+};
 const dashboards = allDashboards();
-const panelsOf = (json: Record<string, unknown>): Panel[] => (json.panels as Panel[]).flatMap((p) => (p.type === "row" ? p.panels ?? [] : [p]));
+const panelsOf = (json: Record<string, unknown>): Panel[] =>
+  (json.panels as Panel[]).flatMap((p) => (p.type === "row" ? (p.panels ?? []) : [p]));
 const recorded = new Set(recordingRuleGroups().flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : ""))));
 const known = new Set([...knownSeriesNames(), ...recorded]);
 
 describe("Grafana dashboards", () => {
   it("the exported monitoring/*.json are current (run `npm run dashboards` after a change)", () => {
-    const onDisk = fs.readdirSync(exportDir).filter((f) => f.endsWith(".json")).sort();
+    const onDisk = fs
+      .readdirSync(exportDir)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
     expect(onDisk).toEqual(dashboards.map((d) => d.fileName).sort());
-    for (const d of dashboards) expect(fs.readFileSync(path.join(exportDir, d.fileName), "utf8"), d.fileName).toBe(renderDashboard(d));
+    for (const d of dashboards)
+      expect(fs.readFileSync(path.join(exportDir, d.fileName), "utf8"), d.fileName).toBe(renderDashboard(d));
   });
 
   it("have unique uids and the datasource and namespace variables", () => {
@@ -28,7 +40,12 @@ describe("Grafana dashboards", () => {
       expect(vars.find((v) => v.name === "datasource")?.type, d.uid).toBe("datasource");
     }
     const serving = dashboards.find((d) => d.uid === "vllm-serving")!;
-    expect((serving.json.templating as { list: { name: string }[] }).list.map((v) => v.name)).toEqual(["datasource", "namespace", "model", "pod"]);
+    expect((serving.json.templating as { list: { name: string }[] }).list.map((v) => v.name)).toEqual([
+      "datasource",
+      "namespace",
+      "model",
+      "pod",
+    ]);
   });
 
   it("every panel has the datasource variable, a unit, and queries with refId and legend", () => {
@@ -55,7 +72,11 @@ describe("Grafana dashboards", () => {
         for (const t of p.targets!) {
           const { errors, metrics } = parsePromql(t.expr);
           expect(errors, `${d.uid} / ${p.title}: ${t.expr}`).toEqual([]);
-          for (const m of metrics) expect(known.has(m), `${d.uid} / ${p.title}: ${m} is not in monitoring/catalog.ts or a recording rule`).toBe(true);
+          for (const m of metrics)
+            expect(
+              known.has(m),
+              `${d.uid} / ${p.title}: ${m} is not in monitoring/catalog.ts or a recording rule`,
+            ).toBe(true);
           queries++;
         }
       }
@@ -70,7 +91,9 @@ describe("Grafana dashboards", () => {
   });
 
   it("latency SLO lines sit on vLLM's histogram bucket boundaries", () => {
-    const fixture = JSON.parse(fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics;
+    const fixture = JSON.parse(
+      fs.readFileSync(new URL("../fixtures/vllm-metrics.json", import.meta.url), "utf8"),
+    ).metrics;
     const on = (metric: string, v: number) => (fixture[metric].buckets as number[]).includes(v);
     const t = defaultAlertThresholds;
     expect(on("vllm:e2e_request_latency_seconds", t.e2eLatencyP95Seconds)).toBe(true);
@@ -78,14 +101,42 @@ describe("Grafana dashboards", () => {
     expect(on("vllm:inter_token_latency_seconds", t.interTokenLatencyP95Seconds)).toBe(true);
     expect(on("vllm:request_queue_time_seconds", t.queueTimeP95Seconds)).toBe(true);
     const serving = panelsOf(dashboards.find((d) => d.uid === "vllm-serving")!.json);
-    const steps = serving.find((p) => p.title === "E2E request latency")!.fieldConfig!.defaults!.thresholds!.steps.map((s) => s.value);
+    const steps = serving
+      .find((p) => p.title === "E2E request latency")!
+      .fieldConfig!.defaults!.thresholds!.steps.map((s) => s.value);
     expect(steps).toContain(t.e2eLatencyP95Seconds);
   });
 
   it("cover the panels DESIGN §6 lists", () => {
     const titles = dashboards.flatMap((d) => panelsOf(d.json).map((p) => p.title.toLowerCase()));
-    for (const want of ["request rate", "ttft", "e2e", "inter-token", "kv-cache", "queue time", "prefill vs decode", "prompt length", "generation length", "finish reasons", "max_tokens", "preemptions", "prefix-cache", "gpu utilisation", "framebuffer", "power", "temperature", "xid", "replicas", "pending gpu pods", "cluster autoscaler", "thresholds passed"]) {
-      expect(titles.some((t) => t.includes(want)), want).toBe(true);
+    for (const want of [
+      "request rate",
+      "ttft",
+      "e2e",
+      "inter-token",
+      "kv-cache",
+      "queue time",
+      "prefill vs decode",
+      "prompt length",
+      "generation length",
+      "finish reasons",
+      "max_tokens",
+      "preemptions",
+      "prefix-cache",
+      "gpu utilisation",
+      "framebuffer",
+      "power",
+      "temperature",
+      "xid",
+      "replicas",
+      "pending gpu pods",
+      "cluster autoscaler",
+      "thresholds passed",
+    ]) {
+      expect(
+        titles.some((t) => t.includes(want)),
+        want,
+      ).toBe(true);
     }
   });
 });

@@ -35,7 +35,12 @@ async function oneRequest() {
     const res = await fetch(`${sim.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hello there, tell me a story" }], max_tokens: 24, stream: true, stream_options: { include_usage: true } }),
+      body: JSON.stringify({
+        messages: [{ role: "user", content: "hello there, tell me a story" }],
+        max_tokens: 24,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     });
     await res.text();
   } catch {
@@ -64,17 +69,41 @@ beforeAll(async () => {
   const scenario = {
     name: "e2e-load",
     defaults: { backend: "openai-chat", dataset_type: "random" },
-    scenarios: [{ name: "steady", max_concurrency: 6, num_prompts: 3000, duration: 600, random_input_len: 64, random_output_len: 24 }],
+    scenarios: [
+      {
+        name: "steady",
+        max_concurrency: 6,
+        num_prompts: 3000,
+        duration: 600,
+        random_input_len: 64,
+        random_output_len: 24,
+      },
+    ],
     thresholds: {},
   };
   fs.writeFileSync(path.join(dir, "scenario.json"), JSON.stringify(scenario));
-  load = runBenchmark({ baseUrl: sim.url, config: path.join(dir, "scenario.json"), outputDir: dir, seed: 1, timeoutMs: 60_000, log: () => {}, signal: stopLoad.signal })
-    .then((outcome) => { benchOutcome = outcome; });
-  await eventually("recorded E2E P95", async () => (await mon.prometheus.query(REC.latency.e2e.p95.record)).some((r) => Number.isFinite(Number(r.value[1]))));
+  load = runBenchmark({
+    baseUrl: sim.url,
+    config: path.join(dir, "scenario.json"),
+    outputDir: dir,
+    seed: 1,
+    timeoutMs: 60_000,
+    log: () => {},
+    signal: stopLoad.signal,
+  }).then((outcome) => {
+    benchOutcome = outcome;
+  });
+  await eventually("recorded E2E P95", async () =>
+    (await mon.prometheus.query(REC.latency.e2e.p95.record)).some((r) => Number.isFinite(Number(r.value[1]))),
+  );
   // The fake exporters are another scrape job with its own first-scrape offset: wait for a GPU
   // record and for a counter's second sample (increase() needs two), as a dashboard would.
-  await eventually("fake exporter series", async () =>
-    (await mon.prometheus.query(REC.gpu.count.record)).length > 0 && (await mon.prometheus.query("increase(cluster_autoscaler_scaled_up_nodes_total[15m])")).length > 0);
+  await eventually(
+    "fake exporter series",
+    async () =>
+      (await mon.prometheus.query(REC.gpu.count.record)).length > 0 &&
+      (await mon.prometheus.query("increase(cluster_autoscaler_scaled_up_nodes_total[15m])")).length > 0,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -91,7 +120,9 @@ describe("monitoring content against a real Prometheus", () => {
     const empty: string[] = [];
     let n = 0;
     for (const d of allDashboards()) {
-      for (const p of (d.json.panels as Array<{ type: string; title: string; targets?: { expr: string }[]; panels?: unknown[] }>).filter((x) => x.type !== "row")) {
+      for (const p of (
+        d.json.panels as Array<{ type: string; title: string; targets?: { expr: string }[]; panels?: unknown[] }>
+      ).filter((x) => x.type !== "row")) {
         for (const t of p.targets ?? []) {
           n++;
           const result = await mon.prometheus.query(withoutGrafanaVariables(t.expr));
@@ -113,7 +144,7 @@ describe("monitoring content against a real Prometheus", () => {
     const m = /^label_values\((.+), (\w+)\)$/.exec(query);
     expect(m, query).not.toBeNull();
     // label_values(metric, label) as Grafana runs it: the label's values over the matching series.
-    const values = await mon.prometheus.labelValues(m![2]!, m![1]!);
+    const values = await mon.prometheus.labelValues(m![2], m![1]);
     expect(values.sort()).toEqual([FAKE_GPU_NODES.lower, FAKE_GPU_NODES.upper]);
     const empty: string[] = [];
     let n = 0;
@@ -133,12 +164,19 @@ describe("monitoring content against a real Prometheus", () => {
 
   it("the capacity panel puts each pod's live rate beside the HPA target and the sustainable rate the last plan pushed, with no alert threshold drawn on it", async () => {
     const d = allDashboards().find((x) => x.uid === "vllm-capacity")!;
-    const panel = (d.json.panels as Array<{ title: string; targets: { expr: string; legendFormat: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { value: number | null }[] } } } }>).find((p) => /^Request rate per pod/.test(p.title))!;
-    const byLegend = async (re: RegExp) => mon.prometheus.query(withoutGrafanaVariables(panel.targets.find((t) => re.test(t.legendFormat))!.expr));
+    const panel = (
+      d.json.panels as Array<{
+        title: string;
+        targets: { expr: string; legendFormat: string }[];
+        fieldConfig?: { defaults?: { thresholds?: { steps?: { value: number | null }[] } } };
+      }>
+    ).find((p) => /^Request rate per pod/.test(p.title))!;
+    const byLegend = async (re: RegExp) =>
+      mon.prometheus.query(withoutGrafanaVariables(panel.targets.find((t) => re.test(t.legendFormat))!.expr));
     const pods = await byLegend(/^\{\{pod\}\}$/);
     expect(pods.map((r) => r.metric.pod)).toContain("vllm-0");
-    expect(Number((await byLegend(/^HPA target/))[0]!.value[1])).toBe(5);
-    expect(Number((await byLegend(/^sustainable/))[0]!.value[1])).toBe(12.5); // the fake Pushgateway's plan
+    expect(Number((await byLegend(/^HPA target/))[0].value[1])).toBe(5);
+    expect(Number((await byLegend(/^sustainable/))[0].value[1])).toBe(12.5); // the fake Pushgateway's plan
     // Issue 17: the VllmCapacityLow threshold on this panel was taken for the HPA target.
     expect((panel.fieldConfig?.defaults?.thresholds?.steps ?? []).filter((s) => s.value !== null)).toEqual([]);
   });
@@ -147,10 +185,10 @@ describe("monitoring content against a real Prometheus", () => {
     for (const rule of adapterRules()) {
       const r = await mon.prometheus.query(expandAdapterQuery(rule, NS));
       expect(r.length, rule.name.as).toBe(1);
-      expect(r[0]!.metric.pod, rule.name.as).toBe("vllm-0");
+      expect(r[0].metric.pod, rule.name.as).toBe("vllm-0");
     }
-    const [rate] = await mon.prometheus.query(expandAdapterQuery(adapterRules()[0]!, NS));
-    expect(Number(rate!.value[1])).toBeGreaterThan(0);
+    const [rate] = await mon.prometheus.query(expandAdapterQuery(adapterRules()[0], NS));
+    expect(Number(rate.value[1])).toBeGreaterThan(0);
   });
 
   it("no alert is pending on a healthy simulator", async () => {
@@ -165,10 +203,14 @@ describe("monitoring content against a real Prometheus", () => {
     // at 50x, measured; 100x doubles the engine steps again).
     sim.setFaults({ errorRate: 0.5, errorStatus: 500, slowdown: 100 });
     const burst = Promise.all(Array.from({ length: 60 }, () => oneRequest()));
-    const states = await eventually("both alerts pending or firing", async () => {
-      const names = new Set((await alertStates(mon.prometheus)).map((a) => a.name));
-      return names.has("VllmHighErrorRate") && names.has("VllmHighTTFT") && names;
-    }, 40_000);
+    const states = await eventually(
+      "both alerts pending or firing",
+      async () => {
+        const names = new Set((await alertStates(mon.prometheus)).map((a) => a.name));
+        return names.has("VllmHighErrorRate") && names.has("VllmHighTTFT") && names;
+      },
+      40_000,
+    );
     expect(states.has("VllmHighErrorRate")).toBe(true);
     const report = await mon.report((Date.now() - simStarted) / 1000);
     expect(report).toMatch(/pending\s+VllmHighErrorRate/);
@@ -180,7 +222,7 @@ describe("monitoring content against a real Prometheus", () => {
   it("the benchmark load was measured and counted the injected errors", async () => {
     stopLoad.abort();
     await load;
-    const r = benchOutcome!.results[0]!.result as Record<string, number>;
+    const r = benchOutcome!.results[0].result as Record<string, number>;
     expect(r.completed).toBeGreaterThan(20);
     expect(r.failed).toBeGreaterThan(0);
   }, 30_000);

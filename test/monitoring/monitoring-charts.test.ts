@@ -24,7 +24,9 @@ describe("monitoring charts", () => {
       expect(() => new PrometheusRule(r).validate(), r.metadata.name).not.toThrow();
     }
     expect(rules.find((r) => r.metadata.name === "vllm-recording-rules").spec.groups).toEqual(recordingRuleGroups());
-    expect(rules.find((r) => r.metadata.name === "vllm-alert-rules").spec.groups).toEqual(alertRuleGroups(defaultAlertThresholds));
+    expect(rules.find((r) => r.metadata.name === "vllm-alert-rules").spec.groups).toEqual(
+      alertRuleGroups(defaultAlertThresholds),
+    );
   });
 
   it("schema validation can fail: a rule without expr is rejected", () => {
@@ -40,7 +42,7 @@ describe("monitoring charts", () => {
       expect(() => new ConfigMap(cm).validate()).not.toThrow();
       expect(cm.metadata.labels[GRAFANA_DASHBOARD_LABEL.key]).toBe(GRAFANA_DASHBOARD_LABEL.value);
       expect(cm.metadata.annotations.grafana_folder).toBe("vLLM");
-      const [file, json] = Object.entries(cm.data as Record<string, string>)[0]!;
+      const [file, json] = Object.entries(cm.data as Record<string, string>)[0];
       expect(file).toMatch(/\.json$/);
       expect(JSON.parse(json).uid).toBeTruthy();
       // Client-side `kubectl apply` keeps a last-applied copy in an annotation limited to 256 KiB.
@@ -51,7 +53,9 @@ describe("monitoring charts", () => {
   it("thresholds from the stack config reach the alert expressions and the dashboards' lines", () => {
     const t = alertThresholdsSchema.parse({ e2eLatencyP95Seconds: 5 });
     const o = synth(t);
-    const alerts = o.find((x) => x.metadata.name === "vllm-alert-rules").spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules);
+    const alerts = o
+      .find((x) => x.metadata.name === "vllm-alert-rules")
+      .spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules);
     expect(alerts.find((a: { alert: string }) => a.alert === "VllmHighE2ELatency").expr).toMatch(/> 5$/);
     const serving = o.find((x) => x.metadata.name === "dashboard-vllm-serving");
     expect(Object.values(serving.data as Record<string, string>)[0]).toContain('"value": 5');

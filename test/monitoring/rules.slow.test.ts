@@ -20,11 +20,16 @@ function promtool(args: string[], cwd: string) {
 
 /** Alert groups without annotations: templates are checked by `check rules`; unit tests assert labels. */
 function labelsOnly(groups: ReturnType<typeof alertRuleGroups>): string {
-  return stringify({ groups: groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, annotations: {} })) })) }, { lineWidth: 0 });
+  return stringify(
+    { groups: groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, annotations: {} })) })) },
+    { lineWidth: 0 },
+  );
 }
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 function tmp(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-rules-"));
@@ -35,7 +40,12 @@ function tmp(files: Record<string, string>): string {
 
 describe("generated rule files", () => {
   it("pass promtool check rules, with defaults and with every threshold changed", () => {
-    const changed = alertThresholdsSchema.parse({ e2eLatencyP95Seconds: 5, gpuPodPendingMinutes: 45, errorRatio: 0.01, runbookBaseUrl: "https://wiki.example.com/runbooks" });
+    const changed = alertThresholdsSchema.parse({
+      e2eLatencyP95Seconds: 5,
+      gpuPodPendingMinutes: 45,
+      errorRatio: 0.01,
+      runbookBaseUrl: "https://wiki.example.com/runbooks",
+    });
     const dir = tmp({
       "recording.yaml": renderRuleFile(recordingRuleGroups()),
       "alerts.yaml": renderRuleFile(alertRuleGroups(defaultAlertThresholds)),
@@ -49,12 +59,12 @@ describe("generated rule files", () => {
 
   it("carry severity, summary, description and a runbook link to that alert's section", () => {
     const runbooks = fs.readFileSync(new URL("../../docs/runbooks.md", import.meta.url), "utf8");
-    const headings = new Set([...runbooks.matchAll(/^## (\S+)$/gm)].map((m) => m[1]!.toLowerCase()));
+    const headings = new Set([...runbooks.matchAll(/^## (\S+)$/gm)].map((m) => m[1].toLowerCase()));
     for (const r of alertRules(defaultAlertThresholds)) {
       expect(["critical", "warning", "info"], r.alert).toContain(r.labels.severity);
       expect(r.annotations.summary.length, r.alert).toBeGreaterThan(10);
       expect(r.annotations.description.length, r.alert).toBeGreaterThan(20);
-      const anchor = r.annotations.runbook_url.split("#")[1]!;
+      const anchor = r.annotations.runbook_url.split("#")[1];
       expect(r.annotations.runbook_url.startsWith(defaultAlertThresholds.runbookBaseUrl), r.alert).toBe(true);
       expect(headings.has(anchor), `docs/runbooks.md has no "## ${r.alert}" section`).toBe(true);
     }
@@ -78,8 +88,14 @@ describe("promtool test rules", () => {
 
   it("has a firing and a quiet case for every alert", () => {
     for (const r of alertRules(defaultAlertThresholds)) {
-      expect(cases.some((c) => c.alert === r.alert && c.fires), `${r.alert}: firing case`).toBe(true);
-      expect(cases.some((c) => c.alert === r.alert && !c.fires), `${r.alert}: quiet case`).toBe(true);
+      expect(
+        cases.some((c) => c.alert === r.alert && c.fires),
+        `${r.alert}: firing case`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.alert === r.alert && !c.fires),
+        `${r.alert}: quiet case`,
+      ).toBe(true);
     }
   });
 
@@ -91,13 +107,20 @@ describe("promtool test rules", () => {
       input_series: c.input,
       alert_rule_test: [
         ...(c.fires && c.forMinutes ? [{ eval_time: "1m", alertname: c.alert, exp_alerts: [] }] : []),
-        { eval_time: `${c.evalMinutes}m`, alertname: c.alert, exp_alerts: c.fires ? [{ exp_labels: { severity: severity[c.alert], ...c.labels } }] : [] },
+        {
+          eval_time: `${c.evalMinutes}m`,
+          alertname: c.alert,
+          exp_alerts: c.fires ? [{ exp_labels: { severity: severity[c.alert], ...c.labels } }] : [],
+        },
       ],
     }));
     const dir = tmp({
       "recording.yaml": renderRuleFile(recordingRuleGroups()),
       "alerts.yaml": labelsOnly(alertRuleGroups(defaultAlertThresholds)),
-      "tests.yaml": stringify({ rule_files: ["recording.yaml", "alerts.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
+      "tests.yaml": stringify(
+        { rule_files: ["recording.yaml", "alerts.yaml"], evaluation_interval: "1m", tests },
+        { lineWidth: 0 },
+      ),
     });
     const r = promtool(["test", "rules", "tests.yaml"], dir);
     expect(r.code, r.out).toBe(0);
@@ -113,7 +136,19 @@ describe("promtool test rules", () => {
       "tests.yaml": stringify({
         rule_files: ["recording.yaml", "alerts.yaml"],
         evaluation_interval: "1m",
-        tests: [{ interval: "1m", input_series: c.input, alert_rule_test: [{ eval_time: `${c.evalMinutes}m`, alertname: c.alert, exp_alerts: [{ exp_labels: { severity: "warning", ...c.labels } }] }] }],
+        tests: [
+          {
+            interval: "1m",
+            input_series: c.input,
+            alert_rule_test: [
+              {
+                eval_time: `${c.evalMinutes}m`,
+                alertname: c.alert,
+                exp_alerts: [{ exp_labels: { severity: "warning", ...c.labels } }],
+              },
+            ],
+          },
+        ],
       }),
     });
     expect(promtool(["test", "rules", "tests.yaml"], dir).code).not.toBe(0);

@@ -39,13 +39,19 @@ describe("rule registry", () => {
 
   it("matches the rules table in docs/policy.md (id, severity, enforcement, scope)", () => {
     const doc = fs.readFileSync(path.join(import.meta.dirname, "../../docs/policy.md"), "utf8");
-    const table = [...doc.matchAll(/^\| `([a-z0-9-]+)` \| (\w+) \| (\w+) \| (\w+) \|/gm)].map((m) => m.slice(1, 5).join(" "));
+    const table = [...doc.matchAll(/^\| `([a-z0-9-]+)`\s*\| (\w+)\s*\| (\w+)\s*\| (\w+)\s*\|/gm)].map((m) =>
+      m.slice(1, 5).join(" "),
+    );
     expect(table).toEqual(rules.map((r) => [r.id, r.severity, r.enforcement, r.scope].join(" ")));
   });
 
   it("has a breaking test for every rule (its id passed to expectOnly in test/policy)", () => {
     const dir = import.meta.dirname;
-    const sources = fs.readdirSync(dir).filter((f) => f.endsWith(".test.ts")).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("\n");
+    const sources = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".test.ts"))
+      .map((f) => fs.readFileSync(path.join(dir, f), "utf8"))
+      .join("\n");
     const tested = new Set([...sources.matchAll(/expectOnly\([^;]*?"([a-z0-9-]+)"/g)].map((m) => m[1]));
     expect(rules.map((r) => r.id).filter((id) => !tested.has(id))).toEqual([]);
   });

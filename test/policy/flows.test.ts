@@ -1,6 +1,15 @@
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADAPTER_PODS, ALERTMANAGER_PODS, DCGM_PODS, GRAFANA_PODS, KSM_PODS, OPERATOR_PODS, PROMETHEUS_PODS, PUSHGATEWAY_PODS } from "../../charts/netpol";
+import {
+  ADAPTER_PODS,
+  ALERTMANAGER_PODS,
+  DCGM_PODS,
+  GRAFANA_PODS,
+  KSM_PODS,
+  OPERATOR_PODS,
+  PROMETHEUS_PODS,
+  PUSHGATEWAY_PODS,
+} from "../../charts/netpol";
 import { buildGraph, readStackFile } from "../../scripts/graph/build";
 import type { GraphNode } from "../../policy/model";
 import { kubeObjects, workloads } from "../../policy/graph";
@@ -21,7 +30,14 @@ function docRows(): string[] {
   return body
     .split("\n")
     .filter((l) => l.startsWith("|") && !/^\|\s*-/.test(l) && !/^\|\s*from\s*\|/.test(l))
-    .map((l) => l.split("|").slice(1, -1).map((c) => c.trim().replace(/`/g, "")).slice(0, 3).join(" | "))
+    .map((l) =>
+      l
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim().replace(/`/g, ""))
+        .slice(0, 3)
+        .join(" | "),
+    )
     .sort();
 }
 
@@ -33,13 +49,27 @@ function catalogue(graph: readonly GraphNode[]): CataloguePod[] {
     labels: w.podLabels,
     ports: w.containers.flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)),
   }));
-  const addons = [PROMETHEUS_PODS, ALERTMANAGER_PODS, GRAFANA_PODS, KSM_PODS, OPERATOR_PODS, ADAPTER_PODS, PUSHGATEWAY_PODS, DCGM_PODS].map((p) => ({
+  const addons = [
+    PROMETHEUS_PODS,
+    ALERTMANAGER_PODS,
+    GRAFANA_PODS,
+    KSM_PODS,
+    OPERATOR_PODS,
+    ADAPTER_PODS,
+    PUSHGATEWAY_PODS,
+    DCGM_PODS,
+  ].map((p) => ({
     namespace: "monitoring",
     name: p.name,
     labels: { ...p.labels, "app.kubernetes.io/instance": "release" },
     ports: p.ports,
   }));
-  const stranger = { namespace: "default", name: "stranger", labels: { "app.kubernetes.io/name": "prometheus" }, ports: [8080] };
+  const stranger = {
+    namespace: "default",
+    name: "stranger",
+    labels: { "app.kubernetes.io/name": "prometheus" },
+    ports: [8080],
+  };
   return [...ours, ...addons, stranger];
 }
 
@@ -49,7 +79,8 @@ beforeAll(async () => {
 });
 
 /** Flows into our namespaces (the stranger is only ever a source). */
-const rows = (g: readonly GraphNode[]) => reachRows(reachability(kubeObjects(g), catalogue(g)).filter((r) => !r.to.startsWith("default/")));
+const rows = (g: readonly GraphNode[]) =>
+  reachRows(reachability(kubeObjects(g), catalogue(g)).filter((r) => !r.to.startsWith("default/")));
 
 describe("NetworkPolicy flows (eks stack)", () => {
   it("equal the flow table in docs/security.md, nothing more and nothing less", () => {
@@ -57,19 +88,25 @@ describe("NetworkPolicy flows (eks stack)", () => {
   });
 
   it("every namespace we create has a default-deny ingress policy", () => {
-    const namespaces = kubeObjects(graph).filter((o) => o.kind === "Namespace").map((o) => o.name);
+    const namespaces = kubeObjects(graph)
+      .filter((o) => o.kind === "Namespace")
+      .map((o) => o.name);
     expect(namespaces.sort()).toEqual(["monitoring", "vllm"]);
     for (const ns of namespaces) {
-      const deny = kubeObjects(graph).filter((o) => o.kind === "NetworkPolicy" && o.namespace === ns && o.name === "default-deny-ingress");
+      const deny = kubeObjects(graph).filter(
+        (o) => o.kind === "NetworkPolicy" && o.namespace === ns && o.name === "default-deny-ingress",
+      );
       expect(deny, ns).toHaveLength(1);
-      expect(deny[0]!.body.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
+      expect(deny[0].body.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
     }
   });
 
   it("would show a pod the default-deny no longer covers (the test can fail)", () => {
     const g = clone(graph);
     const group = g.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
-    group.inputs.objs = group.inputs.objs.filter((o: any) => !(o.kind === "NetworkPolicy" && o.metadata.name === "default-deny-ingress"));
+    group.inputs.objs = group.inputs.objs.filter(
+      (o: any) => !(o.kind === "NetworkPolicy" && o.metadata.name === "default-deny-ingress"),
+    );
     expect(rows(g)).toContain("any source | vllm/vllm-bench | any");
   });
 

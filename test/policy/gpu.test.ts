@@ -29,7 +29,13 @@ describe("gpu-node-group", () => {
 
   it("fires on the cluster when there is no GPU group at all", () => {
     const g = clone(base).filter((n) => n.name !== "vllm-gpu" && !n.name.startsWith("vllm-gpu-template"));
-    expectOnly(g, ctx, "gpu-node-group", { type: "eks:index:Cluster", name: "vllm" }, /EKS cluster vllm has no GPU node group/);
+    expectOnly(
+      g,
+      ctx,
+      "gpu-node-group",
+      { type: "eks:index:Cluster", name: "vllm" },
+      /EKS cluster vllm has no GPU node group/,
+    );
   });
 });
 
@@ -37,20 +43,40 @@ describe("gpu-workload-scheduling", () => {
   it("fires when the vLLM pod stops tolerating the GPU taint", () => {
     const g = clone(base);
     vllmPod(g).tolerations = [];
-    expectOnly(g, ctx, "gpu-workload-scheduling", CONFIG_GROUP, /Deployment vllm\/vllm \(in ConfigGroup workloads\) requests nvidia\.com\/gpu but does not tolerate/);
+    expectOnly(
+      g,
+      ctx,
+      "gpu-workload-scheduling",
+      CONFIG_GROUP,
+      /Deployment vllm\/vllm \(in ConfigGroup workloads\) requests nvidia\.com\/gpu but does not tolerate/,
+    );
   });
 
   it("fires when the vLLM pod stops selecting GPU nodes", () => {
     const g = clone(base);
     delete vllmPod(g).nodeSelector;
-    expectOnly(g, ctx, "gpu-workload-scheduling", CONFIG_GROUP, /Deployment vllm\/vllm .*does not select the GPU nodes/);
+    expectOnly(
+      g,
+      ctx,
+      "gpu-workload-scheduling",
+      CONFIG_GROUP,
+      /Deployment vllm\/vllm .*does not select the GPU nodes/,
+    );
   });
 
   it("accepts a required node affinity on the GPU label instead of a nodeSelector", () => {
     const g = clone(base);
     const pod = vllmPod(g);
     delete pod.nodeSelector;
-    pod.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "vllm-k8s.io/node-pool", operator: "In", values: ["gpu"] }] }] } } };
+    pod.affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: "vllm-k8s.io/node-pool", operator: "In", values: ["gpu"] }] },
+          ],
+        },
+      },
+    };
     expect(evaluate(g, ctx)).toEqual([]);
   });
 });
@@ -59,13 +85,25 @@ describe("gpu-nodes-reserved", () => {
   it("fires when the CPU benchmark tolerates the GPU taint", () => {
     const g = clone(base);
     obj(g, "CronJob", "vllm-bench").spec.jobTemplate.spec.template.spec.tolerations = [{ operator: "Exists" }];
-    expectOnly(g, ctx, "gpu-nodes-reserved", CONFIG_GROUP, /CronJob vllm\/vllm-bench .*requests no GPU but tolerates the GPU taint/);
+    expectOnly(
+      g,
+      ctx,
+      "gpu-nodes-reserved",
+      CONFIG_GROUP,
+      /CronJob vllm\/vllm-bench .*requests no GPU but tolerates the GPU taint/,
+    );
   });
 
   it("fires when a CPU add-on's Helm values select the GPU nodes", () => {
     const g = clone(base);
     release(g, "pushgateway").inputs.values.nodeSelector = { "vllm-k8s.io/node-pool": "gpu" };
-    expectOnly(g, ctx, "gpu-nodes-reserved", { type: "kubernetes:helm.sh/v3:Release", name: "pushgateway" }, /Helm release pushgateway .*selects the GPU nodes at values\.nodeSelector/);
+    expectOnly(
+      g,
+      ctx,
+      "gpu-nodes-reserved",
+      { type: "kubernetes:helm.sh/v3:Release", name: "pushgateway" },
+      /Helm release pushgateway .*selects the GPU nodes at values\.nodeSelector/,
+    );
   });
 
   it("allows the device plugin and dcgm-exporter, which tolerate the taint in the default graph", () => {
@@ -80,7 +118,23 @@ describe("gpu-nodes-reserved", () => {
       apiVersion: "apps/v1",
       kind: "DaemonSet",
       metadata: { name, namespace: "kube-system", labels: { "app.kubernetes.io/name": name } },
-      spec: { template: { metadata: { labels: {} }, spec: { automountServiceAccountToken: false, nodeSelector: { "vllm-k8s.io/node-pool": "gpu" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }], containers: [{ name: "c", image: "x/y:1.0", resources: { requests: { cpu: "1m", memory: "1Mi" }, limits: { memory: "1Mi" } } }] } } },
+      spec: {
+        template: {
+          metadata: { labels: {} },
+          spec: {
+            automountServiceAccountToken: false,
+            nodeSelector: { "vllm-k8s.io/node-pool": "gpu" },
+            tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+            containers: [
+              {
+                name: "c",
+                image: "x/y:1.0",
+                resources: { requests: { cpu: "1m", memory: "1Mi" }, limits: { memory: "1Mi" } },
+              },
+            ],
+          },
+        },
+      },
     });
     const g = clone(base);
     node(g, CONFIG_GROUP.type, CONFIG_GROUP.name).inputs.objs.push(ds("dcgm-exporter"), ds("log-shipper"));
@@ -103,12 +157,22 @@ describe("gpu-scale-from-zero", () => {
   });
 
   it("fires when the ASG lacks the taint node-template tag", () => {
-    const g = clone(base).filter((n) => !(n.type === "aws:autoscaling/tag:Tag" && n.inputs.tag.key.includes("/taint/")));
-    expectOnly(g, ctx, "gpu-scale-from-zero", GPU_GROUP, /lacks the tag k8s\.io\/cluster-autoscaler\/node-template\/taint\/nvidia\.com\/gpu=true:NoSchedule/);
+    const g = clone(base).filter(
+      (n) => !(n.type === "aws:autoscaling/tag:Tag" && n.inputs.tag.key.includes("/taint/")),
+    );
+    expectOnly(
+      g,
+      ctx,
+      "gpu-scale-from-zero",
+      GPU_GROUP,
+      /lacks the tag k8s\.io\/cluster-autoscaler\/node-template\/taint\/nvidia\.com\/gpu=true:NoSchedule/,
+    );
   });
 
   it("fires when the GPU count tag is missing", () => {
-    const g = clone(base).filter((n) => !(n.type === "aws:autoscaling/tag:Tag" && n.inputs.tag.key.endsWith("resources/nvidia.com/gpu")));
+    const g = clone(base).filter(
+      (n) => !(n.type === "aws:autoscaling/tag:Tag" && n.inputs.tag.key.endsWith("resources/nvidia.com/gpu")),
+    );
     expectOnly(g, ctx, "gpu-scale-from-zero", GPU_GROUP, /node-template\/resources\/nvidia\.com\/gpu/);
   });
 });

@@ -27,7 +27,9 @@ const vllmContainer = (g: GraphNode[]) => obj(g, "Deployment", "vllm").spec.temp
 describe("vpc-cni-network-policy", () => {
   it("fires when the add-on leaves network policy off", () => {
     const g = clone(base);
-    node(g, "aws:eks/addon:Addon", "vllm-vpc-cni").inputs.configurationValues = JSON.stringify({ enableNetworkPolicy: "false" });
+    node(g, "aws:eks/addon:Addon", "vllm-vpc-cni").inputs.configurationValues = JSON.stringify({
+      enableNetworkPolicy: "false",
+    });
     expectOnly(g, ctx, "vpc-cni-network-policy", CLUSTER, /no vpc-cni add-on with enableNetworkPolicy "true"/);
   });
 });
@@ -60,7 +62,13 @@ describe("control-plane-log-retention", () => {
   it("fires when the log group never expires", () => {
     const g = clone(base);
     delete node(g, "aws:cloudwatch/logGroup:LogGroup", "vllm-control-plane").inputs.retentionInDays;
-    expectOnly(g, ctx, "control-plane-log-retention", { type: "aws:cloudwatch/logGroup:LogGroup", name: "vllm-control-plane" }, /retentionInDays null/);
+    expectOnly(
+      g,
+      ctx,
+      "control-plane-log-retention",
+      { type: "aws:cloudwatch/logGroup:LogGroup", name: "vllm-control-plane" },
+      /retentionInDays null/,
+    );
   });
 });
 
@@ -94,7 +102,13 @@ describe("cni-irsa", () => {
     const g = clone(base);
     const a = node(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-node-AmazonEKSWorkerNodePolicy");
     a.inputs.policyArn = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy";
-    expectOnly(g, ctx, "cni-irsa", { type: a.type, name: a.name }, /attaches AmazonEKS_CNI_Policy to node role vllm-node/);
+    expectOnly(
+      g,
+      ctx,
+      "cni-irsa",
+      { type: a.type, name: a.name },
+      /attaches AmazonEKS_CNI_Policy to node role vllm-node/,
+    );
   });
 });
 
@@ -104,10 +118,16 @@ describe("irsa-trust-scoped", () => {
     const r = node(g, "aws:iam/role:Role", "vllm-ebs-csi");
     const doc = JSON.parse(r.inputs.assumeRolePolicy);
     const cond = doc.Statement[0].Condition;
-    cond.StringLike = { [Object.keys(cond.StringEquals)[0]!]: "system:serviceaccount:kube-system:*" };
+    cond.StringLike = { [Object.keys(cond.StringEquals)[0]]: "system:serviceaccount:kube-system:*" };
     delete cond.StringEquals[Object.keys(cond.StringEquals).find((k) => k.endsWith(":sub"))!];
     r.inputs.assumeRolePolicy = JSON.stringify(doc);
-    expectOnly(g, ctx, "irsa-trust-scoped", { type: r.type, name: r.name }, /vllm-ebs-csi can be assumed .* by any service account/);
+    expectOnly(
+      g,
+      ctx,
+      "irsa-trust-scoped",
+      { type: r.type, name: r.name },
+      /vllm-ebs-csi can be assumed .* by any service account/,
+    );
   });
 });
 
@@ -146,8 +166,16 @@ describe("api-endpoint-restricted (split CIDRs)", () => {
 describe("namespace-psa-labels", () => {
   it("fires when a namespace loses its enforce label", () => {
     const g = clone(base);
-    delete node(g, "kubernetes:core/v1:Namespace", "monitoring").inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
-    expectOnly(g, ctx, "namespace-psa-labels", { type: "kubernetes:core/v1:Namespace", name: "monitoring" }, /no valid pod-security\.kubernetes\.io\/enforce label/);
+    delete node(g, "kubernetes:core/v1:Namespace", "monitoring").inputs.metadata.labels[
+      "pod-security.kubernetes.io/enforce"
+    ];
+    expectOnly(
+      g,
+      ctx,
+      "namespace-psa-labels",
+      { type: "kubernetes:core/v1:Namespace", name: "monitoring" },
+      /no valid pod-security\.kubernetes\.io\/enforce label/,
+    );
   });
 });
 
@@ -155,13 +183,26 @@ describe("workloads-meet-psa", () => {
   it("fires when vLLM asks for host networking in a baseline namespace", () => {
     const g = clone(base);
     obj(g, "Deployment", "vllm").spec.template.spec.hostNetwork = true;
-    expectOnly(g, ctx, "workloads-meet-psa", CONFIG_GROUP, /Deployment vllm\/vllm .*breaks the baseline Pod Security Standard .*hostNetwork/);
+    expectOnly(
+      g,
+      ctx,
+      "workloads-meet-psa",
+      CONFIG_GROUP,
+      /Deployment vllm\/vllm .*breaks the baseline Pod Security Standard .*hostNetwork/,
+    );
   });
 
   it("fires when the benchmark adds a capability in a restricted namespace (existing stack, simulator)", () => {
     const g = clone(existing.nodes);
-    obj(g, "CronJob", "vllm-bench").spec.jobTemplate.spec.template.spec.containers[0].securityContext.capabilities.add = ["NET_RAW"];
-    expectOnly(g, existing.ctx, "workloads-meet-psa", CONFIG_GROUP, /CronJob vllm\/vllm-bench .*restricted .*bench: adds NET_RAW/);
+    obj(g, "CronJob", "vllm-bench").spec.jobTemplate.spec.template.spec.containers[0].securityContext.capabilities.add =
+      ["NET_RAW"];
+    expectOnly(
+      g,
+      existing.ctx,
+      "workloads-meet-psa",
+      CONFIG_GROUP,
+      /CronJob vllm\/vllm-bench .*restricted .*bench: adds NET_RAW/,
+    );
   });
 });
 
@@ -170,7 +211,13 @@ describe("default-deny-ingress", () => {
     const g = clone(base);
     const group = node(g, MONITORING_POLICIES.type, MONITORING_POLICIES.name);
     group.inputs.objs = group.inputs.objs.filter((o: any) => o.metadata.name !== "default-deny-ingress");
-    expectOnly(g, ctx, "default-deny-ingress", { type: "kubernetes:core/v1:Namespace", name: "monitoring" }, /Namespace monitoring has no default-deny ingress NetworkPolicy/);
+    expectOnly(
+      g,
+      ctx,
+      "default-deny-ingress",
+      { type: "kubernetes:core/v1:Namespace", name: "monitoring" },
+      /Namespace monitoring has no default-deny ingress NetworkPolicy/,
+    );
   });
 });
 
@@ -180,8 +227,17 @@ describe("netpol-no-open-ingress", () => {
     const group = node(g, MONITORING_POLICIES.type, MONITORING_POLICIES.name);
     const np = group.inputs.objs.find((o: any) => o.metadata.name === "allow-to-grafana");
     np.spec.ingress.push({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 3000, protocol: "TCP" }] }, {});
-    const vs = expectOnly(g, ctx, "netpol-no-open-ingress", MONITORING_POLICIES, /NetworkPolicy monitoring\/allow-to-grafana .*ingress rule \d/);
-    expect(vs.map((v) => v.message.match(/rule \d (.*?)\./)![1])).toEqual(["admits an ipBlock covering the internet", "admits every source on every port"]);
+    const vs = expectOnly(
+      g,
+      ctx,
+      "netpol-no-open-ingress",
+      MONITORING_POLICIES,
+      /NetworkPolicy monitoring\/allow-to-grafana .*ingress rule \d/,
+    );
+    expect(vs.map((v) => v.message.match(/rule \d (.*?)\./)![1])).toEqual([
+      "admits an ipBlock covering the internet",
+      "admits every source on every port",
+    ]);
   });
 });
 
@@ -189,7 +245,13 @@ describe("grafana-exposure", () => {
   it("fires on a LoadBalancer without source ranges", () => {
     const g = clone(base);
     release(g, "kube-prometheus-stack").inputs.values.grafana.service = { type: "LoadBalancer" };
-    expectOnly(g, { ...ctx, allowLoadBalancers: ["release/kube-prometheus-stack"] }, "grafana-exposure", KPS, /exposes Grafana as a LoadBalancer to every address/);
+    expectOnly(
+      g,
+      { ...ctx, allowLoadBalancers: ["release/kube-prometheus-stack"] },
+      "grafana-exposure",
+      KPS,
+      /exposes Grafana as a LoadBalancer to every address/,
+    );
   });
 });
 
@@ -207,7 +269,13 @@ describe("no-plain-secret-args", () => {
   it("fires on an API key in the vLLM arguments", () => {
     const g = clone(base);
     vllmContainer(g).args.push("--api-key=sk-test-0123456789");
-    expectOnly(g, ctx, "no-plain-secret-args", CONFIG_GROUP, /container vllm has a credential in its arguments \(--api-key\)/);
+    expectOnly(
+      g,
+      ctx,
+      "no-plain-secret-args",
+      CONFIG_GROUP,
+      /container vllm has a credential in its arguments \(--api-key\)/,
+    );
   });
 
   it("fires on a plain token env var", () => {
@@ -229,7 +297,13 @@ describe("no-sa-token-automount", () => {
   it("fires when the benchmark mounts a token", () => {
     const g = clone(base);
     obj(g, "CronJob", "vllm-bench").spec.jobTemplate.spec.template.spec.automountServiceAccountToken = true;
-    expectOnly(g, ctx, "no-sa-token-automount", CONFIG_GROUP, /CronJob vllm\/vllm-bench .*mounts a service account token/);
+    expectOnly(
+      g,
+      ctx,
+      "no-sa-token-automount",
+      CONFIG_GROUP,
+      /CronJob vllm\/vllm-bench .*mounts a service account token/,
+    );
   });
 });
 
@@ -237,7 +311,13 @@ describe("no-default-namespace", () => {
   it("fires on an object in default", () => {
     const g = clone(base);
     obj(g, "PrometheusRule", "vllm-alert-rules").metadata.namespace = "default";
-    const vs = expectOnly(g, ctx, "no-default-namespace", CONFIG_GROUP, /PrometheusRule default\/vllm-alert-rules .*is in the default namespace/);
+    const vs = expectOnly(
+      g,
+      ctx,
+      "no-default-namespace",
+      CONFIG_GROUP,
+      /PrometheusRule default\/vllm-alert-rules .*is in the default namespace/,
+    );
     expect(vs).toHaveLength(1);
   });
 });
@@ -246,6 +326,12 @@ describe("storage-class-encrypted", () => {
   it("fires on an unencrypted gp3 class", () => {
     const g = clone(base);
     node(g, "kubernetes:storage.k8s.io/v1:StorageClass", "gp3").inputs.parameters.encrypted = "false";
-    expectOnly(g, ctx, "storage-class-encrypted", { type: "kubernetes:storage.k8s.io/v1:StorageClass", name: "gp3" }, /StorageClass gp3 provisions unencrypted EBS volumes/);
+    expectOnly(
+      g,
+      ctx,
+      "storage-class-encrypted",
+      { type: "kubernetes:storage.k8s.io/v1:StorageClass", name: "gp3" },
+      /StorageClass gp3 provisions unencrypted EBS volumes/,
+    );
   });
 });

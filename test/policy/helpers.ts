@@ -20,14 +20,17 @@ export const clone = <T>(x: T): T => structuredClone(x);
 export function node(nodes: GraphNode[], type: string, name?: string): GraphNode {
   const found = nodes.filter((n) => n.type === type && (name === undefined || n.name === name));
   if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
-  return found[0]!;
+  return found[0];
 }
 
 /** A Kubernetes object inside the workloads ConfigGroup's `objs`. */
 export function obj(nodes: GraphNode[], kind: string, name?: string): any {
   const group = node(nodes, "kubernetes:yaml/v2:ConfigGroup", "workloads");
-  const found = group.inputs.objs.filter((o: any) => o.kind === kind && (name === undefined || o.metadata?.name === name));
-  if (found.length !== 1) throw new Error(`expected one ${kind} ${name ?? ""} in the ConfigGroup, found ${found.length}`);
+  const found = group.inputs.objs.filter(
+    (o: any) => o.kind === kind && (name === undefined || o.metadata?.name === name),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind} ${name ?? ""} in the ConfigGroup, found ${found.length}`);
   return found[0];
 }
 
@@ -37,9 +40,18 @@ export const release = (nodes: GraphNode[], name: string) => node(nodes, "kubern
  * Run every rule on a mutated graph and check that exactly `ruleId` fired, on the expected
  * resource, with messages that name `mentions`.
  */
-export function expectOnly(nodes: GraphNode[], ctx: RuleContext, ruleId: string, resource: { type: string; name: string }, mentions: RegExp): Violation[] {
+export function expectOnly(
+  nodes: GraphNode[],
+  ctx: RuleContext,
+  ruleId: string,
+  resource: { type: string; name: string },
+  mentions: RegExp,
+): Violation[] {
   const vs = evaluate(nodes, ctx);
-  expect(vs.map((v) => v.ruleId), JSON.stringify(vs, null, 1)).toEqual(vs.map(() => ruleId));
+  expect(
+    vs.map((v) => v.ruleId),
+    JSON.stringify(vs, null, 1),
+  ).toEqual(vs.map(() => ruleId));
   expect(vs.length).toBeGreaterThan(0);
   for (const v of vs) {
     expect(v.resource).toEqual(resource);

@@ -25,13 +25,25 @@ describe("vllm-probes", () => {
   it.each(["startupProbe", "readinessProbe", "livenessProbe"])("fires without %s", (probe) => {
     const g = clone(base);
     delete obj(g, "Deployment", "vllm").spec.template.spec.containers[0][probe];
-    expectOnly(g, ctx, "vllm-probes", CONFIG_GROUP, new RegExp(`Deployment vllm/vllm .*container vllm has no ${probe}`));
+    expectOnly(
+      g,
+      ctx,
+      "vllm-probes",
+      CONFIG_GROUP,
+      new RegExp(`Deployment vllm/vllm .*container vllm has no ${probe}`),
+    );
   });
 });
 
 describe("vllm-pdb", () => {
   it("fires when the PDB is gone", () => {
-    expectOnly(drop(clone(base), "PodDisruptionBudget"), ctx, "vllm-pdb", CONFIG_GROUP, /Deployment vllm\/vllm .*has no PodDisruptionBudget/);
+    expectOnly(
+      drop(clone(base), "PodDisruptionBudget"),
+      ctx,
+      "vllm-pdb",
+      CONFIG_GROUP,
+      /Deployment vllm\/vllm .*has no PodDisruptionBudget/,
+    );
   });
 
   it("fires when the PDB selects other pods", () => {
@@ -51,13 +63,25 @@ describe("vllm-hpa-behavior", () => {
   it("fires when the HPA has no scale-down behaviour", () => {
     const g = clone(base);
     delete obj(g, "HorizontalPodAutoscaler", "vllm").spec.behavior.scaleDown;
-    expectOnly(g, ctx, "vllm-hpa-behavior", CONFIG_GROUP, /HorizontalPodAutoscaler vllm\/vllm .*has no behavior\.scaleDown/);
+    expectOnly(
+      g,
+      ctx,
+      "vllm-hpa-behavior",
+      CONFIG_GROUP,
+      /HorizontalPodAutoscaler vllm\/vllm .*has no behavior\.scaleDown/,
+    );
   });
 });
 
 describe("vllm-servicemonitor", () => {
   it("fires when the ServiceMonitor is gone", () => {
-    expectOnly(drop(clone(base), "ServiceMonitor"), ctx, "vllm-servicemonitor", CONFIG_GROUP, /Deployment vllm\/vllm .*no ServiceMonitor selects Service vllm/);
+    expectOnly(
+      drop(clone(base), "ServiceMonitor"),
+      ctx,
+      "vllm-servicemonitor",
+      CONFIG_GROUP,
+      /Deployment vllm\/vllm .*no ServiceMonitor selects Service vllm/,
+    );
   });
 
   it("fires when the ServiceMonitor scrapes a port the Service does not name", () => {
@@ -77,7 +101,15 @@ describe("alerts-severity-runbook", () => {
     const rule = obj(g, "PrometheusRule", "vllm-alert-rules").spec.groups[0].rules.find((r: any) => r.alert);
     delete rule.labels.severity;
     delete rule.annotations.runbook_url;
-    expectOnly(g, ctx, "alerts-severity-runbook", CONFIG_GROUP, new RegExp(`PrometheusRule vllm/vllm-alert-rules .*alert ${rule.alert} .*has no labels\\.severity and no annotations\\.runbook_url`));
+    expectOnly(
+      g,
+      ctx,
+      "alerts-severity-runbook",
+      CONFIG_GROUP,
+      new RegExp(
+        `PrometheusRule vllm/vllm-alert-rules .*alert ${rule.alert} .*has no labels\\.severity and no annotations\\.runbook_url`,
+      ),
+    );
   });
 
   it("ignores recording rules", () => {
@@ -91,7 +123,13 @@ describe("prometheus-retention", () => {
   it("fires when kube-prometheus-stack sets no retention", () => {
     const g = clone(base);
     delete release(g, "kube-prometheus-stack").inputs.values.prometheus.prometheusSpec.retention;
-    expectOnly(g, ctx, "prometheus-retention", { type: "kubernetes:helm.sh/v3:Release", name: "kube-prometheus-stack" }, /sets no prometheus\.prometheusSpec\.retention/);
+    expectOnly(
+      g,
+      ctx,
+      "prometheus-retention",
+      { type: "kubernetes:helm.sh/v3:Release", name: "kube-prometheus-stack" },
+      /sets no prometheus\.prometheusSpec\.retention/,
+    );
   });
 });
 
@@ -109,6 +147,12 @@ describe("no-unplanned-loadbalancer", () => {
     const { nodes } = await buildGraph(input);
     expect(release(nodes, "kube-prometheus-stack").inputs.values.grafana.service.type).toBe("LoadBalancer");
     expect(evaluate(nodes, contextFor(policyAllowances(parseStackConfig(input.config))))).toEqual([]);
-    expectOnly(nodes, defaultContext, "no-unplanned-loadbalancer", { type: "kubernetes:helm.sh/v3:Release", name: "kube-prometheus-stack" }, /values\.grafana\.service\.type is LoadBalancer/);
+    expectOnly(
+      nodes,
+      defaultContext,
+      "no-unplanned-loadbalancer",
+      { type: "kubernetes:helm.sh/v3:Release", name: "kube-prometheus-stack" },
+      /values\.grafana\.service\.type is LoadBalancer/,
+    );
   });
 });

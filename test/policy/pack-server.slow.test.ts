@@ -11,7 +11,7 @@ import { rules } from "../../policy/rules";
 const root = path.resolve(import.meta.dirname, "../..");
 const node22 = path.join(root, "node_modules/.bin/node");
 const harness = path.join(root, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js");
-const load = (m: string) => import(m) as Promise<any>;
+const load = (m: string) => import(m);
 
 let child: ChildProcess;
 let client: any;
@@ -24,7 +24,10 @@ beforeAll(async () => {
   pb = await load("@pulumi/pulumi/proto/analyzer_pb.js");
   Struct = (await load("google-protobuf/google/protobuf/struct_pb.js")).Struct;
   Empty = (await load("google-protobuf/google/protobuf/empty_pb.js")).Empty;
-  child = spawn(node22, [harness, "127.0.0.1:1", "."], { cwd: path.join(root, "policy"), stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(node22, [harness, "127.0.0.1:1", "."], {
+    cwd: path.join(root, "policy"),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   // The analyzer's first stdout line is its port.
@@ -42,7 +45,9 @@ afterAll(() => {
 });
 
 const call = <T>(method: string, req: unknown) =>
-  new Promise<T>((resolve, reject) => client[method](req, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+  new Promise<T>((resolve, reject) =>
+    client[method](req, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))),
+  );
 
 describe("policy pack under Pulumi's policy harness", () => {
   it("serves every rule as a policy", async () => {
@@ -58,27 +63,60 @@ describe("policy pack under Pulumi's policy harness", () => {
     req.setName("vllm");
     req.setUrn("urn:pulumi:eks::vllm-k8s::eks:index:Cluster::vllm");
     req.setOptions(new pb.AnalyzerResourceOptions());
-    req.setProperties(Struct.fromJavaScript({
-      name: "vllm",
-      endpointPrivateAccess: true,
-      endpointPublicAccess: true,
-      publicAccessCidrs: ["0.0.0.0/0"],
-      encryptionConfigKeyArn: "arn:aws:kms:us-west-2:123456789012:key/abc",
-      authenticationMode: "API",
-      enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
-    }));
+    req.setProperties(
+      Struct.fromJavaScript({
+        name: "vllm",
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: ["0.0.0.0/0"],
+        encryptionConfigKeyArn: "arn:aws:kms:us-west-2:123456789012:key/abc",
+        authenticationMode: "API",
+        enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      }),
+    );
     const res: any = await call("analyze", req);
     const diags = res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), message: d.getMessage() }));
-    expect(diags).toEqual([{ policy: "api-endpoint-restricted", message: expect.stringContaining("EKS cluster vllm exposes its public API endpoint") }]);
+    expect(diags).toEqual([
+      {
+        policy: "api-endpoint-restricted",
+        message: expect.stringContaining("EKS cluster vllm exposes its public API endpoint"),
+      },
+    ]);
   });
 
   it("runs the stack-level policies on the stack the engine sends (ConfigGroup children)", async () => {
     const labels = { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": "vllm" };
-    const container = { name: "vllm", image: "vllm/vllm-openai:v0.18.0", ports: [{ name: "http", containerPort: 8000 }], startupProbe: {}, readinessProbe: {}, livenessProbe: {}, resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } };
+    const container = {
+      name: "vllm",
+      image: "vllm/vllm-openai:v0.18.0",
+      ports: [{ name: "http", containerPort: 8000 }],
+      startupProbe: {},
+      readinessProbe: {},
+      livenessProbe: {},
+      resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } },
+    };
     const objects = [
-      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "vllm", namespace: "vllm" }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } } },
-      { apiVersion: "v1", kind: "Service", metadata: { name: "vllm", namespace: "vllm", labels }, spec: { selector: labels, ports: [{ name: "http", port: 8000 }] } },
-      { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "vllm", namespace: "vllm" }, spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] } },
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "vllm", namespace: "vllm" },
+        spec: {
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [container] } },
+        },
+      },
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "vllm", namespace: "vllm", labels },
+        spec: { selector: labels, ports: [{ name: "http", port: 8000 }] },
+      },
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: "vllm", namespace: "vllm" },
+        spec: { selector: { matchLabels: labels }, endpoints: [{ port: "http" }] },
+      },
     ];
     const resources = objects.map((o) => {
       const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
@@ -93,7 +131,9 @@ describe("policy pack under Pulumi's policy harness", () => {
     const req = new pb.AnalyzeStackRequest();
     req.setResourcesList(resources);
     const res: any = await call("analyzeStack", req);
-    const diags = res.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), urn: d.getUrn(), message: d.getMessage() }));
+    const diags = res
+      .getDiagnosticsList()
+      .map((d: any) => ({ policy: d.getPolicyname(), urn: d.getUrn(), message: d.getMessage() }));
     // No PDB and no HPA (expected by default): exactly those two stack rules fire, on the Deployment.
     expect(diags.map((d: any) => d.policy).sort()).toEqual(["vllm-hpa-behavior", "vllm-pdb"]);
     for (const d of diags) {

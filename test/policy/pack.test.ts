@@ -10,6 +10,8 @@ import { clone, node, stackGraph } from "./helpers";
 
 // The pack's policies imported without the PolicyPack (whose constructor starts a server),
 // fed resources the way @pulumi/policy's server hands them over (behind its unknown-checking proxy).
+// A non-literal specifier: the package's proxy module has no type declarations for these helpers.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
 const proxy = await import("@pulumi/policy/proxy" as string);
 const wrap = (o: unknown) => proxy.unknownCheckingProxy(structuredClone(o));
 
@@ -24,19 +26,51 @@ const stackPolicy = (id: string) => policy(id) as StackValidationPolicy;
 
 function runResource(id: string, n: GraphNode, config: object = {}): string[] {
   const messages: string[] = [];
-  const validate = resourcePolicy(id).validateResource as (args: any, report: (m: string, urn?: string) => void) => void;
-  validate({ type: n.type, name: n.name, urn: n.urn, props: wrap(n.inputs), opts: {}, stackTags: new Map(), getConfig: () => config, isType: () => false, asType: () => undefined, notApplicable: () => { throw new Error("n/a"); } }, (m) => messages.push(m));
+  const validate = resourcePolicy(id).validateResource as (
+    args: any,
+    report: (m: string, urn?: string) => void,
+  ) => void;
+  validate(
+    {
+      type: n.type,
+      name: n.name,
+      urn: n.urn,
+      props: wrap(n.inputs),
+      opts: {},
+      stackTags: new Map(),
+      getConfig: () => config,
+      isType: () => false,
+      asType: () => undefined,
+      notApplicable: () => {
+        throw new Error("n/a");
+      },
+    },
+    (m) => messages.push(m),
+  );
   return messages;
 }
 
 /** PolicyResources with parents and dependencies as objects, like the server builds them. */
 /** Stack-level props are outputs: our inputs plus the ARN AWS resources get (ending in their id). */
-const outputs = (n: GraphNode) => (n.custom && n.type.startsWith("aws:ec2/") && !n.inputs.arn ? { ...n.inputs, arn: `arn:aws:ec2:us-west-2:123456789012:${n.type.split(":")[2]!.toLowerCase()}/${n.id}` } : n.inputs);
+const outputs = (n: GraphNode) =>
+  n.custom && n.type.startsWith("aws:ec2/") && !n.inputs.arn
+    ? { ...n.inputs, arn: `arn:aws:ec2:us-west-2:123456789012:${n.type.split(":")[2].toLowerCase()}/${n.id}` }
+    : n.inputs;
 
 function asStack(nodes: GraphNode[], propsOf: (n: GraphNode) => object = outputs): PolicyResource[] {
   const byName = new Map<string, any>();
   const out = nodes.map((n) => {
-    const r: any = { type: n.type, name: n.name, urn: n.urn, props: wrap(propsOf(n)), opts: {}, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined };
+    const r: any = {
+      type: n.type,
+      name: n.name,
+      urn: n.urn,
+      props: wrap(propsOf(n)),
+      opts: {},
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    };
     byName.set(n.name, r);
     return r;
   });
@@ -49,7 +83,17 @@ function asStack(nodes: GraphNode[], propsOf: (n: GraphNode) => object = outputs
 
 function runStack(id: string, resources: PolicyResource[], config: object = {}): { message: string; urn?: string }[] {
   const out: { message: string; urn?: string }[] = [];
-  stackPolicy(id).validateStack({ resources, stackTags: new Map(), getConfig: <T>() => config as T, notApplicable: () => { throw new Error("n/a"); } }, (message, urn) => out.push({ message, urn }));
+  stackPolicy(id).validateStack(
+    {
+      resources,
+      stackTags: new Map(),
+      getConfig: <T>() => config as T,
+      notApplicable: () => {
+        throw new Error("n/a");
+      },
+    },
+    (message, urn) => out.push({ message, urn }),
+  );
   return out;
 }
 
@@ -66,7 +110,9 @@ describe("policy pack", () => {
   it("validateResource reports exactly what the rule function reports", () => {
     const cluster = clone(node(base, "eks:index:Cluster", "vllm"));
     delete cluster.inputs.encryptionConfigKeyArn;
-    const expected = ruleById("secrets-encryption").check([cluster], defaultContext).map((v) => v.message);
+    const expected = ruleById("secrets-encryption")
+      .check([cluster], defaultContext)
+      .map((v) => v.message);
     expect(expected).toHaveLength(1);
     expect(runResource("secrets-encryption", cluster)).toEqual(expected);
     expect(runResource("secrets-encryption", node(base, "eks:index:Cluster", "vllm"))).toEqual([]);
@@ -75,9 +121,13 @@ describe("policy pack", () => {
   it("reads the allowances from policy config", () => {
     const cluster = clone(node(base, "eks:index:Cluster", "vllm"));
     cluster.inputs.publicAccessCidrs = ["0.0.0.0/0"];
-    expect(runResource("api-endpoint-restricted", cluster)[0]).toMatch(/EKS cluster vllm exposes its public API endpoint/);
+    expect(runResource("api-endpoint-restricted", cluster)[0]).toMatch(
+      /EKS cluster vllm exposes its public API endpoint/,
+    );
     expect(runResource("api-endpoint-restricted", cluster, { allowPublicApiFromAnywhere: true })).toEqual([]);
-    expect(resourcePolicy("api-endpoint-restricted").configSchema?.properties.allowPublicApiFromAnywhere).toMatchObject({ type: "boolean", default: false });
+    expect(resourcePolicy("api-endpoint-restricted").configSchema?.properties.allowPublicApiFromAnywhere).toMatchObject(
+      { type: "boolean", default: false },
+    );
   });
 
   it("validateStack reports on the resource's URN", () => {
@@ -85,7 +135,12 @@ describe("policy pack", () => {
     const group = node(g, "kubernetes:yaml/v2:ConfigGroup", "workloads");
     group.inputs.objs = group.inputs.objs.filter((o: any) => o.kind !== "PodDisruptionBudget");
     const got = runStack("vllm-pdb", asStack(g));
-    expect(got).toEqual([{ message: expect.stringMatching(/Deployment vllm\/vllm \(in ConfigGroup workloads\) has no PodDisruptionBudget/), urn: group.urn }]);
+    expect(got).toEqual([
+      {
+        message: expect.stringMatching(/Deployment vllm\/vllm \(in ConfigGroup workloads\) has no PodDisruptionBudget/),
+        urn: group.urn,
+      },
+    ]);
     expect(runStack("vllm-pdb", asStack(base))).toEqual([]);
   });
 
@@ -98,11 +153,27 @@ describe("policy pack", () => {
       .map((o: any) => {
         const [grp, ver] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
         const type = `kubernetes:${grp}/${ver}:${o.kind}`;
-        return { urn: `urn:pulumi:eks::vllm-k8s::${type}::${o.metadata.namespace}/${o.metadata.name}`, id: "", type, name: `${o.metadata.namespace}/${o.metadata.name}`, parent: "workloads", parentType: group.type, custom: true, inputs: { ...o, status: {} }, secretInputs: [], dependencies: [] };
+        return {
+          urn: `urn:pulumi:eks::vllm-k8s::${type}::${o.metadata.namespace}/${o.metadata.name}`,
+          id: "",
+          type,
+          name: `${o.metadata.namespace}/${o.metadata.name}`,
+          parent: "workloads",
+          parentType: group.type,
+          custom: true,
+          inputs: { ...o, status: {} },
+          secretInputs: [],
+          dependencies: [],
+        };
       });
     const stack = asStack([...g, ...children], (n) => (n === group ? { resources: [] } : outputs(n)));
     const got = runStack("vllm-pdb", stack);
-    expect(got).toEqual([{ message: expect.stringMatching(/^Deployment vllm\/vllm has no PodDisruptionBudget/), urn: children.find((c) => c.type === "kubernetes:apps/v1:Deployment")!.urn }]);
+    expect(got).toEqual([
+      {
+        message: expect.stringMatching(/^Deployment vllm\/vllm has no PodDisruptionBudget/),
+        urn: children.find((c) => c.type === "kubernetes:apps/v1:Deployment")!.urn,
+      },
+    ]);
   });
 
   it("validateStack reads the aws:eks children when the @pulumi/eks components only show outputs", () => {
@@ -111,13 +182,31 @@ describe("policy pack", () => {
     const g = clone(base);
     const extra: GraphNode[] = [];
     const child = (type: string, name: string, parent: GraphNode, inputs: Record<string, any>): GraphNode => {
-      const n: GraphNode = { urn: `urn:pulumi:eks::vllm-k8s::${parent.type}$${type}::${name}`, id: "", type, name, parent: parent.name, parentType: parent.type, custom: true, inputs, secretInputs: [], dependencies: [] };
+      const n: GraphNode = {
+        urn: `urn:pulumi:eks::vllm-k8s::${parent.type}$${type}::${name}`,
+        id: "",
+        type,
+        name,
+        parent: parent.name,
+        parentType: parent.type,
+        custom: true,
+        inputs,
+        secretInputs: [],
+        dependencies: [],
+      };
       extra.push(n);
       return n;
     };
     for (const group of g.filter((n) => n.type === "eks:index:ManagedNodeGroup")) {
       const i = group.inputs;
-      child("aws:eks/nodeGroup:NodeGroup", group.name, group, { amiType: i.amiType, labels: i.labels, taints: i.taints, scalingConfig: i.scalingConfig, subnetIds: i.subnetIds, launchTemplate: i.launchTemplate });
+      child("aws:eks/nodeGroup:NodeGroup", group.name, group, {
+        amiType: i.amiType,
+        labels: i.labels,
+        taints: i.taints,
+        scalingConfig: i.scalingConfig,
+        subnetIds: i.subnetIds,
+        launchTemplate: i.launchTemplate,
+      });
       group.inputs = { nodeGroup: { nodeGroupName: group.name } };
     }
     const cluster = node(g, "eks:index:Cluster", "vllm");
@@ -125,7 +214,12 @@ describe("policy pack", () => {
       name: "vllm",
       encryptionConfig: { provider: { keyArn: cluster.inputs.encryptionConfigKeyArn }, resources: ["secrets"] },
       enabledClusterLogTypes: cluster.inputs.enabledClusterLogTypes,
-      vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: cluster.inputs.publicAccessCidrs, subnetIds: cluster.inputs.privateSubnetIds },
+      vpcConfig: {
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: cluster.inputs.publicAccessCidrs,
+        subnetIds: cluster.inputs.privateSubnetIds,
+      },
     });
     cluster.inputs = { eksCluster: { name: "vllm" }, kubeconfigJson: "{}" };
     const all = [...g, ...extra];
@@ -136,9 +230,21 @@ describe("policy pack", () => {
     gpuChild.inputs.taints = [];
     g.find((n) => n.name === "vllm-system-lt")!.inputs.metadataOptions.httpTokens = "optional";
     g.find((n) => n.name === "vllm-gpu-lt")!.inputs.metadataOptions.httpPutResponseHopLimit = 2;
-    expect(runStack("gpu-node-group", asStack(all))).toEqual([{ message: expect.stringMatching(/GPU node group vllm-gpu lacks the taint/), urn: gpuChild.urn }]);
-    expect(runStack("imdsv2-required", asStack(all))).toEqual([{ message: expect.stringMatching(/Node group vllm-system does not require IMDSv2/), urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-system") }]);
-    expect(runStack("imds-hop-limit", asStack(all))).toEqual([{ message: expect.stringMatching(/Node group vllm-gpu has IMDS hop limit 2/), urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-gpu") }]);
+    expect(runStack("gpu-node-group", asStack(all))).toEqual([
+      { message: expect.stringMatching(/GPU node group vllm-gpu lacks the taint/), urn: gpuChild.urn },
+    ]);
+    expect(runStack("imdsv2-required", asStack(all))).toEqual([
+      {
+        message: expect.stringMatching(/Node group vllm-system does not require IMDSv2/),
+        urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-system"),
+      },
+    ]);
+    expect(runStack("imds-hop-limit", asStack(all))).toEqual([
+      {
+        message: expect.stringMatching(/Node group vllm-gpu has IMDS hop limit 2/),
+        urn: expect.stringContaining("aws:eks/nodeGroup:NodeGroup::vllm-gpu"),
+      },
+    ]);
   });
 
   it("passes the default eks stack through every policy", () => {
@@ -153,7 +259,10 @@ describe("policy pack", () => {
     const props = proxy.unknownCheckingProxy({ encryptionConfigKeyArn: proxy.unknownStringValue, tags: { a: "b" } });
     expect(() => props.encryptionConfigKeyArn).toThrow(/can't be known during preview/);
     expect(plain(props)).toEqual({ encryptionConfigKeyArn: UNKNOWN, tags: { a: "b" } });
-    const cluster = { ...node(base, "eks:index:Cluster", "vllm"), inputs: { encryptionConfigKeyArn: proxy.unknownStringValue } };
+    const cluster = {
+      ...node(base, "eks:index:Cluster", "vllm"),
+      inputs: { encryptionConfigKeyArn: proxy.unknownStringValue },
+    };
     expect(runResource("secrets-encryption", cluster as any)).toEqual([]);
   });
 });

@@ -54,7 +54,13 @@ describe("nodes-private-subnets", () => {
   it("fires on a subnet id the stack does not own", () => {
     const g = clone(base);
     node(g, SYSTEM_GROUP.type, SYSTEM_GROUP.name).inputs.subnetIds.push("subnet-0123456789abcdef0");
-    expectOnly(g, ctx, "nodes-private-subnets", SYSTEM_GROUP, /subnet "subnet-0123456789abcdef0", which is not a subnet of this stack/);
+    expectOnly(
+      g,
+      ctx,
+      "nodes-private-subnets",
+      SYSTEM_GROUP,
+      /subnet "subnet-0123456789abcdef0", which is not a subnet of this stack/,
+    );
   });
 });
 
@@ -83,13 +89,29 @@ describe("autoscaler-iam-scoped", () => {
     const doc = JSON.parse(n.inputs.policy);
     for (const s of doc.Statement) delete s.Condition;
     n.inputs.policy = JSON.stringify(doc);
-    expectOnly(g, ctx, "autoscaler-iam-scoped", AUTOSCALER, /allows autoscaling:SetDesiredCapacity, autoscaling:TerminateInstanceInAutoScalingGroup on Resource "\*" without a resource-tag condition/);
+    expectOnly(
+      g,
+      ctx,
+      "autoscaler-iam-scoped",
+      AUTOSCALER,
+      /allows autoscaling:SetDesiredCapacity, autoscaling:TerminateInstanceInAutoScalingGroup on Resource "\*" without a resource-tag condition/,
+    );
   });
 
   it("fires on an AutoScalingFullAccess attachment", () => {
     const g = clone(base);
-    node(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-node-AmazonEKSWorkerNodePolicy").inputs.policyArn = "arn:aws:iam::aws:policy/AutoScalingFullAccess";
-    expectOnly(g, ctx, "autoscaler-iam-scoped", { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "vllm-node-AmazonEKSWorkerNodePolicy" }, /grants AutoScalingFullAccess/);
+    node(
+      g,
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "vllm-node-AmazonEKSWorkerNodePolicy",
+    ).inputs.policyArn = "arn:aws:iam::aws:policy/AutoScalingFullAccess";
+    expectOnly(
+      g,
+      ctx,
+      "autoscaler-iam-scoped",
+      { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "vllm-node-AmazonEKSWorkerNodePolicy" },
+      /grants AutoScalingFullAccess/,
+    );
   });
 });
 
@@ -97,7 +119,13 @@ describe("grafana-password-secret", () => {
   it("fires when the password is a plain Helm value", () => {
     const g = clone(base);
     release(g, "kube-prometheus-stack").inputs.values.grafana.adminPassword = "hunter2";
-    const vs = expectOnly(g, ctx, "grafana-password-secret", KPS, /kube-prometheus-stack .*(adminPassword|password at values\.grafana\.adminPassword)/);
+    const vs = expectOnly(
+      g,
+      ctx,
+      "grafana-password-secret",
+      KPS,
+      /kube-prometheus-stack .*(adminPassword|password at values\.grafana\.adminPassword)/,
+    );
     expect(vs.some((v) => v.message.includes("plain-text password at values.grafana.adminPassword"))).toBe(true);
   });
 
@@ -105,7 +133,13 @@ describe("grafana-password-secret", () => {
     const g = clone(base);
     release(g, "kube-prometheus-stack").inputs.values.grafana.adminPassword = "[secret]";
     expect(evaluate(g, ctx)).toEqual([]);
-    expectOnly(g, { ...ctx, secretsVisible: false }, "grafana-password-secret", KPS, /sets grafana\.adminPassword in its values/);
+    expectOnly(
+      g,
+      { ...ctx, secretsVisible: false },
+      "grafana-password-secret",
+      KPS,
+      /sets grafana\.adminPassword in its values/,
+    );
   });
 
   it("fires when the Grafana admin Secret's data is not a Pulumi secret", () => {
@@ -113,8 +147,16 @@ describe("grafana-password-secret", () => {
     const s = node(g, "kubernetes:core/v1:Secret", "grafana-admin");
     s.inputs.stringData = { "admin-user": "admin", "admin-password": "hunter2" };
     s.secretInputs = [];
-    const vs = expectOnly(g, ctx, "grafana-password-secret", { type: "kubernetes:core/v1:Secret", name: "grafana-admin" }, /grafana-admin/);
-    expect(vs.map((v) => v.message).join("\n")).toMatch(/Secret monitoring\/grafana-admin holds the Grafana password in plain stringData/);
+    const vs = expectOnly(
+      g,
+      ctx,
+      "grafana-password-secret",
+      { type: "kubernetes:core/v1:Secret", name: "grafana-admin" },
+      /grafana-admin/,
+    );
+    expect(vs.map((v) => v.message).join("\n")).toMatch(
+      /Secret monitoring\/grafana-admin holds the Grafana password in plain stringData/,
+    );
   });
 
   it("fires when the chart is not pointed at the existing Secret", () => {
@@ -128,7 +170,13 @@ describe("pinned-versions", () => {
   it("fires on a latest image in an object", () => {
     const g = clone(base);
     obj(g, "Deployment", "vllm").spec.template.spec.containers[0].image = "vllm/vllm-openai:latest";
-    expectOnly(g, ctx, "pinned-versions", CONFIG_GROUP, /Deployment vllm\/vllm .*container vllm image "vllm\/vllm-openai:latest" uses the latest tag/);
+    expectOnly(
+      g,
+      ctx,
+      "pinned-versions",
+      CONFIG_GROUP,
+      /Deployment vllm\/vllm .*container vllm image "vllm\/vllm-openai:latest" uses the latest tag/,
+    );
   });
 
   it("fires on an untagged image in Helm values and on an unpinned chart version", () => {
@@ -136,7 +184,13 @@ describe("pinned-versions", () => {
     const ca = release(g, "cluster-autoscaler");
     ca.inputs.values.image = { repository: "registry.k8s.io/autoscaling/cluster-autoscaler", tag: "latest" };
     ca.inputs.version = "^9.59.0";
-    const vs = expectOnly(g, ctx, "pinned-versions", { type: "kubernetes:helm.sh/v3:Release", name: "cluster-autoscaler" }, /Helm release cluster-autoscaler/);
+    const vs = expectOnly(
+      g,
+      ctx,
+      "pinned-versions",
+      { type: "kubernetes:helm.sh/v3:Release", name: "cluster-autoscaler" },
+      /Helm release cluster-autoscaler/,
+    );
     expect(vs.map((v) => v.message).join("\n")).toMatch(/values\.image\.tag is "latest"/);
     expect(vs.map((v) => v.message).join("\n")).toMatch(/has version "\^9\.59\.0": pin an exact chart version/);
     expect(vs).toHaveLength(2);
@@ -154,7 +208,13 @@ describe("container-resources", () => {
   it("fires when the benchmark container has no memory limit", () => {
     const g = clone(base);
     delete obj(g, "CronJob", "vllm-bench").spec.jobTemplate.spec.template.spec.containers[0].resources.limits;
-    expectOnly(g, ctx, "container-resources", CONFIG_GROUP, /CronJob vllm\/vllm-bench .*container bench has no resources\.limits\.memory/);
+    expectOnly(
+      g,
+      ctx,
+      "container-resources",
+      CONFIG_GROUP,
+      /CronJob vllm\/vllm-bench .*container bench has no resources\.limits\.memory/,
+    );
   });
 });
 
@@ -163,7 +223,13 @@ describe("bench-simulator-non-root", () => {
     const g = clone(base);
     const pod = obj(g, "CronJob", "vllm-bench").spec.jobTemplate.spec.template.spec;
     pod.securityContext.runAsUser = 0;
-    expectOnly(g, ctx, "bench-simulator-non-root", CONFIG_GROUP, /CronJob vllm\/vllm-bench .*container bench may run as root/);
+    expectOnly(
+      g,
+      ctx,
+      "bench-simulator-non-root",
+      CONFIG_GROUP,
+      /CronJob vllm\/vllm-bench .*container bench may run as root/,
+    );
   });
 
   it("fires when the simulator engine drops runAsNonRoot (existing stack)", () => {
@@ -174,8 +240,12 @@ describe("bench-simulator-non-root", () => {
     const vs = evaluate(g, existing.ctx);
     // The simulator's namespace enforces restricted, so admission would refuse it too.
     expect(new Set(vs.map((v) => v.ruleId))).toEqual(new Set(["bench-simulator-non-root", "workloads-meet-psa"]));
-    expect(vs.find((v) => v.ruleId === "bench-simulator-non-root")!.message).toMatch(/Deployment vllm\/vllm .*container vllm may run as root/);
-    expect(vs.find((v) => v.ruleId === "workloads-meet-psa")!.message).toMatch(/breaks the restricted Pod Security Standard .*vllm: runAsNonRoot not true/);
+    expect(vs.find((v) => v.ruleId === "bench-simulator-non-root")!.message).toMatch(
+      /Deployment vllm\/vllm .*container vllm may run as root/,
+    );
+    expect(vs.find((v) => v.ruleId === "workloads-meet-psa")!.message).toMatch(
+      /breaks the restricted Pod Security Standard .*vllm: runAsNonRoot not true/,
+    );
   });
 
   it("does not demand non-root of the vLLM image, which runs as root", () => {

@@ -25,10 +25,16 @@ describe("npm start on Ctrl-C", () => {
       const t = setInterval(() => {
         if (/Plan: /.test(out)) {
           clearInterval(t);
-          setTimeout(() => { process.kill(-child.pid!, "SIGINT"); resolve(); }, 4_000);
+          setTimeout(() => {
+            process.kill(-child.pid!, "SIGINT");
+            resolve();
+          }, 4_000);
         }
       }, 200);
-      setTimeout(() => { clearInterval(t); reject(new Error(`npm start did not start a run:\n${out}\n${err}`)); }, 60_000);
+      setTimeout(() => {
+        clearInterval(t);
+        reject(new Error(`npm start did not start a run:\n${out}\n${err}`));
+      }, 60_000);
     });
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     expect(code, `${out.slice(-2000)}\n${err.slice(-1000)}`).toBe(3);

@@ -46,7 +46,13 @@ export function clusterAutoscalerValues(
       repository: CLUSTER_AUTOSCALER_IMAGE.repository,
       tag: CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[cluster.kubernetesVersion],
     },
-    rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": cluster.autoscalerRoleArn } } },
+    rbac: {
+      serviceAccount: {
+        create: true,
+        name: AUTOSCALER_SERVICE_ACCOUNT,
+        annotations: { "eks.amazonaws.com/role-arn": cluster.autoscalerRoleArn },
+      },
+    },
     nodeSelector,
     extraArgs: {
       expander: "least-waste",

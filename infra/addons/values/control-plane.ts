@@ -7,7 +7,12 @@ export type ControlPlaneComponent = "kubeControllerManager" | "kubeScheduler" | 
 /** Cluster distributions the stack config names (`monitoring.controlPlaneMetrics.distribution`). */
 export const clusterDistributions = ["eks", "kind", "minikube", "k3s", "other"] as const;
 export type Distribution = (typeof clusterDistributions)[number];
-export const CONTROL_PLANE_COMPONENTS: readonly ControlPlaneComponent[] = ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"];
+export const CONTROL_PLANE_COMPONENTS: readonly ControlPlaneComponent[] = [
+  "kubeControllerManager",
+  "kubeScheduler",
+  "kubeEtcd",
+  "kubeProxy",
+];
 
 const none = { kubeControllerManager: false, kubeScheduler: false, kubeEtcd: false, kubeProxy: false } as const;
 
@@ -50,7 +55,10 @@ export type ControlPlaneMetrics = { distribution: Distribution } & Partial<Recor
 /** Per component: scrape it or not (an override, else the distribution's default). */
 export function controlPlaneScraping(set: ControlPlaneMetrics): Record<ControlPlaneComponent, boolean> {
   const defaults = CONTROL_PLANE_DEFAULTS[set.distribution];
-  return Object.fromEntries(CONTROL_PLANE_COMPONENTS.map((c) => [c, set[c] ?? defaults[c]])) as Record<ControlPlaneComponent, boolean>;
+  return Object.fromEntries(CONTROL_PLANE_COMPONENTS.map((c) => [c, set[c] ?? defaults[c]])) as Record<
+    ControlPlaneComponent,
+    boolean
+  >;
 }
 
 export interface ControlPlaneValues {

@@ -26,7 +26,9 @@ export function dcgmExporterValues(countersConfigMap: string, serviceMonitor: bo
   const file = DCGM_COUNTERS_PATH.split("/").pop()!;
   return {
     arguments: ["-f", DCGM_COUNTERS_PATH],
-    extraConfigMapVolumes: [{ name: volume, configMap: { name: countersConfigMap, items: [{ key: DCGM_COUNTERS_KEY, path: file }] } }],
+    extraConfigMapVolumes: [
+      { name: volume, configMap: { name: countersConfigMap, items: [{ key: DCGM_COUNTERS_KEY, path: file }] } },
+    ],
     extraVolumeMounts: [{ name: volume, mountPath: DCGM_COUNTERS_PATH, subPath: file, readOnly: true }],
     nodeSelector: gpuNodeSelector(),
     tolerations: gpuTolerations(),

@@ -44,7 +44,9 @@ export interface KubePrometheusStackValues extends ControlPlaneValues {
     prometheusSpec: Selector & {
       retention: string;
       retentionSize: string;
-      storageSpec: { volumeClaimTemplate: { spec: { accessModes: string[]; resources: { requests: { storage: string } } } } };
+      storageSpec: {
+        volumeClaimTemplate: { spec: { accessModes: string[]; resources: { requests: { storage: string } } } };
+      };
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete" | "Retain"; whenScaled: "Delete" | "Retain" };
       resources: { requests: { cpu: string; memory: string } };
       serviceMonitorSelectorNilUsesHelmValues: boolean;
@@ -89,8 +91,7 @@ export interface KubePrometheusStackValues extends ControlPlaneValues {
 
 /** How Grafana is reached: `kubectl port-forward` (ClusterIP) or a load balancer limited to `allowedCidrs`. */
 export type GrafanaExposure =
-  | { type: "ClusterIP" }
-  | { type: "LoadBalancer"; scheme: "internal" | "internet-facing"; allowedCidrs: string[] };
+  { type: "ClusterIP" } | { type: "LoadBalancer"; scheme: "internal" | "internet-facing"; allowedCidrs: string[] };
 
 /** kube-prometheus-stack's narrow args (ClusterAddonsArgs.kubePrometheusStack). */
 export interface KubePrometheusStackSettings {
@@ -181,7 +182,11 @@ export function kubePrometheusStackValues(inputs: KpsInputs): KubePrometheusStac
     },
     grafana: {
       ...onSystem,
-      admin: { existingSecret: grafanaSecret.name, userKey: grafanaSecret.userKey, passwordKey: grafanaSecret.passwordKey },
+      admin: {
+        existingSecret: grafanaSecret.name,
+        userKey: grafanaSecret.userKey,
+        passwordKey: grafanaSecret.passwordKey,
+      },
       service: grafanaService(m.grafana),
       // A Role in the monitoring namespace instead of a ClusterRole that reads every Secret in the
       // cluster (grafana-community/helm-charts charts/grafana templates/clusterrole.yaml is only

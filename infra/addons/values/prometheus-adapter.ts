@@ -22,7 +22,10 @@ export function prometheusAdapterValues(
   rules: AdapterRule[],
   nodeSelector: Record<string, string>,
 ): PrometheusAdapterValues {
-  if (rules.length === 0) throw new Error("prometheus-adapter: no custom rules; the HPA would never see a metric. Check monitoring/adapter.ts adapterRules()");
+  if (rules.length === 0)
+    throw new Error(
+      "prometheus-adapter: no custom rules; the HPA would never see a metric. Check monitoring/adapter.ts adapterRules()",
+    );
   return {
     prometheus,
     rules: { default: false, custom: rules },

@@ -21,7 +21,9 @@ const pushes: string[] = [];
 beforeAll(async () => {
   sim = await startSimulator({ fixedTtftMs: 30, fixedItlMs: 5 });
   // A stand-in Pushgateway on loopback: it only records which groups were pushed.
-  pushgateway = http.createServer((req, res) => (pushes.push(`${req.method} ${req.url}`), req.resume(), req.on("end", () => res.end())));
+  pushgateway = http.createServer(
+    (req, res) => (pushes.push(`${req.method} ${req.url}`), req.resume(), req.on("end", () => res.end())),
+  );
   await new Promise<void>((r) => pushgateway.listen(0, "127.0.0.1", r));
 });
 afterAll(async () => {
@@ -33,9 +35,18 @@ afterAll(async () => {
 describe("benchmark.shards: 4 end to end on this machine", () => {
   it("synth renders the Indexed Job; four shards with the Job's env run and the last one merges", async () => {
     const stack = path.join(dir, "Pulumi.shards.yaml");
-    fs.writeFileSync(stack, fs.readFileSync(path.join(root, "Pulumi.eks.yaml"), "utf8").replace(/^config:\n/m, "config:\n  vllm-k8s:benchmark:\n    shards: 4\n"));
+    fs.writeFileSync(
+      stack,
+      fs
+        .readFileSync(path.join(root, "Pulumi.eks.yaml"), "utf8")
+        .replace(/^config:\n/m, "config:\n  vllm-k8s:benchmark:\n    shards: 4\n"),
+    );
     const out = path.join(dir, "dist");
-    const synth = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/synth.ts", "--stack", stack, "--out", out], { cwd: root, encoding: "utf8" });
+    const synth = spawnSync(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["scripts/synth.ts", "--stack", stack, "--out", out],
+      { cwd: root, encoding: "utf8" },
+    );
     expect(synth.status, synth.stderr).toBe(0);
     const objs = parseAllDocuments(fs.readFileSync(path.join(out, "40-benchmark.yaml"), "utf8")).map((d) => d.toJS());
     expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "PersistentVolumeClaim", "CronJob"]);
@@ -54,14 +65,22 @@ describe("benchmark.shards: 4 end to end on this machine", () => {
     fs.writeFileSync(config, cm.data["scenario.json"]);
     const results = path.join(dir, "results");
     const pushUrl = `http://127.0.0.1:${(pushgateway.address() as AddressInfo).port}`;
-    const local: Record<string, string> = { MODEL_ENDPOINT: sim.url, CONFIG_PATH: config, OUTPUT_DIR: results, PUSHGATEWAY_URL: pushUrl };
+    const local: Record<string, string> = {
+      MODEL_ENDPOINT: sim.url,
+      CONFIG_PATH: config,
+      OUTPUT_DIR: results,
+      PUSHGATEWAY_URL: pushUrl,
+    };
     const env = (index: number): Record<string, string> => {
       const e: Record<string, string> = { JOB_COMPLETION_INDEX: String(index) };
       for (const v of container.env) {
         if (v.valueFrom?.fieldRef?.fieldPath === "metadata.labels['job-name']") e[v.name] = "vllm-bench-manual-1";
         else if (v.value !== undefined) e[v.name] = local[v.name] ?? v.value;
       }
-      expect(Object.keys(local).every((k) => k in e), "the Job sets every variable we replace").toBe(true);
+      expect(
+        Object.keys(local).every((k) => k in e),
+        "the Job sets every variable we replace",
+      ).toBe(true);
       return e;
     };
     const runs = await Promise.all([0, 1, 2, 3].map((i) => runCli(container.args, env(i), 120_000)));
@@ -76,16 +95,34 @@ describe("benchmark.shards: 4 end to end on this machine", () => {
       const merged = JSON.parse(fs.readFileSync(path.join(runDir, `${sc.name}.results.json`), "utf8"));
       expect(files.get(sc.name)).toBeDefined();
       expect(merged).toMatchObject({ shards: 4, completed: sc.num_prompts, failed: 0, num_prompts: sc.num_prompts });
-      const ids = merged.requests.map((r: any) => Number(r.request_id.split("-").pop()) - sc.num_warmups).sort((a: number, b: number) => a - b);
+      const ids = merged.requests
+        .map((r: any) => Number(r.request_id.split("-").pop()) - sc.num_warmups)
+        .sort((a: number, b: number) => a - b);
       expect(ids).toEqual(Array.from({ length: sc.num_prompts }, (_, i) => i));
       const ttft = merged.requests.map((r: any) => r.ttft_ms);
       expect(merged.p95_ttft_ms).toBeCloseTo(numpyPercentile(ttft, 95), 9);
-      expect(merged.p99_itl_ms).toBeCloseTo(numpyPercentile(merged.requests.flatMap((r: any) => r.itl_ms), 99), 9);
+      expect(merged.p99_itl_ms).toBeCloseTo(
+        numpyPercentile(
+          merged.requests.flatMap((r: any) => r.itl_ms),
+          99,
+        ),
+        9,
+      );
       expect(merged.thresholds.every((t: any) => t.passed)).toBe(true);
       // Every shard also kept its own share.
-      for (const i of [0, 1, 2, 3]) expect(JSON.parse(fs.readFileSync(path.join(runDir, `shard-${i}.json`), "utf8")).scenarios.find((s: any) => s.result.scenario === sc.name).records.length).toBeGreaterThan(0);
+      for (const i of [0, 1, 2, 3])
+        expect(
+          JSON.parse(fs.readFileSync(path.join(runDir, `shard-${i}.json`), "utf8")).scenarios.find(
+            (s: any) => s.result.scenario === sc.name,
+          ).records.length,
+        ).toBeGreaterThan(0);
     }
     // Only the merged run is pushed: once per scenario.
-    expect(pushes.filter((p) => p.startsWith("PUT")).map((p) => p.split("/scenario/")[1]).sort()).toEqual(file.scenarios.map((s) => s.name).sort());
+    expect(
+      pushes
+        .filter((p) => p.startsWith("PUT"))
+        .map((p) => p.split("/scenario/")[1])
+        .sort(),
+    ).toEqual(file.scenarios.map((s) => s.name).sort());
   });
 });

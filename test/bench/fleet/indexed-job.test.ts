@@ -3,7 +3,11 @@ import { parseStackConfig } from "../../../infra/config-load";
 import { benchPod, EKS, objectsFor } from "../../charts/fixtures";
 import { unknownFields, validateSchema } from "../../charts/schema";
 
-const bench = (objs: Array<Record<string, any>>) => objs.filter((o) => o.metadata?.labels?.["app.kubernetes.io/name"] === "vllm-bench" || o.metadata?.name?.startsWith("vllm-bench"));
+const bench = (objs: Array<Record<string, any>>) =>
+  objs.filter(
+    (o) =>
+      o.metadata?.labels?.["app.kubernetes.io/name"] === "vllm-bench" || o.metadata?.name?.startsWith("vllm-bench"),
+  );
 const jobSpec = (objs: Array<Record<string, any>>) => {
   const cron = objs.find((o) => o.kind === "CronJob");
   return cron ? cron.spec.jobTemplate.spec : objs.find((o) => o.kind === "Job")!.spec;
@@ -22,14 +26,22 @@ describe("benchmark.shards: an Indexed Job over a shared results volume", () => 
     const pvc = objs.find((o) => o.kind === "PersistentVolumeClaim")!;
     expect(pvc.spec).toMatchObject({ accessModes: ["ReadWriteMany"], storageClassName: "efs-sc" });
     const pod = benchPod(objs);
-    expect(pod.volumes.find((v: any) => v.name === "results")).toEqual({ name: "results", persistentVolumeClaim: { claimName: pvc.metadata.name } });
+    expect(pod.volumes.find((v: any) => v.name === "results")).toEqual({
+      name: "results",
+      persistentVolumeClaim: { claimName: pvc.metadata.name },
+    });
     const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-    expect(env).toMatchObject({ BENCH_SHARDS: "4", BENCH_MAX_SKEW_MS: "1000", BENCH_RUN_ID: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } });
+    expect(env).toMatchObject({
+      BENCH_SHARDS: "4",
+      BENCH_MAX_SKEW_MS: "1000",
+      BENCH_RUN_ID: { fieldRef: { fieldPath: "metadata.labels['job-name']" } },
+    });
   });
 
   it("shards: 1 (the default) leaves the plain Job and its emptyDir alone; PROMETHEUS_URL follows kube-prometheus-stack", () => {
     const objs = bench(objectsFor(EKS));
-    const env = (o: Array<Record<string, any>>) => Object.fromEntries(benchPod(o).containers[0].env.map((e: any) => [e.name, e.value]));
+    const env = (o: Array<Record<string, any>>) =>
+      Object.fromEntries(benchPod(o).containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env(objs).PROMETHEUS_URL).toBe("http://kps-prometheus.monitoring.svc:9090");
     expect(env(bench(objectsFor({ ...EKS, addons: { kubePrometheusStack: false } }))).PROMETHEUS_URL).toBeUndefined();
     expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob"]);
@@ -40,10 +52,19 @@ describe("benchmark.shards: an Indexed Job over a shared results volume", () => 
   it("rejects more shards than the system nodes hold, naming the key and the fix", () => {
     // Default system nodes: up to 4 × m6i.large (2 vCPUs, one left for the system) = 4 shard pods.
     expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 4 } }, [])).not.toThrow();
-    expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 5 } }, [])).toThrow(/benchmark\.shards: 5 shard pods \(1 CPU each\) do not fit on systemNodes \(4 × m6i\.large, 4 CPUs free for them\)\. Lower shards or raise systemNodes\.maxSize/);
-    expect(() => parseStackConfig({ ...EKS, systemNodes: { instanceTypes: ["m6i.2xlarge"], maxSize: 2 }, benchmark: { shards: 14 } }, [])).not.toThrow();
+    expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 5 } }, [])).toThrow(
+      /benchmark\.shards: 5 shard pods \(1 CPU each\) do not fit on systemNodes \(4 × m6i\.large, 4 CPUs free for them\)\. Lower shards or raise systemNodes\.maxSize/,
+    );
+    expect(() =>
+      parseStackConfig(
+        { ...EKS, systemNodes: { instanceTypes: ["m6i.2xlarge"], maxSize: 2 }, benchmark: { shards: 14 } },
+        [],
+      ),
+    ).not.toThrow();
     expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 0 } }, [])).toThrow(/benchmark\.shards/);
     // The smoke preset's first scenario allows 4 concurrent requests: 4 shards is the most it takes.
-    expect(() => objectsFor({ ...EKS, systemNodes: { instanceTypes: ["m6i.2xlarge"] }, benchmark: { shards: 5 } })).toThrow(/benchmark shards: 5 shards but the scenario allows only 4 concurrent requests/);
+    expect(() =>
+      objectsFor({ ...EKS, systemNodes: { instanceTypes: ["m6i.2xlarge"] }, benchmark: { shards: 5 } }),
+    ).toThrow(/benchmark shards: 5 shards but the scenario allows only 4 concurrent requests/);
   });
 });

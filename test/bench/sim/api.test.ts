@@ -14,7 +14,14 @@ afterAll(() => sim.close());
 
 describe("OpenAI-compatible API (official openai client)", () => {
   it("streams chat completions with usage on the last chunk", async () => {
-    const stream = await client.chat.completions.create({ model: "test-model", messages: [{ role: "user", content: "Say something" }], max_tokens: 7, stream: true, stream_options: { include_usage: true }, ignore_eos: true } as any);
+    const stream = await client.chat.completions.create({
+      model: "test-model",
+      messages: [{ role: "user", content: "Say something" }],
+      max_tokens: 7,
+      stream: true,
+      stream_options: { include_usage: true },
+      ignore_eos: true,
+    } as any);
     const chunks: any[] = [];
     for await (const c of stream as any) chunks.push(c);
     const text = chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("");
@@ -27,7 +34,13 @@ describe("OpenAI-compatible API (official openai client)", () => {
   });
 
   it("streams completions and answers non-streaming ones with exact usage", async () => {
-    const stream = await client.completions.create({ model: "test-model", prompt: "one two three", max_tokens: 4, stream: true, stream_options: { include_usage: true } } as any);
+    const stream = await client.completions.create({
+      model: "test-model",
+      prompt: "one two three",
+      max_tokens: 4,
+      stream: true,
+      stream_options: { include_usage: true },
+    } as any);
     let usage: any;
     let text = "";
     for await (const c of stream as any) {
@@ -36,9 +49,14 @@ describe("OpenAI-compatible API (official openai client)", () => {
     }
     expect(usage.prompt_tokens).toBe(3);
     expect(usage.completion_tokens).toBe(countTokens(text));
-    const full = await client.completions.create({ model: "test-model", prompt: "one two three", max_tokens: 5, ignore_eos: true } as any);
+    const full = await client.completions.create({
+      model: "test-model",
+      prompt: "one two three",
+      max_tokens: 5,
+      ignore_eos: true,
+    } as any);
     expect(full.usage?.completion_tokens).toBe(5);
-    expect(countTokens(full.choices[0]!.text)).toBe(5);
+    expect(countTokens(full.choices[0].text)).toBe(5);
   });
 
   it("lists the model with vLLM's shape", async () => {
@@ -55,7 +73,12 @@ describe("raw HTTP", () => {
     const events = text.split("\n\n").filter(Boolean);
     expect(events.every((e) => e.startsWith("data: "))).toBe(true);
     expect(events[events.length - 1]).toBe("data: [DONE]");
-    expect(events.slice(0, -1).map((e) => JSON.parse(e.slice(6)).choices[0].text).filter(Boolean)).toHaveLength(3);
+    expect(
+      events
+        .slice(0, -1)
+        .map((e) => JSON.parse(e.slice(6)).choices[0].text)
+        .filter(Boolean),
+    ).toHaveLength(3);
   });
 
   const events = async (res: Response) =>
@@ -65,7 +88,13 @@ describe("raw HTTP", () => {
       .map((e) => e.slice(6));
 
   it("puts finish_reason on the last content chunk, as vLLM's server does (no empty finishing chunk)", async () => {
-    const res = await post(sim, "/v1/completions", { prompt: "hi", max_tokens: 4, stream: true, ignore_eos: true, stream_options: { include_usage: true } });
+    const res = await post(sim, "/v1/completions", {
+      prompt: "hi",
+      max_tokens: 4,
+      stream: true,
+      ignore_eos: true,
+      stream_options: { include_usage: true },
+    });
     const ev = await events(res);
     expect(ev.at(-1)).toBe("[DONE]");
     const chunks = ev.slice(0, -1).map((e) => JSON.parse(e));
@@ -76,7 +105,12 @@ describe("raw HTTP", () => {
   });
 
   it("opens a chat stream with vLLM's role chunk, then one chunk per token, the last one finishing", async () => {
-    const res = await post(sim, "/v1/chat/completions", { messages: [{ role: "user", content: "hi" }], max_tokens: 3, stream: true, ignore_eos: true });
+    const res = await post(sim, "/v1/chat/completions", {
+      messages: [{ role: "user", content: "hi" }],
+      max_tokens: 3,
+      stream: true,
+      ignore_eos: true,
+    });
     const chunks = (await events(res)).slice(0, -1).map((e) => JSON.parse(e).choices[0]);
     expect(chunks[0]).toMatchObject({ delta: { role: "assistant", content: "" }, finish_reason: null });
     const withText = chunks.filter((c) => c.delta.content);
@@ -88,8 +122,12 @@ describe("raw HTTP", () => {
 
   it("tokenises array-of-parts chat content as its text, not as JSON", async () => {
     const usage = async (content: unknown) =>
-      (await (await post(sim, "/v1/chat/completions", { messages: [{ role: "user", content }], max_tokens: 1 })).json()).usage.prompt_tokens;
-    const parts = await usage([{ type: "text", text: "one two" }, { type: "text", text: "three" }]);
+      (await (await post(sim, "/v1/chat/completions", { messages: [{ role: "user", content }], max_tokens: 1 })).json())
+        .usage.prompt_tokens;
+    const parts = await usage([
+      { type: "text", text: "one two" },
+      { type: "text", text: "three" },
+    ]);
     expect(parts).toBe(await usage("one two\nthree"));
     expect(parts).toBe(4 + 3);
   });
@@ -98,8 +136,20 @@ describe("raw HTTP", () => {
     ["bad JSON", "/v1/completions", "{nope", 400, null],
     ["unknown model", "/v1/completions", { model: "other", prompt: "x" }, 404, "model"],
     ["over-long prompt", "/v1/completions", { prompt: "a ".repeat(600), max_tokens: 10 }, 400, "prompt"],
-    ["prompt plus max_tokens over the context", "/v1/completions", { prompt: "a ".repeat(500), max_tokens: 20 }, 400, "max_tokens"],
-    ["over-long chat prompt without max_tokens", "/v1/chat/completions", { messages: [{ role: "user", content: "a ".repeat(600) }] }, 400, "messages"],
+    [
+      "prompt plus max_tokens over the context",
+      "/v1/completions",
+      { prompt: "a ".repeat(500), max_tokens: 20 },
+      400,
+      "max_tokens",
+    ],
+    [
+      "over-long chat prompt without max_tokens",
+      "/v1/chat/completions",
+      { messages: [{ role: "user", content: "a ".repeat(600) }] },
+      400,
+      "messages",
+    ],
     ["n > 1", "/v1/chat/completions", { messages: [{ role: "user", content: "x" }], n: 2 }, 400, "n"],
   ])("answers %s in OpenAI's error shape", async (_l, path, body, status, param) => {
     const res = await post(sim, path, body);

@@ -18,7 +18,8 @@ async function startFromDeployment(serving: Record<string, unknown>, secrets: Re
   const objs = objectsFor({ ...EKS, serving: { engine: "simulator", ...serving } });
   const c = find(objs, "Deployment", "vllm").spec.template.spec.containers[0];
   const env: Record<string, string> = {};
-  for (const e of c.env ?? []) env[e.name] = e.value ?? secrets[`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`];
+  for (const e of c.env ?? [])
+    env[e.name] = e.value ?? secrets[`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`];
   expect(c.args[0]).toBe("sim");
   // The pod listens on 0.0.0.0:8000; the test binds the same options to a free loopback port.
   const options = simOptionsFrom([...c.args.slice(1), "--host", "127.0.0.1", "--port", "0"], env);
@@ -30,10 +31,18 @@ describe("simulator engine as the chart deploys it", () => {
   it("refuses POST /sim/faults: the chart never turns the control endpoints on", async () => {
     const { c, sim } = await startFromDeployment({});
     expect(c.args.join(" ")).not.toMatch(/control-endpoints/);
-    const r = await fetch(`${sim.url}/sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ errorRate: 1 }) });
+    const r = await fetch(`${sim.url}/sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ errorRate: 1 }),
+    });
     expect(r.status).toBe(404);
     // And the fault did not take: requests are served.
-    const ok = await fetch(`${sim.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "hi", max_tokens: 1 }) });
+    const ok = await fetch(`${sim.url}/v1/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "hi", max_tokens: 1 }),
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -42,7 +51,8 @@ describe("simulator engine as the chart deploys it", () => {
     const ref = c.env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef;
     await sim.close();
     const { sim: keyed } = await startFromDeployment({ apiKeyEnabled: true }, { [`${ref.name}/${ref.key}`]: KEY });
-    const vllmContainer = find(objectsFor({ ...EKS, serving: { apiKeyEnabled: true } }), "Deployment", "vllm").spec.template.spec.containers[0];
+    const vllmContainer = find(objectsFor({ ...EKS, serving: { apiKeyEnabled: true } }), "Deployment", "vllm").spec
+      .template.spec.containers[0];
     expect(vllmContainer.env.find((e: any) => e.name === "VLLM_API_KEY").valueFrom.secretKeyRef).toEqual(ref);
     const get = (headers: Record<string, string> = {}) => fetch(`${keyed.url}/v1/models`, { headers });
     const denied = await get();

@@ -16,7 +16,8 @@ const MODEL = "TinyLlama/TinyLlama-1.1B-Chat-v1.0";
 const PROMPT = "Hello my name is Robert and I love magic";
 
 // default_server_args of vLLM's test: --max-model-len 1024 --max-num-seqs 128.
-const server = (extra: object = {}) => withSim({ model: MODEL, maxModelLen: 1024, maxNumSeqs: 128, speedup: 20, meanOutputTokens: 1_000_000, ...extra });
+const server = (extra: object = {}) =>
+  withSim({ model: MODEL, maxModelLen: 1024, maxNumSeqs: 128, speedup: 20, meanOutputTokens: 1_000_000, ...extra });
 const metricsText = async (sim: RunningSimulator) => {
   const r = await fetch(`${sim.url}/metrics`);
   expect(r.status).toBe(200);
@@ -58,11 +59,23 @@ describe("test_metrics_counts", () => {
       "vllm:request_prefill_time_seconds": [["_count", numRequests]],
       "vllm:request_decode_time_seconds": [["_count", numRequests]],
       "vllm:request_num_preemptions": [["_count", numRequests]],
-      "vllm:request_prompt_tokens": [["_sum", numRequests * P], ["_count", numRequests]],
-      "vllm:request_generation_tokens": [["_sum", numRequests * maxTokens], ["_count", numRequests]],
+      "vllm:request_prompt_tokens": [
+        ["_sum", numRequests * P],
+        ["_count", numRequests],
+      ],
+      "vllm:request_generation_tokens": [
+        ["_sum", numRequests * maxTokens],
+        ["_count", numRequests],
+      ],
       "vllm:request_params_n": [["_count", numRequests]],
-      "vllm:request_params_max_tokens": [["_sum", numRequests * maxTokens], ["_count", numRequests]],
-      "vllm:iteration_tokens_total": [["_sum", numRequests * (P + maxTokens)], ["_count", numRequests * maxTokens]],
+      "vllm:request_params_max_tokens": [
+        ["_sum", numRequests * maxTokens],
+        ["_count", numRequests],
+      ],
+      "vllm:iteration_tokens_total": [
+        ["_sum", numRequests * (P + maxTokens)],
+        ["_count", numRequests * maxTokens],
+      ],
       "vllm:prompt_tokens": [["_total", numRequests * P]],
       "vllm:generation_tokens": [["_total", numRequests * maxTokens]],
       // Summed over finished_reason (vLLM's loop reads the family's first sample of that name).
@@ -76,7 +89,12 @@ describe("test_metrics_counts", () => {
 
   it("the official openai client reads the same token counts from usage", () => {
     expect(usages).toHaveLength(numRequests);
-    for (const u of usages) expect(u).toEqual({ prompt_tokens: promptIds.length, completion_tokens: maxTokens, total_tokens: promptIds.length + maxTokens });
+    for (const u of usages)
+      expect(u).toEqual({
+        prompt_tokens: promptIds.length,
+        completion_tokens: maxTokens,
+        total_tokens: promptIds.length + maxTokens,
+      });
   });
 });
 
@@ -91,7 +109,8 @@ describe("test_metrics_exist", () => {
       const cache = parseExposition(text).samples.filter((s) => s.name === "vllm:cache_config_info");
       expect(cache.length).toBeGreaterThan(0);
       for (const s of cache) {
-        for (const l of ["kv_cache_size_tokens", "kv_cache_max_concurrency"]) expect([undefined, "None", ""]).not.toContain(s.labels[l]);
+        for (const l of ["kv_cache_size_tokens", "kv_cache_max_concurrency"])
+          expect([undefined, "None", ""]).not.toContain(s.labels[l]);
         expect(s.labels.model_name).toBeUndefined();
         expect(s.labels.engine).toBe("0");
       }
@@ -132,16 +151,26 @@ describe("test_abort_metrics_reset", () => {
       const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "unused", maxRetries: 0 });
       expect(await runningMetrics(sim)).toEqual([0, 0, 0]);
       const ctl = new AbortController();
-      const tasks = Array.from({ length: 3 }, () => client.completions.create({ model: MODEL, prompt: tokenize(PROMPT), max_tokens: 500, temperature: 0 }, { signal: ctl.signal }).catch((e) => e));
+      const tasks = Array.from({ length: 3 }, () =>
+        client.completions
+          .create({ model: MODEL, prompt: tokenize(PROMPT), max_tokens: 500, temperature: 0 }, { signal: ctl.signal })
+          .catch((e) => e),
+      );
       await pollUntil(async () => (await runningMetrics(sim))[0] > 0, 10_000, "running_requests > 0");
       const [running, , kv] = await runningMetrics(sim);
       expect(running).toBeGreaterThan(0);
       expect(kv).toBeGreaterThan(0);
       ctl.abort();
       await Promise.all(tasks);
-      await pollUntil(async () => (await runningMetrics(sim)).every((x) => x === 0), 10_000, "gauge metrics back to zero");
+      await pollUntil(
+        async () => (await runningMetrics(sim)).every((x) => x === 0),
+        10_000,
+        "gauge metrics back to zero",
+      );
       const { samples } = parseExposition(await metricsText(sim));
-      expect(samples.find((s) => s.name === "vllm:request_success_total" && s.labels.finished_reason === "abort")!.value).toBe(3);
+      expect(
+        samples.find((s) => s.name === "vllm:request_success_total" && s.labels.finished_reason === "abort")!.value,
+      ).toBe(3);
     } finally {
       await sim.close();
     }

@@ -8,32 +8,49 @@ afterEach(async () => {
   await sim?.close();
   sim = undefined;
 });
-const chat = (extra: object = {}) => ({ messages: [{ role: "user", content: "x" }], max_tokens: 10, ignore_eos: true, stream: true, ...extra });
+const chat = (extra: object = {}) => ({
+  messages: [{ role: "user", content: "x" }],
+  max_tokens: 10,
+  ignore_eos: true,
+  stream: true,
+  ...extra,
+});
 
 describe("fault injection", () => {
   it("error rate answers that share of requests with the given status in OpenAI's shape", async () => {
     sim = await withSim({ speedup: 50, controlEndpoints: true });
     const ctl = await post(sim, "/sim/faults", { errorRate: 0.5, errorStatus: 503 });
     expect(ctl.status).toBe(200);
-    const statuses = await Promise.all(Array.from({ length: 200 }, () => post(sim!, "/v1/completions", { prompt: "x", max_tokens: 1 }).then(async (r) => ({ s: r.status, b: await r.json() }))));
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        post(sim!, "/v1/completions", { prompt: "x", max_tokens: 1 }).then(async (r) => ({
+          s: r.status,
+          b: await r.json(),
+        })),
+      ),
+    );
     const errors = statuses.filter((x) => x.s === 503);
     expect(errors.length).toBeGreaterThan(70);
     expect(errors.length).toBeLessThan(130);
     expect(statuses.every((x) => x.s === 503 || x.s === 200)).toBe(true);
-    expect(errors[0]!.b.error.message).toMatch(/Injected fault/);
+    expect(errors[0].b.error.message).toMatch(/Injected fault/);
   });
 
   it("stalls before the first token", async () => {
     sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5 });
     sim.setFaults({ stallBeforeFirstTokenMs: 300 });
     const s = await timedStream(sim, 3);
-    expect(s.times[0]!).toBeGreaterThan(290);
+    expect(s.times[0]).toBeGreaterThan(290);
   });
 
   it("slowdown stretches engine steps, and the engine's own TTFT and inter-token metrics see it", async () => {
     sim = await withSim({ speedup: 2 });
     // Median gaps: one VM stall in a 70 ms normal stream doubled its mean gap (a 2.5× ratio on CI).
-    const medianGap = (t: number[]) => t.slice(1).map((x, i) => x - t[i]!).sort((a, b) => a - b)[Math.floor((t.length - 1) / 2)]!;
+    const medianGap = (t: number[]) =>
+      t
+        .slice(1)
+        .map((x, i) => x - t[i])
+        .sort((a, b) => a - b)[Math.floor((t.length - 1) / 2)];
     await timedStream(sim, 3); // warm-up: the first stream pays for connection setup and JIT
     const normal = medianGap((await timedStream(sim, 12)).times);
     sim.setFaults({ slowdown: 6 });
@@ -49,7 +66,7 @@ describe("fault injection", () => {
     sim = await withSim({ fixedTtftMs: 10, fixedItlMs: 5 });
     sim.setFaults({ stallAfterTokens: 3, stallMidStreamMs: 300 });
     const s = await timedStream(sim, 6);
-    const g = s.times.slice(1).map((x, i) => x - s.times[i]!);
+    const g = s.times.slice(1).map((x, i) => x - s.times[i]);
     expect(Math.max(...g)).toBeGreaterThan(250);
     expect(g.indexOf(Math.max(...g))).toBe(2); // the gap after the 3rd token
   });
@@ -70,21 +87,25 @@ describe("fault injection", () => {
     sim = await withSim({ fixedTtftMs: 5, fixedItlMs: 5 });
     sim.setFaults({ malformedAfterTokens: 2 });
     const text = await (await post(sim, "/v1/chat/completions", chat())).text();
-    const bad = text.split("\n\n").filter((e) => e.startsWith("data: ") && e !== "data: [DONE]").filter((e) => {
-      try {
-        JSON.parse(e.slice(6));
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    const bad = text
+      .split("\n\n")
+      .filter((e) => e.startsWith("data: ") && e !== "data: [DONE]")
+      .filter((e) => {
+        try {
+          JSON.parse(e.slice(6));
+          return false;
+        } catch {
+          return true;
+        }
+      });
     expect(bad).toHaveLength(1);
   });
 
   it("refuses connections while loading, as vLLM (which serves HTTP only once its model is loaded), then answers", async () => {
     sim = await withSim({ startupDelayMs: 400 });
     // vLLM binds its port, builds the engine, then starts serving: /v1/models is no earlier than /health.
-    for (const path of ["/health", "/v1/models"]) await expect(fetch(`${sim.url}${path}`)).rejects.toThrow(/fetch failed/);
+    for (const path of ["/health", "/v1/models"])
+      await expect(fetch(`${sim.url}${path}`)).rejects.toThrow(/fetch failed/);
     await sim.ready;
     expect((await fetch(`${sim.url}/health`)).status).toBe(200);
     expect((await fetch(`${sim.url}/v1/models`)).status).toBe(200);
@@ -102,7 +123,10 @@ describe("fault injection", () => {
     await run({ dropAfterTokens: 1 });
     await new Promise((r) => setTimeout(r, 50));
     const m = await (await fetch(`${sim.url}/metrics`)).text();
-    const count = (reason: string) => Number(m.match(new RegExp(`^vllm:request_success_total\\{[^}]*finished_reason="${reason}"[^}]*\\} (\\S+)$`, "m"))![1]);
+    const count = (reason: string) =>
+      Number(
+        m.match(new RegExp(`^vllm:request_success_total\\{[^}]*finished_reason="${reason}"[^}]*\\} (\\S+)$`, "m"))![1],
+      );
     expect(count("abort")).toBe(3);
     expect(count("length")).toBe(0);
   });
@@ -117,7 +141,10 @@ describe("fault injection", () => {
 
 describe("options", () => {
   it("reads flags over env vars and names the flag on bad input", () => {
-    expect(simOptionsFrom(["--max-num-seqs", "8"], { SIM_MAX_NUM_SEQS: "4", SIM_SPEEDUP: "2" })).toMatchObject({ maxNumSeqs: 8, speedup: 2 });
+    expect(simOptionsFrom(["--max-num-seqs", "8"], { SIM_MAX_NUM_SEQS: "4", SIM_SPEEDUP: "2" })).toMatchObject({
+      maxNumSeqs: 8,
+      speedup: 2,
+    });
     expect(() => simOptionsFrom(["--max-num-seqs", "zero"], {})).toThrow(/--max-num-seqs \(SIM_MAX_NUM_SEQS\)/);
     expect(() => simOptionsFrom([], { SIM_ERROR_RATE: "1.5" })).toThrow(/--error-rate \(SIM_ERROR_RATE\).*from 0 to 1/);
     expect(() => simOptionsFrom(["--no-such-flag"], {})).toThrow(/no-such-flag/);

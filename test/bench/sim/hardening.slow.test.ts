@@ -16,13 +16,17 @@ const MIB = 1024 * 1024;
 let child: ChildProcess;
 let url: string;
 beforeAll(async () => {
-  child = spawn(process.execPath, ["--import", tsx, path.join(root, "bench/cli.ts"), "sim", "--host", "127.0.0.1", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(
+    process.execPath,
+    ["--import", tsx, path.join(root, "bench/cli.ts"), "sim", "--host", "127.0.0.1", "--port", "0"],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+  );
   url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {
       out += d;
       const m = out.match(/serving .* on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]!);
+      if (m) resolve(m[1]);
     });
     child.once("exit", (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
   });
@@ -32,7 +36,8 @@ afterAll(() => {
 });
 
 /** Peak resident set of the simulator process so far (MiB), from the kernel. */
-const peakRssMiB = () => Number(fs.readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
+const peakRssMiB = () =>
+  Number(fs.readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmHWM:\s+(\d+) kB/)![1]) / 1024;
 
 describe("simulator CLI under a 64 MiB body", () => {
   it("refuses it with 413 before parsing, stays within the pod's memory limit, and /health stays fast", async () => {
@@ -42,7 +47,19 @@ describe("simulator CLI under a 64 MiB body", () => {
     fs.writeFileSync(file, Buffer.alloc(64 * MIB, 120)); // not JSON: a 413, not a 400, shows nothing was parsed
     const upload = (route: string, chunked: boolean) =>
       new Promise<{ status: string; body: string }>((resolve) => {
-        const args = ["-s", "-H", "content-type: application/json", "-H", "Expect:", ...(chunked ? ["-H", "Transfer-Encoding: chunked"] : []), "--data-binary", `@${file}`, "-w", "\n%{http_code}", `${url}${route}`];
+        const args = [
+          "-s",
+          "-H",
+          "content-type: application/json",
+          "-H",
+          "Expect:",
+          ...(chunked ? ["-H", "Transfer-Encoding: chunked"] : []),
+          "--data-binary",
+          `@${file}`,
+          "-w",
+          "\n%{http_code}",
+          `${url}${route}`,
+        ];
         let out = "";
         const c = spawn("curl", args);
         c.stdout.on("data", (d) => (out += d));
@@ -61,7 +78,10 @@ describe("simulator CLI under a 64 MiB body", () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
-    const [declared, chunked] = await Promise.all([upload("/v1/completions", false), upload("/v1/chat/completions", true)]);
+    const [declared, chunked] = await Promise.all([
+      upload("/v1/completions", false),
+      upload("/v1/chat/completions", true),
+    ]);
     probing = false;
     await probe;
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -73,8 +93,10 @@ describe("simulator CLI under a 64 MiB body", () => {
     expect(after - before).toBeLessThan(32);
     expect(after).toBeLessThan(POD_MEMORY_LIMIT_MIB / 2);
     const sorted = [...health].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    console.log(`peak RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB; /health n=${health.length} median ${median.toFixed(1)} ms max ${sorted.at(-1)!.toFixed(1)} ms`);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    console.log(
+      `peak RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB; /health n=${health.length} median ${median.toFixed(1)} ms max ${sorted.at(-1)!.toFixed(1)} ms`,
+    );
     expect(health.length).toBeGreaterThan(0);
     expect(median).toBeLessThan(50);
   });

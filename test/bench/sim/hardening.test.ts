@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const send = (method: string, path: string, body?: string) => fetch(sim.url + path, { method, headers: { "content-type": "application/json" }, body });
+const send = (method: string, path: string, body?: string) =>
+  fetch(sim.url + path, { method, headers: { "content-type": "application/json" }, body });
 const chatBody = (messages: unknown) => JSON.stringify({ messages, max_tokens: 2 });
 
 describe("malformed requests get an OpenAI-shaped 4xx on every route", () => {
@@ -28,14 +29,32 @@ describe("malformed requests get an OpenAI-shaped 4xx on every route", () => {
     ["POST", "/v1/completions", JSON.stringify({ prompt: "x", max_tokens: 0 }), 400, /max_tokens/],
     ["POST", "/v1/completions", JSON.stringify({ prompt: "x", max_tokens: "5" }), 400, /max_tokens/],
     ["POST", "/v1/completions", JSON.stringify({ prompt: "x", stream: "yes" }), 400, /stream/],
-    ["POST", "/v1/completions", JSON.stringify({ prompt: "a ".repeat(600).trim() }), 400, /^This model's maximum context length is 512 tokens\. However, your request has 600 input tokens\. Please reduce the length of the input messages\.$/],
-    ["POST", "/v1/completions", JSON.stringify({ prompt: "a ".repeat(500).trim(), max_tokens: 20 }), 400, /^'max_tokens' or 'max_completion_tokens' is too large: 20\. This model's maximum context length is 512 tokens and your request has 500 input tokens \(20 > 512 - 500\)\.$/],
+    [
+      "POST",
+      "/v1/completions",
+      JSON.stringify({ prompt: "a ".repeat(600).trim() }),
+      400,
+      /^This model's maximum context length is 512 tokens\. However, your request has 600 input tokens\. Please reduce the length of the input messages\.$/,
+    ],
+    [
+      "POST",
+      "/v1/completions",
+      JSON.stringify({ prompt: "a ".repeat(500).trim(), max_tokens: 20 }),
+      400,
+      /^'max_tokens' or 'max_completion_tokens' is too large: 20\. This model's maximum context length is 512 tokens and your request has 500 input tokens \(20 > 512 - 500\)\.$/,
+    ],
     ["POST", "/v1/chat/completions", chatBody([null]), 400, /messages\[0\]/],
     ["POST", "/v1/chat/completions", chatBody([]), 400, /messages/],
     ["POST", "/v1/chat/completions", chatBody("hi"), 400, /messages/],
     ["POST", "/v1/chat/completions", chatBody([{ content: "x" }]), 400, /role/],
     ["POST", "/v1/chat/completions", chatBody([{ role: "user", content: 5 }]), 400, /content/],
-    ["POST", "/v1/chat/completions", chatBody([{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }]), 400, /text parts/],
+    [
+      "POST",
+      "/v1/chat/completions",
+      chatBody([{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }]),
+      400,
+      /text parts/,
+    ],
     ["POST", "/tokenize", "{nope", 400, /JSON decode error/],
     ["POST", "/tokenize", JSON.stringify({ prompt: 5 }), 400, /prompt/],
     ["POST", "/tokenize", JSON.stringify({ messages: [null] }), 400, /messages\[0\]/],
@@ -87,7 +106,12 @@ describe("body limit, checked before parsing", () => {
         c.close();
       },
     });
-    const r = await fetch(`${sim.url}/tokenize`, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+    const r = await fetch(`${sim.url}/tokenize`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(r.status).toBe(413);
   });
 
@@ -105,7 +129,13 @@ describe("connections", () => {
       s.on("error", reject);
     });
   // Reading (resume) is what lets 'close' come: a paused socket never sees the end of the stream.
-  const closed = (s: net.Socket) => new Promise<number>((resolve) => s.on("close", () => resolve(performance.now())).on("error", () => {}).resume());
+  const closed = (s: net.Socket) =>
+    new Promise<number>((resolve) =>
+      s
+        .on("close", () => resolve(performance.now()))
+        .on("error", () => {})
+        .resume(),
+    );
 
   it("cuts a client that never finishes its body (request timeout)", async () => {
     const s2 = await withSim({ requestTimeoutMs: 300, headersTimeoutMs: 200 });
@@ -115,7 +145,9 @@ describe("connections", () => {
       const done = closed(sock);
       let reply = "";
       sock.on("data", (d) => (reply += d));
-      sock.write("POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"prompt\":");
+      sock.write(
+        'POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"prompt":',
+      );
       const at = await done;
       // Node answers 408 and closes; generous bound for a loaded machine (the default would be 300 s).
       expect(at - start).toBeLessThan(10_000);
@@ -145,8 +177,8 @@ describe("connections", () => {
       const third = await connect(s2.port);
       await closed(third);
       // The first two still work.
-      const reply = new Promise<string>((resolve) => keep[0]!.once("data", (d) => resolve(String(d))));
-      keep[0]!.write("GET /health HTTP/1.1\r\nhost: x\r\n\r\n");
+      const reply = new Promise<string>((resolve) => keep[0].once("data", (d) => resolve(String(d))));
+      keep[0].write("GET /health HTTP/1.1\r\nhost: x\r\n\r\n");
       expect(await reply).toMatch(/^HTTP\/1\.1 200/);
       for (const k of keep) k.destroy();
     } finally {
@@ -159,14 +191,21 @@ describe("event loop", () => {
   it("a large prompt is tokenised in slices: the loop keeps turning while it is processed", async () => {
     const s2 = await withSim({ maxModelLen: 1_048_576, speedup: 100 });
     try {
-      const body = JSON.stringify({ prompt: "the of and to in is that for it as ".repeat(40_000).trim(), max_tokens: 1 });
+      const body = JSON.stringify({
+        prompt: "the of and to in is that for it as ".repeat(40_000).trim(),
+        max_tokens: 1,
+      });
       let turns = 0;
       let ticking = true;
       const tick = () => {
         turns++;
         if (ticking) setImmediate(tick);
       };
-      const res = fetch(`${s2.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const res = fetch(`${s2.url}/v1/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       setImmediate(tick);
       const r = await res;
       const usage = (await r.json()).usage;

@@ -5,9 +5,17 @@ import type { RunningSimulator } from "../../../bench/sim";
 import { parseExposition, post, withSim } from "./helpers";
 
 // The fixture is written from vLLM's source independently of the simulator code.
-const fixture = JSON.parse(fs.readFileSync(new URL("../../fixtures/vllm-metrics.json", import.meta.url), "utf8")).metrics as Record<
+const fixture = JSON.parse(fs.readFileSync(new URL("../../fixtures/vllm-metrics.json", import.meta.url), "utf8"))
+  .metrics as Record<
   string,
-  { type: string; labels: string[] | null; buckets?: number[] | string; label_values?: Record<string, string[]>; required_labels?: string[]; forbidden_labels?: string[] }
+  {
+    type: string;
+    labels: string[] | null;
+    buckets?: number[] | string;
+    label_values?: Record<string, string[]>;
+    required_labels?: string[];
+    forbidden_labels?: string[];
+  }
 >;
 
 let sim: RunningSimulator;
@@ -15,7 +23,11 @@ let body: string;
 const MAX_LEN = 1000;
 beforeAll(async () => {
   sim = await withSim({ speedup: 50, model: "m", maxModelLen: MAX_LEN });
-  await Promise.all(Array.from({ length: 4 }, () => post(sim, "/v1/completions", { prompt: "a b c", max_tokens: 5, ignore_eos: true }).then((r) => r.text())));
+  await Promise.all(
+    Array.from({ length: 4 }, () =>
+      post(sim, "/v1/completions", { prompt: "a b c", max_tokens: 5, ignore_eos: true }).then((r) => r.text()),
+    ),
+  );
   body = await (await fetch(`${sim.url}/metrics`)).text();
 });
 afterAll(() => sim.close());
@@ -37,15 +49,29 @@ describe("/metrics", () => {
       expect(types.get(name), name).toBe(spec.type);
       const own = samples.filter((s) => familyOf(s.name) === name || s.name === name);
       expect(own.length, name).toBeGreaterThan(0);
-      if (spec.labels) for (const s of own) expect(Object.keys(s.labels).filter((l) => l !== "le").sort(), name).toEqual([...spec.labels].sort());
+      if (spec.labels)
+        for (const s of own)
+          expect(
+            Object.keys(s.labels)
+              .filter((l) => l !== "le")
+              .sort(),
+            name,
+          ).toEqual([...spec.labels].sort());
       if (spec.labels?.includes("model_name")) for (const s of own) expect(s.labels.model_name, name).toBe("m");
       for (const l of spec.required_labels ?? []) for (const s of own) expect(s.labels[l], `${name} ${l}`).toMatch(/./);
-      for (const l of spec.forbidden_labels ?? []) for (const s of own) expect(s.labels[l], `${name} ${l}`).toBeUndefined();
+      for (const l of spec.forbidden_labels ?? [])
+        for (const s of own) expect(s.labels[l], `${name} ${l}`).toBeUndefined();
       if (spec.label_values)
-        for (const [l, values] of Object.entries(spec.label_values)) expect([...new Set(own.map((s) => s.labels[l]))].sort(), name).toEqual(values);
+        for (const [l, values] of Object.entries(spec.label_values))
+          expect([...new Set(own.map((s) => s.labels[l]))].sort(), name).toEqual(values);
       if (spec.buckets) {
-        const les = own.filter((s) => s.name.endsWith("_bucket")).map((s) => s.labels.le).filter((le) => le !== "+Inf").map(Number);
-        const expected = spec.buckets === "1-2-5 up to max_model_len" ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : spec.buckets;
+        const les = own
+          .filter((s) => s.name.endsWith("_bucket"))
+          .map((s) => s.labels.le)
+          .filter((le) => le !== "+Inf")
+          .map(Number);
+        const expected =
+          spec.buckets === "1-2-5 up to max_model_len" ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : spec.buckets;
         expect(les, name).toEqual(expected);
       }
     }
@@ -53,7 +79,8 @@ describe("/metrics", () => {
 
   it("counts what was served", () => {
     const { samples } = parseExposition(body);
-    const v = (n: string, l: Record<string, string> = {}) => samples.find((s) => s.name === n && Object.entries(l).every(([k, x]) => s.labels[k] === x))!.value;
+    const v = (n: string, l: Record<string, string> = {}) =>
+      samples.find((s) => s.name === n && Object.entries(l).every(([k, x]) => s.labels[k] === x))!.value;
     expect(v("vllm:request_success_total", { finished_reason: "length" })).toBe(4);
     expect(v("vllm:generation_tokens_total")).toBe(20);
     expect(v("vllm:prompt_tokens_total")).toBe(12);
@@ -78,7 +105,10 @@ describe("HTTP instrumentation (vLLM's prometheus-fastapi-instrumentator)", () =
       const { types, samples } = parseExposition(await (await fetch(`${s.url}/metrics`)).text());
       expect(types.get("http_requests_total")).toBe("counter");
       const http = samples.filter((x) => x.name === "http_requests_total");
-      const get = (status: string) => http.find((x) => x.labels.handler === "/v1/completions" && x.labels.method === "POST" && x.labels.status === status)?.value;
+      const get = (status: string) =>
+        http.find(
+          (x) => x.labels.handler === "/v1/completions" && x.labels.method === "POST" && x.labels.status === status,
+        )?.value;
       expect(get("2xx")).toBe(1);
       expect(get("4xx")).toBe(1);
       expect(http.map((x) => x.labels.handler)).not.toContain("/health");
@@ -92,9 +122,26 @@ describe("HTTP instrumentation (vLLM's prometheus-fastapi-instrumentator)", () =
 describe("recording semantics (vLLM's loggers.py: per-request histograms once per finished request)", () => {
   const scrape = async (s: RunningSimulator) => {
     const { samples } = parseExposition(await (await fetch(`${s.url}/metrics`)).text());
-    return (n: string, l: Record<string, string> = {}) => samples.filter((x) => x.name === n && Object.entries(l).every(([k, v]) => x.labels[k] === v)).reduce((a, x) => a + x.value, 0);
+    return (n: string, l: Record<string, string> = {}) =>
+      samples
+        .filter((x) => x.name === n && Object.entries(l).every(([k, v]) => x.labels[k] === v))
+        .reduce((a, x) => a + x.value, 0);
   };
-  const PER_REQUEST = ["e2e_request_latency_seconds", "request_queue_time_seconds", "request_inference_time_seconds", "request_prefill_time_seconds", "request_decode_time_seconds", "request_time_per_output_token_seconds", "request_prompt_tokens", "request_generation_tokens", "request_params_max_tokens", "request_params_n", "request_max_num_generation_tokens", "request_prefill_kv_computed_tokens", "request_num_preemptions"];
+  const PER_REQUEST = [
+    "e2e_request_latency_seconds",
+    "request_queue_time_seconds",
+    "request_inference_time_seconds",
+    "request_prefill_time_seconds",
+    "request_decode_time_seconds",
+    "request_time_per_output_token_seconds",
+    "request_prompt_tokens",
+    "request_generation_tokens",
+    "request_params_max_tokens",
+    "request_params_n",
+    "request_max_num_generation_tokens",
+    "request_prefill_kv_computed_tokens",
+    "request_num_preemptions",
+  ];
 
   it("a one-token output observes TPOT as 0; max_tokens and n are recorded when the request finishes", async () => {
     const s = await withSim({ speedup: 5, model: "m" });
@@ -122,7 +169,12 @@ describe("recording semantics (vLLM's loggers.py: per-request histograms once pe
       const first = post(s, "/v1/completions", { prompt: "a b c", max_tokens: 30, ignore_eos: true });
       await new Promise((r) => setTimeout(r, 30));
       const ctl = new AbortController();
-      const waiting = fetch(`${s.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "d e f g", max_tokens: 5 }), signal: ctl.signal }).catch(() => undefined);
+      const waiting = fetch(`${s.url}/v1/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "d e f g", max_tokens: 5 }),
+        signal: ctl.signal,
+      }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 50));
       expect((await scrape(s))("vllm:num_requests_waiting")).toBe(1);
       ctl.abort();

@@ -14,8 +14,20 @@ import { addonSettings } from "../../../infra/mapper/addons";
 // read from the chart's rule templates): each one that would fire must be switched off by our values
 // (its template's gate is closed) or be quiet against what EKS really serves, checked by promtool.
 
-interface Group { template: string; group: string; gate: string[]; alerts: string[] }
-interface Alert { alert: string; severity: string; for: string; expr: string; firesWithChartDefaults: boolean; why: string }
+interface Group {
+  template: string;
+  group: string;
+  gate: string[];
+  alerts: string[];
+}
+interface Alert {
+  alert: string;
+  severity: string;
+  for: string;
+  expr: string;
+  firesWithChartDefaults: boolean;
+  why: string;
+}
 interface Fixture {
   pinned: string;
   source: { commit: string; chartVersion: string };
@@ -24,10 +36,13 @@ interface Fixture {
   eksScrapes: Record<ControlPlaneComponent, "absent" | "down">;
   healthyEks: Alert[];
 }
-const fixture: Fixture = parse(fs.readFileSync(new URL("../../fixtures/kps-default-alerts.yaml", import.meta.url), "utf8"));
+const fixture: Fixture = parse(
+  fs.readFileSync(new URL("../../fixtures/kps-default-alerts.yaml", import.meta.url), "utf8"),
+);
 
 type Values = Record<string, unknown>;
-const get = (v: Values, key: string): unknown => key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Values)[k] : undefined), v);
+const get = (v: Values, key: string): unknown =>
+  key.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Values)[k] : undefined), v);
 /** A template renders when every key of its gate is true; a key we do not set keeps the chart default. */
 const gateOpen = (values: Values, g: Group) => g.gate.every((k) => (get(values, k) ?? fixture.gateDefault) === true);
 const groupOf = (alert: string) => {
@@ -43,10 +58,16 @@ function eksSeries(values: Values) {
     { series: 'up{job="kubelet",instance="10.0.1.11:10250"}', values: "1x40" },
     { series: 'up{job="kubelet",instance="10.0.2.12:10250"}', values: "1x40" },
   ];
-  const jobs: Record<ControlPlaneComponent, string> = { kubeControllerManager: "kube-controller-manager", kubeScheduler: "kube-scheduler", kubeEtcd: "kube-etcd", kubeProxy: "kube-proxy" };
+  const jobs: Record<ControlPlaneComponent, string> = {
+    kubeControllerManager: "kube-controller-manager",
+    kubeScheduler: "kube-scheduler",
+    kubeEtcd: "kube-etcd",
+    kubeProxy: "kube-proxy",
+  };
   for (const c of CONTROL_PLANE_COMPONENTS) {
     if ((get(values, `${c}.enabled`) ?? fixture.gateDefault) !== true || fixture.eksScrapes[c] === "absent") continue;
-    for (const node of ["10.0.1.11", "10.0.2.12"]) series.push({ series: `up{job="${jobs[c]}",instance="${node}:10249"}`, values: "0x40" });
+    for (const node of ["10.0.1.11", "10.0.2.12"])
+      series.push({ series: `up{job="${jobs[c]}",instance="${node}:10249"}`, values: "0x40" });
   }
   return series;
 }
@@ -57,14 +78,31 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** promtool unit test: the rendered healthy-EKS alerts must all be quiet after 30 minutes. */
 function promtoolQuiet(values: Values) {
   const rendered = fixture.healthyEks.filter((a) => gateOpen(values, groupOf(a.alert)));
-  fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({
-    groups: [{ name: "kps-defaults", rules: rendered.map((a) => ({ alert: a.alert, expr: a.expr, for: a.for, labels: { severity: a.severity } })) }],
-  }));
-  fs.writeFileSync(path.join(dir, "test.yaml"), stringify({
-    rule_files: ["rules.yaml"],
-    evaluation_interval: "1m",
-    tests: [{ interval: "1m", input_series: eksSeries(values), alert_rule_test: rendered.map((a) => ({ eval_time: "30m", alertname: a.alert, exp_alerts: [] })) }],
-  }));
+  fs.writeFileSync(
+    path.join(dir, "rules.yaml"),
+    stringify({
+      groups: [
+        {
+          name: "kps-defaults",
+          rules: rendered.map((a) => ({ alert: a.alert, expr: a.expr, for: a.for, labels: { severity: a.severity } })),
+        },
+      ],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, "test.yaml"),
+    stringify({
+      rule_files: ["rules.yaml"],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: eksSeries(values),
+          alert_rule_test: rendered.map((a) => ({ eval_time: "30m", alertname: a.alert, exp_alerts: [] })),
+        },
+      ],
+    }),
+  );
   const r = spawnSync("promtool", ["test", "rules", "test.yaml"], { cwd: dir, encoding: "utf8" });
   expect(r.error, "promtool must be installed (Debian package prometheus)").toBeUndefined();
   return { rendered: rendered.map((a) => a.alert), status: r.status, output: `${r.stdout}${r.stderr}` };
@@ -73,7 +111,9 @@ function promtoolQuiet(values: Values) {
 let eksValues: Values;
 beforeAll(async () => {
   const graph = await buildGraph(readStackFile("Pulumi.eks.yaml"));
-  const kps = graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release" && n.name === "kube-prometheus-stack");
+  const kps = graph.nodes.filter(
+    (n) => n.type === "kubernetes:helm.sh/v3:Release" && n.name === "kube-prometheus-stack",
+  );
   expect(kps).toHaveLength(1);
   eksValues = kps[0].inputs.values as Values;
 });
@@ -82,14 +122,19 @@ describe("kube-prometheus-stack default alerts on a healthy EKS cluster", () => 
   it("the fixture names its source and matches the chart we pin", () => {
     expect(fixture.pinned).toBe(CHARTS.kubePrometheusStack.version);
     expect(fixture.source.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(fixture.healthyEks.filter((a) => a.firesWithChartDefaults).map((a) => a.alert).sort())
-      .toEqual(["KubeControllerManagerDown", "KubeProxyInstanceUnreachable", "KubeSchedulerDown", "TargetDown"]);
+    expect(
+      fixture.healthyEks
+        .filter((a) => a.firesWithChartDefaults)
+        .map((a) => a.alert)
+        .sort(),
+    ).toEqual(["KubeControllerManagerDown", "KubeProxyInstanceUnreachable", "KubeSchedulerDown", "TargetDown"]);
   });
 
   it("with the chart's defaults, promtool sees the listed alerts fire (the check can fail)", () => {
     const r = promtoolQuiet({});
     expect(r.status).not.toBe(0);
-    for (const a of fixture.healthyEks.filter((x) => x.firesWithChartDefaults)) expect(r.output, a.alert).toContain(`alertname: ${a.alert}`);
+    for (const a of fixture.healthyEks.filter((x) => x.firesWithChartDefaults))
+      expect(r.output, a.alert).toContain(`alertname: ${a.alert}`);
   });
 
   it("the eks graph's values turn off every control-plane component EKS does not let Prometheus reach, and its rule groups", () => {
@@ -100,7 +145,15 @@ describe("kube-prometheus-stack default alerts on a healthy EKS cluster", () => 
 
   it("each listed alert is disabled (its template's gate is closed) or quiet under promtool", () => {
     const disabled = fixture.healthyEks.filter((a) => !gateOpen(eksValues, groupOf(a.alert))).map((a) => a.alert);
-    expect(disabled).toEqual(expect.arrayContaining(["KubeControllerManagerDown", "KubeSchedulerDown", "KubeProxyInstanceUnreachable", "KubeProxyDown", "etcdMembersDown"]));
+    expect(disabled).toEqual(
+      expect.arrayContaining([
+        "KubeControllerManagerDown",
+        "KubeSchedulerDown",
+        "KubeProxyInstanceUnreachable",
+        "KubeProxyDown",
+        "etcdMembersDown",
+      ]),
+    );
     const r = promtoolQuiet(eksValues);
     // What is still rendered (TargetDown, from the always-on general group) is satisfied: no job is down.
     expect(r.rendered).toEqual(["TargetDown"]);
@@ -119,12 +172,15 @@ describe("control-plane scraping per distribution (existing mode) and its overri
     const off = { kubeControllerManager: false, kubeScheduler: false, kubeEtcd: false, kubeProxy: false };
     expect(scraping({}, "eks")).toEqual(off);
     expect(scraping({})).toEqual(off);
-    for (const d of ["kind", "k3s", "other", "eks"]) expect(scraping({ controlPlaneMetrics: { distribution: d } }), d).toEqual(off);
+    for (const d of ["kind", "k3s", "other", "eks"])
+      expect(scraping({ controlPlaneMetrics: { distribution: d } }), d).toEqual(off);
     expect(scraping({ controlPlaneMetrics: { distribution: "minikube" } })).toEqual({ ...off, kubeProxy: true });
   });
 
   it("a per-component key overrides the distribution's default", () => {
-    const s = scraping({ controlPlaneMetrics: { distribution: "kind", kubeScheduler: true, kubeControllerManager: true } });
+    const s = scraping({
+      controlPlaneMetrics: { distribution: "kind", kubeScheduler: true, kubeControllerManager: true },
+    });
     expect(s).toEqual({ kubeControllerManager: true, kubeScheduler: true, kubeEtcd: false, kubeProxy: false });
     expect(scraping({ controlPlaneMetrics: { distribution: "minikube", kubeProxy: false } }).kubeProxy).toBe(false);
     expect(scraping({ controlPlaneMetrics: { kubeProxy: true } }, "eks").kubeProxy).toBe(true);
@@ -133,7 +189,10 @@ describe("control-plane scraping per distribution (existing mode) and its overri
   it("rejects what EKS cannot serve and unknown values, naming the key", () => {
     const bad = (mode: "eks" | "existing", controlPlaneMetrics: object) => {
       try {
-        parseStackConfig({ cluster: { mode, publicAccessCidrs: ["203.0.113.10/32"] }, monitoring: { controlPlaneMetrics } });
+        parseStackConfig({
+          cluster: { mode, publicAccessCidrs: ["203.0.113.10/32"] },
+          monitoring: { controlPlaneMetrics },
+        });
       } catch (e) {
         expect(e).toBeInstanceOf(ConfigError);
         return (e as Error).message;
@@ -141,7 +200,9 @@ describe("control-plane scraping per distribution (existing mode) and its overri
       throw new Error("accepted");
     };
     expect(bad("eks", { kubeScheduler: true })).toContain("monitoring.controlPlaneMetrics.kubeScheduler");
-    expect(bad("existing", { distribution: "eks", kubeEtcd: true })).toContain("monitoring.controlPlaneMetrics.kubeEtcd");
+    expect(bad("existing", { distribution: "eks", kubeEtcd: true })).toContain(
+      "monitoring.controlPlaneMetrics.kubeEtcd",
+    );
     expect(bad("eks", { distribution: "kind" })).toContain("monitoring.controlPlaneMetrics.distribution");
     expect(bad("existing", { distribution: "openshift" })).toContain("monitoring.controlPlaneMetrics.distribution");
     expect(bad("existing", { kubeProxi: true })).toContain("kubeProxi");

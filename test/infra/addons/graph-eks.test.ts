@@ -14,7 +14,7 @@ const releases = () => graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/
 const release = (name: string): GraphNode => {
   const found = releases().filter((n) => n.name === name);
   expect(found, name).toHaveLength(1);
-  return found[0]!;
+  return found[0];
 };
 
 beforeAll(async () => {
@@ -41,16 +41,26 @@ describe("add-ons on EKS", () => {
   it("every in-cluster object depends on the cluster and its node groups, so destroy removes it first", () => {
     // Cluster-level objects created by GpuCluster itself (the default StorageClass) are excluded.
     const inCluster = graph.nodes.filter(
-      (n) => n.type.startsWith("kubernetes:") && n.custom && n.type !== "pulumi:providers:kubernetes" && n.parentType !== "vllm-k8s:cluster:GpuCluster",
+      (n) =>
+        n.type.startsWith("kubernetes:") &&
+        n.custom &&
+        n.type !== "pulumi:providers:kubernetes" &&
+        n.parentType !== "vllm-k8s:cluster:GpuCluster",
     );
     expect(inCluster.length).toBeGreaterThanOrEqual(INSTALLED.length + 3);
     // Pulumi orders destroy along dependencies transitively (workload Secrets -> namespace -> add-ons -> cluster).
     const byName = new Map(graph.nodes.map((n) => [n.name, n]));
     const reach = (n: GraphNode, seen = new Set<string>()): Set<string> => {
-      for (const d of n.dependencies) if (!seen.has(d)) { seen.add(d); const dn = byName.get(d); if (dn) reach(dn, seen); }
+      for (const d of n.dependencies)
+        if (!seen.has(d)) {
+          seen.add(d);
+          const dn = byName.get(d);
+          if (dn) reach(dn, seen);
+        }
       return seen;
     };
-    for (const n of inCluster) expect([...reach(n)], `${n.type} ${n.name}`).toEqual(expect.arrayContaining(["vllm", "vllm-system", "vllm-gpu"]));
+    for (const n of inCluster)
+      expect([...reach(n)], `${n.type} ${n.name}`).toEqual(expect.arrayContaining(["vllm", "vllm-system", "vllm-gpu"]));
   });
 
   it("installs ServiceMonitor users and the adapter after kube-prometheus-stack (its CRDs and Prometheus)", () => {
@@ -71,7 +81,9 @@ describe("add-ons on EKS", () => {
   it("dcgm-exporter keeps pod labels (honorLabels) and reads our counters ConfigMap", () => {
     const v = release("dcgm-exporter").inputs.values;
     expect(v.serviceMonitor).toMatchObject({ enabled: true, honorLabels: true });
-    const cm = graph.nodes.find((n) => n.type === "kubernetes:core/v1:ConfigMap" && n.name === "dcgm-exporter-counters");
+    const cm = graph.nodes.find(
+      (n) => n.type === "kubernetes:core/v1:ConfigMap" && n.name === "dcgm-exporter-counters",
+    );
     expect(cm?.inputs.data["counters.csv"]).toContain("DCGM_FI_DEV_GPU_UTIL");
     expect(v.extraConfigMapVolumes[0].configMap.name).toBe(cm?.inputs.metadata.name);
     expect(release("dcgm-exporter").dependencies).toContain("dcgm-exporter-counters");
@@ -79,7 +91,8 @@ describe("add-ons on EKS", () => {
 
   it("Prometheus picks up monitors and rules from every namespace, keeps config'd retention on system nodes", () => {
     const spec = release("kube-prometheus-stack").inputs.values.prometheus.prometheusSpec;
-    for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) expect(spec[`${kind}SelectorNilUsesHelmValues`], kind).toBe(false);
+    for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"])
+      expect(spec[`${kind}SelectorNilUsesHelmValues`], kind).toBe(false);
     for (const k of Object.keys(spec)) expect(k, "no namespace restriction").not.toMatch(/NamespaceSelector$/);
     expect(spec.retention).toBe("15d");
     expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("50Gi");
@@ -94,13 +107,24 @@ describe("add-ons on EKS", () => {
     const grafana = release("kube-prometheus-stack").inputs.values.grafana;
     expect(grafana.admin.existingSecret).toBe(secret.inputs.metadata.name);
     // The sidecar reads ConfigMaps of our two namespaces only, under a namespaced Role (no ClusterRole).
-    expect(grafana.sidecar.dashboards).toMatchObject({ label: "grafana_dashboard", labelValue: "1", searchNamespace: ["monitoring", "vllm"], resource: "configmap" });
+    expect(grafana.sidecar.dashboards).toMatchObject({
+      label: "grafana_dashboard",
+      labelValue: "1",
+      searchNamespace: ["monitoring", "vllm"],
+      resource: "configmap",
+    });
     expect(grafana.rbac).toEqual({ namespaced: true });
-    const reader = graph.nodes.find((n) => n.type === "kubernetes:rbac.authorization.k8s.io/v1:Role" && n.name === "grafana-dashboard-reader")!;
+    const reader = graph.nodes.find(
+      (n) => n.type === "kubernetes:rbac.authorization.k8s.io/v1:Role" && n.name === "grafana-dashboard-reader",
+    )!;
     expect(reader.inputs.metadata.namespace).toBe("vllm");
-    expect(reader.inputs.rules).toEqual([{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }]);
+    expect(reader.inputs.rules).toEqual([
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+    ]);
     const binding = graph.nodes.find((n) => n.type === "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")!;
-    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: grafana.serviceAccount.name, namespace: "monitoring" }]);
+    expect(binding.inputs.subjects).toEqual([
+      { kind: "ServiceAccount", name: grafana.serviceAccount.name, namespace: "monitoring" },
+    ]);
     expect(grafana.service.type).toBe("ClusterIP");
     for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(PASSWORD);
     expect(graph.outputs.grafanaAdminPassword).toBe(PASSWORD);
@@ -108,7 +132,9 @@ describe("add-ons on EKS", () => {
   });
 
   it("the Alertmanager webhook URL reaches Alertmanager through a mounted Secret, not a Helm value", () => {
-    const secret = graph.nodes.find((n) => n.type === "kubernetes:core/v1:Secret" && n.name === "alertmanager-webhook")!;
+    const secret = graph.nodes.find(
+      (n) => n.type === "kubernetes:core/v1:Secret" && n.name === "alertmanager-webhook",
+    )!;
     expect(secret.secretInputs).toContain("stringData");
     const am = release("kube-prometheus-stack").inputs.values.alertmanager;
     expect(am.alertmanagerSpec.secrets).toEqual([secret.inputs.metadata.name]);
@@ -136,7 +162,11 @@ describe("add-ons on EKS", () => {
     expect(v.autoDiscovery.clusterName).toBe("vllm");
     expect(v.awsRegion).toBe("us-west-2");
     expect(v.image.tag).toMatch(/^v1\.35\./);
-    expect(v.extraArgs).toMatchObject({ expander: "least-waste", "skip-nodes-with-local-storage": false, "balance-similar-node-groups": true });
+    expect(v.extraArgs).toMatchObject({
+      expander: "least-waste",
+      "skip-nodes-with-local-storage": false,
+      "balance-similar-node-groups": true,
+    });
     expect(v.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
   });
 

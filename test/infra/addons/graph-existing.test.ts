@@ -4,15 +4,28 @@ import { buildGraph, type Graph } from "../../../scripts/graph/build";
 // An existing cluster: the same in-cluster add-ons minus cluster-autoscaler and anything AWS,
 // with the Grafana password generated (no secret set).
 let graph: Graph;
-const releaseCharts = () => graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release").map((n) => n.inputs.chart).sort();
+const releaseCharts = () =>
+  graph.nodes
+    .filter((n) => n.type === "kubernetes:helm.sh/v3:Release")
+    .map((n) => n.inputs.chart)
+    .sort();
 
 beforeAll(async () => {
-  graph = await buildGraph({ config: { cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } }, stack: "existing" });
+  graph = await buildGraph({
+    config: { cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } },
+    stack: "existing",
+  });
 });
 
 describe("add-ons on an existing cluster", () => {
   it("installs the in-cluster add-ons but no cluster-autoscaler and no aws:/eks: resource", () => {
-    expect(releaseCharts()).toEqual(["dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"]);
+    expect(releaseCharts()).toEqual([
+      "dcgm-exporter",
+      "kube-prometheus-stack",
+      "nvidia-device-plugin",
+      "prometheus-adapter",
+      "prometheus-pushgateway",
+    ]);
     expect(graph.nodes.filter((n) => /^(aws|eks):/.test(n.type) || n.type === "pulumi:providers:aws")).toEqual([]);
   });
 
@@ -20,7 +33,8 @@ describe("add-ons on an existing cluster", () => {
     const provider = graph.nodes.find((n) => n.type === "pulumi:providers:kubernetes")!;
     expect(provider.inputs.context).toBe("kind-vllm");
     const urnOf = provider.urn;
-    for (const n of graph.nodes.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) expect(n.parent).toBe("addons");
+    for (const n of graph.nodes.filter((x) => x.type === "kubernetes:helm.sh/v3:Release"))
+      expect(n.parent).toBe("addons");
     expect(urnOf).toMatch(/existing-cluster$/);
   });
 

@@ -6,7 +6,13 @@ import { buildGraph } from "../../../scripts/graph/build";
 // recorder only sees the current run, so repeated calls in one file work (checked here).
 const charts = async (config: Record<string, unknown>, stack = "toggles") => {
   const g = await buildGraph({ config, stack });
-  return { g, charts: g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release").map((n) => n.inputs.chart).sort() };
+  return {
+    g,
+    charts: g.nodes
+      .filter((n) => n.type === "kubernetes:helm.sh/v3:Release")
+      .map((n) => n.inputs.chart)
+      .sort(),
+  };
 };
 const existing = { mode: "existing" };
 const eks = { mode: "eks", publicAccessCidrs: ["203.0.113.10/32"] };
@@ -27,9 +33,16 @@ describe("each add-on switches on and off from config", () => {
     // The config's `addons.*` toggles are the registry's keys; on EKS every add-on is on by default.
     const all = ADDONS.map((d) => d.chart.chart).sort();
     expect(all.length).toBeGreaterThan(1);
-    for (const { key, chart: { chart } } of ADDONS) {
+    for (const {
+      key,
+      chart: { chart },
+    } of ADDONS) {
       // The request-rate HPA needs the adapter (a config rule), so turning it off turns autoscaling off too.
-      const { charts: c } = await charts({ cluster: eks, addons: { [key]: false }, ...(key === "prometheusAdapter" ? { autoscaling: { enabled: false } } : {}) });
+      const { charts: c } = await charts({
+        cluster: eks,
+        addons: { [key]: false },
+        ...(key === "prometheusAdapter" ? { autoscaling: { enabled: false } } : {}),
+      });
       expect(c, key).toEqual(all.filter((x) => x !== chart));
     }
   }, 60_000);
@@ -43,11 +56,15 @@ describe("each add-on switches on and off from config", () => {
   it("without kube-prometheus-stack (an operator already runs) the rest still install and do not wait for it", async () => {
     const { g, charts: c } = await charts({ cluster: existing, addons: { kubePrometheusStack: false } });
     expect(c).toEqual(["dcgm-exporter", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"]);
-    for (const r of g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release")) expect(r.dependencies).not.toContain("kube-prometheus-stack");
+    for (const r of g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release"))
+      expect(r.dependencies).not.toContain("kube-prometheus-stack");
   });
 
   it("exposes Grafana through a LoadBalancer only when asked", async () => {
-    const { g } = await charts({ cluster: existing, monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] } });
+    const { g } = await charts({
+      cluster: existing,
+      monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] },
+    });
     const kps = g.nodes.find((n) => n.name === "kube-prometheus-stack")!;
     // Internal by default, only the configured ranges, client addresses kept for the NetworkPolicy.
     expect(kps.inputs.values.grafana.service).toEqual({
@@ -56,7 +73,12 @@ describe("each add-on switches on and off from config", () => {
       loadBalancerSourceRanges: ["10.20.0.0/16"],
       externalTrafficPolicy: "Local",
     });
-    const np = g.nodes.find((n) => n.name === "monitoring-network-policies")!.inputs.objs.find((o: any) => o.metadata.name === "allow-to-grafana");
-    expect(np.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: [{ port: 3000, protocol: "TCP" }] });
+    const np = g.nodes
+      .find((n) => n.name === "monitoring-network-policies")!
+      .inputs.objs.find((o: any) => o.metadata.name === "allow-to-grafana");
+    expect(np.spec.ingress).toContainEqual({
+      from: [{ ipBlock: { cidr: "10.20.0.0/16" } }],
+      ports: [{ port: 3000, protocol: "TCP" }],
+    });
   });
 });

@@ -37,14 +37,16 @@ export function leafPaths(values: unknown, stopAt: ReadonlySet<string>, at = "")
 export function unknownPaths(fixture: ChartFixture, values: object): string[] {
   const known = new Set(fixture.sources.flatMap((s) => s.paths.map((p) => join(s.prefix, p))));
   const freeform = new Set(fixture.sources.flatMap((s) => (s.freeform ?? []).map((p) => join(s.prefix, p))));
-  for (const f of freeform) if (!known.has(f)) throw new Error(`${fixture.chart}: free-form ${f} is not among the recorded paths`);
+  for (const f of freeform)
+    if (!known.has(f)) throw new Error(`${fixture.chart}: free-form ${f} is not among the recorded paths`);
   return leafPaths(values, freeform).filter((p) => !known.has(p));
 }
 
 /** A default recorded for the chart (or subchart, by prefix). */
 export function chartDefault(fixture: ChartFixture, path: string, prefix = ""): unknown {
   const source = fixture.sources.find((s) => s.prefix === prefix);
-  if (!source?.defaults || !(path in source.defaults)) throw new Error(`${fixture.chart}: no recorded default ${join(prefix, path)}`);
+  if (!source?.defaults || !(path in source.defaults))
+    throw new Error(`${fixture.chart}: no recorded default ${join(prefix, path)}`);
   return source.defaults[path];
 }
 

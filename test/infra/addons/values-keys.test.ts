@@ -31,7 +31,10 @@ const valuesOf = (key: string, s: AddonSettings) =>
   byKey(key).values(s, true) as { nodeSelector: Record<string, string> };
 
 describe("Helm values against the pinned charts' values.yaml", () => {
-  for (const [mode, settings] of [["eks", eks], ["existing", existingAll]] as const) {
+  for (const [mode, settings] of [
+    ["eks", eks],
+    ["existing", existingAll],
+  ] as const) {
     for (const d of ADDONS) {
       it(`${d.release} (${mode}): the fixture matches the pin and every key path we set exists in the chart`, () => {
         const values = d.values(settings, true);
@@ -86,7 +89,11 @@ describe("chart defaults we override or rely on", () => {
   });
 
   it("kube-state-metrics: the pinned chart's default collectors include HPAs and pods (alerts use them)", () => {
-    const collectors = chartDefault(loadFixture("kube-prometheus-stack"), "collectors", "kube-state-metrics") as string[];
+    const collectors = chartDefault(
+      loadFixture("kube-prometheus-stack"),
+      "collectors",
+      "kube-state-metrics",
+    ) as string[];
     expect(collectors).toEqual(expect.arrayContaining(["horizontalpodautoscalers", "pods", "nodes", "deployments"]));
     expect("collectors" in kpsValues(eks)["kube-state-metrics"]).toBe(false);
   });
@@ -111,7 +118,9 @@ describe("chart defaults we override or rely on", () => {
   it("nothing but Grafana can be a LoadBalancer, and Grafana only when configured", () => {
     const kps = loadFixture("kube-prometheus-stack");
     const fixtureTypes = [
-      ...["dcgm-exporter", "prometheus-adapter", "cluster-autoscaler", "prometheus-pushgateway"].map((c) => chartDefault(loadFixture(c), "service.type")),
+      ...["dcgm-exporter", "prometheus-adapter", "cluster-autoscaler", "prometheus-pushgateway"].map((c) =>
+        chartDefault(loadFixture(c), "service.type"),
+      ),
       chartDefault(kps, "prometheus.service.type"),
       chartDefault(kps, "alertmanager.service.type"),
       chartDefault(kps, "service.type", "grafana"),

@@ -21,7 +21,9 @@ describe("pinned add-on charts", () => {
 
   it("has a cluster-autoscaler image for every supported Kubernetes minor, on that minor", () => {
     for (const v of supportedKubernetesVersions) {
-      expect(CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[v]).toMatch(new RegExp(`^v${v.replace(".", "\\.")}\\.\\d+$`));
+      expect(CLUSTER_AUTOSCALER_IMAGE.tagByKubernetesMinor[v]).toMatch(
+        new RegExp(`^v${v.replace(".", "\\.")}\\.\\d+$`),
+      );
     }
   });
 });
