@@ -176,7 +176,11 @@ async function waitForCompaction(dataDir: string): Promise<void> {
   while (Date.now() - stableSince < 75_000 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 5_000));
     const now = blockDirs(dataDir).join();
-    if (now !== last) ((last = now), (stableSince = Date.now()), process.stdout.write("."));
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+      process.stdout.write(".");
+    }
   }
   console.log(` ${blockDirs(dataDir).length} blocks`);
 }

@@ -46,8 +46,10 @@ async function drive(server: ChildServer, model: string): Promise<Figures> {
     Array.from({ length: STREAMS }, async () => {
       while (performance.now() < end) {
         const r = await sendRequest(t, spec(n++), "load", t0);
-        if (r.success) (f.requests++, (f.tokens += r.output_tokens));
-        else f.failed++;
+        if (r.success) {
+          f.requests++;
+          f.tokens += r.output_tokens;
+        } else f.failed++;
       }
     }),
   );

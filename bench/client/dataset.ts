@@ -32,7 +32,7 @@ async function tokenCount(baseUrl: string, model: string, prompt: string, extra:
   try {
     r = await postJson(`${baseUrl}/tokenize`, { model, prompt, ...extra }, 10_000);
   } catch (e) {
-    throw new Error(`unreachable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`unreachable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
   const text = r.text;
   if (r.status !== 200) throw new Error(`answered ${r.status}`);

@@ -22,6 +22,7 @@ function readShareGpt(text: string, path: string): FileEntry[] {
   } catch (e) {
     throw new Error(
       `defaults.dataset_path ${path}: not valid JSON (${(e as Error).message}); ShareGPT files are a JSON array of {conversations: [{from, value}, ...]}`,
+      { cause: e },
     );
   }
   if (!Array.isArray(data)) throw new Error(`defaults.dataset_path ${path}: expected a JSON array of conversations`);
@@ -41,14 +42,16 @@ function readJsonl(text: string, path: string): FileEntry[] {
   const out: FileEntry[] = [];
   text.split("\n").forEach((line, n) => {
     if (!line.trim()) return;
-    let row: { prompt?: unknown; max_tokens?: unknown };
+    let parsed: unknown;
     try {
-      row = JSON.parse(line);
+      parsed = JSON.parse(line);
     } catch {
       throw new Error(
         `defaults.dataset_path ${path}:${n + 1}: not valid JSON; each line must be {"prompt": "...", "max_tokens": 128}`,
       );
     }
+    // A line that is no object has no "prompt": it fails the check below.
+    const row: { prompt?: unknown; max_tokens?: unknown } = typeof parsed === "object" && parsed !== null ? parsed : {};
     if (typeof row.prompt !== "string" || !row.prompt.trim())
       throw new Error(`defaults.dataset_path ${path}:${n + 1}: "prompt" must be a non-empty string`);
     if (row.max_tokens !== undefined && !(Number.isInteger(row.max_tokens) && (row.max_tokens as number) > 0))
@@ -65,6 +68,7 @@ export function loadFileDataset(path: string, type: FileDatasetType): FileEntry[
   } catch (e) {
     throw new Error(
       `defaults.dataset_path ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
     );
   }
   const entries = type === "sharegpt" ? readShareGpt(text, path) : readJsonl(text, path);

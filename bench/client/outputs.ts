@@ -70,13 +70,22 @@ export function consoleSummary(
   }
   if (s.records.length > 0 && r.completed === 0)
     out.push(`FAIL: every one of ${s.records.length} requests failed (see the error kinds above)`);
-  if (s.partial) out.push(`(partial: ${r.stop_reason ?? "the run was interrupted"})`);
+  if (s.partial)
+    out.push(`(partial: ${typeof r.stop_reason === "string" ? r.stop_reason : "the run was interrupted"})`);
   out.push("=".repeat(50));
   return out.join("\n");
 }
 
+/** A cell's text: empty for null or missing; the cells are scalars (an object, were there one, would be JSON). */
+const cellText = (v: unknown): string => {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  return JSON.stringify(v);
+};
+
 const csvEscape = (v: unknown) => {
-  const s = v === undefined || v === null ? "" : String(v);
+  const s = cellText(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -99,11 +108,7 @@ function* recordsCsvLines(records: RequestRecord[]): Generator<string> {
   for (const r of records)
     yield RECORD_COLUMNS.map((c) =>
       csvEscape(
-        c === "mean_itl_ms"
-          ? r.itl_ms.length
-            ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length
-            : ""
-          : (r as any)[c],
+        c === "mean_itl_ms" ? (r.itl_ms.length ? r.itl_ms.reduce((a, b) => a + b, 0) / r.itl_ms.length : "") : r[c],
       ),
     ).join(",");
 }
@@ -203,8 +208,9 @@ export function writeOutputs(
   };
   // A scenario's files are final once written: `unchanged` ones are listed, not rewritten.
   for (const s of results) {
-    write(`${s.result.scenario}.results.json`, resultsJson(runId, s), unchanged.has(s));
-    write(`${s.result.scenario}.requests.csv`, csvRows(s.records), unchanged.has(s));
+    const scenario = String(s.result.scenario);
+    write(`${scenario}.results.json`, resultsJson(runId, s), unchanged.has(s));
+    write(`${scenario}.requests.csv`, csvRows(s.records), unchanged.has(s));
   }
   write("summary.csv", summaryCsv(results));
   if (html !== undefined) write("report.html", html);

@@ -41,7 +41,7 @@ export function rampRate(ramp: RampUp, i: number, n: number): number {
 
 /** Gaps (s) between arrivals: gamma(shape = burstiness, scale = 1/(rate × burstiness)); burstiness 1 = Poisson. */
 export function arrivalGaps(n: number, rate: number | "inf" | RampUp, burstiness: number, seed: number): number[] {
-  if (rate === "inf") return new Array(n).fill(0);
+  if (rate === "inf") return new Array<number>(n).fill(0);
   const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const rps = typeof rate === "number" ? rate : rampRate(rate, i, n);

@@ -113,6 +113,10 @@ export class RequestGroup {
 
 const EVENT_END = Buffer.from("\n\n");
 
+/** `o[k]` of a parsed JSON value; undefined when `o` is no object (a field the chunk lacks). */
+const member = (o: unknown, k: string | number): unknown =>
+  typeof o === "object" && o !== null ? (o as Record<string | number, unknown>)[k] : undefined;
+
 class StreamFailure extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -198,7 +202,7 @@ export function sendRequest(
         done = true;
         return undefined;
       }
-      let obj: any;
+      let obj: unknown;
       try {
         obj = JSON.parse(data);
       } catch {
@@ -206,13 +210,15 @@ export function sendRequest(
       }
       // Token counts from the server's usage when it gives them (DESIGN §7): a chat template adds
       // prompt tokens the client cannot count, so the client's own count is only the fallback.
-      const usage = obj.usage;
+      const usage = member(obj, "usage");
       if (usage) {
-        if (Number.isInteger(usage.completion_tokens)) rec.output_tokens = usage.completion_tokens;
-        if (Number.isInteger(usage.prompt_tokens)) rec.prompt_tokens = usage.prompt_tokens;
+        const completion = member(usage, "completion_tokens"),
+          prompt = member(usage, "prompt_tokens");
+        if (typeof completion === "number" && Number.isInteger(completion)) rec.output_tokens = completion;
+        if (typeof prompt === "number" && Number.isInteger(prompt)) rec.prompt_tokens = prompt;
       }
-      const c = obj.choices?.[0];
-      const text = t.chat ? c?.delta?.content : c?.text;
+      const c = member(member(obj, "choices"), 0);
+      const text = t.chat ? member(member(c, "delta"), "content") : member(c, "text");
       if (text) {
         if (contentChunks === 0) rec.ttft_ms = now - start;
         else rec.itl_ms.push(now - last);

@@ -5,7 +5,7 @@ import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-datas
 import { htmlReport } from "../report/html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
-import { rehearsalTimeline, timelineTable } from "../fleet/rehearsal";
+import { rehearsalTimeline, resultTimeline, timelineTable } from "../fleet/rehearsal";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -458,7 +458,6 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     return files;
   };
   if (opts.live) opts.live.flush = () => write(false);
-  let files: string[] = [];
   try {
     const model = await readyModel(baseUrl, opts);
     const target: Target = {
@@ -485,9 +484,10 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
       );
       results.push(s);
       // Written after every scenario: a SIGKILL later loses at most the running one.
-      files = write(false);
+      write(false);
       opts.log(consoleSummary(s, percentiles, file.defaults.percentile_metrics));
-      if (Array.isArray(s.result.timeline)) opts.log(timelineTable(s.result.timeline, file.thresholds));
+      const rows = resultTimeline(s.result);
+      if (rows) opts.log(timelineTable(rows, file.thresholds));
       if (opts.pushgatewayUrl) {
         await pushResults(opts.pushgatewayUrl, runId, s).catch((e) =>
           opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`),
@@ -503,7 +503,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     closeIdleConnections();
     await sim?.close();
   }
-  files = write(true);
+  const files = write(true);
   if (opts.live) opts.live.flush = undefined;
   opts.log(
     `Wrote ${files.length} files to ${files[0] ? files[0].replace(/[/\\][^/\\]*$/, "") : opts.outputDir} (results JSON per scenario, CSV, report.html); ${opts.outputDir}/latest points at this run.`,

@@ -14,7 +14,7 @@ export function loadScenarioFile(nameOrPath: string): ScenarioFile {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${nameOrPath}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${nameOrPath}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   return parseScenarioFile(json, nameOrPath);
 }

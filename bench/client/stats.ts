@@ -163,10 +163,13 @@ export function checkThresholds(
     let hasData = completed > 0;
     if (name === "throughput_min") value = result.output_throughput as number;
     else if (name === "request_throughput_min") value = result.request_throughput as number;
-    else if (name === "output_rate_per_request_min")
-      ((value = result.mean_output_rate_per_request as number), (hasData = (samples.tpot ?? 0) > 0));
-    else if (name === "success_rate") ((value = result.success_rate as number), (hasData = attempted > 0));
-    else {
+    else if (name === "output_rate_per_request_min") {
+      value = result.mean_output_rate_per_request as number;
+      hasData = (samples.tpot ?? 0) > 0;
+    } else if (name === "success_rate") {
+      value = result.success_rate as number;
+      hasData = attempted > 0;
+    } else {
       const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
       value = result[`${stat}_${metric}_ms`] as number;
       if (value === undefined)

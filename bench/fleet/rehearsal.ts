@@ -94,6 +94,10 @@ export function withCluster(rows: TimelineSecond[], from: RehearsalSecond[], shi
   });
 }
 
+/** The timeline a run put under a result's `timeline` (rate_profile scenarios), if the result has one. */
+export const resultTimeline = (result: Record<string, unknown>): RehearsalSecond[] | undefined =>
+  Array.isArray(result.timeline) ? (result.timeline as RehearsalSecond[]) : undefined;
+
 /** A console table of the timeline: every k-th second's values, "!" where a P95 is above its threshold. */
 export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string, number>, maxRows = 40): string {
   const every = Math.max(1, Math.ceil(rows.length / maxRows));

@@ -12,7 +12,7 @@ import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { listShardFiles, mergeShards, readShardFiles, writeShardFile, type Merged, type ShardFile } from "./merge";
 import type { ShardHooks } from "./plan";
-import { timelineTable } from "./rehearsal";
+import { resultTimeline, timelineTable } from "./rehearsal";
 
 export interface ShardEnv {
   index: number;
@@ -135,20 +135,22 @@ export async function writeMerged(
           .map(Number),
       ),
     );
-    if (Array.isArray(s.result.timeline))
-      opts.log(timelineTable(s.result.timeline, Object.fromEntries(s.thresholds.map((t) => [t.name, t.limit]))));
+    const rows = resultTimeline(s.result);
+    if (rows) opts.log(timelineTable(rows, Object.fromEntries(s.thresholds.map((t) => [t.name, t.limit]))));
     if (opts.pushgatewayUrl)
       await pushResults(opts.pushgatewayUrl, m.runId, s).catch((e) =>
         opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`),
       );
   }
+  const shards = m.results[0]?.result.shards; // the merge's shard count
+  const count = typeof shards === "number" ? shards : undefined;
   const files = writeOutputs(
     outputDir,
     m.runId,
     m.results,
-    htmlReport(`vllm-bench: ${m.name} (${m.results[0]?.result.shards ?? 1} shards, merged)`, m.runId, m.results),
+    htmlReport(`vllm-bench: ${m.name} (${count ?? 1} shards, merged)`, m.runId, m.results),
   );
-  opts.log(`Merged ${m.results[0]?.result.shards ?? "?"} shards: wrote ${files.length} files to ${outputDir}.`);
+  opts.log(`Merged ${count ?? "?"} shards: wrote ${files.length} files to ${outputDir}.`);
   const failed = m.results.some((r) => r.thresholds.some((t) => !t.passed));
   return { exitCode: m.results.some((r) => r.partial) ? 3 : failed ? 1 : 0, results: m.results, files, runId: m.runId };
 }

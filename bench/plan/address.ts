@@ -27,6 +27,7 @@ export async function pinOneAddress(
       if (Date.now() >= until || signal?.aborted)
         throw new Error(
           `--one-address: ${url.hostname} does not resolve (${(e as Error).message}); is a vLLM pod ready? Wait longer with --ready-timeout`,
+          { cause: e },
         );
       await new Promise((r) => setTimeout(r, 2000));
     }

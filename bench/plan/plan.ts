@@ -188,12 +188,13 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     complete && search.sustainable !== undefined && meanOut
       ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut })
       : undefined;
+  const servedModel = measurements[0]?.result.model_id; // the model the target named (a run's model_id)
   const plan: PlanFile = {
     ...(rec?.config ?? {}),
     plan: {
       date: new Date().toISOString(),
       target: sim ? `built-in simulator (${JSON.stringify(o.sim ?? {})})` : baseUrl,
-      model: String(measurements[0]?.result.model_id ?? o.model ?? ""),
+      model: typeof servedModel === "string" ? servedModel : (o.model ?? ""),
       workload: {
         input_len: sc.random_input_len,
         output_len: sc.random_output_len,

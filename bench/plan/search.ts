@@ -56,7 +56,7 @@ export async function searchRate<M extends Measurement>(
     do {
       const m = await measure(rate, ms.length);
       // A point cut short by an interrupt is no verdict: its tail never ran.
-      if (o.signal?.aborted) throw INTERRUPTED;
+      if (o.signal?.aborted) throw new Interrupted();
       ms.push(m);
     } while (ms.length < o.repeats && !o.signal?.aborted && Math.abs(median(ms.map((m) => m.slack))) < o.noiseBand);
     const passed = median(ms.map((m) => m.slack)) >= 0 && (ms.length > 1 || ms[0].passed);
@@ -72,7 +72,7 @@ export async function searchRate<M extends Measurement>(
   try {
     return await search();
   } catch (e) {
-    if (e === INTERRUPTED) return done("interrupted");
+    if (e instanceof Interrupted) return done("interrupted");
     throw e;
   }
 
@@ -106,4 +106,9 @@ export async function searchRate<M extends Measurement>(
   }
 }
 
-const INTERRUPTED = Symbol("interrupted");
+/** Thrown out of a measurement cut short by an interrupt; searchRate catches it and reports "interrupted". */
+class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+  }
+}

@@ -12,7 +12,10 @@ const RATE_BOUND = new Set(["throughput_min", "request_throughput_min"]);
 export function planSlos(thresholds: Record<string, number>): { slos: Slos; ignored: string[] } {
   const slos: Slos = {};
   const ignored: string[] = [];
-  for (const [k, v] of Object.entries(thresholds)) RATE_BOUND.has(k) ? ignored.push(k) : (slos[k] = v);
+  for (const [k, v] of Object.entries(thresholds)) {
+    if (RATE_BOUND.has(k)) ignored.push(k);
+    else slos[k] = v;
+  }
   return { slos, ignored };
 }
 

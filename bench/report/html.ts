@@ -20,8 +20,14 @@ import { thresholdLabel, thresholdText } from "./thresholds";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const fig = (svg: string) => `<figure>${svg}</figure>`;
-const fmt = (v: unknown) =>
-  typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : esc(String(v ?? ""));
+/** A results value's text, as String() gives it for scalars: null and missing are empty, an object would be JSON. */
+const text = (v: unknown): string => {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  return JSON.stringify(v);
+};
+const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : esc(text(v)));
 
 const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5em 2em;color:#111827}
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em;margin-top:1.6em}h3{font-size:1em;margin:1em 0 .3em}
@@ -181,16 +187,17 @@ export function baselineRows(
 function againstBaseline(results: ScenarioResult[], baseline?: Record<string, Record<string, unknown>>): string {
   if (!baseline) return "";
   const figs = results.flatMap((s) => {
-    const b = baseline[String(s.result.scenario)];
+    const scenario = String(s.result.scenario);
+    const b = baseline[scenario];
     return b
       ? [
           fig(
             renderSvg(
               baselineChanges(
-                `${s.result.scenario}: this run against the baseline (±10 % tolerance)`,
+                `${scenario}: this run against the baseline (±10 % tolerance)`,
                 baselineRows(b, s.result),
               ),
-              `${s.result.scenario} against baseline`,
+              `${scenario} against baseline`,
             ),
           ),
         ]
@@ -216,10 +223,11 @@ export function htmlReport(
 
 /** Two results files side by side (`vllm-bench compare`'s view). */
 export function compareReport(base: Record<string, unknown>, cur: Record<string, unknown>, tolerance = 0.1): string {
-  const title = `${cur.scenario}: this run against the baseline (±${(tolerance * 100).toFixed(0)} % tolerance)`;
+  const scenario = String(cur.scenario);
+  const title = `${scenario}: this run against the baseline (±${(tolerance * 100).toFixed(0)} % tolerance)`;
   return page(
-    `vllm-bench: ${cur.scenario} against the baseline`,
-    `<p class="note">baseline ${esc(String(base.date ?? ""))}, this run ${esc(String(cur.date ?? ""))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance)), "run against baseline"))}</div>`,
+    `vllm-bench: ${scenario} against the baseline`,
+    `<p class="note">baseline ${esc(text(base.date))}, this run ${esc(text(cur.date))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance)), "run against baseline"))}</div>`,
   );
 }
 

@@ -23,6 +23,6 @@ export async function simMain(argv: string[]): Promise<void> {
     await sim.close();
     process.exit(0);
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
 }

@@ -61,7 +61,8 @@ export class Histogram implements Metric {
   private get(labels: Labels) {
     const k = key(labels);
     let s = this.series.get(k);
-    if (!s) this.series.set(k, (s = { labels, counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
+    if (!s)
+      this.series.set(k, (s = { labels, counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 }));
     return s;
   }
   init(labels: Labels) {

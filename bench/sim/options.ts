@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionDescriptor } from "node:util";
 
 // Every simulator knob, with its flag, environment variable and default in one table.
 
@@ -249,8 +249,11 @@ export function simOptionsFrom(
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(
-      entries.map(([, s]) => [s.flag, { type: s.kind === "boolean" ? "boolean" : "string" }]),
-    ) as any,
+      entries.map(([, s]): [string, ParseArgsOptionDescriptor] => [
+        s.flag,
+        { type: s.kind === "boolean" ? "boolean" : "string" },
+      ]),
+    ),
     strict: true,
   });
   const out: Record<string, unknown> = { ...base };

@@ -146,7 +146,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     options.startupDelayMs > 0
       ? new Promise<void>((resolve, reject) => {
           loadTimer = setTimeout(
-            () => listen(port).then(() => resolve(), reject),
+            () => void listen(port).then(() => resolve(), reject),
             options.startupDelayMs / options.speedup,
           );
         })

@@ -26,10 +26,11 @@ export interface ResponseContext {
 export interface ResponseHandlers {
   /** Tokens after which the server cuts this stream (drop or malformed fault); 0 = never. */
   cutAfterTokens: number;
-  onToken(index: number, finish: FinishedReason | null): void;
-  onFinish(reason: FinishedReason): void;
+  // Closures over the response, not methods: the engine is handed them on their own.
+  onToken: (index: number, finish: FinishedReason | null) => void;
+  onFinish: (reason: FinishedReason) => void;
   /** The engine's abort, called when the client goes away before the end. */
-  setAbort(abort: () => void): void;
+  setAbort: (abort: () => void) => void;
 }
 
 export function generationResponse(ctx: ResponseContext): ResponseHandlers {

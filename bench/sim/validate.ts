@@ -105,7 +105,12 @@ export async function parseGeneration(
   maxModelLen: number,
 ): Promise<GenerationRequest> {
   if (body.model !== undefined && body.model !== model)
-    throw new HttpError(404, `The model \`${String(body.model)}\` does not exist.`, "NotFoundError", "model");
+    throw new HttpError(
+      404,
+      `The model \`${typeof body.model === "string" ? body.model : JSON.stringify(body.model)}\` does not exist.`,
+      "NotFoundError",
+      "model",
+    );
   const n = optionalInt(body, "n", 1) ?? 1;
   if (n !== 1) throw bad("Only n=1 is supported by this server.", "n");
   if (body.stream !== undefined && typeof body.stream !== "boolean") throw bad("`stream` must be a boolean.", "stream");

@@ -47,7 +47,10 @@ export function buildFamilies(
     return (t, dt, out) => {
       const before = out.length;
       w(t, dt, out);
-      if (!seen && out.length > before) ((seen = true), (series += out.length - before));
+      if (!seen && out.length > before) {
+        seen = true;
+        series += out.length - before;
+      }
     };
   };
   /** A per-pod writer that follows the pod in `slot` through its replacements, counting each one. */
@@ -413,8 +416,7 @@ export function buildFamilies(
 
 /** The target labels `up` and the HTTP metrics carry (the engine's own labels are not on them). */
 function scrapeLabels(pod: Pod): Labels {
-  const { model_name: _m, engine: _e, ...scrape } = vllmPodLabels(pod);
-  return scrape;
+  return Object.fromEntries(Object.entries(vllmPodLabels(pod)).filter(([k]) => k !== "model_name" && k !== "engine"));
 }
 
 function benchRuns(dataStart: number, every: number) {

@@ -20,8 +20,9 @@ async function promtool(args: string[]): Promise<string> {
     if (err.code === "ENOENT")
       throw new Error(
         "promtool not found: install the Debian package `prometheus` (apt-get install prometheus) or set PROMTOOL_BIN",
+        { cause: e },
       );
-    throw new Error(`promtool ${args.join(" ")} failed: ${err.stderr ?? err.message}`);
+    throw new Error(`promtool ${args.join(" ")} failed: ${err.stderr ?? err.message}`, { cause: e });
   }
 }
 
