@@ -1,6 +1,6 @@
 // Every in-cluster object we own, as one cdk8s App: `npm run synth` writes it to dist/, and
 // infra/workloads deploys the very same objects with Pulumi.
-import { App } from "cdk8s";
+import { App, type Chart } from "cdk8s";
 import type { AlertThresholds } from "../monitoring/thresholds";
 import { BenchmarkChart, type BenchmarkChartProps } from "./benchmark";
 import { DashboardsChart, MonitoringRulesChart } from "./monitoring";
@@ -24,7 +24,17 @@ export function buildApp(props: AppProps): App {
   return app;
 }
 
+/** A chart's objects, in apply order: the manifests cdk8s renders (typed `any[]` by cdk8s). */
+export function chartObjects(chart: Chart): Array<Record<string, unknown>> {
+  const objs: unknown[] = chart.toJson();
+  return objs.map((o) => {
+    if (o === null || typeof o !== "object" || Array.isArray(o))
+      throw new Error(`chart ${chart.node.id}: cdk8s rendered a non-object manifest`);
+    return o as Record<string, unknown>;
+  });
+}
+
 /** The objects of every chart, in apply order. */
-export function appObjects(props: AppProps): Array<Record<string, any>> {
-  return buildApp(props).charts.flatMap((c) => c.toJson());
+export function appObjects(props: AppProps): Array<Record<string, unknown>> {
+  return buildApp(props).charts.flatMap(chartObjects);
 }

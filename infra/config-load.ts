@@ -11,8 +11,11 @@ import {
 } from "./config";
 import { closest } from "./config-suggest";
 
-/** Keys and values users typed are echoed in messages: escape control characters so each problem stays one line. */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+/**
+ * Keys and values users typed are echoed in messages: escape control characters so each problem stays one line
+ * (JSON.stringify escapes U+0000-U+001F; DEL and the C1 controls come back as they are).
+ */
+const oneLine = (s: string) => s.replace(/\p{Cc}/gu, (c) => JSON.stringify(c).slice(1, -1));
 
 /** Raised before any resource is registered; its message lists every bad key and its fix. */
 export class ConfigError extends Error {
@@ -27,15 +30,26 @@ export class ConfigError extends Error {
   }
 }
 
+/** The shape of the object schema `schema` is, or wraps (default, optional, …); undefined if none. */
+function shapeIn(schema: z.core.$ZodType | undefined): z.core.$ZodShape | undefined {
+  for (let s = schema; s;) {
+    // The union of zod's schema kinds, so that checking `type` narrows the definition.
+    const def = (s as z.core.$ZodTypes)._zod.def;
+    if (def.type === "object") return def.shape;
+    s = "innerType" in def ? def.innerType : undefined;
+  }
+  return undefined;
+}
+
 /** Keys a strict object accepts at `path`, for "did you mean" hints. */
 function knownKeysAt(path: PropertyKey[]): string[] {
-  let schema: any = stackConfigSchema;
+  let schema: z.core.$ZodType | undefined = stackConfigSchema;
   for (const p of path) {
-    while (schema && !schema.shape && schema.def?.innerType) schema = schema.def.innerType;
-    schema = schema?.shape?.[p as string];
+    const shape = shapeIn(schema);
+    schema = shape && Object.hasOwn(shape, p) ? shape[p as string] : undefined;
   }
-  while (schema && !schema.shape && schema.def?.innerType) schema = schema.def.innerType;
-  return schema?.shape ? Object.keys(schema.shape) : [];
+  const shape = shapeIn(schema);
+  return shape ? Object.keys(shape) : [];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string }[] {

@@ -4,7 +4,7 @@ import { PROJECT, secretKeys, type SecretKey, type StackConfig } from "./config"
 import { ConfigError, isMistypedNamespace, parseStackConfig } from "./config-load";
 
 // Exported by the SDK at run time but missing from its typings.
-const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret;
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (k: string) => boolean }).isConfigSecret;
 
 function parseJsonOrString(text: string | undefined): unknown {
   if (text === undefined) return undefined;

@@ -42,7 +42,10 @@ export function alertRuleGroups(thresholds: AlertThresholds): RuleGroup[] {
   const rules = alertRules(thresholds);
   return (Object.keys(alertGroupNames) as AlertGroup[]).map((g) => ({
     name: alertGroupNames[g],
-    rules: rules.filter((r) => r.group === g).map(({ group: _group, ...rule }) => rule),
+    rules: rules
+      .filter((r) => r.group === g)
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- `group` is destructured only to leave it out of `rule`
+      .map(({ group: _group, ...rule }) => rule),
   }));
 }
 

@@ -166,7 +166,7 @@ export function walk(
 }
 
 /** Parse an IAM policy document input (JSON string or object); undefined if secret/unknown/invalid. */
-export function policyDocument(v: unknown): { Statement?: any[] | any } | undefined {
+export function policyDocument(v: unknown): { /** One statement or an array of them. */ Statement?: any } | undefined {
   if (typeof v === "string") {
     if (opaque(v)) return undefined;
     try {

@@ -2,12 +2,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { z } from "zod";
 import { composeBundle } from "../compose/bundle";
 import { monitoringContent } from "../compose/content";
 import type { ComposeOptionsInput } from "../compose/options";
 import { DCGM_COUNTERS, renderCountersCsv } from "../infra/addons/dcgm-counters";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The part of package.json read here: the version tags the simulator image. */
+const packageJson = z.object({ version: z.string() });
 
 /** Subdirectories wholly generated (a dashboard or rule file removed upstream must disappear); a user's .env is kept. */
 const generatedDirs = ["prometheus/rules", "grafana/dashboards"];
@@ -17,7 +21,7 @@ const generatedDirs = ["prometheus/rules", "grafana/dashboards"];
  * context points back at this repository, so `docker compose --profile simulator up --build` works.
  */
 export function writeComposeBundle(outDir: string, options: ComposeOptionsInput = {}): string[] {
-  const version = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version as string;
+  const { version } = packageJson.parse(JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")));
   // The cluster's DCGM counter list; profiling counters only where SYS_ADMIN is granted.
   const counters = DCGM_COUNTERS.filter((c) => options.gpuProfiling || !c.field.startsWith("DCGM_FI_PROF_"));
   const files = composeBundle(monitoringContent(), {

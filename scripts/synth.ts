@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { buildApp } from "../charts/app";
+import { buildApp, chartObjects } from "../charts/app";
 import { cliFailure, readStackFileConfig } from "../infra/config-file";
 import { parseStackConfig } from "../infra/config-load";
 import { secretKeys, type SecretKey } from "../infra/config";
@@ -40,7 +40,7 @@ export function synth(stackFile: string | undefined, outDir: string): SynthResul
     files.push(file);
   };
   for (const chart of app.charts) {
-    const objs = chart.toJson();
+    const objs = chartObjects(chart);
     all.push(...objs);
     write(`${chart.node.id}.yaml`, objs);
   }

@@ -30,6 +30,7 @@ function scenarioOf(p: BenchmarkChartProps): { name: string; json: string; file:
   } catch (e) {
     throw new Error(
       `benchmark scenario '${s.name}': not valid JSON (${(e as Error).message}); pass the text of a bench/presets-style file`,
+      { cause: e },
     );
   }
   return { ...s, file: parseScenarioFile(raw, `benchmark scenario '${s.name}'`) };

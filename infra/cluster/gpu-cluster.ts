@@ -65,15 +65,14 @@ export class GpuCluster extends pulumi.ComponentResource {
     super("vllm-k8s:cluster:GpuCluster", name, {}, opts);
     const { clusterName, kubernetesVersion, endpoint } = args;
     this.clusterName = clusterName;
-    const parent = this;
 
-    const network = createNetwork(clusterName, args.network, parent);
+    const network = createNetwork(clusterName, args.network, this);
 
-    const clusterRole = createClusterServiceRole(clusterName, parent);
-    const secretsKey = createSecretsKey(clusterName, clusterRole, parent);
-    const logGroup = createControlPlaneLogGroup(clusterName, args.logRetentionDays, parent);
+    const clusterRole = createClusterServiceRole(clusterName, this);
+    const secretsKey = createSecretsKey(clusterName, clusterRole, this);
+    const logGroup = createControlPlaneLogGroup(clusterName, args.logRetentionDays, this);
 
-    const nodeRole = createNodeRole(clusterName, parent);
+    const nodeRole = createNodeRole(clusterName, this);
     const adminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
     const cluster = new eks.Cluster(
       clusterName,
@@ -108,19 +107,19 @@ export class GpuCluster extends pulumi.ComponentResource {
         useDefaultVpcCni: true,
         tags: clusterTag(clusterName),
       },
-      { parent, dependsOn: [logGroup] },
+      { parent: this, dependsOn: [logGroup] },
     );
 
-    const cniRole = createCniRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
-    const vpcCni = createVpcCniAddon({ clusterName, kubernetesVersion, roleArn: cniRole.arn, cluster, parent });
+    const cniRole = createCniRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, this);
+    const vpcCni = createVpcCniAddon({ clusterName, kubernetesVersion, roleArn: cniRole.arn, cluster, parent: this });
 
     const subnetIds = network.privateSubnetIds;
-    const groupArgs = { clusterName, cluster, nodeRole, subnetIds, dependsOn: [vpcCni], parent };
+    const groupArgs = { clusterName, cluster, nodeRole, subnetIds, dependsOn: [vpcCni], parent: this };
     const system = createSystemNodeGroup(args.systemNodes, groupArgs);
     const gpu = createGpuNodeGroup(args.gpuNodes, groupArgs);
     this.gpuNodeGroupName = gpu.nodeGroupName;
 
-    const autoscalerRole = createAutoscalerRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, parent);
+    const autoscalerRole = createAutoscalerRole(clusterName, cluster.oidcProviderArn, cluster.oidcProviderUrl, this);
     this.autoscalerRoleArn = autoscalerRole.arn;
 
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -130,7 +129,7 @@ export class GpuCluster extends pulumi.ComponentResource {
         kubeconfig: this.kubeconfig,
         enableServerSideApply: true,
       },
-      { parent },
+      { parent: this },
     );
     const storage = createClusterStorage({
       clusterName,
@@ -139,7 +138,7 @@ export class GpuCluster extends pulumi.ComponentResource {
       oidcProviderUrl: cluster.oidcProviderUrl,
       provider: this.provider,
       cluster,
-      parent,
+      parent: this,
     });
     this.ready = [cluster, vpcCni, system, gpu.nodeGroup, storage.addon, storage.storageClass];
     const autoscalerRoleArn = this.autoscalerRoleArn;

@@ -3,6 +3,7 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { z } from "zod";
 
 export interface BenchImageArgs {
   /** Cluster name: the ECR repository is `<clusterName>/vllm-bench`. Stack config `cluster.name`, default `vllm`. */
@@ -10,6 +11,9 @@ export interface BenchImageArgs {
   /** Repository root: the Dockerfile is bench/Dockerfile and the build context is the root. Required. */
   repoRoot: string;
 }
+
+/** The part of package.json read here: the version tags the image. */
+const packageJson = z.object({ version: z.string() });
 
 /**
  * Optional (`benchmark.buildImage`): an ECR repository and the benchmark/simulator image built
@@ -23,7 +27,6 @@ export class BenchImage extends pulumi.ComponentResource {
 
   constructor(name: string, args: BenchImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vllm-k8s:images:BenchImage", name, {}, opts);
-    const parent = this;
     const repo = new aws.ecr.Repository(
       `${args.clusterName}-vllm-bench`,
       {
@@ -33,7 +36,7 @@ export class BenchImage extends pulumi.ComponentResource {
         encryptionConfigurations: [{ encryptionType: "AES256" }],
         forceDelete: true,
       },
-      { parent },
+      { parent: this },
     );
     new aws.ecr.LifecyclePolicy(
       `${args.clusterName}-vllm-bench`,
@@ -50,11 +53,13 @@ export class BenchImage extends pulumi.ComponentResource {
           ],
         }),
       },
-      { parent },
+      { parent: this },
     );
 
-    const version = JSON.parse(fs.readFileSync(path.join(args.repoRoot, "package.json"), "utf8")).version as string;
-    const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repo.registryId }, { parent });
+    const { version } = packageJson.parse(
+      JSON.parse(fs.readFileSync(path.join(args.repoRoot, "package.json"), "utf8")),
+    );
+    const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repo.registryId }, { parent: this });
     const image = new dockerBuild.Image(
       `${args.clusterName}-vllm-bench`,
       {
@@ -65,7 +70,7 @@ export class BenchImage extends pulumi.ComponentResource {
         tags: [pulumi.interpolate`${repo.repositoryUrl}:${version}`],
         registries: [{ address: repo.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) }],
       },
-      { parent },
+      { parent: this },
     );
     this.ref = pulumi.interpolate`${repo.repositoryUrl}@${image.digest}`;
     this.registerOutputs({ repositoryUrl: repo.repositoryUrl, ref: this.ref });

@@ -5,7 +5,7 @@ import { SECRET, UNKNOWN, type GraphNode } from "../../policy/model";
 
 // Both exist at run time; waitForRPCs is missing from the SDK typings.
 const { getMonitor } = settings;
-const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+const waitForRPCs = (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
 
 async function scrub(value: unknown, path: string, secrets: string[]): Promise<unknown> {
   if (isRpcSecret(value)) {

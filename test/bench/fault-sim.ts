@@ -56,7 +56,10 @@ export async function spawnFaultSim(
     child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) (clearTimeout(timer), resolve(m[1]));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
     child.on("exit", (code) => (clearTimeout(timer), reject(new Error(`simulator exited ${code}: ${out}`))));
   });

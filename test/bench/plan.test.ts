@@ -16,7 +16,8 @@ const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoin
 /** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */
 const replica =
   (knee: number) =>
-  async (rate: number): Promise<Measurement> => ({ rate, passed: rate <= knee, slack: (knee - rate) / knee });
+  (rate: number): Promise<Measurement> =>
+    Promise.resolve({ rate, passed: rate <= knee, slack: (knee - rate) / knee });
 
 describe("rate search", () => {
   it.each([0.3, 3.7, 12.5, 140])(
@@ -45,10 +46,10 @@ describe("rate search", () => {
   it("repeats a point whose tightest SLO is within the noise band and judges by the median", async () => {
     const seen: number[] = [];
     // Near the knee, the first measurement fails by a hair, the next two pass comfortably.
-    const noisy = async (rate: number, attempt: number): Promise<Measurement> => {
+    const noisy = (rate: number, attempt: number): Promise<Measurement> => {
       seen.push(rate);
       const s = rate < 10 ? 0.5 : rate < 12 ? [-0.02, 0.05, 0.06][attempt] : -0.5;
-      return { rate, passed: s >= 0, slack: s };
+      return Promise.resolve({ rate, passed: s >= 0, slack: s });
     };
     const r = await searchRate(noisy, { ...base, startRps: 11, repeats: 3 });
     const at11 = r.verdicts.find((v) => v.rate === 11)!;
@@ -62,9 +63,9 @@ describe("rate search", () => {
 describe("rate search, interrupted", () => {
   it("records no verdict for a point an interrupt cut short, and says it was interrupted", async () => {
     const ac = new AbortController();
-    const measure = async (rate: number): Promise<Measurement> => {
+    const measure = (rate: number): Promise<Measurement> => {
       if (rate > 4) ac.abort(); // the interrupt lands during the second point
-      return { rate, passed: true, slack: 0.5 };
+      return Promise.resolve({ rate, passed: true, slack: 0.5 });
     };
     const r = await searchRate(measure, { ...base, signal: ac.signal });
     expect(r.stop).toBe("interrupted");

@@ -10,12 +10,12 @@ import type { RunOptions } from "../../bench/client/run";
 export function runHarness(dir: string, baseUrl: () => string) {
   let n = 0;
   return {
-    scenarioFile(body: object): string {
+    scenarioFile: (body: object): string => {
       const p = path.join(dir, `s${++n}.json`);
       fs.writeFileSync(p, JSON.stringify({ defaults: { metric_percentiles: "50,95" }, ...body }));
       return p;
     },
-    opts(config: string, extra: Partial<RunOptions> = {}): RunOptions & { lines: string[] } {
+    opts: (config: string, extra: Partial<RunOptions> = {}): RunOptions & { lines: string[] } => {
       const lines: string[] = [];
       return {
         baseUrl: baseUrl(),

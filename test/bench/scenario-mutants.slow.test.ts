@@ -54,7 +54,7 @@ describe("property: accepted mutants run", () => {
       expect([0, 1, 3], config).toContain(out.exitCode);
       const run = path.join(outputDir, "latest");
       for (const r of out.results) {
-        const json = JSON.parse(fs.readFileSync(path.join(run, `${r.result.scenario}.results.json`), "utf8"));
+        const json = JSON.parse(fs.readFileSync(path.join(run, `${String(r.result.scenario)}.results.json`), "utf8"));
         expect(json.requests.length).toBe(json.completed + json.failed);
       }
     }

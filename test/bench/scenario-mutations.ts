@@ -65,8 +65,10 @@ export function mutate(m: Mutation): unknown {
   const doc = structuredClone(VALID) as any;
   const parent = m.path.slice(0, -1).reduce((o, k) => o[k], doc);
   const last = m.path[m.path.length - 1];
-  if (m.op === "delete") Array.isArray(parent) ? parent.splice(last as number, 1) : delete parent[last];
-  else if (m.op === "replace") parent[last] = m.value;
+  if (m.op === "delete") {
+    if (Array.isArray(parent)) parent.splice(last as number, 1);
+    else delete parent[last];
+  } else if (m.op === "replace") parent[last] = m.value;
   else if (m.op === "add") {
     const target = parent[last];
     if (target && typeof target === "object" && !Array.isArray(target)) target[m.key] = m.value;
@@ -80,7 +82,7 @@ export function mutate(m: Mutation): unknown {
 
 export const mutation = fc.record({
   path: fc.constantFrom(...ALL),
-  op: fc.constantFrom("delete", "replace", "add", "rename") as fc.Arbitrary<Mutation["op"]>,
+  op: fc.constantFrom<Mutation["op"]>("delete", "replace", "add", "rename"),
   value: fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     fc.constantFrom(0, -1, 0.5, 1e9, "inf", "", "x/../y", null, true, [], {}),

@@ -31,7 +31,7 @@ export async function validateSchema(obj: {
   try {
     new Cls(obj).validate();
   } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
+    throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -165,11 +165,13 @@ async function loadExample(d: Doc, lang: string, code: string): Promise<string |
   }
   if (lang === "yaml" || lang === "yml") {
     const docsIn = parseAllDocuments(code).map((x) => x.toJS() as Record<string, unknown>);
-    if (docsIn.length > 0 && docsIn.every((o) => o && typeof o.apiVersion === "string" && typeof o.kind === "string")) {
+    const isK8sObject = (o: Record<string, unknown>): o is { apiVersion: string; kind: string } =>
+      o && typeof o.apiVersion === "string" && typeof o.kind === "string";
+    if (docsIn.length > 0 && docsIn.every(isK8sObject)) {
       // Kubernetes objects: the same schema and unknown-field checks our charts get.
       for (const o of docsIn) {
-        await validateSchema(o as { apiVersion: string; kind: string });
-        expect(unknownFields(o as { apiVersion: string; kind: string }), `${d.file}: ${o.kind}`).toEqual([]);
+        await validateSchema(o);
+        expect(unknownFields(o), `${d.file}: ${o.kind}`).toEqual([]);
       }
       return "Kubernetes objects (test/charts/schema.ts)";
     }

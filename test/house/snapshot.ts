@@ -110,7 +110,7 @@ export function currentSnapshot() {
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const i = process.argv.indexOf("--graph");
   if (i > 0) {
-    graphDigest(process.argv[i + 1]).then((d) => process.stdout.write(JSON.stringify(d), () => process.exit(0)));
+    void graphDigest(process.argv[i + 1]).then((d) => process.stdout.write(JSON.stringify(d), () => process.exit(0)));
   } else {
     const text = JSON.stringify(currentSnapshot(), null, 1) + "\n";
     if (process.argv.includes("--write")) fs.writeFileSync(SNAPSHOT_FILE, text);

@@ -214,8 +214,10 @@ export function mutate(config: Record<string, unknown>, muts: Mutation[]): Recor
       if (typeof v === "number") parent[last] = m.by === 0.5 || m.by === 2 ? v * m.by : v + m.by;
       else if (typeof v === "boolean") parent[last] = !v;
       else if (Array.isArray(v) && v.length > 1) v.pop();
-    } else if (m.op === "delete") Array.isArray(parent) ? parent.splice(last as number, 1) : delete parent[last];
-    else if (m.op === "add") {
+    } else if (m.op === "delete") {
+      if (Array.isArray(parent)) parent.splice(last as number, 1);
+      else delete parent[last];
+    } else if (m.op === "add") {
       const target = parent[last];
       if (target && typeof target === "object" && !Array.isArray(target)) target[m.key] = m.value;
       else parent[m.key] = m.value;
@@ -270,15 +272,16 @@ export function verdict(file: string): Verdict {
   } catch (e) {
     if (e instanceof UsageError) {
       if (!e.message.startsWith(`${file}`) || e.message.includes("\n"))
-        throw new Error(`file error not one line naming the file: ${e.message}`);
+        throw new Error(`file error not one line naming the file: ${e.message}`, { cause: e });
       return { refused: e.message };
     }
     if (e instanceof ConfigError) {
       const [head, ...lines] = e.message.split("\n");
       if (!/^Invalid stack config \(\d+ problems?\):$/.test(head) || !lines.length)
-        throw new Error(`bad ConfigError shape: ${e.message}`);
+        throw new Error(`bad ConfigError shape: ${e.message}`, { cause: e });
       for (const l of lines)
-        if (!/^ {2}- \S[^:]*:.*: \S/.test(l)) throw new Error(`a refusal line that names no key: ${JSON.stringify(l)}`);
+        if (!/^ {2}- \S[^:]*:.*: \S/.test(l))
+          throw new Error(`a refusal line that names no key: ${JSON.stringify(l)}`, { cause: e });
       return { refused: e.message };
     }
     throw e;

@@ -144,7 +144,7 @@ describe("connections", () => {
       const start = performance.now();
       const done = closed(sock);
       let reply = "";
-      sock.on("data", (d) => (reply += d));
+      sock.on("data", (d) => (reply += String(d)));
       sock.write(
         'POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"prompt":',
       );
