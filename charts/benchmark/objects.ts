@@ -13,11 +13,12 @@ import {
 } from "../../bench/contract";
 import { planObjects } from "./plan";
 import type { BenchmarkChartProps } from "./props";
+import { PART_OF } from "../part-of";
 
 export const BENCH_NAME = "vllm-bench";
 export const CONFIG_DIR = "/config";
 export const OUTPUT_DIR = "/results";
-const labels = { "app.kubernetes.io/name": BENCH_NAME, "app.kubernetes.io/part-of": "vllm-k8s" };
+const labels = { "app.kubernetes.io/name": BENCH_NAME, ...PART_OF };
 const DEFAULT_RESOURCES = { requests: { cpu: "1", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } };
 const CRON = /^(\S+\s+){4}\S+$|^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 

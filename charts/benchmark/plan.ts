@@ -7,9 +7,10 @@ import type { IJob } from "kubernetes-models/batch/v1";
 import type { IService } from "kubernetes-models/v1";
 import { JOB_ENV, PLAN_SLO_NAME } from "../../bench/contract";
 import type { BenchmarkChartProps, PlanJobProps } from "./props";
+import { PART_OF } from "../part-of";
 
 export const PLAN_NAME = "vllm-bench-plan";
-const labels = { "app.kubernetes.io/name": PLAN_NAME, "app.kubernetes.io/part-of": "vllm-k8s" };
+const labels = { "app.kubernetes.io/name": PLAN_NAME, ...PART_OF };
 
 export function planArgs(pl: PlanJobProps): string[] {
   return [

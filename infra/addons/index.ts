@@ -5,6 +5,7 @@ import type { AddonDescriptor, AddonOutputs, AddonSettings } from "./addon";
 import { after, helmRelease, type AddonOpts } from "./helm";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { ADDONS } from "./registry";
+import { PART_OF } from "../../charts/part-of";
 
 export type { AddonDescriptor, AddonSettings } from "./addon";
 
@@ -50,7 +51,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(
       nsName,
       {
-        metadata: { name: nsName, labels: { "app.kubernetes.io/part-of": "vllm-k8s", ...MONITORING_PSA } },
+        metadata: { name: nsName, labels: { ...PART_OF, ...MONITORING_PSA } },
       },
       { ...base, retainOnDelete: args.retainMonitoringNamespace ?? false },
     );
