@@ -2,14 +2,13 @@
 // only the suites listed in ISOLATED get a fresh process per file. A suite that reaches for
 // process-global state (Pulumi's mocks, spies, process handlers), itself or through a test helper
 // it imports, must be listed there, or one file's mocks leak into the next (DESIGN §10).
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ISOLATED } from "../../vitest.config";
-import { importsOf } from "./import-rules";
+import { importsOf, repoSources } from "./import-rules";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const testSources = new Map([...repoSources(root)].filter(([f]) => f.startsWith("test/")));
 const GLOBAL_STATE = /setMocks|buildGraph|stackGraph|runProgram|vi\.(mock|spyOn|stubGlobal|stubEnv)|process\.on\(/;
 
 export function isolated(file: string, globs: readonly string[] = ISOLATED): boolean {
@@ -30,23 +29,10 @@ export function needingIsolation(sources: ReadonlyMap<string, string>): string[]
   return [...sources.keys()].filter((f) => /\.test\.ts$/.test(f) && !f.endsWith(".slow.test.ts") && touches(f));
 }
 
-function testSources(): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = path.posix.join(dir, e.name);
-      if (e.isDirectory() && e.name !== "fixtures") walk(rel);
-      else if (e.name.endsWith(".ts")) out.set(rel, fs.readFileSync(path.join(root, rel), "utf8"));
-    }
-  };
-  walk("test");
-  return out;
-}
-
 describe("suites sharing a worker touch no process-global state", () => {
   it("every fast suite that uses Pulumi's mocks or a spy, directly or through a helper, is isolated", () => {
     // This file names the patterns in its fed examples without touching any state.
-    const need = needingIsolation(testSources()).filter((f) => f !== "test/arch/isolation.test.ts");
+    const need = needingIsolation(testSources).filter((f) => f !== "test/arch/isolation.test.ts");
     expect(need.length).toBeGreaterThan(10);
     expect(need.filter((f) => !isolated(f))).toEqual([]);
   });
