@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type RunningSimulator } from "../../bench/sim";
 import { loadScenarioFile } from "../../bench/client/scenario";
 import { PRESETS } from "../../bench/contract";
+import { cliTestEnv } from "./cli-env";
 
 const root = path.resolve(__dirname, "../..");
 const node = path.join(root, "node_modules/.bin/node");
@@ -17,23 +18,7 @@ const cli = path.join(root, "bench/cli.ts");
 
 /** Run the CLI without blocking this process (the simulator under test lives in it). */
 // The CLI's own variables are cleared so a developer's shell cannot change what is tested.
-const JOB_VARS = [
-  "MODEL_ENDPOINT",
-  "CONFIG_PATH",
-  "OUTPUT_DIR",
-  "REQUEST_RATE",
-  "MODEL_NAME",
-  "SERVED_MODEL_NAME",
-  "CONCURRENCY_LEVELS",
-  "DURATION",
-  "PUSHGATEWAY_URL",
-  "READY_TIMEOUT",
-  "RAMP_UP_STRATEGY",
-  "RAMP_UP_START_RPS",
-  "RAMP_UP_END_RPS",
-  "TOKENIZER",
-];
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k)));
+const baseEnv = cliTestEnv();
 
 function runCli(args: string[], cwd: string, timeoutMs = 60_000, env: Record<string, string> = {}) {
   const child = spawn(node, ["--import", tsx, cli, ...args], { cwd, stdio: "pipe", env: { ...baseEnv, ...env } });

@@ -5,29 +5,13 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually } from "../../scripts/dev/eventually";
 import { cliPath, node, root, setFaults, spawnFaultSim, tsxLoader } from "./fault-sim";
+import { cliTestEnv } from "./cli-env";
 
 // The must-shows, as users hit them: the CLI and the simulator in their own processes,
 // the simulator SIGKILLed, the CLI SIGTERMed while every slot waits on a 60 s stall.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-lost-slow-"));
-const JOB_VARS = [
-  "MODEL_ENDPOINT",
-  "CONFIG_PATH",
-  "OUTPUT_DIR",
-  "REQUEST_RATE",
-  "MODEL_NAME",
-  "SERVED_MODEL_NAME",
-  "CONCURRENCY_LEVELS",
-  "DURATION",
-  "PUSHGATEWAY_URL",
-  "READY_TIMEOUT",
-  "STOP_GRACE_SECONDS",
-  "RAMP_UP_STRATEGY",
-  "RAMP_UP_START_RPS",
-  "RAMP_UP_END_RPS",
-  "TOKENIZER",
-];
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k)));
+const env = cliTestEnv();
 const sims: { kill: () => void }[] = [];
 afterAll(() => {
   for (const s of sims) s.kill();

@@ -6,22 +6,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { cliTestEnv } from "./cli-env";
 
 const root = path.resolve(__dirname, "../..");
 const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
-const JOB_VARS = [
-  "MODEL_ENDPOINT",
-  "CONFIG_PATH",
-  "OUTPUT_DIR",
-  "PUSHGATEWAY_URL",
-  "SERVED_MODEL_NAME",
-  "MODEL_NAME",
-  "READY_TIMEOUT",
-  "PEAK_RPS",
-];
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !JOB_VARS.includes(k) && !k.startsWith("SIM_")),
-);
+const env = cliTestEnv((k) => k.startsWith("SIM_"));
 
 function plan(args: string[], cwd: string) {
   const child = spawn(
