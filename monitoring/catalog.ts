@@ -141,8 +141,9 @@ export const HTTP_METRICS = {
 
 /**
  * dcgm-exporter with pod mapping (labels `namespace`/`pod`/`container` of the pod holding the GPU).
- * The node label is `Hostname` up to dcgm-exporter 4.8.2 and `hostname` from 4.8.3 (the version we
- * pin); queries group by both so either works.
+ * The node label is `Hostname` in every dcgm-exporter release up to 4.8.2 and `hostname` after it
+ * (which one the pinned chart writes: dcgmNodeLabel in infra/addons/values/dcgm-exporter.ts);
+ * queries group by both so either works.
  */
 const DCGM_LABELS = ["gpu", "UUID", "modelName", "hostname", "Hostname", "namespace", "pod", "container"] as const;
 function dcgm(name: string, unit: string, help: string): CatalogMetric {

@@ -12,7 +12,7 @@ export const MODEL_LEVEL = ["namespace", "model_name"] as const;
 export const POD_LEVEL = ["namespace", "pod", "model_name"] as const;
 /**
  * dcgm-exporter names the node `Hostname` in every release up to 4.8.2 and `hostname` after
- * (NVIDIA/dcgm-exporter commit 48f252a, "Rename Hostname label to hostname", on main after the
+ * (NVIDIA/dcgm-exporter commit d5e5f51, "Rename Hostname label to hostname", on main after the
  * 4.5.3-4.8.2 tag). The GPU recording rules copy whichever is set into one label, GPU_NODE_LABEL,
  * and drop both spellings, so every GPU panel, variable and group reads a single name.
  */

@@ -1,7 +1,21 @@
-// `npm run docs:config`: regenerate the README's configuration reference from the schema.
+// `npm run docs:config`: regenerate every doc block that restates code (the README's configuration
+// reference, the chart pins, alert defaults and network flows), and say which files changed.
 import * as fs from "node:fs";
 import { withConfigReference } from "../infra/config-reference";
+import { GENERATED_TABLES, withBlock } from "./docs/tables";
 
-const path = new URL("../README.md", import.meta.url);
-fs.writeFileSync(path, withConfigReference(fs.readFileSync(path, "utf8")));
-console.log("README.md configuration reference updated");
+const root = new URL("../", import.meta.url);
+const edits: Record<string, Array<(text: string) => string | Promise<string>>> = { "README.md": [withConfigReference] };
+for (const b of GENERATED_TABLES) (edits[b.file] ??= []).push((text) => withBlock(text, b));
+
+for (const [file, steps] of Object.entries(edits)) {
+  const path = new URL(file, root);
+  const before = fs.readFileSync(path, "utf8");
+  let after = before;
+  for (const step of steps) after = await step(after);
+  if (after === before) console.log(`${file}: unchanged`);
+  else {
+    fs.writeFileSync(path, after);
+    console.log(`${file}: updated`);
+  }
+}

@@ -58,7 +58,7 @@ function check(p: BenchmarkChartProps): void {
     );
   if (p.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(p.pushgatewayUrl))
     throw new Error(
-      `benchmark pushgatewayUrl '${p.pushgatewayUrl}': expected an http(s) URL such as http://prometheus-pushgateway.monitoring.svc:9091`,
+      `benchmark pushgatewayUrl '${p.pushgatewayUrl}': expected an http(s) URL such as http://pushgateway.monitoring.svc:9091`,
     );
   const limits = p.resources?.limits;
   if (p.resources && !(limits?.memory && limits?.cpu))

@@ -11,7 +11,7 @@ export interface BenchmarkChartProps {
   model: string;
   /** Scenario file (JSON text in the bench/presets layout) and its name; default: the smoke preset. */
   scenario?: { name: string; json: string };
-  /** Push every scenario's figures here (PUSHGATEWAY_URL), e.g. http://prometheus-pushgateway.monitoring.svc:9091. */
+  /** Push every scenario's figures here (PUSHGATEWAY_URL), e.g. http://pushgateway.monitoring.svc:9091. */
   pushgatewayUrl?: string;
   /** Cron schedule (5 fields): a CronJob runs the benchmark on it. */
   schedule?: string;

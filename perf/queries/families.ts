@@ -4,6 +4,7 @@
 // left out; they would add index entries but no work to the queries measured.
 import { ITL_BUCKETS, REQUEST_LATENCY_BUCKETS, TTFT_BUCKETS, tokenBuckets } from "../../bench/sim/vllm-metrics";
 import {
+  DCGM_NODE_LABEL,
   buildFleet,
   generationAt,
   gpuLabels,
@@ -386,7 +387,7 @@ export function buildFamilies(
           UUID: "",
           device: "",
           modelName: "",
-          hostname: "",
+          [DCGM_NODE_LABEL]: "",
           DCGM_FI_DRIVER_VERSION: "",
           namespace: "gpu-operator",
           pod: `nvidia-dcgm-exporter-${n.slice(3, 12)}`,

@@ -1,6 +1,10 @@
 // The synthetic fleet whose metrics `npm run bench:queries` stores: vLLM deployments (one per
 // namespace × model) spread over GPU nodes, and the labels Prometheus attaches when it scrapes
 // them through our ServiceMonitors (namespace, pod, service, endpoint, container, job, instance).
+import { dcgmNodeLabel } from "../../infra/addons/values/dcgm-exporter";
+
+/** The node label of the pinned dcgm-exporter (`Hostname` or `hostname`, by version). */
+export const DCGM_NODE_LABEL = dcgmNodeLabel();
 
 export interface FleetShape {
   namespaces: string[];
@@ -146,14 +150,14 @@ export function vllmPodLabels(p: Pod): Labels {
   };
 }
 
-/** dcgm-exporter (4.8.3, pod mapping on) labels for one GPU. */
+/** dcgm-exporter labels for one GPU, as the pinned chart's exporter writes them (pod mapping on). */
 export function gpuLabels(g: Gpu): Labels {
   return {
     gpu: String(g.index),
     UUID: g.uuid,
     device: `nvidia${g.index}`,
     modelName: "NVIDIA L40S",
-    hostname: g.node,
+    [DCGM_NODE_LABEL]: g.node,
     DCGM_FI_DRIVER_VERSION: "570.172.08",
     namespace: g.pod.deployment.namespace,
     pod: g.pod.name,

@@ -21,7 +21,7 @@ function exposition(namespace: string): string {
     for (const [l, v] of samples) lines.push(`${name}${fmt(l)} ${v}`);
   };
   // Two GPU nodes, one per spelling of dcgm-exporter's node label: `hostname` (after 4.8.2) and
-  // `Hostname` (every release up to 4.8.2, NVIDIA/dcgm-exporter commit 48f252a).
+  // `Hostname` (every release up to 4.8.2, NVIDIA/dcgm-exporter commit d5e5f51).
   const gpus: Record<string, string>[] = [
     ...[0, 1].map((i) => ({
       gpu: String(i),

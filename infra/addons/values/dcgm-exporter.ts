@@ -1,5 +1,6 @@
 import { gpuNodeSelector, gpuTolerations, type Toleration } from "../placement";
 import { monitoringConfig } from "../../../monitoring/config";
+import { CHARTS } from "../versions";
 
 /** Where our counters CSV is mounted in the exporter container. */
 const DCGM_COUNTERS_PATH = "/etc/dcgm-exporter/vllm-counters.csv";
@@ -34,4 +35,16 @@ export function dcgmExporterValues(countersConfigMap: string, serviceMonitor: bo
     tolerations: gpuTolerations(),
     serviceMonitor: { enabled: serviceMonitor, interval: monitoringConfig.scrapeInterval, honorLabels: true },
   };
+}
+
+/**
+ * The node label a dcgm-exporter release writes: `Hostname` in every release up to 4.8.2 and
+ * `hostname` after (NVIDIA/dcgm-exporter commit d5e5f510a1b6b393f39a43293ccd9dc985defc79, "Rename
+ * Hostname label to hostname", on main after the 4.5.3-4.8.2 tag). The chart and the exporter
+ * share a version number. Default: the pinned chart's.
+ */
+export function dcgmNodeLabel(chartVersion: string = CHARTS.dcgmExporter.version): "Hostname" | "hostname" {
+  const [major, minor, patch] = chartVersion.split(".").map(Number);
+  const upToRename = major !== 4 ? major < 4 : minor !== 8 ? minor < 8 : patch <= 2;
+  return upToRename ? "Hostname" : "hostname";
 }

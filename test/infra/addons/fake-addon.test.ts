@@ -17,7 +17,12 @@ import { valuesProblems, type ChartFixture } from "./helm-fixtures";
 const fakeExporter: AddonDescriptor = {
   key: "fakeExporter",
   release: "fake-exporter",
-  chart: { chart: "fake-exporter", repo: "https://charts.example.test", version: "1.2.3" },
+  chart: {
+    chart: "fake-exporter",
+    repo: "https://charts.example.test",
+    version: "1.2.3",
+    source: { repository: "example/fake", path: "Chart.yaml", commit: "0".repeat(40), tag: "v1.2.3", version: "1.2.3" },
+  },
   namespace: (s) => s.monitoringNamespace,
   serviceMonitor: true,
   ready: true,

@@ -4,7 +4,8 @@ import { parseStackConfig } from "../../../infra/config-load";
 import type { AddonDescriptor, AddonSettings } from "../../../infra/addons";
 import { ADDONS } from "../../../infra/addons/registry";
 import { devicePluginValues } from "../../../infra/addons/values/device-plugin";
-import type { DcgmExporterValues } from "../../../infra/addons/values/dcgm-exporter";
+import { dcgmNodeLabel, type DcgmExporterValues } from "../../../infra/addons/values/dcgm-exporter";
+import { CHARTS } from "../../../infra/addons/versions";
 import type { KubePrometheusStackValues } from "../../../infra/addons/values/kube-prometheus-stack";
 import { addonSettings } from "../../../infra/mapper/addons";
 import { chartDefault, leafPaths, loadFixture, valuesProblems } from "./helm-fixtures";
@@ -75,6 +76,12 @@ describe("chart defaults we override or rely on", () => {
     const file = v.arguments[v.arguments.indexOf("-f") + 1];
     expect(v.extraVolumeMounts.map((m) => m.mountPath)).toContain(file);
     expect(v.extraConfigMapVolumes[0].configMap.name).toBe("dcgm-exporter-counters");
+  });
+
+  it("dcgm-exporter: the node label follows the pinned version (`Hostname` up to 4.8.2, `hostname` after)", () => {
+    expect(["3.3.9", "4.7.1", "4.8.2"].map((v) => dcgmNodeLabel(v))).toEqual(["Hostname", "Hostname", "Hostname"]);
+    expect(["4.8.3", "4.9.0", "5.0.0"].map((v) => dcgmNodeLabel(v))).toEqual(["hostname", "hostname", "hostname"]);
+    expect(dcgmNodeLabel()).toBe(dcgmNodeLabel(CHARTS.dcgmExporter.version));
   });
 
   it("kube-prometheus-stack: flips every *SelectorNilUsesHelmValues the chart defaults to true", () => {
