@@ -321,8 +321,9 @@ export function rateCurve(
             type: "nominal",
             title: null,
             scale: { domain: ["meets every SLO", "misses an SLO"], range: ["#16a34a", "#dc2626"] },
+            legend: { orient: "top", direction: "horizontal" },
           },
-          shape: { field: "verdict", type: "nominal", legend: null },
+          shape: { field: "verdict", type: "nominal" },
         },
       },
       {

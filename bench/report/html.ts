@@ -33,7 +33,7 @@ const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-ser
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em;margin-top:1.6em}h3{font-size:1em;margin:1em 0 .3em}
 table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #d1d5db;padding:3px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 ul.thresholds{list-style:none;padding:0;font-variant-numeric:tabular-nums}ul.thresholds li{padding:2px 0}li.pass::before{content:"✔ ";color:#15803d}li.fail{color:#b91c1c;font-weight:600}li.fail::before{content:"✘ "}
-.plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:1.2em 1.6em}figure{margin:0;min-width:0}svg.plot{width:100%;height:auto}.note{color:#4b5563;font-size:.9em}.nodata{font-weight:600}
+.plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:1.2em 1.6em}figure{margin:0;min-width:0}svg.plot{width:100%;height:auto}.note{color:#4b5563;font-size:.9em}.nodata{font-weight:600}
 pre{background:#f3f4f6;padding:.6em;overflow-x:auto}`;
 
 const page = (title: string, body: string) =>
