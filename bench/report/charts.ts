@@ -1,62 +1,92 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { TimelineRow } from "./series";
 
-// Vega-Lite specs for the report. Every plot has titled axes with units; a latency distribution
-// carries its P50/P90/P99 and any SLO on that metric as vertical rules.
+// Vega-Lite specs for the report. Every plot has titled axes with units; axes fit the data; a
+// latency distribution carries its P50/P90/P95/P99 and any SLO on that metric as vertical rules.
+// Nothing is labelled on the plot area: rules are named in a legend, which Vega lays out, so no
+// label can cross a bar, a line or another label. An SLO far from the data is not drawn on a
+// stretched axis (that squeezes the data into one bar) but named with an arrow in the subtitle.
+// Texts stay short: without a canvas Vega sizes text by an estimate (0.8 × font size per
+// character, vega-scenegraph 5.x src/util/text.js estimateWidth), so a long subtitle or legend row
+// widens the SVG far beyond what it draws.
 
-const W = 440,
+const W = 340,
   H = 170;
-const MARKER_COLORS = { P50: "#16a34a", P90: "#f59e0b", P99: "#dc2626", SLO: "#111827" } as const;
+const MARKER_COLORS = { P50: "#16a34a", P90: "#f59e0b", P95: "#7c3aed", P99: "#dc2626", SLO: "#111827" } as const;
+const markerColor = (label: string, slo?: boolean) =>
+  slo ? MARKER_COLORS.SLO : (MARKER_COLORS[label as keyof typeof MARKER_COLORS] ?? "#6b7280");
+/** Above this many values the rug shows the tail beyond P99 only (the histogram still counts every value). */
+const RUG_ALL_MAX = 5_000;
 
 export interface Marker {
-  label: string; // "P50", "P90", "P99" or "SLO P95 ≤ 2000 ms"
+  label: string; // "P50", "P90", "P95", "P99" or "SLO P95 ≤ 2000 ms"
   value: number;
   slo?: boolean;
 }
 
-/** Every `step`-th value, so a histogram of 100 000 inter-token gaps stays cheap to draw. */
-const thin = (xs: number[], max = 20_000) =>
-  xs.length <= max ? xs : xs.filter((_, i) => i % Math.ceil(xs.length / max) === 0);
+const extent = (xs: number[]): [number, number] =>
+  xs.reduce<[number, number]>(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [Infinity, -Infinity]);
 
-export function latencyHistogram(
-  title: string,
-  axis: string,
-  values: number[],
-  markers: Marker[],
-  clipAt: number,
-): TopLevelSpec {
-  const drawn = thin(values.filter((v) => v <= clipAt)).map((v) => ({ v }));
-  const cut = values.filter((v) => v > clipAt).length;
-  const hi = Math.max(clipAt, ...markers.map((m) => m.value)) * 1.04;
-  const rules = markers.map((m, i) => ({
+/**
+ * The axis range for `values`, widened to take in the SLOs that lie near them; the others are
+ * "off the axis" and told in words with an arrow pointing their way.
+ */
+function fitAxis(values: number[], slos: Marker[]): { domain: [number, number]; on: Marker[]; off: string[] } {
+  let [lo, hi] = extent(values);
+  const span = Math.max(hi - lo, Math.abs(hi) * 0.1, 1e-9);
+  // Near: taking the SLO in at most doubles the axis, so the data keep half the width or more.
+  const on = slos.filter((m) => m.value >= lo - span && m.value <= hi + span);
+  const off = slos
+    .filter((m) => !on.includes(m))
+    .map((m) =>
+      m.value > hi ? `${m.label} → at ${(m.value / hi).toFixed(1)}× the max` : `← ${m.label}, below the min`,
+    );
+  for (const m of on) [lo, hi] = [Math.min(lo, m.value), Math.max(hi, m.value)];
+  const pad = Math.max(hi - lo, Math.abs(hi) * 0.02) * 0.04;
+  return { domain: [Math.max(0, lo - pad), hi + pad], on, off };
+}
+
+/**
+ * A latency distribution: a histogram of every value, a rug of ticks under it (each value when
+ * there are few enough, else every value beyond P99, so the worst request is always drawn), the
+ * percentiles and the SLOs.
+ */
+export function latencyHistogram(title: string, axis: string, values: number[], markers: Marker[]): TopLevelSpec {
+  const pcts = markers.filter((m) => !m.slo);
+  const { domain, on, off } = fitAxis(
+    values,
+    markers.filter((m) => m.slo),
+  );
+  const p99 = pcts.find((m) => m.label === "P99")?.value ?? -Infinity;
+  const rug = (values.length <= RUG_ALL_MAX ? values : values.filter((v) => v > p99)).map((v) => ({ v }));
+  const rules = [...pcts, ...on].map((m) => ({
     ...m,
-    text: m.slo ? m.label : `${m.label}: ${m.value.toFixed(1)} ms`,
-    row: i,
-    align: m.slo ? "right" : "left",
-    dx: m.slo ? -3 : 3,
+    text: m.slo ? m.label : `${m.label} ${m.value.toFixed(1)} ms`,
+    kind: m.slo ? "SLO" : "percentile",
   }));
-  const domain = rules.map((r) => r.label);
-  const range = rules.map((r) => (r.slo ? MARKER_COLORS.SLO : (MARKER_COLORS[r.label as "P50"] ?? "#6b7280")));
+  const x = { field: "v", type: "quantitative", scale: { domain, zero: false, nice: false } } as const;
+  const rugNote = values.length <= RUG_ALL_MAX ? "each a tick at the bottom" : `ticks: the ${rug.length} above P99`;
   return {
     width: W,
     height: H,
-    title: {
-      text: title,
-      subtitle: `${values.length} values${cut ? `; ${cut} above ${clipAt.toFixed(0)} ms not drawn` : ""}`,
-    },
+    title: { text: title, subtitle: [`${values.length} values; ${rugNote}`, ...off] },
     layer: [
       {
-        data: { values: drawn },
+        data: { values: values.map((v) => ({ v })) },
         mark: { type: "bar", color: "#93c5fd", stroke: "#3b82f6", strokeWidth: 0.5 },
         encoding: {
-          x: {
-            field: "v",
-            type: "quantitative",
-            bin: { maxbins: 40, extent: [0, hi] },
-            title: axis,
-            scale: { domain: [0, hi] },
-          },
+          x: { ...x, bin: { maxbins: 40, extent: domain }, title: axis },
           y: { aggregate: "count", type: "quantitative", title: "count" },
+        },
+      },
+      {
+        data: { values: rug },
+        mark: { type: "rule", color: "#111827", opacity: 0.6 },
+        encoding: {
+          x: { ...x, title: axis },
+          y: { value: H },
+          y2: { value: H - 10 },
+          description: { value: "rug" },
         },
       },
       {
@@ -64,65 +94,87 @@ export function latencyHistogram(
         mark: { type: "rule", strokeWidth: 2 },
         encoding: {
           x: { field: "value", type: "quantitative" },
-          color: { field: "label", type: "nominal", scale: { domain, range }, title: null },
-          strokeDash: { condition: { test: "datum.slo", value: [6, 3] }, value: [1, 0] },
-        },
-      },
-      {
-        data: { values: rules },
-        mark: { type: "text", fontSize: 10, align: { expr: "datum.align" }, dx: { expr: "datum.dx" } },
-        encoding: {
-          x: { field: "value", type: "quantitative" },
-          y: { field: "row", type: "ordinal", axis: null, scale: { paddingOuter: 0.5 } },
-          text: { field: "text" },
-          color: { field: "label", type: "nominal", scale: { domain, range }, legend: null },
+          stroke: {
+            field: "text",
+            type: "nominal",
+            sort: null,
+            scale: { domain: rules.map((r) => r.text), range: rules.map((r) => markerColor(r.label, r.slo)) },
+            legend: { title: null, orient: "bottom", columns: 2 },
+          },
+          strokeDash: {
+            field: "kind",
+            type: "nominal",
+            scale: {
+              domain: ["percentile", "SLO"],
+              range: [
+                [1, 0],
+                [6, 3],
+              ],
+            },
+            legend: null,
+          },
         },
       },
     ],
-    resolve: { scale: { y: "independent" } },
   };
+}
+
+/** Each series' last value carried to the end of its bucket, so a step line covers the whole second it stands for. */
+function closeSteps(rows: TimelineRow[], seconds: number): TimelineRow[] {
+  const last = new Map<string, TimelineRow>();
+  for (const r of rows) if ((last.get(r.series)?.t ?? -1) <= r.t) last.set(r.series, r);
+  return [...rows, ...[...last.values()].filter((r) => r.t === seconds - 1).map((r) => ({ ...r, t: seconds }))];
 }
 
 export function timeline(
   title: string,
   rows: TimelineRow[],
   yTitle: string,
+  span: { seconds: number; leftOut: number },
   slo?: { label: string; value: number },
 ): TopLevelSpec {
+  const series = [...new Set(rows.map((r) => r.series))];
+  const values = rows.map((r) => r.value);
+  const { on, off } = fitAxis(values.length ? values : [0], slo ? [{ ...slo, slo: true }] : []);
+  const notes = [
+    span.leftOut > 0.05 ? `last ${span.leftOut.toFixed(1)} s not drawn (a partial second)` : "",
+    ...off,
+  ].filter(Boolean);
   const line = {
-    data: { values: rows },
+    data: { values: closeSteps(rows, span.seconds) },
     mark: { type: "line", interpolate: "step-after", strokeWidth: 1.5 },
     encoding: {
-      x: { field: "t", type: "quantitative", title: "time since start (s)" },
+      x: {
+        field: "t",
+        type: "quantitative",
+        title: "time since start (s)",
+        scale: { domain: [0, span.seconds], nice: false },
+      },
       y: { field: "value", type: "quantitative", title: yTitle },
       color: {
         field: "series",
         type: "nominal",
         title: null,
-        scale: {
-          domain: [...new Set(rows.map((r) => r.series))],
-          range: rows.some((r) => r.series === "P50")
-            ? [MARKER_COLORS.P50, MARKER_COLORS.P90, MARKER_COLORS.P99]
-            : ["#2563eb"],
-        },
+        scale: { domain: series, range: series.map((s) => (s in MARKER_COLORS ? markerColor(s) : "#2563eb")) },
       },
     },
   };
   const layers: object[] = [line];
-  if (slo)
-    layers.push(
-      {
-        data: { values: [slo] },
-        mark: { type: "rule", strokeDash: [6, 3], color: MARKER_COLORS.SLO },
-        encoding: { y: { field: "value", type: "quantitative" } },
+  if (on.length)
+    layers.push({
+      data: { values: on.map((m) => ({ ...m, kind: `SLO: ${m.label}` })) },
+      mark: { type: "rule", strokeDash: [6, 3] },
+      encoding: {
+        y: { field: "value", type: "quantitative" },
+        stroke: { field: "kind", type: "nominal", scale: { range: [MARKER_COLORS.SLO] }, legend: { title: null } },
       },
-      {
-        data: { values: [slo] },
-        mark: { type: "text", align: "left", dy: -6, fontSize: 10, color: MARKER_COLORS.SLO },
-        encoding: { y: { field: "value", type: "quantitative" }, x: { value: 4 }, text: { field: "label" } },
-      },
-    );
-  return { width: W, height: H - 20, title, layer: layers } as TopLevelSpec;
+    });
+  return {
+    width: W,
+    height: H - 20,
+    title: notes.length ? { text: title, subtitle: notes } : title,
+    layer: layers,
+  } as TopLevelSpec;
 }
 
 export interface ScenarioRow {
@@ -207,7 +259,10 @@ export interface RateMarker {
   color: string;
 }
 
-/** An SLO metric against the offered rate, with the SLO line and the knee, sustainable rate and target marked. */
+/**
+ * An SLO metric against the offered rate, with the SLO line and the knee, sustainable rate and
+ * target marked as rules named in a legend (a label on the plot would cross the SLO line).
+ */
 export function rateCurve(
   title: string,
   yTitle: string,
@@ -219,7 +274,29 @@ export function rateCurve(
   const log = ys.length > 1 && Math.max(...ys, slo.value) / Math.min(...ys, slo.value) > 30;
   const y = { field: "value", type: "quantitative", title: yTitle, scale: log ? { type: "log" } : { zero: true } };
   const rows = points.map((p) => ({ ...p, verdict: p.passed ? "meets every SLO" : "misses an SLO" }));
-  const rateMarks = marks.map((m, i) => ({ ...m, text: `${m.label} ${m.rate.toFixed(2)} req/s`, ypx: 10 + 12 * i }));
+  const rules = [
+    { text: slo.label, color: MARKER_COLORS.SLO, dash: "SLO" },
+    ...marks.map((m) => ({ text: `${m.label} ${m.rate.toFixed(2)} req/s`, color: m.color, dash: "rate" })),
+  ];
+  const stroke = {
+    field: "text",
+    type: "nominal",
+    sort: null,
+    scale: { domain: rules.map((r) => r.text), range: rules.map((r) => r.color) },
+    legend: { title: null, orient: "bottom", direction: "vertical" },
+  };
+  const strokeDash = {
+    field: "dash",
+    type: "nominal",
+    scale: {
+      domain: ["SLO", "rate"],
+      range: [
+        [6, 3],
+        [2, 2],
+      ],
+    },
+    legend: null,
+  };
   return {
     width: W,
     height: H + 30,
@@ -244,37 +321,20 @@ export function rateCurve(
             type: "nominal",
             title: null,
             scale: { domain: ["meets every SLO", "misses an SLO"], range: ["#16a34a", "#dc2626"] },
+            legend: { orient: "top", direction: "horizontal" },
           },
-          shape: { field: "verdict", type: "nominal", legend: null },
+          shape: { field: "verdict", type: "nominal" },
         },
       },
       {
-        data: { values: [slo] },
-        mark: { type: "rule", strokeDash: [6, 3], color: MARKER_COLORS.SLO, strokeWidth: 1.5 },
-        encoding: { y: { field: "value", type: "quantitative" } },
+        data: { values: rules.slice(0, 1).map((r) => ({ ...r, value: slo.value })) },
+        mark: { type: "rule", strokeWidth: 1.5 },
+        encoding: { y: { field: "value", type: "quantitative" }, stroke, strokeDash },
       },
       {
-        data: { values: [slo] },
-        mark: { type: "text", align: "left", dy: -6, fontSize: 10 },
-        encoding: { y: { field: "value", type: "quantitative" }, x: { value: 4 }, text: { field: "label" } },
-      },
-      {
-        data: { values: rateMarks },
-        mark: { type: "rule", strokeWidth: 1.5, strokeDash: [2, 2] },
-        encoding: {
-          x: { field: "rate", type: "quantitative" },
-          color: { field: "color", type: "nominal", scale: null },
-        },
-      },
-      {
-        data: { values: rateMarks },
-        mark: { type: "text", align: "left", dx: 3, fontSize: 10 },
-        encoding: {
-          x: { field: "rate", type: "quantitative" },
-          y: { field: "ypx", type: "quantitative", scale: null },
-          text: { field: "text" },
-          color: { field: "color", type: "nominal", scale: null },
-        },
+        data: { values: rules.slice(1).map((r, i) => ({ ...r, rate: marks[i].rate })) },
+        mark: { type: "rule", strokeWidth: 1.5 },
+        encoding: { x: { field: "rate", type: "quantitative" }, stroke, strokeDash },
       },
     ],
   } as TopLevelSpec;

@@ -10,7 +10,7 @@ import {
   type Marker,
 } from "./charts";
 import { renderSvg } from "./render";
-import { timelines } from "./series";
+import { PERCENTILES, timelines } from "./series";
 import { thresholdLabel, thresholdText } from "./thresholds";
 
 // The HTML reports: a run (per scenario: threshold rows, figures, latency distributions with
@@ -33,7 +33,7 @@ const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-ser
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em;margin-top:1.6em}h3{font-size:1em;margin:1em 0 .3em}
 table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #d1d5db;padding:3px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 ul.thresholds{list-style:none;padding:0;font-variant-numeric:tabular-nums}ul.thresholds li{padding:2px 0}li.pass::before{content:"✔ ";color:#15803d}li.fail{color:#b91c1c;font-weight:600}li.fail::before{content:"✘ "}
-.plots{display:flex;flex-wrap:wrap;gap:1.2em}figure{margin:0}svg.plot{max-width:100%;height:auto}.note{color:#4b5563;font-size:.9em}
+.plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:1.2em 1.6em}figure{margin:0;min-width:0}svg.plot{width:100%;height:auto}.note{color:#4b5563;font-size:.9em}.nodata{font-weight:600}
 pre{background:#f3f4f6;padding:.6em;overflow-x:auto}`;
 
 const page = (title: string, body: string) =>
@@ -44,15 +44,17 @@ function thresholdList(ts: ThresholdResult[]): string {
   return `<h3>Thresholds</h3><ul class="thresholds">${ts.map((t) => `<li class="${t.passed ? "pass" : "fail"}">${esc(thresholdText(t))}</li>`).join("")}</ul>`;
 }
 
-/** Markers for one latency metric: P50/P90/P99 of the values, and the SLOs set on that metric. */
+/** Markers for one latency metric: its percentiles, and the SLOs set on that metric. */
 function markers(values: number[], metric: string, thresholds: ThresholdResult[]): Marker[] {
   const sorted = [...values].sort((a, b) => a - b);
-  const ms: Marker[] = [50, 90, 99].map((p) => ({ label: `P${p}`, value: percentile(sorted, p) }));
+  const ms: Marker[] = PERCENTILES.map((p) => ({ label: `P${p}`, value: percentile(sorted, p) }));
   for (const t of thresholds)
     if (t.name.startsWith(`${metric}_`) && t.name.endsWith("_ms"))
       ms.push({ label: `SLO ${thresholdLabel(t.name).split(" ")[0]} ≤ ${t.limit} ms`, value: t.limit, slo: true });
   return ms;
 }
+
+const PCT_NAMES = PERCENTILES.map((p) => `P${p}`).join("/");
 
 const DISTRIBUTIONS = [
   ["ttft", "Time to first token", "TTFT (ms)"],
@@ -61,7 +63,16 @@ const DISTRIBUTIONS = [
   ["e2el", "End-to-end latency", "E2E latency (ms)"],
 ] as const;
 
+/** Says so plainly when a scenario has no main-run request to report (stopped during its warm-up). */
+function noData(s: ScenarioResult): string | undefined {
+  if (s.records.length) return undefined;
+  const name = esc(String(s.result.scenario));
+  return `<section id="scenario-${name}"><h2>${name}${s.partial ? " (partial: interrupted)" : ""}</h2><p class="nodata">No main-run data: ${s.partial ? "the run was stopped before this scenario's main run sent a request (during its warm-up)" : "this scenario sent no request"}, so there are no latencies, thresholds or charts to show.</p></section>`;
+}
+
 function scenarioSection(s: ScenarioResult): string {
+  const empty = noData(s);
+  if (empty) return empty;
   const ok = s.records.filter((r) => r.success);
   const values: Record<string, number[]> = {
     ttft: ok.flatMap((r) => (r.ttft_ms === undefined ? [] : [r.ttft_ms])),
@@ -81,42 +92,38 @@ function scenarioSection(s: ScenarioResult): string {
     .map(([k, v]) => `<tr><th>${k}</th><td class="num">${v}</td></tr>`)
     .join("");
   const name = String(r.scenario);
-  const dists = DISTRIBUTIONS.filter(([m]) => values[m].length).map(([m, title, axis]) => {
-    const sorted = [...values[m]].sort((a, b) => a - b);
-    return fig(
+  const dists = DISTRIBUTIONS.filter(([m]) => values[m].length).map(([m, title, axis]) =>
+    fig(
       renderSvg(
-        latencyHistogram(
-          `${title}: ${name}`,
-          axis,
-          values[m],
-          markers(values[m], m, s.thresholds),
-          percentile(sorted, 99.5),
-        ),
+        latencyHistogram(`${title}: ${name}`, axis, values[m], markers(values[m], m, s.thresholds)),
         `${title} histogram, ${name}`,
       ),
-    );
-  });
+    ),
+  );
   const tl = timelines(s.records);
   const slo = (metric: string) => {
     const t = s.thresholds.find((x) => x.name.startsWith(`${metric}_`) && x.name.endsWith("_ms"));
     return t ? { label: `SLO: ${thresholdLabel(t.name)} ≤ ${t.limit} ms`, value: t.limit } : undefined;
   };
   const lines = [
-    renderSvg(timeline(`Concurrency: ${name}`, tl.concurrency, "requests in flight"), `concurrency over time, ${name}`),
     renderSvg(
-      timeline(`Request throughput: ${name}`, tl.throughput, "completed requests/s"),
+      timeline(`Concurrency: ${name}`, tl.concurrency, "requests in flight", tl),
+      `concurrency over time, ${name}`,
+    ),
+    renderSvg(
+      timeline(`Request throughput: ${name}`, tl.throughput, "completed requests/s", tl),
       `request throughput over time, ${name}`,
     ),
     renderSvg(
-      timeline(`Output token throughput: ${name}`, tl.tokens, "output tokens/s"),
+      timeline(`Output token throughput: ${name}`, tl.tokens, "output tokens/s", tl),
       `token throughput over time, ${name}`,
     ),
     renderSvg(
-      timeline(`TTFT per second (P50/P90/P99): ${name}`, tl.ttft, "TTFT (ms)", slo("ttft")),
+      timeline(`TTFT per second (${PCT_NAMES}): ${name}`, tl.ttft, "TTFT (ms)", tl, slo("ttft")),
       `TTFT percentiles per second, ${name}`,
     ),
     renderSvg(
-      timeline(`ITL per second (P50/P90/P99): ${name}`, tl.itl, "ITL (ms)", slo("itl")),
+      timeline(`ITL per second (${PCT_NAMES}): ${name}`, tl.itl, "ITL (ms)", tl, slo("itl")),
       `ITL percentiles per second, ${name}`,
     ),
   ].map(fig);
@@ -125,19 +132,18 @@ function scenarioSection(s: ScenarioResult): string {
 <h3>Over the run</h3><p class="note">Per one-second bucket, from the per-request records: TTFT by when the first token came, ITL by when each gap ended.</p><div class="plots">${lines.join("")}</div></section>`;
 }
 
-function acrossScenarios(results: ScenarioResult[]): string {
+function acrossScenarios(all: ScenarioResult[]): string {
+  const results = all.filter((s) => s.records.length);
   if (results.length < 2) return "";
   const rows = (metric: string) =>
     results.flatMap((s) =>
-      [50, 90, 99]
-        .map((p) => ({
-          scenario: String(s.result.scenario),
-          stat: `P${p}`,
-          value:
-            (s.result[`p${p}_${metric}_ms`] as number | undefined) ??
-            (p === 50 ? (s.result[`median_${metric}_ms`] as number) : NaN),
-        }))
-        .filter((r) => Number.isFinite(r.value)),
+      PERCENTILES.map((p) => ({
+        scenario: String(s.result.scenario),
+        stat: `P${p}`,
+        value:
+          (s.result[`p${p}_${metric}_ms`] as number | undefined) ??
+          (p === 50 ? (s.result[`median_${metric}_ms`] as number) : NaN),
+      })).filter((r) => Number.isFinite(r.value)),
     );
   const tput = results.map((s) => ({
     scenario: String(s.result.scenario),
@@ -165,7 +171,7 @@ export function baselineRows(
   const keys = [
     "request_throughput",
     "output_throughput",
-    ...["ttft", "tpot", "itl", "e2el"].flatMap((m) => [`median_${m}_ms`, `p90_${m}_ms`, `p99_${m}_ms`]),
+    ...["ttft", "tpot", "itl", "e2el"].flatMap((m) => [`median_${m}_ms`, `p90_${m}_ms`, `p95_${m}_ms`, `p99_${m}_ms`]),
   ];
   return keys.flatMap((k) => {
     const a = base[k],

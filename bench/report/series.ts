@@ -10,36 +10,52 @@ export interface TimelineRow {
   value: number;
 }
 
-export function timelines(records: RequestRecord[]): {
+/** The percentiles drawn per second and beside every distribution. */
+export const PERCENTILES = [50, 90, 95, 99] as const;
+
+export interface Timelines {
   concurrency: TimelineRow[];
   throughput: TimelineRow[];
   tokens: TimelineRow[];
   ttft: TimelineRow[];
   itl: TimelineRow[];
-} {
-  const end = Math.ceil(Math.max(0, ...records.map((r) => r.start_s + (r.e2el_ms ?? 0) / 1000)));
-  const n = Math.max(1, end);
+  /** Whole seconds drawn: the buckets stop at the last full second of the run. */
+  seconds: number;
+  /** The run's last, partial second (0 to <1 s), left out: a per-second rate over a fraction of a second reads as a collapse. */
+  leftOut: number;
+}
+
+export function timelines(records: RequestRecord[]): Timelines {
+  const end = records.reduce((m, r) => Math.max(m, r.start_s + (r.e2el_ms ?? 0) / 1000), 0);
+  // A run shorter than a second keeps its one (partial) bucket: there is nothing else to show.
+  const n = Math.max(1, Math.floor(end));
+  const leftOut = Math.max(0, end - n);
   const busy = new Float64Array(n); // request-seconds in flight per bucket: mean concurrency
   const done = new Float64Array(n);
   const tokens = new Float64Array(n);
   const ttft: number[][] = Array.from({ length: n }, () => []);
   const itl: number[][] = Array.from({ length: n }, () => []);
-  const at = (s: number) => Math.min(n - 1, Math.max(0, Math.floor(s)));
+  /** The bucket of time `s`, or -1 in the partial second after the last full one. */
+  const at = (s: number) => (s >= n ? -1 : Math.max(0, Math.floor(s)));
+  const add = (xs: Float64Array, s: number) => {
+    const i = at(s);
+    if (i >= 0) xs[i]++;
+  };
   for (const r of records) {
     const a = r.start_s,
       b = r.start_s + (r.e2el_ms ?? 0) / 1000;
     for (let s = Math.floor(a); s < Math.min(n, Math.ceil(b)); s++)
       busy[s] += Math.max(0, Math.min(b, s + 1) - Math.max(a, s));
     if (!r.success) continue;
-    done[at(b)]++;
+    add(done, b);
     if (r.ttft_ms === undefined) continue;
     let t = a * 1000 + r.ttft_ms;
-    ttft[at(t / 1000)].push(r.ttft_ms);
-    tokens[at(t / 1000)]++;
+    if (at(t / 1000) >= 0) ttft[at(t / 1000)].push(r.ttft_ms);
+    add(tokens, t / 1000);
     for (const g of r.itl_ms) {
       t += g;
-      itl[at(t / 1000)].push(g);
-      tokens[at(t / 1000)]++;
+      if (at(t / 1000) >= 0) itl[at(t / 1000)].push(g);
+      add(tokens, t / 1000);
     }
   }
   const rows = (series: string, xs: ArrayLike<number>) => Array.from(xs, (value, t) => ({ t, series, value }));
@@ -47,7 +63,7 @@ export function timelines(records: RequestRecord[]): {
     buckets.flatMap((xs, t) => {
       if (!xs.length) return [];
       const s = [...xs].sort((x, y) => x - y);
-      return [50, 90, 99].map((p) => ({ t, series: `P${p}`, value: percentile(s, p) }));
+      return PERCENTILES.map((p) => ({ t, series: `P${p}`, value: percentile(s, p) }));
     });
   return {
     concurrency: rows("in flight (mean)", busy),
@@ -55,5 +71,7 @@ export function timelines(records: RequestRecord[]): {
     tokens: rows("output tokens/s", tokens),
     ttft: pct(ttft),
     itl: pct(itl),
+    seconds: n,
+    leftOut,
   };
 }

@@ -23,6 +23,8 @@ export function thresholdLabel(name: string): string {
 
 export function thresholdText(t: ThresholdResult): string {
   const verdict = t.passed ? "pass" : "FAIL";
+  // No request measured (a run stopped in its warm-up, or every request failed before a token).
+  if (!Number.isFinite(t.value)) return `${thresholdLabel(t.name)}: no data: ${verdict}`;
   if (/_ms$/.test(t.name))
     return `${thresholdLabel(t.name)} ${num(t.value)} ms ≤ ${num(t.limit, t.limit % 1 ? 1 : 0)} ms: ${verdict}`;
   if (t.name === "success_rate") return `Success rate ${num(t.value * 100)} % ≥ ${num(t.limit * 100)} %: ${verdict}`;

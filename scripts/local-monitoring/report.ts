@@ -16,9 +16,11 @@ function headlines(seconds: number): Array<[string, string, (v: number) => strin
   const over = `over the run's ${s} s`;
   return [
     [`request rate (mean ${over})`, `sum(${VLLM_METRICS.requestSuccess.name})`, (v) => `${(v / s).toFixed(2)} req/s`],
-    ["E2E latency P95", `max(${REC.latency.e2e.p95.record})`, (v) => `${(v * 1000).toFixed(0)} ms`],
-    ["TTFT P95", `max(${REC.latency.ttft.p95.record})`, (v) => `${(v * 1000).toFixed(0)} ms`],
-    ["inter-token latency P95", `max(${REC.latency.itl.p95.record})`, (v) => `${(v * 1000).toFixed(1)} ms`],
+    ...P95S.map(([name, l]): [string, string, (v: number) => string] => [
+      `${name} P95`,
+      `max(${REC.latency[l].p95.record})`,
+      (v) => `${(v * 1000).toFixed(l === "itl" ? 1 : 0)} ms`,
+    ]),
     [`output tokens/s (mean ${over})`, `sum(${VLLM_METRICS.generationTokens.name})`, (v) => (v / s).toFixed(0)],
     [
       `KV-cache usage (peak ${over})`,
@@ -26,6 +28,43 @@ function headlines(seconds: number): Array<[string, string, (v: number) => strin
       (v) => `${(v * 100).toFixed(1)} %`,
     ],
   ];
+}
+
+/** The P95s the summary shows, by their histogram in the catalog. */
+const P95S = [
+  ["E2E latency", "e2e"],
+  ["TTFT", "ttft"],
+  ["inter-token latency", "itl"],
+] as const;
+
+const secs = (v: number) => `${+v.toPrecision(3)} s`;
+
+/**
+ * Why Prometheus's P95s differ from the benchmark's: histogram_quantile only knows how many
+ * observations fell in each bucket and interpolates linearly inside the one that holds the 95th
+ * percentile, while the benchmark sorts every request (prometheus.io/docs/prometheus/latest/
+ * querying/functions/#histogram_quantile: "interpolates quantile values by assuming a linear
+ * distribution within a bucket"). The bounds come from the scraped `le` labels, so the line stays
+ * true whatever buckets the server exposes (vLLM's own: vllm/v1/metrics/loggers.py, as
+ * bench/sim/vllm-metrics.ts records them).
+ */
+async function bucketNote(prom: RunningPrometheus): Promise<string> {
+  const parts: string[] = [];
+  for (const [name, l] of P95S) {
+    const metric = VLLM_METRICS[l].name;
+    const [p95] = await prom.query(`max(${REC.latency[l].p95.record})`);
+    const les = (await prom.query(`count by (le) (${metric}_bucket)`))
+      .map((r) => Number(r.metric.le))
+      .sort((a, b) => a - b);
+    if (!p95 || !les.length) continue;
+    const v = Number(p95.value[1]);
+    const upper = les.find((le) => le >= v) ?? Infinity;
+    const lower = [...les].reverse().find((le) => le < v) ?? 0;
+    parts.push(`${name} ${secs(lower)}–${upper === Infinity ? "+Inf" : secs(upper)}`);
+  }
+  return parts.length
+    ? `  Prometheus's P95s interpolate linearly inside a histogram bucket (${parts.join(", ")}, from the scraped le bounds); the benchmark's are exact over every request, so the two differ.`
+    : "";
 }
 
 export interface AlertState {
@@ -49,6 +88,8 @@ export async function monitoringReport(prom: RunningPrometheus, runSeconds: numb
     const v = r[0] ? Number(r[0].value[1]) : NaN;
     lines.push(`  ${name.padEnd(44)} ${Number.isFinite(v) ? fmt(v) : "no data"}`);
   }
+  const note = await bucketNote(prom);
+  if (note) lines.push(note);
   const alerts = await alertStates(prom);
   lines.push(alerts.length ? "  alerts:" : "  alerts: none pending or firing");
   for (const a of alerts) lines.push(`    ${a.state.padEnd(8)} ${a.name} (${a.labels.severity ?? "?"})`);
