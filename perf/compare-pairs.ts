@@ -1,6 +1,6 @@
 // Pairs of real benchmark runs against the simulator, for calibrating `vllm-bench compare`: both
 // runs of a pair use one setup (fresh simulator and seeds each), the second optionally with the
-// engine slowed down (the simulator's --slowdown: every engine step takes that many times longer).
+// simulator's latencies multiplied by a slowdown.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,11 +9,12 @@ import { compareResults, type CompareOptions } from "../bench/compare/verdict";
 import { startSimulator } from "../bench/sim";
 
 /**
- * The simulator's known latency: engine steps of 50 ms (vLLM's default model here is 12 ms), so
- * the host's timer jitter on a shared CI machine (a few ms) stays small beside the step, as a
- * GPU's step dwarfs its host's jitter.
+ * The simulator's known latency: fixed-latency mode (TTFT 400 ms, 40 ms between tokens), which
+ * keeps every stream on its ideal timeline, so the host's timer lateness on a shared machine
+ * jitters single gaps but does not pile up (the engine model chains its steps, and there a busy
+ * host slows every step by its lateness and drowns a slowdown). A slowdown multiplies both.
  */
-export const CALIBRATION_SIM = { stepBaseMs: 50 };
+export const CALIBRATION_SIM = { fixedTtftMs: 400, fixedItlMs: 40 };
 
 /** The calibration workload: a closed loop of 10 users, short prompts and outputs, a few seconds a run. */
 export const CALIBRATION_SCENARIO = {
@@ -45,7 +46,13 @@ export const CALIBRATION_SCENARIO = {
 export async function simulatedRun(seed: number, slowdown: number, dir: string): Promise<Record<string, unknown>> {
   const config = path.join(dir, "scenario.json");
   if (!fs.existsSync(config)) fs.writeFileSync(config, JSON.stringify(CALIBRATION_SCENARIO));
-  const sim = await startSimulator({ ...CALIBRATION_SIM, host: "127.0.0.1", port: 0, seed, slowdown });
+  const sim = await startSimulator({
+    host: "127.0.0.1",
+    port: 0,
+    seed,
+    fixedTtftMs: CALIBRATION_SIM.fixedTtftMs * slowdown,
+    fixedItlMs: CALIBRATION_SIM.fixedItlMs * slowdown,
+  });
   try {
     const out = await runBenchmark({
       baseUrl: sim.url,

@@ -1,7 +1,7 @@
 // `npm run bench:compare`: how often `vllm-bench compare` calls noise a regression, and how often
 // it catches a real one. Pairs of back-to-back simulator runs of one setup (false-regression
-// rate, must be ≤ 5 %) and pairs whose second run has every engine step 20 % slower (detection
-// rate, must be ≥ 95 %), compared at the default tolerance and α.
+// rate, must be ≤ 5 %) and pairs whose second run has the simulator's TTFT and inter-token gap
+// 20 % longer (detection rate, must be ≥ 95 %), compared at the default tolerance and α.
 //   npm run bench:compare [-- --pairs 40 --slowdown 1.2]
 import { parseArgs } from "node:util";
 import { DEFAULT_COMPARE } from "../bench/compare/verdict";

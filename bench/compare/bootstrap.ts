@@ -56,11 +56,36 @@ export function pointStats(s: MetricSamples, stats: Stat[]): number[] {
   return out;
 }
 
+/** Values a replicate walks at most; a larger sample (pooled inter-token gaps) is thinned first. */
+const MAX_VALUES = 20_000;
+
+/** Every k-th value of the sorted sample, with its cluster: the same distribution, fewer values. */
+function thin(s: MetricSamples): MetricSamples {
+  if (s.values.length <= MAX_VALUES) return s;
+  const k = Math.ceil(s.values.length / MAX_VALUES);
+  const n = Math.ceil(s.values.length / k);
+  const values = new Float64Array(n),
+    cluster = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    values[i] = s.values[i * k];
+    cluster[i] = s.cluster[i * k];
+  }
+  return { values, cluster, clusters: s.clusters };
+}
+
 /**
  * `resamples` bootstrap replicates of each statistic: each replicate draws the sample's clusters
- * (requests) with replacement and keeps every value of a drawn cluster. Returns one array per stat.
+ * (blocks of requests) with replacement and keeps every value of a drawn cluster. Returns one array
+ * per stat. Past MAX_VALUES values the replicates are taken on a thinned sample: a smaller sample
+ * varies more, so the interval can only widen (a regression must then be clearer), never narrow.
  */
-export function bootstrapStats(s: MetricSamples, stats: Stat[], resamples: number, rand: () => number): Float64Array[] {
+export function bootstrapStats(
+  full: MetricSamples,
+  stats: Stat[],
+  resamples: number,
+  rand: () => number,
+): Float64Array[] {
+  const s = thin(full);
   const out = stats.map(() => new Float64Array(resamples));
   const counts = new Uint32Array(s.clusters);
   const order = quantileOrder(stats);

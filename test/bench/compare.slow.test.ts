@@ -1,6 +1,6 @@
 // `vllm-bench compare` on real runs: a few pairs of back-to-back benchmark runs against the
 // simulator (perf/compare-pairs.ts, the workload `npm run bench:compare` calibrates on). Runs of one
-// setup are not called regressions; a second run whose engine steps are 20 % slower is. The full
+// setup are not called regressions; a second run whose latencies are 20 % longer is. The full
 // calibration (40 + 40 pairs, rates reported) is the benchmark; this is its smoke, so it allows one
 // miss either way on a shared machine where other processes take the CPU mid-run.
 import { describe, expect, it } from "vitest";
