@@ -48,7 +48,7 @@ function syntheticRun(seed: number, slowdown = 1, { failed = 0, gaps = false } =
 
 const PAIRS = 40;
 const regressed = (a: Record<string, unknown>, b: Record<string, unknown>, tolerance: number) =>
-  compareResults(a, b, { tolerance, resamples: 1000 }).regressions > 0;
+  compareResults(a, b, { tolerance, resamples: 500 }).regressions > 0;
 
 describe("compare: noise is not a regression, a real slowdown is", () => {
   it(`back-to-back runs of one setup: at most 5 % of ${PAIRS} pairs called regressions, even at tolerance 0`, () => {
