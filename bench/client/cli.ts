@@ -1,9 +1,7 @@
-import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
 import { pickRunner } from "../fleet/runner";
 import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_STOP_GRACE_S, JOB_ENV, type RampUp, setsRateTwice } from "../contract";
-import { compareReport } from "../report/html";
 import type { LiveRun } from "./run";
 
 export const USAGE = `usage: vllm-bench run [options]
@@ -205,109 +203,5 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
-const COMPARE_USAGE = `usage: vllm-bench compare OLD.results.json NEW.results.json [--tolerance 0.1] [--report compare.html]
-
-Compares two results files of one scenario (OUTPUT_DIR/<run id>/<scenario>.results.json, or
-vllm bench serve's JSON): latencies (*_ms, lower is better), throughputs and success_rate (higher
-is better) and failed requests. A change worse than the tolerance (a share, default 0.1) is a
-regression. Comparing runs of different scenarios, models or loads prints a warning. --report FILE
-also writes the run-against-baseline view as HTML.
-Exit codes: 0 no regression, 1 a regression, 2 bad input.`;
-
-/** A results file's figures, or an error naming what the file is instead. */
-function readResults(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new Error(`compare: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      cause: e,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`compare: ${file} is not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const r = json as Record<string, unknown>;
-  if (typeof json !== "object" || json === null || Array.isArray(json))
-    throw new Error(
-      `compare: ${file} is not a results file (expected a JSON object with completed, failed and duration)`,
-    );
-  if ("scenarios" in r)
-    throw new Error(
-      `compare: ${file} is a scenario file, not a results file; give two <scenario>.results.json files (e.g. OUTPUT_DIR/latest/<scenario>.results.json)`,
-    );
-  const missing = ["completed", "duration"].filter((k) => typeof r[k] !== "number");
-  if (missing.length)
-    throw new Error(
-      `compare: ${file} is not a results file (no numeric ${missing.join(", ")}); give a <scenario>.results.json written by vllm-bench run or vllm bench serve`,
-    );
-  const failed = typeof r.failed === "number" ? r.failed : 0;
-  return {
-    ...r,
-    failed,
-    success_rate:
-      typeof r.success_rate === "number"
-        ? r.success_rate
-        : (r.completed as number) + failed > 0
-          ? (r.completed as number) / ((r.completed as number) + failed)
-          : 0,
-  };
-}
-
-/** `vllm-bench compare old.json new.json [--tolerance 0.1]`: exit 1 on a regression. */
-export function compareMain(argv: string[]): Promise<number> {
-  // Nothing in a comparison waits; like the other subcommands, bad input still comes back as a rejection.
-  return new Promise((resolve) => resolve(compareRuns(argv)));
-}
-
-function compareRuns(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: joinNegativeValues(argv),
-    options: { tolerance: { type: "string" }, report: { type: "string" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(COMPARE_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 2)
-    throw new Error(`compare: expected two results files, got ${positionals.length}\n${COMPARE_USAGE}`);
-  const tol = num("tolerance", values.tolerance, 0) ?? 0.1;
-  const [a, b] = positionals.map(readResults) as [Record<string, unknown>, Record<string, unknown>];
-  // Figures of different workloads are not comparable: say so, then compare anyway.
-  for (const k of ["scenario", "model_id", "backend", "max_concurrency", "request_rate", "num_prompts"])
-    if (k in a && k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-      console.error(
-        `warning: the two runs differ in ${k} (${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}): the comparison may not be meaningful`,
-      );
-  for (const [r, f] of [
-    [a, positionals[0]],
-    [b, positionals[1]],
-  ] as const)
-    if (r.partial === true) console.error(`warning: ${f} is partial (the run stopped early)`);
-  const higherBetter = (k: string) => /throughput$/.test(k) || k === "success_rate" || k === "request_goodput";
-  const keys = Object.keys(a).filter(
-    (k) =>
-      typeof a[k] === "number" && typeof b[k] === "number" && (/_ms$/.test(k) || higherBetter(k) || k === "failed"),
-  );
-  let regressions = 0;
-  for (const k of keys) {
-    const old = a[k] as number,
-      cur = b[k] as number;
-    // From zero, any increase in failures (or latency) is a regression; relative change is undefined.
-    const change = old === 0 ? (cur === 0 ? 0 : Infinity) : (cur - old) / Math.abs(old);
-    const worse = higherBetter(k) ? (old === 0 ? false : change < -tol) : change > tol;
-    if (worse) regressions++;
-    const pct = Number.isFinite(change) ? `${(change * 100).toFixed(1)}%` : "new";
-    console.log(
-      `${worse ? "REGRESSION" : "ok        "} ${k.padEnd(28)} ${old.toFixed(2).padStart(12)} -> ${cur.toFixed(2).padStart(12)} (${pct})`,
-    );
-  }
-  console.log(`${regressions} regression(s) beyond ${(tol * 100).toFixed(0)}% tolerance`);
-  if (values.report) fs.writeFileSync(values.report, compareReport(a, b, tol)); // run-against-baseline view
-  return regressions ? 1 : 0;
-}
+// `vllm-bench compare` lives in bench/compare; this module keeps the export bench/cli.ts imports.
+export { compareMain } from "../compare/cli";

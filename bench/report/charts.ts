@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { Verdict } from "../compare/verdict";
 import type { TimelineRow } from "./series";
 
 // Vega-Lite specs for the report. Every plot has titled axes with units; axes fit the data; a
@@ -213,9 +214,19 @@ export interface ChangeRow {
   metric: string;
   /** Relative change, new against baseline, in percent. */
   change: number;
-  worse: boolean;
+  verdict: Verdict;
   text: string;
 }
+
+/** Direction-aware colours: red only for a regression; a figure that got worse within the noise is amber, never green. */
+const VERDICT_COLORS: Record<Verdict, string> = {
+  regression: "#dc2626",
+  worse: "#f59e0b",
+  same: "#9ca3af",
+  better: "#16a34a",
+  "no data": "#e5e7eb",
+  reported: "#9ca3af",
+};
 
 export function baselineChanges(title: string, rows: ChangeRow[]): TopLevelSpec {
   return {
@@ -230,11 +241,11 @@ export function baselineChanges(title: string, rows: ChangeRow[]): TopLevelSpec 
           y: { field: "metric", type: "nominal", sort: null, title: null },
           x: { field: "change", type: "quantitative", title: "change against the baseline (%)" },
           color: {
-            field: "worse",
+            field: "verdict",
             type: "nominal",
             title: null,
-            scale: { domain: [false, true], range: ["#16a34a", "#dc2626"] },
-            legend: { labelExpr: "datum.label == 'true' ? 'worse' : 'same or better'" },
+            scale: { domain: Object.keys(VERDICT_COLORS), range: Object.values(VERDICT_COLORS) },
+            legend: { labelExpr: "datum.label == 'worse' ? 'worse, not a regression' : datum.label" },
           },
         },
       },

@@ -1,5 +1,6 @@
 import type { ScenarioResult } from "../client/outputs";
 import { percentile, type ThresholdResult } from "../client/stats";
+import { compareResults, type Comparison } from "../compare/verdict";
 import {
   baselineChanges,
   latencyHistogram,
@@ -162,11 +163,15 @@ function acrossScenarios(all: ScenarioResult[]): string {
     .join("")}</div></section>`;
 }
 
-/** Relative change of the comparable figures (latencies: up is worse; throughputs: down is worse). */
+/**
+ * Relative change of the comparable figures, each with its direction-aware verdict from `vllm-bench
+ * compare` (a regression only when beyond the tolerance and significant; see bench/compare).
+ */
 export function baselineRows(
   base: Record<string, unknown>,
   cur: Record<string, unknown>,
   tolerance = 0.1,
+  comparison: Comparison = compareResults(base, cur, { tolerance }),
 ): ChangeRow[] {
   const keys = [
     "request_throughput",
@@ -176,17 +181,9 @@ export function baselineRows(
   return keys.flatMap((k) => {
     const a = base[k],
       b = cur[k];
-    if (typeof a !== "number" || typeof b !== "number" || a === 0) return [];
-    const change = ((b - a) / a) * 100;
-    const higherBetter = /throughput$/.test(k);
-    return [
-      {
-        metric: k,
-        change,
-        worse: higherBetter ? change < -tolerance * 100 : change > tolerance * 100,
-        text: `${fmt(a)} → ${fmt(b)}`,
-      },
-    ];
+    const row = comparison.rows.find((r) => r.key === k);
+    if (typeof a !== "number" || typeof b !== "number" || a === 0 || !row) return [];
+    return [{ metric: k, change: ((b - a) / a) * 100, verdict: row.verdict, text: `${fmt(a)} → ${fmt(b)}` }];
   });
 }
 
@@ -201,7 +198,7 @@ function againstBaseline(results: ScenarioResult[], baseline?: Record<string, Re
             renderSvg(
               baselineChanges(
                 `${scenario}: this run against the baseline (±10 % tolerance)`,
-                baselineRows(b, s.result),
+                baselineRows(b, { ...s.result, requests: s.records }),
               ),
               `${scenario} against baseline`,
             ),
@@ -228,12 +225,17 @@ export function htmlReport(
 }
 
 /** Two results files side by side (`vllm-bench compare`'s view). */
-export function compareReport(base: Record<string, unknown>, cur: Record<string, unknown>, tolerance = 0.1): string {
+export function compareReport(
+  base: Record<string, unknown>,
+  cur: Record<string, unknown>,
+  tolerance = 0.1,
+  comparison?: Comparison,
+): string {
   const scenario = String(cur.scenario);
   const title = `${scenario}: this run against the baseline (±${(tolerance * 100).toFixed(0)} % tolerance)`;
   return page(
     `vllm-bench: ${scenario} against the baseline`,
-    `<p class="note">baseline ${esc(text(base.date))}, this run ${esc(text(cur.date))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance)), "run against baseline"))}</div>`,
+    `<p class="note">baseline ${esc(text(base.date))}, this run ${esc(text(cur.date))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance, comparison)), "run against baseline"))}</div>`,
   );
 }
 

@@ -7,6 +7,7 @@ import { injectedError, unit } from "./faults";
 import { HttpError, readJsonObject, sendJson } from "./http";
 import type { FaultOptions, SimOptions } from "./options";
 import type { PrefixCache } from "./prefix-cache";
+import { requireJsonBody } from "./request-model";
 import { generationResponse } from "./stream";
 import { detokenize } from "./tokenizer";
 import { detokenizeRequest, parseGeneration, tokenizeRequest } from "./validate";
@@ -42,6 +43,7 @@ export function apiRoutes(d: ApiDeps): Route {
   let requestCounter = 0;
 
   async function generation(req: http.IncomingMessage, res: http.ServerResponse, chat: boolean) {
+    requireJsonBody(req);
     const body = await readJsonObject(req, options.maxBodyBytes);
     const gen = await parseGeneration(body, chat, options.model, options.maxModelLen);
     const cachedPrefixTokens = await prefixes.lookupAndInsertAsync(gen.promptIds);
@@ -89,10 +91,12 @@ export function apiRoutes(d: ApiDeps): Route {
         return sendJson(res, 200, { object: "list", data: [{ ...card, max_model_len: maxModelLen, permission: [] }] });
       }
       case "/tokenize": {
+        requireJsonBody(req);
         const ids = await tokenizeRequest(await readJsonObject(req, options.maxBodyBytes));
         return sendJson(res, 200, { count: ids.length, max_model_len: options.maxModelLen, tokens: ids });
       }
       case "/detokenize": {
+        requireJsonBody(req);
         const ids = detokenizeRequest(await readJsonObject(req, options.maxBodyBytes));
         return sendJson(res, 200, { prompt: detokenize(ids) });
       }

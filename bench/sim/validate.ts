@@ -1,8 +1,9 @@
 // Request validation for the OpenAI routes: what vLLM refuses, refused with vLLM's message
-// (vllm/entrypoints/openai/serving_engine.py `_validate_input`, vllm/v1/engine/processor.py),
-// as a 4xx in OpenAI's error shape. Prompts are tokenised in slices so a large one cannot hold the
-// event loop; the body limit bounds the total.
+// (vllm/entrypoints/openai/serving_engine.py `_validate_input`, vllm/v1/engine/processor.py; field
+// types and sampling ranges in request-model.ts), as a 4xx in OpenAI's error shape. Prompts are
+// tokenised in slices so a large one cannot hold the event loop; the body limit bounds the total.
 import { HttpError } from "./http";
+import { typedBody, verifySampling } from "./request-model";
 import { tokenize } from "./tokenizer";
 
 /** Tokens a chat template adds per message (role markers), roughly as Qwen/Llama templates do. */
@@ -79,14 +80,6 @@ async function completionPromptIds(prompt: unknown): Promise<number[]> {
   return ids;
 }
 
-const optionalInt = (body: Record<string, unknown>, key: string, min: number): number | undefined => {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (!Number.isInteger(v) || (v as number) < min)
-    throw bad(`\`${key}\` must be an integer of at least ${min}, got ${JSON.stringify(v)}.`, key);
-  return v as number;
-};
-
 export interface GenerationRequest {
   promptIds: number[];
   maxTokens: number;
@@ -99,25 +92,19 @@ export interface GenerationRequest {
 
 /** A validated /v1/completions or /v1/chat/completions request. */
 export async function parseGeneration(
-  body: Record<string, unknown>,
+  raw: Record<string, unknown>,
   chat: boolean,
   model: string,
   maxModelLen: number,
 ): Promise<GenerationRequest> {
-  if (body.model !== undefined && body.model !== model)
-    throw new HttpError(
-      404,
-      `The model \`${typeof body.model === "string" ? body.model : JSON.stringify(body.model)}\` does not exist.`,
-      "NotFoundError",
-      "model",
-    );
-  const n = optionalInt(body, "n", 1) ?? 1;
-  if (n !== 1) throw bad("Only n=1 is supported by this server.", "n");
-  if (body.stream !== undefined && typeof body.stream !== "boolean") throw bad("`stream` must be a boolean.", "stream");
+  // Types first, as pydantic checks the request model before any handler runs.
+  const body = typedBody(raw, chat);
+  if (body.model !== undefined && body.model !== null && body.model !== model)
+    throw new HttpError(404, `The model \`${body.model as string}\` does not exist.`, "NotFoundError", "model");
+  if (typeof body.n === "number" && body.n > 1) throw bad("Only n=1 is supported by this server.", "n");
   const promptIds = chat ? await chatPromptIds(body.messages) : await completionPromptIds(body.prompt);
-  const requested = chat
-    ? (optionalInt(body, "max_completion_tokens", 1) ?? optionalInt(body, "max_tokens", 1))
-    : optionalInt(body, "max_tokens", 1);
+  const given = (k: string) => (typeof body[k] === "number" ? body[k] : undefined);
+  const requested = chat ? (given("max_completion_tokens") ?? given("max_tokens")) : given("max_tokens");
   const inputTokens = promptIds.length;
   // Messages as in vLLM's serving_engine._validate_input (newest wording).
   if (inputTokens >= maxModelLen)
@@ -133,13 +120,12 @@ export async function parseGeneration(
   // vLLM's defaults (get_max_tokens): completions 16 (CompletionRequest), chat the rest of the
   // context, both capped by what the context has left.
   const maxTokens = requested ?? Math.min(chat ? Infinity : 16, maxModelLen - inputTokens);
-  const minTokens = Math.min(optionalInt(body, "min_tokens", 0) ?? 1, maxTokens);
+  verifySampling(body, maxTokens);
+  const minTokens = Math.min(given("min_tokens") ?? 1, maxTokens);
   const so = body.stream_options;
   if (so !== undefined && so !== null && (typeof so !== "object" || Array.isArray(so)))
     throw bad("`stream_options` must be an object.", "stream_options");
   const stream = body.stream === true;
-  const seed = body.seed;
-  if (seed !== undefined && seed !== null && !Number.isInteger(seed)) throw bad("`seed` must be an integer.", "seed");
   return {
     promptIds,
     maxTokens,
@@ -147,7 +133,7 @@ export async function parseGeneration(
     ignoreEos: body.ignore_eos === true,
     stream,
     includeUsage: stream && (so as { include_usage?: unknown } | undefined)?.include_usage === true,
-    seed: typeof seed === "number" ? seed : undefined,
+    seed: given("seed"),
   };
 }
 

@@ -3,6 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { compareMain } from "../../bench/client/cli";
+import { rng } from "../../bench/client/random";
+import type { RequestRecord } from "../../bench/client/request";
+import { percentile } from "../../bench/client/stats";
 import { presetText } from "../../bench/contract";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-compare-"));
@@ -48,22 +51,78 @@ describe("vllm-bench compare", () => {
     expect(r.out).toMatch(/^usage: vllm-bench compare OLD.results.json NEW.results.json/);
   });
 
-  it("the same figures: no regression, exit 0", async () => {
+  it("the same figures: no regression, exit 0; without per-request records the latencies are shown, not judged", async () => {
     const r = await compare([file("a.json", base), file("b.json", base)]);
-    expect(r).toMatchObject({ code: 0, err: "" });
-    expect(r.out).toMatch(/^ok +success_rate +1\.00 -> +1\.00/m);
-    expect(r.out).toMatch(/^ok +failed/m);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^same +success_rate +1 -> +1 \(\+0\.0%, p=/m);
+    expect(r.out).toMatch(/^same +p95_ttft_ms +100 -> +100 \(\+0\.0%, no per-request samples: shown, not judged\)/m);
+    expect(r.out).toMatch(/^reported +backend +"openai-chat" -> "openai-chat" \(text: shown, not compared\)/m);
+    expect(r.err).toMatch(/a\.json has no per-request records \("requests"\): its latencies are shown, not judged/);
   });
 
-  it("compares success rate and failures: failures from zero and a lower success rate are regressions", async () => {
+  it("a lower success rate is a regression; failed and completed are judged through it", async () => {
     const r = await compare([
       file("a.json", base),
       file("worse.json", { ...base, completed: 80, failed: 20, success_rate: 0.8 }),
     ]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^REGRESSION success_rate .*\(-20\.0%\)/m);
-    expect(r.out).toMatch(/^REGRESSION failed +0\.00 -> +20\.00 \(new\)/m);
-    expect(r.out).toMatch(/2 regression\(s\)/);
+    expect(r.out).toMatch(/^REGRESSION success_rate +1 -> +0\.80 \(-20\.0%, p=0\.0\d+\)/m);
+    expect(r.out).toMatch(/^reported +failed +0 -> +20 \(new, judged through success_rate\)/m);
+    expect(r.out).toMatch(
+      /^1 regression\(s\): worse than the 10% tolerance and significant at α=0\.05 over \d+ judged figure/m,
+    );
+  });
+
+  // Two back-to-back runs of one setup: TTFT from one lognormal distribution, 120 requests each.
+  // Before, compare judged the bare figures and called their sampling noise regressions.
+  it("back-to-back runs of one setup are not regressions, even at --tolerance 0.05", async () => {
+    const run = (seed: number) => {
+      const r = rng(seed);
+      const requests: RequestRecord[] = Array.from({ length: 120 }, (_, i) => {
+        const ttft = 100 * Math.exp(0.5 * Math.sqrt(-2 * Math.log(r())) * Math.cos(2 * Math.PI * r()));
+        const rec = { request_id: `r${i}`, scenario: "c50", start_s: i / 10, success: true, prompt_tokens: 10 };
+        return { ...rec, output_tokens: 1, ttft_ms: ttft, e2el_ms: ttft, itl_ms: [] };
+      });
+      const sorted = Float64Array.from(requests, (q) => q.ttft_ms!).sort();
+      const figures = { median_ttft_ms: percentile(sorted, 50), p95_ttft_ms: percentile(sorted, 95) };
+      return { ...base, completed: 120, num_prompts: 120, requests, ...figures, p99_ttft_ms: percentile(sorted, 99) };
+    };
+    const [a, b] = [run(3), run(103)];
+    // The bare figures moved by more than the tolerance: the old rule called each a regression.
+    for (const k of ["median_ttft_ms", "p95_ttft_ms", "p99_ttft_ms"] as const)
+      expect(b[k] / a[k]).toBeGreaterThan(1.05);
+    const r = await compare([file("run1.json", a), file("run2.json", b), "--tolerance", "0.05"]);
+    expect(r.out).toMatch(
+      /^worse +median_ttft_ms .*\(\+10\.8%, p=1\.0000, beyond the tolerance but within the noise\)/m,
+    );
+    // Six values beyond a P95 of 120 say nothing about its noise: shown, not judged.
+    expect(r.out).toMatch(/^worse +p99_ttft_ms .*\(\+17\.2%, fewer than 10 samples beyond it: shown, not judged\)/m);
+    expect(r.out).not.toMatch(/^REGRESSION/m);
+    expect(r.code).toBe(0);
+  });
+
+  it("refuses a bad --tolerance, --alpha, --seed or --resamples, naming the flag", async () => {
+    const [a, b] = [file("a.json", base), file("b.json", base)];
+    await expect(compare([a, b, "--tolerance", "-0.1"])).rejects.toThrow(/^--tolerance: "-0\.1" must be a share ≥ 0/);
+    await expect(compare([a, b, "--alpha", "1"])).rejects.toThrow(/^--alpha: "1" must be a level between 0 and 1/);
+    await expect(compare([a, b, "--seed", "x"])).rejects.toThrow(/^--seed: "x" must be an integer ≥ 0/);
+    await expect(compare([a, b, "--resamples", "10"])).rejects.toThrow(
+      /^--resamples: "10" must be an integer from 100/,
+    );
+  });
+
+  it("--report colours by verdict: a throughput 4 % lower is drawn as worse, never as same or better", async () => {
+    const report = path.join(dir, "compare.html");
+    const r = await compare([
+      file("a.json", base),
+      file("slower.json", { ...base, request_throughput: 9.6 }),
+      "--report",
+      report,
+    ]);
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(report, "utf8");
+    expect(html).toContain("worse, not a regression");
+    expect(html).not.toMatch(/same or better/);
   });
 
   it("a scenario file given instead of a results file is refused, naming it", async () => {

@@ -52,8 +52,10 @@ describe("report data", () => {
       { p99_ttft_ms: 150, output_throughput: 950 },
     );
     expect(rows).toEqual([
-      { metric: "output_throughput", change: -5, worse: false, text: "1000 → 950" },
-      { metric: "p99_ttft_ms", change: 50, worse: true, text: "100 → 150" },
+      // Direction-aware: a lower throughput is worse, never "same or better"; with no per-request
+      // samples behind them neither change can be told from noise, so neither is a regression.
+      { metric: "output_throughput", change: -5, verdict: "worse", text: "1000 → 950" },
+      { metric: "p99_ttft_ms", change: 50, verdict: "worse", text: "100 → 150" },
     ]);
   });
   it("draws no plot with hand-written SVG", () => {

@@ -159,6 +159,49 @@ describe("raw HTTP", () => {
     expect(typeof err.message).toBe("string");
   });
 
+  // vLLM's validate_json_request (vllm/entrypoints/openai/utils.py, commit in bench/sim/request-model.ts)
+  // guards the generation and tokenizer routes: any media type but application/json is a 400.
+  it.each([
+    ["text/plain", "/v1/chat/completions"],
+    ["text/plain;charset=UTF-8", "/v1/completions"],
+    ["application/x-www-form-urlencoded", "/v1/completions"],
+    ["application/xml", "/v1/chat/completions"],
+    ["multipart/form-data; boundary=x", "/tokenize"],
+    [undefined, "/v1/completions"],
+    ["text/plain", "/detokenize"],
+  ])("refuses a JSON body sent as %s on %s, as vLLM's server does", async (contentType, path) => {
+    const body =
+      path === "/detokenize"
+        ? { tokens: [1, 2] }
+        : path === "/v1/chat/completions"
+          ? { messages: [{ role: "user", content: "hi" }], max_tokens: 2 }
+          : { prompt: "hi", max_tokens: 2 };
+    const res = await fetch(sim.url + path, {
+      method: "POST",
+      headers: contentType ? { "content-type": contentType } : {},
+      // A Buffer body: fetch adds no content type of its own.
+      body: Buffer.from(JSON.stringify(body)),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toEqual({
+      message: `["Unsupported Media Type: Only 'application/json' is allowed"]`,
+      type: "Bad Request",
+      param: null,
+      code: 400,
+    });
+  });
+
+  it("takes application/json in any case and with parameters", async () => {
+    for (const contentType of ["application/json; charset=utf-8", "Application/JSON"]) {
+      const res = await fetch(`${sim.url}/v1/completions`, {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body: JSON.stringify({ prompt: "hi", max_tokens: 2 }),
+      });
+      expect(res.status, contentType).toBe(200);
+    }
+  });
+
   it("tokenizes and detokenizes in vLLM's shapes, round-tripping generated text", async () => {
     const gen = await (await post(sim, "/v1/completions", { prompt: "x", max_tokens: 6, ignore_eos: true })).json();
     const tok = await (await post(sim, "/tokenize", { prompt: gen.choices[0].text })).json();

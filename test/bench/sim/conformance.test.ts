@@ -176,3 +176,127 @@ describe("test_abort_metrics_reset", () => {
     }
   });
 });
+
+// vLLM's request models and SamplingParams (sources and commits in bench/sim/request-model.ts):
+// a field of the wrong type is pydantic's 400 "Bad Request" listing each bad field; a value out of
+// range is SamplingParams' 400 BadRequestError in its wording; what pydantic's lax mode coerces
+// ("0.5", 5.0, "yes") is taken, as vLLM takes it.
+describe("vLLM's request models refuse what vLLM refuses", () => {
+  let sim: RunningSimulator;
+  beforeAll(async () => void (sim = await server({ meanOutputTokens: 8 })));
+  afterAll(() => sim.close());
+  const send = (path: string, body: object) =>
+    fetch(`${sim.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const completion = (extra: object) => send("/v1/completions", { prompt: PROMPT, max_tokens: 4, ...extra });
+  const chat = (extra: object) =>
+    send("/v1/chat/completions", { messages: [{ role: "user", content: PROMPT }], max_tokens: 4, ...extra });
+
+  it.each([
+    [
+      { temperature: "hot" },
+      "float_parsing",
+      "temperature",
+      "Input should be a valid number, unable to parse string as a number",
+      "'hot'",
+    ],
+    [{ temperature: [1] }, "float_type", "temperature", "Input should be a valid number", "[1]"],
+    [{ top_p: {} }, "float_type", "top_p", "Input should be a valid number", "{}"],
+    [
+      { max_tokens: "lots" },
+      "int_parsing",
+      "max_tokens",
+      "Input should be a valid integer, unable to parse string as an integer",
+      "'lots'",
+    ],
+    [
+      { max_tokens: 2.5 },
+      "int_from_float",
+      "max_tokens",
+      "Input should be a valid integer, got a number with a fractional part",
+      "2.5",
+    ],
+    [
+      { n: "two" },
+      "int_parsing",
+      "n",
+      "Input should be a valid integer, unable to parse string as an integer",
+      "'two'",
+    ],
+    [
+      { seed: "x" },
+      "int_parsing",
+      "seed",
+      "Input should be a valid integer, unable to parse string as an integer",
+      "'x'",
+    ],
+    [
+      { stream: "maybe" },
+      "bool_parsing",
+      "stream",
+      "Input should be a valid boolean, unable to interpret input",
+      "'maybe'",
+    ],
+    [{ ignore_eos: [] }, "bool_type", "ignore_eos", "Input should be a valid boolean", "[]"],
+    [{ model: 7 }, "string_type", "model", "Input should be a valid string", "7"],
+  ])("%j: 400 Bad Request naming the field, as pydantic", async (extra, type, field, msg, input) => {
+    for (const res of [await completion(extra), await chat(extra)]) {
+      expect(res.status).toBe(400);
+      const { error } = await res.json();
+      expect(error).toEqual({
+        message: `[{'type': '${type}', 'loc': ('body', '${field}'), 'msg': '${msg}', 'input': ${input}}]`,
+        type: "Bad Request",
+        param: null,
+        code: 400,
+      });
+    }
+  });
+
+  it("lists every mistyped field at once, as pydantic collects them", async () => {
+    const { error } = await (await completion({ temperature: "hot", top_p: "high" })).json();
+    expect(error.message).toMatch(
+      /^\[\{'type': 'float_parsing', 'loc': \('body', 'temperature'\).*\}, \{'type': 'float_parsing', 'loc': \('body', 'top_p'\)/,
+    );
+  });
+
+  it.each([
+    [{ max_tokens: -1 }, "max_tokens must be at least 1, got -1.", "max_tokens"],
+    [{ max_tokens: 0 }, "max_tokens must be at least 1, got 0.", "max_tokens"],
+    [{ top_p: 2 }, "top_p must be in (0, 1], got 2.0.", "top_p"],
+    [{ top_p: 0 }, "top_p must be in (0, 1], got 0.0.", "top_p"],
+    [{ n: 0 }, "n must be at least 1, got 0.", null],
+    [{ temperature: -0.5 }, "temperature must be non-negative, got -0.5.", "temperature"],
+    [{ temperature: 3 }, "temperature must be in [0, 2], got 3.0.", "temperature"],
+    [{ temperature: "inf" }, "temperature must be a finite number, got inf.", "temperature"],
+    [{ presence_penalty: 5 }, "presence_penalty must be in [-2, 2], got 5.0.", null],
+    [{ frequency_penalty: -3 }, "frequency_penalty must be in [-2, 2], got -3.0.", null],
+    [{ repetition_penalty: 0 }, "repetition_penalty must be greater than zero, got 0.0.", null],
+    [{ top_k: -2 }, "top_k must be 0 (disable), or at least 1, got -2.", null],
+    [{ min_p: 1.5 }, "min_p must be in [0, 1], got 1.5.", null],
+    [{ min_tokens: -1 }, "min_tokens must be greater than or equal to 0, got -1.", null],
+    [{ min_tokens: 9 }, "min_tokens must be less than or equal to max_tokens=4, got 9.", null],
+  ])("%j: 400 BadRequestError in SamplingParams' words", async (extra, message, param) => {
+    for (const res of [await completion(extra), await chat(extra)]) {
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toEqual({ message, type: "BadRequestError", param, code: 400 });
+    }
+  });
+
+  it("takes what pydantic's lax mode coerces, as vLLM does", async () => {
+    for (const extra of [
+      { temperature: "0.5" },
+      { max_tokens: "4" },
+      { max_tokens: 4.0 },
+      { stream: "no" },
+      { top_p: true },
+      { model: null },
+    ]) {
+      const res = await completion(extra);
+      expect(res.status, JSON.stringify(extra)).toBe(200);
+      expect((await res.json()).usage.completion_tokens).toBeGreaterThan(0);
+    }
+  });
+});

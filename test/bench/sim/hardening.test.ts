@@ -27,8 +27,8 @@ describe("malformed requests get an OpenAI-shaped 4xx on every route", () => {
     ["POST", "/v1/completions", JSON.stringify({ prompt: [1, "x"] }), 400, /prompt/],
     ["POST", "/v1/completions", JSON.stringify({}), 400, /prompt/],
     ["POST", "/v1/completions", JSON.stringify({ prompt: "x", max_tokens: 0 }), 400, /max_tokens/],
-    ["POST", "/v1/completions", JSON.stringify({ prompt: "x", max_tokens: "5" }), 400, /max_tokens/],
-    ["POST", "/v1/completions", JSON.stringify({ prompt: "x", stream: "yes" }), 400, /stream/],
+    ["POST", "/v1/completions", JSON.stringify({ prompt: "x", max_tokens: "five" }), 400, /max_tokens/],
+    ["POST", "/v1/completions", JSON.stringify({ prompt: "x", stream: "maybe" }), 400, /stream/],
     [
       "POST",
       "/v1/completions",
