@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AddonSettings } from "../../infra/addons";
+import { parseStackConfig } from "../../infra/config-load";
+import { addonSettings } from "../../infra/mapper";
+import type { GraphNode } from "../../policy/model";
+import { buildGraph, readStackFile, type StackInput } from "../../scripts/graph/build";
+import { checkConnections } from "./connections";
+
+// Every Service URL a pod is given, every ServiceMonitor target, every URL in an add-on's Helm values
+// and every APIService/webhook call is a connection; the NetworkPolicies in the graph must admit each
+// one and nothing else. The eks stack with the plan Job on: its pods get a vLLM and a Pushgateway URL,
+// and the benchmark's get PROMETHEUS_URL.
+
+const eks = readStackFile("Pulumi.eks.yaml");
+const withPlan: StackInput = {
+  ...eks,
+  config: { ...eks.config, benchmark: { plan: { enabled: true } }, serving: { allowedClientNamespaces: ["apps"] } },
+};
+
+let graph: GraphNode[];
+let settings: AddonSettings;
+beforeAll(async () => {
+  graph = (await buildGraph(withPlan)).nodes;
+  settings = addonSettings(parseStackConfig(withPlan.config, Object.keys(withPlan.secrets ?? {}) as any));
+});
+
+describe("connections derived from the objects (eks, plan on)", () => {
+  it("every URL a pod is given is admitted by the NetworkPolicies", () => {
+    const c = checkConnections(graph, settings, ["apps"]);
+    expect(c.unresolved).toEqual([]);
+    expect(c.blocked.map((x) => `${x.from} -> ${x.to}:${x.port} (${x.why})`)).toEqual([]);
+    const pairs = c.expected.map((x) => `${x.from} -> ${x.to}:${x.port}`);
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        "vllm/vllm-bench-plan -> vllm/vllm:8000",
+        "vllm/vllm-bench-plan -> monitoring/pushgateway:9091",
+        "vllm/vllm-bench -> monitoring/prometheus:9090",
+        "vllm/vllm-bench -> monitoring/pushgateway:9091",
+        "monitoring/prometheus -> kube-system/cluster-autoscaler:8085",
+      ]),
+    );
+  });
+
+  it("and nothing else is admitted", () => {
+    const c = checkConnections(graph, settings, ["apps"]);
+    expect(c.extra).toEqual([]);
+  });
+
+  it("fails when a pod is given a URL whose flow is not admitted (a new env var on the plan Job)", () => {
+    const g = structuredClone(graph);
+    const group = g.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
+    const plan = group.inputs.objs.find((o: any) => o.kind === "Job" && o.metadata.name === "vllm-bench-plan");
+    plan.spec.template.spec.containers[0].env.push({
+      name: "EXTRA",
+      value: "http://kps-alertmanager.monitoring.svc:9093",
+    });
+    const c = checkConnections(g, settings, ["apps"]);
+    expect(c.blocked.map((x) => `${x.from} -> ${x.to}:${x.port}`)).toEqual([
+      "vllm/vllm-bench-plan -> monitoring/alertmanager:9093",
+    ]);
+  });
+});
