@@ -3,6 +3,7 @@
 // the API's own semantics over the emitted objects), and compare both ways.
 import {
   objectRoutes,
+  PROMETHEUS_PODS,
   serviceMonitorFlows,
   serviceUrlsIn,
   urlFlows,
@@ -39,7 +40,19 @@ export function catalogue(graph: readonly GraphNode[], s: AddonSettings): Catalo
     labels: { ...pods.labels, "app.kubernetes.io/instance": "release" },
     ports: pods.ports,
   }));
-  return [...ours, ...addons];
+  // Without kube-prometheus-stack, a Prometheus the cluster already runs scrapes our ServiceMonitors;
+  // the flows name it by the operator's labels in the monitoring namespace, so catalogue one there.
+  const scraper = addons.some((p) => p.name === PROMETHEUS_PODS.name)
+    ? []
+    : [
+        {
+          namespace: s.monitoringNamespace,
+          name: PROMETHEUS_PODS.name,
+          labels: { ...PROMETHEUS_PODS.labels },
+          ports: [],
+        },
+      ];
+  return [...ours, ...addons, ...scraper];
 }
 
 const sourceName = (f: Flow): string => {
