@@ -85,7 +85,7 @@ export async function runCell(cell: Cell): Promise<CellResult> {
   // one. Secrets are left out: their data are Pulumi secrets, unresolved in the graph.
   const deployed = kubeObjects(nodes)
     .filter((o) => o.kind !== "Secret")
-    .map((o) => o.body as Record<string, any>);
+    .map((o) => o.body);
   const all = [...deployed, ...synth];
   fail("schema", await schemaFailures(all));
   result.customResources = all.filter((o) => isCustomResource(o as any));
