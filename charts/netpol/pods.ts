@@ -19,6 +19,12 @@ const byName = (name: string) => ({ "app.kubernetes.io/name": name });
 // Ours.
 export const VLLM_PODS: PodGroup = { name: APP_NAME, labels: { ...selectorLabels }, ports: [HTTP_PORT] };
 
+// kube-prometheus-stack 88.5.3 (prometheus-community/helm-charts cf408a2, the newest in its source;
+// subcharts kube-state-metrics 8.4.0 from there and grafana 12.11.1 from grafana-community/helm-charts
+// 3386a11) was rendered with our values (infra/addons/values/kube-prometheus-stack.ts): Services
+// kps-prometheus 9090 and kps-alertmanager 9093 (+ 8080 reloader-web), operator Deployment
+// kps-operator (name label below, containerPort 10250, the webhooks' Service kps-operator 443 -> https),
+// Grafana 3000, kube-state-metrics 8080; node-exporter runs with hostNetwork (no policy applies).
 // Prometheus and Alertmanager pods are made by the Prometheus Operator, which labels them
 // app.kubernetes.io/name=prometheus|alertmanager (prometheus-operator/prometheus-operator
 // pkg/prometheus/server/statefulset.go: the governing Service `prometheus-operated` selects
@@ -42,7 +48,8 @@ export const OPERATOR_PODS: PodGroup = {
   labels: byName("kube-prometheus-stack-prometheus-operator"),
   ports: [10250],
 };
-// charts/kube-state-metrics: name label = chart name, metrics on service.port 8080.
+// charts/kube-state-metrics 8.4.0: name label = chart name, metrics on service.port 8080 (8081, its
+// own telemetry, is not scraped: selfMonitor is off by default).
 export const KSM_PODS: PodGroup = { name: "kube-state-metrics", labels: byName("kube-state-metrics"), ports: [8080] };
 // charts/prometheus-adapter 5.3.0 (prometheus-community/helm-charts cf408a2), templates/deployment.yaml
 // via _helpers.tpl "k8s-prometheus-adapter.selectorLabels": name label = chart name; it serves the

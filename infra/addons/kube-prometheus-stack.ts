@@ -128,8 +128,8 @@ export const kubePrometheusStack: AddonDescriptor = {
       { from: prometheus, to: at(GRAFANA_PODS), ports: GRAFANA_PODS.ports, why: "Prometheus scrapes Grafana" },
       { from: prometheus, to: at(KSM_PODS), ports: KSM_PODS.ports, why: "Prometheus scrapes kube-state-metrics" },
       { from: prometheus, to: at(OPERATOR_PODS), ports: OPERATOR_PODS.ports, why: "Prometheus scrapes the operator" },
-      // Grafana's data sources: the chart writes them (templates/grafana/configmaps-datasources.yaml:
-      // http://<fullname>-prometheus.<ns>:9090/ and the Alertmanager one) from sidecar.datasources.
+      // Grafana's data sources: the chart writes them (templates/grafana/configmaps-datasources.yaml,
+      // rendered at 88.5.3: http://kps-prometheus.<ns>:9090/ and http://kps-alertmanager.<ns>:9093/).
       { from: grafana, to: at(PROMETHEUS_PODS), ports: [PROMETHEUS_PORT], why: "Grafana queries Prometheus" },
       {
         from: grafana,

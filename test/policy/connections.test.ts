@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AddonSettings } from "../../infra/addons";
+import { namespacePolicies } from "../../charts/netpol";
+import type { AddonDescriptor, AddonSettings } from "../../infra/addons";
+import { addonFlows } from "../../infra/addons/connections";
+import { pushgateway } from "../../infra/addons/pushgateway";
+import { ADDONS } from "../../infra/addons/registry";
+import { scrapedBy } from "../../infra/addons/scrape";
 import { parseStackConfig } from "../../infra/config-load";
 import { addonSettings } from "../../infra/mapper";
 import type { GraphNode } from "../../policy/model";
@@ -58,5 +63,29 @@ describe("connections derived from the objects (eks, plan on)", () => {
     expect(c.blocked.map((x) => `${x.from} -> ${x.to}:${x.port}`)).toEqual([
       "vllm/vllm-bench-plan -> monitoring/alertmanager:9093",
     ]);
+  });
+});
+
+describe("an add-on's flows come from its descriptor", () => {
+  it("every add-on of the registry declares its pods, so each gets NetworkPolicies", () => {
+    expect(ADDONS.filter((d) => !d.pods?.length).map((d) => d.key)).toEqual([]);
+  });
+
+  it("a new add-on's pods and connections become flows and an allow policy by construction", () => {
+    const pods = { name: "fake-exporter", labels: { "app.kubernetes.io/name": "fake-exporter" }, ports: [7000] };
+    const fake: AddonDescriptor = {
+      ...pushgateway,
+      key: "fakeExporter",
+      release: "fake-exporter",
+      pods: [pods],
+      routes: undefined,
+      connections: (s, installed) =>
+        scrapedBy(s, installed, { namespace: s.monitoringNamespace, pods }, "Prometheus scrapes the fake exporter"),
+    };
+    const s = { ...settings, enabled: { ...settings.enabled, fakeExporter: true } };
+    const flows = addonFlows(s, [...ADDONS, fake]);
+    expect(flows.filter((f) => f.to.pods.name === "fake-exporter").map((f) => f.ports)).toEqual([[7000]]);
+    const policy = namespacePolicies("monitoring", flows).find((p) => p.metadata?.name === "allow-to-fake-exporter");
+    expect(policy?.spec?.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "fake-exporter" } });
   });
 });
