@@ -21,6 +21,7 @@ export const shared = {
 export const ISOLATED = [
   "test/infra/**/*.test.ts",
   "test/policy/**/*.test.ts",
+  "test/matrix/**/*.test.ts",
   "test/charts/workloads-graph.test.ts",
   "test/bench/compare.test.ts",
 ];

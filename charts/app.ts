@@ -4,6 +4,7 @@ import { App, type Chart } from "cdk8s";
 import type { AlertThresholds } from "../monitoring/thresholds";
 import { BenchmarkChart, type BenchmarkChartProps } from "./benchmark";
 import { DashboardsChart, MonitoringRulesChart } from "./monitoring";
+import { addNamespacePolicies, servingFlows } from "./netpol";
 import { VllmChart, type VllmChartProps } from "./vllm";
 
 export interface AppProps {
@@ -17,10 +18,19 @@ export interface AppProps {
 export function buildApp(props: AppProps): App {
   const app = new App({ outdir: "dist" });
   const ns = props.vllm.namespace;
-  new VllmChart(app, "10-vllm", props.vllm);
+  const vllm = new VllmChart(app, "10-vllm", props.vllm);
   new MonitoringRulesChart(app, "20-monitoring-rules", { namespace: ns, thresholds: props.monitoring.thresholds });
   new DashboardsChart(app, "30-dashboards", { namespace: ns, thresholds: props.monitoring.thresholds });
   if (props.benchmark) new BenchmarkChart(app, "40-benchmark", props.benchmark);
+  // Default-deny ingress, then exactly the flows into the serving namespace read from every object:
+  // the URLs our pods are given (benchmark, plan) and the ServiceMonitor, plus the client namespaces.
+  const flows = servingFlows({
+    namespace: ns,
+    monitoringNamespace: props.vllm.monitoringNamespace,
+    allowedClientNamespaces: props.vllm.allowedClientNamespaces,
+    objects: app.charts.flatMap(chartObjects),
+  });
+  addNamespacePolicies(vllm, ns, flows);
   return app;
 }
 

@@ -9,6 +9,7 @@ import { notReservedNamespace } from "./config-namespaces";
 import { gpuInstanceInfo } from "./gpu-instances";
 import { supportedKubernetesVersions } from "./addons/versions";
 import { clusterDistributions } from "./addons/values/control-plane";
+import { combinationIssues } from "./config-combinations";
 
 // The one typed schema of the stack config (`Pulumi.<stack>.yaml`, namespace `vllm-k8s:`).
 // Every field has a default and a description; the README's configuration reference is
@@ -211,7 +212,9 @@ const servingSchema = z
         type: z
           .enum(["emptyDir", "pvc"])
           .default("emptyDir")
-          .describe("Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent)."),
+          .describe(
+            "Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent, ReadWriteOnce: only with at most one vLLM pod).",
+          ),
         sizeGiB: z
           .number()
           .int()
@@ -437,7 +440,7 @@ const benchmarkSchema = z
       .min(1)
       .optional()
       .describe(
-        "With shards > 1: storage class of the ReadWriteMany results volume the shards share (on EKS an EFS class); default: the cluster default.",
+        "With shards > 1: storage class of the ReadWriteMany results volume the shards share. Required in `eks` mode (EBS classes are ReadWriteOnce: install an RWX class such as the EFS CSI driver's); elsewhere default: the cluster default.",
       ),
   })
   .prefault({});
@@ -601,6 +604,7 @@ export function crossFieldIssues(
       "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both",
     );
   issues.push(...securityIssues(c));
+  issues.push(...combinationIssues(c));
   // Each shard pod requests 1 CPU on the system nodes, one vCPU per node is left to Prometheus, Grafana and the
   // controllers. EC2 sizes (aws.amazon.com/ec2/instance-types): large = 2 vCPUs, xlarge = 4, Nxlarge = 4N; others unchecked.
   const vcpus = (t: string) =>

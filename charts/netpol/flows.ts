@@ -1,19 +1,9 @@
-// Every network flow into our namespaces the stack needs, as data. The NetworkPolicies are
-// generated from it (policies.ts) and docs/security.md's flow table lists the same flows; the
-// flow test recomputes reachability from the synthesised policies and compares it with that table.
-import {
-  ADAPTER_PODS,
-  ALERTMANAGER_PODS,
-  BENCH_PODS,
-  DCGM_PODS,
-  GRAFANA_PODS,
-  KSM_PODS,
-  OPERATOR_PODS,
-  PROMETHEUS_PODS,
-  PUSHGATEWAY_PODS,
-  VLLM_PODS,
-  type PodGroup,
-} from "./pods";
+// Every network flow into our namespaces, as data. The NetworkPolicies are generated from it
+// (policies.ts). Flows into the serving namespace are read from the objects (connections.ts: the
+// URLs our pods are given and our ServiceMonitors); flows into the add-ons come from the add-on
+// registry (infra/addons/connections.ts), each descriptor declaring its pods and connections.
+import { dedupeFlows, objectRoutes, serviceMonitorFlows, urlFlows } from "./connections";
+import { VLLM_PODS, type PodGroup } from "./pods";
 
 /** Who opens the connection. */
 export type Source =
@@ -40,124 +30,23 @@ export interface ServingFlowProps {
   namespace: string;
   monitoringNamespace: string;
   allowedClientNamespaces: string[];
+  /** Every object of the app: the URLs its pods are given and its ServiceMonitors are the flows. */
+  objects: readonly object[];
 }
 
-/** Into the serving namespace: the vLLM (or simulator) pods, and nothing else. */
+/** Into the serving namespace: what the objects connect to there, and the client namespaces. */
 export function servingFlows(p: ServingFlowProps): Flow[] {
-  const to = { namespace: p.namespace, pods: VLLM_PODS };
-  return [
-    {
-      from: { kind: "pods", namespace: p.monitoringNamespace, pods: PROMETHEUS_PODS },
-      to,
+  const derived = [
+    ...serviceMonitorFlows(p.objects, p.monitoringNamespace),
+    ...urlFlows(p.objects, objectRoutes(p.objects)).flows,
+  ].filter((f) => f.to.namespace === p.namespace);
+  const clients = p.allowedClientNamespaces
+    .filter((ns) => ns !== p.namespace)
+    .map((ns): Flow => ({
+      from: { kind: "namespace", namespace: ns },
+      to: { namespace: p.namespace, pods: VLLM_PODS },
       ports: VLLM_PODS.ports,
-      why: "Prometheus scrapes /metrics",
-    },
-    {
-      from: { kind: "pods", namespace: p.namespace, pods: BENCH_PODS },
-      to,
-      ports: VLLM_PODS.ports,
-      why: "the benchmark Job load-tests the API",
-    },
-    ...p.allowedClientNamespaces
-      .filter((ns) => ns !== p.namespace)
-      .map((ns): Flow => ({
-        from: { kind: "namespace", namespace: ns },
-        to,
-        ports: VLLM_PODS.ports,
-        why: "serving.allowedClientNamespaces",
-      })),
-  ];
-}
-
-export interface MonitoringFlowProps {
-  namespace: string;
-  servingNamespace: string;
-  /** Which add-ons run in the monitoring namespace. */
-  addons: {
-    kubePrometheusStack: boolean;
-    prometheusAdapter: boolean;
-    pushgateway: boolean;
-    dcgmExporter: boolean;
-    benchmark: boolean;
-  };
-  /** Grafana behind a LoadBalancer: the client CIDRs (monitoring.grafanaAllowedCidrs). */
-  grafanaClientCidrs?: string[];
-}
-
-/** Into the monitoring namespace. */
-export function monitoringFlows(p: MonitoringFlowProps): Flow[] {
-  const ns = p.namespace;
-  const at = (pods: PodGroup) => ({ namespace: ns, pods });
-  const prometheus: Source = { kind: "pods", namespace: ns, pods: PROMETHEUS_PODS };
-  const grafana: Source = { kind: "pods", namespace: ns, pods: GRAFANA_PODS };
-  const flows: Flow[] = [];
-  const a = p.addons;
-  if (a.kubePrometheusStack) {
-    flows.push(
-      {
-        from: prometheus,
-        to: at(PROMETHEUS_PODS),
-        ports: PROMETHEUS_PODS.ports,
-        why: "Prometheus scrapes itself and its config reloader",
-      },
-      { from: grafana, to: at(PROMETHEUS_PODS), ports: [9090], why: "Grafana queries Prometheus" },
-      {
-        from: prometheus,
-        to: at(ALERTMANAGER_PODS),
-        ports: ALERTMANAGER_PODS.ports,
-        why: "Prometheus sends alerts and scrapes Alertmanager",
-      },
-      { from: grafana, to: at(ALERTMANAGER_PODS), ports: [9093], why: "Grafana's Alertmanager data source" },
-      { from: prometheus, to: at(GRAFANA_PODS), ports: GRAFANA_PODS.ports, why: "Prometheus scrapes Grafana" },
-      { from: prometheus, to: at(KSM_PODS), ports: KSM_PODS.ports, why: "Prometheus scrapes kube-state-metrics" },
-      { from: prometheus, to: at(OPERATOR_PODS), ports: OPERATOR_PODS.ports, why: "Prometheus scrapes the operator" },
-      {
-        from: { kind: "apiServer" },
-        to: at(OPERATOR_PODS),
-        ports: OPERATOR_PODS.ports,
-        why: "API server calls the operator's admission webhook",
-      },
-    );
-    if (p.grafanaClientCidrs?.length)
-      flows.push({
-        from: { kind: "cidrs", cidrs: p.grafanaClientCidrs },
-        to: at(GRAFANA_PODS),
-        ports: GRAFANA_PODS.ports,
-        why: "Grafana's LoadBalancer clients (monitoring.grafanaAllowedCidrs)",
-      });
-  }
-  if (a.prometheusAdapter) {
-    flows.push({
-      from: { kind: "apiServer" },
-      to: at(ADAPTER_PODS),
-      ports: ADAPTER_PODS.ports,
-      why: "API server calls the custom metrics API (HPA)",
-    });
-    if (a.kubePrometheusStack)
-      flows.push({
-        from: { kind: "pods", namespace: ns, pods: ADAPTER_PODS },
-        to: at(PROMETHEUS_PODS),
-        ports: [9090],
-        why: "prometheus-adapter queries Prometheus",
-      });
-  }
-  if (a.pushgateway) {
-    if (a.kubePrometheusStack)
-      flows.push({
-        from: prometheus,
-        to: at(PUSHGATEWAY_PODS),
-        ports: PUSHGATEWAY_PODS.ports,
-        why: "Prometheus scrapes Pushgateway",
-      });
-    if (a.benchmark)
-      flows.push({
-        from: { kind: "pods", namespace: p.servingNamespace, pods: BENCH_PODS },
-        to: at(PUSHGATEWAY_PODS),
-        ports: PUSHGATEWAY_PODS.ports,
-        why: "the benchmark pushes its results",
-      });
-  }
-  if (a.dcgmExporter && a.kubePrometheusStack)
-    flows.push({ from: prometheus, to: at(DCGM_PODS), ports: DCGM_PODS.ports, why: "Prometheus scrapes GPU metrics" });
-  return flows;
+      why: "serving.allowedClientNamespaces",
+    }));
+  return [...dedupeFlows(derived), ...clients];
 }

@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PART_OF } from "../part-of";
 import type { Flow } from "./flows";
+import type { PodGroup } from "./pods";
 
 const DEFAULT_DENY = "default-deny-ingress";
 
@@ -47,17 +48,26 @@ function addRule(policy: kplus.NetworkPolicy, index: number, flow: Flow): JsonPa
   }
 }
 
-/** The default-deny plus one allow policy per destination, for the flows into `namespace`, in `scope`. */
+/**
+ * The default-deny plus one allow policy per destination, for the flows into `namespace`, in `scope`.
+ * `isolate`: deny only these pod groups instead of the whole namespace (a namespace that is not ours,
+ * such as kube-system, where a namespace-wide deny would cut off pods we do not run).
+ */
 export function addNamespacePolicies(
   scope: Construct,
   namespace: string,
   flows: readonly Flow[],
+  isolate?: readonly PodGroup[],
 ): kplus.NetworkPolicy[] {
   const metadata = (name: string) => ({ name, namespace, labels: { ...PART_OF } });
-  // Selects every pod of the namespace and allows no ingress: what no flow names is refused.
-  const deny = new kplus.NetworkPolicy(scope, DEFAULT_DENY, {
-    metadata: metadata(DEFAULT_DENY),
-    ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+  // Selects the pods and allows no ingress: what no flow names is refused.
+  const denies = (isolate ?? [undefined]).map((group) => {
+    const name = group ? `${DEFAULT_DENY}-${group.name}` : DEFAULT_DENY;
+    return new kplus.NetworkPolicy(scope, name, {
+      metadata: metadata(name),
+      ...(group ? { selector: kplus.Pods.select(scope, `${name}-pods`, { labels: { ...group.labels } }) } : {}),
+      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    });
   });
   const byDest = new Map<string, Flow[]>();
   for (const f of flows.filter((x) => x.to.namespace === namespace))
@@ -72,12 +82,19 @@ export function addNamespacePolicies(
     ApiObject.of(policy).addJsonPatch(...patches);
     return policy;
   });
-  return [deny, ...allows];
+  return [...denies, ...allows];
 }
 
 /** The same policies as plain objects, for a namespace Pulumi fills outside any chart (infra/addons). */
 export function namespacePolicies(namespace: string, flows: readonly Flow[]): INetworkPolicy[] {
   const chart = new Chart(new App(), "network-policies");
   addNamespacePolicies(chart, namespace, flows);
+  return chart.toJson() as INetworkPolicy[];
+}
+
+/** Policies for some pods of a namespace that is not ours: each group denied, then its flows allowed. */
+export function podPolicies(namespace: string, pods: readonly PodGroup[], flows: readonly Flow[]): INetworkPolicy[] {
+  const chart = new Chart(new App(), "network-policies");
+  addNamespacePolicies(chart, namespace, flows, pods);
   return chart.toJson() as INetworkPolicy[];
 }

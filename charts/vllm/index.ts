@@ -1,8 +1,7 @@
-// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, NetworkPolicies (default-deny +
-// allows), HPA (+ PVC and, for `npm run synth`, the Namespace).
+// The vLLM service chart: Deployment, Service, ServiceMonitor, PDB, HPA (+ PVC and, for `npm run synth`,
+// the Namespace); charts/app.ts adds the serving namespace's NetworkPolicies (default-deny + allows).
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
-import { addNamespacePolicies, servingFlows } from "../netpol";
 import { typedObject, type TypedObject } from "../typed-object";
 import { addAutoscaler } from "./autoscaler";
 import * as o from "./objects";
@@ -23,9 +22,7 @@ export class VllmChart extends Chart {
     addService(this, p);
     include(this, o.serviceMonitor(p));
     include(this, o.podDisruptionBudget(p));
-    // Default-deny ingress, then exactly the flows into vLLM: Prometheus, the benchmark and
-    // serving.allowedClientNamespaces, on the API port (charts/netpol/flows.ts).
-    addNamespacePolicies(this, p.namespace, servingFlows(p));
+    // Its NetworkPolicies are added by the app (charts/app.ts), once every object that connects here exists.
     if (p.autoscaling.enabled) addAutoscaler(this, p);
   }
 }

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { Flow, PodGroup, ServiceRoute } from "../../charts/netpol";
 import type { AddonOpts } from "./helm";
 import type { KubePrometheusStackSettings } from "./values/kube-prometheus-stack";
 import type { AutoscalerCluster } from "./values/cluster-autoscaler";
@@ -23,8 +24,11 @@ export interface AddonSettings {
   retainMonitoringNamespace?: boolean;
   /** Namespace of vLLM and the benchmark: Grafana reads dashboards there, the benchmark pushes from it. Required. */
   servingNamespace: string;
-  /** The benchmark Job runs and pushes to the Pushgateway (a NetworkPolicy flow). Default: false. */
-  benchmark?: boolean;
+  /**
+   * Connections our workloads open into the add-ons' pods, read from the URLs the workload objects
+   * carry (infra/mapper/addons.ts); each becomes a NetworkPolicy flow. Default: none.
+   */
+  clients?: readonly Flow[];
   /** Node selector of the CPU add-ons: the system node group's label in eks mode. Default: `{}` (any node). */
   systemNodeSelector?: Record<string, string>;
   /** kube-prometheus-stack: storage, Grafana exposure, control-plane scraping, secrets. Required. */
@@ -84,6 +88,20 @@ export interface AddonDescriptor {
   values(s: AddonSettings, serviceMonitor: boolean): object;
   /** Seconds Helm waits for the release to become ready. Default: 600. */
   timeoutSeconds?: number;
+  /**
+   * The pods its chart runs in its namespace, by the labels and ports the pinned chart renders
+   * (the source of each is recorded in charts/netpol/pods.ts). Each gets NetworkPolicies admitting
+   * exactly its connections. Default: none (a chart whose pods need no policy, e.g. host-network ones).
+   */
+  pods?: readonly PodGroup[];
+  /** Its Services that URLs name (Helm values, our workloads' env), resolved to its pods. Default: none. */
+  routes?(s: AddonSettings): ServiceRoute[];
+  /**
+   * Its connections: the ones its pods open (URLs in its values, data sources) and the ones made to
+   * them (ServiceMonitor scrapes, APIService and webhook calls), given which add-ons are installed.
+   * The NetworkPolicies admit these and nothing else. Default: none.
+   */
+  connections?(s: AddonSettings, installed: (key: string) => boolean): Flow[];
   /** What it contributes once installed (URLs). Default: nothing. */
   outputs?(s: AddonSettings): AddonOutputs;
 }

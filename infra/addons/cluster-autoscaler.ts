@@ -1,4 +1,6 @@
+import { CLUSTER_AUTOSCALER_PODS } from "../../charts/netpol";
 import { AUTOSCALER_NAMESPACE } from "../cluster/iam";
+import { scrapedBy } from "./scrape";
 import type { AddonDescriptor, AddonSettings } from "./addon";
 import { clusterAutoscalerValues, type AutoscalerCluster } from "./values/cluster-autoscaler";
 import { CHARTS } from "./versions";
@@ -23,4 +25,13 @@ export const clusterAutoscaler: AddonDescriptor = {
   ready: true,
   check: (s) => void eksCluster(s),
   values: (s, serviceMonitor) => clusterAutoscalerValues(eksCluster(s), s.systemNodeSelector ?? {}, serviceMonitor),
+  // It only opens connections (to the API server and AWS); nothing reaches it but Prometheus' scrape.
+  pods: [CLUSTER_AUTOSCALER_PODS],
+  connections: (s, installed) =>
+    scrapedBy(
+      s,
+      installed,
+      { namespace: AUTOSCALER_NAMESPACE, pods: CLUSTER_AUTOSCALER_PODS },
+      "Prometheus scrapes cluster-autoscaler",
+    ),
 };

@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
+import { DCGM_PODS } from "../../charts/netpol";
 import type { AddonDescriptor } from "./addon";
+import { scrapedBy } from "./scrape";
 import { renderCountersCsv } from "./dcgm-counters";
 import { DCGM_COUNTERS_KEY, dcgmExporterValues } from "./values/dcgm-exporter";
 import { CHARTS } from "./versions";
@@ -27,4 +29,7 @@ export const dcgmExporter: AddonDescriptor = {
     ],
   }),
   values: (_, serviceMonitor) => dcgmExporterValues(COUNTERS_CONFIGMAP, serviceMonitor),
+  pods: [DCGM_PODS],
+  connections: (s, installed) =>
+    scrapedBy(s, installed, { namespace: s.monitoringNamespace, pods: DCGM_PODS }, "Prometheus scrapes GPU metrics"),
 };

@@ -1,3 +1,4 @@
+import { DEVICE_PLUGIN_PODS } from "../../charts/netpol";
 import type { AddonDescriptor } from "./addon";
 import { devicePluginValues } from "./values/device-plugin";
 import { CHARTS } from "./versions";
@@ -15,4 +16,6 @@ export const nvidiaDevicePlugin: AddonDescriptor = {
   serviceMonitor: false,
   ready: true,
   values: () => devicePluginValues(),
+  // No port and no connection into it: its policy denies all ingress.
+  pods: [DEVICE_PLUGIN_PODS],
 };

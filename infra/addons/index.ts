@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MONITORING_PSA } from "../../charts/netpol";
 import type { AddonDescriptor, AddonOutputs, AddonSettings } from "./addon";
 import { after, helmRelease, type AddonOpts } from "./helm";
-import { monitoringNetworkPolicies } from "./network-policies";
+import { addonNetworkPolicies, monitoringNetworkPolicies } from "./network-policies";
 import { ADDONS } from "./registry";
 import { PART_OF } from "../../charts/part-of";
 
@@ -55,7 +55,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
       },
       { ...base, retainOnDelete: args.retainMonitoringNamespace ?? false },
     );
-    const inNs = after(base, namespace, monitoringNetworkPolicies(args, after(base, namespace)));
+    const inNs = after(base, namespace, monitoringNetworkPolicies(args, registry, after(base, namespace)));
 
     const installed = new Map<string, pulumi.Resource>();
     const operators = enabled.filter((d) => d.operator).map((d) => d.key);
@@ -65,7 +65,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
       // A ServiceMonitor needs the operator's CRDs: install after the add-on that brings them.
       const serviceMonitor = d.serviceMonitor && operators.length > 0;
       const waits = [...(d.after ?? []), ...(serviceMonitor ? operators : [])].flatMap((k) => installed.get(k) ?? []);
-      const opts = after(ns === nsName ? inNs : base, ...new Set(waits));
+      // Outside the monitoring namespace, its own pods' policies come first, as the namespace's do.
+      const own = ns === nsName ? undefined : addonNetworkPolicies(d, args, registry, base);
+      const opts = after(ns === nsName ? inNs : base, ...new Set(waits), ...(own ? [own] : []));
       const pre = d.prerequisites?.({ settings: args, namespace: ns, opts });
       const release = helmRelease(
         {

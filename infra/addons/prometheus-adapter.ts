@@ -1,3 +1,4 @@
+import { ADAPTER_PODS, PROMETHEUS_PODS, type Flow } from "../../charts/netpol";
 import { adapterRules } from "../../monitoring/adapter";
 import type { AddonDescriptor } from "./addon";
 import { PROMETHEUS_PORT, prometheusUrl } from "./values/kube-prometheus-stack";
@@ -22,4 +23,26 @@ export const prometheusAdapter: AddonDescriptor = {
       adapterRules(),
       s.systemNodeSelector ?? {},
     ),
+  pods: [ADAPTER_PODS],
+  connections(s, installed) {
+    const ns = s.monitoringNamespace;
+    const flows: Flow[] = [
+      // The APIService v1beta1.custom.metrics.k8s.io points the API server at the adapter's Service.
+      {
+        from: { kind: "apiServer" },
+        to: { namespace: ns, pods: ADAPTER_PODS },
+        ports: ADAPTER_PODS.ports,
+        why: "API server calls the custom metrics API (HPA)",
+      },
+    ];
+    // Its values' prometheus.url/port (above).
+    if (installed("kubePrometheusStack"))
+      flows.push({
+        from: { kind: "pods", namespace: ns, pods: ADAPTER_PODS },
+        to: { namespace: ns, pods: PROMETHEUS_PODS },
+        ports: [PROMETHEUS_PORT],
+        why: "prometheus-adapter queries Prometheus",
+      });
+    return flows;
+  },
 };

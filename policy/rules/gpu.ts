@@ -2,6 +2,7 @@ import { clusters, nodeGroups, sameEffect, type NodeGroup } from "../aws";
 import { describeObject, helmReleases, walk, workloads, type Workload } from "../graph";
 import {
   GPU_NODE_LABEL,
+  GPU_RESOURCE,
   GPU_TAINT,
   gpuRequest,
   selectsGpuNodes,
@@ -83,14 +84,37 @@ export const gpuNodeGroup: Rule = {
 
 const gpuContainers = (w: Workload) => w.containers.filter((c) => gpuRequest(c) > 0);
 
+/** The pod pins nodes by label: a node selector or a required node affinity term. */
+const pinnedLabels = (spec: Record<string, any>): string[] => [
+  ...Object.entries((spec.nodeSelector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`),
+  ...(spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).flatMap(
+    (t: any) =>
+      (t?.matchExpressions ?? []).map((e: any) => `${e?.key} ${e?.operator} ${JSON.stringify(e?.values ?? [])}`),
+  ),
+];
+
+const gpuLimit = (c: any) => {
+  const v = c?.resources?.limits?.[GPU_RESOURCE];
+  return Number(typeof v === "object" && v !== null ? v.value : v) > 0;
+};
+
+/**
+ * Where a GPU pod must land depends on the cluster mode (infra/mapper/placement.ts): on the EKS
+ * cluster we build (an EKS cluster in the graph) it selects our GPU node group's label, so the
+ * autoscaler adds the right nodes; on a cluster the user brings (no EKS cluster in the graph) its
+ * `nvidia.com/gpu` limit alone places it, since only nodes running the device plugin offer the
+ * resource, and a label selector would pin it to labels that cluster's nodes need not carry.
+ */
 export const gpuWorkloadScheduling: Rule = {
   id: "gpu-workload-scheduling",
-  description: `Every workload requesting nvidia.com/gpu tolerates the ${TAINT} taint and selects the ${LABEL} nodes.`,
+  description: `Every workload requesting nvidia.com/gpu tolerates the ${TAINT} taint; on our EKS cluster it selects the ${LABEL} nodes, on an existing cluster its GPU limit places it and it pins no node label.`,
   severity: "high",
   enforcement: "mandatory",
-  scope: "resource",
+  // Stack level: the mode is read from whether the graph holds an EKS cluster.
+  scope: "stack",
   check(graph) {
     const out: Violation[] = [];
+    const eks = clusters(graph).length > 0;
     for (const w of workloads(graph)) {
       if (gpuContainers(w).length === 0) continue;
       const what = describeObject(w.object);
@@ -99,15 +123,33 @@ export const gpuWorkloadScheduling: Rule = {
           violation(
             this.id,
             w.object.node,
-            `${what} requests nvidia.com/gpu but does not tolerate the GPU taint ${TAINT}: it would stay Pending. Add a toleration {key: ${GPU_TAINT.key}, operator: Equal, value: "${GPU_TAINT.value}", effect: ${GPU_TAINT.effect}}.`,
+            `${what} requests nvidia.com/gpu but does not tolerate the GPU taint ${TAINT}: it would stay Pending on GPU nodes that carry it. Add a toleration {key: ${GPU_TAINT.key}, operator: Equal, value: "${GPU_TAINT.value}", effect: ${GPU_TAINT.effect}}.`,
           ),
         );
-      if (!selectsGpuNodes(w.podSpec))
+      if (eks && !selectsGpuNodes(w.podSpec))
         out.push(
           violation(
             this.id,
             w.object.node,
             `${what} requests nvidia.com/gpu but does not select the GPU nodes: set nodeSelector ${LABEL} (or a required node affinity on it) so the autoscaler adds the right nodes.`,
+          ),
+        );
+      if (eks) continue;
+      for (const c of gpuContainers(w).filter((x) => !gpuLimit(x)))
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${what}: container ${c.name} asks for nvidia.com/gpu without a limit. On an existing cluster the limit is what places the pod on a node whose device plugin offers GPUs (Kubernetes requires extended resources in limits): set resources.limits["nvidia.com/gpu"].`,
+          ),
+        );
+      const pinned = pinnedLabels(w.podSpec);
+      if (pinned.length)
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${what} pins nodes by ${pinned.join(", ")}: on an existing cluster the nodes need not carry that label and the pod would stay Pending. Remove the node selector or affinity; its nvidia.com/gpu limit places it on the nodes where the device plugin runs.`,
           ),
         );
     }

@@ -2,14 +2,17 @@
 // from that code. `npm run docs:config` writes each between its markers; test/docs/generated.test.ts
 // fails when a doc is stale.
 import * as prettier from "prettier";
-import { monitoringFlows, servingFlows, type Flow } from "../../charts/netpol";
+import { appObjects } from "../../charts/app";
+import { servingFlows, type Flow } from "../../charts/netpol";
 import type { AddonDescriptor } from "../../infra/addons";
+import { addonFlows } from "../../infra/addons/connections";
 import { ADDONS } from "../../infra/addons/registry";
 import { CLUSTER_AUTOSCALER_IMAGE } from "../../infra/addons/versions";
 import { parseStackConfig } from "../../infra/config-load";
 import { readStackFileConfig } from "../../infra/config-file";
 import type { StackConfig } from "../../infra/config";
 import { addonSettings } from "../../infra/mapper/addons";
+import { chartPropsFromConfig, inClusterPushgatewayUrl } from "../../infra/mapper/workloads";
 import { alertRules } from "../../monitoring/alerts";
 import { alertThresholdsSchema, defaultAlertThresholds, type AlertThresholds } from "../../monitoring/thresholds";
 
@@ -63,32 +66,21 @@ export function alertTable(t: AlertThresholds = defaultAlertThresholds): string 
 }
 
 /**
- * The flows into our namespaces for a stack config, as the charts build them (serving flows in
- * charts/vllm, monitoring flows in infra/addons/network-policies.ts). The one place the docs
- * read flows from.
+ * The flows into our namespaces for a stack config, as the stack builds them: the serving
+ * namespace's read from the objects we deploy (charts/netpol/connections.ts), the add-on
+ * namespaces' from the registry's declared connections (infra/addons/connections.ts). The one
+ * place the docs read flows from.
  */
 export function stackFlows(cfg: StackConfig): Flow[] {
-  const s = addonSettings(cfg);
-  const on = (key: string) => s.enabled[key] ?? false;
-  const grafana = s.kubePrometheusStack.grafana;
+  const props = chartPropsFromConfig(cfg, { includeNamespace: true, pushgatewayUrl: inClusterPushgatewayUrl(cfg) });
   return [
     ...servingFlows({
       namespace: cfg.serving.namespace,
-      monitoringNamespace: s.monitoringNamespace,
+      monitoringNamespace: cfg.monitoring.namespace,
       allowedClientNamespaces: cfg.serving.allowedClientNamespaces,
+      objects: appObjects(props),
     }),
-    ...monitoringFlows({
-      namespace: s.monitoringNamespace,
-      servingNamespace: s.servingNamespace,
-      addons: {
-        kubePrometheusStack: on("kubePrometheusStack"),
-        prometheusAdapter: on("prometheusAdapter"),
-        pushgateway: on("pushgateway"),
-        dcgmExporter: on("dcgmExporter"),
-        benchmark: s.benchmark ?? false,
-      },
-      grafanaClientCidrs: grafana.type === "LoadBalancer" ? grafana.allowedCidrs : undefined,
-    }),
+    ...addonFlows(addonSettings(cfg)),
   ];
 }
 

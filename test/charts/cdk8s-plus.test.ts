@@ -6,7 +6,10 @@ import * as kplus from "cdk8s-plus-28";
 import type { IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../charts/app";
-import { addNamespacePolicies, monitoringFlows, namespacePolicies } from "../../charts/netpol";
+import { addNamespacePolicies, namespacePolicies } from "../../charts/netpol";
+import { addonFlows } from "../../infra/addons/connections";
+import { parseStackConfig } from "../../infra/config-load";
+import { addonSettings } from "../../infra/mapper";
 import { EKS, find, objectsFor, propsFor } from "./fixtures";
 
 const stack = {
@@ -14,13 +17,11 @@ const stack = {
   serving: { allowedClientNamespaces: ["apps"] },
   autoscaling: { targetRequestsPerSecond: 2.5 },
 };
-const addons = {
-  kubePrometheusStack: true,
-  prometheusAdapter: true,
-  pushgateway: true,
-  dcgmExporter: true,
-  benchmark: true,
-};
+/** The monitoring namespace's flows (the add-on registry's) for a stack config. */
+const monitoringFlows = (raw: Record<string, any> = EKS) =>
+  addonFlows(addonSettings(parseStackConfig(raw, ["grafanaAdminPassword"]))).filter(
+    (f) => f.to.namespace === "monitoring",
+  );
 
 /** Every ApiObject of one chart with the construct that made it (its scope). */
 function owners(chart: Chart): Array<{ kind: string; name: string; owner: IConstruct }> {
@@ -61,7 +62,7 @@ describe("which library builds each object", () => {
 
   it("the monitoring namespace's policies (deployed by infra/addons) come from the same constructs", () => {
     const scope = new Chart(new App(), "t");
-    const flows = monitoringFlows({ namespace: "monitoring", servingNamespace: "vllm", addons });
+    const flows = monitoringFlows();
     const policies = addNamespacePolicies(scope, "monitoring", flows);
     expect(policies.length).toBeGreaterThan(5);
     for (const p of policies) expect(p).toBeInstanceOf(kplus.NetworkPolicy);
@@ -89,8 +90,8 @@ describe("cdk8s-plus defaults that differ from ours are overridden", () => {
   });
 
   it("NetworkPolicy: several CIDRs in one rule, and the API server's rule without `from`", () => {
-    const grafanaClientCidrs = ["10.1.0.0/16", "10.2.0.0/16"];
-    const flows = monitoringFlows({ namespace: "monitoring", servingNamespace: "vllm", addons, grafanaClientCidrs });
+    const grafanaAllowedCidrs = ["10.1.0.0/16", "10.2.0.0/16"];
+    const flows = monitoringFlows({ ...EKS, monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs } });
     const nps = namespacePolicies("monitoring", flows);
     const grafana = nps.find((n) => n.metadata?.name === "allow-to-grafana")!.spec!.ingress!;
     expect(grafana[1]).toEqual({

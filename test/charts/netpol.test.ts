@@ -1,18 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { MONITORING_PSA, monitoringFlows, namespacePolicies, psaLabels, servingFlows } from "../../charts/netpol";
+import { MONITORING_PSA, namespacePolicies, psaLabels, servingFlows, type Flow } from "../../charts/netpol";
+import { addonFlows } from "../../infra/addons/connections";
+import { parseStackConfig } from "../../infra/config-load";
+import { addonSettings } from "../../infra/mapper";
+import { EKS, objectsFor } from "./fixtures";
 
-const all = {
-  kubePrometheusStack: true,
-  prometheusAdapter: true,
-  pushgateway: true,
-  dcgmExporter: true,
-  benchmark: true,
-};
-const dests = (flows: ReturnType<typeof monitoringFlows>) => [...new Set(flows.map((f) => f.to.pods.name))].sort();
+/** The add-ons' flows for a stack config: the registry's connections plus our workloads'. */
+const monitoring = (raw: Record<string, any> = EKS) =>
+  addonFlows(addonSettings(parseStackConfig(raw, ["grafanaAdminPassword"]))).filter(
+    (f) => f.to.namespace === "monitoring",
+  );
+const dests = (flows: Flow[]) => [...new Set(flows.map((f) => f.to.pods.name))].sort();
+const sources = (flows: Flow[]) =>
+  [...new Set(flows.map((f) => (f.from.kind === "pods" ? f.from.pods.name : f.from.kind)))].sort();
 
 describe("flow table", () => {
   it("opens nothing for an add-on that is off", () => {
-    expect(dests(monitoringFlows({ namespace: "monitoring", servingNamespace: "vllm", addons: all }))).toEqual([
+    expect(dests(monitoring())).toEqual([
       "alertmanager",
       "dcgm-exporter",
       "grafana",
@@ -22,30 +26,29 @@ describe("flow table", () => {
       "prometheus-operator",
       "pushgateway",
     ]);
-    const noKps = monitoringFlows({
-      namespace: "monitoring",
-      servingNamespace: "vllm",
-      addons: { ...all, kubePrometheusStack: false },
-    });
+    const noKps = monitoring({ ...EKS, addons: { kubePrometheusStack: false } });
     expect(dests(noKps)).toEqual(["prometheus-adapter", "pushgateway"]);
     // Without our Prometheus nobody scrapes: only the API server and the benchmark get in.
-    expect(noKps.map((f) => (f.from.kind === "pods" ? f.from.pods.name : f.from.kind)).sort()).toEqual([
-      "apiServer",
-      "vllm-bench",
-    ]);
-    const noBench = monitoringFlows({
-      namespace: "monitoring",
-      servingNamespace: "vllm",
-      addons: { ...all, benchmark: false },
-    });
-    expect(noBench.some((f) => f.from.kind === "pods" && f.from.pods.name === "vllm-bench")).toBe(false);
+    expect(sources(noKps)).toEqual(["apiServer", "vllm-bench"]);
+    const noBench = monitoring({ ...EKS, benchmark: { enabled: false } });
+    expect(sources(noBench)).not.toContain("vllm-bench");
   });
 
-  it("lets client namespaces reach vLLM's port only", () => {
+  it("admits the benchmark to Prometheus (PROMETHEUS_URL) and the plan to the Pushgateway", () => {
+    const flows = monitoring({ ...EKS, benchmark: { plan: { enabled: true } } });
+    const into = (to: string) =>
+      flows.filter((f) => f.to.pods.name === to && f.from.kind === "pods").map((f) => (f.from as any).pods.name);
+    expect(into("prometheus")).toContain("vllm-bench");
+    expect(into("pushgateway")).toEqual(expect.arrayContaining(["vllm-bench", "vllm-bench-plan"]));
+  });
+
+  it("lets client namespaces reach vLLM's port only, and the benchmark and plan reach vLLM", () => {
+    const objects = objectsFor({ ...EKS, benchmark: { plan: { enabled: true } } });
     const flows = servingFlows({
       namespace: "vllm",
       monitoringNamespace: "monitoring",
       allowedClientNamespaces: ["apps", "vllm"],
+      objects,
     });
     expect(
       flows.map((f) => [
@@ -54,12 +57,14 @@ describe("flow table", () => {
           : f.from.kind === "namespace"
             ? f.from.namespace
             : f.from.kind,
+        f.to.pods.name,
         f.ports,
       ]),
     ).toEqual([
-      ["monitoring/prometheus", [8000]],
-      ["vllm/vllm-bench", [8000]],
-      ["apps", [8000]],
+      ["monitoring/prometheus", "vllm", [8000]],
+      ["vllm/vllm-bench", "vllm", [8000]],
+      ["vllm/vllm-bench-plan", "vllm", [8000]],
+      ["apps", "vllm", [8000]],
     ]);
   });
 });
@@ -68,11 +73,9 @@ describe("policies", () => {
   it("a default-deny first, then one allow per destination with one rule per flow", () => {
     const nps = namespacePolicies(
       "monitoring",
-      monitoringFlows({
-        namespace: "monitoring",
-        servingNamespace: "vllm",
-        addons: all,
-        grafanaClientCidrs: ["10.1.0.0/16"],
+      monitoring({
+        ...EKS,
+        monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.1.0.0/16"] },
       }),
     );
     expect(nps[0]).toMatchObject({

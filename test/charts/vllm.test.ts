@@ -155,7 +155,12 @@ describe("vLLM chart follows the config", () => {
   });
 
   it("a PVC model cache adds a claim of the configured size and mounts it", () => {
-    const objs = objectsFor(merge({ serving: { modelCache: { type: "pvc", sizeGiB: 300, storageClassName: "gp3" } } }));
+    const objs = objectsFor(
+      merge({
+        serving: { modelCache: { type: "pvc", sizeGiB: 300, storageClassName: "gp3" } },
+        autoscaling: { maxReplicas: 1 },
+      }),
+    );
     const pvc = find(objs, "PersistentVolumeClaim", "vllm-model-cache");
     expect(pvc.spec).toMatchObject({ resources: { requests: { storage: "300Gi" } }, storageClassName: "gp3" });
     const pod = find(objs, "Deployment").spec.template.spec;

@@ -51,7 +51,7 @@ const RICH = {
     namespace: "llm",
     replicas: 1,
     apiKeyEnabled: true,
-    modelCache: { type: "pvc", sizeGiB: 200 },
+    modelCache: { type: "emptyDir", sizeGiB: 200 },
     allowedClientNamespaces: ["apps"],
   },
   "vllm-k8s:autoscaling": { enabled: true, minReplicas: 1, maxReplicas: 4, targetRequestsPerSecond: 3 },

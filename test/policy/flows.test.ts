@@ -1,19 +1,13 @@
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  ADAPTER_PODS,
-  ALERTMANAGER_PODS,
-  DCGM_PODS,
-  GRAFANA_PODS,
-  KSM_PODS,
-  OPERATOR_PODS,
-  PROMETHEUS_PODS,
-  PUSHGATEWAY_PODS,
-} from "../../charts/netpol";
+import type { AddonSettings } from "../../infra/addons";
+import { parseStackConfig } from "../../infra/config-load";
+import { addonSettings } from "../../infra/mapper";
 import { buildGraph, readStackFile } from "../../scripts/graph/build";
 import type { GraphNode } from "../../policy/model";
-import { kubeObjects, workloads } from "../../policy/graph";
+import { kubeObjects } from "../../policy/graph";
 import { reachability, reachRows, type CataloguePod } from "../../policy/netpol";
+import { catalogue as ourAndAddonPods } from "./connections";
 import { clone } from "./helpers";
 
 // The flow test: from the NetworkPolicies in the default eks graph, compute which pod may reach
@@ -41,41 +35,23 @@ function docRows(): string[] {
     .sort();
 }
 
-/** Our pods as the graph declares them, the add-ons' by their charts' labels, and a stranger. */
+/** Our pods and the installed add-ons' (their descriptors' labels), and a stranger. */
 function catalogue(graph: readonly GraphNode[]): CataloguePod[] {
-  const ours = workloads(graph).map((w) => ({
-    namespace: w.object.namespace,
-    name: w.object.name,
-    labels: w.podLabels,
-    ports: w.containers.flatMap((c) => (c.ports ?? []).map((p: any) => p.containerPort)),
-  }));
-  const addons = [
-    PROMETHEUS_PODS,
-    ALERTMANAGER_PODS,
-    GRAFANA_PODS,
-    KSM_PODS,
-    OPERATOR_PODS,
-    ADAPTER_PODS,
-    PUSHGATEWAY_PODS,
-    DCGM_PODS,
-  ].map((p) => ({
-    namespace: "monitoring",
-    name: p.name,
-    labels: { ...p.labels, "app.kubernetes.io/instance": "release" },
-    ports: p.ports,
-  }));
   const stranger = {
     namespace: "default",
     name: "stranger",
     labels: { "app.kubernetes.io/name": "prometheus" },
     ports: [8080],
   };
-  return [...ours, ...addons, stranger];
+  return [...ourAndAddonPods(graph, settings), stranger];
 }
 
 let graph: GraphNode[];
+let settings: AddonSettings;
 beforeAll(async () => {
-  graph = (await buildGraph(readStackFile("Pulumi.eks.yaml"))).nodes;
+  const input = readStackFile("Pulumi.eks.yaml");
+  graph = (await buildGraph(input)).nodes;
+  settings = addonSettings(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as any));
 });
 
 /** Flows into our namespaces (the stranger is only ever a source). */

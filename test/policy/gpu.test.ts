@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GraphNode } from "../../policy/model";
-import { evaluate } from "../../policy/rules";
+import { evaluate, rules } from "../../policy/rules";
 import type { RuleContext } from "../../policy/types";
 import { clone, CONFIG_GROUP, expectOnly, node, obj, release, stackGraph } from "./helpers";
 
@@ -174,5 +174,48 @@ describe("gpu-scale-from-zero", () => {
       (n) => !(n.type === "aws:autoscaling/tag:Tag" && n.inputs.tag.key.endsWith("resources/nvidia.com/gpu")),
     );
     expectOnly(g, ctx, "gpu-scale-from-zero", GPU_GROUP, /node-template\/resources\/nvidia\.com\/gpu/);
+  });
+});
+
+describe("gpu-workload-scheduling follows the cluster mode", () => {
+  // A cluster the user brings, serving with vLLM: the real use of `existing` mode.
+  const input = { config: { cluster: { mode: "existing" }, serving: { engine: "vllm" } }, stack: "existing" };
+  let existing: GraphNode[];
+  let existingCtx: RuleContext;
+  beforeAll(async () => {
+    const { buildGraph } = await import("../../scripts/graph/build");
+    const { parseStackConfig } = await import("../../infra/config-load");
+    const { policyAllowances } = await import("../../infra/mapper");
+    const { contextFor } = await import("../../policy/context");
+    existing = (await buildGraph(input)).nodes;
+    existingCtx = contextFor(policyAllowances(parseStackConfig(input.config)));
+  });
+
+  it("an existing-mode vLLM stack passes the whole pack (its GPU limit places it, no node label)", () => {
+    expect(vllmPod(existing).nodeSelector).toBeUndefined();
+    const mandatory = new Set(rules.filter((r) => r.enforcement === "mandatory").map((r) => r.id));
+    expect(mandatory.has("gpu-workload-scheduling")).toBe(true);
+    expect(evaluate(existing, existingCtx).filter((v) => mandatory.has(v.ruleId))).toEqual([]);
+  });
+
+  it("fires there, in that mode's words, when the vLLM pod pins a node label", () => {
+    const g = clone(existing);
+    vllmPod(g).nodeSelector = { "vllm-k8s.io/node-pool": "gpu" };
+    const [v] = expectOnly(
+      g,
+      existingCtx,
+      "gpu-workload-scheduling",
+      CONFIG_GROUP,
+      /pins nodes by vllm-k8s\.io\/node-pool=gpu: on an existing cluster .* its nvidia\.com\/gpu limit places it/,
+    );
+    expect(v.message).not.toMatch(/autoscaler/);
+  });
+
+  it("fires there when the GPU is requested without a limit", () => {
+    const g = clone(existing);
+    const c = vllmPod(g).containers[0];
+    c.resources.requests = { ...c.resources.requests, "nvidia.com/gpu": c.resources.limits["nvidia.com/gpu"] };
+    delete c.resources.limits["nvidia.com/gpu"];
+    expectOnly(g, existingCtx, "gpu-workload-scheduling", CONFIG_GROUP, /without a limit\. On an existing cluster/);
   });
 });

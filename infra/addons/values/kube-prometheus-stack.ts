@@ -4,8 +4,9 @@ import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION } from "../../../cha
 import { alertmanagerRouting, type AlertmanagerRouting } from "../../../monitoring/alertmanager";
 
 /** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
-const KPS_FULLNAME = "kps";
+export const KPS_FULLNAME = "kps";
 export const PROMETHEUS_PORT = 9090;
+export const ALERTMANAGER_PORT = 9093;
 
 /** In-cluster URL of the Prometheus the stack runs (prometheus-adapter and workloads use it). */
 export function prometheusUrl(namespace: string): string {

@@ -1,5 +1,5 @@
-const PUSHGATEWAY_FULLNAME = "pushgateway";
-const PUSHGATEWAY_PORT = 9091;
+export const PUSHGATEWAY_FULLNAME = "pushgateway";
+export const PUSHGATEWAY_PORT = 9091;
 
 /** In-cluster URL the benchmark Job pushes to. */
 export function pushgatewayUrl(namespace: string): string {

@@ -39,7 +39,10 @@ describe("benchmark.shards: 4 end to end on this machine", () => {
       stack,
       fs
         .readFileSync(path.join(root, "Pulumi.eks.yaml"), "utf8")
-        .replace(/^config:\n/m, "config:\n  vllm-k8s:benchmark:\n    shards: 4\n"),
+        .replace(
+          /^config:\n/m,
+          "config:\n  vllm-k8s:benchmark:\n    shards: 4\n    sharedResultsStorageClass: efs-sc\n",
+        ),
     );
     const out = path.join(dir, "dist");
     const synth = spawnSync(

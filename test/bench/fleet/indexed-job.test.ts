@@ -51,20 +51,32 @@ describe("benchmark.shards: an Indexed Job over a shared results volume", () => 
 
   it("rejects more shards than the system nodes hold, naming the key and the fix", () => {
     // Default system nodes: up to 4 × m6i.large (2 vCPUs, one left for the system) = 4 shard pods.
-    expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 4 } }, [])).not.toThrow();
-    expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 5 } }, [])).toThrow(
+    expect(() =>
+      parseStackConfig({ ...EKS, benchmark: { shards: 4, sharedResultsStorageClass: "efs-sc" } }, []),
+    ).not.toThrow();
+    expect(() =>
+      parseStackConfig({ ...EKS, benchmark: { shards: 5, sharedResultsStorageClass: "efs-sc" } }, []),
+    ).toThrow(
       /benchmark\.shards: 5 shard pods \(1 CPU each\) do not fit on systemNodes \(4 × m6i\.large, 4 CPUs free for them\)\. Lower shards or raise systemNodes\.maxSize/,
     );
     expect(() =>
       parseStackConfig(
-        { ...EKS, systemNodes: { instanceTypes: ["m6i.2xlarge"], maxSize: 2 }, benchmark: { shards: 14 } },
+        {
+          ...EKS,
+          systemNodes: { instanceTypes: ["m6i.2xlarge"], maxSize: 2 },
+          benchmark: { shards: 14, sharedResultsStorageClass: "efs-sc" },
+        },
         [],
       ),
     ).not.toThrow();
     expect(() => parseStackConfig({ ...EKS, benchmark: { shards: 0 } }, [])).toThrow(/benchmark\.shards/);
     // The smoke preset's first scenario allows 4 concurrent requests: 4 shards is the most it takes.
     expect(() =>
-      objectsFor({ ...EKS, systemNodes: { instanceTypes: ["m6i.2xlarge"] }, benchmark: { shards: 5 } }),
+      objectsFor({
+        ...EKS,
+        systemNodes: { instanceTypes: ["m6i.2xlarge"] },
+        benchmark: { shards: 5, sharedResultsStorageClass: "efs-sc" },
+      }),
     ).toThrow(/benchmark shards: 5 shards but the scenario allows only 4 concurrent requests/);
   });
 });

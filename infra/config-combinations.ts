@@ -1,0 +1,62 @@
+// Combinations of features that each validate alone but cannot work together: refused before any
+// resource, one line naming the key, why, and what to set instead. config.ts calls these.
+
+/** The part of the stack config these rules read. */
+export interface CombinationView {
+  cluster: { mode: "eks" | "existing" };
+  serving: { engine: "vllm" | "simulator"; replicas: number; modelCache: { type: "emptyDir" | "pvc" } };
+  autoscaling: { enabled: boolean; maxReplicas: number };
+  benchmark: {
+    enabled: boolean;
+    shards: number;
+    sharedResultsStorageClass?: string;
+    plan: { enabled: boolean; slos: Record<string, number> };
+  };
+}
+
+export function combinationIssues(c: CombinationView): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const b = c.benchmark;
+
+  // Shards on different nodes share one results volume, which must be ReadWriteMany. The EKS
+  // cluster this stack builds only has EBS classes (a volume attaches to one node), so the claim
+  // would stay Pending forever unless the user names an RWX class (e.g. an EFS CSI class).
+  if (b.enabled && b.shards > 1 && c.cluster.mode === "eks" && !b.sharedResultsStorageClass)
+    add(
+      "benchmark.shards",
+      `${b.shards} shards share one ReadWriteMany results volume, and this EKS cluster has no ReadWriteMany storage class (EBS volumes attach to one node), so the claim would stay Pending. Set benchmark.sharedResultsStorageClass to an RWX class you installed (e.g. an EFS CSI class), or shards: 1`,
+    );
+  if (b.shards === 1 && b.sharedResultsStorageClass)
+    add(
+      "benchmark.sharedResultsStorageClass",
+      "only used with benchmark.shards > 1 (one pod keeps its results on its own volume), so it would be ignored. Remove it, or raise benchmark.shards",
+    );
+  if (b.plan.enabled && !b.enabled)
+    add(
+      "benchmark.plan.enabled",
+      "the plan Job is part of the benchmark, and benchmark.enabled is false, so nothing would be deployed. Set benchmark.enabled: true, or remove benchmark.plan.enabled",
+    );
+  for (const [k, v] of Object.entries(b.plan.slos)) {
+    if (k === "success_rate" && !(v > 0 && v <= 1))
+      add(
+        `benchmark.plan.slos.${k}`,
+        `${v} is not a fraction: success_rate is the share of requests that must succeed, from 0 to 1 (0.95 = 95 %)`,
+      );
+    const percentile = /_p(\d{1,2}(?:\.\d+)?)_ms$/.exec(k);
+    if (percentile && !(Number(percentile[1]) > 0 && Number(percentile[1]) < 100))
+      add(`benchmark.plan.slos.${k}`, `p${percentile[1]} is not a percentile between 0 and 100 (e.g. p95, p99.9)`);
+    if (k.endsWith("_ms") && v > 3_600_000)
+      add(`benchmark.plan.slos.${k}`, `${v} ms is more than an hour; the threshold is in milliseconds (2000 = 2 s)`);
+  }
+
+  // The pvc model cache is ReadWriteOnce: a second vLLM pod scheduled on another node could never
+  // mount it and would stay Pending.
+  const maxPods = c.autoscaling.enabled ? c.autoscaling.maxReplicas : c.serving.replicas;
+  if (c.serving.engine === "vllm" && c.serving.modelCache.type === "pvc" && maxPods > 1)
+    add(
+      "serving.modelCache.type",
+      `a pvc cache is one ReadWriteOnce volume (it attaches to one node), and up to ${maxPods} vLLM pods may run (${c.autoscaling.enabled ? "autoscaling.maxReplicas" : "serving.replicas"}), so a pod on a second node would never start. Use emptyDir, or run one pod (${c.autoscaling.enabled ? "autoscaling.maxReplicas: 1" : "serving.replicas: 1"})`,
+    );
+  return issues;
+}
