@@ -1,7 +1,13 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { coversInternet, ipv4Coverage } from "../charts/security/cidr";
-import { flagName, MANAGED_VLLM_FLAGS, SECRET_VALUE, SECRET_VLLM_FLAGS } from "../charts/security/flags";
+import {
+  ambiguousVllmFlag,
+  MANAGED_VLLM_FLAGS,
+  SECRET_VALUE,
+  SECRET_VLLM_FLAGS,
+  vllmFlagProblem,
+} from "../charts/security/flags";
 
 export { coversInternet, ipv4Coverage, MANAGED_VLLM_FLAGS, SECRET_VLLM_FLAGS };
 
@@ -66,14 +72,20 @@ export const publicRanges = (cidrs: readonly string[]) =>
 export function extraArgsIssues(extraArgs: readonly string[]): string[] {
   const out: string[] = [];
   for (const arg of extraArgs) {
-    const flag = flagName(arg);
-    if (flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag))
+    const p = vllmFlagProblem(arg);
+    const as = p?.abbreviated ? `${p.written} (vLLM's parser reads it as ${p.flag})` : p?.flag;
+    const ambiguous = ambiguousVllmFlag(arg);
+    if (p?.kind === "secret")
       out.push(
-        `${flag} carries a secret and would be stored in plain text in the Deployment and the Pulumi state. Remove it: use serving.apiKeyEnabled with the secret config vllmApiKey (or hfToken for the Hugging Face token)`,
+        `${as} carries a secret and would be stored in plain text in the Deployment and the Pulumi state. Remove it: use serving.apiKeyEnabled with the secret config vllmApiKey (or hfToken for the Hugging Face token)`,
       );
-    else if (flag && (MANAGED_VLLM_FLAGS as readonly string[]).includes(flag))
+    else if (p?.kind === "managed")
       out.push(
-        `${flag} is set by the chart from the stack config (it would override what the Service, probes and HPA assume). Remove it and use the matching model.* or serving.* key`,
+        `${as} is set by the chart from the stack config (it would override what the Service, probes and HPA assume). Remove it and use the matching model.* or serving.* key`,
+      );
+    else if (ambiguous)
+      out.push(
+        `${arg.split("=")[0]} is an ambiguous abbreviation (${ambiguous.slice(0, 4).join(", ")}${ambiguous.length > 4 ? ", …" : ""}), which vLLM refuses at start. Write the flag's full name`,
       );
     else if (SECRET_VALUE.test(arg))
       out.push(

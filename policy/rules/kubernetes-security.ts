@@ -1,5 +1,5 @@
 import { coversInternet } from "../../charts/security/cidr";
-import { flagName, MANAGED_VLLM_FLAGS, SECRET_VALUE, SECRET_VLLM_FLAGS } from "../../charts/security/flags";
+import { flagName, SECRET_VALUE, SECRET_VLLM_FLAGS, vllmFlagProblem } from "../../charts/security/flags";
 import { describeObject, helmReleases, kubeObjects, opaque, workloads, type KubeObject, type Workload } from "../graph";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
 import { vllmDeployments } from "./workload-ids";
@@ -256,7 +256,8 @@ export const grafanaSidecarScoped: Rule = {
   },
 };
 
-const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY)$/i;
+// Names that carry a credential, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN included.
+const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY|SECRET_ACCESS_KEY|CREDENTIALS?)$/i;
 
 export const noPlainSecretArgs: Rule = {
   id: "no-plain-secret-args",
@@ -273,8 +274,10 @@ export const noPlainSecretArgs: Rule = {
           (a: unknown): a is string => typeof a === "string",
         );
         for (const a of words) {
+          // vLLM's parser also takes abbreviations; other programs get the exact names only.
+          const vllmSecret = c.name === "vllm" && vllmFlagProblem(a)?.kind === "secret";
           const flag = flagName(a);
-          if ((flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
+          if (vllmSecret || (flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
             out.push(
               violation(
                 this.id,
@@ -311,9 +314,11 @@ export const vllmManagedFlags: Rule = {
     const out: Violation[] = [];
     for (const d of vllmDeployments(graph)) {
       const c = (d.body.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === "vllm");
+      // Each argument as vLLM's parser reads it (abbreviations and `_` spellings resolved).
       const flags = (c?.args ?? [])
-        .map((a: unknown) => (typeof a === "string" ? flagName(a) : undefined))
-        .filter((f: string | undefined) => f && (MANAGED_VLLM_FLAGS as readonly string[]).includes(f));
+        .map((a: unknown) => (typeof a === "string" ? vllmFlagProblem(a) : undefined))
+        .filter((p: ReturnType<typeof vllmFlagProblem>) => p?.kind === "managed")
+        .map((p: { flag: string }) => p.flag);
       const repeated = [...new Set(flags.filter((f: string, i: number) => flags.indexOf(f) !== i))];
       if (repeated.length)
         out.push(

@@ -58,7 +58,7 @@ describe("model.extraArgs", () => {
       /--api-key carries a secret .* use serving\.apiKeyEnabled with the secret config vllmApiKey/,
     ],
     ["--hf-token", /--hf-token carries a secret/],
-    ["--api_key=abc", /--api-key carries a secret/],
+    ["--api_key=abc", /reads it as --api-key\) carries a secret/],
     ["--port=9000", /--port is set by the chart from the stack config/],
     ["--tensor-parallel-size=2", /--tensor-parallel-size is set by the chart/],
     ["--model=meta-llama/Llama-3.1-8B", /--model is set by the chart/],
@@ -70,13 +70,46 @@ describe("model.extraArgs", () => {
     expect(msg).not.toContain("test-3f9a8b7c6d5e");
   });
 
+  // vLLM's parser is Python argparse with allow_abbrev on, plus `_` read as `-`: every spelling that
+  // reaches a secret or managed flag is refused, naming the flag it reaches.
+  it.each([
+    ["--api-ke=sk-test-3f9a8b7c6d5e", /--api-ke \(vLLM's parser reads it as --api-key\) carries a secret/],
+    ["--api_ke=plainvalue", /--api_ke \(vLLM's parser reads it as --api-key\) carries a secret/],
+    ["--hf-tok=plainvalue", /--hf-tok \(vLLM's parser reads it as --hf-token\) carries a secret/],
+    ["--ssl-keyfile-pass=plainvalue", /reads it as --ssl-keyfile-password\) carries a secret/],
+    ["--hf-token.x=1", /--hf-token\.x \(vLLM's parser reads it as --hf-token\) carries a secret/],
+    ["--por=9000", /--por \(vLLM's parser reads it as --port\) is set by the chart/],
+    ["--ho", /--ho \(vLLM's parser reads it as --host\) is set by the chart/],
+    ["-t", /-t \(vLLM's parser reads it as -tp\) is set by the chart/],
+    ["--max-model=4096", /reads it as --max-model-len\) is set by the chart/],
+    ["--no-enable-lora", /--no-enable-lora is set by the chart/],
+    ["--config=/models/serve.yaml", /--config is set by the chart/],
+    ["--enable-p", /--enable-p is an ambiguous abbreviation \(--enable-p.*\), which vLLM refuses at start/],
+  ])("refuses the abbreviation or spelling %s, naming the flag it reaches", (arg, why) => {
+    const msg = refusal(withCfg({ model: { extraArgs: [arg, "plainvalue"] } }));
+    expect(msg).toContain("vllm-k8s:model.extraArgs:");
+    expect(msg).toMatch(why);
+    expect(msg).not.toContain("plainvalue");
+    expect(msg).not.toContain("3f9a8b7c6d5e");
+  });
+
   it("accepts flags the chart does not manage", () => {
     const c = parseStackConfig(
       withCfg({
-        model: { extraArgs: ["--enable-prefix-caching", "--max-num-batched-tokens=8192", "--dtype", "bfloat16"] },
+        model: {
+          extraArgs: [
+            "--enable-prefix-caching",
+            "--max-num-batched-tokens=8192",
+            "--dtype",
+            "bfloat16",
+            "--enable-chunked-prefill",
+            "--max-num-batched=4096",
+            "--ssl-keyfile=/certs/tls.key",
+          ],
+        },
       }),
     );
-    expect(c.model.extraArgs).toHaveLength(4);
+    expect(c.model.extraArgs).toHaveLength(7);
   });
 
   it("knows every flag the chart sets for either engine (charts/vllm/args.ts)", () => {

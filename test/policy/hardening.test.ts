@@ -278,6 +278,18 @@ describe("no-plain-secret-args", () => {
     );
   });
 
+  it("fires on an abbreviation of a secret flag, which vLLM's parser expands", () => {
+    const g = clone(base);
+    vllmContainer(g).args.push("--hf-tok=plainvalue");
+    expectOnly(g, ctx, "no-plain-secret-args", CONFIG_GROUP, /container vllm has a credential in its arguments/);
+  });
+
+  it("fires on a plain AWS_SECRET_ACCESS_KEY", () => {
+    const g = clone(base);
+    vllmContainer(g).env.push({ name: "AWS_SECRET_ACCESS_KEY", value: "x" });
+    expectOnly(g, ctx, "no-plain-secret-args", CONFIG_GROUP, /sets env AWS_SECRET_ACCESS_KEY as a plain value/);
+  });
+
   it("fires on a plain token env var", () => {
     const g = clone(base);
     vllmContainer(g).env.push({ name: "HF_TOKEN", value: "x" });
@@ -290,6 +302,12 @@ describe("vllm-managed-flags", () => {
     const g = clone(base);
     vllmContainer(g).args.push("--port=9000");
     expectOnly(g, ctx, "vllm-managed-flags", CONFIG_GROUP, /repeats --port in the vLLM arguments/);
+  });
+
+  it("fires when an abbreviation repeats --tensor-parallel-size", () => {
+    const g = clone(base);
+    vllmContainer(g).args.push("--tensor-para=2");
+    expectOnly(g, ctx, "vllm-managed-flags", CONFIG_GROUP, /repeats --tensor-parallel-size in the vLLM arguments/);
   });
 });
 
