@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { coversInternet, ipv4Coverage } from "../charts/security/cidr";
+import { describeBreadth, tooBroad } from "../charts/security/cidr";
+import { ipv4Cidr } from "./config-cidr";
 import {
   ambiguousVllmFlag,
   MANAGED_VLLM_FLAGS,
@@ -9,7 +10,7 @@ import {
   vllmFlagProblem,
 } from "../charts/security/flags";
 
-export { coversInternet, ipv4Coverage, MANAGED_VLLM_FLAGS, SECRET_VLLM_FLAGS };
+export { MANAGED_VLLM_FLAGS, SECRET_VLLM_FLAGS };
 
 // The security knobs of the stack config and the checks that refuse insecure input before any
 // resource exists. Kept apart from config.ts so the generic schema and these controls can change
@@ -26,10 +27,6 @@ export const LOG_RETENTION_DAYS = [
 
 /** The five EKS control-plane log types (CIS EKS 2.1.1 asks for all of them). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-
-const ipv4Cidr = z
-  .string()
-  .refine((s) => ipaddr.IPv4.isValidCIDR(s), { error: "must be an IPv4 CIDR such as 203.0.113.4/32" });
 
 /** Fields of `cluster.*`. */
 export const clusterSecurityFields = {
@@ -117,10 +114,11 @@ export function securityIssues(c: SecurityConfigView): { path: string; message: 
   const add = (path: string, message: string) => issues.push({ path, message });
 
   const api = c.cluster.publicAccessCidrs;
-  if (!api.includes("0.0.0.0/0") && coversInternet(api) && !c.cluster.allowPublicApiFromAnywhere)
+  // CIS EKS 5.4.1 / EKS Best Practices: the public endpoint admits known addresses only.
+  if (!api.includes("0.0.0.0/0") && tooBroad(api) && !c.cluster.allowPublicApiFromAnywhere)
     add(
       "cluster.publicAccessCidrs",
-      `${JSON.stringify(api)} together cover ${Math.round(ipv4Coverage(api) * 100)} % of the IPv4 internet, which is as open as 0.0.0.0/0. List only your egress CIDRs, or set cluster.allowPublicApiFromAnywhere: true to accept it`,
+      `${JSON.stringify(api)} admit ${describeBreadth(api)}: the public API endpoint should admit only your known egress addresses. List only your egress CIDRs, or set cluster.allowPublicApiFromAnywhere: true to accept it`,
     );
 
   for (const m of extraArgsIssues(c.model.extraArgs)) add("model.extraArgs", m);
@@ -132,10 +130,10 @@ export function securityIssues(c: SecurityConfigView): { path: string; message: 
         "monitoring.grafanaAllowedCidrs",
         'Grafana as a LoadBalancer needs the source CIDRs that may reach it (e.g. ["10.0.0.0/8"] or your VPN\'s egress). Set them, or keep grafanaServiceType: ClusterIP and use kubectl port-forward',
       );
-    else if (coversInternet(g.grafanaAllowedCidrs))
+    else if (tooBroad(g.grafanaAllowedCidrs))
       add(
         "monitoring.grafanaAllowedCidrs",
-        `${JSON.stringify(g.grafanaAllowedCidrs)} covers the internet, and Grafana speaks plain HTTP. List only the networks that need it`,
+        `${JSON.stringify(g.grafanaAllowedCidrs)} admit ${describeBreadth(g.grafanaAllowedCidrs)}, and Grafana speaks plain HTTP. List only the networks that need it`,
       );
     if (g.grafanaLoadBalancerScheme === "internal" && publicRanges(g.grafanaAllowedCidrs).length > 0)
       add(

@@ -1,4 +1,4 @@
-import { coversInternet } from "../../charts/security/cidr";
+import { describeBreadth, tooBroad } from "../../charts/security/cidr";
 import { flagName, SECRET_VALUE, SECRET_VLLM_FLAGS, vllmFlagProblem } from "../../charts/security/flags";
 import { describeObject, helmReleases, kubeObjects, opaque, workloads, type KubeObject, type Workload } from "../graph";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
@@ -166,23 +166,32 @@ export const defaultDenyIngress: Rule = {
 export const netpolNoOpenIngress: Rule = {
   id: "netpol-no-open-ingress",
   description:
-    "No NetworkPolicy ingress rule admits everyone: no rule without sources and ports, no ipBlock covering the internet, no empty namespaceSelector without a podSelector. (A rule with no sources but explicit ports is the API-server exception, listed in docs/security.md.)",
+    "No NetworkPolicy ingress rule admits everyone: no rule without sources and ports, no ipBlocks admitting more than a /16 of public addresses (all peers of the policy summed), no empty namespaceSelector without a podSelector. (A rule with no sources but explicit ports is the API-server exception, listed in docs/security.md.)",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     const out: Violation[] = [];
     for (const np of kubeObjects(graph).filter((o) => o.kind === "NetworkPolicy")) {
-      (np.body.spec?.ingress ?? []).forEach((r: any, i: number) => {
+      const ingress: any[] = np.body.spec?.ingress ?? [];
+      // Every ipBlock of the policy together: ten peers of a /8 each admit as much as one /4.
+      const blocks = ingress.flatMap((r) => (r.from ?? []).map((p: any) => p.ipBlock?.cidr)).filter(Boolean);
+      if (tooBroad(blocks))
+        out.push(
+          violation(
+            this.id,
+            np.node,
+            `${describeObject(np)} ingress ipBlocks ${JSON.stringify(blocks)} admit ${describeBreadth(blocks)}. Name the pods (namespaceSelector + podSelector) or the CIDRs that need it.`,
+          ),
+        );
+      ingress.forEach((r: any, i: number) => {
         const from: any[] = r.from ?? [];
         const why =
           from.length === 0 && !(r.ports ?? []).length
             ? "admits every source on every port"
-            : from.some((p) => p.ipBlock && coversInternet([p.ipBlock.cidr]))
-              ? "admits an ipBlock covering the internet"
-              : from.some((p) => p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0 && !p.podSelector)
-                ? "admits every pod of every namespace"
-                : undefined;
+            : from.some((p) => p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0 && !p.podSelector)
+              ? "admits every pod of every namespace"
+              : undefined;
         if (why)
           out.push(
             violation(
@@ -204,7 +213,7 @@ const grafanaValues = (r: { chart: string; values: Record<string, any> }) =>
 export const grafanaExposure: Rule = {
   id: "grafana-exposure",
   description:
-    "A Grafana LoadBalancer (plain HTTP) lists its allowed source ranges (loadBalancerSourceRanges), none covering the internet.",
+    "A Grafana LoadBalancer (plain HTTP) lists its allowed source ranges (loadBalancerSourceRanges), admitting no more than a /16 of public addresses.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -214,12 +223,12 @@ export const grafanaExposure: Rule = {
       const svc = grafanaValues(r)?.service;
       if (svc?.type !== "LoadBalancer") continue;
       const ranges: string[] = Array.isArray(svc.loadBalancerSourceRanges) ? svc.loadBalancerSourceRanges : [];
-      if (ranges.length === 0 || coversInternet(ranges))
+      if (ranges.length === 0 || tooBroad(ranges))
         out.push(
           violation(
             this.id,
             r.node,
-            `Helm release ${r.name} exposes Grafana as a LoadBalancer to ${ranges.length ? JSON.stringify(ranges) : "every address"} over HTTP. Set monitoring.grafanaAllowedCidrs to the networks that need it.`,
+            `Helm release ${r.name} exposes Grafana as a LoadBalancer to ${ranges.length ? `${JSON.stringify(ranges)} (${describeBreadth(ranges)})` : "every address"} over HTTP. Set monitoring.grafanaAllowedCidrs to the networks that need it.`,
           ),
         );
     }

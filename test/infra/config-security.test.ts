@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { vllmArgs, simulatorArgs } from "../../charts/vllm/args";
 import { ConfigError, parseStackConfig } from "../../infra/config-load";
-import { coversInternet, ipv4Coverage, MANAGED_VLLM_FLAGS } from "../../infra/config-security";
+import { ipv4AddressCount, publicAddressCount, tooBroad } from "../../charts/security/cidr";
+import { MANAGED_VLLM_FLAGS } from "../../infra/config-security";
 import { buildGraph } from "../../scripts/graph/build";
 import { chartPropsFromConfig } from "../../infra/mapper";
 
@@ -26,28 +27,43 @@ function refusal(raw: Record<string, unknown>): string {
 }
 
 describe("public API endpoint CIDRs", () => {
-  it("measures IPv4 coverage with overlaps counted once", () => {
-    expect(ipv4Coverage(["0.0.0.0/0"])).toBe(1);
-    expect(ipv4Coverage(["0.0.0.0/1", "128.0.0.0/1"])).toBe(1);
-    expect(ipv4Coverage(["10.0.0.0/8", "10.1.0.0/16"])).toBe(1 / 256);
-    expect(coversInternet(["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2"])).toBe(true);
-    expect(coversInternet(["203.0.113.10/32", "198.51.100.0/24"])).toBe(false);
+  it("counts addresses once, merging overlapping and adjacent ranges, and leaves private ranges out", () => {
+    expect(ipv4AddressCount(["0.0.0.0/0"])).toBe(2 ** 32);
+    expect(ipv4AddressCount(["0.0.0.0/1", "128.0.0.0/1"])).toBe(2 ** 32);
+    expect(ipv4AddressCount(["10.0.0.0/8", "10.1.0.0/16"])).toBe(2 ** 24);
+    // The same /16 written 100 times, and a /16 split into 256 /24s, are one /16.
+    expect(publicAddressCount(Array(100).fill("198.51.0.0/16"))).toBe(2 ** 16);
+    expect(publicAddressCount([...Array(256).keys()].map((i) => `198.51.${i}.0/24`))).toBe(2 ** 16);
+    expect(publicAddressCount(["10.0.0.0/8", "192.168.0.0/16", "203.0.113.0/24"])).toBe(256);
+    expect(tooBroad(["203.0.113.10/32", "198.51.100.0/24"])).toBe(false);
+    expect(tooBroad(["198.51.0.0/16"])).toBe(false);
+    expect(tooBroad(["198.51.0.0/16", "198.52.0.0/24"])).toBe(true);
   });
 
   it.each([
     [["0.0.0.0/1", "128.0.0.0/1"]],
-    [["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"]],
-    [["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"]],
-  ])("refuses %j, which covers the internet", (cidrs) => {
+    [["0.0.0.0/2"]],
+    // Seven ranges covering just under half the IPv4 space.
+    [["0.0.0.0/3", "32.0.0.0/4", "48.0.0.0/5", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5", "120.0.0.0/6"]],
+    [["198.0.0.0/15"]],
+    // 300 adjacent /24s: each is small, together they are more than a /16.
+    [[...Array(300).keys()].map((i) => `198.${50 + Math.floor(i / 256)}.${i % 256}.0/24`)],
+  ])("refuses %j, which admits more than a /16 of public addresses", (cidrs) => {
     const msg = refusal(withCfg({ cluster: { publicAccessCidrs: cidrs } }));
     expect(msg).toMatch(
-      /vllm-k8s:cluster\.publicAccessCidrs: .* cover 100 % of the IPv4 internet, which is as open as 0\.0\.0\.0\/0/,
+      /vllm-k8s:cluster\.publicAccessCidrs: .* admit [\d,]+ public addresses \(the limit is 65,536, a \/16\): the public API endpoint should admit only your known egress addresses/,
     );
     expect(msg.split("\n")).toHaveLength(2);
     expect(
       parseStackConfig(withCfg({ cluster: { publicAccessCidrs: cidrs, allowPublicApiFromAnywhere: true } })).cluster
         .publicAccessCidrs,
     ).toEqual(cidrs);
+  });
+
+  it("refuses a dotted quad with leading zeros, which parsers read as octal or decimal", () => {
+    expect(refusal(withCfg({ cluster: { publicAccessCidrs: ["010.000.000.000/8"] } }))).toMatch(
+      /vllm-k8s:cluster\.publicAccessCidrs\.0: 010\.000\.000\.000 has leading zeros, .* write 10\.0\.0\.0\/8/,
+    );
   });
 });
 
@@ -142,7 +158,15 @@ describe("Grafana exposure", () => {
   it("refuses ranges that cover the internet, split or not", () => {
     expect(
       refusal(lb({ grafanaAllowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"], grafanaLoadBalancerScheme: "internet-facing" })),
-    ).toMatch(/grafanaAllowedCidrs: .* covers the internet/);
+    ).toMatch(/grafanaAllowedCidrs: .* admit [\d,]+ public addresses/);
+  });
+  it("refuses an internet-facing allow-list wider than a /16, split or not", () => {
+    expect(refusal(lb({ grafanaAllowedCidrs: ["0.0.0.0/2"], grafanaLoadBalancerScheme: "internet-facing" }))).toMatch(
+      /vllm-k8s:monitoring\.grafanaAllowedCidrs: \["0\.0\.0\.0\/2"\] admit [\d,]+ public addresses \(the limit is 65,536/,
+    );
+    expect(
+      refusal(lb({ grafanaAllowedCidrs: ["0010.0.0.0/8"], grafanaLoadBalancerScheme: "internet-facing" })),
+    ).toMatch(/grafanaAllowedCidrs\.0: /);
   });
   it("refuses public ranges on an internal load balancer, accepts them internet-facing", () => {
     expect(refusal(lb({ grafanaAllowedCidrs: ["203.0.113.0/24"] }))).toMatch(
@@ -161,7 +185,7 @@ describe("Grafana exposure", () => {
       /grafanaAllowedCidrs: only applies with grafanaServiceType: LoadBalancer/,
     );
     expect(refusal(lb({ grafanaAllowedCidrs: ["10.0.0.0/33"] }))).toMatch(
-      /grafanaAllowedCidrs\.0: must be an IPv4 CIDR/,
+      /grafanaAllowedCidrs\.0: prefix \/33 is over \/32/,
     );
   });
 });
