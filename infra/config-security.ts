@@ -2,6 +2,7 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { describeBreadth, tooBroad } from "../charts/security/cidr";
 import { ipv4Cidr } from "./config-cidr";
+import { imageApproved, imageNamespace, PINNED_IMAGE_REGISTRIES } from "../charts/security/registries";
 import {
   ambiguousVllmFlag,
   MANAGED_VLLM_FLAGS,
@@ -28,6 +29,20 @@ export const LOG_RETENTION_DAYS = [
 /** The five EKS control-plane log types (CIS EKS 2.1.1 asks for all of them). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+/**
+ * The shortest control-plane log retention we accept: 90 days, the minimum the CIS Critical Security
+ * Controls v8 set for audit logs (safeguard 8.10, "Retain audit logs across enterprise assets for a
+ * minimum of 90 days"); CIS EKS v1.0.1 2.1.1 asks for the logs but names no period. AWS Security Hub's
+ * CloudWatch.16 control defaults to 365 days; raise logRetentionDays where that applies.
+ */
+export const MIN_LOG_RETENTION_DAYS = 90;
+
+/** A registry prefix: a host (with a `.` or a port, or localhost), optional path, ending in `/`. */
+const registryPrefix = z.string().regex(/^(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+)(:\d+)?(\/[a-z0-9._-]+)*\/$/, {
+  error:
+    "must be a registry prefix ending in / such as 123456789012.dkr.ecr.us-west-2.amazonaws.com/ or ghcr.io/my-org/",
+});
+
 /** Fields of `cluster.*`. */
 export const clusterSecurityFields = {
   logRetentionDays: z
@@ -36,9 +51,18 @@ export const clusterSecurityFields = {
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
       error: `must be a CloudWatch Logs retention: one of ${LOG_RETENTION_DAYS.join(", ")}`,
     })
+    .refine((d) => d >= MIN_LOG_RETENTION_DAYS, {
+      error: `must be at least ${MIN_LOG_RETENTION_DAYS} days (the CIS Controls v8 minimum for audit logs, safeguard 8.10): use ${MIN_LOG_RETENTION_DAYS} or more`,
+    })
     .default(90)
     .describe(
-      "Days CloudWatch keeps the EKS control-plane logs (all five types are on: api, audit, authenticator, controllerManager, scheduler).",
+      "Days CloudWatch keeps the EKS control-plane logs (all five types are on: api, audit, authenticator, controllerManager, scheduler); at least 90.",
+    ),
+  approvedRegistries: z
+    .array(registryPrefix)
+    .default([])
+    .describe(
+      `Registry prefixes our pods may pull from, besides the defaults: the registries of the pinned images (${PINNED_IMAGE_REGISTRIES.join(", ")}) and, in \`eks\` mode, this account's ECR in \`cluster.region\`. Checked for \`benchmark.image\` by the config and for every pod in our namespaces by a ValidatingAdmissionPolicy.`,
     ),
 };
 
@@ -96,16 +120,31 @@ export function extraArgsIssues(extraArgs: readonly string[]): string[] {
 export interface SecurityConfigView {
   cluster: {
     mode: "eks" | "existing";
+    region: string;
+    endpointPrivateAccess: boolean;
     endpointPublicAccess: boolean;
+    approvedRegistries: string[];
     publicAccessCidrs: string[];
     allowPublicApiFromAnywhere: boolean;
   };
   model: { extraArgs: string[] };
+  benchmark: { image?: string };
   monitoring: {
     grafanaServiceType: "ClusterIP" | "LoadBalancer";
     grafanaAllowedCidrs: string[];
     grafanaLoadBalancerScheme: "internal" | "internet-facing";
   };
+}
+
+/**
+ * Approved registry prefixes as the config can know them: the pinned images' registries, the user's
+ * list and, in eks mode, ECR in the cluster's region. The account id is unknown until the program
+ * runs, so the config accepts any account's ECR there; the admission policy the program deploys
+ * names this account's (infra/workloads).
+ */
+export function configApprovedRegistries(c: SecurityConfigView["cluster"]): string[] {
+  const ecr = c.mode === "eks" ? [`<account>.dkr.ecr.${c.region}.amazonaws.com/`] : [];
+  return [...PINNED_IMAGE_REGISTRIES, ...c.approvedRegistries, ...ecr];
 }
 
 /** Cross-field security checks; each names the key and the fix. */
@@ -121,7 +160,23 @@ export function securityIssues(c: SecurityConfigView): { path: string; message: 
       `${JSON.stringify(api)} admit ${describeBreadth(api)}: the public API endpoint should admit only your known egress addresses. List only your egress CIDRs, or set cluster.allowPublicApiFromAnywhere: true to accept it`,
     );
 
+  // CIS EKS v1.0.1 5.4.2: the private endpoint keeps node and pod traffic to the API inside the VPC.
+  if (c.cluster.mode === "eks" && !c.cluster.endpointPrivateAccess)
+    add(
+      "cluster.endpointPrivateAccess",
+      "false sends the nodes' and pods' API traffic over the internet and leaves no way in when the public endpoint is off. Remove the key (it defaults to true)",
+    );
+
   for (const m of extraArgsIssues(c.model.extraArgs)) add("model.extraArgs", m);
+
+  const image = c.benchmark.image;
+  const anyAccountEcr = new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${c.cluster.region}\\.amazonaws\\.com/`);
+  const inEcr = c.cluster.mode === "eks" && image !== undefined && anyAccountEcr.test(image);
+  if (image && !inEcr && !imageApproved(image, configApprovedRegistries(c.cluster)))
+    add(
+      "benchmark.image",
+      `${imageNamespace(image)} is not an approved registry (${configApprovedRegistries(c.cluster).join(", ")}), so the cluster's admission policy would refuse the pod. Push the image to one of them, or add the registry to cluster.approvedRegistries`,
+    );
 
   const g = c.monitoring;
   if (g.grafanaServiceType === "LoadBalancer") {

@@ -199,3 +199,38 @@ describe("control-plane log retention", () => {
     );
   });
 });
+
+describe("benchmark.image registry", () => {
+  it("accepts the pinned images' registries, this region's ECR and listed registries; refuses others", () => {
+    const image = (i: string, extra: Record<string, unknown> = {}) =>
+      withCfg({ benchmark: { image: i }, cluster: { publicAccessCidrs: ["203.0.113.10/32"], ...extra } });
+    expect(parseStackConfig(image("ghcr.io/vllm-k8s/vllm-bench:0.2.0")).benchmark.image).toBeDefined();
+    expect(
+      parseStackConfig(image("123456789012.dkr.ecr.us-west-2.amazonaws.com/vllm-bench:0.1.0")).benchmark.image,
+    ).toBeDefined();
+    expect(
+      parseStackConfig(image("registry.example.com/ml/bench:1", { approvedRegistries: ["registry.example.com/ml/"] }))
+        .benchmark.image,
+    ).toBeDefined();
+    expect(refusal(image("123456789012.dkr.ecr.eu-west-1.amazonaws.com/vllm-bench:0.1.0"))).toMatch(
+      /vllm-k8s:benchmark\.image: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ is not an approved registry/,
+    );
+    expect(refusal(image("someone/vllm-bench:0.1.0"))).toMatch(/docker\.io\/someone\/ is not an approved registry/);
+    expect(refusal(image("ghcr.io/vllm-k8s/vllm-bench:1", { approvedRegistries: ["ghcr.io"] }))).toMatch(
+      /vllm-k8s:cluster\.approvedRegistries\.0: must be a registry prefix ending in \//,
+    );
+  });
+});
+
+describe("API private endpoint and log retention minimum", () => {
+  it("refuses endpointPrivateAccess: false in eks mode", () => {
+    expect(refusal(withCfg({ cluster: { endpointPrivateAccess: false } }))).toMatch(
+      /vllm-k8s:cluster\.endpointPrivateAccess: false sends the nodes' and pods' API traffic over the internet/,
+    );
+  });
+  it("refuses a retention under 90 days", () => {
+    expect(refusal(withCfg({ cluster: { logRetentionDays: 30 } }))).toMatch(
+      /vllm-k8s:cluster\.logRetentionDays: must be at least 90 days \(the CIS Controls v8 minimum/,
+    );
+  });
+});
