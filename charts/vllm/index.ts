@@ -19,6 +19,7 @@ export class VllmChart extends Chart {
     super(scope, id);
     if (p.includeNamespace) include(this, o.namespace(p));
     if (p.engine === "vllm" && p.modelCache.type === "pvc") include(this, o.modelCacheClaim(p));
+    include(this, o.serviceAccount(p));
     include(this, o.deployment(p));
     addService(this, p);
     include(this, o.serviceMonitor(p));

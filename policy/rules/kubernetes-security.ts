@@ -372,6 +372,8 @@ const CLUSTER_SCOPED = new Set([
   "APIService",
   "MutatingWebhookConfiguration",
   "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
   "PersistentVolume",
 ]);
 

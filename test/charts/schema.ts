@@ -14,6 +14,7 @@ const modulePath: Record<string, string> = {
   "policy/v1": "kubernetes-models/policy/v1",
   "autoscaling/v2": "kubernetes-models/autoscaling/v2",
   "networking.k8s.io/v1": "kubernetes-models/networking.k8s.io/v1",
+  "admissionregistration.k8s.io/v1": "kubernetes-models/admissionregistration.k8s.io/v1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
 
