@@ -58,6 +58,19 @@ const BASELINE_CAPS = new Set([
   "SETUID",
   "SYS_CHROOT",
 ]);
+/** The sysctls the baseline level allows (the "safe" set; PSS v1.35). */
+const SAFE_SYSCTLS = new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+]);
 const RESTRICTED_VOLUMES = [
   "configMap",
   "csi",
@@ -78,9 +91,17 @@ export function pssGaps(w: Workload, level: Level): string[] {
   for (const k of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[k] === true) gaps.push(k);
   for (const v of pod.volumes ?? []) if (v.hostPath) gaps.push(`hostPath volume ${v.name}`);
   if (psc.seccompProfile?.type === "Unconfined") gaps.push("seccomp Unconfined");
+  if (psc.appArmorProfile?.type === "Unconfined") gaps.push("AppArmor Unconfined");
+  for (const sysctl of psc.sysctls ?? [])
+    if (!SAFE_SYSCTLS.has(sysctl?.name)) gaps.push(`unsafe sysctl ${sysctl?.name}`);
+  for (const [k, v] of Object.entries(w.podAnnotations ?? {}))
+    if (k.startsWith("container.apparmor.security.beta.kubernetes.io/") && v === "unconfined")
+      gaps.push(`AppArmor unconfined (${k})`);
   for (const c of w.containers) {
     const sc = c.securityContext ?? {};
     if (sc.privileged === true) gaps.push(`${c.name}: privileged`);
+    if (sc.procMount !== undefined && sc.procMount !== "Default") gaps.push(`${c.name}: procMount ${sc.procMount}`);
+    if (sc.appArmorProfile?.type === "Unconfined") gaps.push(`${c.name}: AppArmor Unconfined`);
     for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPS.has(cap)) gaps.push(`${c.name}: adds ${cap}`);
     for (const p of c.ports ?? []) if (p.hostPort) gaps.push(`${c.name}: hostPort ${p.hostPort}`);
     if (sc.seccompProfile?.type === "Unconfined") gaps.push(`${c.name}: seccomp Unconfined`);
@@ -425,6 +446,82 @@ export const storageClassEncrypted: Rule = {
   },
 };
 
+const RBAC = "rbac.authorization.k8s.io";
+/** Subjects that mean "everyone" (CIS EKS 4.1.x: no binding to them). */
+const EVERYONE = new Set(["system:anonymous", "system:unauthenticated", "system:authenticated"]);
+
+export const rbacLeastPrivilege: Rule = {
+  id: "rbac-least-privilege",
+  description:
+    "Every Role, ClusterRole and binding the stack creates is least-privilege: no binding to cluster-admin or to everyone (system:anonymous, system:unauthenticated, system:authenticated), no rule with a wildcard verb, resource or API group.",
+  severity: "high",
+  enforcement: "mandatory",
+  scope: "resource",
+  check(graph) {
+    const out: Violation[] = [];
+    for (const o of kubeObjects(graph).filter((x) => x.apiVersion.startsWith(`${RBAC}/`))) {
+      const b = o.body;
+      if (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding") {
+        const everyone = (b.subjects ?? []).filter((s: any) => EVERYONE.has(s?.name)).map((s: any) => s.name);
+        if (b.roleRef?.name === "cluster-admin" || everyone.length)
+          out.push(
+            violation(
+              this.id,
+              o.node,
+              `${describeObject(o)} binds ${b.roleRef?.name === "cluster-admin" ? "cluster-admin" : `${b.roleRef?.name} to ${everyone.join(", ")}`}: bind a Role with only the verbs and resources its subject needs.`,
+            ),
+          );
+      }
+      if (o.kind === "Role" || o.kind === "ClusterRole")
+        (b.rules ?? []).forEach((r: any, i: number) => {
+          const wild = (["verbs", "resources", "apiGroups"] as const).filter((k) => (r?.[k] ?? []).includes("*"));
+          if (wild.length)
+            out.push(
+              violation(
+                this.id,
+                o.node,
+                `${describeObject(o)} rule ${i} has a wildcard in ${wild.join(", ")}: list the verbs, resources and API groups it needs.`,
+              ),
+            );
+        });
+    }
+    return out;
+  },
+};
+
+export const workloadServiceAccount: Rule = {
+  id: "workload-service-account",
+  description:
+    "Each of our pods runs under its own ServiceAccount, never its namespace's `default` (CIS EKS 4.1.5), and each ServiceAccount we create mounts no token by default.",
+  severity: "medium",
+  enforcement: "mandatory",
+  scope: "resource",
+  check(graph) {
+    const out: Violation[] = [];
+    for (const w of workloads(graph)) {
+      const sa = w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount;
+      if (sa === undefined || sa === "default")
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${describeObject(w.object)} runs as its namespace's default ServiceAccount: any pod of the namespace shares its identity and RBAC. Give it its own ServiceAccount (serviceAccountName).`,
+          ),
+        );
+    }
+    for (const sa of kubeObjects(graph).filter((o) => o.kind === "ServiceAccount"))
+      if (sa.body.automountServiceAccountToken !== false)
+        out.push(
+          violation(
+            this.id,
+            sa.node,
+            `${describeObject(sa)} mounts its token into every pod that uses it: set automountServiceAccountToken: false (a pod that calls the API opts in).`,
+          ),
+        );
+    return out;
+  },
+};
+
 export const kubernetesSecurityRules: Rule[] = [
   namespacePsaLabels,
   workloadsMeetPsa,
@@ -437,4 +534,6 @@ export const kubernetesSecurityRules: Rule[] = [
   noServiceAccountToken,
   noDefaultNamespace,
   storageClassEncrypted,
+  rbacLeastPrivilege,
+  workloadServiceAccount,
 ];
