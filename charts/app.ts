@@ -1,18 +1,14 @@
 // Every in-cluster object we own, as one cdk8s App: `npm run synth` writes it to dist/, and
 // infra/workloads deploys the very same objects with Pulumi.
-import { App, Chart } from "cdk8s";
+import { App, type Chart } from "cdk8s";
 import type { AlertThresholds } from "../monitoring/thresholds";
 import { BenchmarkChart, type BenchmarkChartProps } from "./benchmark";
 import { DashboardsChart, MonitoringRulesChart } from "./monitoring";
-import { admissionObjects, type AdmissionProps } from "./security/admission";
-import { typedObject } from "./typed-object";
 import { VllmChart, type VllmChartProps } from "./vllm";
 
 export interface AppProps {
   vllm: VllmChartProps;
   monitoring: { thresholds: AlertThresholds };
-  /** The approved-image admission policy (charts/security/admission.ts). */
-  admission: AdmissionProps;
   /** The benchmark CronJob; absent when benchmark.enabled is false. */
   benchmark?: BenchmarkChartProps;
 }
@@ -21,9 +17,6 @@ export interface AppProps {
 export function buildApp(props: AppProps): App {
   const app = new App({ outdir: "dist" });
   const ns = props.vllm.namespace;
-  // First: the admission policy must be in place before our pods are created.
-  const admission = new Chart(app, "05-admission");
-  for (const o of admissionObjects(props.admission)) typedObject(admission, o.kind.toLowerCase(), o);
   new VllmChart(app, "10-vllm", props.vllm);
   new MonitoringRulesChart(app, "20-monitoring-rules", { namespace: ns, thresholds: props.monitoring.thresholds });
   new DashboardsChart(app, "30-dashboards", { namespace: ns, thresholds: props.monitoring.thresholds });

@@ -94,7 +94,11 @@ export function extraArgsIssues(extraArgs: readonly string[]): string[] {
   const out: string[] = [];
   for (const arg of extraArgs) {
     const p = vllmFlagProblem(arg);
-    const as = p?.abbreviated ? `${p.written} (vLLM's parser reads it as ${p.flag})` : p?.flag;
+    const as = !p?.abbreviated
+      ? p?.flag
+      : p.ambiguous
+        ? `${p.written} (an abbreviation of ${p.flag}, among others)`
+        : `${p.written} (vLLM's parser reads it as ${p.flag})`;
     const ambiguous = ambiguousVllmFlag(arg);
     if (p?.kind === "secret")
       out.push(

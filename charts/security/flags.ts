@@ -92,6 +92,8 @@ export interface VllmFlagProblem {
   flag: string;
   /** True when `written` is not the full name (an abbreviation or the `_` spelling). */
   abbreviated: boolean;
+  /** True when the abbreviation also matches other options (argparse then refuses it as ambiguous). */
+  ambiguous: boolean;
 }
 
 /** The secret or managed flag an argument reaches in any spelling, or undefined. */
@@ -104,7 +106,13 @@ export function vllmFlagProblem(arg: string): VllmFlagProblem | undefined {
   const managed = pick(MANAGED);
   const flag = secret ?? managed;
   if (!flag) return undefined;
-  return { kind: secret ? "secret" : "managed", written, flag, abbreviated: written !== flag };
+  return {
+    kind: secret ? "secret" : "managed",
+    written,
+    flag,
+    abbreviated: written !== flag,
+    ambiguous: candidates.length > 1,
+  };
 }
 
 /** An abbreviation argparse refuses as ambiguous (vLLM would exit at start): the candidates, else undefined. */

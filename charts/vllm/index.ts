@@ -3,6 +3,7 @@
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { addNamespacePolicies, servingFlows } from "../netpol";
+import { admissionObjects } from "../security/admission";
 import { typedObject, type TypedObject } from "../typed-object";
 import { addAutoscaler } from "./autoscaler";
 import * as o from "./objects";
@@ -18,6 +19,8 @@ export class VllmChart extends Chart {
   constructor(scope: Construct, id: string, p: VllmChartProps) {
     super(scope, id);
     if (p.includeNamespace) include(this, o.namespace(p));
+    // Before any pod: the policy that admits only approved, pinned images into the namespace.
+    for (const obj of admissionObjects(p.admission)) include(this, obj);
     if (p.engine === "vllm" && p.modelCache.type === "pvc") include(this, o.modelCacheClaim(p));
     include(this, o.serviceAccount(p));
     include(this, o.deployment(p));

@@ -48,6 +48,17 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
   return {
     vllm: {
       namespace: cfg.serving.namespace,
+      admission: {
+        // The benchmark runs in the serving namespace too.
+        namespaces: [cfg.serving.namespace],
+        registries: [
+          ...new Set([
+            ...PINNED_IMAGE_REGISTRIES,
+            ...cfg.cluster.approvedRegistries,
+            ...(ctx.ecrRegistry ? [ctx.ecrRegistry] : []),
+          ]),
+        ],
+      },
       engine: cfg.serving.engine,
       image: simulator ? benchImage : VLLM_IMAGE,
       model: { ...cfg.model, servedName },
@@ -62,17 +73,6 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
       includeNamespace: ctx.includeNamespace,
     },
     monitoring: { thresholds: cfg.monitoring.alerts },
-    admission: {
-      // The benchmark runs in the serving namespace too.
-      namespaces: [cfg.serving.namespace],
-      registries: [
-        ...new Set([
-          ...PINNED_IMAGE_REGISTRIES,
-          ...cfg.cluster.approvedRegistries,
-          ...(ctx.ecrRegistry ? [ctx.ecrRegistry] : []),
-        ]),
-      ],
-    },
     benchmark: cfg.benchmark.enabled
       ? {
           namespace: cfg.serving.namespace,

@@ -94,6 +94,7 @@ describe("model.extraArgs", () => {
     ["--hf-tok=plainvalue", /--hf-tok \(vLLM's parser reads it as --hf-token\) carries a secret/],
     ["--ssl-keyfile-pass=plainvalue", /reads it as --ssl-keyfile-password\) carries a secret/],
     ["--hf-token.x=1", /--hf-token\.x \(vLLM's parser reads it as --hf-token\) carries a secret/],
+    ["--api=plainvalue", /--api \(an abbreviation of --api-key, among others\) carries a secret/],
     ["--por=9000", /--por \(vLLM's parser reads it as --port\) is set by the chart/],
     ["--ho", /--ho \(vLLM's parser reads it as --host\) is set by the chart/],
     ["-t", /-t \(vLLM's parser reads it as -tp\) is set by the chart/],
