@@ -8,6 +8,12 @@ export function ipv4CidrProblem(value: string): string | undefined {
   const m = /^([^/\s]+)\/(\d{1,3})$/.exec(value);
   if (!m) return "must be an IPv4 CIDR such as 203.0.113.4/32";
   const [, addr, bits] = m as unknown as [string, string, string];
+  // inet_aton (and ipaddr.parse) read 010 as octal 8, Go and Kubernetes as decimal 10: one spelling only.
+  if (/^\d+(\.\d+){3}$/.test(addr) && addr.split(".").some((o) => /^0\d/.test(o)))
+    return `${addr} has leading zeros, which some parsers read as octal (010 = 8) and others as decimal; write ${addr
+      .split(".")
+      .map((o) => String(Number(o)))
+      .join(".")}/${Number(bits)}`;
   // Four decimal parts only: ipaddr.parse would also take "10.1" or octal/hex forms.
   if (!ipaddr.IPv4.isValidFourPartDecimal(addr))
     return `${addr} is not an IPv4 address (four numbers 0-255, e.g. 203.0.113.4/32)`;

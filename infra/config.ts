@@ -52,7 +52,12 @@ const clusterSchema = z
       .min(1)
       .optional()
       .describe("`existing` mode: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."),
-    endpointPrivateAccess: z.boolean().default(true).describe("Reach the EKS API from inside the VPC."),
+    endpointPrivateAccess: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Reach the EKS API from inside the VPC (nodes and pods use it); must stay true (CIS EKS 5.4.2). docs/security.md shows how to run with only the private endpoint.",
+      ),
     endpointPublicAccess: z
       .boolean()
       .default(true)
@@ -505,11 +510,6 @@ export function crossFieldIssues(
     add(
       "serving.namespace",
       `serving and monitoring both use namespace '${c.serving.namespace}'; each is created (and deleted) with its part of the stack. Give them different names`,
-    );
-  if (eks && !c.cluster.endpointPrivateAccess && !c.cluster.endpointPublicAccess)
-    add(
-      "cluster.endpointPublicAccess",
-      "both API endpoints are off, so nothing can reach the cluster. Turn on endpointPrivateAccess or endpointPublicAccess",
     );
   const cp = c.monitoring.controlPlaneMetrics;
   if (eks && cp.distribution !== undefined && cp.distribution !== "eks")

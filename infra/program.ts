@@ -49,6 +49,8 @@ export function runProgram(): StackOutputs {
   const { config, secrets } = readPulumiStackConfig();
   let provider: k8s.Provider;
   let cluster: GpuCluster | undefined;
+  /** The account whose ECR (in the cluster's region) is an approved registry; eks mode only. */
+  let awsAccountId: pulumi.Output<string> | undefined;
   const outputs: StackOutputs = { mode: config.cluster.mode };
   if (config.cluster.mode === "eks") {
     // An explicit provider pins the region from our config instead of ambient `aws:region`.
@@ -65,6 +67,7 @@ export function runProgram(): StackOutputs {
       gpuNodeGroupName: cluster.gpuNodeGroupName,
       autoscalerRoleArn: cluster.autoscalerRoleArn,
     });
+    awsAccountId = aws.getCallerIdentityOutput({}, { provider: awsProvider }).accountId;
     if (config.benchmark.buildImage) {
       const image = new BenchImage("vllm-bench", benchImageArgs(config, repoRoot), { providers: { aws: awsProvider } });
       outputs.benchImage = image.ref;
@@ -92,6 +95,7 @@ export function runProgram(): StackOutputs {
       dependsOn: addons.ready,
       secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
       benchImage: outputs.benchImage,
+      awsAccountId,
       pushgatewayUrl: addons.pushgatewayUrl,
     }),
   );

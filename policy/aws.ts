@@ -77,18 +77,33 @@ export function clusters(graph: readonly PolicyNode[]): Cluster[] {
   return out;
 }
 
-/** IMDSv2 of a raw node group lives in its launch template (`metadataOptions.httpTokens`). */
-function launchTemplateImds(n: PolicyNode, graph: readonly PolicyNode[]): boolean | undefined {
+/**
+ * The launch template a node group names: the graph node; "none" when it names none; "outside" when
+ * it names one the stack does not declare (its settings cannot be checked, so rules treat it as
+ * failing); undefined when the reference is not known yet (preview).
+ */
+export function nodeGroupLaunchTemplate(
+  n: PolicyNode,
+  graph: readonly PolicyNode[],
+): PolicyNode | "none" | "outside" | undefined {
   const ref = n.inputs.launchTemplate;
-  if (!ref) return false;
+  if (!ref) return "none";
   const id = ref.id ?? ref.name;
   if (opaque(id)) return undefined;
-  const lt = graph.find(
-    (t) =>
-      t.type === "aws:ec2/launchTemplate:LaunchTemplate" && (t.id === id || t.inputs.id === id || t.inputs.name === id),
+  return (
+    graph.find(
+      (t) =>
+        t.type === "aws:ec2/launchTemplate:LaunchTemplate" &&
+        (t.id === id || t.inputs.id === id || t.inputs.name === id),
+    ) ?? "outside"
   );
-  if (!lt) return undefined;
-  return lt.inputs.metadataOptions?.httpTokens === "required";
+}
+
+/** IMDSv2 of a raw node group lives in its launch template (`metadataOptions.httpTokens`). */
+function launchTemplateImds(n: PolicyNode, graph: readonly PolicyNode[]): boolean | undefined {
+  const lt = nodeGroupLaunchTemplate(n, graph);
+  if (lt === undefined) return undefined;
+  return typeof lt === "object" && lt.inputs.metadataOptions?.httpTokens === "required";
 }
 
 export function nodeGroups(graph: readonly PolicyNode[]): NodeGroup[] {

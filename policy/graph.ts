@@ -104,11 +104,15 @@ export interface Workload {
   object: KubeObject;
   podSpec: Record<string, any>;
   podLabels: Record<string, string>;
+  podAnnotations: Record<string, string>;
+  /** Init, regular and ephemeral containers. */
   containers: Record<string, any>[];
 }
 
 /** The pod template of a workload object, if it has one. */
-export function podTemplate(o: KubeObject): { spec: Record<string, any>; labels: Record<string, string> } | undefined {
+export function podTemplate(
+  o: KubeObject,
+): { spec: Record<string, any>; labels: Record<string, string>; annotations: Record<string, string> } | undefined {
   const b = o.body;
   const t =
     o.kind === "Pod"
@@ -119,17 +123,19 @@ export function podTemplate(o: KubeObject): { spec: Record<string, any>; labels:
           ? b.spec?.template
           : undefined;
   if (!t?.spec || typeof t.spec !== "object") return undefined;
-  return { spec: t.spec, labels: t.metadata?.labels ?? {} };
+  return { spec: t.spec, labels: t.metadata?.labels ?? {}, annotations: t.metadata?.annotations ?? {} };
 }
 
 export function workloads(graph: readonly PolicyNode[]): Workload[] {
   return kubeObjects(graph).flatMap((object) => {
     const t = podTemplate(object);
     if (!t) return [];
-    const containers = [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])].filter(
-      (c: any) => c && typeof c === "object",
-    );
-    return [{ object, podSpec: t.spec, podLabels: t.labels, containers }];
+    const containers = [
+      ...(t.spec.initContainers ?? []),
+      ...(t.spec.containers ?? []),
+      ...(t.spec.ephemeralContainers ?? []),
+    ].filter((c: any) => c && typeof c === "object");
+    return [{ object, podSpec: t.spec, podLabels: t.labels, podAnnotations: t.annotations, containers }];
   });
 }
 
@@ -177,3 +183,43 @@ export function policyDocument(v: unknown): { /** One statement or an array of t
   }
   return v && typeof v === "object" ? v : undefined;
 }
+
+/** One IAM policy statement, with Action, Principal and Resource as lists. */
+export interface IamStatement {
+  raw: Record<string, any>;
+  sid?: string;
+  effect: string;
+  actions: string[];
+  /** Principal "*" as ["*"], else the AWS principals' ARNs. */
+  principals: string[];
+  services: string[];
+  resources: string[];
+  condition?: Record<string, any>;
+}
+
+const list = (v: unknown): string[] => [v ?? []].flat().filter((x): x is string => typeof x === "string");
+
+/** The statements of an IAM policy document (a JSON string or an object); none when it cannot be read. */
+export function iamStatements(doc: unknown): IamStatement[] {
+  return [policyDocument(doc)?.Statement ?? []]
+    .flat()
+    .filter((s: unknown): s is Record<string, any> => !!s && typeof s === "object")
+    .map((s) => ({
+      raw: s,
+      sid: s.Sid,
+      effect: s.Effect,
+      actions: list(s.Action),
+      principals: s.Principal === "*" ? ["*"] : list(s.Principal?.AWS),
+      services: list(s.Principal?.Service),
+      resources: list(s.Resource),
+      condition: s.Condition,
+    }));
+}
+
+/** Whether an IAM action pattern (`kms:Create*`, `sts:*`, `*`) covers an action, case-insensitively as IAM does. */
+export const actionCovers = (pattern: string, action: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+
+/** The actions of a statement that cover any of `actions`. */
+export const grants = (s: IamStatement, actions: readonly string[]) =>
+  s.actions.filter((p) => actions.some((a) => actionCovers(p, a)));

@@ -6,7 +6,7 @@ import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
 import { typedObject } from "../typed-object";
 import { fleetObjects } from "./indexed-job";
-import { benchmarkObjects } from "./objects";
+import { benchmarkObjects, serviceAccount } from "./objects";
 import type { BenchmarkChartProps } from "./props";
 
 export { BENCH_NAME, benchmarkObjects, runDeadlineSeconds } from "./objects";
@@ -18,6 +18,7 @@ export class BenchmarkChart extends Chart {
     super(scope, id, { namespace: props.namespace });
     // Ids name the deployed resources: the benchmark's keep theirs (sharded into an Indexed Job when
     // shards > 1, with its results claim), the plan's are prefixed.
+    typedObject(this, "serviceaccount", serviceAccount(props));
     const [configMap, runner, ...plan] = benchmarkObjects(props);
     const run = fleetObjects(props, [configMap, runner], {
       shards: props.shards ?? 1,

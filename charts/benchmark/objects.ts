@@ -1,7 +1,7 @@
 // The objects of the in-cluster benchmark: a ConfigMap with the scenario file and a Job (or a
 // CronJob) running `vllm-bench run` against the vLLM Service, configured by environment only.
 import type { ICronJob, IJob, IJobSpec } from "kubernetes-models/batch/v1";
-import type { IConfigMap, IEnvVar, IPodSpec, IService } from "kubernetes-models/v1";
+import type { IConfigMap, IEnvVar, IPodSpec, IService, IServiceAccount } from "kubernetes-models/v1";
 import {
   DEFAULT_REQUEST_TIMEOUT_S,
   JOB_ENV,
@@ -99,6 +99,8 @@ function env(p: BenchmarkChartProps, readyTimeoutS: number): IEnvVar[] {
 function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: number): IPodSpec {
   return {
     restartPolicy: "Never",
+    // Its own ServiceAccount (serviceAccount() below), never the namespace's `default`; it calls no Kubernetes API.
+    serviceAccountName: BENCH_NAME,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     // The CLI stops sending on SIGTERM, cuts in-flight streams and writes its files within its stop grace.
@@ -137,6 +139,16 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
         ? { name: "results", persistentVolumeClaim: { claimName: p.resultsClaimName } }
         : { name: "results", emptyDir: { sizeLimit: "1Gi" } },
     ],
+  };
+}
+
+/** The benchmark's own identity (CIS EKS 4.1.5); it mounts no token and no Role binds it. */
+export function serviceAccount(p: BenchmarkChartProps): IServiceAccount {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: BENCH_NAME, namespace: p.namespace, labels },
+    automountServiceAccountToken: false,
   };
 }
 

@@ -2,6 +2,7 @@
 // the Namespace); charts/app.ts adds the serving namespace's NetworkPolicies (default-deny + allows).
 import { Chart } from "cdk8s";
 import type { Construct } from "constructs";
+import { admissionObjects } from "../security/admission";
 import { typedObject, type TypedObject } from "../typed-object";
 import { addAutoscaler } from "./autoscaler";
 import * as o from "./objects";
@@ -17,7 +18,10 @@ export class VllmChart extends Chart {
   constructor(scope: Construct, id: string, p: VllmChartProps) {
     super(scope, id);
     if (p.includeNamespace) include(this, o.namespace(p));
+    // Before any pod: the policy that admits only approved, pinned images into the namespace.
+    for (const obj of admissionObjects(p.admission)) include(this, obj);
     if (p.engine === "vllm" && p.modelCache.type === "pvc") include(this, o.modelCacheClaim(p));
+    include(this, o.serviceAccount(p));
     include(this, o.deployment(p));
     addService(this, p);
     include(this, o.serviceMonitor(p));

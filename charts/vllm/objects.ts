@@ -3,7 +3,7 @@
 // cdk8s-plus constructs (service.ts, autoscaler.ts, charts/netpol).
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IDeployment } from "kubernetes-models/apps/v1";
-import type { INamespace, IPersistentVolumeClaim } from "kubernetes-models/v1";
+import type { INamespace, IPersistentVolumeClaim, IServiceAccount } from "kubernetes-models/v1";
 import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { monitoringConfig } from "../../monitoring/config";
 import { psaLabels, servingPsaLevel } from "../netpol";
@@ -22,6 +22,14 @@ export const meta = (p: VllmChartProps, name = APP_NAME) => ({
 /** The serving namespace's labels: ours, and Pod Security admission at the engine's level (charts/netpol/psa.ts). */
 export function namespaceLabels(engine: VllmChartProps["engine"]): Record<string, string> {
   return { ...PART_OF, ...psaLabels(servingPsaLevel(engine), "restricted") };
+}
+
+/**
+ * vLLM's own identity (CIS EKS 4.1.5: no workload runs as `default`). It calls no Kubernetes API, so
+ * neither it nor the pod mounts a token, and no Role binds it.
+ */
+export function serviceAccount(p: VllmChartProps): IServiceAccount {
+  return { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(p), automountServiceAccountToken: false };
 }
 
 // Typed: cdk8s-plus-28's Namespace writes an empty `spec` ours leaves out.

@@ -1,7 +1,7 @@
 // The vLLM (or simulator) pod template: scheduling, probes, volumes, secrets, security context.
 import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import { simulatorArgs, vllmArgs } from "./args";
-import { HTTP_PORT } from "./labels";
+import { APP_NAME, HTTP_PORT } from "./labels";
 import type { VllmChartProps } from "./props";
 import { GPU_TAINT } from "../node-pools";
 
@@ -11,6 +11,21 @@ export const MODEL_CACHE_PVC = "vllm-model-cache";
 const TERMINATION_GRACE_SECONDS = 120;
 /** Endpoint removal propagates to kube-proxy and clients before the server stops accepting. */
 const PRE_STOP_SLEEP_SECONDS = 15;
+
+/**
+ * Where vLLM writes besides the model cache and /dev/shm, each an emptyDir under a read-only root.
+ * From vLLM's vllm/envs.py (vllm-project/vllm @ f218f9c24d224800e0ea4488aa71bd8215c8bdcd):
+ * VLLM_CACHE_ROOT = $XDG_CACHE_HOME/vllm (default ~/.cache/vllm: torch.compile cache, assets),
+ * VLLM_CONFIG_ROOT = $XDG_CONFIG_HOME/vllm (~/.config/vllm: usage-stats file), VLLM_RPC_BASE_PATH =
+ * tempfile.gettempdir() (/tmp: engine IPC sockets; torch inductor's default cache is /tmp too).
+ * The image runs as root, so ~ is /root. FlashInfer's JIT cache is ~/.cache/flashinfer.
+ */
+const CACHE_PATH = "/root/.cache";
+const SCRATCH = [
+  { name: "tmp", path: "/tmp", sizeLimit: "4Gi" },
+  { name: "cache", path: CACHE_PATH, sizeLimit: "10Gi" },
+  { name: "config", path: "/root/.config", sizeLimit: "64Mi" },
+] as const;
 
 const health = { httpGet: { path: "/health", port: "http" } };
 
@@ -24,6 +39,9 @@ function vllmContainer(p: VllmChartProps): IContainer {
   const tp = p.model.tensorParallelSize;
   const env: NonNullable<IContainer["env"]> = [
     { name: "HF_HOME", value: `${MODEL_CACHE_PATH}/huggingface` },
+    // Triton and the CUDA JIT cache default outside ~/.cache (~/.triton, ~/.nv): keep them in the cache emptyDir.
+    { name: "TRITON_CACHE_DIR", value: `${CACHE_PATH}/triton` },
+    { name: "CUDA_CACHE_PATH", value: `${CACHE_PATH}/nv` },
     // Optional: ungated models download without a token.
     {
       name: "HF_TOKEN",
@@ -52,9 +70,10 @@ function vllmContainer(p: VllmChartProps): IContainer {
     volumeMounts: [
       { name: "dshm", mountPath: "/dev/shm" },
       { name: "model-cache", mountPath: MODEL_CACHE_PATH },
+      ...SCRATCH.map((s) => ({ name: s.name, mountPath: s.path })),
     ],
-    // vLLM's image runs as root (it writes caches under /root); keep privileges minimal otherwise.
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    // vLLM's image runs as root; the root filesystem is read-only and it writes only to the emptyDirs in SCRATCH.
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
   };
 }
 
@@ -89,6 +108,7 @@ function volumes(p: VllmChartProps): IVolume[] {
   return [
     // NCCL and PyTorch workers share tensors through /dev/shm; the container default (64 MiB) is far too small.
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${2 * tp}Gi` } },
+    ...SCRATCH.map((s) => ({ name: s.name, emptyDir: { sizeLimit: s.sizeLimit } })),
     p.modelCache.type === "pvc"
       ? { name: "model-cache", persistentVolumeClaim: { claimName: MODEL_CACHE_PVC } }
       : { name: "model-cache", emptyDir: { sizeLimit: `${p.modelCache.sizeGiB}Gi` } },
@@ -100,6 +120,8 @@ export function podSpec(p: VllmChartProps, labels: Record<string, string>): IPod
   return {
     // A Service named `vllm` would inject VLLM_PORT=tcp://…, which vLLM reads as its own setting and rejects.
     enableServiceLinks: false,
+    // Its own ServiceAccount (objects.ts), never the namespace's `default`.
+    serviceAccountName: APP_NAME,
     automountServiceAccountToken: false,
     terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
     securityContext: {

@@ -1,6 +1,8 @@
 // Typed inputs of the vLLM chart. charts/ knows nothing of Pulumi or the stack config;
 // infra/mapper/workloads.ts maps the config onto these.
 
+import type { AdmissionProps } from "../security/admission";
+
 interface SecretRef {
   name: string;
   key: string;
@@ -8,6 +10,8 @@ interface SecretRef {
 
 export interface VllmChartProps {
   namespace: string;
+  /** The approved-image admission policy guarding this namespace (charts/security/admission.ts). */
+  admission: AdmissionProps;
   /** `vllm` on GPU nodes, or the project's CPU simulator with the same API, metrics and HPA. */
   engine: "vllm" | "simulator";
   /** Image of the chosen engine (vLLM's, or the bench/simulator image). */

@@ -2,13 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterTag } from "./tags";
 
-/** Key management actions (no use of the key for data); AWS KMS developer guide, "Default key policy", key administrators. */
+/**
+ * Key management actions (AWS KMS developer guide, "Default key policy", key administrators),
+ * narrowed so an administrator cannot use the key: `kms:Create*` would include kms:CreateGrant (a
+ * grant of key use to anyone), so only kms:CreateAlias is listed. kms:PutKeyPolicy stays: KMS's
+ * policy lockout safety check refuses a key policy that does not let its creator change it, and
+ * Pulumi needs it to update the policy. Rewriting the policy to grant oneself use is therefore
+ * possible, but only as a logged PutKeyPolicy event (docs/security.md, CIS 5.3.1 and its waiver).
+ */
 const KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
+  "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",
-  "kms:Put*",
+  "kms:PutKeyPolicy",
   "kms:Update*",
   "kms:Revoke*",
   "kms:Disable*",

@@ -26,9 +26,12 @@ export interface VpcCniArgs {
  * would be a cycle. Node groups wait for it.
  */
 export function createVpcCniAddon(args: VpcCniArgs): aws.eks.Addon {
-  // EKS's default add-on version for this Kubernetes version: an unrelated `pulumi up` never upgrades it.
+  // The newest version EKS publishes for this Kubernetes version, not EKS's default (which lags):
+  // the CNI enforces our NetworkPolicies, so its fixes should arrive (EKS Best Practices, "keep
+  // add-ons up to date"; CIS EKS v1.0.1 4.3.1). A later `pulumi up` picks up a newer build, which EKS
+  // rolls out to aws-node in place; the default version would need a code change for each fix.
   const version = aws.eks.getAddonVersionOutput(
-    { addonName: "vpc-cni", kubernetesVersion: args.kubernetesVersion, mostRecent: false },
+    { addonName: "vpc-cni", kubernetesVersion: args.kubernetesVersion, mostRecent: true },
     { parent: args.parent },
   );
   return new aws.eks.Addon(

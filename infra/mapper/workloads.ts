@@ -4,6 +4,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { presetText } from "../../bench/contract";
 import type { AppProps } from "../../charts/app";
+import { ecrRegistry, PINNED_IMAGE_REGISTRIES } from "../../charts/security/registries";
 import { BENCH_IMAGE, VLLM_IMAGE } from "../../charts/versions";
 import { HTTP_PORT, APP_NAME, selectorLabels } from "../../charts/vllm/labels";
 import { GRAFANA_SERVICE_ACCOUNT, PROMETHEUS_PORT, prometheusUrl } from "../addons/values/kube-prometheus-stack";
@@ -24,6 +25,8 @@ export interface DeployContext {
   pushgatewayUrl?: string;
   /** Whether the namespace object is part of the output (synth) or created by Pulumi. */
   includeNamespace: boolean;
+  /** This account's ECR registry prefix (eks mode), approved besides the config's list. */
+  ecrRegistry?: string;
 }
 
 /** The vLLM OpenAI-compatible API inside the cluster. */
@@ -45,6 +48,17 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
   return {
     vllm: {
       namespace: cfg.serving.namespace,
+      admission: {
+        // The benchmark runs in the serving namespace too.
+        namespaces: [cfg.serving.namespace],
+        registries: [
+          ...new Set([
+            ...PINNED_IMAGE_REGISTRIES,
+            ...cfg.cluster.approvedRegistries,
+            ...(ctx.ecrRegistry ? [ctx.ecrRegistry] : []),
+          ]),
+        ],
+      },
       engine: cfg.serving.engine,
       image: simulator ? benchImage : VLLM_IMAGE,
       model: { ...cfg.model, servedName },
@@ -104,6 +118,8 @@ export interface WorkloadsDeployment {
   secrets: Pick<StackSecrets, "hfToken" | "vllmApiKey">;
   /** The pushed image from BenchImage (benchmark.buildImage). */
   benchImage?: pulumi.Output<string>;
+  /** The AWS account (eks mode), whose ECR in the cluster's region is an approved registry. */
+  awsAccountId?: pulumi.Output<string>;
   /** The Pushgateway add-on's in-cluster URL, when installed. */
   pushgatewayUrl?: string;
 }
@@ -115,11 +131,14 @@ export function vllmWorkloadsArgs(cfg: StackConfig, d: WorkloadsDeployment): Vll
     namespace: cfg.serving.namespace,
     engine: cfg.serving.engine,
     serviceUrl: serviceUrl(cfg),
-    app: pulumi
-      .output(d.benchImage)
-      .apply((benchImage) =>
-        chartPropsFromConfig(cfg, { benchImage, pushgatewayUrl: d.pushgatewayUrl, includeNamespace: false }),
-      ),
+    app: pulumi.all([d.benchImage, d.awsAccountId]).apply(([benchImage, account]) =>
+      chartPropsFromConfig(cfg, {
+        benchImage,
+        pushgatewayUrl: d.pushgatewayUrl,
+        includeNamespace: false,
+        ecrRegistry: account ? ecrRegistry(account, cfg.cluster.region) : undefined,
+      }),
+    ),
     hfToken: hfToken && { ref: HF_TOKEN_SECRET, value: hfToken },
     apiKey: cfg.serving.apiKeyEnabled && vllmApiKey ? { ref: API_KEY_SECRET, value: vllmApiKey } : undefined,
     grafana: cfg.addons.kubePrometheusStack

@@ -1,21 +1,15 @@
-import { clusters, EKS_CLUSTER, nodeGroups, type NodeGroup } from "../aws";
-import { opaque, policyDocument } from "../graph";
+import { clusters, EKS_CLUSTER, nodeGroupLaunchTemplate, nodeGroups, type NodeGroup } from "../aws";
+import { grants, iamStatements, opaque, policyDocument, type IamStatement } from "../graph";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
 
 // AWS-side controls of the CIS Amazon EKS Benchmark and the EKS Best Practices Guide (security);
 // docs/security.md maps each rule to its control.
 
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const ADDON = "aws:eks/addon:Addon";
 
-/** The launch template a node group names, if the graph holds it; "none" when it names none. */
-function launchTemplate(g: NodeGroup, graph: readonly PolicyNode[]): PolicyNode | "none" | undefined {
-  const ref = g.node.inputs.launchTemplate;
-  if (!ref) return "none";
-  const id = ref.id ?? ref.name;
-  if (opaque(id)) return undefined;
-  return graph.find((t) => t.type === LAUNCH_TEMPLATE && (t.id === id || t.inputs.name === id));
-}
+const launchTemplate = (g: NodeGroup, graph: readonly PolicyNode[]) => nodeGroupLaunchTemplate(g.node, graph);
+/** How a message names a launch template that is not ours. */
+const OUTSIDE = "uses a launch template from outside the stack, whose settings no rule can check";
 
 const clusterName = (n: PolicyNode) => String(n.inputs.name ?? n.name);
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -76,13 +70,13 @@ export const imdsHopLimit: Rule = {
     for (const g of nodeGroups(graph)) {
       const lt = launchTemplate(g, graph);
       if (lt === undefined) continue;
-      const hop = lt === "none" ? undefined : lt.inputs.metadataOptions?.httpPutResponseHopLimit;
+      const hop = typeof lt === "object" ? lt.inputs.metadataOptions?.httpPutResponseHopLimit : undefined;
       if (hop !== 1)
         out.push(
           violation(
             this.id,
             g.node,
-            `Node group ${g.node.name} ${lt === "none" ? "has no launch template (pulumi-eks's enableIMDSv2 sets hop limit 2)" : `has IMDS hop limit ${JSON.stringify(hop ?? null)}`}: pods can reach the node's credentials. Use a launch template with metadataOptions.httpPutResponseHopLimit: 1.`,
+            `Node group ${g.node.name} ${lt === "none" ? "has no launch template (pulumi-eks's enableIMDSv2 sets hop limit 2)" : lt === "outside" ? OUTSIDE : `has IMDS hop limit ${JSON.stringify(hop ?? null)}`}: pods can reach the node's credentials. Use a launch template with metadataOptions.httpPutResponseHopLimit: 1.`,
           ),
         );
     }
@@ -102,14 +96,14 @@ export const nodeVolumesEncrypted: Rule = {
     for (const g of nodeGroups(graph)) {
       const lt = launchTemplate(g, graph);
       if (lt === undefined) continue;
-      const maps: any[] = lt === "none" ? [] : (lt.inputs.blockDeviceMappings ?? []);
+      const maps: any[] = typeof lt === "object" ? (lt.inputs.blockDeviceMappings ?? []) : [];
       const plain = maps.filter((m) => !isTrue(m?.ebs?.encrypted)).map((m) => m?.deviceName);
       if (maps.length === 0 || plain.length)
         out.push(
           violation(
             this.id,
             g.node,
-            `Node group ${g.node.name} ${maps.length === 0 ? "maps no EBS volume in a launch template" : `leaves ${plain.join(", ")} unencrypted`}: its root volume is encrypted only if the account's EBS default says so. Map the root volume with ebs.encrypted: true.`,
+            `Node group ${g.node.name} ${lt === "outside" ? OUTSIDE : maps.length === 0 ? "maps no EBS volume in a launch template" : `leaves ${plain.join(", ")} unencrypted`}: its root volume is encrypted only if the account's EBS default says so. Map the root volume with ebs.encrypted: true.`,
           ),
         );
     }
@@ -172,17 +166,27 @@ export const controlPlaneLogRetention: Rule = {
   },
 };
 
-const CRYPTO = /^kms:(\*|Encrypt|Decrypt|ReEncrypt|GenerateDataKey)/;
-const principals = (s: any): string[] => {
-  const p = s?.Principal;
-  if (p === "*") return ["*"];
-  return [p?.AWS ?? []].flat().filter((x: unknown): x is string => typeof x === "string");
-};
+/** Using the key for data, or granting that use (a grant is key use by another name). */
+const KEY_USE = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:CreateGrant",
+];
+/**
+ * Conditions that only say "a principal of this account": with Principal "*" they still admit
+ * every identity of the account, so they are no restriction.
+ */
+const ACCOUNT_ONLY = /^(kms:CallerAccount|aws:PrincipalAccount|aws:SourceAccount)$/i;
+const restricts = (condition: Record<string, any> | undefined) =>
+  !!condition && Object.values(condition).some((byKey) => Object.keys(byKey ?? {}).some((k) => !ACCOUNT_ONLY.test(k)));
 
 export const kmsKeyPolicy: Rule = {
   id: "kms-key-policy",
   description:
-    'Every KMS key has an explicit key policy that grants no one everything: no Allow to Principal "*" without a condition, and no encrypt/decrypt for the whole account (its root); key rotation is on.',
+    'Every KMS key has an explicit key policy that grants no one everything: no Allow to Principal "*" unless a condition narrows it beyond "this account" (kms:CallerAccount alone does not), no key use (encrypt, decrypt, grants) for the whole account (its root), and no administrator who may also use the key or grant its use; key rotation is on.',
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -194,8 +198,7 @@ export const kmsKeyPolicy: Rule = {
           violation(this.id, k, `KMS key ${k.name} does not rotate its key material: set enableKeyRotation: true.`),
         );
       if (opaque(k.inputs.policy)) continue;
-      const doc = policyDocument(k.inputs.policy);
-      if (!doc) {
+      if (!policyDocument(k.inputs.policy)) {
         out.push(
           violation(
             this.id,
@@ -205,24 +208,23 @@ export const kmsKeyPolicy: Rule = {
         );
         continue;
       }
-      for (const s of [doc.Statement ?? []].flat()) {
-        if (s?.Effect !== "Allow") continue;
-        const who = principals(s);
-        const crypto = [s.Action ?? []].flat().filter((a: unknown) => typeof a === "string" && CRYPTO.test(a));
-        if (who.includes("*") && !s.Condition)
+      const at = (s: IamStatement) => `KMS key ${k.name} policy${s.sid ? ` statement ${s.sid}` : ""}`;
+      for (const s of iamStatements(k.inputs.policy).filter((x) => x.effect === "Allow")) {
+        const use = grants(s, KEY_USE);
+        if (s.principals.includes("*") && !restricts(s.condition))
           out.push(
             violation(
               this.id,
               k,
-              `KMS key ${k.name} policy${s.Sid ? ` statement ${s.Sid}` : ""} allows Principal "*" without a condition. Name the principals.`,
+              `${at(s)} allows Principal "*" ${s.condition ? "with only an account condition (every identity of the account)" : "without a condition"}. Name the principals.`,
             ),
           );
-        else if (crypto.length && who.some((p) => /:root$/.test(p)) && !s.Condition)
+        else if (use.length && s.principals.some((p) => /:root$/.test(p)) && !restricts(s.condition))
           out.push(
             violation(
               this.id,
               k,
-              `KMS key ${k.name} policy${s.Sid ? ` statement ${s.Sid}` : ""} lets the whole account (${who.join(", ")}) ${crypto.join(", ")}. Grant key use to the cluster role only.`,
+              `${at(s)} lets the whole account (${s.principals.join(", ")}) ${use.join(", ")}: an administrator could use the key or grant itself its use. Grant key use to the cluster role only.`,
             ),
           );
       }
@@ -257,9 +259,8 @@ export const kmsDeletionWindow: Rule = {
 };
 
 const trustsService = (role: PolicyNode, service: string) =>
-  [policyDocument(role.inputs.assumeRolePolicy)?.Statement ?? []]
-    .flat()
-    .some((s: any) => [s?.Principal?.Service ?? []].flat().includes(service));
+  iamStatements(role.inputs.assumeRolePolicy).some((s) => s.services.includes(service));
+const CNI_POLICY = /policy\/AmazonEKS_CNI_Policy$/;
 
 export const cniIrsa: Rule = {
   id: "cni-irsa",
@@ -275,7 +276,7 @@ export const cniIrsa: Rule = {
       (n) =>
         n.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
         typeof n.inputs.policyArn === "string" &&
-        /policy\/AmazonEKS_CNI_Policy$/.test(n.inputs.policyArn),
+        CNI_POLICY.test(n.inputs.policyArn),
     )) {
       const role = roles.find(
         (r) => r.inputs.name === a.inputs.role || r.id === a.inputs.role || a.dependencies.includes(r.name),
@@ -289,6 +290,18 @@ export const cniIrsa: Rule = {
           ),
         );
     }
+    // The same policy listed on a role itself (managedPolicyArns) rather than through an attachment.
+    for (const r of roles.filter((x) =>
+      [x.inputs.managedPolicyArns ?? []].flat().some((a: unknown) => typeof a === "string" && CNI_POLICY.test(a)),
+    ))
+      if (trustsService(r, "ec2.amazonaws.com"))
+        out.push(
+          violation(
+            this.id,
+            r,
+            `Node role ${r.name} lists AmazonEKS_CNI_Policy in managedPolicyArns: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`,
+          ),
+        );
     if (clusters(graph).length)
       for (const addon of vpcCniAddons(graph).filter((n) => !n.inputs.serviceAccountRoleArn))
         out.push(
@@ -312,9 +325,10 @@ export const irsaTrustScoped: Rule = {
   check(graph) {
     const out: Violation[] = [];
     for (const r of graph.filter((n) => n.type === "aws:iam/role:Role")) {
-      for (const s of [policyDocument(r.inputs.assumeRolePolicy)?.Statement ?? []].flat()) {
-        if (s?.Effect !== "Allow" || ![s.Action].flat().includes("sts:AssumeRoleWithWebIdentity")) continue;
-        const eq = s.Condition?.StringEquals ?? {};
+      for (const s of iamStatements(r.inputs.assumeRolePolicy)) {
+        // sts:*, sts:AssumeRole* and * cover web-identity assumption as well.
+        if (s.effect !== "Allow" || !grants(s, ["sts:AssumeRoleWithWebIdentity"]).length) continue;
+        const eq = s.condition?.StringEquals ?? {};
         const sub = Object.entries(eq).find(([k]) => k.endsWith(":sub"))?.[1];
         const aud = Object.entries(eq).find(([k]) => k.endsWith(":aud"))?.[1];
         if (

@@ -1,5 +1,5 @@
-import { coversInternet } from "../../charts/security/cidr";
-import { flagName, MANAGED_VLLM_FLAGS, SECRET_VALUE, SECRET_VLLM_FLAGS } from "../../charts/security/flags";
+import { describeBreadth, tooBroad } from "../../charts/security/cidr";
+import { flagName, SECRET_VALUE, SECRET_VLLM_FLAGS, vllmFlagProblem } from "../../charts/security/flags";
 import { describeObject, helmReleases, kubeObjects, opaque, workloads, type KubeObject, type Workload } from "../graph";
 import { violation, type PolicyNode, type Rule, type Violation } from "../types";
 import { vllmDeployments } from "./workload-ids";
@@ -58,6 +58,19 @@ const BASELINE_CAPS = new Set([
   "SETUID",
   "SYS_CHROOT",
 ]);
+/** The sysctls the baseline level allows (the "safe" set; PSS v1.35). */
+const SAFE_SYSCTLS = new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+]);
 const RESTRICTED_VOLUMES = [
   "configMap",
   "csi",
@@ -78,9 +91,17 @@ export function pssGaps(w: Workload, level: Level): string[] {
   for (const k of ["hostNetwork", "hostPID", "hostIPC"]) if (pod[k] === true) gaps.push(k);
   for (const v of pod.volumes ?? []) if (v.hostPath) gaps.push(`hostPath volume ${v.name}`);
   if (psc.seccompProfile?.type === "Unconfined") gaps.push("seccomp Unconfined");
+  if (psc.appArmorProfile?.type === "Unconfined") gaps.push("AppArmor Unconfined");
+  for (const sysctl of psc.sysctls ?? [])
+    if (!SAFE_SYSCTLS.has(sysctl?.name)) gaps.push(`unsafe sysctl ${sysctl?.name}`);
+  for (const [k, v] of Object.entries(w.podAnnotations ?? {}))
+    if (k.startsWith("container.apparmor.security.beta.kubernetes.io/") && v === "unconfined")
+      gaps.push(`AppArmor unconfined (${k})`);
   for (const c of w.containers) {
     const sc = c.securityContext ?? {};
     if (sc.privileged === true) gaps.push(`${c.name}: privileged`);
+    if (sc.procMount !== undefined && sc.procMount !== "Default") gaps.push(`${c.name}: procMount ${sc.procMount}`);
+    if (sc.appArmorProfile?.type === "Unconfined") gaps.push(`${c.name}: AppArmor Unconfined`);
     for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPS.has(cap)) gaps.push(`${c.name}: adds ${cap}`);
     for (const p of c.ports ?? []) if (p.hostPort) gaps.push(`${c.name}: hostPort ${p.hostPort}`);
     if (sc.seccompProfile?.type === "Unconfined") gaps.push(`${c.name}: seccomp Unconfined`);
@@ -166,23 +187,32 @@ export const defaultDenyIngress: Rule = {
 export const netpolNoOpenIngress: Rule = {
   id: "netpol-no-open-ingress",
   description:
-    "No NetworkPolicy ingress rule admits everyone: no rule without sources and ports, no ipBlock covering the internet, no empty namespaceSelector without a podSelector. (A rule with no sources but explicit ports is the API-server exception, listed in docs/security.md.)",
+    "No NetworkPolicy ingress rule admits everyone: no rule without sources and ports, no ipBlocks admitting more than a /16 of public addresses (all peers of the policy summed), no empty namespaceSelector without a podSelector. (A rule with no sources but explicit ports is the API-server exception, listed in docs/security.md.)",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
   check(graph) {
     const out: Violation[] = [];
     for (const np of kubeObjects(graph).filter((o) => o.kind === "NetworkPolicy")) {
-      (np.body.spec?.ingress ?? []).forEach((r: any, i: number) => {
+      const ingress: any[] = np.body.spec?.ingress ?? [];
+      // Every ipBlock of the policy together: ten peers of a /8 each admit as much as one /4.
+      const blocks = ingress.flatMap((r) => (r.from ?? []).map((p: any) => p.ipBlock?.cidr)).filter(Boolean);
+      if (tooBroad(blocks))
+        out.push(
+          violation(
+            this.id,
+            np.node,
+            `${describeObject(np)} ingress ipBlocks ${JSON.stringify(blocks)} admit ${describeBreadth(blocks)}. Name the pods (namespaceSelector + podSelector) or the CIDRs that need it.`,
+          ),
+        );
+      ingress.forEach((r: any, i: number) => {
         const from: any[] = r.from ?? [];
         const why =
           from.length === 0 && !(r.ports ?? []).length
             ? "admits every source on every port"
-            : from.some((p) => p.ipBlock && coversInternet([p.ipBlock.cidr]))
-              ? "admits an ipBlock covering the internet"
-              : from.some((p) => p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0 && !p.podSelector)
-                ? "admits every pod of every namespace"
-                : undefined;
+            : from.some((p) => p.namespaceSelector && Object.keys(p.namespaceSelector).length === 0 && !p.podSelector)
+              ? "admits every pod of every namespace"
+              : undefined;
         if (why)
           out.push(
             violation(
@@ -204,7 +234,7 @@ const grafanaValues = (r: { chart: string; values: Record<string, any> }) =>
 export const grafanaExposure: Rule = {
   id: "grafana-exposure",
   description:
-    "A Grafana LoadBalancer (plain HTTP) lists its allowed source ranges (loadBalancerSourceRanges), none covering the internet.",
+    "A Grafana LoadBalancer (plain HTTP) lists its allowed source ranges (loadBalancerSourceRanges), admitting no more than a /16 of public addresses.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -214,12 +244,12 @@ export const grafanaExposure: Rule = {
       const svc = grafanaValues(r)?.service;
       if (svc?.type !== "LoadBalancer") continue;
       const ranges: string[] = Array.isArray(svc.loadBalancerSourceRanges) ? svc.loadBalancerSourceRanges : [];
-      if (ranges.length === 0 || coversInternet(ranges))
+      if (ranges.length === 0 || tooBroad(ranges))
         out.push(
           violation(
             this.id,
             r.node,
-            `Helm release ${r.name} exposes Grafana as a LoadBalancer to ${ranges.length ? JSON.stringify(ranges) : "every address"} over HTTP. Set monitoring.grafanaAllowedCidrs to the networks that need it.`,
+            `Helm release ${r.name} exposes Grafana as a LoadBalancer to ${ranges.length ? `${JSON.stringify(ranges)} (${describeBreadth(ranges)})` : "every address"} over HTTP. Set monitoring.grafanaAllowedCidrs to the networks that need it.`,
           ),
         );
     }
@@ -256,7 +286,8 @@ export const grafanaSidecarScoped: Rule = {
   },
 };
 
-const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY)$/i;
+// Names that carry a credential, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN included.
+const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|API_KEY|APIKEY|SECRET_ACCESS_KEY|CREDENTIALS?)$/i;
 
 export const noPlainSecretArgs: Rule = {
   id: "no-plain-secret-args",
@@ -273,8 +304,10 @@ export const noPlainSecretArgs: Rule = {
           (a: unknown): a is string => typeof a === "string",
         );
         for (const a of words) {
+          // vLLM's parser also takes abbreviations; other programs get the exact names only.
+          const vllmSecret = c.name === "vllm" && vllmFlagProblem(a)?.kind === "secret";
           const flag = flagName(a);
-          if ((flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
+          if (vllmSecret || (flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
             out.push(
               violation(
                 this.id,
@@ -311,9 +344,11 @@ export const vllmManagedFlags: Rule = {
     const out: Violation[] = [];
     for (const d of vllmDeployments(graph)) {
       const c = (d.body.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === "vllm");
+      // Each argument as vLLM's parser reads it (abbreviations and `_` spellings resolved).
       const flags = (c?.args ?? [])
-        .map((a: unknown) => (typeof a === "string" ? flagName(a) : undefined))
-        .filter((f: string | undefined) => f && (MANAGED_VLLM_FLAGS as readonly string[]).includes(f));
+        .map((a: unknown) => (typeof a === "string" ? vllmFlagProblem(a) : undefined))
+        .filter((p: ReturnType<typeof vllmFlagProblem>) => p?.kind === "managed")
+        .map((p: { flag: string }) => p.flag);
       const repeated = [...new Set(flags.filter((f: string, i: number) => flags.indexOf(f) !== i))];
       if (repeated.length)
         out.push(
@@ -358,6 +393,8 @@ const CLUSTER_SCOPED = new Set([
   "APIService",
   "MutatingWebhookConfiguration",
   "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
   "PersistentVolume",
 ]);
 
@@ -409,6 +446,82 @@ export const storageClassEncrypted: Rule = {
   },
 };
 
+const RBAC = "rbac.authorization.k8s.io";
+/** Subjects that mean "everyone" (CIS EKS 4.1.x: no binding to them). */
+const EVERYONE = new Set(["system:anonymous", "system:unauthenticated", "system:authenticated"]);
+
+export const rbacLeastPrivilege: Rule = {
+  id: "rbac-least-privilege",
+  description:
+    "Every Role, ClusterRole and binding the stack creates is least-privilege: no binding to cluster-admin or to everyone (system:anonymous, system:unauthenticated, system:authenticated), no rule with a wildcard verb, resource or API group.",
+  severity: "high",
+  enforcement: "mandatory",
+  scope: "resource",
+  check(graph) {
+    const out: Violation[] = [];
+    for (const o of kubeObjects(graph).filter((x) => x.apiVersion.startsWith(`${RBAC}/`))) {
+      const b = o.body;
+      if (o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding") {
+        const everyone = (b.subjects ?? []).filter((s: any) => EVERYONE.has(s?.name)).map((s: any) => s.name);
+        if (b.roleRef?.name === "cluster-admin" || everyone.length)
+          out.push(
+            violation(
+              this.id,
+              o.node,
+              `${describeObject(o)} binds ${b.roleRef?.name === "cluster-admin" ? "cluster-admin" : `${b.roleRef?.name} to ${everyone.join(", ")}`}: bind a Role with only the verbs and resources its subject needs.`,
+            ),
+          );
+      }
+      if (o.kind === "Role" || o.kind === "ClusterRole")
+        (b.rules ?? []).forEach((r: any, i: number) => {
+          const wild = (["verbs", "resources", "apiGroups"] as const).filter((k) => (r?.[k] ?? []).includes("*"));
+          if (wild.length)
+            out.push(
+              violation(
+                this.id,
+                o.node,
+                `${describeObject(o)} rule ${i} has a wildcard in ${wild.join(", ")}: list the verbs, resources and API groups it needs.`,
+              ),
+            );
+        });
+    }
+    return out;
+  },
+};
+
+export const workloadServiceAccount: Rule = {
+  id: "workload-service-account",
+  description:
+    "Each of our pods runs under its own ServiceAccount, never its namespace's `default` (CIS EKS 4.1.5), and each ServiceAccount we create mounts no token by default.",
+  severity: "medium",
+  enforcement: "mandatory",
+  scope: "resource",
+  check(graph) {
+    const out: Violation[] = [];
+    for (const w of workloads(graph)) {
+      const sa = w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount;
+      if (sa === undefined || sa === "default")
+        out.push(
+          violation(
+            this.id,
+            w.object.node,
+            `${describeObject(w.object)} runs as its namespace's default ServiceAccount: any pod of the namespace shares its identity and RBAC. Give it its own ServiceAccount (serviceAccountName).`,
+          ),
+        );
+    }
+    for (const sa of kubeObjects(graph).filter((o) => o.kind === "ServiceAccount"))
+      if (sa.body.automountServiceAccountToken !== false)
+        out.push(
+          violation(
+            this.id,
+            sa.node,
+            `${describeObject(sa)} mounts its token into every pod that uses it: set automountServiceAccountToken: false (a pod that calls the API opts in).`,
+          ),
+        );
+    return out;
+  },
+};
+
 export const kubernetesSecurityRules: Rule[] = [
   namespacePsaLabels,
   workloadsMeetPsa,
@@ -421,4 +534,6 @@ export const kubernetesSecurityRules: Rule[] = [
   noServiceAccountToken,
   noDefaultNamespace,
   storageClassEncrypted,
+  rbacLeastPrivilege,
+  workloadServiceAccount,
 ];

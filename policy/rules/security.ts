@@ -1,4 +1,4 @@
-import { coversInternet } from "../../charts/security/cidr";
+import { describeBreadth, tooBroad } from "../../charts/security/cidr";
 import { clusters, nodeGroups } from "../aws";
 import {
   describeObject,
@@ -131,7 +131,7 @@ export const nodesInPrivateSubnets: Rule = {
 export const apiEndpointRestricted: Rule = {
   id: "api-endpoint-restricted",
   description:
-    "The public Kubernetes API endpoint is not open to the internet: not 0.0.0.0/0, no list that covers half the IPv4 space or more however it is split (e.g. 0.0.0.0/1 + 128.0.0.0/1), no missing list (AWS reads it as 0.0.0.0/0), unless cluster.allowPublicApiFromAnywhere is set.",
+    "The public Kubernetes API endpoint admits known addresses only: not 0.0.0.0/0, no list admitting more than a /16 of public addresses however it is split (charts/security/cidr.ts says why), no missing list (AWS reads it as 0.0.0.0/0), unless cluster.allowPublicApiFromAnywhere is set.",
   severity: "high",
   enforcement: "mandatory",
   scope: "resource",
@@ -145,13 +145,13 @@ export const apiEndpointRestricted: Rule = {
       if (
         cidrs.length === 0 ||
         cidrs.some((x) => x === "0.0.0.0/0" || x === "::/0") ||
-        coversInternet(cidrs.filter((x): x is string => typeof x === "string"))
+        tooBroad(cidrs.filter((x): x is string => typeof x === "string"))
       )
         out.push(
           violation(
             this.id,
             c.node,
-            `EKS cluster ${c.node.name} exposes its public API endpoint to the whole internet (publicAccessCidrs ${JSON.stringify(c.publicAccessCidrs ?? null)}). Set cluster.publicAccessCidrs to your egress CIDR, turn off cluster.endpointPublicAccess, or accept it with cluster.allowPublicApiFromAnywhere: true.`,
+            `EKS cluster ${c.node.name} exposes its public API endpoint beyond known addresses (publicAccessCidrs ${JSON.stringify(c.publicAccessCidrs ?? null)}${cidrs.length ? `: ${describeBreadth(cidrs.filter((x): x is string => typeof x === "string"))}` : ""}). Set cluster.publicAccessCidrs to your egress CIDR, turn off cluster.endpointPublicAccess, or accept it with cluster.allowPublicApiFromAnywhere: true.`,
           ),
         );
     }

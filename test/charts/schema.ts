@@ -16,6 +16,7 @@ const modulePath: Record<string, string> = {
   "networking.k8s.io/v1": "kubernetes-models/networking.k8s.io/v1",
   "storage.k8s.io/v1": "kubernetes-models/storage.k8s.io/v1",
   "rbac.authorization.k8s.io/v1": "kubernetes-models/rbac.authorization.k8s.io/v1",
+  "admissionregistration.k8s.io/v1": "kubernetes-models/admissionregistration.k8s.io/v1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
 

@@ -32,6 +32,34 @@ describe("vLLM chart (default eks stack)", () => {
     expect(pod.topologySpreadConstraints[0].topologyKey).toBe("kubernetes.io/hostname");
   });
 
+  it("runs vLLM and the benchmark under their own ServiceAccounts, no token mounted (CIS EKS 4.1.5)", () => {
+    for (const [name, spec] of [
+      ["vllm", pod],
+      ["vllm-bench", benchPod(objs)],
+    ] as const) {
+      expect(spec.serviceAccountName).toBe(name);
+      expect(spec.automountServiceAccountToken).toBe(false);
+      expect(find(objs, "ServiceAccount", name).automountServiceAccountToken).toBe(false);
+    }
+  });
+
+  it("gives vLLM a read-only root filesystem and emptyDirs only where vLLM writes", () => {
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    const mounts = Object.fromEntries(c.volumeMounts.map((m: any) => [m.mountPath, m.name]));
+    expect(mounts).toEqual({
+      "/dev/shm": "dshm",
+      "/model-cache": "model-cache",
+      "/tmp": "tmp",
+      "/root/.cache": "cache",
+      "/root/.config": "config",
+    });
+    for (const v of pod.volumes.filter((x: any) => ["tmp", "cache", "config"].includes(x.name)))
+      expect(v.emptyDir.sizeLimit).toMatch(/^\d+(Gi|Mi)$/);
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+    expect(env.TRITON_CACHE_DIR).toBe("/root/.cache/triton");
+    expect(env.HF_HOME).toBe("/model-cache/huggingface");
+  });
+
   it("passes the model config as vLLM flags", () => {
     expect(c.args[0]).toBe("Qwen/Qwen2.5-1.5B-Instruct");
     expect(c.args).toEqual(

@@ -5,6 +5,8 @@ import { parseStackConfig } from "../../infra/config-load";
 import { pushgatewayUrl as pushgatewayServiceUrl } from "../../infra/addons/values/pushgateway";
 import { chartPropsFromConfig } from "../../infra/mapper";
 import { benchPod } from "./fixtures";
+import { ecrRegistry } from "../../charts/security/registries";
+import { MOCK_ACCOUNT } from "../../scripts/graph/mocks";
 
 // The real program under Pulumi's mocks: VllmWorkloads deploys exactly the synthesised objects.
 const HF = "hf_graphtest_token_value_123";
@@ -28,6 +30,8 @@ describe("VllmWorkloads under Pulumi mocks", () => {
       chartPropsFromConfig(cfg, {
         includeNamespace: false,
         pushgatewayUrl: pushgatewayServiceUrl(cfg.monitoring.namespace),
+        // The program approves this account's ECR (the mocks' account); synth cannot know it.
+        ecrRegistry: ecrRegistry(MOCK_ACCOUNT, cfg.cluster.region),
       }),
     );
     expect(group.inputs.objs).toEqual(expected);

@@ -97,6 +97,38 @@ describe("NetworkPolicy flows (eks stack)", () => {
 });
 
 describe("docs/security.md", () => {
+  it("names, for every control it marks met, a rule that exists or a test file that exists", async () => {
+    const { rules } = await import("../../policy/rules");
+    const ids = new Set(rules.map((r) => r.id));
+    const doc = fs.readFileSync(DOC, "utf8");
+    const section = doc.slice(doc.indexOf("## Controls"), doc.indexOf("## Private-only API endpoint"));
+    const rows = section
+      .split("\n")
+      .filter((l) => l.startsWith("| ") && !l.startsWith("| control") && !l.startsWith("| ---"))
+      .map((l) => l.split("|").map((c) => c.trim()));
+    expect(rows.length).toBeGreaterThanOrEqual(35);
+    const testFiles = fs
+      .readdirSync(new URL("../", import.meta.url), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".test.ts"));
+    let previous: string[] = [];
+    const problems: string[] = [];
+    for (const [, control, , , rule, test] of rows) {
+      const named = [...rule.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]);
+      const tests = test
+        .split(/,\s*/)
+        .map((t) => t.replace(/\s*\(.*$/, "").trim())
+        .flatMap((t) => (t === "same" ? previous : t ? [t] : []));
+      previous = tests;
+      for (const id of named) if (!ids.has(id)) problems.push(`${control}: no rule ${id}`);
+      for (const t of tests)
+        if (!testFiles.some((f) => f === t.replace(/^test\//, "") || f.endsWith(`/${t}`) || f === t))
+          problems.push(`${control}: no test file ${t}`);
+      if (named.length + tests.length === 0) problems.push(`${control}: names neither a rule nor a test`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("names every policy rule", async () => {
     const { rules } = await import("../../policy/rules");
     const doc = fs.readFileSync(DOC, "utf8");

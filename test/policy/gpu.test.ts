@@ -122,6 +122,7 @@ describe("gpu-nodes-reserved", () => {
         template: {
           metadata: { labels: {} },
           spec: {
+            serviceAccountName: name,
             automountServiceAccountToken: false,
             nodeSelector: { "vllm-k8s.io/node-pool": "gpu" },
             tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],

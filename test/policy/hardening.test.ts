@@ -159,7 +159,18 @@ describe("api-endpoint-restricted (split CIDRs)", () => {
   it("fires on two /1s covering the internet", () => {
     const g = clone(base);
     cluster(g).inputs.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"];
-    expectOnly(g, ctx, "api-endpoint-restricted", CLUSTER, /exposes its public API endpoint to the whole internet/);
+    expectOnly(g, ctx, "api-endpoint-restricted", CLUSTER, /exposes its public API endpoint beyond known addresses/);
+  });
+
+  it("fires on a quarter of the internet, and on seven ranges covering half of it", () => {
+    for (const cidrs of [
+      ["0.0.0.0/2"],
+      ["0.0.0.0/3", "32.0.0.0/4", "48.0.0.0/5", "64.0.0.0/3", "96.0.0.0/4", "112.0.0.0/5", "120.0.0.0/6"],
+    ]) {
+      const g = clone(base);
+      cluster(g).inputs.publicAccessCidrs = cidrs;
+      expectOnly(g, ctx, "api-endpoint-restricted", CLUSTER, /public addresses \(the limit is 65,536, a \/16\)/);
+    }
   });
 });
 
@@ -232,12 +243,30 @@ describe("netpol-no-open-ingress", () => {
       ctx,
       "netpol-no-open-ingress",
       MONITORING_POLICIES,
-      /NetworkPolicy monitoring\/allow-to-grafana .*ingress rule \d/,
+      /NetworkPolicy monitoring\/allow-to-grafana .*ingress (rule \d|ipBlocks)/,
     );
-    expect(vs.map((v) => v.message.match(/rule \d (.*?)\./)![1])).toEqual([
-      "admits an ipBlock covering the internet",
-      "admits every source on every port",
-    ]);
+    expect(
+      vs.map((v) => v.message.match(/(admit \S+ public addresses|admits every source on every port)/)![1]),
+    ).toEqual(["admit 4,256,038,912 public addresses", "admits every source on every port"]);
+  });
+
+  it("fires on an internet ipBlock split into many small peers", () => {
+    const g = clone(base);
+    const group = node(g, MONITORING_POLICIES.type, MONITORING_POLICIES.name);
+    const np = group.inputs.objs.find((o: any) => o.metadata.name === "allow-to-grafana");
+    // 300 peers of a /24 each: none is large, together they are more than a /16.
+    const from = [...Array(300).keys()].map((i) => ({ ipBlock: { cidr: `198.${50 + (i >> 8)}.${i % 256}.0/24` } }));
+    np.spec.ingress.push(
+      { from: from.slice(0, 150), ports: [{ port: 3000 }] },
+      { from: from.slice(150), ports: [{ port: 3000 }] },
+    );
+    expectOnly(
+      g,
+      ctx,
+      "netpol-no-open-ingress",
+      MONITORING_POLICIES,
+      /allow-to-grafana .*ingress ipBlocks .* admit 76,800 public addresses \(the limit is 65,536/,
+    );
   });
 });
 
@@ -278,6 +307,18 @@ describe("no-plain-secret-args", () => {
     );
   });
 
+  it("fires on an abbreviation of a secret flag, which vLLM's parser expands", () => {
+    const g = clone(base);
+    vllmContainer(g).args.push("--hf-tok=plainvalue");
+    expectOnly(g, ctx, "no-plain-secret-args", CONFIG_GROUP, /container vllm has a credential in its arguments/);
+  });
+
+  it("fires on a plain AWS_SECRET_ACCESS_KEY", () => {
+    const g = clone(base);
+    vllmContainer(g).env.push({ name: "AWS_SECRET_ACCESS_KEY", value: "x" });
+    expectOnly(g, ctx, "no-plain-secret-args", CONFIG_GROUP, /sets env AWS_SECRET_ACCESS_KEY as a plain value/);
+  });
+
   it("fires on a plain token env var", () => {
     const g = clone(base);
     vllmContainer(g).env.push({ name: "HF_TOKEN", value: "x" });
@@ -290,6 +331,12 @@ describe("vllm-managed-flags", () => {
     const g = clone(base);
     vllmContainer(g).args.push("--port=9000");
     expectOnly(g, ctx, "vllm-managed-flags", CONFIG_GROUP, /repeats --port in the vLLM arguments/);
+  });
+
+  it("fires when an abbreviation repeats --tensor-parallel-size", () => {
+    const g = clone(base);
+    vllmContainer(g).args.push("--tensor-para=2");
+    expectOnly(g, ctx, "vllm-managed-flags", CONFIG_GROUP, /repeats --tensor-parallel-size in the vLLM arguments/);
   });
 });
 

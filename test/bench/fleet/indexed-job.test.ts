@@ -16,7 +16,7 @@ const jobSpec = (objs: Array<Record<string, any>>) => {
 describe("benchmark.shards: an Indexed Job over a shared results volume", () => {
   it("shards: 4 renders completionMode Indexed, completions = parallelism = 4, a ReadWriteMany claim, schema-valid", async () => {
     const objs = bench(objectsFor({ ...EKS, benchmark: { shards: 4, sharedResultsStorageClass: "efs-sc" } }));
-    expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "PersistentVolumeClaim", "CronJob"]);
+    expect(objs.map((o) => o.kind)).toEqual(["ServiceAccount", "ConfigMap", "PersistentVolumeClaim", "CronJob"]);
     for (const o of objs) {
       await validateSchema(o as never);
       expect(unknownFields(o as never), o.kind).toEqual([]);
@@ -44,7 +44,7 @@ describe("benchmark.shards: an Indexed Job over a shared results volume", () => 
       Object.fromEntries(benchPod(o).containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env(objs).PROMETHEUS_URL).toBe("http://kps-prometheus.monitoring.svc:9090");
     expect(env(bench(objectsFor({ ...EKS, addons: { kubePrometheusStack: false } }))).PROMETHEUS_URL).toBeUndefined();
-    expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "CronJob"]);
+    expect(objs.map((o) => o.kind)).toEqual(["ServiceAccount", "ConfigMap", "CronJob"]);
     expect(jobSpec(objs).completionMode).toBeUndefined();
     expect(benchPod(objs).volumes.find((v: any) => v.name === "results").emptyDir).toBeDefined();
   });
