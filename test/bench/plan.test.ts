@@ -10,7 +10,7 @@ import { searchRate, type Measurement } from "../../bench/plan/search";
 import { parseSloFlags, planSlos, slack } from "../../bench/plan/slo";
 import { stackConfigSchema } from "../../infra/config";
 import { defaultSimOptions } from "../../bench/sim";
-import { engineCapacityRps, SETTINGS } from "./plan-capacity";
+import { engineCapacityRps, SETTINGS } from "../../perf/plan-capacity";
 
 const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1, noiseBand: 0.1 };
 /** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */

@@ -10,7 +10,7 @@ import {
   PROMETHEUS_PODS,
   PUSHGATEWAY_PODS,
 } from "../../charts/netpol";
-import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import { exampleGraph } from "../graphs/read";
 import type { GraphNode } from "../../policy/model";
 import { kubeObjects, workloads } from "../../policy/graph";
 import { reachability, reachRows, type CataloguePod } from "../../policy/netpol";
@@ -75,7 +75,7 @@ function catalogue(graph: readonly GraphNode[]): CataloguePod[] {
 
 let graph: GraphNode[];
 beforeAll(async () => {
-  graph = (await buildGraph(readStackFile("Pulumi.eks.yaml"))).nodes;
+  graph = (await exampleGraph("eks")).nodes;
 });
 
 /** Flows into our namespaces (the stranger is only ever a source). */
