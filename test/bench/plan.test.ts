@@ -155,7 +155,7 @@ describe("price table", () => {
   });
 });
 
-describe("the simulator's capacity model (plan-accuracy.slow.test.ts)", () => {
+describe("the simulator's capacity model (perf/plan-capacity.ts, npm run bench:plan)", () => {
   it("the capacity formula refuses settings where the token budget or KV cache binds", () => {
     expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, kvCacheTokens: 1024 }, 32, 8)).toThrow(
       /KV cache binds/,
