@@ -1,3 +1,4 @@
+import * as os from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Keep the default `forks` pool: Pulumi mocks are process-global, and vmForks / --no-isolate leak
@@ -9,6 +10,10 @@ import { defineConfig } from "vitest/config";
 // CLI-spawning suites are named `*.slow.test.ts` and run by `npm run test:slow` (vitest.slow.config.ts), which CI also runs.
 export const shared = {
   pool: "forks" as const,
+  // One worker per core (vitest's default leaves one core to its main process, which idles): on
+  // the 2-core machine that default ran one file at a time, while most slow suites wait on
+  // timers, servers and child processes.
+  maxWorkers: os.availableParallelism(),
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
