@@ -19,5 +19,5 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
-  { files: ["policy/**/*.ts", "infra/graph/**/*.ts", "scripts/graph/**/*.ts", "test/**/*.ts"], rules: untypedInputs },
+  { files: ["policy/**/*.ts", "scripts/graph/**/*.ts", "test/**/*.ts"], rules: untypedInputs },
 );

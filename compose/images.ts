@@ -9,5 +9,3 @@ export const composeImages = {
   /** Only distroless images are published from 4.5.3 on: no shell, so no in-container healthcheck. */
   dcgmExporter: "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless",
 } as const;
-
-export type ComposeImage = keyof typeof composeImages;

@@ -9,7 +9,7 @@ import { importsOf, repoSources } from "./import-rules";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const testSources = new Map([...repoSources(root)].filter(([f]) => f.startsWith("test/")));
-const GLOBAL_STATE = /setMocks|buildGraph|stackGraph|runProgram|vi\.(mock|spyOn|stubGlobal|stubEnv)|process\.on\(/;
+const GLOBAL_STATE = /setMocks|buildGraph|runProgram|vi\.(mock|spyOn|stubGlobal|stubEnv)|process\.on\(/;
 
 export function isolated(file: string, globs: readonly string[] = ISOLATED): boolean {
   return globs.some((g) =>
@@ -33,7 +33,8 @@ describe("suites sharing a worker touch no process-global state", () => {
   it("every fast suite that uses Pulumi's mocks or a spy, directly or through a helper, is isolated", () => {
     // This file names the patterns in its fed examples without touching any state.
     const need = needingIsolation(testSources).filter((f) => f !== "test/arch/isolation.test.ts");
-    expect(need.length).toBeGreaterThan(10);
+    // The detector must still see the suites that do: the entry point under mocks, a spy on console.
+    expect(need).toEqual(expect.arrayContaining(["test/infra/outputs.test.ts", "test/bench/compare.test.ts"]));
     expect(need.filter((f) => !isolated(f))).toEqual([]);
   });
 

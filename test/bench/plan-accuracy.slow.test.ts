@@ -1,19 +1,19 @@
-// Honest accuracy: the rate `vllm-bench plan` finds against the simulator must match the capacity
-// that follows from the simulator's engine settings (plan-capacity.ts), at two settings whose
-// capacities differ by 4×.
+// Honest accuracy, a smoke of the study `npm run bench:plan` runs (perf/plan.ts, about ten minutes,
+// whose header derives its −20 % … +10 % tolerance): the rate `vllm-bench plan` finds against the
+// simulator must match the capacity that follows from the simulator's engine settings
+// (perf/plan-capacity.ts).
 //
-// Tolerance, from what we measured on this project's 2-core shared machine (25 s points, 5 s
-// warm-up, 4 % bisection precision, TTFT P95 ≤ 2500 ms), predicted 8.60 (small) and 34.39 req/s
-// (large):
-//   loaded (load average ~19):  found 7.66 and 30.64 req/s: −10.9 % at both settings
-//   quiet  (load average < 2):  found 8.72 and 35.66 req/s: +1.5 % and +3.7 %
-// Below: on a loaded machine the real-time engine loop runs late (timers and the event loop stretch
-// every modelled step), the same fraction at both settings. Above: an overload of ε lets the queue
-// grow by ε seconds per second, and within a 25 s point the TTFT P95 (~0.9 s at low load) crosses
-// 2.5 s only once ε is about 7 %; a point near the knee also varies by a few percent from seed to
-// seed (2606 vs 2500 ms at neighbouring rates), and the bisection stops within 4 %. So the found rate
-// must lie within −20 % (the 11 % load shortfall plus noise and precision) and +10 % (the overload
-// a point cannot see plus the precision) of the prediction.
+// The smoke: the small setting four times faster (speedup 4: every modelled duration divided by 4,
+// so the capacity is 4× the model's, 34.4 req/s), 3 s points (0.5 s warm-up), TTFT P95 ≤ 500 ms,
+// 10 % bisection precision, starting at 16 req/s: five or six points, about 40 s. Measured here
+// while other suites loaded the machine (load average 13 on 2 cores): +10.7 % with 3 s points,
+// −6.9 % and +10.7 % with 4 s points, and −39.7 % once with 3 s points. Above: at low load the TTFT
+// P95 is ~0.2 s (~0.45 s just below the knee), and a 2.5 s counted window sees an overload only
+// once it has grown the queue by tenths of a second, so an overload of ~10 % passes, plus the
+// precision: +25 %. Below: the modelled step is a quarter of the study's (100 ms), so the engine
+// loop running late on a loaded machine costs several times the study's 11 %: −50 %. So the smoke
+// fails a planner (search, measurement or aggregation) that finds less than half the capacity or
+// more than 1.25× it; the ±10 %-level accuracy is the study's to show.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,56 +21,39 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { measurePoint } from "../../bench/plan/measure";
 import { parseScenarioFile } from "../../bench/contract";
 import { closeIdleConnections } from "../../bench/client/request";
-import { runPlan } from "../../bench/plan/plan";
 import { defaultSimOptions, startSimulator, type RunningSimulator } from "../../bench/sim";
-import { engineCapacityRps, scenarioFile, SETTINGS, WORKLOAD } from "./plan-capacity";
+import { planAccuracy, predictedRps } from "../../perf/plan-accuracy";
+import { engineCapacityRps, scenarioFile, SETTINGS, WORKLOAD } from "../../perf/plan-capacity";
 
-const TOLERANCE = { below: 0.2, above: 0.1 };
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-plan-accuracy-"));
-const config = path.join(dir, "scenario.json");
-fs.writeFileSync(config, JSON.stringify(scenarioFile({ ttft_p95_ms: 2500 })));
+const SMOKE_TOLERANCE = { below: 0.5, above: 0.25 };
+const studyDir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-plan-accuracy-"));
+afterAll(() => fs.rmSync(studyDir, { recursive: true, force: true }));
 
 describe("planner accuracy against the simulator's engine model", () => {
-  const predicted = Object.fromEntries(
-    Object.entries(SETTINGS).map(([k, s]) => [
-      k,
-      engineCapacityRps({ ...defaultSimOptions, ...s }, WORKLOAD.inputLen, WORKLOAD.outputLen),
-    ]),
-  );
-
   it("uses two settings whose predicted capacities differ by at least 4×", () => {
-    expect(predicted.large / predicted.small).toBeGreaterThanOrEqual(4);
+    expect(predictedRps("large", 1) / predictedRps("small", 1)).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(Object.keys(SETTINGS))(
-    "finds the %s setting's capacity within −20 % … +10 %",
-    async (name) => {
-      const out = await runPlan({
-        sim: SETTINGS[name as keyof typeof SETTINGS],
-        config,
-        slos: {},
-        search: { startRps: 4, minRps: 0.5, maxRps: 1000, precision: 0.04, maxPoints: 14, repeats: 1, noiseBand: 0.1 },
-        durationS: 25,
-        warmupS: 5,
-        fleet: { peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge" },
-        outputDir: path.join(dir, name),
-        seed: 1,
-        log: () => {},
-      });
-      const found = out.plan.plan.sustainable_rps!;
-      const error = found / predicted[name] - 1;
-      console.log(
-        `plan accuracy ${name}: predicted ${predicted[name].toFixed(2)} req/s, found ${found.toFixed(2)} (knee ${out.plan.plan.knee_rps?.toFixed(2)}), error ${(error * 100).toFixed(1)} %`,
-      );
-      expect(out.plan.plan.stop).toBe("converged");
-      expect(error).toBeGreaterThanOrEqual(-TOLERANCE.below);
-      expect(error).toBeLessThanOrEqual(TOLERANCE.above);
-    },
-    900_000,
-  );
+  it("finds the small setting's capacity (speedup 4, short points) within −50 % … +25 %", async () => {
+    const a = await planAccuracy("small", {
+      speedup: 4,
+      durationS: 3,
+      warmupS: 0.5,
+      ttftP95Ms: 500,
+      precision: 0.1,
+      startRps: 16,
+      outputDir: studyDir,
+    });
+    console.log(
+      `plan accuracy smoke: predicted ${a.predictedRps.toFixed(2)} req/s, found ${a.foundRps?.toFixed(2)} (knee ${a.kneeRps?.toFixed(2)}), error ${((a.error ?? NaN) * 100).toFixed(1)} %, ${a.points} points in ${a.seconds.toFixed(0)} s`,
+    );
+    expect(a.stop).toBe("converged");
+    expect(a.error).toBeGreaterThanOrEqual(-SMOKE_TOLERANCE.below);
+    expect(a.error).toBeLessThanOrEqual(SMOKE_TOLERANCE.above);
+  }, 120_000);
 });
 
-// A reduced variant (one minute rather than ten; run it alone with -t reduced): the small engine setting, four times
+// A reduced variant (a few seconds; run it alone with -t reduced): the small engine setting, four times
 // faster (speedup 4: every modelled duration divided by 4, so the capacity is 4× the model's),
 // measured at half and at twice its predicted capacity. Half must meet TTFT P95 ≤ 1000 ms
 // (low-load TTFT there is ~230 ms); at twice, the queue grows by one second per second, so its

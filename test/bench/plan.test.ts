@@ -10,7 +10,7 @@ import { searchRate, type Measurement } from "../../bench/plan/search";
 import { parseSloFlags, planSlos, slack } from "../../bench/plan/slo";
 import { stackConfigSchema } from "../../infra/config";
 import { defaultSimOptions } from "../../bench/sim";
-import { engineCapacityRps, SETTINGS } from "./plan-capacity";
+import { engineCapacityRps, SETTINGS } from "../../perf/plan-capacity";
 
 const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1, noiseBand: 0.1 };
 /** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */
@@ -155,7 +155,7 @@ describe("price table", () => {
   });
 });
 
-describe("the simulator's capacity model (plan-accuracy.slow.test.ts)", () => {
+describe("the simulator's capacity model (perf/plan-capacity.ts, npm run bench:plan)", () => {
   it("the capacity formula refuses settings where the token budget or KV cache binds", () => {
     expect(() => engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.large, kvCacheTokens: 1024 }, 32, 8)).toThrow(
       /KV cache binds/,

@@ -1,24 +1,21 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { appObjects } from "../../charts/app";
-import { buildGraph, readStackFile, type Graph } from "../../scripts/graph/build";
+import { readStackFile, type Graph } from "../../scripts/graph/build";
 import { parseStackConfig } from "../../infra/config-load";
 import { pushgatewayUrl as pushgatewayServiceUrl } from "../../infra/addons/values/pushgateway";
 import { chartPropsFromConfig } from "../../infra/mapper";
+import { WORKLOAD_SECRETS } from "../graphs/examples";
+import { exampleGraph } from "../graphs/read";
 import { benchPod } from "./fixtures";
 import { ecrRegistry } from "../../charts/security/registries";
 import { MOCK_ACCOUNT } from "../../scripts/graph/mocks";
 
 // The real program under Pulumi's mocks: VllmWorkloads deploys exactly the synthesised objects.
-const HF = "hf_graphtest_token_value_123";
+const HF = WORKLOAD_SECRETS.hfToken;
 let graph: Graph;
 beforeAll(async () => {
-  const input = readStackFile("Pulumi.eks.yaml");
-  graph = await buildGraph({
-    ...input,
-    config: { ...input.config, serving: { apiKeyEnabled: true } },
-    secrets: { ...input.secrets, hfToken: HF, vllmApiKey: "key-graphtest-456" },
-  });
-}, 60_000);
+  graph = await exampleGraph("eks-api-key");
+});
 
 describe("VllmWorkloads under Pulumi mocks", () => {
   it("deploys the same objects as npm run synth (minus the namespace Pulumi owns) in one ConfigGroup", () => {
@@ -67,11 +64,7 @@ describe("VllmWorkloads under Pulumi mocks", () => {
 
 describe("VllmWorkloads with benchmark.buildImage", () => {
   it("runs the simulator and the benchmark from the pushed ECR digest, not the default tag", async () => {
-    const input = readStackFile("Pulumi.eks.yaml");
-    const g = await buildGraph({
-      ...input,
-      config: { ...input.config, serving: { engine: "simulator" }, benchmark: { buildImage: true } },
-    });
+    const g = await exampleGraph("eks-simulator-built-image");
     const objs = g.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!.inputs
       .objs as Array<Record<string, any>>;
     const deployment = objs.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].image;

@@ -14,6 +14,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { SECRET } from "../../policy/model";
+import type { Graph } from "../../scripts/graph/build";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const SNAPSHOT_FILE = path.join(root, "test/house/snapshot.json");
@@ -24,8 +26,10 @@ const sha = (s: string) => createHash("sha256").update(s).digest("hex").slice(0,
 /** Graph of one stack, in this process (call once per process: the mocks are global). */
 async function graphDigest(stack: string) {
   const { buildGraph, readStackFile } = await import("../../scripts/graph/build");
-  const { SECRET } = await import("../../policy/model");
-  const graph = await buildGraph(readStackFile(path.join(root, `Pulumi.${stack}.yaml`)));
+  return digestOf(await buildGraph(readStackFile(path.join(root, `Pulumi.${stack}.yaml`))));
+}
+
+function digestOf(graph: Graph) {
   const nodes = graph.nodes.map((n) => ({
     key: `${n.type}::${n.name}`,
     digest: sha(
@@ -93,15 +97,18 @@ function distDigest(stack: string) {
   }
 }
 
-export function currentSnapshot() {
+/** The digest; `graphs` (the test run's example graphs) saves a program run per stack. */
+export function currentSnapshot(graphs?: Record<(typeof STACKS)[number], Graph>) {
   const snap: Record<string, unknown> = {};
   for (const stack of STACKS) {
-    const json = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--graph", stack], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    snap[`graph:${stack}`] = JSON.parse(json);
+    const json = graphs
+      ? undefined
+      : execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--graph", stack], {
+          cwd: root,
+          encoding: "utf8",
+          maxBuffer: 64 << 20,
+        });
+    snap[`graph:${stack}`] = graphs ? digestOf(graphs[stack]) : JSON.parse(json!);
     snap[`dist:${stack}`] = distDigest(stack);
   }
   return snap;

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph } from "../../scripts/graph/build";
+import { exampleGraph } from "../graphs/read";
 
-// One program run per test file: Pulumi's mocks are process-global.
 describe("existing-cluster stack graph", () => {
   it("registers no aws: or eks: resource", async () => {
-    const graph = await buildGraph({
-      config: { cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } },
-      stack: "existing",
-    });
+    const graph = await exampleGraph("existing-kind");
     expect(graph.nodes.length).toBeGreaterThan(0);
     expect(graph.nodes.filter((n) => /^(aws|eks):/.test(n.type) || n.type === "pulumi:providers:aws")).toEqual([]);
     const provider = graph.nodes.find((n) => n.type === "pulumi:providers:kubernetes");

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph } from "../../scripts/graph/build";
+import { exampleGraph } from "../graphs/read";
 
 describe("benchmark image build (benchmark.buildImage)", () => {
   it("creates an ECR repository that destroy can remove and pushes bench/Dockerfile, exporting its digest", async () => {
-    const graph = await buildGraph({
-      config: { cluster: { publicAccessCidrs: ["203.0.113.10/32"] }, benchmark: { buildImage: true } },
-    });
+    const graph = await exampleGraph("defaults-built-image");
     const repo = graph.nodes.find((n) => n.type === "aws:ecr/repository:Repository");
     expect(repo?.inputs).toMatchObject({
       name: "vllm/vllm-bench",

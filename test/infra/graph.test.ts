@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGraph, readStackFile, type Graph } from "../../scripts/graph/build";
+import type { Graph } from "../../scripts/graph/build";
+import { exampleGraph } from "../graphs/read";
 import type { GraphNode } from "../../policy/model";
 
 // The real program under Pulumi's mocks, fed the example eks stack file.
@@ -12,7 +13,7 @@ const one = (t: string, name?: string): GraphNode => {
 };
 
 beforeAll(async () => {
-  graph = await buildGraph(readStackFile("Pulumi.eks.yaml"));
+  graph = await exampleGraph("eks");
 });
 
 describe("eks stack graph", () => {

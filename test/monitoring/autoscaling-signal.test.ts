@@ -39,36 +39,40 @@ describe("autoscaling signal", () => {
       values: `0+${n}x30`,
     }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-hpa-signal-"));
-    fs.writeFileSync(path.join(dir, "recording.yaml"), renderRuleFile(recordingRuleGroups()));
-    const expected = (expr: string) => ({
-      expr,
-      eval_time: "20m",
-      exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
-    });
-    const tests = [
-      {
-        name: "adapter and per-pod rule",
-        interval: "1m",
-        input_series,
-        promql_expr_test: [
-          // The adapter's query as it runs for the HPA (sum by pod over its 2-minute window).
-          expected(expandAdapterQuery(rule, "llm")),
-          // The recorded per-pod rate the capacity dashboard draws against the HPA target.
-          {
-            expr: `sum by (pod) (${REC.requests.pod.record})`,
-            eval_time: "20m",
-            exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
-          },
-        ],
-      },
-    ];
-    fs.writeFileSync(
-      path.join(dir, "tests.yaml"),
-      stringify({ rule_files: ["recording.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
-    );
-    const r = spawnSync("promtool", ["test", "rules", "tests.yaml"], { cwd: dir, encoding: "utf8" });
-    expect(r.error, "promtool must be installed (Debian package prometheus)").toBeUndefined();
-    expect(r.status, r.stdout + r.stderr).toBe(0);
+    try {
+      fs.writeFileSync(path.join(dir, "recording.yaml"), renderRuleFile(recordingRuleGroups()));
+      const expected = (expr: string) => ({
+        expr,
+        eval_time: "20m",
+        exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
+      });
+      const tests = [
+        {
+          name: "adapter and per-pod rule",
+          interval: "1m",
+          input_series,
+          promql_expr_test: [
+            // The adapter's query as it runs for the HPA (sum by pod over its 2-minute window).
+            expected(expandAdapterQuery(rule, "llm")),
+            // The recorded per-pod rate the capacity dashboard draws against the HPA target.
+            {
+              expr: `sum by (pod) (${REC.requests.pod.record})`,
+              eval_time: "20m",
+              exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
+            },
+          ],
+        },
+      ];
+      fs.writeFileSync(
+        path.join(dir, "tests.yaml"),
+        stringify({ rule_files: ["recording.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }),
+      );
+      const r = spawnSync("promtool", ["test", "rules", "tests.yaml"], { cwd: dir, encoding: "utf8" });
+      expect(r.error, "promtool must be installed (Debian package prometheus)").toBeUndefined();
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     expect(ADAPTER_RATE_WINDOW).toBe("2m");
     // 16 served requests/s, where counting every reason would say 76.
     expect(served).toBe(16);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AddonSettings } from "../../infra/addons";
 import { parseStackConfig } from "../../infra/config-load";
 import { addonSettings } from "../../infra/mapper";
-import { buildGraph, readStackFile } from "../../scripts/graph/build";
+import { exampleGraph } from "../graphs/read";
 import type { GraphNode } from "../../policy/model";
 import { kubeObjects } from "../../policy/graph";
 import { reachability, reachRows, type CataloguePod } from "../../policy/netpol";
@@ -49,8 +49,9 @@ function catalogue(graph: readonly GraphNode[]): CataloguePod[] {
 let graph: GraphNode[];
 let settings: AddonSettings;
 beforeAll(async () => {
-  const input = readStackFile("Pulumi.eks.yaml");
-  graph = (await buildGraph(input)).nodes;
+  const example = await exampleGraph("eks");
+  graph = example.nodes;
+  const input = example.input;
   settings = addonSettings(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as any));
 });
 

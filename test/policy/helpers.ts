@@ -1,16 +1,18 @@
 import { expect } from "vitest";
 import { parseStackConfig } from "../../infra/config-load";
-import { buildGraph, readStackFile } from "../../scripts/graph/build";
 import type { GraphNode } from "../../policy/model";
 import { policyAllowances } from "../../infra/mapper";
 import { contextFor } from "../../policy/context";
 import { evaluate } from "../../policy/rules";
 import type { RuleContext, Violation } from "../../policy/types";
+import { exampleGraph } from "../graphs/read";
 
-/** The real program under mocks for a stack file, with the rule context its config implies. */
+const EXAMPLE_FILES = { "Pulumi.eks.yaml": "eks", "Pulumi.existing.yaml": "existing" } as const;
+
+/** The real program's graph for an example stack file, with the rule context its config implies. */
 export async function stackGraph(file: string): Promise<{ nodes: GraphNode[]; ctx: RuleContext }> {
-  const input = readStackFile(file);
-  const { nodes } = await buildGraph(input);
+  if (!(file in EXAMPLE_FILES)) throw new Error(`${file}: not an example stack (test/graphs/examples.ts)`);
+  const { nodes, input } = await exampleGraph(EXAMPLE_FILES[file as keyof typeof EXAMPLE_FILES]);
   const ctx = contextFor(policyAllowances(parseStackConfig(input.config, Object.keys(input.secrets ?? {}) as any)));
   return { nodes, ctx };
 }

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../infra/config-load";
-import { buildGraph, readStackFile } from "../../scripts/graph/build";
 import type { GraphNode } from "../../policy/model";
 import { policyAllowances } from "../../infra/mapper";
 import { contextFor } from "../../policy/context";
 import { evaluate } from "../../policy/rules";
 import { defaultContext, type RuleContext } from "../../policy/types";
+import { exampleGraph } from "../graphs/read";
 import { clone, CONFIG_GROUP, expectOnly, node, obj, release, stackGraph } from "./helpers";
 
 let base: GraphNode[];
@@ -142,9 +142,7 @@ describe("no-unplanned-loadbalancer", () => {
   });
 
   it("follows monitoring.grafanaServiceType: a LoadBalancer Grafana passes with the config's context, fails without it", async () => {
-    const input = readStackFile("Pulumi.eks.yaml");
-    input.config.monitoring = { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] };
-    const { nodes } = await buildGraph(input);
+    const { nodes, input } = await exampleGraph("eks-grafana-loadbalancer");
     expect(release(nodes, "kube-prometheus-stack").inputs.values.grafana.service.type).toBe("LoadBalancer");
     expect(evaluate(nodes, contextFor(policyAllowances(parseStackConfig(input.config))))).toEqual([]);
     expectOnly(

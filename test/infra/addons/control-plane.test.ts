@@ -7,7 +7,7 @@ import { stringify, parse } from "yaml";
 import { ConfigError, parseStackConfig } from "../../../infra/config-load";
 import { CONTROL_PLANE_COMPONENTS, type ControlPlaneComponent } from "../../../infra/addons/values/control-plane";
 import { CHARTS } from "../../../infra/addons/versions";
-import { buildGraph, readStackFile } from "../../../scripts/graph/build";
+import { exampleGraph } from "../../graphs/read";
 import { addonSettings } from "../../../infra/mapper/addons";
 
 // kube-prometheus-stack's default alerts on a healthy EKS cluster (test/fixtures/kps-default-alerts.yaml,
@@ -110,7 +110,7 @@ function promtoolQuiet(values: Values) {
 
 let eksValues: Values;
 beforeAll(async () => {
-  const graph = await buildGraph(readStackFile("Pulumi.eks.yaml"));
+  const graph = await exampleGraph("eks");
   const kps = graph.nodes.filter(
     (n) => n.type === "kubernetes:helm.sh/v3:Release" && n.name === "kube-prometheus-stack",
   );

@@ -2,13 +2,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
 import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../../monitoring/adapter";
 import { CHARTS } from "../../../infra/addons/versions";
-import { buildGraph, readStackFile, type Graph } from "../../../scripts/graph/build";
+import type { Graph } from "../../../scripts/graph/build";
+import { ADDON_SECRETS } from "../../graphs/examples";
+import { exampleGraph } from "../../graphs/read";
 import { SECRET, type GraphNode } from "../../../policy/model";
 
 // The real program under Pulumi's mocks: the example eks stack with both add-on secrets set.
 const INSTALLED = Object.values(CHARTS);
-const PASSWORD = "graph-test-grafana-pw-7Q2x";
-const WEBHOOK = "https://hooks.example.test/T000/B000/graph-test-webhook";
+const { grafanaAdminPassword: PASSWORD, alertmanagerWebhookUrl: WEBHOOK } = ADDON_SECRETS;
 let graph: Graph;
 const releases = () => graph.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release");
 const release = (name: string): GraphNode => {
@@ -18,8 +19,7 @@ const release = (name: string): GraphNode => {
 };
 
 beforeAll(async () => {
-  const stack = readStackFile("Pulumi.eks.yaml");
-  graph = await buildGraph({ ...stack, secrets: { grafanaAdminPassword: PASSWORD, alertmanagerWebhookUrl: WEBHOOK } });
+  graph = await exampleGraph("eks-addon-secrets");
 });
 
 describe("add-ons on EKS", () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGraph, type Graph } from "../../../scripts/graph/build";
+import type { Graph } from "../../../scripts/graph/build";
+import { exampleGraph } from "../../graphs/read";
 
 // An existing cluster: the same in-cluster add-ons minus cluster-autoscaler and anything AWS,
 // with the Grafana password generated (no secret set).
@@ -11,10 +12,7 @@ const releaseCharts = () =>
     .sort();
 
 beforeAll(async () => {
-  graph = await buildGraph({
-    config: { cluster: { mode: "existing", kubeconfigContext: "kind-vllm" } },
-    stack: "existing",
-  });
+  graph = await exampleGraph("existing-kind");
 });
 
 describe("add-ons on an existing cluster", () => {

@@ -1,4 +1,4 @@
-import type { SimOptions } from "../../bench/sim";
+import type { SimOptions } from "../bench/sim";
 
 // The simulator engine's capacity, from its settings (bench/sim/engine.ts): a step costs
 // stepBaseMs + perSeqMs × sequences that emit a token + prefillPerTokenMs × prefill tokens, and
