@@ -33,7 +33,7 @@ export async function readCluster(
   url: string,
   startS: number,
   seconds: number,
-  hpa = process.env.PROMETHEUS_HPA || "vllm",
+  hpa = process.env.PROMETHEUS_HPA || "keda-hpa-vllm",
 ): Promise<ClusterSecond[]> {
   const rows: ClusterSecond[] = Array.from({ length: seconds }, () => ({}));
   for (const [key, query] of Object.entries(clusterQueries(hpa)) as [keyof ClusterSecond, string][]) {

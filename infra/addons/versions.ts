@@ -9,6 +9,8 @@ export interface PinnedChart {
   repo: string;
   /** Exact chart version: no ranges, never `latest`. */
   version: string;
+  /** Where the pinned version was read (repository, path, commit). */
+  source?: string;
 }
 
 export const CHARTS = {
@@ -28,10 +30,12 @@ export const CHARTS = {
     repo: "https://prometheus-community.github.io/helm-charts",
     version: "88.6.4",
   },
-  prometheusAdapter: {
-    chart: "prometheus-adapter",
-    repo: "https://prometheus-community.github.io/helm-charts",
-    version: "5.3.0",
+  keda: {
+    chart: "keda",
+    repo: "https://kedacore.github.io/charts",
+    version: "2.20.2",
+    source:
+      "kedacore/charts keda/Chart.yaml (version 2.20.2, appVersion 2.20.2) at 1444d00d90d7668cf7f53f270777d039371d90d0",
   },
   clusterAutoscaler: {
     chart: "cluster-autoscaler",

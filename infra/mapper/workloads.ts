@@ -49,7 +49,11 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
       image: simulator ? benchImage : VLLM_IMAGE,
       model: { ...cfg.model, servedName },
       replicas: cfg.serving.replicas,
-      autoscaling: cfg.autoscaling,
+      autoscaling: {
+        ...cfg.autoscaling,
+        // The stack's Prometheus (the config requires kube-prometheus-stack with autoscaling on).
+        prometheusUrl: `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`,
+      },
       modelCache: cfg.serving.modelCache,
       hfTokenSecret: { ...HF_TOKEN_SECRET },
       apiKeySecret,
@@ -99,7 +103,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
 /** What VllmWorkloads takes from the program besides the config: related components' outputs. */
 export interface WorkloadsDeployment {
   provider: k8s.Provider;
-  /** The add-ons' `ready` (CRDs, the adapter the HPA reads, Prometheus). */
+  /** The add-ons' `ready` (CRDs such as KEDA's ScaledObject, Prometheus). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   secrets: Pick<StackSecrets, "hfToken" | "vllmApiKey">;
   /** The pushed image from BenchImage (benchmark.buildImage). */

@@ -80,7 +80,7 @@ function exposition(namespace: string): string {
     perGpu(() => 0.4),
   );
 
-  const hpa = { namespace, horizontalpodautoscaler: "vllm" };
+  const hpa = { namespace, horizontalpodautoscaler: "keda-hpa-vllm" };
   gauge("kube_horizontalpodautoscaler_status_current_replicas", [[hpa, 2]]);
   gauge("kube_horizontalpodautoscaler_status_desired_replicas", [[hpa, 2]]);
   gauge("kube_horizontalpodautoscaler_spec_min_replicas", [[hpa, 1]]);

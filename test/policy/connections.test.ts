@@ -37,7 +37,32 @@ describe("connections derived from the objects (eks, plan on)", () => {
         "vllm/vllm-bench -> monitoring/prometheus:9090",
         "vllm/vllm-bench -> monitoring/pushgateway:9091",
         "monitoring/prometheus -> kube-system/cluster-autoscaler:8085",
+        // KEDA: its trigger query (read from the ScaledObject), the API server's calls, its scrapes.
+        "monitoring/keda-operator -> monitoring/prometheus:9090",
+        "any source -> monitoring/keda-metrics-apiserver:6443",
+        "any source -> monitoring/keda-admission-webhooks:9443",
+        "monitoring/keda-metrics-apiserver -> monitoring/keda-operator:9666",
+        "monitoring/prometheus -> monitoring/keda-operator:8080",
       ]),
+    );
+    const trigger = c.expected.find((x) => x.why.startsWith("ScaledObject vllm"));
+    expect(trigger && `${trigger.from} -> ${trigger.to}:${trigger.port}`).toBe(
+      "monitoring/keda-operator -> monitoring/prometheus:9090",
+    );
+  });
+
+  it("fails when KEDA's declared trigger flow is missing (the ScaledObject still asks for it)", () => {
+    const g = structuredClone(graph);
+    const group = g.find(
+      (n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "monitoring-network-policies",
+    )!;
+    const toPrometheus = group.inputs.objs.find((o: any) => o.metadata.name === "allow-to-prometheus");
+    toPrometheus.spec.ingress = toPrometheus.spec.ingress.filter(
+      (r: any) => !JSON.stringify(r.from ?? []).includes("keda-operator"),
+    );
+    const c = checkConnections(g, settings, ["apps"]);
+    expect(c.blocked.map((x) => `${x.from} -> ${x.to}:${x.port}`)).toEqual(
+      expect.arrayContaining(["monitoring/keda-operator -> monitoring/prometheus:9090"]),
     );
   });
 

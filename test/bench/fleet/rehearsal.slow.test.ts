@@ -89,11 +89,11 @@ describe("the autoscaling rehearsal", () => {
       const start = Math.floor(Date.now() / 1000) - 3600;
       const fams: Record<string, [string, (t: number) => number | undefined][]> = {
         kube_horizontalpodautoscaler_status_desired_replicas: [
-          ['horizontalpodautoscaler="vllm",namespace="vllm"', (t) => (t < 30 ? 1 : 3)],
+          ['horizontalpodautoscaler="keda-hpa-vllm",namespace="vllm"', (t) => (t < 30 ? 1 : 3)],
           ['horizontalpodautoscaler="other",namespace="x"', () => 9],
         ],
         kube_horizontalpodautoscaler_status_current_replicas: [
-          ['horizontalpodautoscaler="vllm",namespace="vllm"', (t) => (t < 60 ? 1 : 3)],
+          ['horizontalpodautoscaler="keda-hpa-vllm",namespace="vllm"', (t) => (t < 60 ? 1 : 3)],
         ],
         kube_pod_status_phase: [
           ['namespace="vllm",pod="vllm-b",phase="Pending"', (t) => (t >= 30 && t < 60 ? 1 : 0)],

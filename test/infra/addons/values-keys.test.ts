@@ -101,7 +101,7 @@ describe("chart defaults we override or rely on", () => {
   it("system add-ons select the system node pool in eks mode and nothing on an existing cluster", () => {
     const sys = { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value };
     const e = kpsValues(eks);
-    const cpu = ["pushgateway", "clusterAutoscaler", "prometheusAdapter"];
+    const cpu = ["pushgateway", "clusterAutoscaler", "keda"];
     const kpsParts = [
       e.prometheus.prometheusSpec,
       e.alertmanager.alertmanagerSpec,
@@ -118,7 +118,7 @@ describe("chart defaults we override or rely on", () => {
   it("nothing but Grafana can be a LoadBalancer, and Grafana only when configured", () => {
     const kps = loadFixture("kube-prometheus-stack");
     const fixtureTypes = [
-      ...["dcgm-exporter", "prometheus-adapter", "cluster-autoscaler", "prometheus-pushgateway"].map((c) =>
+      ...["dcgm-exporter", "keda", "cluster-autoscaler", "prometheus-pushgateway"].map((c) =>
         chartDefault(loadFixture(c), "service.type"),
       ),
       chartDefault(kps, "prometheus.service.type"),
