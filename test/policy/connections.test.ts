@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AddonSettings } from "../../infra/addons";
 import { parseStackConfig } from "../../infra/config-load";
-import { addonSettings } from "../../infra/mapper";
+import { addonSettings, policyAllowances } from "../../infra/mapper";
+import { contextFor } from "../../policy/context";
+import { evaluate } from "../../policy/rules";
 import type { GraphNode } from "../../policy/model";
 import { buildGraph, readStackFile, type StackInput } from "../../scripts/graph/build";
 import { checkConnections } from "./connections";
@@ -83,5 +85,35 @@ describe("connections derived from the objects (eks, plan on)", () => {
     expect(c.blocked.map((x) => `${x.from} -> ${x.to}:${x.port}`)).toEqual([
       "vllm/vllm-bench-plan -> monitoring/alertmanager:9093",
     ]);
+  });
+});
+
+describe("back to zero (eks, minReplicas 0 with active hours and idle-to-zero)", () => {
+  const zero: StackInput = {
+    ...eks,
+    config: {
+      ...eks.config,
+      autoscaling: {
+        minReplicas: 0,
+        idleToZero: true,
+        activeHours: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5" },
+      },
+    },
+  };
+  it("builds, passes every policy rule, and admits exactly its connections", async () => {
+    const { nodes } = await buildGraph(zero);
+    const cfg = parseStackConfig(zero.config, Object.keys(zero.secrets ?? {}) as any);
+    expect(evaluate(nodes, contextFor(policyAllowances(cfg)))).toEqual([]);
+    const group = nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
+    const so = group.inputs.objs.find((o: any) => o.kind === "ScaledObject");
+    expect([so.spec.minReplicaCount, so.spec.triggers.map((t: any) => t.type)]).toEqual([0, ["prometheus", "cron"]]);
+    // The HPA KEDA creates carries our behaviour; no prometheus-adapter anywhere in the graph.
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior).toMatchObject({
+      scaleUp: { stabilizationWindowSeconds: 60 },
+      scaleDown: { stabilizationWindowSeconds: 900 },
+    });
+    expect(JSON.stringify(nodes.map((n) => [n.name, n.inputs]))).not.toContain("prometheus-adapter");
+    const c = checkConnections(nodes, addonSettings(cfg));
+    expect([c.unresolved, c.blocked, c.extra]).toEqual([[], [], []]);
   });
 });
