@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
 import { parseStackConfig } from "../../../infra/config-load";
 import type { AddonDescriptor, AddonSettings } from "../../../infra/addons";
+import { KEDA_METRICS_PORT } from "../../../charts/netpol";
 import { ADDONS } from "../../../infra/addons/registry";
 import { devicePluginValues } from "../../../infra/addons/values/device-plugin";
 import type { DcgmExporterValues } from "../../../infra/addons/values/dcgm-exporter";
@@ -113,6 +114,12 @@ describe("chart defaults we override or rely on", () => {
     const x = kpsValues(existingAll);
     for (const s of [x.prometheus.prometheusSpec, x.grafana, ...cpu.map((k) => valuesOf(k, existingAll))])
       expect(s.nodeSelector).toEqual({});
+  });
+
+  it("KEDA's pods serve their metrics where our NetworkPolicies admit Prometheus (the chart's default port)", () => {
+    const keda = loadFixture("keda");
+    for (const part of ["operator", "metricServer", "webhooks"])
+      expect(chartDefault(keda, `prometheus.${part}.port`), part).toBe(KEDA_METRICS_PORT);
   });
 
   it("nothing but Grafana can be a LoadBalancer, and Grafana only when configured", () => {
