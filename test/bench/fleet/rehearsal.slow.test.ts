@@ -128,7 +128,7 @@ describe("the autoscaling rehearsal", () => {
       fs.writeFileSync(cfg, "global: {}\n");
       const prom = await runPrometheus(findPrometheus()!, cfg, data);
       try {
-        const rows = await readCluster(prom.url, start, 120, "vllm");
+        const rows = await readCluster(prom.url, start, 120, "keda-hpa-vllm");
         const col = (k: keyof (typeof rows)[0]) => rows.map((r) => r[k]);
         expect(col("hpa_desired_replicas")).toEqual(Array.from({ length: 120 }, (_, t) => (t < 30 ? 1 : 3)));
         expect(col("hpa_current_replicas")).toEqual(Array.from({ length: 120 }, (_, t) => (t < 60 ? 1 : 3)));
