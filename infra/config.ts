@@ -615,10 +615,10 @@ export function crossFieldIssues(
       "addons.prometheusAdapter",
       "prometheus-adapter was replaced by KEDA (addons.keda); delete the key (docs/serving.md says what `pulumi up` changes)",
     );
-  if (c.autoscaling.enabled && !(c.addons.keda && c.addons.kubePrometheusStack))
+  if (c.autoscaling.enabled && !c.addons.keda)
     add(
       "autoscaling.enabled",
-      "the request-rate autoscaler needs KEDA and the stack's Prometheus. Set addons.keda and addons.kubePrometheusStack: true, or autoscaling.enabled: false",
+      "the request-rate autoscaler needs KEDA. Set addons.keda: true, or autoscaling.enabled: false",
     );
   if (c.autoscaling.minReplicas === 0 && !c.autoscaling.activeHours && !c.autoscaling.idleToZero)
     add(

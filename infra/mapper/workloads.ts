@@ -51,7 +51,8 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
       replicas: cfg.serving.replicas,
       autoscaling: {
         ...cfg.autoscaling,
-        // The stack's Prometheus (the config requires kube-prometheus-stack with autoscaling on).
+        // The stack's Prometheus, as the adapter's URL was: without kube-prometheus-stack a Prometheus
+        // must answer there (KEDA's fallback holds the replicas and VllmAutoscalerErrors fires otherwise).
         prometheusUrl: `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`,
       },
       modelCache: cfg.serving.modelCache,
