@@ -238,10 +238,42 @@ const servingSchema = z
   })
   .prefault({});
 
+/** Is `tz` an IANA time zone this runtime knows (KEDA's cron trigger reads the same database)? */
+function knownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const activeHoursSchema = z.strictObject({
+  timezone: z
+    .string()
+    .refine(knownTimeZone, { error: "must be an IANA time zone such as Europe/Paris or UTC" })
+    .describe("IANA time zone of start and end (e.g. Europe/Paris)."),
+  start: cronSchedule.describe("Cron expression (5 fields) at which the window opens, e.g. `0 8 * * 1-5`."),
+  end: cronSchedule.describe("Cron expression (5 fields) at which the window closes, e.g. `0 19 * * 1-5`."),
+  replicas: z.number().int().min(1).default(1).describe("vLLM pods kept inside the window (at least)."),
+});
+
 const autoscalingSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("HPA on per-pod request rate (needs prometheus-adapter)."),
-    minReplicas: z.number().int().min(1).default(1).describe("HPA minimum vLLM pods."),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Autoscale vLLM on per-pod request rate: a KEDA ScaledObject and the HPA KEDA creates (needs addons.keda).",
+      ),
+    minReplicas: z
+      .number()
+      .int()
+      .min(0)
+      .default(1)
+      .describe(
+        "Minimum vLLM pods. 0 lets the GPU nodes go back to zero and needs a wake-up rule: `activeHours` and/or `idleToZero` (docs/serving.md).",
+      ),
     maxReplicas: z
       .number()
       .int()
@@ -266,7 +298,18 @@ const autoscalingSchema = z
       .min(0)
       .max(3600)
       .default(900)
-      .describe("HPA scale-down stabilization window (s): long, GPU pods take minutes to start."),
+      .describe(
+        "HPA scale-down stabilization window (s): long, GPU pods take minutes to start. Also KEDA's cooldown before zero.",
+      ),
+    activeHours: activeHoursSchema
+      .optional()
+      .describe("A cron window during which at least `replicas` vLLM pods run (KEDA cron trigger). Default: none."),
+    idleToZero: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Scale to zero after scaleDownStabilizationSeconds without a served request (KEDA idleReplicaCount: 0). It wakes only by activeHours or by hand (docs/serving.md).",
+      ),
   })
   .prefault({});
 
@@ -297,7 +340,7 @@ const monitoringSchema = z
     namespace: k8sName
       .superRefine(notReservedNamespace)
       .default("monitoring")
-      .describe("Namespace of Prometheus, Grafana, Alertmanager, adapter, Pushgateway."),
+      .describe("Namespace of Prometheus, Grafana, Alertmanager, KEDA, Pushgateway."),
     prometheusRetention: z
       .string()
       .regex(/^\d+(h|d|w|y)$/, { error: "must be a Prometheus duration such as 15d" })
@@ -331,7 +374,11 @@ const addonsSchema = z
       .boolean()
       .default(true)
       .describe("kube-prometheus-stack (turn off if the cluster already runs the Prometheus Operator)."),
-    prometheusAdapter: z.boolean().default(true).describe("prometheus-adapter (custom metrics for the HPA)."),
+    keda: z.boolean().default(true).describe("KEDA (drives the vLLM HPA from Prometheus; scales to zero)."),
+    prometheusAdapter: z
+      .boolean()
+      .optional()
+      .describe("Removed: KEDA (`addons.keda`) replaced prometheus-adapter. Delete the key."),
     clusterAutoscaler: z
       .boolean()
       .optional()
@@ -467,7 +514,8 @@ type ParsedConfig = z.output<typeof stackConfigSchema>;
 
 /** The validated config, with mode-dependent defaults resolved. */
 export type StackConfig = Omit<ParsedConfig, "addons" | "model"> & {
-  addons: Required<ParsedConfig["addons"]>;
+  /** The removed `prometheusAdapter` key is refused by the checks and never reaches the add-ons. */
+  addons: Required<Omit<ParsedConfig["addons"], "prometheusAdapter">>;
   model: ParsedConfig["model"] & { servedName: string };
 };
 
@@ -565,10 +613,27 @@ export function crossFieldIssues(
       "autoscaling.minReplicas",
       `minReplicas (${c.autoscaling.minReplicas}) is above maxReplicas (${c.autoscaling.maxReplicas})`,
     );
-  if (c.autoscaling.enabled && !c.addons.prometheusAdapter)
+  if (c.addons.prometheusAdapter !== undefined)
+    add(
+      "addons.prometheusAdapter",
+      "prometheus-adapter was replaced by KEDA (addons.keda); delete the key (docs/serving.md says what `pulumi up` changes)",
+    );
+  if (c.autoscaling.enabled && !c.addons.keda)
     add(
       "autoscaling.enabled",
-      "the request-rate HPA needs prometheus-adapter. Set addons.prometheusAdapter: true, or autoscaling.enabled: false",
+      "the request-rate autoscaler needs KEDA. Set addons.keda: true, or autoscaling.enabled: false",
+    );
+  if (c.autoscaling.minReplicas === 0 && !c.autoscaling.activeHours && !c.autoscaling.idleToZero)
+    add(
+      "autoscaling.minReplicas",
+      "0 needs a wake-up rule: set autoscaling.activeHours (a cron window with a time zone) and/or autoscaling.idleToZero: true",
+    );
+  if (c.autoscaling.minReplicas === 0 && !c.autoscaling.enabled)
+    add("autoscaling.minReplicas", "0 needs autoscaling.enabled: true (KEDA scales to and from zero)");
+  if (c.autoscaling.activeHours && c.autoscaling.activeHours.replicas > c.autoscaling.maxReplicas)
+    add(
+      "autoscaling.activeHours.replicas",
+      `${c.autoscaling.activeHours.replicas} is above autoscaling.maxReplicas (${c.autoscaling.maxReplicas})`,
     );
   const podsPerNode = Math.floor(c.gpuNodes.gpusPerNode / c.model.tensorParallelSize);
   if (
@@ -627,11 +692,13 @@ export function crossFieldIssues(
 
 /** Fill the defaults that depend on other fields. */
 export function resolveDefaults(c: ParsedConfig): StackConfig {
+  const addons = { ...c.addons };
+  delete addons.prometheusAdapter;
   return {
     ...c,
     model: { ...c.model, servedName: c.model.servedName ?? c.model.id },
     addons: {
-      ...c.addons,
+      ...addons,
       nvidiaDevicePlugin: c.addons.nvidiaDevicePlugin ?? !c.gpuNodes.amiType.startsWith("BOTTLEROCKET"),
       clusterAutoscaler: c.addons.clusterAutoscaler ?? c.cluster.mode === "eks",
     },

@@ -91,7 +91,7 @@ export function runProgram(): StackOutputs {
     "serving",
     vllmWorkloadsArgs(config, {
       provider,
-      // After the add-ons: their CRDs, the adapter the HPA reads and Prometheus; deleted before them.
+      // After the add-ons: their CRDs (KEDA's ScaledObject), KEDA and Prometheus; deleted before them.
       dependsOn: addons.ready,
       secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
       benchImage: outputs.benchImage,

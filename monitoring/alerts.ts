@@ -1,6 +1,6 @@
 // Alert rules. Each reads a recorded series (recorded.ts) or a cheap raw selector, carries a
 // severity and links its runbook section (docs/runbooks.md, one `## <AlertName>` per alert).
-import { BENCH_METRICS, DCGM_METRICS, KSM_METRICS, PROMETHEUS_METRICS } from "./catalog";
+import { BENCH_METRICS, DCGM_METRICS, KEDA_METRICS, KSM_METRICS, PROMETHEUS_METRICS } from "./catalog";
 import { monitoringConfig as cfg } from "./config";
 import { selector } from "./promql";
 import { REC } from "./recorded";
@@ -178,6 +178,16 @@ function definitions(t: AlertThresholds): AlertDef[] {
         "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has been at max replicas for 15 minutes",
       description:
         "The request-rate autoscaler cannot add pods: raise autoscaling.maxReplicas (and gpuNodes.maxSize) or expect queueing.",
+    },
+    {
+      group: "capacity",
+      alert: "VllmAutoscalerErrors",
+      severity: "warning",
+      for: "10m",
+      expr: `sum by (exported_namespace, scaledObject) (increase(${selector(KEDA_METRICS.scaledObjectErrors.name, cfg.scaledObjectSelector)}[${cfg.rateWindow.duration}])) > 0`,
+      summary: "KEDA cannot evaluate ScaledObject {{ $labels.exported_namespace }}/{{ $labels.scaledObject }}",
+      description:
+        "KEDA's scaler for the vLLM autoscaler has failed for 10 minutes (usually: it cannot query Prometheus). Its fallback holds the current replica count, so the service neither scales out under load nor back down until the trigger answers again.",
     },
     {
       group: "capacity",

@@ -1,4 +1,4 @@
-// Every metric our dashboards, rules, alerts and the adapter read, with where it comes from.
+// Every metric our dashboards, rules, alerts and the autoscaler read, with where it comes from.
 // vLLM names were read from vLLM's V1 metric logger (vllm-project/vllm vllm/v1/metrics/loggers.py
 // @ 3168f587f0555dda23ee852316697cc12f314eab) and the OpenAI server's HTTP instrumentation;
 // `oldNames` are names earlier vLLM releases exposed, which queries still accept (promql.ts
@@ -7,7 +7,14 @@
 
 export type MetricType = "counter" | "gauge" | "histogram";
 export type MetricSource =
-  "vllm" | "vllm-http" | "dcgm-exporter" | "kube-state-metrics" | "cluster-autoscaler" | "pushgateway" | "prometheus";
+  | "vllm"
+  | "vllm-http"
+  | "dcgm-exporter"
+  | "kube-state-metrics"
+  | "cluster-autoscaler"
+  | "keda"
+  | "pushgateway"
+  | "prometheus";
 
 export interface CatalogMetric {
   /** Series name as queried: counters include `_total`, histograms are the base name. */
@@ -240,6 +247,28 @@ export const BENCH_METRICS = {
   },
 } as const satisfies Record<string, CatalogMetric>;
 
+// KEDA operator metrics (kedacore/keda pkg/metricscollector/prommetrics.go, commit 8b4f083, v2.20.x).
+// Their `namespace` label is the ScaledObject's; the chart's ServiceMonitors do not honour labels, so
+// in Prometheus it reads `exported_namespace` and `namespace` is KEDA's own.
+export const KEDA_METRICS = {
+  scaledObjectErrors: {
+    name: "keda_scaled_object_errors_total",
+    type: "counter",
+    source: "keda",
+    labels: ["namespace", "scaledObject"],
+    unit: "errors",
+    help: "Errors KEDA met evaluating a ScaledObject's triggers (a Prometheus it cannot query counts here).",
+  },
+  scalerActive: {
+    name: "keda_scaler_active",
+    type: "gauge",
+    source: "keda",
+    labels: ["namespace", "metric", "scaledObject", "scaler", "triggerIndex", "type"],
+    unit: "bool",
+    help: "1 while a trigger is active (the cron trigger: inside its window); `scaler` is the trigger's name.",
+  },
+} as const satisfies Record<string, CatalogMetric>;
+
 export const PROMETHEUS_METRICS = {
   up: {
     name: "up",
@@ -257,6 +286,7 @@ export const CATALOG: readonly CatalogMetric[] = [
   ...Object.values(DCGM_METRICS),
   ...Object.values(KSM_METRICS),
   ...Object.values(AUTOSCALER_METRICS),
+  ...Object.values(KEDA_METRICS),
   ...Object.values(BENCH_METRICS),
   ...Object.values(PROMETHEUS_METRICS),
 ];

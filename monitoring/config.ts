@@ -1,4 +1,4 @@
-// The selectors and knobs every rule, alert, dashboard and adapter query interpolates, kept in one
+// The selectors and knobs every rule, alert, dashboard and autoscaler query interpolates, kept in one
 // place the way kubernetes-mixin keeps its `_config` (kubernetes-monitoring/kubernetes-mixin
 // config.libsonnet @ 0049d674): selectors are label matchers written between `{}`, and the rate
 // windows are counted in scrapes, so they follow the scrape interval. The charts' ServiceMonitor,
@@ -38,10 +38,15 @@ function rateWindow(scrapeIntervalSeconds: number, scrapes: number): RateWindow 
 }
 
 /**
- * The vLLM Service and HPA name (charts/vllm APP_NAME), so the Prometheus job of its ServiceMonitor;
- * the Compose bundle names its scrape job the same.
+ * The vLLM Service and ScaledObject name (charts/vllm APP_NAME), so the Prometheus job of its
+ * ServiceMonitor; the Compose bundle names its scrape job the same.
  */
 const VLLM_NAME = "vllm";
+/**
+ * The HPA KEDA creates for a ScaledObject is `keda-hpa-<ScaledObject name>` (kedacore/keda
+ * controllers/keda/hpa.go getHPAName, commit 8b4f083, v2.20.x).
+ */
+const VLLM_HPA = `keda-hpa-${VLLM_NAME}`;
 /** `vllm-bench run --pushgateway-url` pushes under this job (bench/client/outputs.ts). */
 const BENCH_JOB = "vllm-bench";
 /** `vllm-bench plan --pushgateway-url` pushes under this job (bench/plan/plan.ts pushPlan). */
@@ -66,10 +71,10 @@ export function monitoringConfigFor(scrapeIntervalSeconds: number) {
      */
     rateWindow: rateWindow(scrapeIntervalSeconds, 20),
     /**
-     * The prometheus-adapter's per-pod request rate: 8 scrapes (2 minutes at 15 s), shorter than
+     * The autoscaler trigger's request rate (KEDA's Prometheus trigger): 8 scrapes (2 minutes at 15 s), shorter than
      * the rules' window so the HPA reacts within a couple of minutes; its stabilisation smooths the rest.
      */
-    adapterRateWindow: rateWindow(scrapeIntervalSeconds, 8),
+    triggerRateWindow: rateWindow(scrapeIntervalSeconds, 8),
 
     /** Scrape job of the vLLM servers: the Service name in the cluster, the job name in Compose. */
     vllmJob: VLLM_NAME,
@@ -84,8 +89,12 @@ export function monitoringConfigFor(scrapeIntervalSeconds: number) {
     benchSelector: `job="${BENCH_JOB}"`,
     benchPlanJob: BENCH_PLAN_JOB,
     benchPlanSelector: `job="${BENCH_PLAN_JOB}"`,
-    /** The vLLM HPAs, by name (kube-state-metrics' `horizontalpodautoscaler` label). */
-    hpaSelector: `horizontalpodautoscaler=~".*${VLLM_NAME}.*"`,
+    /** The vLLM HPA KEDA owns (kube-state-metrics' `horizontalpodautoscaler` label). */
+    vllmHpa: VLLM_HPA,
+    /** The vLLM HPAs, by name: KEDA's, with a prefix or suffix allowed for several deployments. */
+    hpaSelector: `horizontalpodautoscaler=~"${VLLM_HPA}.*"`,
+    /** The vLLM ScaledObjects, by name (KEDA's own metrics' `scaledObject` label). */
+    scaledObjectSelector: `scaledObject=~"${VLLM_NAME}.*"`,
     gpuResource: GPU_RESOURCE,
     gpuResourceSelector: `resource="${GPU_RESOURCE}"`,
   } as const;
@@ -93,5 +102,5 @@ export function monitoringConfigFor(scrapeIntervalSeconds: number) {
 
 export type MonitoringConfig = ReturnType<typeof monitoringConfigFor>;
 
-/** The config every rule, alert, dashboard and adapter query of this repository is built with. */
+/** The config every rule, alert, dashboard and autoscaler query of this repository is built with. */
 export const monitoringConfig: MonitoringConfig = monitoringConfigFor(15);

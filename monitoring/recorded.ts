@@ -2,7 +2,7 @@
 // instead of on every panel refresh. Names follow Prometheus' `level:metric:operations`, where the
 // level lists the labels kept. Dashboards, alerts and tests refer to them through `REC`.
 import { DCGM_METRICS, HTTP_METRICS, KSM_METRICS, VLLM_METRICS, type CatalogMetric } from "./catalog";
-import { SERVED_REQUESTS } from "./adapter";
+import { SERVED_REQUESTS } from "./autoscaling";
 import { monitoringConfig as cfg } from "./config";
 import { gauge, histogramMean, quantile, rate, selector, sumBy } from "./promql";
 
@@ -131,7 +131,7 @@ export const REC = {
     /** Finished requests per second by finish reason (stop, length, abort, error, repetition). */
     byReason: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name_finished_reason", ["finished_reason"]),
     model: counterRate(V.requestSuccess, MODEL_LEVEL, "namespace_model_name"),
-    /** Served requests per pod: the HPA's signal (adapter.ts SERVED_REQUESTS: no aborts, no errors). */
+    /** Served requests per pod: the HPA's signal (autoscaling.ts SERVED_REQUESTS: no aborts, no errors). */
     pod: {
       record: `namespace_pod:${plain(V.requestSuccess)}:rate${RATE_WINDOW}`,
       expr: sumBy(POD_LEVEL, rate(V.requestSuccess, { matchers: SERVED_REQUESTS })),

@@ -15,8 +15,8 @@ export type ClusterSecond = {
 export type RehearsalSecond = TimelineSecond & ClusterSecond;
 
 // kube-state-metrics series (names as in its docs/metrics; the extended resource nvidia.com/gpu
-// is sanitised to nvidia_com_gpu). The HPA is the vLLM chart's, named "vllm" (charts/vllm); set
-// PROMETHEUS_HPA for another. bench/ does not import the monitoring content, so these are
+// is sanitised to nvidia_com_gpu). The HPA is the one KEDA creates for the vLLM chart's ScaledObject
+// "vllm", named keda-hpa-<ScaledObject> (kedacore/keda controllers/keda/hpa.go); set PROMETHEUS_HPA for another. bench/ does not import the monitoring content, so these are
 // written here, as a client of any Prometheus would.
 function clusterQueries(hpa: string): Record<keyof ClusterSecond, string> {
   const sel = `horizontalpodautoscaler="${hpa.replace(/["\\]/g, "")}"`;
@@ -33,7 +33,7 @@ export async function readCluster(
   url: string,
   startS: number,
   seconds: number,
-  hpa = process.env.PROMETHEUS_HPA || "vllm",
+  hpa = process.env.PROMETHEUS_HPA || "keda-hpa-vllm",
 ): Promise<ClusterSecond[]> {
   const rows: ClusterSecond[] = Array.from({ length: seconds }, () => ({}));
   for (const [key, query] of Object.entries(clusterQueries(hpa)) as [keyof ClusterSecond, string][]) {

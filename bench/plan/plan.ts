@@ -276,6 +276,12 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
       `${c["gpuNodes.maxSize"]} × $${rec.price.usdPerHour}/h (${rec.price.source})`,
     ],
     [
+      // One replica keeps one GPU node up; at zero (autoscaling.minReplicas 0) the group drains.
+      "cost per idle day (zero / 1 replica)",
+      `$0 / $${(24 * rec.price.usdPerHour).toFixed(2)}`,
+      `autoscaling.minReplicas 0 with a wake-up rule vs 1: one ${c["gpuNodes.instanceTypes"][0]} for 24 h`,
+    ],
+    [
       "cost per million output tokens",
       `$${rec.costPerMillionOutputTokens.toFixed(2)}`,
       `one replica at the target, ${fmt(p.mean_output_tokens ?? 0, 0)} output tokens per request`,

@@ -51,14 +51,29 @@ export const OPERATOR_PODS: PodGroup = {
 // charts/kube-state-metrics 8.4.0: name label = chart name, metrics on service.port 8080 (8081, its
 // own telemetry, is not scraped: selfMonitor is off by default).
 export const KSM_PODS: PodGroup = { name: "kube-state-metrics", labels: byName("kube-state-metrics"), ports: [8080] };
-// charts/prometheus-adapter 5.3.0 (prometheus-community/helm-charts cf408a2), templates/deployment.yaml
-// via _helpers.tpl "k8s-prometheus-adapter.selectorLabels": name label = chart name; it serves the
-// custom metrics API on listenPort 6443 (Service 443 -> targetPort https).
-export const ADAPTER_PODS: PodGroup = {
-  name: "prometheus-adapter",
-  labels: byName("prometheus-adapter"),
-  ports: [6443],
+// kedacore/charts keda 2.20.2 (1444d00), templates/{manager,metrics-server,webhooks}/deployment.yaml,
+// rendered with helm 4.1.4: name label = the Deployment's name whatever the release is called;
+// 8080 is each one's Prometheus metrics port (prometheus.*.port). The operator serves the metrics
+// server over gRPC on 9666 (kedacore/keda cmd/operator/main.go metrics-service-bind-address, 8b4f083);
+// the metrics server serves the external metrics API on 6443 (Service 443 -> 6443); the admission
+// webhooks listen on 9443 (Service 443 -> 9443).
+export const KEDA_OPERATOR_PODS: PodGroup = {
+  name: "keda-operator",
+  labels: byName("keda-operator"),
+  ports: [9666, 8080],
 };
+export const KEDA_METRICS_SERVER_PODS: PodGroup = {
+  name: "keda-metrics-apiserver",
+  labels: byName("keda-operator-metrics-apiserver"),
+  ports: [6443, 8080],
+};
+export const KEDA_WEBHOOK_PODS: PodGroup = {
+  name: "keda-admission-webhooks",
+  labels: byName("keda-admission-webhooks"),
+  ports: [9443, 8080],
+};
+/** Port KEDA's pods serve their own Prometheus metrics on (all three). */
+export const KEDA_METRICS_PORT = 8080;
 // charts/prometheus-pushgateway 3.8.0 (cf408a2), templates/deployment.yaml: name label = chart name
 // whatever fullnameOverride says; Service `<fullname>` port 9091 -> 9091.
 export const PUSHGATEWAY_PODS: PodGroup = {

@@ -35,6 +35,12 @@ export interface VllmChartProps {
     targetRequestsPerSecond: number;
     scaleUpStabilizationSeconds: number;
     scaleDownStabilizationSeconds: number;
+    /** Prometheus the request-rate trigger queries (KEDA's operator runs the query). */
+    prometheusUrl: string;
+    /** A cron window in which at least `replicas` pods run (KEDA cron trigger). Default: none. */
+    activeHours?: { timezone: string; start: string; end: string; replicas: number };
+    /** Scale to zero after the scale-down window without a served request (KEDA idleReplicaCount 0). */
+    idleToZero: boolean;
   };
   modelCache: { type: "emptyDir" | "pvc"; sizeGiB: number; storageClassName?: string };
   /** Secret with the Hugging Face token (optional at runtime: ungated models need none). */

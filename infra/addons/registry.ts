@@ -2,8 +2,8 @@ import type { AddonDescriptor } from "./addon";
 import { clusterAutoscaler } from "./cluster-autoscaler";
 import { dcgmExporter } from "./dcgm-exporter";
 import { nvidiaDevicePlugin } from "./device-plugin";
+import { keda } from "./keda";
 import { kubePrometheusStack } from "./kube-prometheus-stack";
-import { prometheusAdapter } from "./prometheus-adapter";
 import { pushgateway } from "./pushgateway";
 
 /**
@@ -14,7 +14,7 @@ export const ADDONS: readonly AddonDescriptor[] = [
   kubePrometheusStack,
   nvidiaDevicePlugin,
   dcgmExporter,
-  prometheusAdapter,
+  keda,
   pushgateway,
   clusterAutoscaler,
 ];

@@ -72,16 +72,17 @@ export const CHARTS = {
       version: "88.5.3",
     },
   },
-  prometheusAdapter: {
-    chart: "prometheus-adapter",
-    repo: "https://prometheus-community.github.io/helm-charts",
-    version: "5.3.0",
+  // Read at its release tag; the fetched repository carried no gh-pages index to cross-check.
+  keda: {
+    chart: "keda",
+    repo: "https://kedacore.github.io/charts",
+    version: "2.20.2",
     source: {
-      repository: "prometheus-community/helm-charts",
-      path: "charts/prometheus-adapter/Chart.yaml",
-      commit: "e6e041b675fc44c3b869dfbb88d183e40b449dd2",
-      tag: "prometheus-adapter-5.3.0",
-      version: "5.3.0",
+      repository: "kedacore/charts",
+      path: "keda/Chart.yaml",
+      commit: "cbb9bb8ce0809dc9048f72302f7c09765d66ed56",
+      tag: "v2.20.2",
+      version: "2.20.2",
     },
   },
   // Also the newest in the Helm index (gh-pages commit be36214bc8a1bf19000bbc7aa480952a3f5cf9f7).

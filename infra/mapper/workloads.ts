@@ -63,7 +63,12 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
       image: simulator ? benchImage : VLLM_IMAGE,
       model: { ...cfg.model, servedName },
       replicas: cfg.serving.replicas,
-      autoscaling: cfg.autoscaling,
+      autoscaling: {
+        ...cfg.autoscaling,
+        // The stack's Prometheus, as the adapter's URL was: without kube-prometheus-stack a Prometheus
+        // must answer there (KEDA's fallback holds the replicas and VllmAutoscalerErrors fires otherwise).
+        prometheusUrl: `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`,
+      },
       modelCache: cfg.serving.modelCache,
       hfTokenSecret: { ...HF_TOKEN_SECRET },
       apiKeySecret,
@@ -113,7 +118,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
 /** What VllmWorkloads takes from the program besides the config: related components' outputs. */
 export interface WorkloadsDeployment {
   provider: k8s.Provider;
-  /** The add-ons' `ready` (CRDs, the adapter the HPA reads, Prometheus). */
+  /** The add-ons' `ready` (CRDs such as KEDA's ScaledObject, Prometheus). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   secrets: Pick<StackSecrets, "hfToken" | "vllmApiKey">;
   /** The pushed image from BenchImage (benchmark.buildImage). */

@@ -1,6 +1,6 @@
 // Capacity and autoscaling: the scale path from requests to vLLM pods to GPU nodes and back.
-import { HPA_REQUEST_RATE_METRIC } from "../adapter";
-import { AUTOSCALER_METRICS as CA, BENCH_METRICS as B, KSM_METRICS as K } from "../catalog";
+import { ACTIVE_HOURS_TRIGGER, HPA_REQUEST_RATE_METRIC } from "../autoscaling";
+import { AUTOSCALER_METRICS as CA, BENCH_METRICS as B, KEDA_METRICS, KSM_METRICS as K } from "../catalog";
 import { monitoringConfig as cfg } from "../config";
 import { selector, sumBy } from "../promql";
 import { MODEL_LEVEL, REC } from "../recorded";
@@ -19,6 +19,11 @@ const planned = selector(B.planSustainable.name, `${cfg.benchPlanSelector}, mode
 const sustainable = `max by (model_name) (${planned})`;
 const pendingGpuPods = `count(${selector(C.gpuPodsPending.record, NAMESPACE_FILTER)}) or vector(0)`;
 const gpuNodes = `${C.gpuNodes.record} or vector(0)`;
+// KEDA's metrics name the ScaledObject's namespace `exported_namespace` (catalog.ts KEDA_METRICS).
+const inSchedule = `max(${selector(
+  KEDA_METRICS.scalerActive.name,
+  `exported_namespace=~"$namespace", ${cfg.scaledObjectSelector}, scaler="${ACTIVE_HOURS_TRIGGER}"`,
+)})`;
 
 export function capacityDashboard(t: AlertThresholds) {
   const d = variables(
@@ -61,6 +66,23 @@ export function capacityDashboard(t: AlertThresholds) {
         },
       ),
     );
+
+  d.withRow(row("Back to zero")).withPanel(
+    timeSeries(
+      "Replicas, GPU nodes and the active-hours schedule",
+      [
+        { expr: `sum(${selector(K.hpaCurrent.name, HPA)}) or vector(0)`, legend: "vLLM replicas" },
+        { expr: gpuNodes, legend: "GPU nodes" },
+        { expr: `${inSchedule} or vector(0)`, legend: "inside active hours (1 = yes)" },
+      ],
+      {
+        unit: "short",
+        min: 0,
+        description:
+          "One timeline for a service that may go to zero (autoscaling.minReplicas: 0): the replicas KEDA's HPA runs, the GPU nodes cluster-autoscaler keeps, and whether the autoscaling.activeHours cron window is open (KEDA's cron trigger active). Outside the window and idle, replicas go to 0 and the GPU nodes follow after cluster-autoscaler's scale-down delay.",
+      },
+    ),
+  );
 
   d.withRow(row("Horizontal pod autoscaler"))
     .withPanel(

@@ -208,7 +208,8 @@ export function buildFamilies(
             ...ksm,
             pod: "kube-state-metrics-5d8f7c9b4-q2x7z",
             namespace: d.namespace,
-            horizontalpodautoscaler: d.service,
+            // KEDA names the HPA of a ScaledObject keda-hpa-<ScaledObject> (the chart's ScaledObject is the Service's name).
+            horizontalpodautoscaler: `keda-hpa-${d.service}`,
             ...extra,
           },
           (t) => value(rate(t)),
@@ -222,7 +223,8 @@ export function buildFamilies(
   hpaSeries("kube_horizontalpodautoscaler_spec_min_replicas", () => 1);
   hpaSeries("kube_horizontalpodautoscaler_spec_max_replicas", () => maxReplicas);
   hpaSeries("kube_horizontalpodautoscaler_spec_target_metric", () => HPA_TARGET_RPS, {
-    metric_name: "vllm_requests_per_second",
+    // KEDA's external metric name for the ScaledObject's first trigger (monitoring/autoscaling.ts).
+    metric_name: "s0-prometheus",
     metric_target_type: "average",
   });
   // One GPU pod per deployment stays Pending all day: the cluster is at its GPU node limit.

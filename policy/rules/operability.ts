@@ -68,7 +68,7 @@ export const vllmPdb: Rule = {
 export const vllmHpa: Rule = {
   id: "vllm-hpa-behavior",
   description:
-    "When autoscaling is on, an autoscaling/v2 HPA targets the vLLM Deployment; every HPA on it sets scale-up and scale-down behaviour (GPU pods start slowly).",
+    "When autoscaling is on, an autoscaling/v2 HPA or a KEDA ScaledObject targets the vLLM Deployment; every one on it sets scale-up and scale-down behaviour (GPU pods start slowly).",
   severity: "medium",
   enforcement: "mandatory",
   scope: "stack",
@@ -77,11 +77,12 @@ export const vllmHpa: Rule = {
     const out: Violation[] = [];
     const objs = kubeObjects(graph);
     for (const d of vllmDeployments(graph)) {
+      // An HPA, or a KEDA ScaledObject: KEDA creates the HPA from it, with the behaviour it carries.
       const hpas = objs.filter(
         (h) =>
-          h.kind === "HorizontalPodAutoscaler" &&
+          (h.kind === "HorizontalPodAutoscaler" || h.kind === "ScaledObject") &&
           sameNamespace(h, d) &&
-          h.body.spec?.scaleTargetRef?.kind === "Deployment" &&
+          (h.body.spec?.scaleTargetRef?.kind ?? "Deployment") === "Deployment" &&
           h.body.spec?.scaleTargetRef?.name === d.name,
       );
       if (hpas.length === 0 && ctx.expectHpa)
@@ -93,7 +94,10 @@ export const vllmHpa: Rule = {
           ),
         );
       for (const h of hpas) {
-        const b = h.body.spec?.behavior;
+        const b =
+          h.kind === "ScaledObject"
+            ? h.body.spec?.advanced?.horizontalPodAutoscalerConfig?.behavior
+            : h.body.spec?.behavior;
         const missing = ["scaleUp", "scaleDown"].filter((k) => !b?.[k]);
         if (missing.length)
           out.push(

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { gpuInstanceInfo } from "../../infra/gpu-instances";
 import { configSetLines, yamlSnippet } from "../../bench/plan/output";
+import { summary, type PlanFile } from "../../bench/plan/plan";
 import { INSTANCE_PRICES } from "../../bench/plan/prices";
 import { floor2, recommend } from "../../bench/plan/recommend";
 import { searchRate, type Measurement } from "../../bench/plan/search";
@@ -112,6 +113,24 @@ describe("recommendation", () => {
     expect(r.costPerHourAtPeak).toBeCloseTo(14 * 0.8048);
     // One g6.xlarge per replica: $0.8048 / (7.5 req/s × 256 tok × 3600 s) per token.
     expect(r.costPerMillionOutputTokens).toBeCloseTo((0.8048 / (7.5 * 256 * 3600)) * 1e6);
+  });
+  it("prints what an idle day costs at zero and at one replica (one GPU node for 24 h)", () => {
+    const r = recommend(input);
+    const plan = {
+      plan: {
+        sustainable_rps: 12.5,
+        knee_rps: 13,
+        stop: "converged",
+        fleet: { headroom: 0.6, alertFraction: 0.9, peakRps: 100 },
+        mean_output_tokens: 256,
+      },
+    } as unknown as PlanFile;
+    const row = summary(plan, r)
+      .split("\n")
+      .find((l) => l.startsWith("cost per idle day"));
+    expect(row).toMatch(
+      /\$0 \/ \$19\.32 +autoscaling\.minReplicas 0 with a wake-up rule vs 1: one g6\.xlarge for 24 h/,
+    );
   });
   it("packs tensor-parallel pods onto multi-GPU nodes and honours a price override", () => {
     const r = recommend({ ...input, tensorParallelSize: 2, instanceType: "g6.12xlarge", pricePerHour: 3 });

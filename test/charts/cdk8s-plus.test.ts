@@ -1,6 +1,7 @@
-// cdk8s-plus-28 builds the Service, the HPA, the NetworkPolicies and the dashboard ConfigMaps (issue
-// 16), and each of its defaults that differs from ours is overridden (charts/vllm/service.ts,
-// autoscaler.ts, charts/netpol/policies.ts, charts/monitoring/dashboards-chart.ts).
+// cdk8s-plus-28 builds the Service, the NetworkPolicies and the dashboard ConfigMaps (issue 16), and
+// each of its defaults that differs from ours is overridden (charts/vllm/service.ts,
+// charts/netpol/policies.ts, charts/monitoring/dashboards-chart.ts). The autoscaler is KEDA's
+// ScaledObject, a typed object (charts/vllm/autoscaler.ts).
 import { ApiObject, App, Chart } from "cdk8s";
 import * as kplus from "cdk8s-plus-28";
 import type { IConstruct } from "constructs";
@@ -35,11 +36,10 @@ describe("which library builds each object", () => {
   const app = buildApp(propsFor(stack));
   const chart = (id: string) => app.charts.find((c) => c.node.id === id)!;
 
-  it("the vLLM chart: cdk8s-plus for the Service, HPA and NetworkPolicies; typed objects for the rest", () => {
+  it("the vLLM chart: cdk8s-plus for the Service and NetworkPolicies; typed objects for the rest", () => {
     const objs = owners(chart("10-vllm"));
     const plus: Record<string, new (...args: never[]) => IConstruct> = {
       Service: kplus.Service,
-      HorizontalPodAutoscaler: kplus.HorizontalPodAutoscaler,
       NetworkPolicy: kplus.NetworkPolicy,
     };
     for (const [kind, cls] of Object.entries(plus)) {
@@ -50,7 +50,7 @@ describe("which library builds each object", () => {
     const policies = objs.filter((o) => o.kind === "NetworkPolicy").map((o) => o.name);
     expect(policies).toEqual(["default-deny-ingress", "allow-to-vllm"]);
     // Typed kubernetes-models objects sit directly in the chart.
-    for (const kind of ["Namespace", "Deployment", "ServiceMonitor", "PodDisruptionBudget"])
+    for (const kind of ["Namespace", "Deployment", "ServiceMonitor", "PodDisruptionBudget", "ScaledObject"])
       expect(objs.find((o) => o.kind === kind)!.owner, kind).toBe(chart("10-vllm"));
   });
 
@@ -78,9 +78,9 @@ describe("cdk8s-plus defaults that differ from ours are overridden", () => {
     expect(spec).not.toHaveProperty("externalIPs");
   });
 
-  it("HPA: the target is a Kubernetes quantity string, as the API server returns it", () => {
-    const target = find(objs, "HorizontalPodAutoscaler").spec.metrics[0].pods.target;
-    expect(target).toEqual({ type: "AverageValue", averageValue: "2500m" });
+  it("ScaledObject: the per-pod target is the decimal string KEDA's threshold parses", () => {
+    const trigger = find(objs, "ScaledObject").spec.triggers[0];
+    expect([trigger.metricType, trigger.metadata.threshold]).toEqual(["AverageValue", "2.5"]);
   });
 
   it("ConfigMap: no immutable field", () => {

@@ -20,16 +20,20 @@ describe("flow table", () => {
       "alertmanager",
       "dcgm-exporter",
       "grafana",
+      "keda-admission-webhooks",
+      "keda-metrics-apiserver",
+      "keda-operator",
       "kube-state-metrics",
       "prometheus",
-      "prometheus-adapter",
       "prometheus-operator",
       "pushgateway",
     ]);
-    const noKps = monitoring({ ...EKS, addons: { kubePrometheusStack: false } });
-    expect(dests(noKps)).toEqual(["prometheus-adapter", "pushgateway"]);
-    // Without our Prometheus nobody scrapes: only the API server and the benchmark get in.
-    expect(sources(noKps)).toEqual(["apiServer", "vllm-bench"]);
+    const noKps = monitoring({ ...EKS, addons: { kubePrometheusStack: false }, autoscaling: { enabled: false } });
+    expect(dests(noKps)).toEqual(["keda-admission-webhooks", "keda-metrics-apiserver", "keda-operator", "pushgateway"]);
+    // Without our Prometheus nobody scrapes: only the API server, KEDA's metrics server and the benchmark get in.
+    expect(sources(noKps)).toEqual(["apiServer", "keda-metrics-apiserver", "vllm-bench"]);
+    const noKeda = monitoring({ ...EKS, addons: { keda: false }, autoscaling: { enabled: false } });
+    expect(dests(noKeda).filter((d) => d.startsWith("keda"))).toEqual([]);
     const noBench = monitoring({ ...EKS, benchmark: { enabled: false } });
     expect(sources(noBench)).not.toContain("vllm-bench");
   });
@@ -98,9 +102,8 @@ describe("policies", () => {
       { from: [{ ipBlock: { cidr: "10.1.0.0/16" } }], ports: [{ port: 3000, protocol: "TCP" }] },
     ]);
     // The API-server flows: any source, their port only.
-    expect(nps.find((n) => n.metadata?.name === "allow-to-prometheus-adapter")!.spec!.ingress).toEqual([
-      { ports: [{ port: 6443, protocol: "TCP" }] },
-    ]);
+    const fromApiServer = nps.find((n) => n.metadata?.name === "allow-to-keda-metrics-apiserver")!.spec!.ingress!;
+    expect(fromApiServer[0]).toEqual({ ports: [{ port: 6443, protocol: "TCP" }] });
   });
 });
 

@@ -13,11 +13,19 @@ const variants: Record<string, Record<string, any>> = {
     benchmark: { schedule: "0 3 * * *" },
   },
   existing: { cluster: { mode: "existing", kubeconfigContext: "kind" } },
+  "back to zero: minReplicas 0, active hours, idle to zero": {
+    ...EKS,
+    autoscaling: {
+      minReplicas: 0,
+      idleToZero: true,
+      activeHours: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5" },
+    },
+  },
 };
 
 describe("every synthesised object is schema-valid", () => {
   for (const [name, raw] of Object.entries(variants)) {
-    it(`${name}: Kubernetes and prometheus-operator schemas, and no unknown field`, async () => {
+    it(`${name}: Kubernetes, prometheus-operator and KEDA schemas, and no unknown field`, async () => {
       const objs = objectsFor(raw);
       expect(objs.length).toBeGreaterThan(10);
       for (const o of objs) {
@@ -25,6 +33,7 @@ describe("every synthesised object is schema-valid", () => {
         if (!isCustomResource(o as never))
           expect(unknownFields(o as never), `${o.kind} ${o.metadata.name}`).toEqual([]);
       }
+      if (raw.autoscaling?.enabled !== false) expect(objs.map((o) => o.kind)).toContain("ScaledObject");
       const crs = objs.filter((o) => isCustomResource(o as never));
       expect(crs.map((o) => o.kind)).toEqual(expect.arrayContaining(["ServiceMonitor", "PrometheusRule"]));
       for (const [o, errors] of crdUnknownFields(crs as never))
@@ -50,6 +59,16 @@ describe("every synthesised object is schema-valid", () => {
     const smTypo = structuredClone(objectsFor().find((o) => o.kind === "ServiceMonitor")!);
     smTypo.spec.endpoints[0].intervall = "15s";
     await validateSchema(smTypo as never);
+    // KEDA's ScaledObject, against its CRD's schema from the chart: a wrong enum and a typo'd field.
+    const so = structuredClone(objectsFor().find((o) => o.kind === "ScaledObject")!);
+    await validateSchema(so as never);
+    expect(unknownFields(so as never)).toEqual([]);
+    so.spec.fallback.behavior = "freeze";
+    await expect(validateSchema(so as never)).rejects.toThrow(/ScaledObject vllm.*fallback\/behavior/s);
+    so.spec.advanced.horizontalPodAutoscalerConfig.behaviour = {};
+    expect(unknownFields(so as never)).toEqual([
+      expect.stringMatching(/^ScaledObject\.spec\.advanced\.horizontalPodAutoscalerConfig\.behaviour: unknown field/),
+    ]);
     expect([...crdUnknownFields([smTypo] as never).values()][0]).toEqual([
       expect.stringMatching(/^ServiceMonitor\.spec\.endpoints\[0\]\.intervall: .*known properties/),
     ]);

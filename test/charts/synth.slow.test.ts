@@ -42,7 +42,7 @@ describe("npm run synth", () => {
       "ServiceMonitor",
       "PodDisruptionBudget",
       "NetworkPolicy",
-      "HorizontalPodAutoscaler",
+      "ScaledObject",
       "PrometheusRule",
       "ConfigMap",
     ])

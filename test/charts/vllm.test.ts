@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HPA_REQUEST_RATE_METRIC } from "../../monitoring/adapter";
+import { requestRateTriggerQuery } from "../../monitoring/autoscaling";
 import { VLLM_IMAGE } from "../../charts/versions";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { benchPod, EKS, find, objectsFor } from "./fixtures";
@@ -94,19 +94,43 @@ describe("vLLM chart (default eks stack)", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it("leaves replicas to the HPA, which scales on the adapter's per-pod request rate with behaviour", () => {
+  it("leaves replicas to KEDA: a ScaledObject on the per-pod request rate whose HPA carries our behaviour", () => {
     expect(dep.spec.replicas).toBeUndefined();
-    const hpa = find(objs, "HorizontalPodAutoscaler");
-    expect(hpa.apiVersion).toBe("autoscaling/v2");
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
-    expect(hpa.spec.metrics[0]).toEqual({
-      type: "Pods",
-      pods: { metric: { name: HPA_REQUEST_RATE_METRIC }, target: { type: "AverageValue", averageValue: "5" } },
+    expect(objs.some((o) => o.kind === "HorizontalPodAutoscaler")).toBe(false);
+    const so = find(objs, "ScaledObject");
+    expect(so.apiVersion).toBe("keda.sh/v1alpha1");
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "vllm" });
+    expect(so.spec.triggers[0]).toMatchObject({
+      type: "prometheus",
+      metricType: "AverageValue",
+      metadata: { query: requestRateTriggerQuery(so.metadata.namespace), threshold: "5" },
     });
-    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThan(
-      hpa.spec.behavior.scaleUp.stabilizationWindowSeconds,
-    );
-    expect(hpa.spec.behavior.scaleUp.policies[0]).toMatchObject({ type: "Pods", value: 1 });
+    const behavior = so.spec.advanced.horizontalPodAutoscalerConfig.behavior;
+    expect(behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThan(behavior.scaleUp.stabilizationWindowSeconds);
+    expect(behavior.scaleUp.policies[0]).toMatchObject({ type: "Pods", value: 1 });
+    expect(so.spec.fallback).toMatchObject({ behavior: "currentReplicas", failureThreshold: 3 });
+    expect([so.spec.minReplicaCount, so.spec.idleReplicaCount]).toEqual([1, undefined]);
+  });
+
+  it("back to zero: minReplicas 0 with a cron window keeps replicas inside it, and the idle rule", () => {
+    const zero = objectsFor({
+      ...EKS,
+      autoscaling: {
+        minReplicas: 0,
+        activeHours: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5", replicas: 2 },
+      },
+    });
+    const so = find(zero, "ScaledObject");
+    expect(so.spec.minReplicaCount).toBe(0);
+    expect(so.spec.triggers[1]).toEqual({
+      type: "cron",
+      name: "active-hours",
+      metadata: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: "2" },
+    });
+    expect(so.spec.cooldownPeriod).toBe(900);
+    // The idle rule on a stack that keeps one pod while busy: zero only when idle.
+    const idle = find(objectsFor({ ...EKS, autoscaling: { minReplicas: 1, idleToZero: true } }), "ScaledObject");
+    expect([idle.spec.minReplicaCount, idle.spec.idleReplicaCount, idle.spec.triggers.length]).toEqual([1, 0, 1]);
   });
 
   it("has a ClusterIP Service, a ServiceMonitor on it, a PDB that never blocks drains, and a NetworkPolicy", () => {
@@ -197,7 +221,7 @@ describe("vLLM chart follows the config", () => {
     );
   });
 
-  it("the simulator engine runs our image on CPU nodes, non-root, with no GPU, and keeps Service, metrics and HPA", () => {
+  it("the simulator engine runs our image on CPU nodes, non-root, with no GPU, and keeps Service, metrics and autoscaler", () => {
     const objs = objectsFor(merge({ serving: { engine: "simulator" } }), {
       benchImage: "registry.example.com/vllm-bench@sha256:" + "a".repeat(64),
     });
@@ -210,13 +234,13 @@ describe("vLLM chart follows the config", () => {
     expect(pod.tolerations).toBeUndefined();
     expect(pod.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
-    for (const kind of ["Service", "ServiceMonitor", "HorizontalPodAutoscaler"]) expect(find(objs, kind)).toBeDefined();
+    for (const kind of ["Service", "ServiceMonitor", "ScaledObject"]) expect(find(objs, kind)).toBeDefined();
   });
 
-  it("autoscaling off: a fixed replica count and no HPA", () => {
+  it("autoscaling off: a fixed replica count and no autoscaler", () => {
     const objs = objectsFor(merge({ autoscaling: { enabled: false }, serving: { replicas: 3 } }));
     expect(find(objs, "Deployment").spec.replicas).toBe(3);
-    expect(objs.some((o) => o.kind === "HorizontalPodAutoscaler")).toBe(false);
+    expect(objs.some((o) => o.kind === "ScaledObject")).toBe(false);
   });
 
   it("an existing cluster gets no node selectors (its nodes do not carry our labels)", () => {

@@ -47,16 +47,10 @@ describe("VllmWorkloads under Pulumi mocks", () => {
     expect(JSON.stringify(group.inputs)).not.toContain(HF);
   });
 
-  it("waits for the add-ons (CRDs, adapter), the namespace and the Secrets", () => {
+  it("waits for the add-ons (CRDs, KEDA), the namespace and the Secrets", () => {
     const group = graph.nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
     expect(group.dependencies).toEqual(
-      expect.arrayContaining([
-        "kube-prometheus-stack",
-        "prometheus-adapter",
-        "serving-namespace",
-        "hf-token",
-        "vllm-api-key",
-      ]),
+      expect.arrayContaining(["kube-prometheus-stack", "keda", "serving-namespace", "hf-token", "vllm-api-key"]),
     );
     expect(graph.outputs.serviceUrl).toBe("http://vllm.vllm.svc:8000");
   });

@@ -113,11 +113,29 @@ describe("stack config", () => {
       /pulumi config set --secret vllmApiKey/,
     ],
     ["secret set as plain config", { ...eks, hfToken: "hf_abc" }, "vllm-k8s:hfToken", /--secret/],
+    ["autoscaling without KEDA", merge({ addons: { keda: false } }), "vllm-k8s:autoscaling.enabled", /addons\.keda/],
     [
-      "HPA without prometheus-adapter",
-      merge({ addons: { prometheusAdapter: false } }),
-      "vllm-k8s:autoscaling.enabled",
-      /prometheusAdapter/,
+      "the removed prometheus-adapter toggle",
+      merge({ addons: { prometheusAdapter: true } }),
+      "vllm-k8s:addons.prometheusAdapter",
+      /replaced by KEDA/,
+    ],
+    [
+      "minReplicas 0 without a wake-up rule",
+      merge({ autoscaling: { minReplicas: 0 } }),
+      "vllm-k8s:autoscaling.minReplicas",
+      /autoscaling\.activeHours .*autoscaling\.idleToZero/,
+    ],
+    [
+      "active hours in an unknown time zone",
+      merge({
+        autoscaling: {
+          minReplicas: 0,
+          activeHours: { timezone: "Mars/Olympus", start: "0 8 * * *", end: "0 18 * * *" },
+        },
+      }),
+      "vllm-k8s:autoscaling.activeHours.timezone",
+      /IANA time zone/,
     ],
     [
       "more replicas than GPU nodes hold",

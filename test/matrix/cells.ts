@@ -45,6 +45,13 @@ export const FACTORS: Factor[] = [
       off: { autoscaling: { enabled: false } },
       "on-1-1": { autoscaling: { maxReplicas: 1 } },
       "on-2-4": { autoscaling: { minReplicas: 2, maxReplicas: 4 }, gpuNodes: { maxSize: 4 } },
+      "zero-0-2": {
+        autoscaling: {
+          minReplicas: 0,
+          maxReplicas: 2,
+          activeHours: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5" },
+        },
+      },
     },
   },
   { name: "lora", levels: { none: {}, one: { model: { loraAdapters: [{ name: "sql", path: "org/sql-lora" }] } } } },
@@ -61,7 +68,7 @@ export const FACTORS: Factor[] = [
     levels: {
       none: {},
       kubePrometheusStack: { addons: { kubePrometheusStack: false } },
-      prometheusAdapter: { addons: { prometheusAdapter: false }, autoscaling: { enabled: false } },
+      keda: { addons: { keda: false }, autoscaling: { enabled: false } },
       pushgateway: { addons: { pushgateway: false } },
       dcgmExporter: { addons: { dcgmExporter: false } },
       nvidiaDevicePlugin: { addons: { nvidiaDevicePlugin: false } },

@@ -89,7 +89,14 @@ function latency(alert: string, metric: string, bad: number, good: number): Aler
 }
 
 export function alertCases(): AlertCase[] {
-  const hpa = { namespace: "llm", horizontalpodautoscaler: "vllm", job: "kube-state-metrics", instance: "ksm:8080" };
+  const hpa = {
+    namespace: "llm",
+    horizontalpodautoscaler: "keda-hpa-vllm",
+    job: "kube-state-metrics",
+    instance: "ksm:8080",
+  };
+  // KEDA's operator metrics as Prometheus stores them: the ScaledObject's namespace moved to exported_namespace.
+  const keda = { namespace: "monitoring", exported_namespace: "llm", scaledObject: "vllm", job: "keda-operator" };
   const pending = { namespace: "llm", pod: "vllm-1", job: "kube-state-metrics", instance: "ksm:8080" };
   const bench = {
     job: "vllm-bench",
@@ -282,11 +289,27 @@ export function alertCases(): AlertCase[] {
       fires: true,
       evalMinutes: 20,
       forMinutes: 15,
-      labels: { namespace: "llm", horizontalpodautoscaler: "vllm" },
+      labels: { namespace: "llm", horizontalpodautoscaler: "keda-hpa-vllm" },
       input: [
         gauge("kube_horizontalpodautoscaler_status_current_replicas", hpa, 4),
         gauge("kube_horizontalpodautoscaler_spec_max_replicas", hpa, 4),
       ],
+    },
+    {
+      alert: "VllmAutoscalerErrors",
+      name: "KEDA cannot query Prometheus",
+      fires: true,
+      evalMinutes: 20,
+      forMinutes: 10,
+      labels: { exported_namespace: "llm", scaledObject: "vllm" },
+      input: [counter("keda_scaled_object_errors_total", keda, 2)],
+    },
+    {
+      alert: "VllmAutoscalerErrors",
+      name: "no scaler errors",
+      fires: false,
+      evalMinutes: 20,
+      input: [counter("keda_scaled_object_errors_total", keda, 0)],
     },
     {
       alert: "VllmHpaAtMaxReplicas",

@@ -1,4 +1,4 @@
-// Which finished requests feed the HPA's requests-per-second: the prometheus-adapter query and the
+// Which finished requests feed the HPA's requests-per-second: KEDA's trigger query and the
 // per-pod recording rule the capacity dashboard compares with the HPA target, evaluated by the real
 // promtool on a pod finishing requests for every one of vLLM's five finish reasons.
 import { spawnSync } from "node:child_process";
@@ -8,12 +8,10 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import {
-  ADAPTER_RATE_WINDOW,
-  adapterRules,
   AUTOSCALING_FINISHED_REASONS,
-  expandAdapterQuery,
-  HPA_REQUEST_RATE_METRIC,
-} from "../../monitoring/adapter";
+  requestRateTriggerQuery,
+  TRIGGER_RATE_WINDOW,
+} from "../../monitoring/autoscaling";
 import { REC } from "../../monitoring/recorded";
 import { recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
 
@@ -33,7 +31,6 @@ const fmt = (l: Record<string, string>) =>
 describe("autoscaling signal", () => {
   it("counts stop, length and repetition; aborts and errors do not buy GPUs", () => {
     expect([...AUTOSCALING_FINISHED_REASONS].sort()).toEqual(["length", "repetition", "stop"]);
-    const rule = adapterRules().find((r) => r.name.as === HPA_REQUEST_RATE_METRIC)!;
     const input_series = Object.entries(PER_MINUTE).map(([reason, n]) => ({
       series: `vllm:request_success_total${fmt({ ...POD, finished_reason: reason })}`,
       values: `0+${n}x30`,
@@ -41,19 +38,20 @@ describe("autoscaling signal", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-hpa-signal-"));
     try {
       fs.writeFileSync(path.join(dir, "recording.yaml"), renderRuleFile(recordingRuleGroups()));
-      const expected = (expr: string) => ({
-        expr,
-        eval_time: "20m",
-        exp_samples: [{ labels: '{pod="vllm-0"}', value: served }],
-      });
       const tests = [
         {
-          name: "adapter and per-pod rule",
+          name: "trigger query and per-pod rule",
           interval: "1m",
           input_series,
           promql_expr_test: [
-            // The adapter's query as it runs for the HPA (sum by pod over its 2-minute window).
-            expected(expandAdapterQuery(rule, "llm")),
+            // KEDA's trigger query (the namespace's sum over its 2-minute window; one pod here).
+            {
+              expr: requestRateTriggerQuery("llm"),
+              eval_time: "20m",
+              exp_samples: [{ labels: "{}", value: served }],
+            },
+            // Idle (another namespace): 0, not empty, so KEDA reads "no load" rather than an error.
+            { expr: requestRateTriggerQuery("elsewhere"), eval_time: "20m", exp_samples: [{ labels: "{}", value: 0 }] },
             // The recorded per-pod rate the capacity dashboard draws against the HPA target.
             {
               expr: `sum by (pod) (${REC.requests.pod.record})`,
@@ -73,7 +71,7 @@ describe("autoscaling signal", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    expect(ADAPTER_RATE_WINDOW).toBe("2m");
+    expect(TRIGGER_RATE_WINDOW).toBe("2m");
     // 16 served requests/s, where counting every reason would say 76.
     expect(served).toBe(16);
   });

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { adapterRules } from "../../monitoring/adapter";
+import { requestRateTriggerQuery } from "../../monitoring/autoscaling";
 import { CATALOG, OLD_NAME_WINDOW_MINORS, RETIRED_OLD_NAMES } from "../../monitoring/catalog";
 import { alertRuleGroups, recordingRuleGroups, renderRuleFile } from "../../monitoring/rules";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
@@ -34,7 +34,7 @@ describe("metric catalog fallbacks", () => {
     const generated = [
       renderRuleFile(recordingRuleGroups()),
       renderRuleFile(alertRuleGroups(defaultAlertThresholds)),
-      JSON.stringify(adapterRules()),
+      requestRateTriggerQuery("llm"),
       ...fs
         .readdirSync(path.join(root, "monitoring"))
         .filter((f) => f.endsWith(".json"))

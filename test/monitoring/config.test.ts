@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { adapterRules } from "../../monitoring/adapter";
+import { requestRateTriggerQuery } from "../../monitoring/autoscaling";
 import { MIN_SCRAPES_PER_WINDOW, monitoringConfig, monitoringConfigFor, promDuration } from "../../monitoring/config";
 import { allDashboards } from "../../monitoring/dashboards";
 import { alertRuleGroups, recordingRuleGroups } from "../../monitoring/rules";
@@ -46,31 +46,29 @@ describe("monitoring config", () => {
 
   it("derives the rate windows from the scrape interval, each holding at least four scrapes", () => {
     const c = monitoringConfig;
-    expect([c.scrapeInterval, c.evaluationInterval, c.rateWindow.duration, c.adapterRateWindow.duration]).toEqual([
+    expect([c.scrapeInterval, c.evaluationInterval, c.rateWindow.duration, c.triggerRateWindow.duration]).toEqual([
       "15s",
       "15s",
       "5m",
       "2m",
     ]);
     const slow = monitoringConfigFor(30);
-    expect([slow.scrapeInterval, slow.rateWindow.duration, slow.adapterRateWindow.duration]).toEqual([
+    expect([slow.scrapeInterval, slow.rateWindow.duration, slow.triggerRateWindow.duration]).toEqual([
       "30s",
       "10m",
       "4m",
     ]);
-    for (const w of [c.rateWindow, c.adapterRateWindow])
+    for (const w of [c.rateWindow, c.triggerRateWindow])
       expect(w.seconds).toBeGreaterThanOrEqual(MIN_SCRAPES_PER_WINDOW * c.scrapeIntervalSeconds);
   });
 
-  it("every rate window in the rules and the adapter is the config's", () => {
+  it("every rate window in the rules and the autoscaler trigger is the config's", () => {
     const exprs = [...recordingRuleGroups(), ...alertRuleGroups(defaultAlertThresholds)].flatMap((g) =>
       g.rules.map((r) => r.expr),
     );
     const windows = new Set(exprs.flatMap((e) => [...e.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1])));
     expect([...windows]).toEqual([monitoringConfig.rateWindow.duration]);
-    for (const r of adapterRules().filter((x) => x.metricsQuery.includes("rate("))) {
-      expect(r.metricsQuery).toContain(`[${monitoringConfig.adapterRateWindow.duration}]`);
-    }
+    expect(requestRateTriggerQuery("llm")).toContain(`[${monitoringConfig.triggerRateWindow.duration}]`);
   });
 
   it("the rules and dashboards select vLLM, the benchmark and the HPAs through the config's selectors", () => {

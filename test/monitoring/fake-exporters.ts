@@ -80,13 +80,13 @@ function exposition(namespace: string): string {
     perGpu(() => 0.4),
   );
 
-  const hpa = { namespace, horizontalpodautoscaler: "vllm" };
+  const hpa = { namespace, horizontalpodautoscaler: "keda-hpa-vllm" };
   gauge("kube_horizontalpodautoscaler_status_current_replicas", [[hpa, 2]]);
   gauge("kube_horizontalpodautoscaler_status_desired_replicas", [[hpa, 2]]);
   gauge("kube_horizontalpodautoscaler_spec_min_replicas", [[hpa, 1]]);
   gauge("kube_horizontalpodautoscaler_spec_max_replicas", [[hpa, 4]]);
   gauge("kube_horizontalpodautoscaler_spec_target_metric", [
-    [{ ...hpa, metric_name: "vllm_requests_per_second", metric_target_type: "average" }, 5],
+    [{ ...hpa, metric_name: "s0-prometheus", metric_target_type: "average" }, 5],
   ]);
   gauge(
     "kube_pod_status_phase",

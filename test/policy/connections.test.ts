@@ -6,7 +6,9 @@ import { pushgateway } from "../../infra/addons/pushgateway";
 import { ADDONS } from "../../infra/addons/registry";
 import { scrapedBy } from "../../infra/addons/scrape";
 import { parseStackConfig } from "../../infra/config-load";
-import { addonSettings } from "../../infra/mapper";
+import { addonSettings, policyAllowances } from "../../infra/mapper";
+import { contextFor } from "../../policy/context";
+import { evaluate } from "../../policy/rules";
 import type { GraphNode } from "../../policy/model";
 import { buildGraph, readStackFile, type StackInput } from "../../scripts/graph/build";
 import { checkConnections } from "./connections";
@@ -42,7 +44,32 @@ describe("connections derived from the objects (eks, plan on)", () => {
         "vllm/vllm-bench -> monitoring/prometheus:9090",
         "vllm/vllm-bench -> monitoring/pushgateway:9091",
         "monitoring/prometheus -> kube-system/cluster-autoscaler:8085",
+        // KEDA: its trigger query (read from the ScaledObject), the API server's calls, its scrapes.
+        "monitoring/keda-operator -> monitoring/prometheus:9090",
+        "any source -> monitoring/keda-metrics-apiserver:6443",
+        "any source -> monitoring/keda-admission-webhooks:9443",
+        "monitoring/keda-metrics-apiserver -> monitoring/keda-operator:9666",
+        "monitoring/prometheus -> monitoring/keda-operator:8080",
       ]),
+    );
+    const trigger = c.expected.find((x) => x.why.startsWith("ScaledObject vllm"));
+    expect(trigger && `${trigger.from} -> ${trigger.to}:${trigger.port}`).toBe(
+      "monitoring/keda-operator -> monitoring/prometheus:9090",
+    );
+  });
+
+  it("fails when KEDA's declared trigger flow is missing (the ScaledObject still asks for it)", () => {
+    const g = structuredClone(graph);
+    const group = g.find(
+      (n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "monitoring-network-policies",
+    )!;
+    const toPrometheus = group.inputs.objs.find((o: any) => o.metadata.name === "allow-to-prometheus");
+    toPrometheus.spec.ingress = toPrometheus.spec.ingress.filter(
+      (r: any) => !JSON.stringify(r.from ?? []).includes("keda-operator"),
+    );
+    const c = checkConnections(g, settings, ["apps"]);
+    expect(c.blocked.map((x) => `${x.from} -> ${x.to}:${x.port}`)).toEqual(
+      expect.arrayContaining(["monitoring/keda-operator -> monitoring/prometheus:9090"]),
     );
   });
 
@@ -87,5 +114,35 @@ describe("an add-on's flows come from its descriptor", () => {
     expect(flows.filter((f) => f.to.pods.name === "fake-exporter").map((f) => f.ports)).toEqual([[7000]]);
     const policy = namespacePolicies("monitoring", flows).find((p) => p.metadata?.name === "allow-to-fake-exporter");
     expect(policy?.spec?.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "fake-exporter" } });
+  });
+});
+
+describe("back to zero (eks, minReplicas 0 with active hours and idle-to-zero)", () => {
+  const zero: StackInput = {
+    ...eks,
+    config: {
+      ...eks.config,
+      autoscaling: {
+        minReplicas: 0,
+        idleToZero: true,
+        activeHours: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5" },
+      },
+    },
+  };
+  it("builds, passes every policy rule, and admits exactly its connections", async () => {
+    const { nodes } = await buildGraph(zero);
+    const cfg = parseStackConfig(zero.config, Object.keys(zero.secrets ?? {}) as any);
+    expect(evaluate(nodes, contextFor(policyAllowances(cfg)))).toEqual([]);
+    const group = nodes.find((n) => n.type === "kubernetes:yaml/v2:ConfigGroup" && n.name === "workloads")!;
+    const so = group.inputs.objs.find((o: any) => o.kind === "ScaledObject");
+    expect([so.spec.minReplicaCount, so.spec.triggers.map((t: any) => t.type)]).toEqual([0, ["prometheus", "cron"]]);
+    // The HPA KEDA creates carries our behaviour; no prometheus-adapter anywhere in the graph.
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior).toMatchObject({
+      scaleUp: { stabilizationWindowSeconds: 60 },
+      scaleDown: { stabilizationWindowSeconds: 900 },
+    });
+    expect(JSON.stringify(nodes.map((n) => [n.name, n.inputs]))).not.toContain("prometheus-adapter");
+    const c = checkConnections(nodes, addonSettings(cfg));
+    expect([c.unresolved, c.blocked, c.extra]).toEqual([[], [], []]);
   });
 });

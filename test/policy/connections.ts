@@ -2,6 +2,7 @@
 // list every connection its objects ask for, compute what its NetworkPolicies admit (policy/netpol.ts,
 // the API's own semantics over the emitted objects), and compare both ways.
 import {
+  KEDA_OPERATOR_PODS,
   objectRoutes,
   PROMETHEUS_PODS,
   serviceMonitorFlows,
@@ -123,8 +124,31 @@ export function checkConnections(
         });
     }
   }
+  // KEDA's operator runs each ScaledObject's triggers: the Prometheus trigger's serverAddress is its connection.
+  const fromTriggers: Flow[] = [];
+  for (const o of objs as { kind?: string; metadata?: { name?: string }; spec?: { triggers?: unknown } }[]) {
+    if (o.kind !== "ScaledObject") continue;
+    for (const { path, address } of serviceUrlsIn(o.spec?.triggers, "triggers")) {
+      const route = routes.find(
+        (x) => x.service === address.service && x.namespace === address.namespace && x.port === address.port,
+      );
+      if (!route) {
+        unresolved.push(
+          `ScaledObject ${o.metadata?.name} ${path}: ${address.service}.${address.namespace}:${address.port}`,
+        );
+        continue;
+      }
+      fromTriggers.push({
+        from: { kind: "pods", namespace: s.monitoringNamespace, pods: KEDA_OPERATOR_PODS },
+        to: { namespace: route.namespace, pods: route.pods },
+        ports: [route.targetPort],
+        why: `ScaledObject ${o.metadata?.name} ${path}`,
+      });
+    }
+  }
   const monitoringNs = s.monitoringNamespace;
   const expected = toConnections([
+    ...fromTriggers,
     ...fromObjects.flows,
     ...serviceMonitorFlows(objs, monitoringNs),
     ...fromValues,

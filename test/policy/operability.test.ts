@@ -54,22 +54,16 @@ describe("vllm-pdb", () => {
 });
 
 describe("vllm-hpa-behavior", () => {
-  it("fires when the HPA is gone while autoscaling is on, not when it is off", () => {
-    const g = drop(clone(base), "HorizontalPodAutoscaler");
+  it("fires when the ScaledObject (KEDA's HPA) is gone while autoscaling is on, not when it is off", () => {
+    const g = drop(clone(base), "ScaledObject");
     expectOnly(g, ctx, "vllm-hpa-behavior", CONFIG_GROUP, /Deployment vllm\/vllm .*has no HorizontalPodAutoscaler/);
     expect(evaluate(g, { ...ctx, expectHpa: false })).toEqual([]);
   });
 
-  it("fires when the HPA has no scale-down behaviour", () => {
+  it("fires when the ScaledObject's HPA config has no scale-down behaviour", () => {
     const g = clone(base);
-    delete obj(g, "HorizontalPodAutoscaler", "vllm").spec.behavior.scaleDown;
-    expectOnly(
-      g,
-      ctx,
-      "vllm-hpa-behavior",
-      CONFIG_GROUP,
-      /HorizontalPodAutoscaler vllm\/vllm .*has no behavior\.scaleDown/,
-    );
+    delete obj(g, "ScaledObject", "vllm").spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown;
+    expectOnly(g, ctx, "vllm-hpa-behavior", CONFIG_GROUP, /ScaledObject vllm\/vllm .*has no behavior\.scaleDown/);
   });
 });
 

@@ -8,7 +8,7 @@ export const KPS_FULLNAME = "kps";
 export const PROMETHEUS_PORT = 9090;
 export const ALERTMANAGER_PORT = 9093;
 
-/** In-cluster URL of the Prometheus the stack runs (prometheus-adapter and workloads use it). */
+/** In-cluster URL of the Prometheus the stack runs (KEDA's trigger and workloads use it). */
 export function prometheusUrl(namespace: string): string {
   return `http://${KPS_FULLNAME}-prometheus.${namespace}.svc`;
 }

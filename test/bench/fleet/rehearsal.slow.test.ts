@@ -89,11 +89,11 @@ describe("the autoscaling rehearsal", () => {
       const start = Math.floor(Date.now() / 1000) - 3600;
       const fams: Record<string, [string, (t: number) => number | undefined][]> = {
         kube_horizontalpodautoscaler_status_desired_replicas: [
-          ['horizontalpodautoscaler="vllm",namespace="vllm"', (t) => (t < 30 ? 1 : 3)],
+          ['horizontalpodautoscaler="keda-hpa-vllm",namespace="vllm"', (t) => (t < 30 ? 1 : 3)],
           ['horizontalpodautoscaler="other",namespace="x"', () => 9],
         ],
         kube_horizontalpodautoscaler_status_current_replicas: [
-          ['horizontalpodautoscaler="vllm",namespace="vllm"', (t) => (t < 60 ? 1 : 3)],
+          ['horizontalpodautoscaler="keda-hpa-vllm",namespace="vllm"', (t) => (t < 60 ? 1 : 3)],
         ],
         kube_pod_status_phase: [
           ['namespace="vllm",pod="vllm-b",phase="Pending"', (t) => (t >= 30 && t < 60 ? 1 : 0)],
@@ -128,7 +128,7 @@ describe("the autoscaling rehearsal", () => {
       fs.writeFileSync(cfg, "global: {}\n");
       const prom = await runPrometheus(findPrometheus()!, cfg, data);
       try {
-        const rows = await readCluster(prom.url, start, 120, "vllm");
+        const rows = await readCluster(prom.url, start, 120, "keda-hpa-vllm");
         const col = (k: keyof (typeof rows)[0]) => rows.map((r) => r[k]);
         expect(col("hpa_desired_replicas")).toEqual(Array.from({ length: 120 }, (_, t) => (t < 30 ? 1 : 3)));
         expect(col("hpa_current_replicas")).toEqual(Array.from({ length: 120 }, (_, t) => (t < 60 ? 1 : 3)));

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
-import { adapterRules, HPA_REQUEST_RATE_METRIC } from "../../../monitoring/adapter";
 import { CHARTS } from "../../../infra/addons/versions";
 import type { Graph } from "../../../scripts/graph/build";
 import { ADDON_SECRETS } from "../../graphs/examples";
@@ -143,11 +142,11 @@ describe("add-ons on EKS", () => {
     for (const n of graph.nodes) expect(JSON.stringify(n.inputs), `${n.type} ${n.name}`).not.toContain(WEBHOOK);
   });
 
-  it("prometheus-adapter serves exactly the rules of monitoring/adapter.ts, reading the stack's Prometheus", () => {
-    const v = release("prometheus-adapter").inputs.values;
-    expect(v.rules).toEqual({ default: false, custom: adapterRules() });
-    expect(v.rules.custom.map((r: { name: { as: string } }) => r.name.as)).toContain(HPA_REQUEST_RATE_METRIC);
-    expect(v.prometheus.url).toMatch(/^http:\/\/kps-prometheus\.[a-z-]+\.svc$/);
+  it("KEDA replaces prometheus-adapter, on the system nodes, its metrics scraped", () => {
+    expect(graph.nodes.some((n) => JSON.stringify(n.inputs ?? {}).includes("prometheus-adapter"))).toBe(false);
+    const v = release("keda").inputs.values;
+    expect(v.prometheus.operator).toEqual({ enabled: true, serviceMonitor: { enabled: true } });
+    expect(v.nodeSelector).not.toEqual({});
   });
 
   it("cluster-autoscaler uses the IRSA role ARN output, the cluster name and region, on system nodes", () => {

@@ -19,9 +19,9 @@ describe("add-ons on an existing cluster", () => {
   it("installs the in-cluster add-ons but no cluster-autoscaler and no aws:/eks: resource", () => {
     expect(releaseCharts()).toEqual([
       "dcgm-exporter",
+      "keda",
       "kube-prometheus-stack",
       "nvidia-device-plugin",
-      "prometheus-adapter",
       "prometheus-pushgateway",
     ]);
     expect(graph.nodes.filter((n) => /^(aws|eks):/.test(n.type) || n.type === "pulumi:providers:aws")).toEqual([]);

@@ -37,11 +37,11 @@ describe("each add-on switches on and off from config", () => {
       key,
       chart: { chart },
     } of ADDONS) {
-      // The request-rate HPA needs the adapter (a config rule), so turning it off turns autoscaling off too.
+      // The autoscaler needs KEDA (a config rule), so turning it off turns autoscaling off too.
       const { charts: c } = await charts({
         cluster: eks,
         addons: { [key]: false },
-        ...(key === "prometheusAdapter" ? { autoscaling: { enabled: false } } : {}),
+        ...(key === "keda" ? { autoscaling: { enabled: false } } : {}),
       });
       expect(c, key).toEqual(all.filter((x) => x !== chart));
     }
@@ -54,8 +54,12 @@ describe("each add-on switches on and off from config", () => {
   });
 
   it("without kube-prometheus-stack (an operator already runs) the rest still install and do not wait for it", async () => {
-    const { g, charts: c } = await charts({ cluster: existing, addons: { kubePrometheusStack: false } });
-    expect(c).toEqual(["dcgm-exporter", "nvidia-device-plugin", "prometheus-adapter", "prometheus-pushgateway"]);
+    const { g, charts: c } = await charts({
+      cluster: existing,
+      addons: { kubePrometheusStack: false },
+      autoscaling: { enabled: false },
+    });
+    expect(c).toEqual(["dcgm-exporter", "keda", "nvidia-device-plugin", "prometheus-pushgateway"]);
     for (const r of g.nodes.filter((n) => n.type === "kubernetes:helm.sh/v3:Release"))
       expect(r.dependencies).not.toContain("kube-prometheus-stack");
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
 import { parseStackConfig } from "../../../infra/config-load";
 import type { AddonDescriptor, AddonSettings } from "../../../infra/addons";
+import { KEDA_METRICS_PORT } from "../../../charts/netpol";
 import { ADDONS } from "../../../infra/addons/registry";
 import { devicePluginValues } from "../../../infra/addons/values/device-plugin";
 import { dcgmNodeLabel, type DcgmExporterValues } from "../../../infra/addons/values/dcgm-exporter";
@@ -108,7 +109,7 @@ describe("chart defaults we override or rely on", () => {
   it("system add-ons select the system node pool in eks mode and nothing on an existing cluster", () => {
     const sys = { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value };
     const e = kpsValues(eks);
-    const cpu = ["pushgateway", "clusterAutoscaler", "prometheusAdapter"];
+    const cpu = ["pushgateway", "clusterAutoscaler", "keda"];
     const kpsParts = [
       e.prometheus.prometheusSpec,
       e.alertmanager.alertmanagerSpec,
@@ -122,10 +123,16 @@ describe("chart defaults we override or rely on", () => {
       expect(s.nodeSelector).toEqual({});
   });
 
+  it("KEDA's pods serve their metrics where our NetworkPolicies admit Prometheus (the chart's default port)", () => {
+    const keda = loadFixture("keda");
+    for (const part of ["operator", "metricServer", "webhooks"])
+      expect(chartDefault(keda, `prometheus.${part}.port`), part).toBe(KEDA_METRICS_PORT);
+  });
+
   it("nothing but Grafana can be a LoadBalancer, and Grafana only when configured", () => {
     const kps = loadFixture("kube-prometheus-stack");
     const fixtureTypes = [
-      ...["dcgm-exporter", "prometheus-adapter", "cluster-autoscaler", "prometheus-pushgateway"].map((c) =>
+      ...["dcgm-exporter", "keda", "cluster-autoscaler", "prometheus-pushgateway"].map((c) =>
         chartDefault(loadFixture(c), "service.type"),
       ),
       chartDefault(kps, "prometheus.service.type"),

@@ -45,7 +45,7 @@ describe("pinned add-on charts", () => {
     expect(CHARTS.nvidiaDevicePlugin.version).toMatch(/^0\.20\./);
     expect(CHARTS.dcgmExporter.version).toMatch(/^4\.8\./);
     expect(CHARTS.kubePrometheusStack.version).toMatch(/^88\./);
-    expect(CHARTS.prometheusAdapter.version).toMatch(/^5\.3\./);
+    expect(CHARTS.keda.version).toMatch(/^2\.20\./);
     expect(CHARTS.clusterAutoscaler.version).toMatch(/^9\.59\./);
     expect(CHARTS.pushgateway.version).toMatch(/^3\.8\./);
   });
