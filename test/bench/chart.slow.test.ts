@@ -26,10 +26,17 @@ const base: BenchmarkChartProps = {
   model: "Qwen/Qwen2.5-1.5B-Instruct",
 };
 
+/** The chart's objects after its ServiceAccount, which every render must lead with (token not mounted). */
 function synth(p: BenchmarkChartProps): Array<Record<string, any>> {
   // A plain App: Testing.app() makes a temp dir per call that nothing removes; toJson() writes nothing.
   const chart = new BenchmarkChart(new App(), "bench", p);
-  return chart.toJson();
+  const [sa, ...objs] = chart.toJson() as Array<Record<string, any>>;
+  expect([sa?.kind, sa?.metadata?.name, sa?.automountServiceAccountToken]).toEqual([
+    "ServiceAccount",
+    "vllm-bench",
+    false,
+  ]);
+  return objs;
 }
 function validate(obj: Record<string, any>): void {
   const Cls = { ConfigMap, CronJob, Job, Service }[obj.kind as "ConfigMap" | "CronJob" | "Job" | "Service"];

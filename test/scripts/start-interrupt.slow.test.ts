@@ -10,12 +10,19 @@ import { describe, expect, it } from "vitest";
 // Prometheus summary, exit 3 through npm, and leave no temporary Prometheus folder behind.
 
 const ROOT = path.resolve(__dirname, "../..");
-const promDirs = () => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith("vllm-local-prom-"));
+// The run gets a temp folder of its own, so another suite's `npm start` running beside this one
+// (the slow suites share two workers) cannot leave its folder here.
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-start-interrupt-"));
+const promDirs = () => fs.readdirSync(TMP).filter((d) => d.startsWith("vllm-local-prom-"));
 
 describe("npm start on Ctrl-C", () => {
   it("exits 3 with partial results and the local Prometheus summary, its temp folders removed", async () => {
-    const before = new Set(promDirs());
-    const child = spawn("npm", ["start"], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["start"], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, TMPDIR: TMP },
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (b) => (out += b));
@@ -42,6 +49,7 @@ describe("npm start on Ctrl-C", () => {
     expect(out).toMatch(/Wrote \d+ files to results/);
     expect(out).toMatch(/Local Prometheus .*\n\s+request rate \(mean over the run's \d+ s\)\s+\d+\.\d+ req\/s/);
     expect(err).not.toMatch(/fetch failed/);
-    expect(promDirs().filter((d) => !before.has(d))).toEqual([]);
+    expect(promDirs()).toEqual([]);
+    fs.rmSync(TMP, { recursive: true, force: true });
   }, 120_000);
 });

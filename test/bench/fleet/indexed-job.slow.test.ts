@@ -52,12 +52,12 @@ describe("benchmark.shards: 4 end to end on this machine", () => {
     );
     expect(synth.status, synth.stderr).toBe(0);
     const objs = parseAllDocuments(fs.readFileSync(path.join(out, "40-benchmark.yaml"), "utf8")).map((d) => d.toJS());
-    expect(objs.map((o) => o.kind)).toEqual(["ConfigMap", "PersistentVolumeClaim", "CronJob"]);
+    expect(objs.map((o) => o.kind)).toEqual(["ServiceAccount", "ConfigMap", "PersistentVolumeClaim", "CronJob"]);
     for (const o of objs) {
       await validateSchema(o);
       expect(unknownFields(o), o.kind).toEqual([]);
     }
-    const [cm, , cron] = objs;
+    const [, cm, , cron] = objs;
     const job = cron.spec.jobTemplate.spec;
     expect(job).toMatchObject({ completionMode: "Indexed", completions: 4, parallelism: 4 });
 
