@@ -134,7 +134,7 @@ function summaryCsv(results: ScenarioResult[]): string {
  * Write a file whole or not at all: a temporary file beside it, renamed over it (atomic on POSIX).
  * Text may come in pieces, so a large file is never one string in memory.
  */
-function writeFileAtomic(file: string, text: string | Iterable<string>): void {
+export function writeFileAtomic(file: string, text: string | Iterable<string>): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   const fd = fs.openSync(tmp, "w");
   try {
@@ -172,8 +172,36 @@ function* csvRows(records: RequestRecord[]): Generator<string> {
   yield batch;
 }
 
+/**
+ * Check before a run spends anything that its results can be written under dir: created if
+ * missing, a folder, writable. Names the flag, so a file or a read-only mount fails in one line
+ * before the first request instead of after the last.
+ */
+export function assertWritableDir(dir: string, flag = "--output-dir"): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(
+      `${flag}: cannot create ${dir} (${code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : (code ?? (e as Error).message)}); give a writable folder`,
+      { cause: e },
+    );
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new Error(`${flag}: ${dir} is a file; give a folder for the results`);
+  const probe = path.join(dir, `.write-check.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe, { force: true });
+  } catch (e) {
+    throw new Error(
+      `${flag}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable folder`,
+      { cause: e },
+    );
+  }
+}
+
 /** Point DIR/latest at the run folder (a relative symlink, swapped atomically; a text file where links are refused). */
-function pointLatest(dir: string, runId: string): void {
+export function pointLatest(dir: string, runId: string): void {
   const link = path.join(dir, "latest");
   const tmp = path.join(dir, `.latest.${process.pid}.tmp`);
   try {
