@@ -40,7 +40,8 @@ export const USAGE = "Usage: npm run synth -- [--stack Pulumi.<stack>.yaml] [--o
  */
 export function claimOutDir(outDir: string): string[] {
   if (!fs.existsSync(outDir)) return [];
-  if (!fs.statSync(outDir).isDirectory()) throw new UsageError(`--out: ${outDir} is a file; give a folder for the YAML`);
+  if (!fs.statSync(outDir).isDirectory())
+    throw new UsageError(`--out: ${outDir} is a file; give a folder for the YAML`);
   const entries = fs.readdirSync(outDir);
   if (!entries.length) return [];
   const manifest = path.join(outDir, MANIFEST);
