@@ -99,7 +99,13 @@ interface ServedModel {
 function servedModel(body: unknown, wanted: string | undefined): ServedModel | undefined {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) return undefined;
-  const cards = data.filter((c): c is { id: string; max_model_len?: unknown } => typeof c?.id === "string" && !!c.id);
+  const cards = (data as unknown[]).filter(
+    (c): c is { id: string; max_model_len?: unknown } =>
+      typeof c === "object" &&
+      c !== null &&
+      typeof (c as { id?: unknown }).id === "string" &&
+      !!(c as { id: string }).id,
+  );
   const card = wanted === undefined ? cards[0] : cards.find((c) => c.id === wanted);
   if (!card) return wanted === undefined ? undefined : { model: wanted };
   const len = card.max_model_len;
