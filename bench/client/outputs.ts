@@ -29,9 +29,15 @@ export function consoleSummary(
     line("Successful requests:", r.completed),
     line("Failed requests:", r.failed),
     // Per error kind, with the first message of each: why requests failed, on the console.
-    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) =>
-      `  ${kind} × ${n}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(0, 200),
-    ),
+    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) => {
+      // The "http" kind names its status codes: 429, 503 and 400 call for different fixes.
+      const codes = Object.entries((r.errors_by_status ?? {}) as Record<string, number>);
+      const by = kind === "http" && codes.length ? ` (${codes.map(([c, k]) => `HTTP ${c} × ${k}`).join(", ")})` : "";
+      return `  ${kind} × ${n}${by}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(
+        0,
+        200,
+      );
+    }),
     line("Maximum request concurrency:", r.max_concurrency ?? "unlimited"),
     line("Benchmark duration (s):", r.duration),
     line("Total input tokens:", r.total_input_tokens),
