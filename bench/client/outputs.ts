@@ -184,6 +184,8 @@ function* csvRows(records: RequestRecord[]): Generator<string> {
  * before the first request instead of after the last.
  */
 export function assertWritableDir(dir: string, flag = "--output-dir"): void {
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+    throw new Error(`${flag}: ${dir} is a file; give a folder for the results`);
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
@@ -193,7 +195,6 @@ export function assertWritableDir(dir: string, flag = "--output-dir"): void {
       { cause: e },
     );
   }
-  if (!fs.statSync(dir).isDirectory()) throw new Error(`${flag}: ${dir} is a file; give a folder for the results`);
   const probe = path.join(dir, `.write-check.${process.pid}.tmp`);
   try {
     fs.writeFileSync(probe, "");
