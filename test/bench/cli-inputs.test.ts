@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../bench/client/cli";
 import { checkContextLength } from "../../bench/client/run";
-import { parseScenarioFile, type Scenario } from "../../bench/contract";
+import { parseScenarioFile } from "../../bench/contract";
 import { fileBarrier, type ShardEnv } from "../../bench/fleet/shard";
 import { mergeShards, readShardFile, type ShardFile } from "../../bench/fleet/merge";
 import { parsePlanArgs } from "../../bench/plan/cli";
@@ -439,7 +439,7 @@ describe("a stack file's .nan and .inf are refused naming the key", () => {
 
 describe("a scenario longer than the model's context is refused before sending", () => {
   const scenario = (s: Record<string, unknown>) =>
-    parseScenarioFile({ name: "x", scenarios: [{ name: "long", ...s }] }, "x.json").scenarios[0] as Scenario;
+    parseScenarioFile({ name: "x", scenarios: [{ name: "long", ...s }] }, "x.json").scenarios[0];
   it.each([
     [
       { random_input_len: 8000, random_output_len: 500 },
