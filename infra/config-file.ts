@@ -64,7 +64,28 @@ export function readStackFileConfig(file: string, flag = "--stack"): StackFileCo
     throw new UsageError(
       `${file}: config: must be a mapping of keys such as vllm-k8s:cluster, not ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`,
     );
+  const nonFinite = nonFiniteNumbers(config, "");
+  if (nonFinite.length)
+    throw new ConfigError(
+      nonFinite.map(({ path, value }) => ({
+        path,
+        message: `${value} is not a finite number; non-finite numbers (.nan, .inf, -.inf) are not allowed, give a number`,
+      })),
+    );
   return splitStackFileConfig(config as Record<string, unknown>);
+}
+
+/**
+ * YAML's .nan and .inf become NaN and Infinity, which the stack config turns into JSON `null`
+ * on its way to Pulumi: refuse them here, naming the key, instead of a later "received null".
+ */
+function nonFiniteNumbers(v: unknown, at: string): { path: string; value: string }[] {
+  if (typeof v === "number")
+    return Number.isFinite(v) ? [] : [{ path: at, value: Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf" }];
+  if (Array.isArray(v)) return v.flatMap((x, i) => nonFiniteNumbers(x, `${at}[${i}]`));
+  if (typeof v === "object" && v !== null)
+    return Object.entries(v).flatMap(([k, x]) => nonFiniteNumbers(x, at ? `${at}.${k}` : k));
+  return [];
 }
 
 /**

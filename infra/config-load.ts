@@ -66,6 +66,14 @@ function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string
   }
   if (issue.code === "invalid_value" && "values" in issue)
     return [{ path: base, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` }];
+  // Pulumi hands the program its config as JSON, where YAML's .nan and .inf arrive as null.
+  if (issue.code === "invalid_type" && issue.expected === "number" && /received null$/.test(issue.message))
+    return [
+      {
+        path: base || "(root)",
+        message: `expected a number, received null (a .nan or .inf in the stack file arrives as null: non-finite numbers are not allowed, give a number)`,
+      },
+    ];
   return [{ path: base || "(root)", message: issue.message }];
 }
 

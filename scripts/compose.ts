@@ -41,6 +41,12 @@ export function writeComposeBundle(outDir: string, options: ComposeOptionsInput 
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(
+      "usage: npm run synth:compose [-- --gpu-profiling]\n\nWrites the Docker Compose monitoring bundle to dist/compose/ (docs/compose.md); --gpu-profiling adds\nthe DCGM profiling counters (they need SYS_ADMIN).",
+    );
+    process.exit(0);
+  }
   const unknown = args.filter((a) => a !== "--gpu-profiling");
   if (unknown.length) {
     console.error(`unknown argument(s) ${unknown.join(" ")}; usage: npm run synth:compose [-- --gpu-profiling]`);

@@ -15,9 +15,19 @@ const USAGE = "Usage: npm run policy -- [--stack Pulumi.<stack>.yaml] [--json]";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
+    options: {
+      stack: { type: "string", default: "Pulumi.eks.yaml" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
+  if (values.help) {
+    console.log(
+      `${USAGE}\n\nEvery policy rule over the resource graph the stack would create, computed offline under\nPulumi's mocks. Exit codes: 0 clean (advisory findings allowed), 1 mandatory violations, 2 bad config or usage.`,
+    );
+    return 0;
+  }
   const file = values.stack;
   const input = readStackFile(file);
   // Validate first so a bad config reports its key and fix, not a rule failure.

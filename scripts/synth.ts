@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { buildApp, chartObjects } from "../charts/app";
-import { cliFailure, readStackFileConfig } from "../infra/config-file";
+import { writeFileAtomic } from "../bench/client/outputs";
+import { cliFailure, readStackFileConfig, UsageError } from "../infra/config-file";
 import { parseStackConfig } from "../infra/config-load";
 import { secretKeys, type SecretKey } from "../infra/config";
 import { chartPropsFromConfig, inClusterPushgatewayUrl } from "../infra/mapper";
@@ -24,7 +25,38 @@ export interface SynthResult {
   objects: number;
 }
 
+/**
+ * What synth wrote into its output folder, one relative path a line: the next synth replaces
+ * exactly these files and nothing else, and a non-empty folder without it is not synth's to touch.
+ */
+export const MANIFEST = ".synth-manifest";
+
+export const USAGE = "Usage: npm run synth -- [--stack Pulumi.<stack>.yaml] [--out dist]";
+
+/**
+ * The files a previous synth wrote into outDir (to be replaced), after checking the folder is
+ * synth's own: missing, empty, or holding a manifest. Anything else is the user's and is refused
+ * before anything is built, so `--out .` in the repository cannot touch Pulumi.yaml or a stack file.
+ */
+export function claimOutDir(outDir: string): string[] {
+  if (!fs.existsSync(outDir)) return [];
+  if (!fs.statSync(outDir).isDirectory())
+    throw new UsageError(`--out: ${outDir} is a file; give a folder for the YAML`);
+  const entries = fs.readdirSync(outDir);
+  if (!entries.length) return [];
+  const manifest = path.join(outDir, MANIFEST);
+  if (!entries.includes(MANIFEST))
+    throw new UsageError(
+      `--out: ${outDir} is not empty and was not written by synth (no ${MANIFEST}); give a new or empty folder, e.g. --out dist`,
+    );
+  return fs
+    .readFileSync(manifest, "utf8")
+    .split("\n")
+    .filter((l) => l && !path.isAbsolute(l) && !l.split(/[\\/]/).includes(".."));
+}
+
 export function synth(stackFile: string | undefined, outDir: string): SynthResult {
+  const previous = claimOutDir(outDir);
   let raw: Record<string, unknown> = {};
   if (stackFile) raw = readStackFileConfig(stackFile).raw;
   // Secrets are referenced by name, never rendered: validate as if each were set.
@@ -32,11 +64,12 @@ export function synth(stackFile: string | undefined, outDir: string): SynthResul
   const pushgatewayUrl = inClusterPushgatewayUrl(config);
   const app = buildApp(chartPropsFromConfig(config, { includeNamespace: true, pushgatewayUrl }));
   fs.mkdirSync(outDir, { recursive: true });
-  for (const f of fs.readdirSync(outDir)) if (f.endsWith(".yaml")) fs.rmSync(path.join(outDir, f));
+  // Only what the last synth wrote goes (a chart removed since must not linger); nothing else.
+  for (const f of previous) fs.rmSync(path.join(outDir, f), { force: true });
   const files: string[] = [];
   const all: Array<Record<string, unknown>> = [];
   const write = (file: string, objs: Array<Record<string, unknown>>) => {
-    fs.writeFileSync(path.join(outDir, file), objs.map((o) => stringify(o, { lineWidth: 0 })).join("---\n"));
+    writeFileAtomic(path.join(outDir, file), objs.map((o) => stringify(o, { lineWidth: 0 })).join("---\n"));
     files.push(file);
   };
   for (const chart of app.charts) {
@@ -47,13 +80,23 @@ export function synth(stackFile: string | undefined, outDir: string): SynthResul
   // One file for `kubectl apply -f dist/all.yaml`; it sorts after the numbered files, so applying
   // the whole directory applies each object twice, which is harmless (apply is idempotent).
   write(ALL_FILE, all);
-  writeComposeBundle(path.join(outDir, "compose"));
+  const compose = writeComposeBundle(path.join(outDir, "compose")).map((f) => path.join("compose", f));
+  writeFileAtomic(path.join(outDir, MANIFEST), [...files, ...compose].join("\n") + "\n");
   return { files, objects: all.length };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {
-    const { values } = parseArgs({ options: { stack: { type: "string" }, out: { type: "string" } }, strict: true });
+    const { values } = parseArgs({
+      options: { stack: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(
+        `${USAGE}\n\nEvery in-cluster object as plain YAML (one file per chart, numbered in apply order, plus ${ALL_FILE})\nand the Docker Compose monitoring bundle in compose/. --out must be new, empty or a previous\nsynth output (it holds ${MANIFEST}); only the files synth wrote there are replaced.`,
+      );
+      process.exit(0);
+    }
     const fallback = path.join(repoRoot, "Pulumi.eks.yaml");
     const stack = values.stack ?? (fs.existsSync(fallback) ? fallback : undefined);
     const out = path.resolve(values.out ?? path.join(repoRoot, "dist"));
@@ -65,7 +108,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
       `Apply: kubectl apply -f ${path.join(path.relative(process.cwd(), out), ALL_FILE)}   (namespace and secrets first, see docs/serving.md)`,
     );
   } catch (e) {
-    const { message, code } = cliFailure(e, "Usage: npm run synth -- [--stack Pulumi.<stack>.yaml] [--out dist]");
+    const { message, code } = cliFailure(e, USAGE);
     console.error(message);
     process.exit(code);
   }

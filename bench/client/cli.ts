@@ -1,8 +1,20 @@
 import { parseArgs } from "node:util";
 import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
 import { pickRunner } from "../fleet/runner";
-import { DEFAULT_REQUEST_TIMEOUT_S, DEFAULT_STOP_GRACE_S, JOB_ENV, type RampUp, setsRateTwice } from "../contract";
-import type { LiveRun } from "./run";
+import {
+  DEFAULT_REQUEST_TIMEOUT_S,
+  DEFAULT_STOP_GRACE_S,
+  JOB_ENV,
+  PRESETS,
+  type RampUp,
+  setsRateTwice,
+} from "../contract";
+import { assertWritableDir } from "./outputs";
+import type { LiveRun, RunOptions } from "./run";
+
+/** setTimeout's largest delay (2^31 − 1 ms, about 24.8 days): a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_S = Math.floor(MAX_TIMER_MS / 1000);
 
 export const USAGE = `usage: vllm-bench run [options]
 
@@ -13,7 +25,7 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
   --endpoint PATH         /v1/chat/completions or /v1/completions         default: from the scenario file
   --backend NAME          openai-chat | openai                            default: from the scenario file
   --model NAME            model to request (env SERVED_MODEL_NAME, MODEL_NAME) default: first of /v1/models
-  --config NAME|PATH      preset smoke|baseline|sweep or a JSON file (env CONFIG_PATH) default: smoke
+  --config NAME|PATH      preset ${PRESETS.join("|")} or a JSON file (env CONFIG_PATH) default: smoke
   --output-dir DIR        where results go (env OUTPUT_DIR)               default: results
   --pushgateway-url URL   push figures to a Pushgateway (env PUSHGATEWAY_URL)
   --request-rate R        override every scenario's request rate (env REQUEST_RATE)
@@ -55,11 +67,34 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-function num(name: string, v: string | undefined, min: number): number | undefined {
+function num(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: ${JSON.stringify(v)} must be a number ≥ ${min}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(
+      `--${name}: ${JSON.stringify(v)} must be a number ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}`,
+    );
   return n;
+}
+
+/** A target URL from a flag or its env fallback: an empty value is a mistake (an unset CI secret), never "use the simulator". */
+export function targetUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const [v, from] =
+    flag !== undefined ? [flag, "--base-url"] : ([env[JOB_ENV.endpoint], `env ${JOB_ENV.endpoint}`] as const);
+  if (v === undefined) return undefined;
+  if (!v.trim())
+    throw new Error(
+      `${from}: empty; give the server's URL (e.g. http://vllm.vllm.svc:8000), or leave it unset for the built-in simulator`,
+    );
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new Error(`${from}: ${JSON.stringify(v)} is not a URL; give one such as http://localhost:8000`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new Error(`${from}: ${JSON.stringify(v)} must be an http:// or https:// URL`);
+  return v;
 }
 
 /** The three ramp-up settings come together or not at all (flags first, then env). */
@@ -80,7 +115,14 @@ function rampUpFrom(values: RampFlags, env: NodeJS.ProcessEnv): RampUp | undefin
   return { strategy, startRps: start, endRps: end };
 }
 
-export async function runMain(argv: string[]): Promise<number> {
+/** What `vllm-bench run` was asked, checked: every flag and env value is refused here, before anything starts. */
+export interface RunArgs {
+  opts: Omit<RunOptions, "log" | "signal" | "live">;
+  workers: string | undefined;
+  stopGraceS: number;
+}
+
+export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): RunArgs | "help" {
   const { values } = parseArgs({
     args: joinNegativeValues(argv),
     options: {
@@ -107,21 +149,87 @@ export async function runMain(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const env = process.env;
+  if (values.help) return "help";
   const backend = values.backend;
   if (backend !== undefined && backend !== "openai-chat" && backend !== "openai")
     throw new Error(`--backend: ${backend} must be openai-chat or openai`);
+  if (values.endpoint !== undefined && !values.endpoint.startsWith("/"))
+    throw new Error(`--endpoint: ${JSON.stringify(values.endpoint)} must be a path such as /v1/chat/completions`);
   const requestRate = num("request-rate", values["request-rate"] ?? env[JOB_ENV.requestRate], 0.000001);
   const rampUp = rampUpFrom(values, env);
   if (setsRateTwice({ requestRate, rampUp }))
     throw new Error("--request-rate and --ramp-up-strategy both set the arrival rate: give one of them");
   const levels = values["concurrency-levels"] ?? env[JOB_ENV.concurrencyLevels];
-  const concurrencyLevels = levels ? levels.split(",").map((s) => num("concurrency-levels", s.trim(), 1)!) : undefined;
-  const stopGraceS = num("stop-grace", values["stop-grace"] ?? env.STOP_GRACE_SECONDS, 1) ?? DEFAULT_STOP_GRACE_S;
+  const concurrencyLevels = levels
+    ? levels.split(",").map((s) => {
+        const c = num("concurrency-levels", s.trim(), 1, 100_000);
+        if (c === undefined || !Number.isInteger(c))
+          throw new Error(`--concurrency-levels: ${JSON.stringify(levels)} must be whole numbers ≥ 1, e.g. 10,50,100`);
+        return c;
+      })
+    : undefined;
+  // Every duration below reaches a timer: above setTimeout's limit it would fire at once.
+  const stopGraceS =
+    num("stop-grace", values["stop-grace"] ?? env.STOP_GRACE_SECONDS, 1, MAX_TIMER_S) ?? DEFAULT_STOP_GRACE_S;
+  const workers = values.workers ?? env.BENCH_WORKERS;
+  const workersN = workers === undefined || workers === "" ? undefined : Number(workers);
+  if (workersN !== undefined && !(Number.isInteger(workersN) && workersN >= 1 && workersN <= 256))
+    throw new Error(`--workers: ${JSON.stringify(workers)} must be an integer from 1 to 256 (env BENCH_WORKERS)`);
+  if (workersN !== undefined && workersN > 1 && env[JOB_ENV.shards])
+    throw new Error(
+      `--workers: ${workersN} workers and env ${JOB_ENV.shards}=${env[JOB_ENV.shards]} (this process is one shard of an Indexed Job) both split the run; unset one`,
+    );
+  const seed = num("seed", values.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new Error(`--seed: ${JSON.stringify(values.seed)} must be a whole number ≥ 0`);
+  const pushgatewayUrl = values["pushgateway-url"] ?? env[JOB_ENV.pushgatewayUrl];
+  const prometheusUrl = values["prometheus-url"] ?? env[JOB_ENV.prometheusUrl];
+  for (const [flag, v] of [
+    ["--pushgateway-url", pushgatewayUrl],
+    ["--prometheus-url", prometheusUrl],
+  ] as const)
+    if (v !== undefined && !/^https?:\/\/[^/]/.test(v))
+      throw new Error(`${flag}: ${JSON.stringify(v)} must be an http:// or https:// URL`);
+  const config = values.config ?? env[JOB_ENV.configPath] ?? "smoke";
+  if (!config.trim()) throw new Error(`--config: empty; give a preset (${PRESETS.join(", ")}) or a scenario file`);
+  const outputDir = values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results";
+  if (!outputDir.trim()) throw new Error("--output-dir: empty; give a folder for the results (default: results)");
+  return {
+    workers,
+    stopGraceS,
+    opts: {
+      baseUrl: targetUrl(values["base-url"], env),
+      endpoint: values.endpoint,
+      backend: backend,
+      model: values.model ?? env[JOB_ENV.servedModelName] ?? env[JOB_ENV.modelName],
+      apiKey: env.OPENAI_API_KEY ?? env[JOB_ENV.apiKey],
+      config,
+      outputDir,
+      pushgatewayUrl,
+      prometheusUrl,
+      requestRate,
+      rampUp,
+      concurrencyLevels,
+      duration: num("duration", values.duration ?? env[JOB_ENV.duration], 0.001, MAX_TIMER_S),
+      seed: seed ?? 0,
+      timeoutMs: num("timeout-ms", values["timeout-ms"], 1, MAX_TIMER_MS) ?? DEFAULT_REQUEST_TIMEOUT_S * 1000,
+      readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0, MAX_TIMER_S) ?? 0,
+      stopGraceS,
+    },
+  };
+}
+
+export async function runMain(argv: string[]): Promise<number> {
+  const env = process.env;
+  const parsed = parseRunArgs(argv, env);
+  if (parsed === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const { stopGraceS } = parsed;
+  // The folder is checked before a request is sent: a run never measures what it cannot keep.
+  assertWritableDir(parsed.opts.outputDir);
+  const runner = pickRunner(parsed.workers, argv, env);
   const controller = new AbortController();
   const live: LiveRun = {};
   let signals = 0;
@@ -167,34 +275,8 @@ export async function runMain(argv: string[]): Promise<number> {
     console.error(
       `TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`,
     );
-  const outputDir = values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results";
   try {
-    const outcome = await pickRunner(
-      values.workers,
-      argv,
-      env,
-    )({
-      baseUrl: values["base-url"] ?? env[JOB_ENV.endpoint],
-      endpoint: values.endpoint,
-      backend: backend,
-      model: values.model ?? env[JOB_ENV.servedModelName] ?? env[JOB_ENV.modelName],
-      apiKey: env.OPENAI_API_KEY ?? env[JOB_ENV.apiKey],
-      config: values.config ?? env[JOB_ENV.configPath] ?? "smoke",
-      outputDir,
-      pushgatewayUrl: values["pushgateway-url"] ?? env[JOB_ENV.pushgatewayUrl],
-      prometheusUrl: values["prometheus-url"] ?? env[JOB_ENV.prometheusUrl],
-      requestRate,
-      rampUp,
-      concurrencyLevels,
-      duration: num("duration", values.duration ?? env[JOB_ENV.duration], 0.001),
-      seed: num("seed", values.seed, 0) ?? 0,
-      timeoutMs: num("timeout-ms", values["timeout-ms"], 1) ?? DEFAULT_REQUEST_TIMEOUT_S * 1000,
-      readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0) ?? 0,
-      stopGraceS,
-      log: (l) => console.log(l),
-      signal: controller.signal,
-      live,
-    });
+    const outcome = await runner({ ...parsed.opts, log: (l) => console.log(l), signal: controller.signal, live });
     return outcome.exitCode;
   } finally {
     clearTimeout(watchdog);

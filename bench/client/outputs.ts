@@ -29,9 +29,15 @@ export function consoleSummary(
     line("Successful requests:", r.completed),
     line("Failed requests:", r.failed),
     // Per error kind, with the first message of each: why requests failed, on the console.
-    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) =>
-      `  ${kind} × ${n}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(0, 200),
-    ),
+    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) => {
+      // The "http" kind names its status codes: 429, 503 and 400 call for different fixes.
+      const codes = Object.entries((r.errors_by_status ?? {}) as Record<string, number>);
+      const by = kind === "http" && codes.length ? ` (${codes.map(([c, k]) => `HTTP ${c} × ${k}`).join(", ")})` : "";
+      return `  ${kind} × ${n}${by}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(
+        0,
+        200,
+      );
+    }),
     line("Maximum request concurrency:", r.max_concurrency ?? "unlimited"),
     line("Benchmark duration (s):", r.duration),
     line("Total input tokens:", r.total_input_tokens),
@@ -134,7 +140,7 @@ function summaryCsv(results: ScenarioResult[]): string {
  * Write a file whole or not at all: a temporary file beside it, renamed over it (atomic on POSIX).
  * Text may come in pieces, so a large file is never one string in memory.
  */
-function writeFileAtomic(file: string, text: string | Iterable<string>): void {
+export function writeFileAtomic(file: string, text: string | Iterable<string>): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   const fd = fs.openSync(tmp, "w");
   try {
@@ -172,8 +178,37 @@ function* csvRows(records: RequestRecord[]): Generator<string> {
   yield batch;
 }
 
+/**
+ * Check before a run spends anything that its results can be written under dir: created if
+ * missing, a folder, writable. Names the flag, so a file or a read-only mount fails in one line
+ * before the first request instead of after the last.
+ */
+export function assertWritableDir(dir: string, flag = "--output-dir"): void {
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+    throw new Error(`${flag}: ${dir} is a file; give a folder for the results`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(
+      `${flag}: cannot create ${dir} (${code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : (code ?? (e as Error).message)}); give a writable folder`,
+      { cause: e },
+    );
+  }
+  const probe = path.join(dir, `.write-check.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe, { force: true });
+  } catch (e) {
+    throw new Error(
+      `${flag}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable folder`,
+      { cause: e },
+    );
+  }
+}
+
 /** Point DIR/latest at the run folder (a relative symlink, swapped atomically; a text file where links are refused). */
-function pointLatest(dir: string, runId: string): void {
+export function pointLatest(dir: string, runId: string): void {
   const link = path.join(dir, "latest");
   const tmp = path.join(dir, `.latest.${process.pid}.tmp`);
   try {

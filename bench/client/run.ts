@@ -86,6 +86,49 @@ async function probe(url: string, apiKey?: string): Promise<Probe> {
   }
 }
 
+/** The served model and, when the server says, its context length (prompt + output tokens). */
+interface ServedModel {
+  model: string;
+  maxModelLen?: number;
+}
+
+/**
+ * A model card's `max_model_len`: vLLM's `/v1/models` lists it per model (vllm-project/vllm,
+ * vllm/entrypoints/openai/protocol.py, `class ModelCard`: `max_model_len: int | None`, read late 2026).
+ */
+function servedModel(body: unknown, wanted: string | undefined): ServedModel | undefined {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return undefined;
+  const cards = (data as unknown[]).filter(
+    (c): c is { id: string; max_model_len?: unknown } =>
+      typeof c === "object" &&
+      c !== null &&
+      typeof (c as { id?: unknown }).id === "string" &&
+      !!(c as { id: string }).id,
+  );
+  const card = wanted === undefined ? cards[0] : cards.find((c) => c.id === wanted);
+  if (!card) return wanted === undefined ? undefined : { model: wanted };
+  const len = card.max_model_len;
+  return { model: card.id, maxModelLen: typeof len === "number" && len > 0 ? len : undefined };
+}
+
+/**
+ * Refuse, before the first request, a scenario whose longest prompt plus output cannot fit the
+ * model's context: the server would refuse every request of it.
+ */
+export function checkContextLength(scenarios: Scenario[], served: ServedModel, hasDataset: boolean): void {
+  if (served.maxModelLen === undefined) return;
+  for (const sc of scenarios) {
+    const spread = 1 + sc.random_range_ratio;
+    const input = hasDataset ? 0 : Math.round(sc.random_input_len * spread);
+    const output = Math.round(sc.random_output_len * spread);
+    if (input + output > served.maxModelLen)
+      throw new Error(
+        `scenarios[${sc.name}]: ${hasDataset ? "" : `random_input_len ${sc.random_input_len} + `}random_output_len ${sc.random_output_len}${sc.random_range_ratio ? ` (± ${sc.random_range_ratio * 100} %)` : ""} = up to ${input + output} tokens, above the max_model_len ${served.maxModelLen} of ${served.model} (from /v1/models): every request would be refused; shorten the scenario`,
+      );
+  }
+}
+
 /**
  * Wait until the server is ready, as vLLM's own readiness works: `/health` answers 200 once the
  * engine is up (vLLM's Kubernetes probes use it, DESIGN §5), and only then `/v1/models`. A proxy or
@@ -95,7 +138,7 @@ async function probe(url: string, apiKey?: string): Promise<Probe> {
 async function readyModel(
   baseUrl: string,
   opts: Pick<RunOptions, "apiKey" | "model" | "readyTimeoutS" | "log" | "signal">,
-): Promise<string> {
+): Promise<ServedModel> {
   const until = performance.now() + (opts.readyTimeoutS ?? 0) * 1000;
   let lastLog = 0;
   let healthy = false;
@@ -110,24 +153,20 @@ async function readyModel(
     if (healthy) {
       const m = await probe(`${baseUrl}/v1/models`, opts.apiKey);
       if (m.ok) {
-        if (opts.model) {
-          await m.res.body?.cancel();
-          return opts.model;
-        }
-        let id: string | undefined;
+        let served: ServedModel | undefined;
         try {
-          id = ((await m.res.json()) as { data?: { id?: unknown }[] }).data?.[0]?.id as string | undefined;
+          served = servedModel(await m.res.json(), opts.model);
         } catch {
-          id = undefined;
+          served = undefined;
         }
-        if (typeof id !== "string" || !id)
-          throw new Error(
-            `--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`,
-          );
-        return id;
+        if (served) return served;
+        if (opts.model) return { model: opts.model };
+        throw new Error(
+          `--model not given and ${baseUrl}/v1/models lists no model; pass --model (env SERVED_MODEL_NAME)`,
+        );
       }
       // A server without /v1/models is fine when the model is given; 503 means "still loading".
-      if (opts.model && m.status !== undefined && m.status !== 503) return opts.model;
+      if (opts.model && m.status !== undefined && m.status !== 503) return { model: opts.model };
       if (m.status === 401 || m.status === 403)
         throw new Error(
           `${baseUrl}/v1/models answered ${m.status}: set the API key (env OPENAI_API_KEY or VLLM_API_KEY)`,
@@ -313,8 +352,12 @@ async function runScenario(
     let nextArrival = start;
     for (let i = 0; i < n && !signal.aborted; i++) {
       nextArrival += gaps[i] * 1000;
+      // An arrival due after the deadline is never sent. (Sleeping only up to the deadline and
+      // sending on waking sent every later arrival at once: a timer wakes up to a millisecond
+      // early, so the deadline had not quite passed, and each late arrival waited 0 ms.)
+      if (nextArrival >= deadline) break;
       if (!owns(opts.shard, i)) continue;
-      const wait = Math.min(nextArrival, deadline) - performance.now();
+      const wait = nextArrival - performance.now();
       if (wait > 1) await sleep(wait, signal);
       const req = await spec(sc.num_warmups + i, "req");
       if (!req || !(await acquire())) break;
@@ -459,7 +502,9 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   };
   if (opts.live) opts.live.flush = () => write(false);
   try {
-    const model = await readyModel(baseUrl, opts);
+    const served = await readyModel(baseUrl, opts);
+    checkContextLength(scenarios, served, !!dataset);
+    const model = served.model;
     const target: Target = {
       baseUrl,
       endpoint: opts.endpoint ?? file.defaults.endpoint_path ?? (chat ? "/v1/chat/completions" : "/v1/completions"),

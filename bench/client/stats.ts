@@ -46,11 +46,13 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
   const errors: Record<string, number> = {};
   // The first message of each kind, so a failed run says why without opening the records.
   const firstErrors: Record<string, string> = {};
+  const statuses: Record<string, number> = {};
   for (const r of records)
     if (!r.success) {
       const kind = r.error_kind ?? "unknown";
       errors[kind] = (errors[kind] ?? 0) + 1;
       firstErrors[kind] ??= r.error ?? "";
+      if (r.status !== undefined && r.status >= 400) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     }
   const totalIn = ok.reduce((a, r) => a + r.prompt_tokens, 0);
   const totalOut = ok.reduce((a, r) => a + r.output_tokens, 0);
@@ -116,6 +118,8 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     failed,
     errors_by_type: errors,
     first_error_by_type: firstErrors,
+    // Which HTTP status codes the "http" failures were (429 overload, 503 loading, 400 refused…).
+    errors_by_status: statuses,
     success_rate: records.length ? ok.length / records.length : 0,
     total_input_tokens: totalIn,
     total_output_tokens: totalOut,

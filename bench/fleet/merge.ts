@@ -3,16 +3,20 @@
 // aggregate() a single process uses. No figure is averaged across shards.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ScenarioResult } from "../client/outputs";
+import { z } from "zod";
+import { writeFileAtomic, type ScenarioResult } from "../client/outputs";
 import type { RequestRecord } from "../client/request";
 import { aggregate, checkThresholds, type RunInfo } from "../client/stats";
 import type { Shard } from "./plan";
 import { withCluster, type RehearsalSecond } from "./rehearsal";
 import { timeline } from "./timeline";
 
+/** The shard file layout this build writes and reads; a file of another version is refused, not guessed at. */
+export const SHARD_FILE_VERSION = 1;
+
 /** What one shard leaves for the merge: its records and what it needs to recompute the figures. */
 export interface ShardFile {
-  version: 1;
+  version: typeof SHARD_FILE_VERSION;
   shard: Shard;
   run_id: string;
   file: { name: string; percentiles: number[]; goodput?: RunInfo["goodput"]; thresholds: Record<string, number> };
@@ -26,8 +30,7 @@ const shardFileName = (index: number) => `shard-${index}.json`;
 export function writeShardFile(dir: string, s: ShardFile): string {
   fs.mkdirSync(dir, { recursive: true });
   const p = path.join(dir, shardFileName(s.shard.index));
-  fs.writeFileSync(`${p}.tmp`, JSON.stringify(s));
-  fs.renameSync(`${p}.tmp`, p);
+  writeFileAtomic(p, JSON.stringify(s));
   return p;
 }
 
@@ -40,8 +43,75 @@ export function listShardFiles(dir: string): string[] {
     : [];
 }
 
+const count = z.number().int().min(0);
+const ms = z.number().min(0).optional();
+const recordSchema = z.looseObject({
+  request_id: z.string(),
+  scenario: z.string(),
+  start_s: z.number(),
+  success: z.boolean(),
+  error_kind: z.enum(["http", "timeout", "connection", "malformed", "incomplete"]).optional(),
+  error: z.string().optional(),
+  status: z.number().int().optional(),
+  prompt_tokens: count,
+  output_tokens: count,
+  ttft_ms: ms,
+  e2el_ms: ms,
+  tpot_ms: ms,
+  itl_ms: z.array(z.number()),
+});
+const shardFileSchema = z.object({
+  version: z.literal(SHARD_FILE_VERSION, {
+    error: (i) =>
+      `${JSON.stringify(i.input ?? null)} is not version ${SHARD_FILE_VERSION}, the shard file layout this vllm-bench reads; merge with the vllm-bench that ran the shards`,
+  }),
+  shard: z.object({ index: count, count: z.number().int().min(1) }),
+  run_id: z.string(),
+  file: z.looseObject({
+    name: z.string(),
+    percentiles: z.array(z.number()),
+    goodput: z.record(z.string(), z.number()).optional(),
+    thresholds: z.record(z.string(), z.number()),
+  }),
+  max_skew_ms: z.number().min(0),
+  scenarios: z.array(
+    z.object({
+      result: z.looseObject({
+        scenario: z.string(),
+        date: z.string(),
+        duration: z.number().min(0),
+        backend: z.string(),
+        model_id: z.string(),
+      }),
+      records: z.array(recordSchema),
+      partial: z.boolean(),
+      start_epoch_ms: z.number(),
+    }),
+  ),
+});
+
+/** A shard file, checked: one line naming the file and the field when it is not one this build wrote. */
+export function readShardFile(file: string): ShardFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    const why = e instanceof SyntaxError ? `not valid JSON (${e.message})` : ((e as NodeJS.ErrnoException).code ?? "");
+    throw new Error(`merge: ${file}: ${why}; re-run that shard or remove the file`, { cause: e });
+  }
+  const r = shardFileSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    const where = i.path.map(String).join(".") || "(root)";
+    throw new Error(`merge: ${file}: ${where}: ${i.message}; not a shard file this vllm-bench wrote`);
+  }
+  if (r.data.shard.index >= r.data.shard.count)
+    throw new Error(`merge: ${file}: shard.index ${r.data.shard.index} is not below shard.count ${r.data.shard.count}`);
+  return r.data;
+}
+
 export function readShardFiles(dir: string): ShardFile[] {
-  return listShardFiles(dir).map((p) => JSON.parse(fs.readFileSync(p, "utf8")) as ShardFile);
+  return listShardFiles(dir).map(readShardFile);
 }
 
 function runInfo(r: Record<string, unknown>, f: ShardFile["file"], duration: number, date: string): RunInfo {
@@ -76,8 +146,12 @@ export interface Merged {
   name: string;
 }
 
-/** Merge one run's shard files (every index exactly once). Throws naming what is missing. */
-export function mergeShards(shards: ShardFile[]): Merged {
+/**
+ * Merge one run's shard files (every index at most once). A missing shard throws naming it, unless
+ * `missing` says why it is gone (a worker that died): then the others are merged and the result is
+ * partial, the missing share named.
+ */
+export function mergeShards(shards: ShardFile[], missing?: Map<number, string>): Merged {
   if (!shards.length) throw new Error("merge: no shard files (shard-<index>.json) found");
   const count = shards[0].shard.count;
   const byIndex = new Map(shards.map((s) => [s.shard.index, s]));
@@ -85,22 +159,42 @@ export function mergeShards(shards: ShardFile[]): Merged {
     throw new Error(
       "merge: the shard files come from different runs (shard count or run id differ); merge one run's folder",
     );
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
-  if (missing.length)
+  if (shards.some((s) => s.file.name !== shards[0].file.name))
     throw new Error(
-      `merge: shard(s) ${missing.join(", ")} of ${count} have no results file yet; wait for them or check their logs`,
+      `merge: the shard files are of different scenario files (${[...new Set(shards.map((s) => s.file.name))].join(", ")}); merge one run's folder`,
     );
-  const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i)!);
+  const absent = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
+  const unexplained = absent.filter((i) => !missing?.has(i));
+  if (unexplained.length)
+    throw new Error(
+      `merge: shard(s) ${unexplained.join(", ")} of ${count} have no results file yet; wait for them or check their logs`,
+    );
+  const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i)).filter((s) => s !== undefined);
   const first = ordered[0];
-  const warnings: string[] = [];
-  const results = first.scenarios.map((sc0, k) => {
-    const parts = ordered.map((s) => {
+  const warnings: string[] = absent.map(
+    (i) =>
+      `shard ${i} of ${count} is missing (${missing!.get(i)}): its share of every scenario (requests i with i mod ${count} = ${i}) was not measured; the merged run is partial`,
+  );
+  // Scenario names in order must agree: shards of different runs are refused, not "stopped early".
+  const names = (s: ShardFile) => s.scenarios.map((x) => x.result.scenario as string);
+  const longest = ordered.reduce((a, s) => (names(s).length > names(a).length ? s : a), first);
+  for (const s of ordered) {
+    const n = names(s);
+    if (n.some((name, k) => name !== names(longest)[k]))
+      throw new Error(
+        `merge: shard ${s.shard.index} ran scenarios ${n.join(", ")} but shard ${longest.shard.index} ran ${names(longest).join(", ")}: they are not shards of one run; merge one run's folder`,
+      );
+  }
+  const results = longest.scenarios.map((sc0, k) => {
+    const parts = ordered.flatMap((s) => {
       const p = s.scenarios[k];
-      if (!p || p.result.scenario !== sc0.result.scenario)
-        throw new Error(
-          `merge: shard ${s.shard.index} has no results for scenario ${String(sc0.result.scenario)} (it stopped early); its records are missing from the union`,
+      if (!p) {
+        warnings.push(
+          `shard ${s.shard.index} has no results for scenario ${String(sc0.result.scenario)} (it stopped early); its share is missing from the union`,
         );
-      return p;
+        return [];
+      }
+      return [p];
     });
     const t0 = Math.min(...parts.map((p) => p.start_epoch_ms));
     const spread = Math.max(...parts.map((p) => p.start_epoch_ms)) - t0;
@@ -125,7 +219,7 @@ export function mergeShards(shards: ShardFile[]): Merged {
         sc0.result.timeline as RehearsalSecond[],
         Math.round((sc0.start_epoch_ms - t0) / 1000),
       );
-    const partial = parts.some((p) => p.partial);
+    const partial = parts.some((p) => p.partial) || parts.length < count;
     return { result, records, partial, thresholds: checkThresholds(result, first.file.thresholds) };
   });
   return { results, warnings, runId: first.run_id, name: first.file.name };

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { JOB_ENV } from "../contract";
 import { htmlReport } from "../report/html";
-import { consoleSummary, pushResults, writeOutputs } from "../client/outputs";
+import { assertWritableDir, consoleSummary, pushResults, writeOutputs } from "../client/outputs";
 import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { listShardFiles, mergeShards, readShardFiles, writeShardFile, type Merged, type ShardFile } from "./merge";
@@ -78,6 +78,9 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, outputDir: string): ShardEn
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Under the run folder: one file per shard known to be gone (a dead --workers child), named by its index. */
+export const DEAD_DIR = "dead";
+
 /**
  * Start barrier through the shared folder: each shard writes its own clock reading when ready;
  * once all are there, every shard computes the same start, the latest reading plus a margin for
@@ -102,9 +105,12 @@ export function fileBarrier(
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, String(se.index)), String(Date.now()));
     const until = Date.now() + se.barrierTimeoutS * 1000;
+    const deadDir = path.join(se.runDir, DEAD_DIR);
     for (;;) {
       const files = fs.readdirSync(dir).filter((f) => /^\d+$/.test(f));
-      if (files.length >= se.count) {
+      // A shard known to be dead is not waited for: the others start without its share.
+      const gone = fs.existsSync(deadDir) ? fs.readdirSync(deadDir).filter((f) => !files.includes(f)).length : 0;
+      if (files.length && files.length + gone >= se.count) {
         const latest = Math.max(...files.map((f) => Number(fs.readFileSync(path.join(dir, f), "utf8"))));
         return latest + se.maxSkewMs + 2 * pollMs;
       }
@@ -150,7 +156,11 @@ export async function writeMerged(
     m.results,
     htmlReport(`vllm-bench: ${m.name} (${count ?? 1} shards, merged)`, m.runId, m.results),
   );
-  opts.log(`Merged ${count ?? "?"} shards: wrote ${files.length} files to ${outputDir}.`);
+  opts.log(
+    `Merged ${count ?? "?"} shards: wrote ${files.length} files to ${path.join(outputDir, m.runId)}; ${path.join(outputDir, "latest")} points at it.`,
+  );
+  if (m.results.some((r) => r.partial))
+    opts.log("The merged run is partial: see the warnings above for what is missing.");
   const failed = m.results.some((r) => r.thresholds.some((t) => !t.passed));
   return { exitCode: m.results.some((r) => r.partial) ? 3 : failed ? 1 : 0, results: m.results, files, runId: m.runId };
 }
@@ -225,23 +235,43 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
   return writeMerged(mergeShards(readShardFiles(se.runDir)), path.dirname(se.runDir), opts);
 }
 
+export const MERGE_USAGE = `usage: vllm-bench merge RUN_DIR [--output-dir DIR] [--pushgateway-url URL]
+
+Merges a sharded run's shard files (RUN_DIR/shard-<index>.json, written by each pod of the
+Indexed Job or each --workers child) by hand, e.g. after a shard was re-run: the union of their
+per-request records on one clock, every figure recomputed. Each file is checked (layout version,
+fields) and every shard of the run must be there.
+  --output-dir DIR        where the merged run goes: DIR/<run id>/, DIR/latest   default: RUN_DIR's parent
+  --pushgateway-url URL   push the merged figures to a Pushgateway
+Exit codes: 0 thresholds passed, 1 a threshold failed, 2 bad input, 3 a shard was partial.`;
+
 /** `vllm-bench merge RUN_DIR [--output-dir DIR]`: merge a run's shard files by hand (e.g. after a shard was re-run). */
 export async function mergeMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { "output-dir": { type: "string" }, "pushgateway-url": { type: "string" } },
+    options: {
+      "output-dir": { type: "string" },
+      "pushgateway-url": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     allowPositionals: true,
     strict: true,
   });
+  if (values.help) {
+    console.log(MERGE_USAGE);
+    return 0;
+  }
   if (positionals.length !== 1)
-    throw new Error(
-      "usage: vllm-bench merge RUN_DIR [--output-dir DIR] [--pushgateway-url URL]  (RUN_DIR holds shard-<index>.json)",
-    );
+    throw new Error(`merge: expected one RUN_DIR, got ${positionals.length}\n${MERGE_USAGE.split("\n")[0]}`);
   const dir = positionals[0];
-  const outcome = await writeMerged(
-    mergeShards(readShardFiles(dir)),
-    values["output-dir"] ?? path.dirname(path.resolve(dir)),
-    { log: (l) => console.log(l), pushgatewayUrl: values["pushgateway-url"] },
-  );
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new Error(`merge: RUN_DIR ${dir} is not a folder; give the run folder holding shard-<index>.json`);
+  const outputDir = values["output-dir"] ?? path.dirname(path.resolve(dir));
+  const merged = mergeShards(readShardFiles(dir));
+  assertWritableDir(outputDir);
+  const outcome = await writeMerged(merged, outputDir, {
+    log: (l) => console.log(l),
+    pushgatewayUrl: values["pushgateway-url"],
+  });
   return outcome.exitCode;
 }

@@ -9,10 +9,13 @@ import * as path from "node:path";
 import type { RunOptions, RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { startSimulator } from "../sim";
-import { mergeShards, readShardFiles } from "./merge";
+import { listShardFiles, mergeShards, readShardFiles } from "./merge";
 import { defaultWorkers } from "./plan";
 import { newRunId } from "../client/run";
-import { assertShardable, writeMerged } from "./shard";
+import { assertShardable, DEAD_DIR, writeMerged } from "./shard";
+
+/** Lines of a worker's output kept to show when it fails. */
+const TAIL_LINES = 20;
 
 /** Cores this process may use: the cgroup v2 CPU quota when there is one (a pod's limit), else the host's. */
 function usableCores(): number {
@@ -60,8 +63,11 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
   opts.log(
     `Running ${w.workers} workers (one seeded plan, request i goes to worker i mod ${w.workers}); merging their records afterwards.`,
   );
+  // Why each worker that failed is gone (exit code or signal); the others go on without it.
+  const dead = new Map<number, string>();
+  const tails: string[][] = [];
   try {
-    const codes = await Promise.all(
+    await Promise.all(
       Array.from({ length: w.workers }, (_, index) => {
         // Flags given last win, so the child's target, folder and worker count are ours.
         const args = [
@@ -84,29 +90,52 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
         };
         const [cmd, ...cmdArgs] = [...(w.wrap?.(index) ?? []), node, ...args];
         const child = spawn(cmd, cmdArgs, { env, stdio: ["ignore", "pipe", "pipe"] });
+        const tail: string[] = (tails[index] = []);
         const relay = (stream: NodeJS.ReadableStream) => {
           let buf = "";
           stream.on("data", (d) => {
             buf += d;
             const lines = buf.split("\n");
             buf = lines.pop()!;
-            for (const l of lines) if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
+            for (const l of lines) {
+              if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
+              tail.push(l);
+              if (tail.length > TAIL_LINES) tail.shift();
+            }
           });
         };
         relay(child.stdout);
         relay(child.stderr);
         const stop = () => child.kill("SIGTERM");
         opts.signal?.addEventListener("abort", stop, { once: true });
-        return new Promise<number>((resolve) =>
-          child.on("exit", (code) => (opts.signal?.removeEventListener("abort", stop), resolve(code ?? 1))),
+        return new Promise<void>((resolve) =>
+          child.on("exit", (code, sig) => {
+            opts.signal?.removeEventListener("abort", stop);
+            if (code !== 0 && code !== 3) {
+              const why = sig ? `killed by ${sig}` : `exit ${code}`;
+              dead.set(index, `worker ${index} ${why}`);
+              // The others' start barrier counts it as gone, so they start without waiting for it.
+              fs.mkdirSync(path.join(runDir, DEAD_DIR), { recursive: true });
+              fs.writeFileSync(path.join(runDir, DEAD_DIR, String(index)), why);
+              opts.log(`warning: worker ${index} ${why}; the other workers go on, its share will be missing`);
+              for (const l of tail) opts.log(`[worker ${index}] ${l}`);
+            }
+            resolve();
+          }),
         );
       }),
     );
-    const bad = codes.map((c, i) => [i, c] as const).filter(([, c]) => c !== 0 && c !== 3);
-    if (bad.length)
-      throw new Error(`worker(s) ${bad.map(([i, c]) => `${i} (exit ${c})`).join(", ")} failed; their lines are above`);
+    // A worker that died after writing its shard file lost nothing.
+    const present = new Set(listShardFiles(runDir).map((f) => Number(/shard-(\d+)\.json$/.exec(f)![1])));
+    for (const i of present) dead.delete(i);
+    if (!present.size)
+      throw new Error(
+        `every worker failed (${[...dead.values()].join(", ")}); nothing was measured. Their last lines:\n${tails
+          .flatMap((t, i) => t.map((l) => `[worker ${i}] ${l}`))
+          .join("\n")}`,
+      );
     // The scratch folder goes; the merged run gets a run folder of its own, like a single-process run.
-    return await writeMerged({ ...mergeShards(readShardFiles(runDir)), runId: newRunId() }, opts.outputDir, opts);
+    return await writeMerged({ ...mergeShards(readShardFiles(runDir), dead), runId: newRunId() }, opts.outputDir, opts);
   } finally {
     await sim?.close();
     fs.rmSync(runDir, { recursive: true, force: true });

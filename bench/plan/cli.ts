@@ -1,8 +1,11 @@
 import { parseArgs } from "node:util";
-import { JOB_ENV } from "../contract";
+import { MAX_TIMER_S, targetUrl } from "../client/cli";
+import { assertWritableDir } from "../client/outputs";
+import { JOB_ENV, PRESETS } from "../contract";
 import { simOptionsFrom } from "../sim";
 import { INSTANCE_PRICES, PRICE_REGION, PRICES_AS_OF } from "./prices";
-import { runPlan } from "./plan";
+import { runPlan, type PlanOptions } from "./plan";
+import { checkFleet } from "./recommend";
 import { parseSloFlags } from "./slo";
 
 const PLAN_USAGE = `usage: vllm-bench plan [options]
@@ -20,7 +23,8 @@ Target and workload
                             address: with a headless Service's name, one pod (the plan Job uses it)
   --model NAME              model to request (env SERVED_MODEL_NAME)        default: first of /v1/models
   --config NAME|PATH        scenario file or preset: its thresholds are the SLOs and its first
-                            scenario's lengths (or dataset) the workload (env CONFIG_PATH) default: baseline
+                            scenario's lengths (or dataset) the workload (env CONFIG_PATH);
+                            presets: ${PRESETS.join(", ")}            default: baseline
   --slo NAME=VALUE          an SLO as a threshold name, repeatable; replaces the file's one of that
                             name: ttft_p95_ms=2000, itl_p99_ms=100, tpot_mean_ms=50,
                             e2el_p95_ms=5000, output_rate_per_request_min=30, success_rate=0.99
@@ -47,12 +51,13 @@ Recommendation
   --tensor-parallel-size N  GPUs per vLLM pod                               default: 1
   --price-per-hour USD      instance price per hour                         default: price table (${PRICE_REGION} on-demand, ${PRICES_AS_OF})
 Output
-  --output-dir DIR          plan.json, plan.html and every point's results (env OUTPUT_DIR) default: results
+  --output-dir DIR          a folder per plan, DIR/<plan id>/: plan.json, plan.html and every point's
+                            results; DIR/latest points at the newest (env OUTPUT_DIR) default: results
   --pushgateway-url URL     push the sustainable rate and target for the capacity dashboard (env PUSHGATEWAY_URL)
 
 Priced instance types: ${Object.keys(INSTANCE_PRICES).join(", ")}.
 Exit codes: 0 a rate met every SLO, 1 none did (or the search ran out of points before one missed), 2 bad input,
-3 interrupted (plan.json still written, with no recommendation).`;
+3 interrupted or the target went away (plan.json still written, marked partial, with no recommendation).`;
 
 function num(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
   if (v === undefined || v === "") return undefined;
@@ -64,7 +69,16 @@ function num(name: string, v: string | undefined, min: number, max = Infinity): 
   return n;
 }
 
-export async function planMain(argv: string[]): Promise<number> {
+/** A count: refused, not rounded, when it is not whole (--max-points 2.5 would otherwise run 3). */
+function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  const n = num(name, v, min, max);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new Error(`--${name}: ${JSON.stringify(v)} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** What `vllm-bench plan` was asked, checked: every flag and env value is refused here, before the search. */
+export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<PlanOptions, "log" | "signal"> | "help" {
   const s = { type: "string" } as const;
   const { values } = parseArgs({
     args: argv,
@@ -100,35 +114,45 @@ export async function planMain(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(PLAN_USAGE);
-    return 0;
-  }
-  const env = process.env;
+  if (values.help) return "help";
   const quick = !!values.quick;
-  const durationS = num("point-duration", values["point-duration"], 1) ?? (quick ? 8 : 60);
-  const warmupS = num("warmup", values.warmup, 0) ?? (quick ? 2 : 15);
+  const durationS = num("point-duration", values["point-duration"], 1, MAX_TIMER_S) ?? (quick ? 8 : 60);
+  const warmupS = num("warmup", values.warmup, 0, MAX_TIMER_S) ?? (quick ? 2 : 15);
   if (warmupS >= durationS)
     throw new Error(
       `--warmup: ${warmupS} s leaves nothing of a ${durationS} s point to measure; make it shorter than --point-duration`,
     );
   const minRps = num("min-rps", values["min-rps"], 0.001) ?? 0.05;
   const maxRps = num("max-rps", values["max-rps"], minRps) ?? 1000;
-  const controller = new AbortController();
-  const onSignal = (sig: string) => {
-    console.error(`\n${sig}: stopping the search; plan.json will hold the points measured so far...`);
-    controller.abort();
+  const baseUrl = targetUrl(values["base-url"], env);
+  const fleet = {
+    peakRps: num("peak-rps", values["peak-rps"] ?? env.PEAK_RPS, 0.001) ?? 50,
+    headroom: num("headroom", values.headroom, 0.01, 1) ?? 0.6,
+    alertFraction: num("alert-fraction", values["alert-fraction"], 0.01, 1) ?? 0.9,
+    instanceType: values["instance-type"] ?? "g6.xlarge",
+    gpusPerNode: int("gpus-per-node", values["gpus-per-node"], 1, 16),
+    tensorParallelSize: int("tensor-parallel-size", values["tensor-parallel-size"], 1, 16) ?? 1,
+    pricePerHour: num("price-per-hour", values["price-per-hour"], 0),
   };
-  process.once("SIGTERM", () => onSignal("SIGTERM"));
-  process.once("SIGINT", () => onSignal("SIGINT"));
-  const baseUrl = values["base-url"] ?? env[JOB_ENV.endpoint];
-  const outcome = await runPlan({
+  // The recommendation's inputs now, not after the search has spent its GPU-minutes.
+  checkFleet(fleet);
+  const config = values.config ?? env[JOB_ENV.configPath] ?? "baseline";
+  if (!config.trim()) throw new Error(`--config: empty; give a preset (${PRESETS.join(", ")}) or a scenario file`);
+  const outputDir = values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results";
+  if (!outputDir.trim()) throw new Error("--output-dir: empty; give a folder for the plan (default: results)");
+  const pushgatewayUrl = values["pushgateway-url"] ?? env[JOB_ENV.pushgatewayUrl];
+  if (pushgatewayUrl !== undefined && !/^https?:\/\/[^/]/.test(pushgatewayUrl))
+    throw new Error(`--pushgateway-url: ${JSON.stringify(pushgatewayUrl)} must be an http:// or https:// URL`);
+  if (values["one-address"] && !baseUrl)
+    throw new Error("--one-address: needs --base-url (env MODEL_ENDPOINT): the built-in simulator has one address");
+  const seed = int("seed", values.seed, 0, Number.MAX_SAFE_INTEGER);
+  return {
     baseUrl,
     oneAddress: !!values["one-address"],
     sim: baseUrl ? undefined : simOptionsFrom([], env),
     model: values.model ?? env[JOB_ENV.servedModelName] ?? env[JOB_ENV.modelName],
     apiKey: env.OPENAI_API_KEY ?? env[JOB_ENV.apiKey],
-    config: values.config ?? env[JOB_ENV.configPath] ?? "baseline",
+    config,
     slos: parseSloFlags(values.slo ?? []),
     slosFromFlagsOnly: !!values["slo-only"],
     search: {
@@ -136,27 +160,34 @@ export async function planMain(argv: string[]): Promise<number> {
       minRps,
       maxRps,
       precision: num("precision", values.precision, 0.001, 10) ?? (quick ? 0.2 : 0.05),
-      maxPoints: num("max-points", values["max-points"], 2, 100) ?? (quick ? 6 : 14),
-      repeats: num("repeats", values.repeats, 1, 10) ?? (quick ? 1 : 3),
+      maxPoints: int("max-points", values["max-points"], 2, 100) ?? (quick ? 6 : 14),
+      repeats: int("repeats", values.repeats, 1, 10) ?? (quick ? 1 : 3),
       noiseBand: num("noise-band", values["noise-band"], 0, 1) ?? 0.1,
     },
     durationS,
     warmupS,
-    fleet: {
-      peakRps: num("peak-rps", values["peak-rps"] ?? env.PEAK_RPS, 0.001) ?? 50,
-      headroom: num("headroom", values.headroom, 0.01, 1) ?? 0.6,
-      alertFraction: num("alert-fraction", values["alert-fraction"], 0.01, 1) ?? 0.9,
-      instanceType: values["instance-type"] ?? "g6.xlarge",
-      gpusPerNode: num("gpus-per-node", values["gpus-per-node"], 1, 16),
-      tensorParallelSize: num("tensor-parallel-size", values["tensor-parallel-size"], 1, 16) ?? 1,
-      pricePerHour: num("price-per-hour", values["price-per-hour"], 0),
-    },
-    outputDir: values["output-dir"] ?? env[JOB_ENV.outputDir] ?? "results",
-    pushgatewayUrl: values["pushgateway-url"] ?? env[JOB_ENV.pushgatewayUrl],
-    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0) ?? 0,
-    seed: num("seed", values.seed, 0) ?? 0,
-    log: (l) => console.log(l),
-    signal: controller.signal,
-  });
+    fleet,
+    outputDir,
+    pushgatewayUrl,
+    readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0, MAX_TIMER_S) ?? 0,
+    seed: seed ?? 0,
+  };
+}
+
+export async function planMain(argv: string[]): Promise<number> {
+  const parsed = parsePlanArgs(argv, process.env);
+  if (parsed === "help") {
+    console.log(PLAN_USAGE);
+    return 0;
+  }
+  assertWritableDir(parsed.outputDir);
+  const controller = new AbortController();
+  const onSignal = (sig: string) => {
+    console.error(`\n${sig}: stopping the search; plan.json will hold the points measured so far...`);
+    controller.abort();
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  const outcome = await runPlan({ ...parsed, log: (l) => console.log(l), signal: controller.signal });
   return outcome.exitCode;
 }

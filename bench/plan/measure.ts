@@ -36,6 +36,8 @@ export interface PointMeasurement extends Measurement {
   /** Per-request records of the whole point, warm-up included (start_s from the point's start). */
   records: RequestRecord[];
   partial: boolean;
+  /** Why a partial point stopped (a signal, the server gone). */
+  stopReason?: string;
 }
 
 /** Request timeout for a point: long enough for any request that could still meet the SLOs. */
@@ -115,6 +117,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     checks,
     records: run.records,
     partial: run.partial,
+    stopReason: typeof r0.stop_reason === "string" ? r0.stop_reason : undefined,
     passed: checks.every((c) => c.passed) && steady.length > 0,
     slack: steady.length ? slack(checks) : -1,
   };

@@ -2,14 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PLAN_PUSHGATEWAY_JOB } from "../contract";
 import { loadScenarioFile } from "../client/scenario";
+import { assertWritableDir, pointLatest, writeFileAtomic } from "../client/outputs";
 import { closeIdleConnections } from "../client/request";
+import { newRunId } from "../client/run";
 import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
 import { planReport } from "../report/html";
 import { pinOneAddress } from "./address";
 import { measurePoint, type PointMeasurement } from "./measure";
 import { configSetLines, table, yamlSnippet } from "./output";
-import { recommend, type FleetInput, type Recommendation } from "./recommend";
-import { searchRate, type SearchOptions, type SearchResult } from "./search";
+import { checkFleet, recommend, type FleetInput, type Recommendation } from "./recommend";
+import { Interrupted, searchRate, type SearchOptions, type SearchResult } from "./search";
 import { planSlos, type Slos } from "./slo";
 
 export interface PlanOptions {
@@ -59,6 +61,12 @@ export interface PlanFile {
   [key: string]: unknown;
   plan: {
     date: string;
+    /** The plan's folder under --output-dir. */
+    plan_id: string;
+    /** Stopped before the search ended (interrupt, target gone): the points are real, the answer is not. */
+    partial: boolean;
+    /** Why a partial plan stopped. */
+    stop_reason?: string;
     target: string;
     model: string;
     workload: { input_len: number; output_len: number; dataset: string };
@@ -111,7 +119,13 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   const slos: Slos = { ...(o.slosFromFlagsOnly ? {} : fromFile.slos), ...o.slos };
   if (!Object.keys(slos).length)
     throw new Error(`--slo: no SLO to plan against (${o.config} has none); give one such as --slo ttft_p95_ms=2000`);
+  checkFleet(o.fleet); // before the search: its answer must be usable
   const sc = file.scenarios[0];
+  // A folder per plan (OUTPUT_DIR/latest points at it): a second plan never mixes with the first.
+  assertWritableDir(o.outputDir);
+  const planId = `plan-${newRunId()}`;
+  const planDir = path.join(o.outputDir, planId);
+  fs.mkdirSync(planDir, { recursive: true });
   let sim: RunningSimulator | undefined;
   let baseUrl = o.baseUrl?.replace(/\/$/, "");
   if (baseUrl && o.oneAddress) baseUrl = await pinOneAddress(baseUrl, o.readyTimeoutS ?? 0, o.log, o.signal);
@@ -122,7 +136,12 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   }
   const measurements: PointMeasurement[] = [];
   let search: SearchResult<PointMeasurement>;
-  fs.mkdirSync(o.outputDir, { recursive: true });
+  // Stops the search on an interrupt or when the target goes away mid-plan.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (o.signal?.aborted) stop.abort();
+  else o.signal?.addEventListener("abort", onAbort, { once: true });
+  let targetLost: string | undefined;
   const started = performance.now();
   try {
     o.log(
@@ -138,22 +157,39 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     let readyTimeoutS = o.readyTimeoutS;
     search = await searchRate(
       async (rate, attempt) => {
-        const m = await measurePoint(rate, attempt, {
-          baseUrl: baseUrl,
-          model: o.model,
-          apiKey: o.apiKey,
-          file,
-          slos,
-          durationS: o.durationS,
-          warmupS: o.warmupS,
-          seed: o.seed,
-          outputDir: o.outputDir,
-          log: o.log,
-          signal: o.signal,
-          readyTimeoutS,
-        });
+        let m: PointMeasurement;
+        try {
+          m = await measurePoint(rate, attempt, {
+            baseUrl: baseUrl,
+            model: o.model,
+            apiKey: o.apiKey,
+            file,
+            slos,
+            durationS: o.durationS,
+            warmupS: o.warmupS,
+            seed: o.seed,
+            outputDir: planDir,
+            log: o.log,
+            signal: stop.signal,
+            readyTimeoutS,
+          });
+        } catch (e) {
+          // Before any point, a target that does not answer is bad input (exit 2); after one, it
+          // went away: the plan stops partial with what it measured.
+          if (!measurements.length) throw e;
+          targetLost = (e as Error).message;
+          stop.abort();
+          throw new Interrupted();
+        }
         readyTimeoutS = 0; // only the first point waits for the target
         measurements.push(m);
+        // The target went away during the point: an outage, not an SLO miss; the point is kept, unjudged.
+        if (m.partial && !o.signal?.aborted) {
+          targetLost = m.stopReason ?? "the point stopped early";
+          o.log(`rate ${rate.toFixed(2)} req/s: stopped early (${targetLost}); the plan stops here, partial.`);
+          stop.abort();
+          throw new Interrupted();
+        }
         const tight = [...m.checks].sort((a, b) => Number(a.passed) - Number(b.passed))[0];
         o.log(
           `rate ${rate.toFixed(2).padStart(8)} req/s${attempt ? ` (repeat ${attempt + 1})` : ""}: ${
@@ -167,12 +203,14 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
         );
         return m;
       },
-      { ...o.search, signal: o.signal },
+      { ...o.search, signal: stop.signal },
     );
   } finally {
+    o.signal?.removeEventListener("abort", onAbort);
     closeIdleConnections();
     await sim?.close();
   }
+  const partial = !!targetLost || !!o.signal?.aborted;
   const best =
     search.sustainable === undefined
       ? undefined
@@ -185,7 +223,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   // interrupted or budget-cut search without a miss is a lower bound and gets no recommendation.
   const complete = search.knee !== undefined || search.stop === "max-rate";
   const rec =
-    complete && search.sustainable !== undefined && meanOut
+    complete && !partial && search.sustainable !== undefined && meanOut
       ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut })
       : undefined;
   const servedModel = measurements[0]?.result.model_id; // the model the target named (a run's model_id)
@@ -193,6 +231,9 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     ...(rec?.config ?? {}),
     plan: {
       date: new Date().toISOString(),
+      plan_id: planId,
+      partial,
+      ...(partial ? { stop_reason: targetLost ? `target lost: ${targetLost}` : "interrupted by a signal" } : {}),
       target: sim ? `built-in simulator (${JSON.stringify(o.sim ?? {})})` : baseUrl,
       model: typeof servedModel === "string" ? servedModel : (o.model ?? ""),
       workload: {
@@ -204,7 +245,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       ignored_thresholds: fromFile.ignored,
       sustainable_rps: search.sustainable ?? null,
       knee_rps: search.knee ?? null,
-      stop: search.stop,
+      stop: targetLost ? "target-lost" : search.stop,
       search: { ...o.search, duration_s: o.durationS, warmup_s: o.warmupS },
       fleet: o.fleet,
       price: rec?.price ?? null,
@@ -214,10 +255,10 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       points: measurements.map(point),
     },
   };
-  const files = [path.join(o.outputDir, "plan.json"), path.join(o.outputDir, "plan.html")];
-  fs.writeFileSync(files[0], JSON.stringify(plan, null, 2) + "\n");
+  const files = [path.join(planDir, "plan.json"), path.join(planDir, "plan.html")];
+  writeFileAtomic(files[0], JSON.stringify(plan, null, 2) + "\n");
   const text = summary(plan, rec);
-  fs.writeFileSync(
+  writeFileAtomic(
     files[1],
     planReport(`vllm-bench plan: ${plan.plan.model}`, {
       points: plan.plan.points,
@@ -228,12 +269,20 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       summary: text,
     }),
   );
+  pointLatest(o.outputDir, planId);
   o.log(text);
+  o.log(
+    `Wrote plan.json, plan.html and ${measurements.length} point(s) to ${planDir}; ${path.join(o.outputDir, "latest")} points at this plan.`,
+  );
+  if (partial)
+    o.log(
+      `Stopped early (${plan.plan.stop_reason}): the plan is partial; every measured point is in plan.json, no recommendation.`,
+    );
   if (o.pushgatewayUrl && rec)
     await pushPlan(o.pushgatewayUrl, plan, rec).catch((e) =>
       o.log(`warning: could not push the plan to Pushgateway: ${(e as Error).message}`),
     );
-  const exitCode = o.signal?.aborted ? 3 : rec ? 0 : 1;
+  const exitCode = partial ? 3 : rec ? 0 : 1;
   return { exitCode, plan, recommendation: rec, measurements, files };
 }
 
@@ -242,6 +291,8 @@ const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d
 export function summary(plan: PlanFile, rec: Recommendation | undefined): string {
   const p = plan.plan;
   const head = `${"=".repeat(16)} Capacity plan ${"=".repeat(19)}`;
+  if (p.partial)
+    return `${head}\nStopped early (${p.stop_reason}) after ${p.points.length} point(s): no recommendation.${p.sustainable_rps !== null ? ` ${fmt(p.sustainable_rps)} req/s met every SLO before that (a lower bound).` : ""}`;
   if (!rec && p.sustainable_rps !== null)
     return `${head}\nSearch ${p.stop} before any rate missed an SLO: ${fmt(p.sustainable_rps)} req/s met every SLO, but the capacity may be higher. No recommendation; run the plan to the end (raise --max-points).`;
   if (!rec || p.sustainable_rps === null)

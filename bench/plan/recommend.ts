@@ -50,11 +50,23 @@ export function floor2(x: number): number {
   return Number((Math.floor(x / e + 1e-9) * e).toPrecision(12));
 }
 
-export function recommend(i: FleetInput): Recommendation {
+/**
+ * Everything about the recommendation's inputs that does not need a measurement, checked before
+ * the search spends GPU-minutes: the search's result could otherwise not be turned into settings.
+ */
+export function checkFleet(i: Omit<FleetInput, "sustainableRps" | "meanOutputTokens">): {
+  gpusPerNode: number;
+  usdPerHour: number;
+  podsPerNode: number;
+} {
   if (!(i.headroom > 0 && i.headroom < i.alertFraction && i.alertFraction <= 1))
     throw new Error(
       `--headroom: ${i.headroom} must be above 0 and below the alert fraction (${i.alertFraction}), which is at most 1`,
     );
+  if (!Number.isInteger(i.tensorParallelSize) || i.tensorParallelSize < 1)
+    throw new Error(`--tensor-parallel-size: ${i.tensorParallelSize} must be a whole number of GPUs ≥ 1`);
+  if (i.gpusPerNode !== undefined && (!Number.isInteger(i.gpusPerNode) || i.gpusPerNode < 1))
+    throw new Error(`--gpus-per-node: ${i.gpusPerNode} must be a whole number ≥ 1`);
   const known = INSTANCE_PRICES[i.instanceType];
   const gpusPerNode = i.gpusPerNode ?? known?.gpus;
   if (gpusPerNode === undefined)
@@ -69,6 +81,11 @@ export function recommend(i: FleetInput): Recommendation {
     throw new Error(
       `--tensor-parallel-size: ${i.tensorParallelSize} GPUs per pod do not fit on ${i.instanceType} (${gpusPerNode} GPUs per node); a pod cannot span nodes`,
     );
+  return { gpusPerNode, usdPerHour, podsPerNode };
+}
+
+export function recommend(i: FleetInput): Recommendation {
+  const { gpusPerNode, usdPerHour, podsPerNode } = checkFleet(i);
   const target = floor2(i.sustainableRps * i.headroom);
   if (!(target > 0))
     throw new Error(`the sustainable rate (${i.sustainableRps} req/s) is too low to recommend a target`);

@@ -38,7 +38,7 @@ export interface SearchResult<M extends Measurement> {
   knee?: number;
   verdicts: Verdict<M>[];
   /** Why the search stopped. */
-  stop: "converged" | "max-points" | "min-rate" | "max-rate" | "interrupted";
+  stop: "converged" | "max-points" | "min-rate" | "max-rate" | "interrupted" | "target-lost";
 }
 
 const median = (xs: number[]) => {
@@ -106,8 +106,11 @@ export async function searchRate<M extends Measurement>(
   }
 }
 
-/** Thrown out of a measurement cut short by an interrupt; searchRate catches it and reports "interrupted". */
-class Interrupted extends Error {
+/**
+ * Thrown out of a measurement cut short (an interrupt, a target gone): searchRate catches it and
+ * reports "interrupted", keeping every verdict so far; the cut point is no verdict.
+ */
+export class Interrupted extends Error {
   constructor() {
     super("interrupted");
   }

@@ -1,4 +1,5 @@
 import { checkThresholds, type ThresholdResult } from "../client/stats";
+import { PLAN_SLO_NAME, thresholdsSchema } from "../contract";
 
 // A plan's SLOs are the scenario file's thresholds that hold per request whatever the offered
 // rate: latency bounds, the per-request output rate and the success rate. Throughput minima
@@ -27,6 +28,14 @@ export function parseSloFlags(flags: string[]): Slos {
     const v = m ? Number(m[2]) : NaN;
     if (!m || !Number.isFinite(v) || v <= 0)
       throw new Error(`--slo: ${JSON.stringify(f)} must be NAME=NUMBER, e.g. ttft_p95_ms=2000 or success_rate=0.99`);
+    // Names and ranges as a scenario file's thresholds (one schema), then only per-request bounds.
+    const checked = thresholdsSchema.safeParse({ [m[1]]: v });
+    if (!checked.success) throw new Error(`--slo: ${m[1]}: ${checked.error.issues[0].message}`);
+    if (!PLAN_SLO_NAME.test(m[1]))
+      throw new Error(
+        `--slo: ${m[1]} is not an SLO: it grows with the offered rate, so it says nothing about what one replica sustains; use a latency (ttft_p95_ms=2000), output_rate_per_request_min or success_rate`,
+      );
+    if (m[1] in out) throw new Error(`--slo: ${m[1]} given twice`);
     out[m[1]] = v;
   }
   return out;

@@ -50,9 +50,19 @@ function printTree(nodes: GraphNode[]): void {
 
 async function main() {
   const { values } = parseArgs({
-    options: { stack: { type: "string", default: "Pulumi.eks.yaml" }, json: { type: "boolean", default: false } },
+    options: {
+      stack: { type: "string", default: "Pulumi.eks.yaml" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
+  if (values.help) {
+    console.log(
+      `${USAGE}\n\nThe resource graph the stack would create, built offline under Pulumi's mocks (no AWS, no\nPulumi CLI): a tree of resources, or --json for every resource's type, name, parent and inputs.`,
+    );
+    return;
+  }
   const graph = await buildGraph(readStackFile(values.stack));
   if (values.json) {
     process.stdout.write(

@@ -370,7 +370,7 @@ describe("the Job's contract with the CLI", () => {
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     expect(code, stderr + stdout).toBe(0);
     expect(stdout).toMatch(/--one-address: localhost has \d+ address\(es\)/);
-    const planJson = JSON.parse(fs.readFileSync(local(`${env.OUTPUT_DIR}/plan.json`), "utf8"));
+    const planJson = JSON.parse(fs.readFileSync(local(`${env.OUTPUT_DIR}/latest/plan.json`), "utf8"));
     expect(planJson["autoscaling.targetRequestsPerSecond"]).toBeGreaterThan(0);
     const push = pushes.find((p) => p.url.startsWith("/metrics/job/vllm-bench-plan/"))!;
     expect(push.url).toBe(`/metrics/job/vllm-bench-plan/model_name/${encodeURIComponent(sim.options.model)}`);

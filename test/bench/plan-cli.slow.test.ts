@@ -62,7 +62,7 @@ describe("vllm-bench plan", () => {
     const seconds = (performance.now() - t0) / 1000;
     console.log(`vllm-bench plan --quick: ${seconds.toFixed(0)} s`);
     expect(code, stderr + stdout).toBe(0);
-    const json = JSON.parse(fs.readFileSync(path.join(cwd, "results/plan.json"), "utf8"));
+    const json = JSON.parse(fs.readFileSync(path.join(cwd, "results/latest/plan.json"), "utf8"));
     const target = json["autoscaling.targetRequestsPerSecond"];
     expect(target).toBeGreaterThan(0);
     expect(target).toBeLessThanOrEqual(0.6 * json.plan.sustainable_rps);
@@ -74,7 +74,7 @@ describe("vllm-bench plan", () => {
     );
     expect(stdout).toMatch(/^pulumi config set --path autoscaling\.maxReplicas \d+$/m);
     expect(stdout).toMatch(/^pulumi config set --path gpuNodes\.maxSize \d+$/m);
-    expect(fs.existsSync(path.join(cwd, "results/plan.html"))).toBe(true);
+    expect(fs.existsSync(path.join(cwd, "results/latest/plan.html"))).toBe(true);
     expect(seconds).toBeLessThan(240);
   }, 300_000);
 });

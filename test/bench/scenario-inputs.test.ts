@@ -111,10 +111,10 @@ describe("command-line values", () => {
   it.each([
     [["--request-rate", "-1"], /--request-rate: "-1" must be a number ≥/],
     [["--request-rate", "fast"], /--request-rate: "fast" must be a number ≥/],
-    [["--concurrency-levels", "10,0"], /--concurrency-levels: "0" must be a number ≥ 1/],
-    [["--stop-grace", "0"], /--stop-grace: "0" must be a number ≥ 1/],
-    [["--timeout-ms", "-5"], /--timeout-ms: "-5" must be a number ≥ 1/],
-    [["--duration=-3"], /--duration: "-3" must be a number ≥/],
+    [["--concurrency-levels", "10,0"], /--concurrency-levels: "0" must be a number from 1 to /],
+    [["--stop-grace", "0"], /--stop-grace: "0" must be a number from 1 to /],
+    [["--timeout-ms", "-5"], /--timeout-ms: "-5" must be a number from 1 to /],
+    [["--duration=-3"], /--duration: "-3" must be a number from 0.001 to /],
     [["--concurency-levels", "4"], /Unknown option '--concurency-levels'/],
   ])("%j is refused naming the flag, before anything runs", async (args, message) => {
     await expect(runMain(["--base-url", url, "--output-dir", path.join(dir, "flags"), ...args])).rejects.toThrow(

@@ -48,7 +48,7 @@ describe("console summary of failed requests", () => {
         thresholds: { ttft_p95_ms: 2000, tpot_mean_ms: 100, output_rate_per_request_min: 1, success_rate: 0 },
       });
       expect(out.exitCode).toBe(1);
-      expect(out.console).toMatch(/^ {2}http × 6: HTTP 500: .*Injected fault/m);
+      expect(out.console).toMatch(/^ {2}http × 6 \(HTTP 500 × 6\): HTTP 500: .*Injected fault/m);
       expect(out.console).toMatch(/FAIL \(no data\) ttft_p95_ms \(limit 2000\)/);
       expect(out.console).toMatch(/FAIL \(no data\) tpot_mean_ms/);
       expect(out.console).toMatch(/FAIL \(no data\) output_rate_per_request_min/);
@@ -77,7 +77,7 @@ describe("console summary of failed requests", () => {
       { model: "no-such-model" },
     );
     expect(out.exitCode).toBe(1);
-    expect(out.console).toMatch(/^ {2}http × 3: HTTP 404: .*no-such-model/m);
+    expect(out.console).toMatch(/^ {2}http × 3 \(HTTP 404 × 3\): HTTP 404: .*no-such-model/m);
   });
 
   it("TPOT over one-token outputs has no data even though requests succeeded", () => {

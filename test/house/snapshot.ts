@@ -77,7 +77,10 @@ function distDigest(stack: string) {
       { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
     );
     const files: Record<string, { file: string; objects?: Record<string, string> }> = {};
-    for (const f of walk(out).sort()) {
+    // The manifest only lists the other files: how synth knows its own output, not part of it.
+    for (const f of walk(out)
+      .filter((f) => path.basename(f) !== ".synth-manifest")
+      .sort()) {
       const rel = path.relative(out, f);
       const text = fs.readFileSync(f, "utf8");
       const entry: { file: string; objects?: Record<string, string> } = { file: sha(text) };
