@@ -28,7 +28,9 @@ const EFS_TYPES = [
 
 beforeAll(async () => {
   [shared, plain] = await Promise.all([exampleGraph("eks-shared-cache"), exampleGraph("eks")]);
-  ctx = contextFor(policyAllowances(parseStackConfig(shared.input.config, Object.keys(shared.input.secrets ?? {}))));
+  ctx = contextFor(
+    policyAllowances(parseStackConfig(shared.input.config, Object.keys(shared.input.secrets ?? {}) as any)),
+  );
 });
 
 describe("shared model cache on eks", () => {
