@@ -114,9 +114,11 @@ export function createSharedStorage(args: SharedStorageArgs) {
       ),
   );
 
-  // Parameters documented in kubernetes-sigs/aws-efs-csi-driver docs/README.md ("Storage Class
-  // Parameters for Dynamic Provisioning", master, late 2026): efs-ap makes one access point per
-  // claim, directoryPerms is the mode of its root directory.
+  // Parameters documented in kubernetes-sigs/aws-efs-csi-driver docs/parameters.md ("Storage Class
+  // Parameters for Dynamic Provisioning", commit 1009c75): efs-ap makes one access point per claim,
+  // directoryPerms is the mode of its root directory (required), and the access point enforces its
+  // own uid/gid, so root in the vLLM container writes as that user. Mounts use TLS by default
+  // (same file, "Encryption In Transit").
   const storageClass = new k8s.storage.v1.StorageClass(
     args.className,
     {
