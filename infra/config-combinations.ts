@@ -4,7 +4,11 @@
 /** The part of the stack config these rules read. */
 export interface CombinationView {
   cluster: { mode: "eks" | "existing" };
-  serving: { engine: "vllm" | "simulator"; replicas: number; modelCache: { type: "emptyDir" | "pvc" } };
+  serving: {
+    engine: "vllm" | "simulator";
+    replicas: number;
+    modelCache: { type: "emptyDir" | "pvc" | "shared"; storageClassName?: string };
+  };
   autoscaling: { enabled: boolean; maxReplicas: number };
   benchmark: {
     enabled: boolean;
@@ -19,14 +23,8 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
   const add = (path: string, message: string) => issues.push({ path, message });
   const b = c.benchmark;
 
-  // Shards on different nodes share one results volume, which must be ReadWriteMany. The EKS
-  // cluster this stack builds only has EBS classes (a volume attaches to one node), so the claim
-  // would stay Pending forever unless the user names an RWX class (e.g. an EFS CSI class).
-  if (b.enabled && b.shards > 1 && c.cluster.mode === "eks" && !b.sharedResultsStorageClass)
-    add(
-      "benchmark.shards",
-      `${b.shards} shards share one ReadWriteMany results volume, and this EKS cluster has no ReadWriteMany storage class (EBS volumes attach to one node), so the claim would stay Pending. Set benchmark.sharedResultsStorageClass to an RWX class you installed (e.g. an EFS CSI class), or shards: 1`,
-    );
+  // Shards on different nodes share one ReadWriteMany results volume: on eks our EFS class serves
+  // it; elsewhere the cluster default must be RWX, or the user names a class.
   if (b.shards === 1 && b.sharedResultsStorageClass)
     add(
       "benchmark.sharedResultsStorageClass",
@@ -56,7 +54,14 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
   if (c.serving.engine === "vllm" && c.serving.modelCache.type === "pvc" && maxPods > 1)
     add(
       "serving.modelCache.type",
-      `a pvc cache is one ReadWriteOnce volume (it attaches to one node), and up to ${maxPods} vLLM pods may run (${c.autoscaling.enabled ? "autoscaling.maxReplicas" : "serving.replicas"}), so a pod on a second node would never start. Use emptyDir, or run one pod (${c.autoscaling.enabled ? "autoscaling.maxReplicas: 1" : "serving.replicas: 1"})`,
+      `a pvc cache is one ReadWriteOnce volume (it attaches to one node), and up to ${maxPods} vLLM pods may run (${c.autoscaling.enabled ? "autoscaling.maxReplicas" : "serving.replicas"}), so a pod on a second node would never start. Use shared (one ReadWriteMany claim for every pod) or emptyDir, or run one pod (${c.autoscaling.enabled ? "autoscaling.maxReplicas: 1" : "serving.replicas: 1"})`,
+    );
+  // A shared cache needs a ReadWriteMany class: on eks ours (EFS); an existing cluster's default
+  // class is usually ReadWriteOnce, so the claim would stay Pending.
+  if (c.serving.modelCache.type === "shared" && c.cluster.mode === "existing" && !c.serving.modelCache.storageClassName)
+    add(
+      "serving.modelCache.type",
+      "shared needs a ReadWriteMany storage class, and on an existing cluster we cannot know which of yours is one. Set serving.modelCache.storageClassName to an RWX class (e.g. an EFS or NFS CSI class), or use emptyDir",
     );
   return issues;
 }

@@ -215,10 +215,10 @@ const servingSchema = z
     modelCache: z
       .strictObject({
         type: z
-          .enum(["emptyDir", "pvc"])
+          .enum(["emptyDir", "pvc", "shared"])
           .default("emptyDir")
           .describe(
-            "Model cache volume: `emptyDir` (per pod, re-downloads) or `pvc` (persistent, ReadWriteOnce: only with at most one vLLM pod).",
+            "Model cache volume: `emptyDir` (per pod, re-downloads), `pvc` (persistent, ReadWriteOnce: only with at most one vLLM pod) or `shared` (one ReadWriteMany claim every replica mounts: weights downloaded once; on eks our EFS class, elsewhere name an RWX class in storageClassName).",
           ),
         sizeGiB: z
           .number()
@@ -227,7 +227,13 @@ const servingSchema = z
           .max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` })
           .default(100)
           .describe("Model cache size (GiB, at most 16384)."),
-        storageClassName: z.string().min(1).optional().describe("PVC storage class (default: the cluster default)."),
+        storageClassName: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "PVC storage class (`pvc`: default the cluster default; `shared`: an RWX class, default on eks our EFS class `efs`, required elsewhere).",
+          ),
       })
       .prefault({})
       .describe("Model cache volume."),
@@ -492,7 +498,7 @@ const benchmarkSchema = z
       .min(1)
       .optional()
       .describe(
-        "With shards > 1: storage class of the ReadWriteMany results volume the shards share. Required in `eks` mode (EBS classes are ReadWriteOnce: install an RWX class such as the EFS CSI driver's); elsewhere default: the cluster default.",
+        "With shards > 1: storage class of the ReadWriteMany results volume the shards share. Default in `eks` mode: our EFS class `efs` (built for it); elsewhere: the cluster default.",
       ),
   })
   .prefault({});

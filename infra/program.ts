@@ -92,7 +92,9 @@ export function runProgram(): StackOutputs {
     vllmWorkloadsArgs(config, {
       provider,
       // After the add-ons: their CRDs (KEDA's ScaledObject), KEDA and Prometheus; deleted before them.
-      dependsOn: addons.ready,
+      // And after the cluster's storage classes, so `pulumi destroy` removes the claims (the shared
+      // cache's EFS access point) before the class, the mount targets and the file system.
+      dependsOn: [...addons.ready, ...(cluster?.ready ?? [])],
       secrets: { hfToken: secrets.hfToken, vllmApiKey: secrets.vllmApiKey },
       benchImage: outputs.benchImage,
       awsAccountId,

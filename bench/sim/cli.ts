@@ -13,8 +13,10 @@ export async function simMain(argv: string[]): Promise<void> {
   }
   const options = simOptionsFrom(argv, process.env, cliDefaults);
   const sim = await startSimulator(options);
-  if (options.startupDelayMs > 0)
-    console.log(`vLLM simulator: 'loading' ${options.model} for ${options.startupDelayMs} ms`);
+  if (sim.start.loadMs > 0)
+    console.log(
+      `vLLM simulator: ${sim.start.kind} start, 'loading' ${options.model} for ${sim.start.loadMs} ms${sim.start.kind === "cold" && options.modelCacheDir ? " (cache empty: download + load)" : ""}`,
+    );
   await sim.ready;
   console.log(
     `vLLM simulator serving ${options.model} on http://${options.host}:${sim.port}${options.apiKey ? " (API key required on /v1/*)" : ""}`,

@@ -45,8 +45,18 @@ export interface SimOptions extends FaultOptions {
   meanOutputTokens: number;
   /** Reject with 429 when this many requests wait (0 = queue without limit). */
   maxWaiting: number;
-  /** "Load the model" this long before listening (ms): like vLLM, no route answers meanwhile. */
+  /**
+   * "Load the model" this long before listening (ms): like vLLM, no route answers meanwhile. With a
+   * model cache directory, this is the cold start (download + load), taken when the cache is empty.
+   */
   startupDelayMs: number;
+  /** Load time when the model cache directory already holds the weights (ms): load, no download. */
+  warmStartupDelayMs: number;
+  /**
+   * Directory standing for HF_HOME ("" = none: every start is cold). A start finding the weights
+   * marker there is warm; a cold start writes it once loaded, as a real download fills the cache.
+   */
+  modelCacheDir: string;
   seed: number;
   logStats: boolean;
   /** Serve the /sim/* control endpoints (fault injection, timing log); off unless asked for. */
@@ -69,7 +79,8 @@ type Spec = {
   help: string;
   min?: number;
   max?: number;
-  kind: "number" | "string" | "boolean" | "secret";
+  /** `path`: a string that may be empty (unset). */
+  kind: "number" | "string" | "boolean" | "secret" | "path";
 };
 const S = (flag: string, kind: Spec["kind"], help: string, min?: number, max?: number, env?: string): Spec => ({
   flag,
@@ -102,6 +113,18 @@ const OPTION_SPECS: Record<keyof SimOptions, Spec> = {
     "'load the model' this long before listening (ms); like vLLM, nothing answers meanwhile",
     0,
     3_600_000,
+  ),
+  warmStartupDelayMs: S(
+    "warm-startup-delay-ms",
+    "number",
+    "load time when --model-cache-dir already holds the weights (ms; no download)",
+    0,
+    3_600_000,
+  ),
+  modelCacheDir: S(
+    "model-cache-dir",
+    "path",
+    "model cache (HF_HOME): warm when it holds the weights, cold otherwise (then filled); empty = always cold",
   ),
   seed: S("seed", "number", "random seed", 0, 2 ** 31),
   logStats: S("log-stats", "boolean", "log one line of load figures per second"),
@@ -186,6 +209,8 @@ export const defaultSimOptions: SimOptions = {
   meanOutputTokens: 128,
   maxWaiting: 0,
   startupDelayMs: 0,
+  warmStartupDelayMs: 0,
+  modelCacheDir: "",
   seed: 0,
   logStats: false,
   controlEndpoints: false,
@@ -217,7 +242,7 @@ export function validateOptions<T extends Partial<SimOptions>>(o: T): T {
         );
     } else if (spec.kind === "string" && (typeof v !== "string" || v.length === 0)) {
       throw new Error(`--${spec.flag} (${spec.env}): must be a non-empty string`);
-    } else if (spec.kind === "secret" && typeof v !== "string") {
+    } else if ((spec.kind === "secret" || spec.kind === "path") && typeof v !== "string") {
       throw new Error(`--${spec.flag} (${spec.env}): must be a string`);
     } else if (spec.kind === "boolean" && typeof v !== "boolean") {
       throw new Error(`--${spec.flag} (${spec.env}): must be true or false`);

@@ -12,6 +12,7 @@ import { applyFaults, initialFaults } from "./faults";
 import { BodyTooLarge, HttpError, sendError, sendJson } from "./http";
 import { defaultSimOptions, validateOptions, type FaultOptions, type SimOptions } from "./options";
 import { PrefixCache } from "./prefix-cache";
+import { planModelLoad } from "./model-load";
 import { countTokens } from "./tokenizer";
 import { createVllmMetrics, observeHttp } from "./vllm-metrics";
 
@@ -20,7 +21,9 @@ export interface RunningSimulator {
   port: number;
   options: SimOptions;
   setFaults(f: Partial<FaultOptions>): void;
-  /** Resolves once the server listens (after `startupDelayMs`, as vLLM listens once its model is loaded). */
+  /** How this start loaded the model: cold (download + load) or warm (cache hit), and for how long (ms). */
+  start: { kind: "cold" | "warm"; loadMs: number };
+  /** Resolves once the server listens (after the load time, as vLLM listens once its model is loaded). */
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -132,7 +135,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   );
   server.maxConnections = options.maxConnections;
   server.keepAliveTimeout = 65_000;
-  const port = options.startupDelayMs > 0 && options.port === 0 ? await freePort(options.host) : options.port;
+  const load = planModelLoad(options);
+  const port = load.ms > 0 && options.port === 0 ? await freePort(options.host) : options.port;
   const listen = (p: number) =>
     new Promise<number>((resolve, reject) => {
       server.once("error", reject);
@@ -143,15 +147,18 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   let loadTimer: NodeJS.Timeout | undefined;
   let boundPort = port;
   const ready =
-    options.startupDelayMs > 0
+    load.ms > 0
       ? new Promise<void>((resolve, reject) => {
-          loadTimer = setTimeout(
-            () => void listen(port).then(() => resolve(), reject),
-            options.startupDelayMs / options.speedup,
-          );
+          loadTimer = setTimeout(() => {
+            load.loaded();
+            void listen(port).then(() => resolve(), reject);
+          }, load.ms / options.speedup);
         })
       : Promise.resolve();
-  if (options.startupDelayMs <= 0) boundPort = await listen(port);
+  if (load.ms <= 0) {
+    load.loaded();
+    boundPort = await listen(port);
+  }
   ready.catch(() => {});
 
   let statsTimer: NodeJS.Timeout | undefined;
@@ -173,6 +180,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     options,
     setFaults,
     ready,
+    start: { kind: load.start, loadMs: load.ms },
     close: () =>
       new Promise<void>((resolve) => {
         if (loadTimer) clearTimeout(loadTimer);

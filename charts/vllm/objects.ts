@@ -94,8 +94,9 @@ export function modelCacheClaim(p: VllmChartProps): IPersistentVolumeClaim {
     kind: "PersistentVolumeClaim",
     metadata: meta(p, MODEL_CACHE_PVC),
     spec: {
-      // EBS volumes attach to one node: pods on other nodes cannot share it (docs/serving.md).
-      accessModes: ["ReadWriteOnce"],
+      // `pvc`: an EBS volume attaches to one node, so one pod. `shared`: every replica on every node
+      // mounts the same claim, so the weights are downloaded once (docs/serving.md, Model cache).
+      accessModes: [p.modelCache.type === "shared" ? "ReadWriteMany" : "ReadWriteOnce"],
       resources: { requests: { storage: `${p.modelCache.sizeGiB}Gi` } },
       ...(p.modelCache.storageClassName ? { storageClassName: p.modelCache.storageClassName } : {}),
     },

@@ -109,7 +109,7 @@ function volumes(p: VllmChartProps): IVolume[] {
     // NCCL and PyTorch workers share tensors through /dev/shm; the container default (64 MiB) is far too small.
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${2 * tp}Gi` } },
     ...SCRATCH.map((s) => ({ name: s.name, emptyDir: { sizeLimit: s.sizeLimit } })),
-    p.modelCache.type === "pvc"
+    p.modelCache.type !== "emptyDir"
       ? { name: "model-cache", persistentVolumeClaim: { claimName: MODEL_CACHE_PVC } }
       : { name: "model-cache", emptyDir: { sizeLimit: `${p.modelCache.sizeGiB}Gi` } },
   ];

@@ -42,7 +42,7 @@ export interface VllmChartProps {
     /** Scale to zero after the scale-down window without a served request (KEDA idleReplicaCount 0). */
     idleToZero: boolean;
   };
-  modelCache: { type: "emptyDir" | "pvc"; sizeGiB: number; storageClassName?: string };
+  modelCache: { type: "emptyDir" | "pvc" | "shared"; sizeGiB: number; storageClassName?: string };
   /** Secret with the Hugging Face token (optional at runtime: ungated models need none). */
   hfTokenSecret: SecretRef;
   /** Secret with the API key vLLM requires, when one is required. */

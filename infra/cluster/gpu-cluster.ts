@@ -8,6 +8,7 @@ import { createControlPlaneLogGroup } from "./logs";
 import { createNetwork, type NetworkArgs } from "./network";
 import { createVpcCniAddon } from "./vpc-cni";
 import { createClusterStorage } from "./storage";
+import { createSharedStorage } from "./shared-storage";
 import { createGpuNodeGroup, createSystemNodeGroup, type GpuNodesArgs, type SystemNodesArgs } from "./node-groups";
 import { clusterTag } from "./tags";
 
@@ -42,6 +43,11 @@ export interface GpuClusterArgs {
   systemNodes: SystemNodesArgs;
   /** The GPU node group. */
   gpuNodes: GpuNodesArgs;
+  /**
+   * Name of the ReadWriteMany (EFS) StorageClass to build, set only when a shared model cache or
+   * benchmark shards use it; undefined: no EFS at all.
+   */
+  sharedStorageClass?: string;
 }
 
 /**
@@ -141,6 +147,23 @@ export class GpuCluster extends pulumi.ComponentResource {
       parent: this,
     });
     this.ready = [cluster, vpcCni, system, gpu.nodeGroup, storage.addon, storage.storageClass];
+    if (args.sharedStorageClass) {
+      const shared = createSharedStorage({
+        className: args.sharedStorageClass,
+        clusterName,
+        kubernetesVersion,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcProviderUrl: cluster.oidcProviderUrl,
+        provider: this.provider,
+        cluster,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        // Managed node groups whose launch template names no security group get EKS's cluster security group.
+        nodeSecurityGroupId: cluster.eksCluster.apply((c) => c.vpcConfig.clusterSecurityGroupId),
+        parent: this,
+      });
+      this.ready.push(shared.addon, shared.storageClass);
+    }
     const autoscalerRoleArn = this.autoscalerRoleArn;
     this.registerOutputs({ clusterName, gpuNodeGroupName: gpu.nodeGroupName, autoscalerRoleArn });
   }

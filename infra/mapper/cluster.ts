@@ -3,6 +3,36 @@ import type { ExistingClusterArgs } from "../cluster/existing-cluster";
 import type { GpuClusterArgs } from "../cluster/gpu-cluster";
 import type { BenchImageArgs } from "../images/bench-image";
 
+/** The ReadWriteMany (EFS) StorageClass the eks mode builds when something shares a volume. */
+export const SHARED_STORAGE_CLASS = "efs";
+
+/**
+ * The RWX class a shared volume uses, or undefined when nothing shares one: the user's class if
+ * named, else ours on eks (config-combinations.ts refuses `shared` without one elsewhere).
+ */
+export function sharedClassFor(cfg: StackConfig, userClass: string | undefined): string | undefined {
+  return userClass ?? (cfg.cluster.mode === "eks" ? SHARED_STORAGE_CLASS : undefined);
+}
+
+/** The model cache's class when it is shared, else undefined. */
+export function sharedModelCacheClass(cfg: StackConfig): string | undefined {
+  const c = cfg.serving.modelCache;
+  return c.type === "shared" && cfg.serving.engine === "vllm" ? sharedClassFor(cfg, c.storageClassName) : undefined;
+}
+
+/** The sharded benchmark's results class, else undefined. */
+export function sharedResultsClass(cfg: StackConfig): string | undefined {
+  const b = cfg.benchmark;
+  return b.enabled && b.shards > 1 ? sharedClassFor(cfg, b.sharedResultsStorageClass) : undefined;
+}
+
+/** EFS is built only when something on this eks cluster uses our class (not a class the user named). */
+function ourSharedClassUsed(cfg: StackConfig): string | undefined {
+  const cache = sharedModelCacheClass(cfg) !== undefined && !cfg.serving.modelCache.storageClassName;
+  const results = sharedResultsClass(cfg) !== undefined && !cfg.benchmark.sharedResultsStorageClass;
+  return cfg.cluster.mode === "eks" && (cache || results) ? SHARED_STORAGE_CLASS : undefined;
+}
+
 export function gpuClusterArgs(cfg: StackConfig): GpuClusterArgs {
   const { cluster: c, network: n, systemNodes: s, gpuNodes: g } = cfg;
   const size = (x: { minSize: number; desiredSize: number; maxSize: number }) => ({
@@ -30,6 +60,7 @@ export function gpuClusterArgs(cfg: StackConfig): GpuClusterArgs {
       gpusPerNode: g.gpusPerNode,
       ...size(g),
     },
+    sharedStorageClass: ourSharedClassUsed(cfg),
   };
 }
 

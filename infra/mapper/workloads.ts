@@ -12,6 +12,7 @@ import { pushgatewayUrl } from "../addons/values/pushgateway";
 import type { StackConfig } from "../config";
 import type { StackSecrets } from "../pulumi-config";
 import type { VllmWorkloadsArgs } from "../workloads";
+import { sharedModelCacheClass, sharedResultsClass } from "./cluster";
 import { nodePlacement } from "./placement";
 
 /** Secrets the charts reference; Pulumi creates them from secret config (npm run synth users: kubectl create secret). */
@@ -69,7 +70,10 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
         // must answer there (KEDA's fallback holds the replicas and VllmAutoscalerErrors fires otherwise).
         prometheusUrl: `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`,
       },
-      modelCache: cfg.serving.modelCache,
+      modelCache: {
+        ...cfg.serving.modelCache,
+        storageClassName: sharedModelCacheClass(cfg) ?? cfg.serving.modelCache.storageClassName,
+      },
       hfTokenSecret: { ...HF_TOKEN_SECRET },
       apiKeySecret,
       allowedClientNamespaces: cfg.serving.allowedClientNamespaces,
@@ -89,7 +93,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           schedule: cfg.benchmark.schedule,
           overrides: cfg.benchmark.overrides,
           shards: cfg.benchmark.shards,
-          sharedResultsStorageClass: cfg.benchmark.sharedResultsStorageClass,
+          sharedResultsStorageClass: sharedResultsClass(cfg),
           // The rehearsal's timeline reads HPA replicas, pending GPU pods and GPU nodes from it.
           prometheusUrl: cfg.addons.kubePrometheusStack
             ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`

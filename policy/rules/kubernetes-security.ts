@@ -422,20 +422,37 @@ export const noDefaultNamespace: Rule = {
   },
 };
 
+const EBS_PROVISIONER = /ebs\.csi\.aws\.com|kubernetes\.io\/aws-ebs/;
+const EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
+
+/**
+ * Why an EFS class's volumes are not encrypted, or undefined when they are. EFS encrypts the file
+ * system, not the class: the class passes only when the file system it names is in the stack and
+ * encrypted. While the id is unknown (a preview before the file system exists), every file system
+ * of the stack must be.
+ */
+function efsUnencrypted(fileSystemId: unknown, graph: readonly PolicyNode[]): string | undefined {
+  const systems = graph.filter((n) => n.type === EFS_FILE_SYSTEM);
+  const named = typeof fileSystemId === "string" && systems.some((n) => n.id === fileSystemId);
+  const candidates = named ? systems.filter((n) => n.id === fileSystemId) : systems;
+  if (candidates.length === 0) return `names file system ${String(fileSystemId)}, which this stack does not create`;
+  const plain = candidates.filter((n) => n.inputs.encrypted !== true);
+  if (plain.length > 0)
+    return `stores on EFS file system ${plain.map((n) => n.name).join(", ")}, which is not encrypted`;
+  return undefined;
+}
+
 export const storageClassEncrypted: Rule = {
   id: "storage-class-encrypted",
-  description: 'Every EBS StorageClass we create encrypts its volumes (parameters.encrypted "true").',
+  description:
+    'Every StorageClass we create encrypts its volumes: EBS classes set parameters.encrypted "true"; an EFS class names an encrypted file system of the stack.',
   severity: "medium",
   enforcement: "mandatory",
-  scope: "resource",
+  scope: "stack",
   check(graph) {
-    return kubeObjects(graph)
-      .filter(
-        (o) =>
-          o.kind === "StorageClass" &&
-          /ebs\.csi\.aws\.com|kubernetes\.io\/aws-ebs/.test(String(o.body.provisioner)) &&
-          o.body.parameters?.encrypted !== "true",
-      )
+    const classes = kubeObjects(graph).filter((o) => o.kind === "StorageClass");
+    const ebs = classes
+      .filter((o) => EBS_PROVISIONER.test(String(o.body.provisioner)) && o.body.parameters?.encrypted !== "true")
       .map((o) =>
         violation(
           this.id,
@@ -443,6 +460,20 @@ export const storageClassEncrypted: Rule = {
           `${describeObject(o)} provisions unencrypted EBS volumes (Prometheus' TSDB, model caches). Set parameters.encrypted: "true".`,
         ),
       );
+    const efs = classes.flatMap((o) => {
+      if (String(o.body.provisioner) !== "efs.csi.aws.com") return [];
+      const why = efsUnencrypted(o.body.parameters?.fileSystemId, graph);
+      return why
+        ? [
+            violation(
+              this.id,
+              o.node,
+              `${describeObject(o)} ${why}. Create the aws.efs.FileSystem with encrypted: true.`,
+            ),
+          ]
+        : [];
+    });
+    return [...ebs, ...efs];
   },
 };
 

@@ -59,6 +59,7 @@ export class GraphMocks implements pulumi.runtime.Mocks {
           clusterSecurityGroupId: `sg-${hash(name + "cluster")}`,
           nodeSecurityGroupId: `sg-${hash(name + "node")}`,
           core: { cluster: { name: clusterName, endpoint } },
+          eksCluster: { vpcConfig: { clusterSecurityGroupId: `sg-${hash(name + "eks-cluster")}` } },
         });
         break;
       }
@@ -88,6 +89,11 @@ export class GraphMocks implements pulumi.runtime.Mocks {
       case "aws:ec2/launchTemplate:LaunchTemplate":
         Object.assign(state, { latestVersion: 1, defaultVersion: 1 });
         break;
+      case "aws:efs/fileSystem:FileSystem":
+        return {
+          id: `fs-${hash(name)}`,
+          state: { ...state, arn: this.arn("elasticfilesystem", `file-system/fs-${hash(name)}`) },
+        };
       case "aws:ec2/vpc:Vpc":
         return { id: `vpc-${hash(name)}`, state: { ...state, arn: this.arn("ec2", `vpc/vpc-${hash(name)}`) } };
       case "aws:ec2/subnet:Subnet":

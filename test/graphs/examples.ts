@@ -29,6 +29,8 @@ export const EXAMPLES = {
     eks(read, { serving: { engine: "simulator" }, benchmark: { buildImage: true } }),
   "eks-grafana-loadbalancer": (read: Read) =>
     eks(read, { monitoring: { grafanaServiceType: "LoadBalancer", grafanaAllowedCidrs: ["10.20.0.0/16"] } }),
+  /** One ReadWriteMany model cache for every replica: EFS and its driver built. */
+  "eks-shared-cache": (read: Read) => eks(read, { serving: { modelCache: { type: "shared" } } }),
   /** No stack file: the defaults plus the one required key, and the benchmark image built. */
   "defaults-built-image": (): StackInput => ({
     config: { cluster: { publicAccessCidrs: ["203.0.113.10/32"] }, benchmark: { buildImage: true } },

@@ -120,9 +120,23 @@ export const RISKY: (Cell & { expect: { refusedKey?: string } })[] = [
     ...cell("shards on eks with an RWX class", { benchmark: { shards: 2, sharedResultsStorageClass: "efs-sc" } }),
     expect: {},
   },
+  // Our EFS class serves the shards' results volume.
+  { ...cell("shards on eks without an RWX class", { benchmark: { shards: 2 } }), expect: {} },
+  // One ReadWriteMany claim on our EFS class for every replica (EFS built, the policy pack passes).
+  { ...cell("shared cache on eks", { serving: { modelCache: { type: "shared" } } }), expect: {} },
   {
-    ...cell("shards on eks without an RWX class", { benchmark: { shards: 2 } }),
-    expect: { refusedKey: "benchmark.shards" },
+    ...cell("shared cache on existing without a class", {
+      cluster: { mode: "existing" },
+      serving: { modelCache: { type: "shared" } },
+    }),
+    expect: { refusedKey: "serving.modelCache.type" },
+  },
+  {
+    ...cell("shared cache on existing with an RWX class", {
+      cluster: { mode: "existing" },
+      serving: { modelCache: { type: "shared", storageClassName: "nfs-client" } },
+    }),
+    expect: {},
   },
   {
     ...cell("shards 1 with a storage class", { benchmark: { sharedResultsStorageClass: "efs-sc" } }),
