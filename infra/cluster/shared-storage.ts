@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrust } from "./iam";
+import { createCsiDriver } from "./csi-driver";
 import { clusterTag } from "./tags";
 
 // Upstream facts (AWS EKS user guide, "Amazon EFS CSI driver" add-on page,
@@ -42,40 +42,14 @@ export interface SharedStorageArgs {
  */
 export function createSharedStorage(args: SharedStorageArgs) {
   const { clusterName, parent } = args;
-  const sa = EFS_CSI_SERVICE_ACCOUNT;
-  const role = new aws.iam.Role(
-    `${clusterName}-efs-csi`,
-    {
-      assumeRolePolicy: irsaTrust(args.oidcProviderArn, args.oidcProviderUrl, sa.namespace, sa.name),
-      tags: clusterTag(clusterName),
-    },
-    { parent },
-  );
-  const policy = new aws.iam.RolePolicyAttachment(
-    `${clusterName}-efs-csi`,
-    {
-      role: role.name,
-      policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent }).partition}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy`,
-    },
-    { parent },
-  );
-  // EKS's default add-on version for this Kubernetes version, as for the EBS driver.
-  const version = aws.eks.getAddonVersionOutput(
-    { addonName: "aws-efs-csi-driver", kubernetesVersion: args.kubernetesVersion, mostRecent: false },
-    { parent },
-  );
-  const addon = new aws.eks.Addon(
-    `${clusterName}-efs-csi`,
-    {
-      clusterName,
-      addonName: "aws-efs-csi-driver",
-      addonVersion: version.version,
-      serviceAccountRoleArn: role.arn,
-      resolveConflictsOnCreate: "OVERWRITE",
-      resolveConflictsOnUpdate: "PRESERVE",
-    },
-    { parent, dependsOn: [args.cluster, policy] },
-  );
+  const { role, addon } = createCsiDriver({
+    ...args,
+    stem: "efs-csi",
+    addonName: "aws-efs-csi-driver",
+    serviceAccount: EFS_CSI_SERVICE_ACCOUNT,
+    managedPolicy: "AmazonEFSCSIDriverPolicy",
+    waitForPolicy: true,
+  });
 
   // Encrypted at rest with the AWS managed key (aws/elasticfilesystem): the volume holds public
   // model weights and benchmark results, and our secrets key's policy admits only the cluster role.

@@ -1,8 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrust } from "./iam";
-import { clusterTag } from "./tags";
+import { createCsiDriver } from "./csi-driver";
 
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
 export const DEFAULT_STORAGE_CLASS = "gp3";
@@ -25,43 +23,14 @@ export interface ClusterStorageArgs {
  * StorageClass becomes the default. Reclaim policy Delete: volumes go with their claims.
  */
 export function createClusterStorage(args: ClusterStorageArgs) {
-  const { clusterName, parent } = args;
-  const sa = EBS_CSI_SERVICE_ACCOUNT;
-  const role = new aws.iam.Role(
-    `${clusterName}-ebs-csi`,
-    {
-      assumeRolePolicy: irsaTrust(args.oidcProviderArn, args.oidcProviderUrl, sa.namespace, sa.name),
-      tags: clusterTag(clusterName),
-    },
-    { parent },
-  );
-  new aws.iam.RolePolicyAttachment(
-    `${clusterName}-ebs-csi`,
-    {
-      role: role.name,
-      policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent }).partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
-    },
-    { parent },
-  );
-
-  // The add-on version EKS itself names as default for this Kubernetes version: fixed per
-  // cluster version, so an unrelated `pulumi up` never upgrades the driver.
-  const version = aws.eks.getAddonVersionOutput(
-    { addonName: "aws-ebs-csi-driver", kubernetesVersion: args.kubernetesVersion, mostRecent: false },
-    { parent },
-  );
-  const addon = new aws.eks.Addon(
-    `${clusterName}-ebs-csi`,
-    {
-      clusterName,
-      addonName: "aws-ebs-csi-driver",
-      addonVersion: version.version,
-      serviceAccountRoleArn: role.arn,
-      resolveConflictsOnCreate: "OVERWRITE",
-      resolveConflictsOnUpdate: "PRESERVE",
-    },
-    { parent, dependsOn: [args.cluster] },
-  );
+  const { parent } = args;
+  const { role, addon } = createCsiDriver({
+    ...args,
+    stem: "ebs-csi",
+    addonName: "aws-ebs-csi-driver",
+    serviceAccount: EBS_CSI_SERVICE_ACCOUNT,
+    managedPolicy: "AmazonEBSCSIDriverPolicy",
+  });
 
   const storageClass = new k8s.storage.v1.StorageClass(
     DEFAULT_STORAGE_CLASS,
