@@ -1,4 +1,4 @@
-// The flags of an npm entry point (`npm run bench:*`, `npm run dashboards`): `--help` prints the
+// The flags of an npm entry point (`npm run bench:*`; monitoring/export.ts inlines the same): `--help` prints the
 // usage and exits 0 before any work starts; an unknown flag or a stray argument is one line and
 // exit 2, never a stack trace from parseArgs.
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
