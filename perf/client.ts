@@ -26,7 +26,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { parseArgs } from "node:util";
+import { entryArgs } from "../scripts/entry-args";
 import { runBenchmark, type RunOptions } from "../bench/client/run";
 import { runWorkers } from "../bench/fleet/workers";
 import { percentile } from "../bench/client/stats";
@@ -34,8 +34,9 @@ import { bareRead } from "./bare-reader";
 import { clientOnlyGaps, type Served } from "./client-only";
 import { pinned, pinSelf, root, startChild, stealMeter } from "./child";
 
-const { values } = parseArgs({
-  options: {
+const values = entryArgs(
+  "Usage: npm run bench:client -- [--levels 1,10,100,500,1000,2000] [--ttft-ms 100] [--itl-ms 20] [--tokens 50] [--waves 2] [--workers 1]",
+  {
     levels: { type: "string", default: "1,10,100,500,1000,2000" },
     "ttft-ms": { type: "string", default: "100" },
     "itl-ms": { type: "string", default: "20" },
@@ -43,7 +44,7 @@ const { values } = parseArgs({
     waves: { type: "string", default: "2" },
     workers: { type: "string", default: "1" },
   },
-});
+);
 const levels = values.levels.split(",").map(Number);
 const workerCounts = values.workers.split(",").map(Number);
 const TTFT = Number(values["ttft-ms"]),

@@ -3,12 +3,13 @@
 // rate, must be ≤ 5 %) and pairs whose second run has the simulator's TTFT and inter-token gap
 // 20 % longer (detection rate, must be ≥ 95 %), compared at the default tolerance and α.
 //   npm run bench:compare [-- --pairs 40 --slowdown 1.2]
-import { parseArgs } from "node:util";
+import { entryArgs } from "../scripts/entry-args";
 import { DEFAULT_COMPARE } from "../bench/compare/verdict";
 import { comparePairs } from "./compare-pairs";
 
-const { values } = parseArgs({
-  options: { pairs: { type: "string", default: "40" }, slowdown: { type: "string", default: "1.2" } },
+const values = entryArgs("Usage: npm run bench:compare -- [--pairs 40] [--slowdown 1.2]", {
+  pairs: { type: "string", default: "40" },
+  slowdown: { type: "string", default: "1.2" },
 });
 const pairs = Number(values.pairs),
   slowdown = Number(values.slowdown);

@@ -17,13 +17,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { entryArgs } from "../scripts/entry-args";
 import { planAccuracy, predictedRps, type Accuracy } from "./plan-accuracy";
 import { SETTINGS } from "./plan-capacity";
 
 const TOLERANCE = { below: 0.2, above: 0.1 };
-const { values } = parseArgs({
-  options: {
+const values = entryArgs(
+  "Usage: npm run bench:plan -- [--settings small,large] [--duration 25] [--warmup 5] [--speedup 1] [--ttft-ms 2500] [--precision 0.04] [--start-rps 4] [--json plan-accuracy.json]",
+  {
     settings: { type: "string", default: "small,large" },
     duration: { type: "string", default: "25" },
     warmup: { type: "string", default: "5" },
@@ -33,7 +34,7 @@ const { values } = parseArgs({
     "start-rps": { type: "string", default: "4" },
     json: { type: "string" },
   },
-});
+);
 const settings = values.settings.split(",") as (keyof typeof SETTINGS)[];
 for (const s of settings)
   if (!(s in SETTINGS)) {

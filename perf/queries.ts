@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { entryArgs } from "../scripts/entry-args";
 import { findPrometheus, runPrometheus, type RunningPrometheus } from "../scripts/dev/prometheus";
 import { stealMeter } from "./child";
 import { buildTsdb } from "./queries/build";
@@ -23,8 +23,9 @@ import { timeQuery, type QueryTiming } from "./queries/timing";
 
 const TARGET_P95_MS = 100;
 
-const { values } = parseArgs({
-  options: {
+const values = entryArgs(
+  "Usage: npm run bench:queries -- [--hours 24] [--step 30] [--reps 5] [--pod-lifetime-hours 0] [--json out.json] [--keep]",
+  {
     hours: { type: "string", default: "24" },
     step: { type: "string", default: "30" },
     reps: { type: "string", default: "5" },
@@ -32,7 +33,7 @@ const { values } = parseArgs({
     json: { type: "string" },
     keep: { type: "boolean", default: false },
   },
-});
+);
 const HOURS = Number(values.hours),
   STEP = Number(values.step),
   REPS = Number(values.reps),

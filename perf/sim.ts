@@ -4,16 +4,14 @@
 // server. Baseline, measured in the same run: a bare Node SSE server streaming the same chunks
 // (perf/baseline-server.ts). "ratio" = simulator cost per token / baseline cost per token.
 //   npm run bench:sim [-- --streams 128 --seconds 5 --tokens 64]
-import { parseArgs } from "node:util";
+import { entryArgs } from "../scripts/entry-args";
 import { closeIdleConnections, sendRequest, type Target } from "../bench/client/request";
 import { pinSelf, startChild, stealMeter, type ChildServer } from "./child";
 
-const { values } = parseArgs({
-  options: {
-    streams: { type: "string", default: "128" },
-    seconds: { type: "string", default: "5" },
-    tokens: { type: "string", default: "64" },
-  },
+const values = entryArgs("Usage: npm run bench:sim -- [--streams 128] [--seconds 5] [--tokens 64]", {
+  streams: { type: "string", default: "128" },
+  seconds: { type: "string", default: "5" },
+  tokens: { type: "string", default: "64" },
 });
 const STREAMS = Number(values.streams),
   SECONDS = Number(values.seconds),

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PUSHGATEWAY_JOB } from "../contract";
 import type { RequestRecord } from "./request";
+import { RESULT_FORMAT } from "./results-file";
 import type { ThresholdResult } from "./stats";
 
 export interface ScenarioResult {
@@ -153,7 +154,11 @@ export function writeFileAtomic(file: string, text: string | Iterable<string>): 
 
 /** results.json in pieces: the figures pretty-printed, then one compact line per request record. */
 function* resultsJson(runId: string, s: ScenarioResult): Generator<string> {
-  const head = JSON.stringify({ run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds }, null, 2);
+  const head = JSON.stringify(
+    { result_format: RESULT_FORMAT, run_id: runId, partial: s.partial, ...s.result, thresholds: s.thresholds },
+    null,
+    2,
+  );
   yield `${head.slice(0, -2)},\n  "requests": [`;
   let batch = "";
   for (let i = 0; i < s.records.length; i++) {

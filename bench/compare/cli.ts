@@ -2,6 +2,7 @@
 // per figure and exit 1 when a figure regressed.
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { readResultsFile } from "../client/results-file";
 import { compareReport } from "../report/html";
 import { compareResults, DEFAULT_COMPARE, type Comparison, type FigureComparison } from "./verdict";
 
@@ -21,40 +22,11 @@ Comparing runs of different scenarios, models or loads prints a warning. --repor
 the run-against-baseline view as HTML, coloured by verdict.
 Exit codes: 0 no regression, 1 a regression, 2 bad input.`;
 
-/** A results file's figures, or an error naming what the file is instead. */
+/** A results file's figures, checked (results-file.ts), with "no data" where nothing was sent. */
 export function readResults(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new Error(`compare: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      cause: e,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`compare: ${file} is not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const r = json as Record<string, unknown>;
-  if (typeof json !== "object" || json === null || Array.isArray(json))
-    throw new Error(
-      `compare: ${file} is not a results file (expected a JSON object with completed, failed and duration)`,
-    );
-  if ("scenarios" in r)
-    throw new Error(
-      `compare: ${file} is a scenario file, not a results file; give two <scenario>.results.json files (e.g. OUTPUT_DIR/latest/<scenario>.results.json)`,
-    );
-  const missing = ["completed", "duration"].filter((k) => typeof r[k] !== "number");
-  if (missing.length)
-    throw new Error(
-      `compare: ${file} is not a results file (no numeric ${missing.join(", ")}); give a <scenario>.results.json written by vllm-bench run or vllm bench serve`,
-    );
-  if (r.requests !== undefined && !Array.isArray(r.requests))
-    throw new Error(`compare: ${file}: "requests" must be a list of per-request records`);
-  const failed = typeof r.failed === "number" ? r.failed : 0;
-  const completed = r.completed as number;
+  const r = readResultsFile(file, "compare");
+  const failed = r.failed ?? 0;
+  const completed = r.completed;
   return {
     ...r,
     failed,

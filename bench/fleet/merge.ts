@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { writeFileAtomic, type ScenarioResult } from "../client/outputs";
 import type { RequestRecord } from "../client/request";
+import { requestRecordSchema } from "../client/results-file";
 import { aggregate, checkThresholds, type RunInfo } from "../client/stats";
 import type { Shard } from "./plan";
 import { withCluster, type RehearsalSecond } from "./rehearsal";
@@ -44,22 +45,6 @@ export function listShardFiles(dir: string): string[] {
 }
 
 const count = z.number().int().min(0);
-const ms = z.number().min(0).optional();
-const recordSchema = z.looseObject({
-  request_id: z.string(),
-  scenario: z.string(),
-  start_s: z.number(),
-  success: z.boolean(),
-  error_kind: z.enum(["http", "timeout", "connection", "malformed", "incomplete"]).optional(),
-  error: z.string().optional(),
-  status: z.number().int().optional(),
-  prompt_tokens: count,
-  output_tokens: count,
-  ttft_ms: ms,
-  e2el_ms: ms,
-  tpot_ms: ms,
-  itl_ms: z.array(z.number()),
-});
 const shardFileSchema = z.object({
   version: z.literal(SHARD_FILE_VERSION, {
     error: (i) =>
@@ -83,7 +68,7 @@ const shardFileSchema = z.object({
         backend: z.string(),
         model_id: z.string(),
       }),
-      records: z.array(recordSchema),
+      records: z.array(requestRecordSchema),
       partial: z.boolean(),
       start_epoch_ms: z.number(),
     }),

@@ -3,7 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { compareMain } from "../../bench/client/cli";
+import { writeOutputs } from "../../bench/client/outputs";
 import { rng } from "../../bench/client/random";
+import { readResultsFile, RESULT_FORMAT } from "../../bench/client/results-file";
 import type { RequestRecord } from "../../bench/client/request";
 import { percentile } from "../../bench/client/stats";
 import { presetText } from "../../bench/contract";
@@ -130,13 +132,102 @@ describe("vllm-bench compare", () => {
     await expect(compare([scenario, file("a.json", base)])).rejects.toThrow(
       /compare: .*smoke\.json is a scenario file, not a results file/,
     );
-    await expect(compare([file("list.json", "[1,2]"), file("a.json", base)])).rejects.toThrow(
-      /list\.json is not a results file/,
-    );
-    await expect(compare([file("other.json", { hello: 1 }), file("a.json", base)])).rejects.toThrow(
-      /other\.json is not a results file \(no numeric completed, duration\)/,
-    );
     await expect(compare([file("a.json", base)])).rejects.toThrow(/expected two results files, got 1/);
+  });
+
+  // Results files as they break: a truncated copy, hand edits, another tool's JSON, a newer
+  // vllm-bench. Each is refused in one line naming the file and the field, before any comparison.
+  const record = {
+    request_id: "r0",
+    scenario: "c50",
+    start_s: 0,
+    success: true,
+    prompt_tokens: 10,
+    output_tokens: 2,
+    ttft_ms: 100,
+    e2el_ms: 120,
+    tpot_ms: 20,
+    itl_ms: [20],
+  };
+  const withRecord = (over: Record<string, unknown>) => ({ ...base, requests: [{ ...record, ...over }] });
+  const BROKEN: [string, object | string, RegExp][] = [
+    ["not JSON (a truncated copy)", '{"completed": 100, "dur', /: not valid JSON/],
+    ["empty", "", /: not valid JSON/],
+    ["a JSON array", "[1,2]", /: \(root\): .*expected object, received array/],
+    ["a JSON string", '"results"', /: \(root\): .*expected object/],
+    ["another tool's JSON", { hello: 1 }, /: duration: .*expected number/],
+    ["completed as text", { ...base, completed: "100" }, /: completed: .*expected number/],
+    ["a fractional completed", { ...base, completed: 99.5 }, /: completed: .*expected int/],
+    ["a negative duration", { ...base, duration: -1 }, /: duration: /],
+    ["failed as null", { ...base, failed: null }, /: failed: /],
+    ["a success rate above 1", { ...base, success_rate: 1.5 }, /: success_rate: /],
+    ["a latency as text", { ...base, p95_ttft_ms: "100 ms" }, /: p95_ttft_ms: "100 ms" is not a figure/],
+    ["a negative throughput", { ...base, output_throughput: -5 }, /: output_throughput: -5 is not a figure/],
+    ["a request rate as words", { ...base, request_rate: "fast" }, /: request_rate: /],
+    ["a concurrency of 0", { ...base, max_concurrency: 0 }, /: max_concurrency: /],
+    ["requests as an object", { ...base, requests: {} }, /: requests: .*expected array/],
+    ["a request that is a number", { ...base, requests: [7] }, /: requests\.0: .*expected object/],
+    ["a request with a negative TTFT", withRecord({ ttft_ms: -3 }), /: requests\.0\.ttft_ms: /],
+    ["a request with a NaN latency (null)", withRecord({ e2el_ms: null }), /: requests\.0\.e2el_ms: /],
+    ["a request with a latency as text", withRecord({ tpot_ms: "20" }), /: requests\.0\.tpot_ms: /],
+    ["a request with a negative gap", withRecord({ itl_ms: [20, -1] }), /: requests\.0\.itl_ms\.1: /],
+    ["a request whose success is text", withRecord({ success: "yes" }), /: requests\.0\.success: /],
+    ["a request with fractional tokens", withRecord({ output_tokens: 1.5 }), /: requests\.0\.output_tokens: /],
+    [
+      "a newer result format",
+      { ...base, result_format: 2 },
+      /: result_format: 2 is not result format 1, the results layout this vllm-bench reads/,
+    ],
+    ["a result format as text", { ...base, result_format: "1" }, /: result_format: "1" is not result format 1/],
+  ];
+  it.each(BROKEN)("refuses %s in one line naming the file and the field", async (_label, body, message) => {
+    const bad = file("broken.results.json", body);
+    const err = await compare([file("a.json", base), bad]).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/^compare: \S*broken\.results\.json: /);
+    expect(err?.message).toMatch(message);
+    expect(err?.message).not.toContain("\n");
+  });
+
+  it("reads what run writes (result_format 1, its records) and vllm bench serve's summary (neither)", async () => {
+    const ours = { ...base, result_format: 1, requests: [record] };
+    // Top-level keys as vllm bench serve --save-result writes them: no requests, no result_format.
+    const vllm = {
+      date: "20250101-000000",
+      backend: "vllm",
+      model_id: "m",
+      tokenizer_id: "m",
+      num_prompts: 100,
+      request_rate: "inf",
+      burstiness: 1,
+      max_concurrency: null,
+      duration: 10,
+      completed: 100,
+      total_input_tokens: 1000,
+      total_output_tokens: 5000,
+      request_throughput: 10,
+      request_goodput: null,
+      output_throughput: 500,
+      total_token_throughput: 600,
+      mean_ttft_ms: 90,
+      median_ttft_ms: 88,
+      std_ttft_ms: 5,
+      p99_ttft_ms: 110,
+      input_lens: [10],
+      ttfts: [0.09],
+      errors: [""],
+    };
+    const r = await compare([file("ours.json", ours), file("vllm.json", vllm)]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/vllm\.json has no per-request records/);
+  });
+
+  it("vllm-bench run writes the result format it reads", () => {
+    const out = path.join(dir, "written");
+    const [written] = writeOutputs(out, "run-1", [{ result: base, records: [record], thresholds: [], partial: false }]);
+    expect(readResultsFile(written, "compare")).toMatchObject({ result_format: RESULT_FORMAT, requests: [record] });
   });
 
   it("warns when the two runs are of different scenarios, models or loads, or partial", async () => {

@@ -76,6 +76,39 @@ describe.each(Object.entries(CLIS))("npm run %s", (cli, script) => {
   });
 });
 
+// Every npm entry point that runs a TypeScript file, read from package.json so a new one is covered
+// the day it is added: --help prints the usage and exits 0 without doing the work; an unknown flag
+// is one line and exit 2.
+const entryPoints = Object.entries(
+  JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts as Record<string, string>,
+).flatMap(([name, cmd]) => {
+  const script = /\btsx (\S+\.ts)\b/.exec(cmd)?.[1];
+  return script ? [[name, script] as const] : [];
+});
+
+it("finds every TypeScript entry point in package.json", () => {
+  expect(entryPoints.map(([name]) => name)).toEqual(
+    expect.arrayContaining(["start", "graph", "synth", "policy", "dashboards", "bench:client", "bench:plan"]),
+  );
+});
+
+describe.each(entryPoints)("npm run %s (%s)", (name, script) => {
+  it("--help prints its usage and exits 0 without doing the work", async () => {
+    const dashboards = fs.statSync(path.join(root, "monitoring/vllm-serving.json")).mtimeMs;
+    const r = await run(script, ["--help"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^usage: /i);
+    expect(r.stderr).toBe("");
+    expect(fs.statSync(path.join(root, "monitoring/vllm-serving.json")).mtimeMs, name).toBe(dashboards);
+  });
+
+  it("refuses an unknown flag in one line with exit 2", async () => {
+    const r = await run(script, ["--bogus"]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split("\n"), r.stderr).toEqual([expect.stringMatching(/--bogus.*(usage|--help)/i)]);
+  });
+});
+
 it("npm start refuses an unknown flag in one line with exit 2", async () => {
   const r = await run("scripts/start.ts", ["--bogus"]);
   expect(r.code).toBe(2);
