@@ -305,7 +305,7 @@ describe("the Job's contract with the CLI", () => {
     };
     const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
     const child = spawn(
-      path.join(root, "node_modules/.bin/node"),
+      process.execPath,
       ["--import", tsx, path.join(root, "bench/cli.ts"), ...jobSpecOf(cj).template.spec.containers[0].args],
       {
         cwd: dir,
@@ -358,11 +358,11 @@ describe("the Job's contract with the CLI", () => {
       "4",
     ];
     const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
-    const child = spawn(
-      path.join(root, "node_modules/.bin/node"),
-      ["--import", tsx, path.join(root, "bench/cli.ts"), ...args],
-      { cwd: dir, env: { PATH: process.env.PATH, ...jobEnv }, stdio: "pipe" },
-    );
+    const child = spawn(process.execPath, ["--import", tsx, path.join(root, "bench/cli.ts"), ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, ...jobEnv },
+      stdio: "pipe",
+    });
     let stdout = "",
       stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

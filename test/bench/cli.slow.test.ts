@@ -11,7 +11,7 @@ import { PRESETS } from "../../bench/contract";
 import { cliTestEnv } from "./cli-env";
 
 const root = path.resolve(__dirname, "../..");
-const node = path.join(root, "node_modules/.bin/node");
+const node = process.execPath;
 // The tsx loader by absolute URL, so the CLI can run from any working directory.
 const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const cli = path.join(root, "bench/cli.ts");

@@ -12,7 +12,7 @@ export const CONTROL: Partial<SimOptions> = { controlEndpoints: true };
 const CONTROL_FLAGS = CONTROL.controlEndpoints ? ["--enable-control-endpoints"] : [];
 
 export const root = path.resolve(__dirname, "../..");
-export const node = path.join(root, "node_modules/.bin/node");
+export const node = process.execPath;
 export const tsxLoader = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 export const cliPath = path.join(root, "bench/cli.ts");
 

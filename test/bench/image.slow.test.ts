@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
-const node = path.join(root, "node_modules/.bin/node");
+const node = process.execPath;
 const app = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-image-"));
 const bundle = path.join(app, "vllm-bench.mjs");
 const dockerfile = fs.readFileSync(path.join(root, "bench/Dockerfile"), "utf8");

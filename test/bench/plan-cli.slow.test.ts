@@ -13,11 +13,11 @@ const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).h
 const env = cliTestEnv((k) => k.startsWith("SIM_"));
 
 function plan(args: string[], cwd: string) {
-  const child = spawn(
-    path.join(root, "node_modules/.bin/node"),
-    ["--import", tsx, path.join(root, "bench/cli.ts"), "plan", ...args],
-    { cwd, env, stdio: "pipe" },
-  );
+  const child = spawn(process.execPath, ["--import", tsx, path.join(root, "bench/cli.ts"), "plan", ...args], {
+    cwd,
+    env,
+    stdio: "pipe",
+  });
   let stdout = "",
     stderr = "";
   child.stdout.on("data", (d) => (stdout += d));

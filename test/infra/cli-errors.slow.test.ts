@@ -26,11 +26,10 @@ const cron = write(
 
 async function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await promisify(execFile)(
-      path.join(root, "node_modules/.bin/node"),
-      ["--import", "tsx", script, ...args],
-      { cwd: root, timeout: 110_000 },
-    );
+    const r = await promisify(execFile)(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: root,
+      timeout: 110_000,
+    });
     return { code: 0, ...r };
   } catch (e: any) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };

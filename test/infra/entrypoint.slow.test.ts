@@ -10,7 +10,7 @@ import { parse } from "yaml";
 // registering resources: module loading, ESM/tsx resolution and config reading all worked.
 const root = path.resolve(__dirname, "../..");
 const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
-const node = path.join(root, "node_modules/.bin/node");
+const node = process.execPath;
 
 function runEntry(config: Record<string, unknown>) {
   const env = {

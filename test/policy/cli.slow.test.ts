@@ -15,7 +15,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const node = path.join(root, "node_modules/.bin/node");
+    const node = process.execPath;
     const argv = ["--import", "tsx", "scripts/policy.ts", ...args];
     const { stdout, stderr } = await promisify(execFile)(node, argv, { cwd: root });
     return { code: 0, stdout, stderr };

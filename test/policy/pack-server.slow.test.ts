@@ -9,7 +9,7 @@ import { rules } from "../../policy/rules";
 // (@pulumi/pulumi/cmd/run-policy-pack) in policy/, on Node 22, serving the analyzer gRPC API the
 // engine calls. No Pulumi CLI here, so the test plays the engine's part.
 const root = path.resolve(import.meta.dirname, "../..");
-const node22 = path.join(root, "node_modules/.bin/node");
+const node22 = process.execPath;
 const harness = path.join(root, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js");
 const load = (m: string) => import(m);
 

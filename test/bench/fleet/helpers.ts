@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 
 export const root = path.resolve(import.meta.dirname, "../../..");
-const node = path.join(root, "node_modules/.bin/node");
+const node = process.execPath;
 const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 const cli = path.join(root, "bench/cli.ts");
 const OURS =

@@ -54,7 +54,7 @@ it("one worker SIGKILLed mid-run: every record of the other is merged, exit 3, t
   const out = path.join(tmp, "results");
   const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
   const child = spawn(
-    path.join(root, "node_modules/.bin/node"),
+    process.execPath,
     ["--import", tsx, path.join(root, "bench/cli.ts"), "run", "--config", cfg, "--output-dir", out, "--workers", "2"],
     { cwd: root, env: cliTestEnv(), stdio: "pipe" },
   );
