@@ -33,22 +33,28 @@ export const MANIFEST = ".synth-manifest";
 
 export const USAGE = "Usage: npm run synth -- [--stack Pulumi.<stack>.yaml] [--out dist]";
 
+/** The project's own build folder (gitignored), which `build:bench` and `synth:compose` write into too. */
+export const BUILD_DIR = path.join(repoRoot, "dist");
+
 /**
  * The files a previous synth wrote into outDir (to be replaced), after checking the folder is
- * synth's own: missing, empty, or holding a manifest. Anything else is the user's and is refused
- * before anything is built, so `--out .` in the repository cannot touch Pulumi.yaml or a stack file.
+ * synth's own: missing, empty, holding a manifest, or the project's build folder (other generators'
+ * files there are left alone). Anything else is the user's and is refused before anything is built,
+ * so `--out .` in the repository cannot touch Pulumi.yaml or a stack file.
  */
-export function claimOutDir(outDir: string): string[] {
+export function claimOutDir(outDir: string, buildDir = BUILD_DIR): string[] {
   if (!fs.existsSync(outDir)) return [];
   if (!fs.statSync(outDir).isDirectory())
     throw new UsageError(`--out: ${outDir} is a file; give a folder for the YAML`);
   const entries = fs.readdirSync(outDir);
   if (!entries.length) return [];
   const manifest = path.join(outDir, MANIFEST);
-  if (!entries.includes(MANIFEST))
+  if (!entries.includes(MANIFEST)) {
+    if (path.resolve(outDir) === path.resolve(buildDir)) return [];
     throw new UsageError(
-      `--out: ${outDir} is not empty and was not written by synth (no ${MANIFEST}); give a new or empty folder, e.g. --out dist`,
+      `--out: ${outDir} is not empty and was not written by synth (no ${MANIFEST}); give a new or empty folder`,
     );
+  }
   return fs
     .readFileSync(manifest, "utf8")
     .split("\n")
@@ -99,7 +105,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     }
     const fallback = path.join(repoRoot, "Pulumi.eks.yaml");
     const stack = values.stack ?? (fs.existsSync(fallback) ? fallback : undefined);
-    const out = path.resolve(values.out ?? path.join(repoRoot, "dist"));
+    const out = path.resolve(values.out ?? BUILD_DIR);
     const r = synth(stack, out);
     console.log(
       `${r.objects} objects from ${stack ? path.relative(process.cwd(), stack) : "schema defaults"} in ${path.relative(process.cwd(), out) || "."}/: ${r.files.join(", ")} (+ compose/)`,

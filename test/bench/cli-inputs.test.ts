@@ -407,6 +407,13 @@ describe("synth refuses a folder that is not its own", () => {
     fs.writeFileSync(path.join(d, "Pulumi.dev.yaml"), "");
     refused(() => claimOutDir(d), /^--out: .* is not empty and was not written by synth/);
   });
+  it("the project's build folder holding another generator's output (npm run build:bench) is its own, nothing to replace", () => {
+    const d = fs.mkdtempSync(path.join(tmp, "out-build-"));
+    fs.mkdirSync(path.join(d, "bench"));
+    fs.writeFileSync(path.join(d, "bench", "vllm-bench.mjs"), "");
+    expect(claimOutDir(d, d)).toEqual([]);
+    refused(() => claimOutDir(d, path.join(tmp, "elsewhere")), /^--out: .* is not empty and was not written by synth/);
+  });
   it("replaces only what its manifest lists, never a path outside the folder", () => {
     const d = fs.mkdtempSync(path.join(tmp, "out-synth-"));
     fs.writeFileSync(path.join(d, ".synth-manifest"), "10-vllm.yaml\n../Pulumi.yaml\n/etc/passwd\ncompose/x.yml\n");
