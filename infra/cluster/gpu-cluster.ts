@@ -137,7 +137,7 @@ export class GpuCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const storage = createClusterStorage({
+    const storageArgs = {
       clusterName,
       kubernetesVersion,
       oidcProviderArn: cluster.oidcProviderArn,
@@ -145,22 +145,17 @@ export class GpuCluster extends pulumi.ComponentResource {
       provider: this.provider,
       cluster,
       parent: this,
-    });
+    };
+    const storage = createClusterStorage(storageArgs);
     this.ready = [cluster, vpcCni, system, gpu.nodeGroup, storage.addon, storage.storageClass];
     if (args.sharedStorageClass) {
       const shared = createSharedStorage({
+        ...storageArgs,
         className: args.sharedStorageClass,
-        clusterName,
-        kubernetesVersion,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcProviderUrl: cluster.oidcProviderUrl,
-        provider: this.provider,
-        cluster,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         // Managed node groups whose launch template names no security group get EKS's cluster security group.
         nodeSecurityGroupId: cluster.eksCluster.apply((c) => c.vpcConfig.clusterSecurityGroupId),
-        parent: this,
       });
       this.ready.push(shared.addon, shared.storageClass);
     }

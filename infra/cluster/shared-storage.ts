@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createCsiDriver } from "./csi-driver";
+import type { ClusterStorageArgs } from "./storage";
 import { clusterTag } from "./tags";
 
 // Upstream facts (AWS EKS user guide, "Amazon EFS CSI driver" add-on page,
@@ -11,21 +12,15 @@ import { clusterTag } from "./tags";
 export const EFS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "efs-csi-controller-sa" } as const;
 const NFS_PORT = 2049;
 
-export interface SharedStorageArgs {
+/** The EBS storage's arguments (the same cluster, provider and IRSA issuer) plus the network. */
+export interface SharedStorageArgs extends ClusterStorageArgs {
   /** Name of the StorageClass. */
   className: string;
-  clusterName: string;
-  kubernetesVersion: string;
-  oidcProviderArn: pulumi.Input<string>;
-  oidcProviderUrl: pulumi.Input<string>;
-  provider: k8s.Provider;
-  cluster: pulumi.Resource;
   vpcId: pulumi.Input<string>;
   /** One mount target per subnet: the nodes' private subnets, one per availability zone. */
   privateSubnetIds: pulumi.Input<string>[];
   /** The security group on the nodes (EKS's cluster security group for managed node groups). */
   nodeSecurityGroupId: pulumi.Input<string>;
-  parent: pulumi.Resource;
 }
 
 /**
