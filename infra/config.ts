@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { overridesSchema, PLAN_SLO_NAME, PRESETS } from "../bench/contract";
+import { isPlanSloName, overridesSchema, PLAN_SLO_HELP, PRESETS } from "../bench/contract";
 import { alertThresholdsSchema } from "../monitoring/thresholds";
 import { clusterSecurityFields, monitoringSecurityFields, securityIssues } from "./config-security";
 import { awsRegion, ec2InstanceType } from "./config-aws";
@@ -462,12 +462,12 @@ const benchmarkSchema = z
           .record(z.string(), z.number().positive())
           .superRefine((r, ctx) =>
             Object.keys(r)
-              .filter((k) => !PLAN_SLO_NAME.test(k))
+              .filter((k) => !isPlanSloName(k))
               .forEach((k) =>
                 ctx.addIssue({
                   code: "custom",
                   path: [k],
-                  message: `unknown SLO '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, output_rate_per_request_min or success_rate`,
+                  message: `unknown SLO '${k}'. Use ${PLAN_SLO_HELP}`,
                 }),
               ),
           )

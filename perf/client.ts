@@ -164,7 +164,7 @@ try {
           stolen = steal();
         const r = results[0];
         const itl = r.records.flatMap((x) => x.itl_ms).sort((a, b) => a - b);
-        const res = r.result as Record<string, number>;
+        const res = r.result;
         const served = (await (await fetch(`${sim.url}/sim/timing`)).json()) as Served;
         const simItl = served.itl_ms.sort((a, b) => a - b);
         const own = clientOnlyGaps(

@@ -4,8 +4,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { RequestRecord } from "../bench/client/request";
+import type { BenchmarkResult } from "../bench/client/result";
 import { runBenchmark } from "../bench/client/run";
 import { compareResults, type CompareOptions } from "../bench/compare/verdict";
+import { DEFAULT_PERCENTILES, LATENCY_METRICS } from "../bench/contract";
 import { startSimulator } from "../bench/sim";
 
 /**
@@ -25,8 +28,8 @@ export const CALIBRATION_SCENARIO = {
     backend: "openai-chat",
     endpoint_path: "/v1/chat/completions",
     dataset_type: "random",
-    percentile_metrics: "ttft,tpot,itl,e2el",
-    metric_percentiles: "50,90,95,99",
+    percentile_metrics: LATENCY_METRICS.join(","),
+    metric_percentiles: DEFAULT_PERCENTILES.join(","),
   },
   scenarios: [
     {
@@ -43,7 +46,11 @@ export const CALIBRATION_SCENARIO = {
 };
 
 /** One run against a fresh simulator: the results object as its results.json has it (records included). */
-export async function simulatedRun(seed: number, slowdown: number, dir: string): Promise<Record<string, unknown>> {
+export async function simulatedRun(
+  seed: number,
+  slowdown: number,
+  dir: string,
+): Promise<BenchmarkResult & { requests: RequestRecord[] }> {
   const config = path.join(dir, "scenario.json");
   if (!fs.existsSync(config)) fs.writeFileSync(config, JSON.stringify(CALIBRATION_SCENARIO));
   const sim = await startSimulator({

@@ -1,3 +1,4 @@
+import { DEFAULT_PERCENTILES } from "../bench/contract";
 import type { SimOptions } from "../bench/sim";
 
 // The simulator engine's capacity, from its settings (bench/sim/engine.ts): a step costs
@@ -41,7 +42,7 @@ export function scenarioFile(thresholds: Record<string, number>) {
       backend: "openai",
       endpoint_path: "/v1/completions",
       dataset_type: "random",
-      metric_percentiles: "50,90,95,99",
+      metric_percentiles: DEFAULT_PERCENTILES.join(","),
     },
     scenarios: [{ name: "capacity", random_input_len: WORKLOAD.inputLen, random_output_len: WORKLOAD.outputLen }],
     thresholds,

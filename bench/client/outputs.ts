@@ -1,12 +1,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PUSHGATEWAY_JOB } from "../contract";
+import {
+  LATENCY_LABELS,
+  LATENCY_METRICS,
+  latencyKey,
+  percentileStat,
+  PUSHGATEWAY_JOB,
+  type LatencyMetric,
+} from "../contract";
 import type { RequestRecord } from "./request";
+import type { BenchmarkResult } from "./result";
 import { RESULT_FORMAT } from "./results-file";
 import type { ThresholdResult } from "./stats";
 
 export interface ScenarioResult {
-  result: Record<string, unknown>;
+  result: BenchmarkResult;
   records: RequestRecord[];
   thresholds: ThresholdResult[];
   partial: boolean;
@@ -21,7 +29,7 @@ const line = (label: string, value: unknown, width = 50) => {
 export function consoleSummary(
   s: ScenarioResult,
   percentiles: number[],
-  metrics: readonly string[] = ["ttft", "tpot", "itl", "e2el"],
+  metrics: readonly LatencyMetric[] = LATENCY_METRICS,
 ): string {
   const r = s.result;
   const out = [
@@ -30,14 +38,11 @@ export function consoleSummary(
     line("Successful requests:", r.completed),
     line("Failed requests:", r.failed),
     // Per error kind, with the first message of each: why requests failed, on the console.
-    ...Object.entries((r.errors_by_type ?? {}) as Record<string, number>).map(([kind, n]) => {
+    ...Object.entries(r.errors_by_type).map(([kind, n]) => {
       // The "http" kind names its status codes: 429, 503 and 400 call for different fixes.
-      const codes = Object.entries((r.errors_by_status ?? {}) as Record<string, number>);
+      const codes = Object.entries(r.errors_by_status);
       const by = kind === "http" && codes.length ? ` (${codes.map(([c, k]) => `HTTP ${c} × ${k}`).join(", ")})` : "";
-      return `  ${kind} × ${n}${by}: ${((r.first_error_by_type ?? {}) as Record<string, string>)[kind] ?? ""}`.slice(
-        0,
-        200,
-      );
+      return `  ${kind} × ${n}${by}: ${r.first_error_by_type[kind] ?? ""}`.slice(0, 200);
     }),
     line("Maximum request concurrency:", r.max_concurrency ?? "unlimited"),
     line("Benchmark duration (s):", r.duration),
@@ -50,21 +55,16 @@ export function consoleSummary(
     line("Peak concurrent requests:", r.max_concurrent_requests),
     line("Total Token throughput (tok/s):", r.total_token_throughput),
   ];
-  const titles: Record<string, string> = {
-    ttft: "Time to First Token",
-    tpot: "Time per Output Token (excl. 1st token)",
-    itl: "Inter-token Latency",
-    e2el: "End-to-end Latency",
-  };
-  for (const [m, title] of Object.entries(titles).filter(([m]) => metrics.includes(m))) {
+  for (const m of LATENCY_METRICS.filter((m) => metrics.includes(m))) {
+    const title = LATENCY_LABELS[m].title;
     out.push(
       `${"-".repeat(Math.max(1, Math.floor((50 - title.length - 2) / 2)))} ${title} ${"-".repeat(Math.max(1, Math.ceil((50 - title.length - 2) / 2)))}`,
     );
     out.push(
-      line(`Mean ${m.toUpperCase()} (ms):`, r[`mean_${m}_ms`]),
-      line(`Median ${m.toUpperCase()} (ms):`, r[`median_${m}_ms`]),
+      line(`Mean ${m.toUpperCase()} (ms):`, r[latencyKey("mean", m)]),
+      line(`Median ${m.toUpperCase()} (ms):`, r[latencyKey("median", m)]),
     );
-    for (const p of percentiles) out.push(line(`P${p} ${m.toUpperCase()} (ms):`, r[`p${p}_${m}_ms`]));
+    for (const p of percentiles) out.push(line(`P${p} ${m.toUpperCase()} (ms):`, r[latencyKey(percentileStat(p), m)]));
   }
   if (s.thresholds.length) {
     out.push(`${"-".repeat(18)} Thresholds ${"-".repeat(20)}`);
@@ -77,8 +77,7 @@ export function consoleSummary(
   }
   if (s.records.length > 0 && r.completed === 0)
     out.push(`FAIL: every one of ${s.records.length} requests failed (see the error kinds above)`);
-  if (s.partial)
-    out.push(`(partial: ${typeof r.stop_reason === "string" ? r.stop_reason : "the run was interrupted"})`);
+  if (s.partial) out.push(`(partial: ${r.stop_reason ?? "the run was interrupted"})`);
   out.push("=".repeat(50));
   return out.join("\n");
 }
@@ -124,7 +123,9 @@ function summaryCsv(results: ScenarioResult[]): string {
   const keys = [
     ...new Set(
       results.flatMap((s) =>
-        Object.keys(s.result).filter((k) => typeof s.result[k] !== "object" || s.result[k] === null),
+        Object.entries(s.result)
+          .filter(([, v]) => typeof v !== "object" || v === null)
+          .map(([k]) => k),
       ),
     ),
   ];
@@ -248,7 +249,7 @@ export function writeOutputs(
   };
   // A scenario's files are final once written: `unchanged` ones are listed, not rewritten.
   for (const s of results) {
-    const scenario = String(s.result.scenario);
+    const scenario = s.result.scenario;
     write(`${scenario}.results.json`, resultsJson(runId, s), unchanged.has(s));
     write(`${scenario}.requests.csv`, csvRows(s.records), unchanged.has(s));
   }
@@ -262,15 +263,15 @@ export function writeOutputs(
 export async function pushResults(url: string, runId: string, s: ScenarioResult): Promise<void> {
   const r = s.result;
   const metrics: [string, number][] = [
-    ["vllm_bench_request_throughput", r.request_throughput as number],
-    ["vllm_bench_output_throughput", r.output_throughput as number],
-    ["vllm_bench_success_rate", r.success_rate as number],
-    ["vllm_bench_completed", r.completed as number],
-    ["vllm_bench_failed", r.failed as number],
-    ["vllm_bench_duration_seconds", r.duration as number],
-    ...(["ttft", "tpot", "itl", "e2el"] as const).flatMap((m) => [
-      [`vllm_bench_${m}_mean_seconds`, (r[`mean_${m}_ms`] as number) / 1000] as [string, number],
-      [`vllm_bench_${m}_p95_seconds`, ((r[`p95_${m}_ms`] as number) ?? 0) / 1000] as [string, number],
+    ["vllm_bench_request_throughput", r.request_throughput],
+    ["vllm_bench_output_throughput", r.output_throughput],
+    ["vllm_bench_success_rate", r.success_rate],
+    ["vllm_bench_completed", r.completed],
+    ["vllm_bench_failed", r.failed],
+    ["vllm_bench_duration_seconds", r.duration],
+    ...LATENCY_METRICS.flatMap((m): [string, number][] => [
+      [`vllm_bench_${m}_mean_seconds`, r[latencyKey("mean", m)] / 1000],
+      [`vllm_bench_${m}_p95_seconds`, (r[latencyKey("p95", m)] ?? 0) / 1000],
     ]),
     ["vllm_bench_last_run_timestamp_seconds", Date.now() / 1000],
   ];
@@ -279,7 +280,7 @@ export async function pushResults(url: string, runId: string, s: ScenarioResult)
     s.thresholds.map((t) => `vllm_bench_threshold_passed{threshold="${t.name}"} ${t.passed ? 1 : 0}`).join("\n") +
     (s.thresholds.length ? "\n" : "");
   const res = await fetch(
-    `${url.replace(/\/$/, "")}/metrics/job/${PUSHGATEWAY_JOB}/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(String(r.scenario))}`,
+    `${url.replace(/\/$/, "")}/metrics/job/${PUSHGATEWAY_JOB}/run_id/${encodeURIComponent(runId)}/scenario/${encodeURIComponent(r.scenario)}`,
     { method: "PUT", body },
   );
   if (!res.ok) throw new Error(`Pushgateway ${url} answered ${res.status}`);

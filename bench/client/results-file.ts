@@ -6,6 +6,9 @@
 // and is read too. A file of a newer layout is refused, not guessed at.
 import * as fs from "node:fs";
 import { z } from "zod";
+import { LATENCY_METRICS } from "../contract";
+import type { RequestRecord } from "./request";
+import { benchmarkResultShape, figure, PERCENTILE_KEY_PATTERN } from "./result";
 
 /** The results layout this build writes (`result_format` in every results file of `vllm-bench run`). */
 export const RESULT_FORMAT = 1;
@@ -14,10 +17,10 @@ const count = z.number().int().min(0);
 const ms = z.number().min(0).optional();
 
 /** One request as `run` records it (results.json's `requests`, shard files' `records`). */
-export const requestRecordSchema = z.looseObject({
-  request_id: z.string(),
+export const requestRecordSchema = z.object({
+  request_id: z.string().describe("also sent as the x-request-id header"),
   scenario: z.string(),
-  start_s: z.number(),
+  start_s: z.number().describe("seconds from the scenario's start to the request's POST"),
   success: z.boolean(),
   error_kind: z.enum(["http", "timeout", "connection", "malformed", "incomplete"]).optional(),
   error: z.string().optional(),
@@ -27,13 +30,53 @@ export const requestRecordSchema = z.looseObject({
   ttft_ms: ms,
   e2el_ms: ms,
   tpot_ms: ms,
-  itl_ms: z.array(z.number().min(0)),
+  itl_ms: z.array(z.number().min(0)).describe("every gap between content chunks"),
 });
+// The records run.ts makes are the records this schema reads, field for field (tsc checks it).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const RECORDS_AGREE: Same<z.output<typeof requestRecordSchema>, RequestRecord> = true;
+
+/** A threshold's verdict as the file holds it: `value` null where the run has no data. */
+const thresholdRowSchema = z.strictObject({
+  name: z.string(),
+  limit: z.number(),
+  value: z.number().nullable(),
+  passed: z.boolean(),
+  no_data: z.literal(true).optional(),
+});
+
+/** What `vllm-bench run` writes to `<scenario>.results.json`: the JSON Schema of docs/benchmark.md comes from it. */
+export const writtenResultsFileSchema = z.strictObject({
+  result_format: z.literal(RESULT_FORMAT),
+  run_id: z.string(),
+  partial: z.boolean().describe("the scenario stopped early (a signal, the target gone): what was measured"),
+  ...benchmarkResultShape,
+  thresholds: z.array(thresholdRowSchema),
+  requests: z.array(requestRecordSchema).describe("one record per request, by start time"),
+});
+
+/** The JSON Schema of a results file (draft 2020-12), generated from the schema above. */
+export function resultsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(writtenResultsFileSchema, {
+    io: "output",
+    override: (ctx) => {
+      // Percentile figures are named by the scenario file's percentiles (`p95_ttft_ms`, `p99.9_itl_ms`).
+      if (ctx.zodSchema === writtenResultsFileSchema)
+        ctx.jsonSchema.patternProperties = { [PERCENTILE_KEY_PATTERN]: { type: "number", minimum: 0 } };
+    },
+  });
+}
 
 /** Latency and throughput figures (`p95_ttft_ms`, `output_throughput`…): a number ≥ 0, or null for no data. */
 const FIGURE = /_ms$|_throughput$|^request_goodput$/;
-const figure = z.number().min(0).nullable();
+const figureOrNull = figure.nullable();
+const f = benchmarkResultShape;
 
+/**
+ * A results file as `compare` reads it: ours of this layout, or `vllm bench serve`'s summary
+ * (same keys where vLLM has them, most of ours missing), so every field but the two every
+ * comparison needs is optional, and keys of neither pass through.
+ */
 const resultsFileSchema = z
   .looseObject({
     result_format: z
@@ -42,22 +85,25 @@ const resultsFileSchema = z
           `${JSON.stringify(i.input ?? null)} is not result format ${RESULT_FORMAT}, the results layout this vllm-bench reads; compare with the vllm-bench that wrote the file`,
       })
       .optional(),
-    scenario: z.string().optional(),
-    model_id: z.string().optional(),
-    backend: z.string().optional(),
+    date: f.date.optional(),
+    scenario: f.scenario.optional(),
+    model_id: f.model_id.optional(),
+    backend: f.backend.optional(),
     partial: z.boolean().optional(),
-    num_prompts: count.optional(),
-    request_rate: z.union([z.number().min(0), z.literal("inf")]).optional(),
+    num_prompts: f.num_prompts.optional(),
+    request_rate: f.request_rate.optional(),
     max_concurrency: z.number().min(1).nullable().optional(),
-    duration: z.number().min(0),
-    completed: count,
-    failed: count.optional(),
-    success_rate: z.number().min(0).max(1).nullable().optional(),
+    duration: f.duration,
+    completed: f.completed,
+    failed: f.failed.optional(),
+    success_rate: f.success_rate.nullable().optional(),
+    request_goodput: f.request_goodput.optional(),
+    samples: z.partialRecord(z.enum(LATENCY_METRICS), count).optional(),
     requests: z.array(requestRecordSchema).optional(),
   })
   .superRefine((r, ctx) => {
     for (const [k, v] of Object.entries(r))
-      if (FIGURE.test(k) && !figure.safeParse(v).success)
+      if (FIGURE.test(k) && !figureOrNull.safeParse(v).success)
         ctx.addIssue({
           code: "custom",
           path: [k],
@@ -65,7 +111,7 @@ const resultsFileSchema = z
         });
   });
 
-export type ResultsFile = z.infer<typeof resultsFileSchema>;
+export type ResultsFile = z.output<typeof resultsFileSchema>;
 
 /** A results file, checked: one line naming the file and the field when it is not one. */
 export function readResultsFile(file: string, command: string): ResultsFile {

@@ -1,4 +1,4 @@
-import { DEFAULT_STOP_GRACE_S, type RampUp, type Scenario, type ScenarioFile } from "../contract";
+import { DEFAULT_STOP_GRACE_S, type GoodputSlos, type RampUp, type Scenario, type ScenarioFile } from "../contract";
 import { startSimulator, type RunningSimulator } from "../sim";
 import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
@@ -209,7 +209,7 @@ const CONNECTION_GONE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGA
 
 interface FileDefaults {
   percentiles: number[];
-  goodput?: Partial<Record<"ttft" | "tpot" | "e2el", number>>;
+  goodput?: GoodputSlos;
   dataset?: FileEntry[];
   thresholds: Record<string, number>;
 }
@@ -400,12 +400,10 @@ async function runScenario(
   state.current = undefined;
   // The autoscaling rehearsal's per-second view (bench/fleet/rehearsal.ts).
   if (sc.rate_profile)
-    out.result.timeline = await rehearsalTimeline(
-      out.records,
-      out.result.duration as number,
-      performance.timeOrigin + start,
-      { url: opts.prometheusUrl, log: opts.log },
-    );
+    out.result.timeline = await rehearsalTimeline(out.records, out.result.duration, performance.timeOrigin + start, {
+      url: opts.prometheusUrl,
+      log: opts.log,
+    });
   return out;
 }
 

@@ -1,5 +1,13 @@
-import type { RampUp } from "../contract";
+import {
+  latencyKey,
+  parseLatencyThreshold,
+  perMetric,
+  type GoodputSlos,
+  type LatencyMetric,
+  type RampUp,
+} from "../contract";
 import type { RequestRecord } from "./request";
+import { latencyFigures, type BenchmarkResult } from "./result";
 
 // Aggregates with vLLM's result key names (benchmark_serving / `vllm bench serve`).
 
@@ -15,7 +23,7 @@ export interface RunInfo {
   max_concurrency: number | null;
   duration: number; // seconds of the main run (warm-up excluded)
   percentiles: number[];
-  goodput?: Partial<Record<"ttft" | "tpot" | "e2el", number>>;
+  goodput?: GoodputSlos;
 }
 
 type Values = ArrayLike<number>;
@@ -40,7 +48,7 @@ export function percentile(sorted: Values, p: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
-export function aggregate(info: RunInfo, records: RequestRecord[]): Record<string, unknown> {
+export function aggregate(info: RunInfo, records: RequestRecord[]): BenchmarkResult {
   const ok = records.filter((r) => r.success);
   const failed = records.length - ok.length;
   const errors: Record<string, number> = {};
@@ -62,7 +70,7 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
   const pooledItl = new Float64Array(ok.reduce((a, r) => a + r.itl_ms.length, 0));
   let at = 0;
   for (const r of ok) for (const g of r.itl_ms) pooledItl[at++] = g;
-  const series: Record<string, Float64Array> = {
+  const series: Record<LatencyMetric, Float64Array> = {
     ttft: Float64Array.from(ok.map((r) => r.ttft_ms).filter((x): x is number => x !== undefined)),
     tpot: Float64Array.from(ok.map((r) => r.tpot_ms).filter((x): x is number => x !== undefined)),
     itl: pooledItl,
@@ -97,7 +105,8 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
       ).length
     : undefined;
 
-  const out: Record<string, unknown> = {
+  const sorted = perMetric((m) => series[m].slice().sort()); // typed arrays sort numerically
+  const out: BenchmarkResult = {
     date: info.date,
     backend: info.backend,
     model_id: info.model_id,
@@ -130,16 +139,14 @@ export function aggregate(info: RunInfo, records: RequestRecord[]): Record<strin
     max_output_tokens_per_s: Math.max(0, ...buckets.values()),
     max_concurrent_requests: maxConcurrent,
     mean_output_rate_per_request: mean(ok.filter((r) => r.tpot_ms).map((r) => 1000 / r.tpot_ms!)),
+    // How many values each latency figure rests on: a threshold over none has no data (not 0 ms).
+    samples: perMetric((m) => series[m].length),
+    ...latencyFigures(info.percentiles, {
+      mean: (m) => mean(series[m]),
+      std: (m) => std(series[m]),
+      percentile: (m, p) => percentile(sorted[m], p),
+    }),
   };
-  // How many values each latency figure rests on: a threshold over none has no data (not 0 ms).
-  out.samples = Object.fromEntries(Object.entries(series).map(([k, xs]) => [k, xs.length]));
-  for (const [name, xs] of Object.entries(series)) {
-    const sorted = xs.slice().sort(); // typed arrays sort numerically
-    out[`mean_${name}_ms`] = mean(xs);
-    out[`median_${name}_ms`] = percentile(sorted, 50);
-    out[`std_${name}_ms`] = std(xs);
-    for (const p of info.percentiles) out[`p${p}_${name}_ms`] = percentile(sorted, p);
-  }
   return out;
 }
 
@@ -154,33 +161,30 @@ export interface ThresholdResult {
 }
 
 /** Latency thresholds are maxima; throughput, rates and success rate are minima. A threshold over no data fails. */
-export function checkThresholds(
-  result: Record<string, unknown>,
-  thresholds: Record<string, number>,
-): ThresholdResult[] {
-  const completed = (result.completed as number) ?? 0;
-  const attempted = completed + ((result.failed as number) ?? 0);
-  const samples = (result.samples ?? {}) as Record<string, number>;
+export function checkThresholds(result: BenchmarkResult, thresholds: Record<string, number>): ThresholdResult[] {
+  const { completed, samples } = result;
+  const attempted = completed + result.failed;
   return Object.entries(thresholds).map(([name, limit]) => {
     let value: number;
     let min = true;
     let hasData = completed > 0;
-    if (name === "throughput_min") value = result.output_throughput as number;
-    else if (name === "request_throughput_min") value = result.request_throughput as number;
+    if (name === "throughput_min") value = result.output_throughput;
+    else if (name === "request_throughput_min") value = result.request_throughput;
     else if (name === "output_rate_per_request_min") {
-      value = result.mean_output_rate_per_request as number;
-      hasData = (samples.tpot ?? 0) > 0;
+      value = result.mean_output_rate_per_request;
+      hasData = samples.tpot > 0;
     } else if (name === "success_rate") {
-      value = result.success_rate as number;
+      value = result.success_rate;
       hasData = attempted > 0;
     } else {
-      const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
-      value = result[`${stat}_${metric}_ms`] as number;
-      if (value === undefined)
-        throw new Error(
-          `threshold ${name}: the run did not compute ${stat}_${metric}_ms; add ${stat.slice(1)} to metric_percentiles`,
-        );
-      hasData = (samples[metric] ?? 0) > 0;
+      const t = parseLatencyThreshold(name);
+      if (!t) throw new Error(`threshold ${name}: not a threshold name`);
+      const key = latencyKey(t.stat, t.metric);
+      const v = result[key];
+      if (v === undefined)
+        throw new Error(`threshold ${name}: the run did not compute ${key}; add ${t.percentile} to metric_percentiles`);
+      value = v;
+      hasData = samples[t.metric] > 0;
       min = false;
     }
     if (!hasData) return { name, limit, value: NaN, passed: false, no_data: true };

@@ -2,7 +2,7 @@
 // per figure and exit 1 when a figure regressed.
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { readResultsFile } from "../client/results-file";
+import { readResultsFile, type ResultsFile } from "../client/results-file";
 import { compareReport } from "../report/html";
 import { compareResults, DEFAULT_COMPARE, type Comparison, type FigureComparison } from "./verdict";
 
@@ -23,7 +23,7 @@ the run-against-baseline view as HTML, coloured by verdict.
 Exit codes: 0 no regression, 1 a regression, 2 bad input.`;
 
 /** A results file's figures, checked (results-file.ts), with "no data" where nothing was sent. */
-export function readResults(file: string): Record<string, unknown> {
+export function readResults(file: string): ResultsFile {
   const r = readResultsFile(file, "compare");
   const failed = r.failed ?? 0;
   const completed = r.completed;
@@ -135,7 +135,7 @@ function compareRuns(argv: string[]): number {
       "an integer from 100 to 100000",
     ),
   };
-  const [a, b] = positionals.map(readResults) as [Record<string, unknown>, Record<string, unknown>];
+  const [a, b] = [readResults(positionals[0]), readResults(positionals[1])];
   // Figures of different workloads are not comparable: say so, then compare anyway.
   for (const k of ["scenario", "model_id", "backend", "max_concurrency", "request_rate", "num_prompts"])
     if (k in a && k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k]))

@@ -4,8 +4,8 @@
 // resamples blocks ("clusters" below) of requests consecutive by start time, a block being as many
 // requests as the run keeps in flight (its max concurrency), with at least MIN_BLOCKS blocks.
 
-export const LATENCY_METRICS = ["ttft", "tpot", "itl", "e2el"] as const;
-export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+import type { ResultsFile } from "../client/results-file";
+import { REQUEST_LATENCY_METRICS, type LatencyMetric } from "../contract";
 
 /** One metric's values sorted ascending, each tagged with the request (cluster) it came from. */
 export interface MetricSamples {
@@ -28,17 +28,6 @@ export interface RunSamples {
 /** Fewer blocks than this make the bootstrap's interval meaningless; small runs get smaller blocks. */
 export const MIN_BLOCKS = 10;
 
-interface RecordLike {
-  start_s?: unknown;
-  success?: unknown;
-  ttft_ms?: unknown;
-  tpot_ms?: unknown;
-  e2el_ms?: unknown;
-  itl_ms?: unknown;
-  prompt_tokens?: unknown;
-  output_tokens?: unknown;
-}
-
 const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 
 function sortedSamples(pairs: [number, number][], clusters: number): MetricSamples {
@@ -55,20 +44,16 @@ function sortedSamples(pairs: [number, number][], clusters: number): MetricSampl
  * per request). A file without them (vllm bench serve's summary JSON) gives none: its figures can
  * be shown but not tested, since one number per run says nothing about the noise around it.
  */
-export function runSamples(result: Record<string, unknown>): RunSamples {
+export function runSamples(result: ResultsFile): RunSamples {
   const requests = result.requests;
-  if (!Array.isArray(requests)) return { metrics: {} };
-  const ok = (requests as unknown[])
-    .filter((r): r is RecordLike => typeof r === "object" && r !== null && (r as RecordLike).success === true)
-    .map((r, i) => ({ r, at: isNum(r.start_s) ? r.start_s : i }))
-    .sort((x, y) => x.at - y.at)
-    .map((x) => x.r);
-  const inFlight = isNum(result.max_concurrency) && result.max_concurrency >= 1 ? result.max_concurrency : 1;
+  if (!requests) return { metrics: {} };
+  const ok = requests.filter((r) => r.success).sort((x, y) => x.start_s - y.start_s);
+  const inFlight = result.max_concurrency ?? 1;
   const blockSize = Math.max(1, Math.min(Math.floor(inFlight), Math.floor(ok.length / MIN_BLOCKS)));
   const blocks = Math.ceil(ok.length / blockSize);
   const block = (i: number) => Math.floor(i / blockSize);
   const metrics: RunSamples["metrics"] = {};
-  for (const m of ["ttft", "tpot", "e2el"] as const) {
+  for (const m of REQUEST_LATENCY_METRICS) {
     const pairs: [number, number][] = [];
     ok.forEach((r, i) => {
       const v = r[`${m}_ms`];
@@ -78,15 +63,14 @@ export function runSamples(result: Record<string, unknown>): RunSamples {
   }
   const gaps: [number, number][] = [];
   ok.forEach((r, i) => {
-    if (Array.isArray(r.itl_ms)) for (const g of r.itl_ms) if (isNum(g)) gaps.push([g, block(i)]);
+    for (const g of r.itl_ms) if (isNum(g)) gaps.push([g, block(i)]);
   });
   metrics.itl = sortedSamples(gaps, blocks);
-  const tokens = (r: RecordLike, k: "prompt_tokens" | "output_tokens") => (isNum(r[k]) ? r[k] : 0);
   return {
     succeeded: ok.length,
     failed: requests.length - ok.length,
     metrics,
-    outputTokens: Float64Array.from(ok, (r) => tokens(r, "output_tokens")),
-    totalTokens: Float64Array.from(ok, (r) => tokens(r, "output_tokens") + tokens(r, "prompt_tokens")),
+    outputTokens: Float64Array.from(ok, (r) => r.output_tokens),
+    totalTokens: Float64Array.from(ok, (r) => r.output_tokens + r.prompt_tokens),
   };
 }

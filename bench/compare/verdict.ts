@@ -8,8 +8,10 @@
 // p-values of all judged figures are adjusted together (Holm), so the whole comparison, not each
 // figure, has error ≤ α.
 import { rng } from "../client/random";
+import type { ResultsFile } from "../client/results-file";
+import { LATENCY_METRICS, parseLatencyKey, type LatencyMetric } from "../contract";
 import { bootstrapStats, holm, normalCdf, pointStats, type Stat } from "./bootstrap";
-import { LATENCY_METRICS, runSamples, type LatencyMetric, type MetricSamples, type RunSamples } from "./samples";
+import { runSamples, type MetricSamples, type RunSamples } from "./samples";
 
 export interface CompareOptions {
   /** Smallest relative change that counts (0.1 = 10 %). */
@@ -55,7 +57,6 @@ export interface Comparison {
   options: CompareOptions;
 }
 
-const LATENCY_KEY = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
 /** Throughputs and the request count each rests on. */
 const THROUGHPUTS: Record<string, "requests" | "output" | "total" | "good"> = {
   request_throughput: "requests",
@@ -71,10 +72,8 @@ const relChange = (a: number, b: number) =>
   a === b ? 0 : a === 0 ? (b > 0 ? Infinity : -Infinity) : (b - a) / Math.abs(a);
 
 /** Latency figures have no data when the run had no successful request, or none with that metric. */
-function latencyHasData(r: Record<string, unknown>, metric: string): boolean {
-  if (r.completed === 0) return false;
-  const n = (r.samples as Record<string, unknown> | undefined)?.[metric];
-  return !(n === 0);
+function latencyHasData(r: ResultsFile, metric: LatencyMetric): boolean {
+  return r.completed !== 0 && r.samples?.[metric] !== 0;
 }
 
 interface Pending {
@@ -117,15 +116,14 @@ function coefficientOfVariation2(xs: Float64Array | undefined): number {
  */
 function throughputP(
   kind: "requests" | "output" | "total" | "good",
-  a: Record<string, unknown>,
-  b: Record<string, unknown>,
+  a: ResultsFile,
+  b: ResultsFile,
   values: [number, number],
   samples: [RunSamples, RunSamples],
   tolerance: number,
 ): number | string {
   const [sa, sb] = samples;
-  const count = (r: Record<string, unknown>) =>
-    kind === "good" ? (r.request_goodput as number) * (r.duration as number) : (r.completed as number);
+  const count = (r: ResultsFile) => (kind === "good" ? (r.request_goodput ?? NaN) * r.duration : r.completed);
   const [na, nb] = [count(a), count(b)];
   if (!num(na) || !num(nb)) return "no request count to test it against";
   const cv2 = (s: RunSamples) =>
@@ -144,7 +142,7 @@ function throughputP(
 }
 
 /** Two-proportion z-test (unpooled), one-sided: is the new success rate below (1 − tolerance) × the old? */
-function successP(a: Record<string, unknown>, b: Record<string, unknown>, tolerance: number): number | string {
+function successP(a: ResultsFile, b: ResultsFile, tolerance: number): number | string {
   const [ca, fa, cb, fb] = [a.completed, a.failed ?? 0, b.completed, b.failed ?? 0];
   if (!num(ca) || !num(fa) || !num(cb) || !num(fb)) return "no request counts to test it against";
   const [na, nb] = [ca + fa, cb + fb];
@@ -156,11 +154,7 @@ function successP(a: Record<string, unknown>, b: Record<string, unknown>, tolera
 }
 
 /** Compare two results objects (vllm-bench run's results JSON, or vllm bench serve's) figure by figure. */
-export function compareResults(
-  a: Record<string, unknown>,
-  b: Record<string, unknown>,
-  opts: Partial<CompareOptions> = {},
-): Comparison {
+export function compareResults(a: ResultsFile, b: ResultsFile, opts: Partial<CompareOptions> = {}): Comparison {
   const o = { ...DEFAULT_COMPARE, ...opts };
   const sa = runSamples(a),
     sb = runSamples(b);
@@ -180,9 +174,9 @@ export function compareResults(
       row.note = `only in the ${k in a ? "old" : "new"} run`;
       continue;
     }
-    const lat = LATENCY_KEY.exec(k);
+    const lat = parseLatencyKey(k);
     if (lat) {
-      const metric = lat[3] as LatencyMetric;
+      const metric = lat.metric;
       if (!latencyHasData(a, metric) || !latencyHasData(b, metric) || va === null || vb === null) {
         row.verdict = "no data";
         row.note = `${!latencyHasData(a, metric) || va === null ? "old" : "new"} run has no successful request with a ${metric}`;
@@ -193,12 +187,12 @@ export function compareResults(
         continue;
       }
       row.change = relChange(va, vb);
-      if (lat[1] === "std") {
+      if (lat.stat === "std") {
         row.note = "dispersion: shown, not judged";
         continue;
       }
-      const stat: Stat = lat[1] === "mean" ? "mean" : lat[1] === "median" ? 50 : Number(lat[2]);
-      if (lat[1] === "p50" && k.replace("p50", "median") in a) {
+      const stat: Stat = lat.stat === "mean" ? "mean" : (lat.percentile ?? 50); // the median is P50
+      if (lat.stat === "p50" && k.replace("p50", "median") in a) {
         row.note = "the median, judged there";
         continue;
       }

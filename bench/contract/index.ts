@@ -2,6 +2,7 @@
 // and `vllm-bench` agree on. Types, constants and schemas only, no I/O: the only module of bench/
 // that charts/ and infra/ may import (test/arch/import-rules.ts).
 export * from "./job-env";
+export * from "./latency";
 export * from "./overrides";
 export * from "./presets";
 export * from "./scenario-file";

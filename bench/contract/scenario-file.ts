@@ -1,18 +1,20 @@
 import { z } from "zod";
+import {
+  DEFAULT_PERCENTILES,
+  GOODPUT_METRICS,
+  isLatencyMetric,
+  isThresholdName,
+  LATENCY_METRICS,
+  parseLatencyThreshold,
+  THRESHOLD_HELP,
+  type GoodputMetric,
+} from "./latency";
 import { setsRateTwice } from "./overrides";
 
 // The scenario file layout our users already have (DESIGN §7), strict at every level: an unknown
 // or mistyped key, a value out of range or a name that cannot be a file name is refused before
 // anything runs, with the path of the field in the message.
 
-export const METRICS = ["ttft", "tpot", "itl", "e2el"] as const;
-/** vLLM's --goodput takes these three (`ttft`, `tpot`, `e2el`, in ms); any subset may be given. */
-export const GOODPUT_METRICS = ["ttft", "tpot", "e2el"] as const;
-const latencyThreshold = /^(ttft|tpot|itl|e2el)_(mean|median|p(\d{1,2}(?:\.\d+)?))_ms$/;
-/** Threshold names a plan takes as SLOs (`vllm-bench plan --slo`, the plan Job): per-request bounds only. */
-export const PLAN_SLO_NAME =
-  /^(ttft|tpot|itl|e2el)_(mean|median|p\d{1,2}(\.\d+)?)_ms$|^success_rate$|^output_rate_per_request_min$/;
-const RATE_THRESHOLDS = ["throughput_min", "success_rate", "request_throughput_min", "output_rate_per_request_min"];
 /** Scenario names become file names (`<name>.results.json`): letters, digits, `.`, `_`, `-`. */
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -112,11 +114,11 @@ export const scenarioSchema = z
 
 export const thresholdsSchema = z.record(z.string(), num("the threshold's limit")).superRefine((t, ctx) => {
   for (const [k, v] of Object.entries(t)) {
-    if (!latencyThreshold.test(k) && !RATE_THRESHOLDS.includes(k))
+    if (!isThresholdName(k))
       ctx.addIssue({
         code: "custom",
         path: [k],
-        message: `unknown threshold '${k}'. Use <ttft|tpot|itl|e2el>_<mean|median|pNN>_ms, throughput_min (output tok/s), request_throughput_min, output_rate_per_request_min or success_rate`,
+        message: `unknown threshold '${k}'. Use ${THRESHOLD_HELP}`,
       });
     else if (k === "success_rate" && !(v >= 0 && v <= 1))
       ctx.addIssue({ code: "custom", path: [k], message: `${v} must be a share between 0 and 1 (0.95 = 95 %)` });
@@ -127,20 +129,20 @@ export const thresholdsSchema = z.record(z.string(), num("the threshold's limit"
 
 /** "ttft,tpot" → ["ttft", "tpot"], each a known metric. */
 const metricList = z
-  .string({ error: 'must be a comma-separated string such as "ttft,tpot,itl,e2el"' })
+  .string({ error: `must be a comma-separated string such as "${LATENCY_METRICS.join(",")}"` })
   .transform((s, ctx) => {
     const names = s.split(",").map((x) => x.trim());
-    const bad = names.filter((n) => !(METRICS as readonly string[]).includes(n));
+    const bad = names.filter((n) => !isLatencyMetric(n));
     if (bad.length)
       ctx.addIssue({
         code: "custom",
-        message: `unknown metric(s) ${bad.map((b) => JSON.stringify(b)).join(", ")}; use a comma-separated subset of ${METRICS.join(",")}`,
+        message: `unknown metric(s) ${bad.map((b) => JSON.stringify(b)).join(", ")}; use a comma-separated subset of ${LATENCY_METRICS.join(",")}`,
       });
-    return [...new Set(names)] as (typeof METRICS)[number][];
+    return [...new Set(names.filter(isLatencyMetric))];
   });
 /** "50,90,99" → [50, 90, 99], each strictly between 0 and 100. */
 const percentileList = z
-  .string({ error: 'must be a comma-separated string such as "50,90,95,99"' })
+  .string({ error: `must be a comma-separated string such as "${DEFAULT_PERCENTILES.join(",")}"` })
   .transform((s, ctx) => {
     const ps = s.split(",").map((x) => x.trim());
     const bad = ps.filter((p) => !/^\d+(\.\d+)?$/.test(p) || !(Number(p) > 0 && Number(p) < 100));
@@ -171,17 +173,17 @@ const defaultsSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("ShareGPT JSON or JSONL file (relative to the working directory)"),
-  percentile_metrics: metricList.default(["ttft", "tpot", "itl", "e2el"]),
-  metric_percentiles: percentileList.default([50, 90, 95, 99]),
+  percentile_metrics: metricList.default([...LATENCY_METRICS]),
+  metric_percentiles: percentileList.default([...DEFAULT_PERCENTILES]),
   // Any subset of vLLM's goodput SLOs (ms); a request counts as good when it meets every one named.
   goodput: z
     .strictObject(
       Object.fromEntries(GOODPUT_METRICS.map((m) => [m, positive("milliseconds").optional()])) as Record<
-        (typeof GOODPUT_METRICS)[number],
+        GoodputMetric,
         z.ZodOptional<z.ZodNumber>
       >,
     )
-    .refine((g) => Object.keys(g).length > 0, "name at least one of ttft, tpot, e2el (milliseconds)")
+    .refine((g) => Object.keys(g).length > 0, `name at least one of ${GOODPUT_METRICS.join(", ")} (milliseconds)`)
     .optional(),
 });
 
@@ -224,8 +226,8 @@ export const scenarioFileSchema = z
     });
     // A percentile threshold needs that percentile computed: say so now, not after the run.
     for (const k of Object.keys(f.thresholds)) {
-      const p = latencyThreshold.exec(k)?.[3];
-      if (p !== undefined && !d.metric_percentiles.includes(Number(p)))
+      const p = parseLatencyThreshold(k)?.percentile;
+      if (p !== undefined && !d.metric_percentiles.includes(p))
         ctx.addIssue({
           code: "custom",
           path: ["thresholds", k],

@@ -5,25 +5,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { writeFileAtomic, type ScenarioResult } from "../client/outputs";
-import type { RequestRecord } from "../client/request";
+import { benchmarkResultSchema, type BenchmarkResult } from "../client/result";
 import { requestRecordSchema } from "../client/results-file";
 import { aggregate, checkThresholds, type RunInfo } from "../client/stats";
-import type { Shard } from "./plan";
-import { withCluster, type RehearsalSecond } from "./rehearsal";
+import { GOODPUT_METRICS } from "../contract";
+import { withCluster } from "./rehearsal";
 import { timeline } from "./timeline";
 
 /** The shard file layout this build writes and reads; a file of another version is refused, not guessed at. */
 export const SHARD_FILE_VERSION = 1;
-
-/** What one shard leaves for the merge: its records and what it needs to recompute the figures. */
-export interface ShardFile {
-  version: typeof SHARD_FILE_VERSION;
-  shard: Shard;
-  run_id: string;
-  file: { name: string; percentiles: number[]; goodput?: RunInfo["goodput"]; thresholds: Record<string, number> };
-  max_skew_ms: number;
-  scenarios: { result: Record<string, unknown>; records: RequestRecord[]; partial: boolean; start_epoch_ms: number }[];
-}
 
 const shardFileName = (index: number) => `shard-${index}.json`;
 
@@ -45,6 +35,7 @@ export function listShardFiles(dir: string): string[] {
 }
 
 const count = z.number().int().min(0);
+/** What one shard leaves for the merge: its records and what it needs to recompute the figures. */
 const shardFileSchema = z.object({
   version: z.literal(SHARD_FILE_VERSION, {
     error: (i) =>
@@ -52,28 +43,23 @@ const shardFileSchema = z.object({
   }),
   shard: z.object({ index: count, count: z.number().int().min(1) }),
   run_id: z.string(),
-  file: z.looseObject({
+  file: z.object({
     name: z.string(),
     percentiles: z.array(z.number()),
-    goodput: z.record(z.string(), z.number()).optional(),
+    goodput: z.partialRecord(z.enum(GOODPUT_METRICS), z.number()).optional(),
     thresholds: z.record(z.string(), z.number()),
   }),
   max_skew_ms: z.number().min(0),
   scenarios: z.array(
     z.object({
-      result: z.looseObject({
-        scenario: z.string(),
-        date: z.string(),
-        duration: z.number().min(0),
-        backend: z.string(),
-        model_id: z.string(),
-      }),
+      result: benchmarkResultSchema,
       records: z.array(requestRecordSchema),
       partial: z.boolean(),
       start_epoch_ms: z.number(),
     }),
   ),
 });
+export type ShardFile = z.output<typeof shardFileSchema>;
 
 /** A shard file, checked: one line naming the file and the field when it is not one this build wrote. */
 export function readShardFile(file: string): ShardFile {
@@ -99,24 +85,21 @@ export function readShardFiles(dir: string): ShardFile[] {
   return listShardFiles(dir).map(readShardFile);
 }
 
-function runInfo(r: Record<string, unknown>, f: ShardFile["file"], duration: number, date: string): RunInfo {
-  const ramp = r.ramp_up_strategy
-    ? {
-        strategy: r.ramp_up_strategy as "linear" | "exponential",
-        startRps: r.ramp_up_start_rps as number,
-        endRps: r.ramp_up_end_rps as number,
-      }
-    : undefined;
+function runInfo(r: BenchmarkResult, f: ShardFile["file"], duration: number, date: string): RunInfo {
+  const ramp =
+    r.ramp_up_strategy && r.ramp_up_start_rps !== undefined && r.ramp_up_end_rps !== undefined
+      ? { strategy: r.ramp_up_strategy, startRps: r.ramp_up_start_rps, endRps: r.ramp_up_end_rps }
+      : undefined;
   return {
     date,
-    backend: r.backend as string,
-    model_id: r.model_id as string,
-    scenario: r.scenario as string,
-    num_prompts: r.num_prompts as number,
-    request_rate: r.request_rate as number | "inf",
-    burstiness: r.burstiness as number,
+    backend: r.backend,
+    model_id: r.model_id,
+    scenario: r.scenario,
+    num_prompts: r.num_prompts,
+    request_rate: r.request_rate,
+    burstiness: r.burstiness,
     ramp_up: ramp,
-    max_concurrency: r.max_concurrency as number | null,
+    max_concurrency: r.max_concurrency,
     duration,
     percentiles: f.percentiles,
     goodput: f.goodput,
@@ -161,7 +144,7 @@ export function mergeShards(shards: ShardFile[], missing?: Map<number, string>):
       `shard ${i} of ${count} is missing (${missing!.get(i)}): its share of every scenario (requests i with i mod ${count} = ${i}) was not measured; the merged run is partial`,
   );
   // Scenario names in order must agree: shards of different runs are refused, not "stopped early".
-  const names = (s: ShardFile) => s.scenarios.map((x) => x.result.scenario as string);
+  const names = (s: ShardFile) => s.scenarios.map((x) => x.result.scenario);
   const longest = ordered.reduce((a, s) => (names(s).length > names(a).length ? s : a), first);
   for (const s of ordered) {
     const n = names(s);
@@ -175,7 +158,7 @@ export function mergeShards(shards: ShardFile[], missing?: Map<number, string>):
       const p = s.scenarios[k];
       if (!p) {
         warnings.push(
-          `shard ${s.shard.index} has no results for scenario ${String(sc0.result.scenario)} (it stopped early); its share is missing from the union`,
+          `shard ${s.shard.index} has no results for scenario ${sc0.result.scenario} (it stopped early); its share is missing from the union`,
         );
         return [];
       }
@@ -185,15 +168,15 @@ export function mergeShards(shards: ShardFile[], missing?: Map<number, string>):
     const spread = Math.max(...parts.map((p) => p.start_epoch_ms)) - t0;
     if (spread > first.max_skew_ms)
       warnings.push(
-        `scenario ${String(sc0.result.scenario)}: shards started ${spread.toFixed(0)} ms apart, more than the allowed ${first.max_skew_ms} ms; early seconds carry less load than planned`,
+        `scenario ${sc0.result.scenario}: shards started ${spread.toFixed(0)} ms apart, more than the allowed ${first.max_skew_ms} ms; early seconds carry less load than planned`,
       );
     // One clock: each record's start moves by its shard's start offset.
     const records = parts
       .flatMap((p) => p.records.map((r) => ({ ...r, start_s: r.start_s + (p.start_epoch_ms - t0) / 1000 })))
       .sort((a, b) => a.start_s - b.start_s || a.request_id.localeCompare(b.request_id));
-    const duration = Math.max(...parts.map((p) => (p.start_epoch_ms - t0) / 1000 + (p.result.duration as number)));
+    const duration = Math.max(...parts.map((p) => (p.start_epoch_ms - t0) / 1000 + p.result.duration));
     const date = parts
-      .map((p) => p.result.date as string)
+      .map((p) => p.result.date)
       .sort()
       .at(-1)!;
     const result = aggregate(runInfo(sc0.result, first.file, duration, date), records);
@@ -201,7 +184,7 @@ export function mergeShards(shards: ShardFile[], missing?: Map<number, string>):
     if (sc0.result.timeline)
       result.timeline = withCluster(
         timeline(records, duration),
-        sc0.result.timeline as RehearsalSecond[],
+        sc0.result.timeline,
         Math.round((sc0.start_epoch_ms - t0) / 1000),
       );
     const partial = parts.some((p) => p.partial) || parts.length < count;

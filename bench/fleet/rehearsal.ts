@@ -3,15 +3,12 @@
 // meanwhile: the HPA's desired and current replicas, GPU pods pending and GPU nodes, one value
 // per second. The results JSON carries it all under `timeline`; the console gets a short table
 // with the SLO thresholds marked. Plots belong to the report (bench/report), not here.
+import type { z } from "zod";
 import type { RequestRecord } from "../client/request";
+import type { BenchmarkResult, clusterSecondSchema } from "../client/result";
 import { timeline, type TimelineSecond } from "./timeline";
 
-export type ClusterSecond = {
-  hpa_desired_replicas?: number | null;
-  hpa_current_replicas?: number | null;
-  gpu_pods_pending?: number | null;
-  gpu_nodes?: number | null;
-};
+export type ClusterSecond = z.output<typeof clusterSecondSchema>;
 export type RehearsalSecond = TimelineSecond & ClusterSecond;
 
 // kube-state-metrics series (names as in its docs/metrics; the extended resource nvidia.com/gpu
@@ -95,8 +92,7 @@ export function withCluster(rows: TimelineSecond[], from: RehearsalSecond[], shi
 }
 
 /** The timeline a run put under a result's `timeline` (rate_profile scenarios), if the result has one. */
-export const resultTimeline = (result: Record<string, unknown>): RehearsalSecond[] | undefined =>
-  Array.isArray(result.timeline) ? (result.timeline as RehearsalSecond[]) : undefined;
+export const resultTimeline = (result: BenchmarkResult): RehearsalSecond[] | undefined => result.timeline;
 
 /** A console table of the timeline: every k-th second's values, "!" where a P95 is above its threshold. */
 export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string, number>, maxRows = 40): string {

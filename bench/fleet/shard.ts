@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { JOB_ENV } from "../contract";
+import { JOB_ENV, parseLatencyKey } from "../contract";
 import { htmlReport } from "../report/html";
 import { assertWritableDir, consoleSummary, pushResults, writeOutputs } from "../client/outputs";
 import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
@@ -136,9 +136,10 @@ export async function writeMerged(
     opts.log(
       consoleSummary(
         s,
-        Object.keys(s.result)
-          .flatMap((k) => k.match(/^p([\d.]+)_ttft_ms$/)?.slice(1) ?? [])
-          .map(Number),
+        Object.keys(s.result).flatMap((k) => {
+          const l = parseLatencyKey(k);
+          return l?.metric === "ttft" && l.percentile !== undefined ? [l.percentile] : [];
+        }),
       ),
     );
     const rows = resultTimeline(s.result);
@@ -148,8 +149,7 @@ export async function writeMerged(
         opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`),
       );
   }
-  const shards = m.results[0]?.result.shards; // the merge's shard count
-  const count = typeof shards === "number" ? shards : undefined;
+  const count = m.results[0]?.result.shards; // the merge's shard count
   const files = writeOutputs(
     outputDir,
     m.runId,
@@ -215,7 +215,7 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
       result: r.result,
       records: r.records,
       partial: r.partial,
-      start_epoch_ms: starts.get(r.result.scenario as string)!,
+      start_epoch_ms: starts.get(r.result.scenario)!,
     })),
   };
   writeShardFile(se.runDir, shardFile);

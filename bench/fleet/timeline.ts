@@ -3,22 +3,12 @@
 // per-request records only (so a merged run's timeline is recomputed from the union, like every
 // other figure). TTFT is filed under the second its request started, each ITL gap under the
 // second its token arrived.
+import type { z } from "zod";
 import type { RequestRecord } from "../client/request";
+import type { loadSecondSchema } from "../client/result";
 import { percentile } from "../client/stats";
 
-export interface TimelineSecond {
-  t: number;
-  started: number;
-  completed: number;
-  failed: number;
-  output_tokens: number;
-  ttft_p50_ms: number | null;
-  ttft_p95_ms: number | null;
-  ttft_p99_ms: number | null;
-  itl_p50_ms: number | null;
-  itl_p95_ms: number | null;
-  itl_p99_ms: number | null;
-}
+export type TimelineSecond = z.output<typeof loadSecondSchema>;
 
 export function timeline(records: RequestRecord[], durationS: number): TimelineSecond[] {
   const end = records.reduce(

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RequestRecord } from "../client/request";
+import type { BenchmarkResult } from "../client/result";
 import { runBenchmark } from "../client/run";
-import type { ScenarioFile } from "../contract";
+import { parseLatencyThreshold, type ScenarioFile } from "../contract";
 import { aggregate, type RunInfo, type ThresholdResult } from "../client/stats";
 import type { Measurement } from "./search";
 import { checkSlos, slack, sloPercentiles, type Slos } from "./slo";
@@ -30,8 +31,8 @@ export interface PointSettings {
 
 export interface PointMeasurement extends Measurement {
   attempt: number;
-  /** Steady-state aggregates (vLLM's keys). */
-  result: Record<string, unknown>;
+  /** Steady-state aggregates (vLLM's keys), with the rate offered and the warm-up left out. */
+  result: BenchmarkResult & { offered_rate: number; warmup_s: number };
   checks: ThresholdResult[];
   /** Per-request records of the whole point, warm-up included (start_s from the point's start). */
   records: RequestRecord[];
@@ -42,8 +43,12 @@ export interface PointMeasurement extends Measurement {
 
 /** Request timeout for a point: long enough for any request that could still meet the SLOs. */
 function pointTimeoutMs(slos: Slos): number {
+  // Bounds on how long a request waits for its first token or its whole answer (typed metric names).
   const latency = Object.entries(slos)
-    .filter(([k]) => /^(ttft|e2el)_/.test(k))
+    .filter(([k]) => {
+      const m = parseLatencyThreshold(k)?.metric;
+      return m === "ttft" || m === "e2el";
+    })
     .map(([, v]) => v);
   return Math.min(120_000, Math.max(10_000, 3 * Math.max(0, ...latency)));
 }
@@ -97,9 +102,9 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
   const steady = run.records.filter((r) => r.start_s >= s.warmupS);
   const r0 = run.result;
   const info: RunInfo = {
-    date: String(r0.date),
-    backend: String(r0.backend),
-    model_id: String(r0.model_id),
+    date: r0.date,
+    backend: r0.backend,
+    model_id: r0.model_id,
     scenario: name,
     num_prompts: steady.length,
     request_rate: rate,
@@ -117,7 +122,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     checks,
     records: run.records,
     partial: run.partial,
-    stopReason: typeof r0.stop_reason === "string" ? r0.stop_reason : undefined,
+    stopReason: r0.stop_reason,
     passed: checks.every((c) => c.passed) && steady.length > 0,
     slack: steady.length ? slack(checks) : -1,
   };

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PLAN_PUSHGATEWAY_JOB } from "../contract";
+import { parseLatencyKey, PLAN_PUSHGATEWAY_JOB } from "../contract";
 import { loadScenarioFile } from "../client/scenario";
 import { assertWritableDir, pointLatest, writeFileAtomic } from "../client/outputs";
 import { closeIdleConnections } from "../client/request";
@@ -96,18 +96,20 @@ export interface PlanOutcome {
 function point(m: PointMeasurement): PlanPoint {
   const r = m.result;
   const latency: Record<string, number> = {};
-  for (const [k, v] of Object.entries(r))
-    if (/^(p\d+(\.\d+)?|mean|median)_(ttft|tpot|itl|e2el)_ms$/.test(k) && typeof v === "number") latency[k] = v;
+  for (const [k, v] of Object.entries(r)) {
+    const stat = parseLatencyKey(k)?.stat;
+    if (stat !== undefined && stat !== "std" && typeof v === "number") latency[k] = v;
+  }
   return {
     rate: m.rate,
     passed: m.passed,
     attempt: m.attempt,
     partial: m.partial,
-    request_throughput: r.request_throughput as number,
-    output_throughput: r.output_throughput as number,
-    completed: r.completed as number,
-    failed: r.failed as number,
-    success_rate: r.success_rate as number,
+    request_throughput: r.request_throughput,
+    output_throughput: r.output_throughput,
+    completed: r.completed,
+    failed: r.failed,
+    success_rate: r.success_rate,
     slos: m.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
     latency_ms: latency,
   };
@@ -199,7 +201,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
                   .filter((c) => !c.passed)
                   .map((c) => `${c.name} (${c.value.toFixed(1)} vs ${c.limit})`)
                   .join(", ")}`
-          }; served ${(m.result.request_throughput as number).toFixed(2)} req/s${m.passed && tight ? `, tightest ${tight.name} ${tight.value.toFixed(1)}` : ""} [${((performance.now() - started) / 1000).toFixed(0)} s]`,
+          }; served ${m.result.request_throughput.toFixed(2)} req/s${m.passed && tight ? `, tightest ${tight.name} ${tight.value.toFixed(1)}` : ""} [${((performance.now() - started) / 1000).toFixed(0)} s]`,
         );
         return m;
       },
@@ -216,9 +218,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       ? undefined
       : (measurements.filter((m) => m.rate === search.sustainable && m.passed).sort((a, b) => b.slack - a.slack)[0] ??
         measurements.find((m) => m.rate === search.sustainable));
-  const meanOut = best
-    ? (best.result.total_output_tokens as number) / Math.max(1, best.result.completed as number)
-    : null;
+  const meanOut = best ? best.result.total_output_tokens / Math.max(1, best.result.completed) : null;
   // Only a bracketed rate (a miss above it), or every rate up to --max-rps met, is a capacity; an
   // interrupted or budget-cut search without a miss is a lower bound and gets no recommendation.
   const complete = search.knee !== undefined || search.stop === "max-rate";
@@ -235,7 +235,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       partial,
       ...(partial ? { stop_reason: targetLost ? `target lost: ${targetLost}` : "interrupted by a signal" } : {}),
       target: sim ? `built-in simulator (${JSON.stringify(o.sim ?? {})})` : baseUrl,
-      model: typeof servedModel === "string" ? servedModel : (o.model ?? ""),
+      model: servedModel ?? o.model ?? "",
       workload: {
         input_len: sc.random_input_len,
         output_len: sc.random_output_len,

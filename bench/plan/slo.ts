@@ -1,5 +1,6 @@
+import type { BenchmarkResult } from "../client/result";
 import { checkThresholds, type ThresholdResult } from "../client/stats";
-import { PLAN_SLO_NAME, thresholdsSchema } from "../contract";
+import { isPlanSloName, parseLatencyThreshold, RATE_BOUND_THRESHOLDS, thresholdsSchema } from "../contract";
 
 // A plan's SLOs are the scenario file's thresholds that hold per request whatever the offered
 // rate: latency bounds, the per-request output rate and the success rate. Throughput minima
@@ -8,7 +9,7 @@ import { PLAN_SLO_NAME, thresholdsSchema } from "../contract";
 
 export type Slos = Record<string, number>;
 
-const RATE_BOUND = new Set(["throughput_min", "request_throughput_min"]);
+const RATE_BOUND = new Set<string>(RATE_BOUND_THRESHOLDS);
 
 export function planSlos(thresholds: Record<string, number>): { slos: Slos; ignored: string[] } {
   const slos: Slos = {};
@@ -31,7 +32,7 @@ export function parseSloFlags(flags: string[]): Slos {
     // Names and ranges as a scenario file's thresholds (one schema), then only per-request bounds.
     const checked = thresholdsSchema.safeParse({ [m[1]]: v });
     if (!checked.success) throw new Error(`--slo: ${m[1]}: ${checked.error.issues[0].message}`);
-    if (!PLAN_SLO_NAME.test(m[1]))
+    if (!isPlanSloName(m[1]))
       throw new Error(
         `--slo: ${m[1]} is not an SLO: it grows with the offered rate, so it says nothing about what one replica sustains; use a latency (ttft_p95_ms=2000), output_rate_per_request_min or success_rate`,
       );
@@ -44,12 +45,12 @@ export function parseSloFlags(flags: string[]): Slos {
 /** Percentiles a result must carry for these SLOs (p95 in ttft_p95_ms). */
 export function sloPercentiles(slos: Slos): number[] {
   return Object.keys(slos).flatMap((k) => {
-    const m = k.match(/^(?:ttft|tpot|itl|e2el)_p(\d{1,2}(?:\.\d+)?)_ms$/);
-    return m ? [Number(m[1])] : [];
+    const p = parseLatencyThreshold(k)?.percentile;
+    return p === undefined ? [] : [p];
   });
 }
 
-export function checkSlos(result: Record<string, unknown>, slos: Slos): ThresholdResult[] {
+export function checkSlos(result: BenchmarkResult, slos: Slos): ThresholdResult[] {
   return checkThresholds(result, slos);
 }
 
@@ -57,7 +58,7 @@ export function checkSlos(result: Record<string, unknown>, slos: Slos): Threshol
 export function slack(checks: ThresholdResult[]): number {
   let min = Infinity;
   for (const c of checks) {
-    const maxBound = /_ms$/.test(c.name);
+    const maxBound = parseLatencyThreshold(c.name) !== undefined;
     const s = c.limit === 0 ? 0 : maxBound ? (c.limit - c.value) / c.limit : (c.value - c.limit) / c.limit;
     min = Math.min(min, s);
   }

@@ -1,4 +1,5 @@
 import type { ScenarioResult } from "../client/outputs";
+import type { ResultsFile } from "../client/results-file";
 import { percentile, type ThresholdResult } from "../client/stats";
 import { compareResults, type Comparison } from "../compare/verdict";
 import {
@@ -11,7 +12,17 @@ import {
   type Marker,
 } from "./charts";
 import { renderSvg } from "./render";
-import { PERCENTILES, timelines } from "./series";
+import {
+  DEFAULT_PERCENTILES,
+  LATENCY_LABELS,
+  LATENCY_METRICS,
+  latencyKey,
+  parseLatencyThreshold,
+  percentileStat,
+  thresholdUnit,
+  type LatencyMetric,
+} from "../contract";
+import { timelines } from "./series";
 import { thresholdLabel, thresholdText } from "./thresholds";
 
 // The HTML reports: a run (per scenario: threshold rows, figures, latency distributions with
@@ -45,29 +56,34 @@ function thresholdList(ts: ThresholdResult[]): string {
   return `<h3>Thresholds</h3><ul class="thresholds">${ts.map((t) => `<li class="${t.passed ? "pass" : "fail"}">${esc(thresholdText(t))}</li>`).join("")}</ul>`;
 }
 
+/** The latency thresholds set on one metric. */
+const onMetric = (thresholds: ThresholdResult[], metric: LatencyMetric) =>
+  thresholds.filter((t) => parseLatencyThreshold(t.name)?.metric === metric);
+
 /** Markers for one latency metric: its percentiles, and the SLOs set on that metric. */
-function markers(values: number[], metric: string, thresholds: ThresholdResult[]): Marker[] {
+function markers(values: number[], metric: LatencyMetric, thresholds: ThresholdResult[]): Marker[] {
   const sorted = [...values].sort((a, b) => a - b);
-  const ms: Marker[] = PERCENTILES.map((p) => ({ label: `P${p}`, value: percentile(sorted, p) }));
-  for (const t of thresholds)
-    if (t.name.startsWith(`${metric}_`) && t.name.endsWith("_ms"))
-      ms.push({ label: `SLO ${thresholdLabel(t.name).split(" ")[0]} ≤ ${t.limit} ms`, value: t.limit, slo: true });
+  const ms: Marker[] = DEFAULT_PERCENTILES.map((p) => ({ label: `P${p}`, value: percentile(sorted, p) }));
+  for (const t of onMetric(thresholds, metric))
+    ms.push({ label: `SLO ${thresholdLabel(t.name).split(" ")[0]} ≤ ${t.limit} ms`, value: t.limit, slo: true });
   return ms;
 }
 
-const PCT_NAMES = PERCENTILES.map((p) => `P${p}`).join("/");
+const PCT_NAMES = DEFAULT_PERCENTILES.map((p) => `P${p}`).join("/");
 
-const DISTRIBUTIONS = [
-  ["ttft", "Time to first token", "TTFT (ms)"],
-  ["tpot", "Time per output token (per request)", "TPOT (ms)"],
-  ["itl", "Inter-token latency (every gap)", "ITL (ms)"],
-  ["e2el", "End-to-end latency", "E2E latency (ms)"],
-] as const;
+/** Each metric's histogram: its title and axis. */
+const DISTRIBUTIONS: Record<LatencyMetric, string> = {
+  ttft: "Time to first token",
+  tpot: "Time per output token (per request)",
+  itl: "Inter-token latency (every gap)",
+  e2el: "End-to-end latency",
+};
+const axis = (m: LatencyMetric) => `${LATENCY_LABELS[m].short} (ms)`;
 
 /** Says so plainly when a scenario has no main-run request to report (stopped during its warm-up). */
 function noData(s: ScenarioResult): string | undefined {
   if (s.records.length) return undefined;
-  const name = esc(String(s.result.scenario));
+  const name = esc(s.result.scenario);
   return `<section id="scenario-${name}"><h2>${name}${s.partial ? " (partial: interrupted)" : ""}</h2><p class="nodata">No main-run data: ${s.partial ? "the run was stopped before this scenario's main run sent a request (during its warm-up)" : "this scenario sent no request"}, so there are no latencies, thresholds or charts to show.</p></section>`;
 }
 
@@ -75,7 +91,7 @@ function scenarioSection(s: ScenarioResult): string {
   const empty = noData(s);
   if (empty) return empty;
   const ok = s.records.filter((r) => r.success);
-  const values: Record<string, number[]> = {
+  const values: Record<LatencyMetric, number[]> = {
     ttft: ok.flatMap((r) => (r.ttft_ms === undefined ? [] : [r.ttft_ms])),
     tpot: ok.flatMap((r) => (r.tpot_ms === undefined ? [] : [r.tpot_ms])),
     itl: ok.flatMap((r) => r.itl_ms),
@@ -92,18 +108,18 @@ function scenarioSection(s: ScenarioResult): string {
   ]
     .map(([k, v]) => `<tr><th>${k}</th><td class="num">${v}</td></tr>`)
     .join("");
-  const name = String(r.scenario);
-  const dists = DISTRIBUTIONS.filter(([m]) => values[m].length).map(([m, title, axis]) =>
+  const name = r.scenario;
+  const dists = LATENCY_METRICS.filter((m) => values[m].length).map((m) =>
     fig(
       renderSvg(
-        latencyHistogram(`${title}: ${name}`, axis, values[m], markers(values[m], m, s.thresholds)),
-        `${title} histogram, ${name}`,
+        latencyHistogram(`${DISTRIBUTIONS[m]}: ${name}`, axis(m), values[m], markers(values[m], m, s.thresholds)),
+        `${DISTRIBUTIONS[m]} histogram, ${name}`,
       ),
     ),
   );
   const tl = timelines(s.records);
-  const slo = (metric: string) => {
-    const t = s.thresholds.find((x) => x.name.startsWith(`${metric}_`) && x.name.endsWith("_ms"));
+  const slo = (metric: LatencyMetric) => {
+    const t = onMetric(s.thresholds, metric)[0];
     return t ? { label: `SLO: ${thresholdLabel(t.name)} ≤ ${t.limit} ms`, value: t.limit } : undefined;
   };
   const lines = [
@@ -120,11 +136,11 @@ function scenarioSection(s: ScenarioResult): string {
       `token throughput over time, ${name}`,
     ),
     renderSvg(
-      timeline(`TTFT per second (${PCT_NAMES}): ${name}`, tl.ttft, "TTFT (ms)", tl, slo("ttft")),
+      timeline(`TTFT per second (${PCT_NAMES}): ${name}`, tl.ttft, axis("ttft"), tl, slo("ttft")),
       `TTFT percentiles per second, ${name}`,
     ),
     renderSvg(
-      timeline(`ITL per second (${PCT_NAMES}): ${name}`, tl.itl, "ITL (ms)", tl, slo("itl")),
+      timeline(`ITL per second (${PCT_NAMES}): ${name}`, tl.itl, axis("itl"), tl, slo("itl")),
       `ITL percentiles per second, ${name}`,
     ),
   ].map(fig);
@@ -136,25 +152,24 @@ function scenarioSection(s: ScenarioResult): string {
 function acrossScenarios(all: ScenarioResult[]): string {
   const results = all.filter((s) => s.records.length);
   if (results.length < 2) return "";
-  const rows = (metric: string) =>
+  const rows = (metric: LatencyMetric) =>
     results.flatMap((s) =>
-      PERCENTILES.map((p) => ({
-        scenario: String(s.result.scenario),
+      DEFAULT_PERCENTILES.map((p) => ({
+        scenario: s.result.scenario,
         stat: `P${p}`,
         value:
-          (s.result[`p${p}_${metric}_ms`] as number | undefined) ??
-          (p === 50 ? (s.result[`median_${metric}_ms`] as number) : NaN),
+          s.result[latencyKey(percentileStat(p), metric)] ?? (p === 50 ? s.result[latencyKey("median", metric)] : NaN),
       })).filter((r) => Number.isFinite(r.value)),
     );
   const tput = results.map((s) => ({
-    scenario: String(s.result.scenario),
+    scenario: s.result.scenario,
     stat: "output tok/s",
-    value: s.result.output_throughput as number,
+    value: s.result.output_throughput,
   }));
   return `<section id="across"><h2>Scenario against scenario</h2><div class="plots">${[
-    renderSvg(scenarioBars("TTFT by scenario", rows("ttft"), "TTFT (ms)"), "TTFT percentiles by scenario"),
+    renderSvg(scenarioBars("TTFT by scenario", rows("ttft"), axis("ttft")), "TTFT percentiles by scenario"),
     renderSvg(
-      scenarioBars("E2E latency by scenario", rows("e2el"), "E2E latency (ms)"),
+      scenarioBars("E2E latency by scenario", rows("e2el"), axis("e2el")),
       "E2E latency percentiles by scenario",
     ),
     renderSvg(scenarioBars("Output throughput by scenario", tput, "output tokens/s"), "output throughput by scenario"),
@@ -168,15 +183,18 @@ function acrossScenarios(all: ScenarioResult[]): string {
  * compare` (a regression only when beyond the tolerance and significant; see bench/compare).
  */
 export function baselineRows(
-  base: Record<string, unknown>,
-  cur: Record<string, unknown>,
+  base: ResultsFile,
+  cur: ResultsFile,
   tolerance = 0.1,
   comparison: Comparison = compareResults(base, cur, { tolerance }),
 ): ChangeRow[] {
   const keys = [
     "request_throughput",
     "output_throughput",
-    ...["ttft", "tpot", "itl", "e2el"].flatMap((m) => [`median_${m}_ms`, `p90_${m}_ms`, `p95_${m}_ms`, `p99_${m}_ms`]),
+    ...LATENCY_METRICS.flatMap((m) => [
+      latencyKey("median", m),
+      ...DEFAULT_PERCENTILES.filter((p) => p !== 50).map((p) => latencyKey(percentileStat(p), m)),
+    ]),
   ];
   return keys.flatMap((k) => {
     const a = base[k],
@@ -187,10 +205,10 @@ export function baselineRows(
   });
 }
 
-function againstBaseline(results: ScenarioResult[], baseline?: Record<string, Record<string, unknown>>): string {
+function againstBaseline(results: ScenarioResult[], baseline?: Record<string, ResultsFile>): string {
   if (!baseline) return "";
   const figs = results.flatMap((s) => {
-    const scenario = String(s.result.scenario);
+    const scenario = s.result.scenario;
     const b = baseline[scenario];
     return b
       ? [
@@ -216,7 +234,7 @@ export function htmlReport(
   title: string,
   runId: string,
   results: ScenarioResult[],
-  baseline?: Record<string, Record<string, unknown>>,
+  baseline?: Record<string, ResultsFile>,
 ): string {
   return page(
     title,
@@ -225,17 +243,12 @@ export function htmlReport(
 }
 
 /** Two results files side by side (`vllm-bench compare`'s view). */
-export function compareReport(
-  base: Record<string, unknown>,
-  cur: Record<string, unknown>,
-  tolerance = 0.1,
-  comparison?: Comparison,
-): string {
-  const scenario = String(cur.scenario);
+export function compareReport(base: ResultsFile, cur: ResultsFile, tolerance = 0.1, comparison?: Comparison): string {
+  const scenario = cur.scenario ?? "";
   const title = `${scenario}: this run against the baseline (±${(tolerance * 100).toFixed(0)} % tolerance)`;
   return page(
     `vllm-bench: ${scenario} against the baseline`,
-    `<p class="note">baseline ${esc(text(base.date))}, this run ${esc(text(cur.date))}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance, comparison)), "run against baseline"))}</div>`,
+    `<p class="note">baseline ${esc(base.date ?? "")}, this run ${esc(cur.date ?? "")}</p><div class="plots">${fig(renderSvg(baselineChanges(title, baselineRows(base, cur, tolerance, comparison)), "run against baseline"))}</div>`,
   );
 }
 
@@ -262,8 +275,8 @@ export function planReport(title: string, p: PlanReportInput): string {
         .filter((s) => s.name === name)
         .map((s) => ({ rate: pt.rate, value: pct ? s.value * 100 : s.value, passed: pt.passed })),
     );
-    const unit = /_ms$/.test(name) ? "ms" : pct ? "%" : "tok/s";
-    const rel = /_ms$/.test(name) ? "≤" : "≥";
+    const unit = thresholdUnit(name);
+    const rel = parseLatencyThreshold(name) ? "≤" : "≥";
     return fig(
       renderSvg(
         rateCurve(

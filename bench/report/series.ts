@@ -1,5 +1,6 @@
 import type { RequestRecord } from "../client/request";
 import { percentile } from "../client/stats";
+import { DEFAULT_PERCENTILES } from "../contract";
 
 // Per-second timelines of a run, computed from the per-request records (start_s, TTFT, ITL
 // gaps, E2E latency): what happened over the run, not only its totals.
@@ -9,9 +10,6 @@ export interface TimelineRow {
   series: string;
   value: number;
 }
-
-/** The percentiles drawn per second and beside every distribution. */
-export const PERCENTILES = [50, 90, 95, 99] as const;
 
 export interface Timelines {
   concurrency: TimelineRow[];
@@ -63,7 +61,7 @@ export function timelines(records: RequestRecord[]): Timelines {
     buckets.flatMap((xs, t) => {
       if (!xs.length) return [];
       const s = [...xs].sort((x, y) => x - y);
-      return PERCENTILES.map((p) => ({ t, series: `P${p}`, value: percentile(s, p) }));
+      return DEFAULT_PERCENTILES.map((p) => ({ t, series: `P${p}`, value: percentile(s, p) }));
     });
   return {
     concurrency: rows("in flight (mean)", busy),

@@ -5,7 +5,7 @@
 // would measure the fleet instead of one pod.
 import type { IJob } from "kubernetes-models/batch/v1";
 import type { IService } from "kubernetes-models/v1";
-import { JOB_ENV, PLAN_SLO_NAME } from "../../bench/contract";
+import { isPlanSloName, JOB_ENV, PLAN_SLO_HELP } from "../../bench/contract";
 import type { BenchmarkChartProps, PlanJobProps } from "./props";
 import { PART_OF } from "../part-of";
 
@@ -34,10 +34,8 @@ export function planArgs(pl: PlanJobProps): string[] {
 
 function check(pl: PlanJobProps): void {
   for (const [k, v] of Object.entries(pl.slos))
-    if (!PLAN_SLO_NAME.test(k) || !(v > 0))
-      throw new Error(
-        `benchmark plan slos.${k}: expected a threshold name such as ttft_p95_ms, itl_p99_ms or success_rate with a positive value`,
-      );
+    if (!isPlanSloName(k) || !(v > 0))
+      throw new Error(`benchmark plan slos.${k}: expected a threshold name (${PLAN_SLO_HELP}) with a positive value`);
   if (!(pl.headroom > 0 && pl.headroom < 0.9))
     throw new Error(
       `benchmark plan headroom ${pl.headroom}: must lie between 0 and 0.9 (below the VllmCapacityLow threshold at 0.9 × sustainable)`,

@@ -7,7 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../bench/client/cli";
+import type { RequestRecord } from "../../bench/client/request";
 import { checkContextLength } from "../../bench/client/run";
+import { aggregate } from "../../bench/client/stats";
 import { parseScenarioFile } from "../../bench/contract";
 import { fileBarrier, type ShardEnv } from "../../bench/fleet/shard";
 import { mergeShards, readShardFile, type ShardFile } from "../../bench/fleet/merge";
@@ -258,35 +260,40 @@ describe("vllm-bench plan refuses before the search, naming the flag (never a ge
 });
 
 // Shard files as a crash, a disk or a hand edit leave them.
-const goodShard = (index = 0, count = 1, over: Partial<ShardFile> = {}): ShardFile => ({
-  version: 1,
-  shard: { index, count },
-  run_id: "run-1",
-  file: { name: "smoke", percentiles: [50, 99], thresholds: {} },
-  max_skew_ms: 50,
-  scenarios: [
+const goodShard = (index = 0, count = 1, over: Partial<ShardFile> = {}): ShardFile => {
+  const records: RequestRecord[] = [
     {
-      result: { scenario: "a", date: "2026-12-06T00:00:00Z", duration: 1, backend: "openai-chat", model_id: "m" },
-      records: [
-        {
-          request_id: `a-req-${index}`,
-          scenario: "a",
-          start_s: 0.1,
-          success: true,
-          prompt_tokens: 8,
-          output_tokens: 4,
-          ttft_ms: 5,
-          e2el_ms: 9,
-          tpot_ms: 1,
-          itl_ms: [1, 1, 1],
-        },
-      ],
-      partial: false,
-      start_epoch_ms: 1_000,
+      request_id: `a-req-${index}`,
+      scenario: "a",
+      start_s: 0.1,
+      success: true,
+      prompt_tokens: 8,
+      output_tokens: 4,
+      ttft_ms: 5,
+      e2el_ms: 9,
+      tpot_ms: 1,
+      itl_ms: [1, 1, 1],
     },
-  ],
-  ...over,
-});
+  ];
+  const info = { date: "2026-12-06T00:00:00Z", backend: "openai-chat", model_id: "m", scenario: "a" };
+  const run = { ...info, num_prompts: 1, request_rate: "inf" as const, burstiness: 1, max_concurrency: null };
+  return {
+    version: 1,
+    shard: { index, count },
+    run_id: "run-1",
+    file: { name: "smoke", percentiles: [50, 99], thresholds: {} },
+    max_skew_ms: 50,
+    scenarios: [
+      {
+        result: aggregate({ ...run, duration: 1, percentiles: [50, 99] }, records),
+        records,
+        partial: false,
+        start_epoch_ms: 1_000,
+      },
+    ],
+    ...over,
+  };
+};
 const edit = (f: (s: Record<string, any>) => void) => {
   const s = JSON.parse(JSON.stringify(goodShard())) as Record<string, any>;
   f(s);
@@ -331,6 +338,16 @@ const SHARD_FILES: [string, string, RegExp][] = [
     /: scenarios\.0\.result\.scenario: /,
   ],
   ["a partial flag as text", edit((s) => (s.scenarios[0].partial = "no")), /: scenarios\.0\.partial: /],
+  [
+    "a percentile figure as text",
+    edit((s) => (s.scenarios[0].result.p99_ttft_ms = "5")),
+    /: scenarios\.0\.result\.p99_ttft_ms: /,
+  ],
+  [
+    "a result without its latency samples",
+    edit((s) => delete s.scenarios[0].result.samples),
+    /: scenarios\.0\.result\.samples: /,
+  ],
 ];
 
 describe("vllm-bench merge reads every shard file through its schema, naming file and field", () => {

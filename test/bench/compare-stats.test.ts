@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "../../bench/client/random";
 import type { RequestRecord } from "../../bench/client/request";
+import type { BenchmarkResult } from "../../bench/client/result";
+import type { ResultsFile } from "../../bench/client/results-file";
 import { aggregate } from "../../bench/client/stats";
 import { compareResults } from "../../bench/compare/verdict";
 
@@ -13,7 +15,8 @@ const REQUESTS = 200;
  * One run: TTFT lognormal around 100 ms (σ 0.3), seven inter-token gaps around 20 ms (σ 0.2), all
  * times `slowdown`; the gaps are recorded only when asked (they multiply the bootstrap's work).
  */
-function syntheticRun(seed: number, slowdown = 1, { failed = 0, gaps = false } = {}): Record<string, unknown> {
+type Run = BenchmarkResult & { requests: RequestRecord[] };
+function syntheticRun(seed: number, slowdown = 1, { failed = 0, gaps = false } = {}): Run {
   const r = rng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
   const records: RequestRecord[] = Array.from({ length: REQUESTS }, (_, i) => {
@@ -47,7 +50,7 @@ function syntheticRun(seed: number, slowdown = 1, { failed = 0, gaps = false } =
 }
 
 const PAIRS = 40;
-const regressed = (a: Record<string, unknown>, b: Record<string, unknown>, tolerance: number) =>
+const regressed = (a: ResultsFile, b: ResultsFile, tolerance: number) =>
   compareResults(a, b, { tolerance, resamples: 500 }).regressions > 0;
 
 describe("compare: noise is not a regression, a real slowdown is", () => {
@@ -70,7 +73,7 @@ describe("compare: noise is not a regression, a real slowdown is", () => {
 
   it("the old rule (a figure beyond the tolerance is a regression) calls this noise a regression", () => {
     // What compare did before: any *_ms figure more than 5 % worse was a regression.
-    const oldRule = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    const oldRule = (a: ResultsFile, b: ResultsFile) =>
       Object.keys(a).some((k) => /_ms$/.test(k) && typeof a[k] === "number" && (b[k] as number) > a[k] * 1.05);
     const pairs = Array.from({ length: PAIRS }, (_, i) => [syntheticRun(2 * i + 1), syntheticRun(2 * i + 2)] as const);
     expect(pairs.filter(([a, b]) => oldRule(a, b)).length).toBeGreaterThan(PAIRS / 4);
@@ -121,7 +124,7 @@ describe("compare: what is judged and how it is shown", () => {
   });
 
   it("verdicts are direction-aware: a 4 % throughput drop is worse (never same or better), lower latency is better", () => {
-    const c = compareResults(a, { ...a, output_throughput: (a.output_throughput as number) * 0.96 });
+    const c = compareResults(a, { ...a, output_throughput: a.output_throughput * 0.96 });
     expect(row(c, "output_throughput")).toMatchObject({ verdict: "worse", direction: "higher" });
     const faster = compareResults(a, syntheticRun(14, 0.7));
     expect(row(faster, "median_ttft_ms")).toMatchObject({ verdict: "better", direction: "lower" });
@@ -129,7 +132,7 @@ describe("compare: what is judged and how it is shown", () => {
 
   it("latencies of a file without per-request records are shown with their direction, not judged", () => {
     const summary = { ...a, requests: undefined };
-    const c = compareResults(summary, { ...summary, p99_ttft_ms: (a.p99_ttft_ms as number) * 2 });
+    const c = compareResults(summary, { ...summary, p99_ttft_ms: a.p99_ttft_ms * 2 });
     expect(row(c, "p99_ttft_ms")).toMatchObject({
       verdict: "worse",
       note: "no per-request samples: shown, not judged",
@@ -142,9 +145,7 @@ describe("compare: what is judged and how it is shown", () => {
     const c = compareResults(old, slow);
     expect(row(c, "median_itl_ms")).toMatchObject({ verdict: "regression" });
     // One stream 50× slower in every gap: a tail change, but one request among 200.
-    const requests = (old.requests as RequestRecord[]).map((r, i) =>
-      i ? r : { ...r, itl_ms: r.itl_ms.map((g) => g * 50) },
-    );
+    const requests = old.requests.map((r, i) => (i ? r : { ...r, itl_ms: r.itl_ms.map((g) => g * 50) }));
     const oneSlow = compareResults(old, { ...old, requests });
     expect(row(oneSlow, "p99_itl_ms").verdict).not.toBe("regression");
   });

@@ -9,6 +9,7 @@ import { readResultsFile, RESULT_FORMAT } from "../../bench/client/results-file"
 import type { RequestRecord } from "../../bench/client/request";
 import { percentile } from "../../bench/client/stats";
 import { presetText } from "../../bench/contract";
+import { scenario } from "./report-fixture";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-compare-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -226,7 +227,7 @@ describe("vllm-bench compare", () => {
 
   it("vllm-bench run writes the result format it reads", () => {
     const out = path.join(dir, "written");
-    const [written] = writeOutputs(out, "run-1", [{ result: base, records: [record], thresholds: [], partial: false }]);
+    const [written] = writeOutputs(out, "run-1", [{ ...scenario("c50", 3, 100, 20), records: [record] }]);
     expect(readResultsFile(written, "compare")).toMatchObject({ result_format: RESULT_FORMAT, requests: [record] });
   });
 

@@ -48,8 +48,8 @@ describe("report data", () => {
       "Output throughput 12.3 tok/s ≥ 10 tok/s: pass",
     );
     const rows = baselineRows(
-      { p99_ttft_ms: 100, output_throughput: 1000 },
-      { p99_ttft_ms: 150, output_throughput: 950 },
+      { duration: 10, completed: 100, p99_ttft_ms: 100, output_throughput: 1000 },
+      { duration: 10, completed: 100, p99_ttft_ms: 150, output_throughput: 950 },
     );
     expect(rows).toEqual([
       // Direction-aware: a lower throughput is worse, never "same or better"; with no per-request
