@@ -57,8 +57,6 @@ const percentileKey = z.templateLiteral(["p", z.number().min(0), "_", z.enum(LAT
 /** Percentile figures by key, other keys passed through: which percentiles a result has depends on its scenario file. */
 const percentileFigures = z.looseRecord(percentileKey, figure);
 type PercentileFigures = z.output<typeof percentileFigures>;
-/** The pattern of a percentile key, for the JSON Schema. */
-export const PERCENTILE_KEY_PATTERN = z.toJSONSchema(percentileKey).pattern!;
 
 const nullableCount = count.nullable();
 /** One second of a rate-profile run's load (the autoscaling rehearsal), from the per-request records. */

@@ -6,9 +6,9 @@
 // and is read too. A file of a newer layout is refused, not guessed at.
 import * as fs from "node:fs";
 import { z } from "zod";
-import { LATENCY_METRICS } from "../contract";
+import { LATENCY_METRICS, PERCENTILE_KEY } from "../contract";
 import type { RequestRecord } from "./request";
-import { benchmarkResultShape, figure, PERCENTILE_KEY_PATTERN } from "./result";
+import { benchmarkResultShape, figure } from "./result";
 
 /** The results layout this build writes (`result_format` in every results file of `vllm-bench run`). */
 export const RESULT_FORMAT = 1;
@@ -60,9 +60,15 @@ export function resultsJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(writtenResultsFileSchema, {
     io: "output",
     override: (ctx) => {
+      const js = ctx.jsonSchema;
       // Percentile figures are named by the scenario file's percentiles (`p95_ttft_ms`, `p99.9_itl_ms`).
       if (ctx.zodSchema === writtenResultsFileSchema)
-        ctx.jsonSchema.patternProperties = { [PERCENTILE_KEY_PATTERN]: { type: "number", minimum: 0 } };
+        js.patternProperties = { [PERCENTILE_KEY.source]: { type: "number", minimum: 0 } };
+      // Bounds that say nothing to a reader: zod's integers stop at ±(2^53 − 1), record keys are strings.
+      if (js.maximum === Number.MAX_SAFE_INTEGER) delete js.maximum;
+      if (js.minimum === -Number.MAX_SAFE_INTEGER) delete js.minimum;
+      const keys = js.propertyNames;
+      if (typeof keys === "object" && keys.type === "string" && Object.keys(keys).length === 1) delete js.propertyNames;
     },
   });
 }

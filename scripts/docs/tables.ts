@@ -15,6 +15,7 @@ import { addonSettings } from "../../infra/mapper/addons";
 import { chartPropsFromConfig, inClusterPushgatewayUrl } from "../../infra/mapper/workloads";
 import { alertRules } from "../../monitoring/alerts";
 import { alertThresholdsSchema, defaultAlertThresholds, type AlertThresholds } from "../../monitoring/thresholds";
+import { resultsSchemaBlock } from "./results-schema";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (header: string[], rows: string[][]) =>
@@ -140,6 +141,7 @@ export const GENERATED_TABLES: readonly GeneratedBlock[] = [
   { file: "docs/monitoring.md", ...marker("alert-defaults"), render: () => alertTable() },
   // The flow test (test/policy/flows.test.ts) reads this table by these markers.
   { file: "docs/security.md", begin: "<!-- flows:begin -->", end: "<!-- flows:end -->", render: () => flowTable() },
+  { file: "docs/benchmark.md", ...marker("results-schema"), render: () => resultsSchemaBlock() },
 ];
 
 /** The block as the doc must hold it: markers around the table, formatted as prettier formats markdown. */

@@ -1,4 +1,5 @@
 import Ajv from "ajv";
+import Ajv2020 from "ajv/dist/2020";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -148,6 +149,11 @@ async function loadExample(d: Doc, lang: string, code: string): Promise<string |
     if (value && typeof value === "object" && "scenarios" in value) {
       parseScenarioFile(value, "example");
       return "scenario file (bench scenario loader)";
+    }
+    if (value?.$schema === "https://json-schema.org/draft/2020-12/schema") {
+      // A published JSON Schema: a draft 2020-12 validator in strict mode must compile it.
+      new Ajv2020({ strict: true }).compile(value);
+      return "JSON Schema (ajv compiles it)";
     }
     const ids = new Set(policies.map((p) => p.name));
     if (Object.keys(value).every((k) => ids.has(k))) {

@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ADDONS } from "../../infra/addons/registry";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
+import { resultsJsonSchema } from "../../bench/client/results-file";
+import { resultsSchemaBlock } from "../../scripts/docs/results-schema";
 import {
   alertTable,
   chartPinsTable,
@@ -30,7 +32,7 @@ describe("generated doc tables", () => {
     }
   });
 
-  it("a changed pin, threshold or flow changes its table (a stale doc cannot pass)", () => {
+  it("a changed pin, threshold, flow or results field changes its table (a stale doc cannot pass)", () => {
     const [first, ...rest] = ADDONS;
     const bumped = { ...first, chart: { ...first.chart, version: "99.0.0" } };
     expect(chartPinsTable([bumped, ...rest])).not.toBe(chartPinsTable());
@@ -40,6 +42,8 @@ describe("generated doc tables", () => {
     );
     const flows = eksStackFlows();
     expect(flowTable(flows.slice(1))).not.toBe(flowTable(flows));
+    const schema = resultsJsonSchema();
+    expect(resultsSchemaBlock({ ...schema, required: [] })).not.toBe(resultsSchemaBlock(schema));
   });
 
   it("every alert threshold of the stack config appears in the alert table", () => {
