@@ -58,6 +58,8 @@ export const PERCENTILE_KEY = new RegExp(`^${PCT}_${METRIC}_${LATENCY_UNIT}$`);
 const LATENCY_KEY = new RegExp(`^(${SUMMARY_STATS.join("|")}|${PCT})_${METRIC}_${LATENCY_UNIT}$`);
 
 export interface ParsedLatency {
+  /** The name parsed (a result key or a threshold name). */
+  name: string;
   metric: LatencyMetric;
   stat: LatencyStat;
   /** The percentile of a pNN statistic. */
@@ -65,10 +67,12 @@ export interface ParsedLatency {
 }
 
 /** `p95_ttft_ms` → { metric: ttft, stat: p95, percentile: 95 }; undefined for any other key. */
-export function parseLatencyKey(key: string): ParsedLatency | undefined {
+export function parseLatencyKey(key: string): (ParsedLatency & { name: LatencyKey }) | undefined {
   const m = LATENCY_KEY.exec(key);
   if (!m) return undefined;
-  return { metric: m[3] as LatencyMetric, stat: m[1] as LatencyStat, percentile: m[2] ? Number(m[2]) : undefined };
+  const metric = m[3] as LatencyMetric;
+  const stat = m[1] as LatencyStat;
+  return { name: latencyKey(stat, metric), metric, stat, percentile: m[2] ? Number(m[2]) : undefined };
 }
 
 // Thresholds (scenario files' `thresholds`, the plan's SLOs, the stack config's `benchmark.plan.slos`)
@@ -85,7 +89,12 @@ export const latencyThresholdName = (metric: LatencyMetric, stat: LatencyStat): 
 export function parseLatencyThreshold(name: string): ParsedLatency | undefined {
   const m = LATENCY_THRESHOLD.exec(name);
   if (!m) return undefined;
-  return { metric: m[1] as LatencyMetric, stat: m[2] as LatencyStat, percentile: m[3] ? Number(m[3]) : undefined };
+  return {
+    name,
+    metric: m[1] as LatencyMetric,
+    stat: m[2] as LatencyStat,
+    percentile: m[3] ? Number(m[3]) : undefined,
+  };
 }
 
 /** Thresholds that are not latencies: minima over the run (output tok/s, req/s, per-request tok/s) and the success share. */

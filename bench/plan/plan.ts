@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseLatencyKey, PLAN_PUSHGATEWAY_JOB } from "../contract";
+import { parseLatencyKey, PLAN_PUSHGATEWAY_JOB, type LatencyKey } from "../contract";
 import { loadScenarioFile } from "../client/scenario";
 import { assertWritableDir, pointLatest, writeFileAtomic } from "../client/outputs";
 import { closeIdleConnections } from "../client/request";
@@ -52,8 +52,8 @@ export interface PlanPoint {
   failed: number;
   success_rate: number;
   slos: { name: string; limit: number; value: number; passed: boolean }[];
-  /** p50/p90/p99 (and any SLO percentile) of TTFT, TPOT, ITL and E2E latency, ms. */
-  latency_ms: Record<string, number>;
+  /** Mean, median, p50/p90/p99 (and any SLO percentile) of TTFT, TPOT, ITL and E2E latency, ms. */
+  latency_ms: Partial<Record<LatencyKey, number>>;
 }
 
 export interface PlanFile {
@@ -95,10 +95,10 @@ export interface PlanOutcome {
 
 function point(m: PointMeasurement): PlanPoint {
   const r = m.result;
-  const latency: Record<string, number> = {};
+  const latency: PlanPoint["latency_ms"] = {};
   for (const [k, v] of Object.entries(r)) {
-    const stat = parseLatencyKey(k)?.stat;
-    if (stat !== undefined && stat !== "std" && typeof v === "number") latency[k] = v;
+    const l = parseLatencyKey(k);
+    if (l && l.stat !== "std" && typeof v === "number") latency[l.name] = v;
   }
   return {
     rate: m.rate,

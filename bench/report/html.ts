@@ -19,6 +19,7 @@ import {
   latencyKey,
   parseLatencyThreshold,
   percentileStat,
+  perMetric,
   thresholdUnit,
   type LatencyMetric,
 } from "../contract";
@@ -91,12 +92,13 @@ function scenarioSection(s: ScenarioResult): string {
   const empty = noData(s);
   if (empty) return empty;
   const ok = s.records.filter((r) => r.success);
-  const values: Record<LatencyMetric, number[]> = {
-    ttft: ok.flatMap((r) => (r.ttft_ms === undefined ? [] : [r.ttft_ms])),
-    tpot: ok.flatMap((r) => (r.tpot_ms === undefined ? [] : [r.tpot_ms])),
-    itl: ok.flatMap((r) => r.itl_ms),
-    e2el: ok.flatMap((r) => (r.e2el_ms === undefined ? [] : [r.e2el_ms])),
-  };
+  // Every gap for ITL, one value per request for the others.
+  const values = perMetric((m) =>
+    ok.flatMap((r) => {
+      const v = m === "itl" ? r.itl_ms : r[`${m}_ms`];
+      return v === undefined ? [] : v;
+    }),
+  );
   const r = s.result;
   const figures = [
     ["completed / failed", `${fmt(r.completed)} / ${fmt(r.failed)}`],
