@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isPlanSloName, overridesSchema, PLAN_SLO_HELP, PRESETS } from "../bench/contract";
+import { overridesSchema, planSlosSchema, PRESETS } from "../bench/contract";
 import { alertThresholdsSchema } from "../monitoring/thresholds";
 import { clusterSecurityFields, monitoringSecurityFields, securityIssues } from "./config-security";
 import { awsRegion, ec2InstanceType } from "./config-aws";
@@ -458,19 +458,7 @@ const benchmarkSchema = z
           .describe(
             "Reduced search (8 s points, 20 % precision: about a minute) instead of the full one (60 s points, 5 %: ten minutes or more).",
           ),
-        slos: z
-          .record(z.string(), z.number().positive())
-          .superRefine((r, ctx) =>
-            Object.keys(r)
-              .filter((k) => !isPlanSloName(k))
-              .forEach((k) =>
-                ctx.addIssue({
-                  code: "custom",
-                  path: [k],
-                  message: `unknown SLO '${k}'. Use ${PLAN_SLO_HELP}`,
-                }),
-              ),
-          )
+        slos: planSlosSchema
           .default({})
           .describe("SLOs by threshold name (e.g. `ttft_p95_ms: 2000`), added to the scenario preset's thresholds."),
         pricePerHour: z

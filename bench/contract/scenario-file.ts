@@ -3,9 +3,11 @@ import {
   DEFAULT_PERCENTILES,
   GOODPUT_METRICS,
   isLatencyMetric,
+  isPlanSloName,
   isThresholdName,
   LATENCY_METRICS,
   parseLatencyThreshold,
+  PLAN_SLO_HELP,
   THRESHOLD_HELP,
   type GoodputMetric,
 } from "./latency";
@@ -125,6 +127,13 @@ export const thresholdsSchema = z.record(z.string(), num("the threshold's limit"
     else if (!(v >= 0) || !Number.isFinite(v))
       ctx.addIssue({ code: "custom", path: [k], message: `${v} must be a finite number ≥ 0` });
   }
+});
+
+/** SLOs for a capacity plan by threshold name (`ttft_p95_ms: 2000`): per-request bounds only, each > 0. */
+export const planSlosSchema = z.record(z.string(), z.number().positive()).superRefine((r, ctx) => {
+  for (const k of Object.keys(r))
+    if (!isPlanSloName(k))
+      ctx.addIssue({ code: "custom", path: [k], message: `unknown SLO '${k}'. Use ${PLAN_SLO_HELP}` });
 });
 
 /** "ttft,tpot" → ["ttft", "tpot"], each a known metric. */
