@@ -1,5 +1,6 @@
 // Combinations of features that each validate alone but cannot work together: refused before any
 // resource, one line naming the key, why, and what to set instead. config.ts calls these.
+import { parseLatencyThreshold } from "../bench/contract";
 
 /** The part of the stack config these rules read. */
 export interface CombinationView {
@@ -41,10 +42,10 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
         `benchmark.plan.slos.${k}`,
         `${v} is not a fraction: success_rate is the share of requests that must succeed, from 0 to 1 (0.95 = 95 %)`,
       );
-    const percentile = /_p(\d{1,2}(?:\.\d+)?)_ms$/.exec(k);
-    if (percentile && !(Number(percentile[1]) > 0 && Number(percentile[1]) < 100))
-      add(`benchmark.plan.slos.${k}`, `p${percentile[1]} is not a percentile between 0 and 100 (e.g. p95, p99.9)`);
-    if (k.endsWith("_ms") && v > 3_600_000)
+    const latency = parseLatencyThreshold(k);
+    if (latency?.percentile !== undefined && !(latency.percentile > 0 && latency.percentile < 100))
+      add(`benchmark.plan.slos.${k}`, `${latency.stat} is not a percentile between 0 and 100 (e.g. p95, p99.9)`);
+    if (latency && v > 3_600_000)
       add(`benchmark.plan.slos.${k}`, `${v} ms is more than an hour; the threshold is in milliseconds (2000 = 2 s)`);
   }
 

@@ -15,10 +15,9 @@ export function perMetric<T>(value: (m: LatencyMetric) => T): Record<LatencyMetr
 
 /** Metrics with one value per request (a request record's `<metric>_ms`); ITL is every gap, pooled. */
 export const REQUEST_LATENCY_METRICS = ["ttft", "tpot", "e2el"] as const satisfies readonly LatencyMetric[];
-export type RequestLatencyMetric = (typeof REQUEST_LATENCY_METRICS)[number];
 /** vLLM's --goodput takes these (ms); any subset may be given. */
 export const GOODPUT_METRICS = REQUEST_LATENCY_METRICS;
-export type GoodputMetric = RequestLatencyMetric;
+export type GoodputMetric = (typeof GOODPUT_METRICS)[number];
 /** Goodput SLOs by metric, in ms. */
 export type GoodputSlos = Partial<Record<GoodputMetric, number>>;
 
@@ -45,7 +44,6 @@ export const percentileStat = (p: number): PercentileStat => `p${p}`;
 
 /** A result's latency figure (vLLM's key): `mean_ttft_ms`, `p95_itl_ms`. */
 export type LatencyKey = `${LatencyStat}_${LatencyMetric}_${typeof LATENCY_UNIT}`;
-export type PercentileKey = `${PercentileStat}_${LatencyMetric}_${typeof LATENCY_UNIT}`;
 export const latencyKey = (stat: LatencyStat, metric: LatencyMetric): LatencyKey => `${stat}_${metric}_${LATENCY_UNIT}`;
 
 const METRIC = `(${LATENCY_METRICS.join("|")})`;
@@ -80,10 +78,7 @@ export function parseLatencyKey(key: string): (ParsedLatency & { name: LatencyKe
 
 /** A latency threshold's statistics: std is no bound anyone sets. */
 const THRESHOLD_STATS = ["mean", "median"] as const;
-export type LatencyThresholdName = `${LatencyMetric}_${(typeof THRESHOLD_STATS)[number] | PercentileStat}_ms`;
 const LATENCY_THRESHOLD = new RegExp(`^${METRIC}_(${THRESHOLD_STATS.join("|")}|${THRESHOLD_PCT})_${LATENCY_UNIT}$`);
-export const latencyThresholdName = (metric: LatencyMetric, stat: LatencyStat): string =>
-  `${metric}_${stat}_${LATENCY_UNIT}`;
 
 /** `ttft_p95_ms` → { metric: ttft, stat: p95, percentile: 95 }; undefined for a rate threshold or an unknown name. */
 export function parseLatencyThreshold(name: string): ParsedLatency | undefined {
@@ -104,7 +99,7 @@ export const RATE_THRESHOLDS = [
   "output_rate_per_request_min",
   "success_rate",
 ] as const;
-export type RateThresholdName = (typeof RATE_THRESHOLDS)[number];
+type RateThresholdName = (typeof RATE_THRESHOLDS)[number];
 /** Rate thresholds that grow with the offered rate: they say nothing about what one replica sustains, so no plan SLO. */
 export const RATE_BOUND_THRESHOLDS: readonly RateThresholdName[] = ["throughput_min", "request_throughput_min"];
 
@@ -117,7 +112,9 @@ export const RATE_THRESHOLD_LABELS: Readonly<Record<RateThresholdName, { label: 
   output_rate_per_request_min: { label: "Mean output rate per request", unit: "tok/s" },
   success_rate: { label: "Success rate", unit: "%" },
 };
-/** A threshold's unit: ms for a latency (a maximum), the rate's unit for the others (minima). */
+/** Latency thresholds are maxima (≤); the rates and the success rate are minima (≥). */
+export const isUpperBound = (name: string): boolean => LATENCY_THRESHOLD.test(name);
+/** A threshold's unit: ms for a latency, the rate's unit for the others. */
 export const thresholdUnit = (name: string): string =>
   LATENCY_THRESHOLD.test(name) ? LATENCY_UNIT : isRateThreshold(name) ? RATE_THRESHOLD_LABELS[name].unit : "";
 
@@ -128,7 +125,7 @@ export const isPlanSloName = (name: string): boolean =>
 
 const orList = (xs: readonly string[]) => `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`;
 /** The shape of a latency threshold name, for messages. */
-export const LATENCY_THRESHOLD_HELP = `<${LATENCY_METRICS.join("|")}>_<${THRESHOLD_STATS.join("|")}|pNN>_${LATENCY_UNIT}`;
+const LATENCY_THRESHOLD_HELP = `<${LATENCY_METRICS.join("|")}>_<${THRESHOLD_STATS.join("|")}|pNN>_${LATENCY_UNIT}`;
 /** Every threshold name a scenario file takes, for messages. */
 export const THRESHOLD_HELP = `${LATENCY_THRESHOLD_HELP}, ${orList(RATE_THRESHOLDS.map((t) => (t === "throughput_min" ? `${t} (output tok/s)` : t)))}`;
 /** Every threshold name a plan takes as an SLO, for messages. */

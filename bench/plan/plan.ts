@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseLatencyKey, PLAN_PUSHGATEWAY_JOB, type LatencyKey } from "../contract";
+import { isUpperBound, parseLatencyKey, PLAN_PUSHGATEWAY_JOB, type LatencyKey } from "../contract";
 import { loadScenarioFile } from "../client/scenario";
 import { assertWritableDir, pointLatest, writeFileAtomic } from "../client/outputs";
 import { closeIdleConnections } from "../client/request";
@@ -150,7 +150,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       `Planning against ${baseUrl}: ${sc.random_input_len} input / ${sc.random_output_len} output tokens (${file.defaults.dataset_type}), SLOs ${Object.entries(
         slos,
       )
-        .map(([k, v]) => `${k}${/_ms$/.test(k) ? "≤" : "≥"}${v}`)
+        .map(([k, v]) => `${k}${isUpperBound(k) ? "≤" : "≥"}${v}`)
         .join(
           ", ",
         )}; points of ${o.durationS} s (first ${o.warmupS} s not counted), at most ${o.search.maxPoints} rates.`,

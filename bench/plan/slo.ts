@@ -1,6 +1,12 @@
 import type { BenchmarkResult } from "../client/result";
 import { checkThresholds, type ThresholdResult } from "../client/stats";
-import { isPlanSloName, parseLatencyThreshold, RATE_BOUND_THRESHOLDS, thresholdsSchema } from "../contract";
+import {
+  isPlanSloName,
+  isUpperBound,
+  parseLatencyThreshold,
+  RATE_BOUND_THRESHOLDS,
+  thresholdsSchema,
+} from "../contract";
 
 // A plan's SLOs are the scenario file's thresholds that hold per request whatever the offered
 // rate: latency bounds, the per-request output rate and the success rate. Throughput minima
@@ -58,7 +64,7 @@ export function checkSlos(result: BenchmarkResult, slos: Slos): ThresholdResult[
 export function slack(checks: ThresholdResult[]): number {
   let min = Infinity;
   for (const c of checks) {
-    const maxBound = parseLatencyThreshold(c.name) !== undefined;
+    const maxBound = isUpperBound(c.name);
     const s = c.limit === 0 ? 0 : maxBound ? (c.limit - c.value) / c.limit : (c.value - c.limit) / c.limit;
     min = Math.min(min, s);
   }

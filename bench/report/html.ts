@@ -14,6 +14,7 @@ import {
 import { renderSvg } from "./render";
 import {
   DEFAULT_PERCENTILES,
+  isUpperBound,
   LATENCY_LABELS,
   LATENCY_METRICS,
   latencyKey,
@@ -278,7 +279,7 @@ export function planReport(title: string, p: PlanReportInput): string {
         .map((s) => ({ rate: pt.rate, value: pct ? s.value * 100 : s.value, passed: pt.passed })),
     );
     const unit = thresholdUnit(name);
-    const rel = parseLatencyThreshold(name) ? "≤" : "≥";
+    const rel = isUpperBound(name) ? "≤" : "≥";
     return fig(
       renderSvg(
         rateCurve(

@@ -12,7 +12,6 @@ import {
   isThresholdName,
   LATENCY_METRICS,
   latencyKey,
-  latencyThresholdName,
   parseLatencyKey,
   parseLatencyThreshold,
   PLAN_SLO_HELP,
@@ -62,7 +61,7 @@ describe("the latency vocabulary", () => {
       for (const stat of [...SUMMARY_STATS, "p95", "p99.9"] as const) {
         expect(parseLatencyKey(latencyKey(stat, m))).toMatchObject({ metric: m, stat });
         if (stat !== "std") {
-          const name = latencyThresholdName(m, stat);
+          const name = `${m}_${stat}_ms`;
           expect(parseLatencyThreshold(name)).toMatchObject({ metric: m, stat });
           expect([isThresholdName(name), isPlanSloName(name), thresholdUnit(name)]).toEqual([true, true, "ms"]);
         }
