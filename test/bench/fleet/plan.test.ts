@@ -192,9 +192,7 @@ describe("merge", () => {
     expect(r.result.p99_itl_ms).toBeCloseTo(numpyPercentile(itl, 99), 9);
     // The average of the shards' own P90s would be something else.
     expect(r.result.p90_ttft_ms).not.toBeCloseTo(
-      ((shard(0, 0, a, 1).scenarios[0].result.p90_ttft_ms as number) +
-        (shard(1, 0, b, 1).scenarios[0].result.p90_ttft_ms as number)) /
-        2,
+      (shard(0, 0, a, 1).scenarios[0].result.p90_ttft_ms + shard(1, 0, b, 1).scenarios[0].result.p90_ttft_ms) / 2,
       3,
     );
     expect(r.thresholds).toEqual([{ name: "ttft_p99_ms", limit: 100, value: r.result.p99_ttft_ms, passed: false }]);
