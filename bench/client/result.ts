@@ -9,6 +9,7 @@ import {
   latencyKey,
   LATENCY_UNIT,
   percentileStat,
+  perMetric,
   SUMMARY_STATS,
   type LatencyMetric,
   type LatencyStat,
@@ -91,9 +92,9 @@ export const benchmarkResultShape = {
   num_prompts: count.describe("requests the scenario planned (main run)"),
   request_rate: z.union([figure, z.literal("inf")]).describe('requests/s, or "inf" (all at once)'),
   burstiness: figure.describe("1 = Poisson arrivals"),
-  ramp_up_strategy: z.enum(["linear", "exponential"]).optional(),
-  ramp_up_start_rps: figure.optional(),
-  ramp_up_end_rps: figure.optional(),
+  ramp_up_strategy: z.enum(["linear", "exponential"]).optional().describe("a ramp's shape, when the rate ramps"),
+  ramp_up_start_rps: figure.optional().describe("the ramp's rate at the first request"),
+  ramp_up_end_rps: figure.optional().describe("the ramp's rate at the last request"),
   max_concurrency: z.number().int().min(1).nullable().describe("null: unlimited"),
   duration: figure.describe("seconds of the main run (warm-up excluded)"),
   completed: count,
@@ -112,7 +113,7 @@ export const benchmarkResultShape = {
   max_concurrent_requests: count,
   mean_output_rate_per_request: figure.describe("mean of 1000 / TPOT over requests with a TPOT (tokens/s)"),
   samples: z
-    .strictObject(Object.fromEntries(LATENCY_METRICS.map((m) => [m, count])) as Record<LatencyMetric, typeof count>)
+    .strictObject(perMetric(() => count))
     .describe("how many values each metric's figures rest on (0: no data, not 0 ms)"),
   ...summaryFigureShape(figure),
   stop_reason: z.string().optional().describe("why a partial scenario stopped"),
