@@ -48,10 +48,10 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
       add(`benchmark.plan.slos.${k}`, `${v} ms is more than an hour; the threshold is in milliseconds (2000 = 2 s)`);
   }
 
-  // The pvc model cache is ReadWriteOnce: a second vLLM pod scheduled on another node could never
-  // mount it and would stay Pending.
+  // The pvc model cache is ReadWriteOnce: a second pod (vLLM or the simulator, which mounts the
+  // cache too) scheduled on another node could never mount it and would stay Pending.
   const maxPods = c.autoscaling.enabled ? c.autoscaling.maxReplicas : c.serving.replicas;
-  if (c.serving.engine === "vllm" && c.serving.modelCache.type === "pvc" && maxPods > 1)
+  if (c.serving.modelCache.type === "pvc" && maxPods > 1)
     add(
       "serving.modelCache.type",
       `a pvc cache is one ReadWriteOnce volume (it attaches to one node), and up to ${maxPods} vLLM pods may run (${c.autoscaling.enabled ? "autoscaling.maxReplicas" : "serving.replicas"}), so a pod on a second node would never start. Use shared (one ReadWriteMany claim for every pod) or emptyDir, or run one pod (${c.autoscaling.enabled ? "autoscaling.maxReplicas: 1" : "serving.replicas: 1"})`,
