@@ -4,6 +4,8 @@
 // per second. The results JSON carries it all under `timeline`; the console gets a short table
 // with the SLO thresholds marked. Plots belong to the report (bench/report), not here.
 import type { RequestRecord } from "../client/request";
+import { DEFAULT_POD_SELECTOR, inClusterApi, watchPods } from "./kube-api";
+import { replicaFromPod, replicaTable, type ReplicaStart } from "./pods";
 import { timeline, type TimelineSecond } from "./timeline";
 
 export type ClusterSecond = {
@@ -11,14 +13,20 @@ export type ClusterSecond = {
   hpa_current_replicas?: number | null;
   gpu_pods_pending?: number | null;
   gpu_nodes?: number | null;
+  /** The local rehearsal only (bench/fleet/local-fleet.ts): replicas serving, and what the fleet is doing. */
+  ready_replicas?: number | null;
+  phase?: FleetPhase;
 };
+/** What the fleet is doing in a second: at zero, waking (0 → 1), scaling out, steady, scaling in. */
+export type FleetPhase = "zero" | "waking" | "out" | "steady" | "in";
 export type RehearsalSecond = TimelineSecond & ClusterSecond;
 
 // kube-state-metrics series (names as in its docs/metrics; the extended resource nvidia.com/gpu
 // is sanitised to nvidia_com_gpu). The HPA is the one KEDA creates for the vLLM chart's ScaledObject
 // "vllm", named keda-hpa-<ScaledObject> (kedacore/keda controllers/keda/hpa.go); set PROMETHEUS_HPA for another. bench/ does not import the monitoring content, so these are
 // written here, as a client of any Prometheus would.
-function clusterQueries(hpa: string): Record<keyof ClusterSecond, string> {
+type PrometheusColumn = "hpa_desired_replicas" | "hpa_current_replicas" | "gpu_pods_pending" | "gpu_nodes";
+function clusterQueries(hpa: string): Record<PrometheusColumn, string> {
   const sel = `horizontalpodautoscaler="${hpa.replace(/["\\]/g, "")}"`;
   return {
     hpa_desired_replicas: `sum(kube_horizontalpodautoscaler_status_desired_replicas{${sel}})`,
@@ -36,7 +44,7 @@ export async function readCluster(
   hpa = process.env.PROMETHEUS_HPA || "keda-hpa-vllm",
 ): Promise<ClusterSecond[]> {
   const rows: ClusterSecond[] = Array.from({ length: seconds }, () => ({}));
-  for (const [key, query] of Object.entries(clusterQueries(hpa)) as [keyof ClusterSecond, string][]) {
+  for (const [key, query] of Object.entries(clusterQueries(hpa)) as [PrometheusColumn, string][]) {
     // Prometheus answers at most 11,000 points per series: ask in chunks.
     for (let from = 0; from < seconds; from += 10_000) {
       const to = Math.min(seconds, from + 10_000) - 1;
@@ -77,6 +85,40 @@ export async function rehearsalTimeline(
   }
 }
 
+/**
+ * Inside a pod with a ServiceAccount token (the rehearsal Job, charts/benchmark), watch the vLLM
+ * pods while the run lasts; `stop` gives one row per pod, times relative to the run's start.
+ * Outside a cluster (no token), nothing.
+ */
+export function watchRehearsalPods(
+  log: (l: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  dir?: string,
+): { stop(startEpochMs: number): Promise<ReplicaStart[]> } | undefined {
+  const api = inClusterApi(env, dir);
+  if (!api) return undefined;
+  const w = watchPods(api, env.REHEARSAL_POD_SELECTOR || DEFAULT_POD_SELECTOR, {
+    intervalMs: Number(env.REHEARSAL_POD_POLL_MS) || 5000,
+    log,
+  });
+  return { stop: async (startEpochMs) => (await w.stop()).map((p) => replicaFromPod(p, startEpochMs)) };
+}
+
+/** The replica table a run put under a result's `replicas`, if any. */
+export const resultReplicas = (result: Record<string, unknown>): ReplicaStart[] | undefined =>
+  Array.isArray(result.replicas) ? (result.replicas as ReplicaStart[]) : undefined;
+
+/** The rehearsal's console tables of a result: the timeline and, when known, the replicas. */
+export function rehearsalReport(
+  result: Record<string, unknown>,
+  thresholds: Record<string, number>,
+): string | undefined {
+  const rows = resultTimeline(result);
+  if (!rows) return undefined;
+  const replicas = resultReplicas(result);
+  return [timelineTable(rows, thresholds), ...(replicas?.length ? [replicaTable(replicas)] : [])].join("\n");
+}
+
 /** The cluster's columns of `from` (a shard's timeline, `shiftS` seconds after the merged start) beside `rows`. */
 export function withCluster(rows: TimelineSecond[], from: RehearsalSecond[], shiftS: number): RehearsalSecond[] {
   if (!from.some((r) => r.hpa_desired_replicas !== undefined)) return rows;
@@ -104,6 +146,7 @@ export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string
   const ms = (v: number | null, limit?: number) =>
     v === null ? "-" : `${v.toFixed(0)}${limit !== undefined && v > limit ? "!" : ""}`;
   const cluster = rows.some((r) => r.hpa_desired_replicas !== undefined);
+  const fleet = rows.some((r) => r.phase !== undefined);
   const head = [
     "t (s)",
     "sent/s",
@@ -114,6 +157,7 @@ export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string
     "ITL p50",
     "ITL p95",
     ...(cluster ? ["HPA want", "HPA have", "GPU pods pending", "GPU nodes"] : []),
+    ...(fleet ? ["ready", "phase"] : []),
   ];
   const lines = rows
     .filter((_, i) => i % every === 0)
@@ -131,6 +175,7 @@ export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string
             v === null || v === undefined ? "-" : String(v),
           )
         : []),
+      ...(fleet ? [String(r.ready_replicas ?? "-"), r.phase ?? "-"] : []),
     ]);
   const width = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
   const fmt = (cells: string[]) => cells.map((x, c) => x.padStart(width[c])).join("  ");
