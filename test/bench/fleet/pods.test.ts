@@ -1,0 +1,174 @@
+// The rehearsal's replica table on a cluster: the vLLM pods read from the Kubernetes API with the
+// pod's ServiceAccount token, against a fake API server on 127.0.0.1 (TLS with its own CA, as in a
+// pod) that answers with Pod objects shaped as the API returns them.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import type * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replicaFromPod, replicaTable, stages, type PodObject } from "../../../bench/fleet/pods";
+import { rehearsalReport, watchRehearsalPods } from "../../../bench/fleet/rehearsal";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-api-"));
+const sa = path.join(dir, "serviceaccount");
+const ZERO = Date.parse("2026-12-06T08:00:00Z");
+const iso = (s: number) => new Date(ZERO + s * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+
+/** A Pod as `GET /api/v1/namespaces/vllm/pods` lists it (fields trimmed to what a kubelet reports). */
+function pod(name: string, t: { created: number; scheduled?: number; started?: number; ready?: number }): PodObject {
+  const cond = (type: string, at?: number) =>
+    at === undefined
+      ? { type, status: "False", lastTransitionTime: iso(t.created) }
+      : { type, status: "True", lastTransitionTime: iso(at) };
+  return {
+    metadata: { name, uid: `uid-${name}`, creationTimestamp: iso(t.created) },
+    spec: { nodeName: t.scheduled === undefined ? undefined : `ip-10-0-1-${name.length}.ec2.internal` },
+    status: {
+      phase: t.started === undefined ? "Pending" : "Running",
+      conditions: [
+        cond("PodReadyToStartContainers", t.started),
+        cond("Initialized", t.scheduled),
+        cond("Ready", t.ready),
+        cond("ContainersReady", t.ready),
+        cond("PodScheduled", t.scheduled),
+      ],
+      containerStatuses: [
+        {
+          name: "vllm",
+          state:
+            t.started === undefined
+              ? ({ waiting: { reason: "ContainerCreating" } } as never)
+              : { running: { startedAt: iso(t.started) } },
+        },
+      ],
+    },
+  };
+}
+
+let pods: PodObject[] = [];
+const seen: { auth?: string; url?: string }[] = [];
+let server: https.Server;
+let port = 0;
+let status = 200;
+const hasOpenssl = (() => {
+  try {
+    execFileSync("openssl", ["version"]);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+beforeAll(async () => {
+  if (!hasOpenssl) return;
+  fs.mkdirSync(sa);
+  const key = path.join(dir, "key.pem");
+  const cert = path.join(dir, "cert.pem");
+  execFileSync("openssl", [
+    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
+    ...["-subj", "/CN=kubernetes", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+  ]);
+  fs.copyFileSync(cert, path.join(sa, "ca.crt"));
+  fs.writeFileSync(path.join(sa, "token"), "token-1");
+  fs.writeFileSync(path.join(sa, "namespace"), "vllm");
+  server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => {
+    seen.push({ auth: req.headers.authorization, url: req.url });
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(
+      status === 200
+        ? JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: pods })
+        : JSON.stringify({ kind: "Status", status: "Failure", reason: "Forbidden", code: status }),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as net.AddressInfo).port;
+});
+afterAll(async () => {
+  if (server) await new Promise<void>((r) => server.close(() => r()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a replica's stages from its Pod object", () => {
+  it("reads creationTimestamp, PodScheduled, the container's startedAt and Ready, relative to the run", () => {
+    const r = replicaFromPod(pod("vllm-a", { created: 10, scheduled: 130, started: 190, ready: 430 }), ZERO);
+    expect(r).toMatchObject({ pod: "vllm-a", created_s: 10, scheduled_s: 130, started_s: 190, ready_s: 430 });
+    expect(stages(r)).toEqual({ pending_s: 120, start_s: 60, load_s: 240, total_s: 420 });
+    // A pod still pending: only created; conditions that are False count as not reached.
+    expect(replicaFromPod(pod("vllm-b", { created: 500 }), ZERO)).toMatchObject({
+      created_s: 500,
+      scheduled_s: null,
+      started_s: null,
+      ready_s: null,
+    });
+  });
+
+  it("the table lists each replica's times and stages, cold and warm means where known", () => {
+    const text = replicaTable([
+      {
+        ...replicaFromPod(pod("vllm-a", { created: 0, scheduled: 150, started: 210, ready: 450 }), ZERO),
+        start: "cold",
+      },
+      {
+        ...replicaFromPod(pod("vllm-b", { created: 600, scheduled: 750, started: 810, ready: 870 }), ZERO),
+        start: "warm",
+      },
+    ]);
+    expect(text).toMatch(/vllm-a\s+cold\s+0\.0\s+150\.0\s+210\.0\s+450\.0\s+-\s+150\.0\s+60\.0\s+240\.0\s+450\.0/);
+    expect(text).toMatch(
+      /mean: cold 1 \(load 240\.0 s, to ready 450\.0 s\); warm 1 \(load 60\.0 s, to ready 270\.0 s\)/,
+    );
+  });
+});
+
+describe.skipIf(!hasOpenssl)("the rehearsal's pod watch, against a fake API server with TLS", () => {
+  const env = () => ({
+    KUBERNETES_SERVICE_HOST: "127.0.0.1",
+    KUBERNETES_SERVICE_PORT: String(port),
+    REHEARSAL_POD_POLL_MS: "50",
+  });
+
+  it("lists the vLLM pods with the token over the cluster CA, keeps a pod scaled in before the end", async () => {
+    seen.length = 0;
+    status = 200;
+    const log: string[] = [];
+    pods = [pod("vllm-a", { created: 0, scheduled: 150, started: 210, ready: 450 }), pod("vllm-b", { created: 600 })];
+    const w = watchRehearsalPods((l) => log.push(l), env(), sa)!;
+    expect(w).toBeDefined();
+    await new Promise((r) => setTimeout(r, 150));
+    // vllm-b comes up; vllm-a is deleted and gone before the run ends; the token is rotated.
+    pods = [pod("vllm-b", { created: 600, scheduled: 750, started: 810, ready: 870 })];
+    fs.writeFileSync(path.join(sa, "token"), "token-2");
+    await new Promise((r) => setTimeout(r, 150));
+    const rows = await w.stop(ZERO);
+    expect(log).toEqual([]);
+    expect(seen[0].url).toBe("/api/v1/namespaces/vllm/pods?labelSelector=app.kubernetes.io%2Fname%3Dvllm");
+    expect(seen[0].auth).toBe("Bearer token-1");
+    expect(seen.at(-1)!.auth).toBe("Bearer token-2");
+    const byName = Object.fromEntries(rows.map((r) => [r.pod, r]));
+    expect(byName["vllm-b"]).toMatchObject({ created_s: 600, scheduled_s: 750, started_s: 810, ready_s: 870 });
+    expect(byName["vllm-a"]).toMatchObject({ created_s: 0, ready_s: 450 });
+    expect(byName["vllm-a"].deleted_s).not.toBeNull();
+    // In the result, beside the timeline, and on the console.
+    const report = rehearsalReport({ timeline: [], replicas: rows }, {});
+    expect(report).toMatch(/Replicas \(seconds since the run's start\):\n.*\nvllm-a /);
+  });
+
+  it("a refused list (RBAC) is one warning, and the run goes on without the table", async () => {
+    status = 403;
+    const log: string[] = [];
+    const w = watchRehearsalPods((l) => log.push(l), env(), sa)!;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await w.stop(ZERO)).toEqual([]);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(
+      /^warning: cannot list pods \(Kubernetes API answered 403 to GET \/api\/v1\/namespaces\/vllm\/pods/,
+    );
+  });
+
+  it("outside a pod (no token, no KUBERNETES_SERVICE_HOST) there is nothing to watch", () => {
+    expect(watchRehearsalPods(() => {}, {}, sa)).toBeUndefined();
+    expect(watchRehearsalPods(() => {}, env(), path.join(dir, "missing"))).toBeUndefined();
+  });
+});
