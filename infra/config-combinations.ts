@@ -10,8 +10,11 @@ export interface CombinationView {
     modelCache: { type: "emptyDir" | "pvc" | "shared"; storageClassName?: string };
   };
   autoscaling: { enabled: boolean; maxReplicas: number };
+  addons: { kubePrometheusStack: boolean };
+  monitoring: { prometheusUrl?: string };
   benchmark: {
     enabled: boolean;
+    scenario: string;
     shards: number;
     sharedResultsStorageClass?: string;
     plan: { enabled: boolean; slos: Record<string, number> };
@@ -62,6 +65,26 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
     add(
       "serving.modelCache.type",
       "shared needs a ReadWriteMany storage class, and on an existing cluster we cannot know which of yours is one. Set serving.modelCache.storageClassName to an RWX class (e.g. an EFS or NFS CSI class), or use emptyDir",
+    );
+  // Prometheus: ours (kube-prometheus-stack) or the user's URL. Without either, the autoscaler's trigger
+  // and the rehearsal's cluster timeline would query a Service nothing runs.
+  const url = c.monitoring.prometheusUrl;
+  const kps = c.addons.kubePrometheusStack;
+  if (kps && url)
+    add(
+      "monitoring.prometheusUrl",
+      "kube-prometheus-stack is on, so its Prometheus is used and this URL would be ignored. Remove it, or set addons.kubePrometheusStack: false",
+    );
+  const needs = [
+    ...(c.autoscaling.enabled ? ["the autoscaler's trigger (autoscaling.enabled)"] : []),
+    ...(c.benchmark.enabled && c.benchmark.scenario === "rehearsal"
+      ? ["the rehearsal's cluster timeline (benchmark.scenario: rehearsal)"]
+      : []),
+  ];
+  if (!kps && !url && needs.length)
+    add(
+      "monitoring.prometheusUrl",
+      `addons.kubePrometheusStack is off, so no Prometheus of ours answers ${needs.join(" and ")}. Set monitoring.prometheusUrl to your Prometheus (e.g. http://prometheus-operated.observability.svc:9090), or turn addons.kubePrometheusStack on${c.autoscaling.enabled ? ", or set autoscaling.enabled: false" : ""}`,
     );
   return issues;
 }

@@ -265,6 +265,21 @@ describe("vLLM chart follows the config", () => {
     );
   });
 
+  it("with kube-prometheus-stack off, the trigger and the rehearsal query the user's Prometheus (monitoring.prometheusUrl)", () => {
+    const url = "https://prometheus.example.com";
+    const objs = objectsFor(
+      merge({
+        addons: { kubePrometheusStack: false },
+        monitoring: { prometheusUrl: url },
+        benchmark: { scenario: "rehearsal" },
+      }),
+    );
+    expect(find(objs, "ScaledObject").spec.triggers[0].metadata.serverAddress).toBe(url);
+    const env = Object.fromEntries(benchPod(objs).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.PROMETHEUS_URL).toBe(url);
+    expect(JSON.stringify(objs)).not.toMatch(/kps-prometheus/);
+  });
+
   it("autoscaling off: a fixed replica count and no autoscaler", () => {
     const objs = objectsFor(merge({ autoscaling: { enabled: false }, serving: { replicas: 3 } }));
     expect(find(objs, "Deployment").spec.replicas).toBe(3);
