@@ -84,7 +84,7 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
   if (!kps && !url && needs.length)
     add(
       "monitoring.prometheusUrl",
-      `addons.kubePrometheusStack is off, so no Prometheus of ours answers ${needs.join(" and ")}. Set monitoring.prometheusUrl to your Prometheus (e.g. http://prometheus-operated.observability.svc:9090), or turn addons.kubePrometheusStack on${c.autoscaling.enabled ? ", or set autoscaling.enabled: false" : ""}`,
+      `addons.kubePrometheusStack is off, so no Prometheus of ours answers ${needs.join(" and ")}. Set monitoring.prometheusUrl to your Prometheus (its in-cluster Service URL, or e.g. https://prometheus.example.com), or turn addons.kubePrometheusStack on${c.autoscaling.enabled ? ", or set autoscaling.enabled: false" : ""}`,
     );
   return issues;
 }
