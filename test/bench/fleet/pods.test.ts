@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replicaFromPod, replicaTable, stages, type PodObject } from "../../../bench/fleet/pods";
 import { rehearsalReport, watchRehearsalPods } from "../../../bench/fleet/rehearsal";
+import { rehearsalSection } from "../../../bench/report/rehearsal";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-api-"));
 const sa = path.join(dir, "serviceaccount");
@@ -119,6 +120,31 @@ describe("a replica's stages from its Pod object", () => {
     expect(text).toMatch(
       /mean: cold 1 \(load 240\.0 s, to ready 450\.0 s\); warm 1 \(load 60\.0 s, to ready 270\.0 s\)/,
     );
+  });
+});
+
+describe("the rehearsal in the HTML report", () => {
+  it("plots replicas and GPU nodes over the run and tables each replica's stages", () => {
+    const base = { started: 0, completed: 0, failed: 0, output_tokens: 0, ttft_p50_ms: null, ttft_p95_ms: null };
+    const timeline = [0, 1, 2].map((t) => ({
+      ...base,
+      t,
+      hpa_desired_replicas: t,
+      hpa_current_replicas: t,
+      gpu_nodes: t,
+    }));
+    const replicas = [
+      {
+        ...replicaFromPod(pod("vllm-a", { created: 0, scheduled: 150, started: 210, ready: 450 }), ZERO),
+        start: "cold" as const,
+      },
+    ];
+    const html = rehearsalSection({ timeline, replicas });
+    expect(html).toMatch(/<h3>Autoscaling<\/h3>/);
+    expect(html).toMatch(/<svg[^>]*>.*HPA desired.*<\/svg>/s);
+    expect(html).toMatch(/<td>vllm-a<\/td><td>cold<\/td><td class="num">0\.0<\/td><td class="num">150\.0<\/td>/);
+    // A run without the cluster's side and without replicas adds nothing.
+    expect(rehearsalSection({ timeline: [{ ...base, t: 0 }] })).toBe("");
   });
 });
 
