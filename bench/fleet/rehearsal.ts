@@ -95,7 +95,8 @@ export function watchRehearsalPods(
   env: NodeJS.ProcessEnv = process.env,
   dir?: string,
 ): { stop(startEpochMs: number): Promise<ReplicaStart[]> } | undefined {
-  const api = inClusterApi(env, dir);
+  // The standard mount, unless the pod mounts its token elsewhere (REHEARSAL_SERVICE_ACCOUNT_DIR).
+  const api = inClusterApi(env, dir ?? env.REHEARSAL_SERVICE_ACCOUNT_DIR);
   if (!api) return undefined;
   const w = watchPods(api, env.REHEARSAL_POD_SELECTOR || DEFAULT_POD_SELECTOR, {
     intervalMs: Number(env.REHEARSAL_POD_POLL_MS) || 5000,

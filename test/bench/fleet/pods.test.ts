@@ -1,93 +1,25 @@
 // The rehearsal's replica table on a cluster: the vLLM pods read from the Kubernetes API with the
 // pod's ServiceAccount token, against a fake API server on 127.0.0.1 (TLS with its own CA, as in a
 // pod) that answers with Pod objects shaped as the API returns them.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as https from "node:https";
-import type * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { replicaFromPod, replicaTable, stages, type PodObject } from "../../../bench/fleet/pods";
+import { replicaFromPod, replicaTable, stages } from "../../../bench/fleet/pods";
 import { rehearsalReport, watchRehearsalPods } from "../../../bench/fleet/rehearsal";
 import { rehearsalSection } from "../../../bench/report/rehearsal";
+import { hasOpenssl, pod as podAt, startFakeKubeApi, type FakeKubeApi } from "./fake-kube-api";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kube-api-"));
-const sa = path.join(dir, "serviceaccount");
 const ZERO = Date.parse("2026-12-06T08:00:00Z");
-const iso = (s: number) => new Date(ZERO + s * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+const pod = (name: string, t: Parameters<typeof podAt>[2]) => podAt(ZERO, name, t);
 
-/** A Pod as `GET /api/v1/namespaces/vllm/pods` lists it (fields trimmed to what a kubelet reports). */
-function pod(name: string, t: { created: number; scheduled?: number; started?: number; ready?: number }): PodObject {
-  const cond = (type: string, at?: number) =>
-    at === undefined
-      ? { type, status: "False", lastTransitionTime: iso(t.created) }
-      : { type, status: "True", lastTransitionTime: iso(at) };
-  return {
-    metadata: { name, uid: `uid-${name}`, creationTimestamp: iso(t.created) },
-    spec: { nodeName: t.scheduled === undefined ? undefined : `ip-10-0-1-${name.length}.ec2.internal` },
-    status: {
-      phase: t.started === undefined ? "Pending" : "Running",
-      conditions: [
-        cond("PodReadyToStartContainers", t.started),
-        cond("Initialized", t.scheduled),
-        cond("Ready", t.ready),
-        cond("ContainersReady", t.ready),
-        cond("PodScheduled", t.scheduled),
-      ],
-      containerStatuses: [
-        {
-          name: "vllm",
-          state:
-            t.started === undefined
-              ? ({ waiting: { reason: "ContainerCreating" } } as never)
-              : { running: { startedAt: iso(t.started) } },
-        },
-      ],
-    },
-  };
-}
-
-let pods: PodObject[] = [];
-const seen: { auth?: string; url?: string }[] = [];
-let server: https.Server;
-let port = 0;
-let status = 200;
-const hasOpenssl = (() => {
-  try {
-    execFileSync("openssl", ["version"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
+let api: FakeKubeApi;
 beforeAll(async () => {
-  if (!hasOpenssl) return;
-  fs.mkdirSync(sa);
-  const key = path.join(dir, "key.pem");
-  const cert = path.join(dir, "cert.pem");
-  execFileSync("openssl", [
-    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
-    ...["-subj", "/CN=kubernetes", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-  ]);
-  fs.copyFileSync(cert, path.join(sa, "ca.crt"));
-  fs.writeFileSync(path.join(sa, "token"), "token-1");
-  fs.writeFileSync(path.join(sa, "namespace"), "vllm");
-  server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => {
-    seen.push({ auth: req.headers.authorization, url: req.url });
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(
-      status === 200
-        ? JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: pods })
-        : JSON.stringify({ kind: "Status", status: "Failure", reason: "Forbidden", code: status }),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  port = (server.address() as net.AddressInfo).port;
+  if (hasOpenssl) api = await startFakeKubeApi(dir);
 });
 afterAll(async () => {
-  if (server) await new Promise<void>((r) => server.close(() => r()));
+  await api?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -149,29 +81,29 @@ describe("the rehearsal in the HTML report", () => {
 });
 
 describe.skipIf(!hasOpenssl)("the rehearsal's pod watch, against a fake API server with TLS", () => {
-  const env = () => ({
-    KUBERNETES_SERVICE_HOST: "127.0.0.1",
-    KUBERNETES_SERVICE_PORT: String(port),
-    REHEARSAL_POD_POLL_MS: "50",
-  });
+  const env = () => api.env;
+  const sa = () => api.serviceAccountDir;
 
   it("lists the vLLM pods with the token over the cluster CA, keeps a pod scaled in before the end", async () => {
-    seen.length = 0;
-    status = 200;
+    api.seen.length = 0;
+    api.state.status = 200;
     const log: string[] = [];
-    pods = [pod("vllm-a", { created: 0, scheduled: 150, started: 210, ready: 450 }), pod("vllm-b", { created: 600 })];
-    const w = watchRehearsalPods((l) => log.push(l), env(), sa)!;
+    api.state.pods = [
+      pod("vllm-a", { created: 0, scheduled: 150, started: 210, ready: 450 }),
+      pod("vllm-b", { created: 600 }),
+    ];
+    const w = watchRehearsalPods((l) => log.push(l), env(), sa())!;
     expect(w).toBeDefined();
     await new Promise((r) => setTimeout(r, 150));
     // vllm-b comes up; vllm-a is deleted and gone before the run ends; the token is rotated.
-    pods = [pod("vllm-b", { created: 600, scheduled: 750, started: 810, ready: 870 })];
-    fs.writeFileSync(path.join(sa, "token"), "token-2");
+    api.state.pods = [pod("vllm-b", { created: 600, scheduled: 750, started: 810, ready: 870 })];
+    fs.writeFileSync(path.join(sa(), "token"), "token-2");
     await new Promise((r) => setTimeout(r, 150));
     const rows = await w.stop(ZERO);
     expect(log).toEqual([]);
-    expect(seen[0].url).toBe("/api/v1/namespaces/vllm/pods?labelSelector=app.kubernetes.io%2Fname%3Dvllm");
-    expect(seen[0].auth).toBe("Bearer token-1");
-    expect(seen.at(-1)!.auth).toBe("Bearer token-2");
+    expect(api.seen[0].url).toBe("/api/v1/namespaces/vllm/pods?labelSelector=app.kubernetes.io%2Fname%3Dvllm");
+    expect(api.seen[0].auth).toBe("Bearer token-1");
+    expect(api.seen.at(-1)!.auth).toBe("Bearer token-2");
     const byName = Object.fromEntries(rows.map((r) => [r.pod, r]));
     expect(byName["vllm-b"]).toMatchObject({ created_s: 600, scheduled_s: 750, started_s: 810, ready_s: 870 });
     expect(byName["vllm-a"]).toMatchObject({ created_s: 0, ready_s: 450 });
@@ -182,9 +114,9 @@ describe.skipIf(!hasOpenssl)("the rehearsal's pod watch, against a fake API serv
   });
 
   it("a refused list (RBAC) is one warning, and the run goes on without the table", async () => {
-    status = 403;
+    api.state.status = 403;
     const log: string[] = [];
-    const w = watchRehearsalPods((l) => log.push(l), env(), sa)!;
+    const w = watchRehearsalPods((l) => log.push(l), env(), sa())!;
     await new Promise((r) => setTimeout(r, 150));
     expect(await w.stop(ZERO)).toEqual([]);
     expect(log).toHaveLength(1);
@@ -194,7 +126,7 @@ describe.skipIf(!hasOpenssl)("the rehearsal's pod watch, against a fake API serv
   });
 
   it("outside a pod (no token, no KUBERNETES_SERVICE_HOST) there is nothing to watch", () => {
-    expect(watchRehearsalPods(() => {}, {}, sa)).toBeUndefined();
+    expect(watchRehearsalPods(() => {}, {}, sa())).toBeUndefined();
     expect(watchRehearsalPods(() => {}, env(), path.join(dir, "missing"))).toBeUndefined();
   });
 });
