@@ -183,7 +183,9 @@ export async function startLocalFleet(o: LocalFleetOptions): Promise<LocalFleet>
     );
   };
 
+  // A container that fails to start stays not ready, as a crash-looping pod would; after close, none starts.
   const startReplica = async (r: Replica) => {
+    if (closed) return;
     r.started_s = nowS();
     r.sim = await startSimulator({
       ...o.sim,
@@ -194,7 +196,7 @@ export async function startLocalFleet(o: LocalFleetOptions): Promise<LocalFleet>
       warmStartupDelayMs: st.warmLoadS * K * 1000,
     });
     r.start = r.sim.start.kind;
-    if (r.deleted_s !== null) await r.sim.close();
+    if (r.deleted_s !== null || closed) await r.sim.close();
   };
 
   const probe = async (r: Replica, tS: number) => {
@@ -258,7 +260,7 @@ export async function startLocalFleet(o: LocalFleetOptions): Promise<LocalFleet>
       r.scheduled_s = tS;
       const pullS = node.hasImage ? 0 : st.imagePullS;
       node.hasImage = true;
-      setTimeout(() => void startReplica(r), pullS * K * 1000).unref();
+      setTimeout(() => void startReplica(r).catch(() => {}), pullS * K * 1000).unref();
     }
     const stillPending = replicas.filter((r) => r.deleted_s === null && r.scheduled_s === null).length;
     const coming = nodes.filter((n) => n.readyAtS > tS).length;

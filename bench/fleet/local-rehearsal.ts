@@ -73,6 +73,8 @@ export interface LocalRehearsal {
   /** Whether the fleet reached zero replicas and zero nodes after the load. */
   backToZero: boolean;
   file: string;
+  /** The load run's exit code: 0 every threshold met, 1 one missed, 3 interrupted. */
+  exitCode: number;
 }
 
 export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<LocalRehearsal> {
@@ -83,7 +85,7 @@ export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<Local
     while (!fleet.samples().some((s) => s.ready > 0) && fleet.nowS() < wakeBy)
       await new Promise((r) => setTimeout(r, 20));
     const loadStartS = fleet.nowS();
-    const { results } = await runBenchmark({
+    const { results, runId, exitCode } = await runBenchmark({
       ...o.run,
       baseUrl: fleet.url,
       readyTimeoutS: 30,
@@ -97,7 +99,8 @@ export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<Local
     const { thresholds } = loadScenarioFile(o.run.config);
     o.log(timelineTable(timeline, thresholds, 80));
     o.log(replicaTable(replicas, `local fleet, time ×${(1 / K).toFixed(0)}`));
-    const file = path.join(o.run.outputDir, "local-rehearsal.json");
+    // Beside the run's own files (results JSON, CSV, report.html).
+    const file = path.join(o.run.outputDir, runId, "local-rehearsal.json");
     fs.writeFileSync(
       file,
       `${JSON.stringify(
@@ -115,7 +118,7 @@ export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<Local
         1,
       )}\n`,
     );
-    return { timeline, replicas, loadStartS, backToZero, file };
+    return { timeline, replicas, loadStartS, backToZero, file, exitCode };
   } finally {
     await fleet.close();
   }
