@@ -151,16 +151,19 @@ function scaledScenario(config: string, timeScale: number, dir: string): string 
   return file;
 }
 
-export async function rehearseMain(argv: string[]): Promise<number> {
+export async function rehearseMain(
+  argv: string[],
+  io: { out: (l: string) => void; err: (l: string) => void } = { out: console.log, err: console.error },
+): Promise<number> {
   let a: RehearseArgs | "help";
   try {
     a = parseRehearseArgs(argv);
   } catch (e) {
-    console.error(`vllm-bench rehearse: ${(e as Error).message}`);
+    io.err(`vllm-bench rehearse: ${(e as Error).message}`);
     return 2;
   }
   if (a === "help") {
-    console.log(REHEARSE_USAGE);
+    io.out(REHEARSE_USAGE);
     return 0;
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-rehearse-"));
@@ -181,9 +184,9 @@ export async function rehearseMain(argv: string[]): Promise<number> {
       },
       wakeTimeoutS: 3600,
       settleTimeoutS: a.rule.scaleDownStabilizationSeconds + a.stages.nodeUnneededS + 1800,
-      log: (l) => console.log(l),
+      log: io.out,
     });
-    console.log(`Wrote ${r.file}${r.backToZero ? "" : " (the fleet did not get back to zero within the settle time)"}`);
+    io.out(`Wrote ${r.file}${r.backToZero ? "" : " (the fleet did not get back to zero within the settle time)"}`);
     return r.exitCode === 0 && r.backToZero ? 0 : 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

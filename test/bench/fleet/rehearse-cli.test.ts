@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseRehearseArgs, rehearseMain } from "../../../bench/fleet/rehearse-cli";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rehearse-cli-"));
@@ -35,19 +35,13 @@ describe("vllm-bench rehearse arguments", () => {
   });
 
   it("exit 2 with one line on stderr for a bad or unknown flag; 0 and the usage for --help", async () => {
-    const err = vi.spyOn(console, "error").mockImplementation(() => {});
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    try {
-      expect(await rehearseMain(["--max-replica", "3"])).toBe(2);
-      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
-        expect.stringMatching(/^vllm-bench rehearse: .*--max-replica/),
-      ]);
-      expect(String(err.mock.calls[0][0])).not.toMatch(/\n\s+at /);
-      expect(await rehearseMain(["--help"])).toBe(0);
-      expect(String(log.mock.calls[0][0])).toMatch(/^usage: vllm-bench rehearse/);
-    } finally {
-      err.mockRestore();
-      log.mockRestore();
-    }
+    const err: string[] = [];
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    expect(await rehearseMain(["--max-replica", "3"], io)).toBe(2);
+    expect(err).toEqual([expect.stringMatching(/^vllm-bench rehearse: .*--max-replica/)]);
+    expect(err[0]).not.toMatch(/\n\s+at /);
+    expect(await rehearseMain(["--help"], io)).toBe(0);
+    expect(out[0]).toMatch(/^usage: vllm-bench rehearse/);
   });
 });
