@@ -2,7 +2,10 @@
 // and, when a Prometheus is given (--prometheus-url, env PROMETHEUS_URL), what the cluster did
 // meanwhile: the HPA's desired and current replicas, GPU pods pending and GPU nodes, one value
 // per second. The results JSON carries it all under `timeline`; the console gets a short table
-// with the SLO thresholds marked. Plots belong to the report (bench/report), not here.
+// with the SLO thresholds marked. Inside a pod with a token (the rehearsal Job) it also lists the
+// vLLM pods from the Kubernetes API while it runs (bench/fleet/kube-api.ts), saved under `replicas`:
+// when each was created, scheduled, started and ready (bench/fleet/pods.ts). Plots belong to the
+// report (bench/report), not here.
 import type { RequestRecord } from "../client/request";
 import { DEFAULT_POD_SELECTOR, inClusterApi, watchPods } from "./kube-api";
 import { replicaFromPod, replicaTable, type ReplicaStart } from "./pods";
