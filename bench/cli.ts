@@ -4,8 +4,10 @@
 //   vllm-bench plan [options]     find the rate one replica sustains within SLOs; recommend autoscaling settings
 //   vllm-bench compare OLD NEW    flag regressions between two results files
 //   vllm-bench merge RUN_DIR      merge a sharded run's shard-<index>.json files (bench/fleet)
+//   vllm-bench rehearse [options] the autoscaling rehearsal on simulators, from zero back to zero (bench/fleet)
 //   vllm-bench sim [options]      run the vLLM simulator
 import { compareMain, runMain } from "./client/cli";
+import { rehearseMain } from "./fleet/rehearse-cli";
 import { mergeMain } from "./fleet/shard";
 import { planMain } from "./plan/cli";
 import { simMain } from "./sim/cli";
@@ -16,6 +18,7 @@ const USAGE = `usage: vllm-bench <command> [options]
   plan [options]           find the request rate one replica sustains within the SLOs; recommend autoscaling settings
   compare OLD NEW          compare two results files; exit 1 on a regression
   merge RUN_DIR            merge a sharded run's shard files into one result (bench/fleet)
+  rehearse [options]       the autoscaling rehearsal on simulators our scaling rule starts and stops, 0 -> N -> 0
   sim [options]            run the vLLM simulator
 
 vllm-bench <command> --help shows a command's options.`;
@@ -37,6 +40,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return compareMain(rest);
     case "merge":
       return mergeMain(rest);
+    case "rehearse":
+      return rehearseMain(rest);
     case "sim":
       await simMain(rest);
       return undefined; // keeps serving

@@ -11,8 +11,11 @@ export interface CombinationView {
     modelCache: { type: "emptyDir" | "pvc" | "shared"; storageClassName?: string };
   };
   autoscaling: { enabled: boolean; maxReplicas: number };
+  addons: { kubePrometheusStack: boolean };
+  monitoring: { prometheusUrl?: string };
   benchmark: {
     enabled: boolean;
+    scenario: string;
     shards: number;
     sharedResultsStorageClass?: string;
     plan: { enabled: boolean; slos: Record<string, number> };
@@ -49,10 +52,10 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
       add(`benchmark.plan.slos.${k}`, `${v} ms is more than an hour; the threshold is in milliseconds (2000 = 2 s)`);
   }
 
-  // The pvc model cache is ReadWriteOnce: a second vLLM pod scheduled on another node could never
-  // mount it and would stay Pending.
+  // The pvc model cache is ReadWriteOnce: a second pod (vLLM or the simulator, which mounts the
+  // cache too) scheduled on another node could never mount it and would stay Pending.
   const maxPods = c.autoscaling.enabled ? c.autoscaling.maxReplicas : c.serving.replicas;
-  if (c.serving.engine === "vllm" && c.serving.modelCache.type === "pvc" && maxPods > 1)
+  if (c.serving.modelCache.type === "pvc" && maxPods > 1)
     add(
       "serving.modelCache.type",
       `a pvc cache is one ReadWriteOnce volume (it attaches to one node), and up to ${maxPods} vLLM pods may run (${c.autoscaling.enabled ? "autoscaling.maxReplicas" : "serving.replicas"}), so a pod on a second node would never start. Use shared (one ReadWriteMany claim for every pod) or emptyDir, or run one pod (${c.autoscaling.enabled ? "autoscaling.maxReplicas: 1" : "serving.replicas: 1"})`,
@@ -63,6 +66,26 @@ export function combinationIssues(c: CombinationView): { path: string; message: 
     add(
       "serving.modelCache.type",
       "shared needs a ReadWriteMany storage class, and on an existing cluster we cannot know which of yours is one. Set serving.modelCache.storageClassName to an RWX class (e.g. an EFS or NFS CSI class), or use emptyDir",
+    );
+  // Prometheus: ours (kube-prometheus-stack) or the user's URL. Without either, the autoscaler's trigger
+  // and the rehearsal's cluster timeline would query a Service nothing runs.
+  const url = c.monitoring.prometheusUrl;
+  const kps = c.addons.kubePrometheusStack;
+  if (kps && url)
+    add(
+      "monitoring.prometheusUrl",
+      "kube-prometheus-stack is on, so its Prometheus is used and this URL would be ignored. Remove it, or set addons.kubePrometheusStack: false",
+    );
+  const needs = [
+    ...(c.autoscaling.enabled ? ["the autoscaler's trigger (autoscaling.enabled)"] : []),
+    ...(c.benchmark.enabled && c.benchmark.scenario === "rehearsal"
+      ? ["the rehearsal's cluster timeline (benchmark.scenario: rehearsal)"]
+      : []),
+  ];
+  if (!kps && !url && needs.length)
+    add(
+      "monitoring.prometheusUrl",
+      `addons.kubePrometheusStack is off, so no Prometheus of ours answers ${needs.join(" and ")}. Set monitoring.prometheusUrl to your Prometheus (its in-cluster Service URL, or e.g. https://prometheus.example.com), or turn addons.kubePrometheusStack on${c.autoscaling.enabled ? ", or set autoscaling.enabled: false" : ""}`,
     );
   return issues;
 }

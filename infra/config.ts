@@ -359,6 +359,12 @@ const monitoringSchema = z
       .max(EBS_MAX_GIB, { error: `at most ${EBS_MAX_GIB} GiB (the largest EBS volume)` })
       .default(50)
       .describe("Prometheus persistent volume size (GiB, at most 16384)."),
+    prometheusUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://prometheus.example.com" })
+      .optional()
+      .describe(
+        "Your Prometheus (HTTP API base URL), for a stack with addons.kubePrometheusStack off: KEDA's autoscaling trigger queries it and the rehearsal reads the cluster's timeline from it. It must scrape the vLLM pods and kube-state-metrics. Refused with kube-prometheus-stack on (ours is used).",
+      ),
     grafanaServiceType: z
       .enum(["ClusterIP", "LoadBalancer"])
       .default("ClusterIP")

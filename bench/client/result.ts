@@ -80,8 +80,30 @@ export const clusterSecondSchema = z.strictObject({
   hpa_current_replicas: nullableCount.optional(),
   gpu_pods_pending: nullableCount.optional(),
   gpu_nodes: nullableCount.optional(),
+  /** The local rehearsal only (bench/fleet/local-fleet.ts): replicas serving, and what the fleet is doing. */
+  ready_replicas: nullableCount.optional(),
+  phase: z
+    .enum(["zero", "waking", "out", "steady", "in"])
+    .optional()
+    .describe("what the fleet is doing: at zero, waking (0 → 1), scaling out, steady, scaling in"),
 });
 const timelineSecondSchema = loadSecondSchema.extend(clusterSecondSchema.shape);
+
+const seconds = z.number().nullable();
+/** One replica of the rehearsal (bench/fleet/pods.ts): seconds since the run's start (negative: before it), null where the pod has not got there. */
+export const replicaStartSchema = z.strictObject({
+  pod: z.string(),
+  node: z.string().optional(),
+  created_s: z.number(),
+  scheduled_s: seconds,
+  started_s: seconds,
+  ready_s: seconds,
+  deleted_s: seconds.describe("when it was deleted (scale-in), if it was"),
+  start: z
+    .enum(["cold", "warm"])
+    .optional()
+    .describe("how the model loaded, where the source knows it: cold (download + load) or warm (cache)"),
+});
 
 /** The fields of a result, besides its percentile figures. */
 export const benchmarkResultShape = {
@@ -119,6 +141,10 @@ export const benchmarkResultShape = {
   stop_reason: z.string().optional().describe("why a partial scenario stopped"),
   shards: z.number().int().min(1).optional().describe("shards merged into this result (sharded runs)"),
   timeline: z.array(timelineSecondSchema).optional().describe("per-second view of a rate_profile scenario"),
+  replicas: z
+    .array(replicaStartSchema)
+    .optional()
+    .describe("the rehearsal's vLLM pods: when each was created, scheduled, started and ready"),
 };
 
 const resultObject = z.object(benchmarkResultShape);

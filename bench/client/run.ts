@@ -5,7 +5,7 @@ import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-datas
 import { htmlReport } from "../report/html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
-import { rehearsalTimeline, resultTimeline, timelineTable } from "../fleet/rehearsal";
+import { rehearsalReport, rehearsalTimeline, watchRehearsalPods } from "../fleet/rehearsal";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -231,6 +231,7 @@ async function runScenario(
   const gaps = scenarioGaps(sc, opts.seed);
   const n = gaps.length;
   let start = performance.now();
+  let pods: ReturnType<typeof watchRehearsalPods>;
   let partial = false;
   let error: string | undefined;
   const snapshot = (): ScenarioResult => {
@@ -346,6 +347,8 @@ async function runScenario(
       if (at !== undefined) await sleep(at - Date.now(), signal);
     }
     start = performance.now();
+    // On a cluster, the rehearsal notes when each vLLM pod was created, scheduled, started and ready.
+    if (sc.rate_profile) pods = watchRehearsalPods(opts.log);
     opts.shard?.started?.(sc.name, performance.timeOrigin + start);
     const deadline = sc.duration ? start + sc.duration * 1000 : Infinity;
     let lastLog = start;
@@ -399,11 +402,14 @@ async function runScenario(
   const out = snapshot();
   state.current = undefined;
   // The autoscaling rehearsal's per-second view (bench/fleet/rehearsal.ts).
-  if (sc.rate_profile)
+  if (sc.rate_profile) {
     out.result.timeline = await rehearsalTimeline(out.records, out.result.duration, performance.timeOrigin + start, {
       url: opts.prometheusUrl,
       log: opts.log,
     });
+    const replicas = await pods?.stop(performance.timeOrigin + start);
+    if (replicas) out.result.replicas = replicas;
+  }
   return out;
 }
 
@@ -529,8 +535,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
       // Written after every scenario: a SIGKILL later loses at most the running one.
       write(false);
       opts.log(consoleSummary(s, percentiles, file.defaults.percentile_metrics));
-      const rows = resultTimeline(s.result);
-      if (rows) opts.log(timelineTable(rows, file.thresholds));
+      const tables = rehearsalReport(s.result, file.thresholds);
+      if (tables) opts.log(tables);
       if (opts.pushgatewayUrl) {
         await pushResults(opts.pushgatewayUrl, runId, s).catch((e) =>
           opts.log(`warning: could not push to Pushgateway: ${(e as Error).message}`),

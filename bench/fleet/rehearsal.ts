@@ -2,20 +2,28 @@
 // and, when a Prometheus is given (--prometheus-url, env PROMETHEUS_URL), what the cluster did
 // meanwhile: the HPA's desired and current replicas, GPU pods pending and GPU nodes, one value
 // per second. The results JSON carries it all under `timeline`; the console gets a short table
-// with the SLO thresholds marked. Plots belong to the report (bench/report), not here.
+// with the SLO thresholds marked. Inside a pod with a token (the rehearsal Job) it also lists the
+// vLLM pods from the Kubernetes API while it runs (bench/fleet/kube-api.ts), saved under `replicas`:
+// when each was created, scheduled, started and ready (bench/fleet/pods.ts). Plots belong to the
+// report (bench/report), not here.
 import type { z } from "zod";
 import type { RequestRecord } from "../client/request";
 import type { BenchmarkResult, clusterSecondSchema } from "../client/result";
+import { DEFAULT_POD_SELECTOR, inClusterApi, watchPods } from "./kube-api";
+import { replicaFromPod, replicaTable, type ReplicaStart } from "./pods";
 import { timeline, type TimelineSecond } from "./timeline";
 
 export type ClusterSecond = z.output<typeof clusterSecondSchema>;
+/** What the fleet is doing in a second: at zero, waking (0 → 1), scaling out, steady, scaling in. */
+export type FleetPhase = NonNullable<ClusterSecond["phase"]>;
 export type RehearsalSecond = TimelineSecond & ClusterSecond;
 
 // kube-state-metrics series (names as in its docs/metrics; the extended resource nvidia.com/gpu
 // is sanitised to nvidia_com_gpu). The HPA is the one KEDA creates for the vLLM chart's ScaledObject
 // "vllm", named keda-hpa-<ScaledObject> (kedacore/keda controllers/keda/hpa.go); set PROMETHEUS_HPA for another. bench/ does not import the monitoring content, so these are
 // written here, as a client of any Prometheus would.
-function clusterQueries(hpa: string): Record<keyof ClusterSecond, string> {
+type PrometheusColumn = "hpa_desired_replicas" | "hpa_current_replicas" | "gpu_pods_pending" | "gpu_nodes";
+function clusterQueries(hpa: string): Record<PrometheusColumn, string> {
   const sel = `horizontalpodautoscaler="${hpa.replace(/["\\]/g, "")}"`;
   return {
     hpa_desired_replicas: `sum(kube_horizontalpodautoscaler_status_desired_replicas{${sel}})`,
@@ -33,7 +41,7 @@ export async function readCluster(
   hpa = process.env.PROMETHEUS_HPA || "keda-hpa-vllm",
 ): Promise<ClusterSecond[]> {
   const rows: ClusterSecond[] = Array.from({ length: seconds }, () => ({}));
-  for (const [key, query] of Object.entries(clusterQueries(hpa)) as [keyof ClusterSecond, string][]) {
+  for (const [key, query] of Object.entries(clusterQueries(hpa)) as [PrometheusColumn, string][]) {
     // Prometheus answers at most 11,000 points per series: ask in chunks.
     for (let from = 0; from < seconds; from += 10_000) {
       const to = Math.min(seconds, from + 10_000) - 1;
@@ -74,6 +82,41 @@ export async function rehearsalTimeline(
   }
 }
 
+/**
+ * Inside a pod with a ServiceAccount token (the rehearsal Job, charts/benchmark), watch the vLLM
+ * pods while the run lasts; `stop` gives one row per pod, times relative to the run's start.
+ * Outside a cluster (no token), nothing.
+ */
+export function watchRehearsalPods(
+  log: (l: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  dir?: string,
+): { stop(startEpochMs: number): Promise<ReplicaStart[]> } | undefined {
+  // The standard mount, unless the pod mounts its token elsewhere (REHEARSAL_SERVICE_ACCOUNT_DIR).
+  const api = inClusterApi(env, dir ?? env.REHEARSAL_SERVICE_ACCOUNT_DIR);
+  if (!api) return undefined;
+  const w = watchPods(api, env.REHEARSAL_POD_SELECTOR || DEFAULT_POD_SELECTOR, {
+    intervalMs: Number(env.REHEARSAL_POD_POLL_MS) || 5000,
+    log,
+  });
+  return { stop: async (startEpochMs) => (await w.stop()).map((p) => replicaFromPod(p, startEpochMs)) };
+}
+
+/** The replica table a run put under a result's `replicas`, if any. */
+export const resultReplicas = (result: Pick<BenchmarkResult, "replicas">): ReplicaStart[] | undefined =>
+  result.replicas;
+
+/** The rehearsal's console tables of a result: the timeline and, when known, the replicas. */
+export function rehearsalReport(
+  result: Pick<BenchmarkResult, "timeline" | "replicas">,
+  thresholds: Record<string, number>,
+): string | undefined {
+  const rows = resultTimeline(result);
+  if (!rows) return undefined;
+  const replicas = resultReplicas(result);
+  return [timelineTable(rows, thresholds), ...(replicas?.length ? [replicaTable(replicas)] : [])].join("\n");
+}
+
 /** The cluster's columns of `from` (a shard's timeline, `shiftS` seconds after the merged start) beside `rows`. */
 export function withCluster(rows: TimelineSecond[], from: RehearsalSecond[], shiftS: number): RehearsalSecond[] {
   if (!from.some((r) => r.hpa_desired_replicas !== undefined)) return rows;
@@ -92,7 +135,8 @@ export function withCluster(rows: TimelineSecond[], from: RehearsalSecond[], shi
 }
 
 /** The timeline a run put under a result's `timeline` (rate_profile scenarios), if the result has one. */
-export const resultTimeline = (result: BenchmarkResult): RehearsalSecond[] | undefined => result.timeline;
+export const resultTimeline = (result: Pick<BenchmarkResult, "timeline">): RehearsalSecond[] | undefined =>
+  result.timeline;
 
 /** A console table of the timeline: every k-th second's values, "!" where a P95 is above its threshold. */
 export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string, number>, maxRows = 40): string {
@@ -100,6 +144,7 @@ export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string
   const ms = (v: number | null, limit?: number) =>
     v === null ? "-" : `${v.toFixed(0)}${limit !== undefined && v > limit ? "!" : ""}`;
   const cluster = rows.some((r) => r.hpa_desired_replicas !== undefined);
+  const fleet = rows.some((r) => r.phase !== undefined);
   const head = [
     "t (s)",
     "sent/s",
@@ -110,6 +155,7 @@ export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string
     "ITL p50",
     "ITL p95",
     ...(cluster ? ["HPA want", "HPA have", "GPU pods pending", "GPU nodes"] : []),
+    ...(fleet ? ["ready", "phase"] : []),
   ];
   const lines = rows
     .filter((_, i) => i % every === 0)
@@ -127,6 +173,7 @@ export function timelineTable(rows: RehearsalSecond[], thresholds: Record<string
             v === null || v === undefined ? "-" : String(v),
           )
         : []),
+      ...(fleet ? [String(r.ready_replicas ?? "-"), r.phase ?? "-"] : []),
     ]);
   const width = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
   const fmt = (cells: string[]) => cells.map((x, c) => x.padStart(width[c])).join("  ");

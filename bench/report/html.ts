@@ -11,6 +11,7 @@ import {
   type ChangeRow,
   type Marker,
 } from "./charts";
+import { rehearsalSection } from "./rehearsal";
 import { renderSvg } from "./render";
 import {
   DEFAULT_PERCENTILES,
@@ -149,7 +150,7 @@ function scenarioSection(s: ScenarioResult): string {
   ].map(fig);
   return `<section id="scenario-${esc(name)}"><h2>${esc(name)}${s.partial ? " (partial: interrupted)" : ""}</h2>${thresholdList(s.thresholds)}<table>${figures}</table>
 <h3>Latency distributions</h3><div class="plots">${dists.join("")}</div>
-<h3>Over the run</h3><p class="note">Per one-second bucket, from the per-request records: TTFT by when the first token came, ITL by when each gap ended.</p><div class="plots">${lines.join("")}</div></section>`;
+<h3>Over the run</h3><p class="note">Per one-second bucket, from the per-request records: TTFT by when the first token came, ITL by when each gap ended.</p><div class="plots">${lines.join("")}</div>${rehearsalSection(r)}</section>`;
 }
 
 function acrossScenarios(all: ScenarioResult[]): string {

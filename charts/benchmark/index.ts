@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import { typedObject } from "../typed-object";
 import { fleetObjects } from "./indexed-job";
 import { benchmarkObjects, serviceAccount } from "./objects";
+import { withPodReader } from "./pod-reader";
 import type { BenchmarkChartProps } from "./props";
 
 export { BENCH_NAME, benchmarkObjects, runDeadlineSeconds } from "./objects";
@@ -20,7 +21,10 @@ export class BenchmarkChart extends Chart {
     // shards > 1, with its results claim), the plan's are prefixed.
     typedObject(this, "serviceaccount", serviceAccount(props));
     const [configMap, runner, ...plan] = benchmarkObjects(props);
-    const run = fleetObjects(props, [configMap, runner], {
+    // The rehearsal reads the vLLM pods' start times from the API (pod-reader.ts).
+    const { objs, rbac } = withPodReader(props.namespace, [configMap, runner]);
+    for (const obj of rbac) typedObject(this, obj.kind.toLowerCase(), obj);
+    const run = fleetObjects(props, objs, {
       shards: props.shards ?? 1,
       storageClassName: props.sharedResultsStorageClass,
     });

@@ -99,7 +99,8 @@ function env(p: BenchmarkChartProps, readyTimeoutS: number): IEnvVar[] {
 function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: number): IPodSpec {
   return {
     restartPolicy: "Never",
-    // Its own ServiceAccount (serviceAccount() below), never the namespace's `default`; it calls no Kubernetes API.
+    // Its own ServiceAccount (serviceAccount() below), never the namespace's `default`. No token: only the
+    // rehearsal calls the Kubernetes API, and it gets its own (pod-reader.ts).
     serviceAccountName: BENCH_NAME,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -142,7 +143,7 @@ function podSpec(p: BenchmarkChartProps, configMapName: string, readyTimeoutS: n
   };
 }
 
-/** The benchmark's own identity (CIS EKS 4.1.5); it mounts no token and no Role binds it. */
+/** The benchmark's own identity (CIS EKS 4.1.5); no token is mounted, and only the rehearsal's pod-reading Role binds it. */
 export function serviceAccount(p: BenchmarkChartProps): IServiceAccount {
   return {
     apiVersion: "v1",

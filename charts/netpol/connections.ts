@@ -2,6 +2,9 @@
 // command) and every ServiceMonitor target is a connection the NetworkPolicies must admit. A URL
 // names a Service; the Service (ours, from the objects, or an add-on's, from its descriptor) names
 // the pods behind it and the port they serve, which is what a NetworkPolicy admits.
+// A URL outside the cluster (monitoring.prometheusUrl, say) is no flow here: our NetworkPolicies
+// admit ingress into our namespaces and leave egress open, so it needs no rule of ours (a cluster
+// with its own default-deny egress must admit KEDA's operator and the benchmark to that host).
 import type { Flow } from "./flows";
 import { PROMETHEUS_PODS, type PodGroup } from "./pods";
 

@@ -20,7 +20,7 @@ export class VllmChart extends Chart {
     if (p.includeNamespace) include(this, o.namespace(p));
     // Before any pod: the policy that admits only approved, pinned images into the namespace.
     for (const obj of admissionObjects(p.admission)) include(this, obj);
-    if (p.engine === "vllm" && p.modelCache.type !== "emptyDir") include(this, o.modelCacheClaim(p));
+    if (p.modelCache.type !== "emptyDir") include(this, o.modelCacheClaim(p));
     include(this, o.serviceAccount(p));
     include(this, o.deployment(p));
     addService(this, p);

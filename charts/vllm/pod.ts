@@ -1,11 +1,10 @@
 // The vLLM (or simulator) pod template: scheduling, probes, volumes, secrets, security context.
 import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import { simulatorArgs, vllmArgs } from "./args";
-import { APP_NAME, HTTP_PORT } from "./labels";
+import { APP_NAME, HTTP_PORT, MODEL_CACHE_PATH } from "./labels";
 import type { VllmChartProps } from "./props";
 import { GPU_TAINT } from "../node-pools";
 
-const MODEL_CACHE_PATH = "/model-cache";
 export const MODEL_CACHE_PVC = "vllm-model-cache";
 /** Long enough for in-flight streams to finish after the endpoint is removed. */
 const TERMINATION_GRACE_SECONDS = 120;
@@ -92,6 +91,8 @@ function simulatorContainer(p: VllmChartProps): IContainer {
     readinessProbe: { ...health, periodSeconds: 5, failureThreshold: 3 },
     livenessProbe: { ...health, periodSeconds: 15, failureThreshold: 4 },
     lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
+    // The model cache as vLLM mounts it, so a replica's start is cold (empty cache) or warm (filled) alike.
+    volumeMounts: [{ name: "model-cache", mountPath: MODEL_CACHE_PATH }],
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ["ALL"] },
@@ -103,15 +104,18 @@ function simulatorContainer(p: VllmChartProps): IContainer {
   };
 }
 
+const modelCacheVolume = (p: VllmChartProps): IVolume =>
+  p.modelCache.type !== "emptyDir"
+    ? { name: "model-cache", persistentVolumeClaim: { claimName: MODEL_CACHE_PVC } }
+    : { name: "model-cache", emptyDir: { sizeLimit: `${p.modelCache.sizeGiB}Gi` } };
+
 function volumes(p: VllmChartProps): IVolume[] {
   const tp = p.model.tensorParallelSize;
   return [
     // NCCL and PyTorch workers share tensors through /dev/shm; the container default (64 MiB) is far too small.
     { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${2 * tp}Gi` } },
     ...SCRATCH.map((s) => ({ name: s.name, emptyDir: { sizeLimit: s.sizeLimit } })),
-    p.modelCache.type !== "emptyDir"
-      ? { name: "model-cache", persistentVolumeClaim: { claimName: MODEL_CACHE_PVC } }
-      : { name: "model-cache", emptyDir: { sizeLimit: `${p.modelCache.sizeGiB}Gi` } },
+    modelCacheVolume(p),
   ];
 }
 
@@ -141,6 +145,6 @@ export function podSpec(p: VllmChartProps, labels: Record<string, string>): IPod
       },
     ],
     containers: [gpu ? vllmContainer(p) : simulatorContainer(p)],
-    volumes: gpu ? volumes(p) : [],
+    volumes: gpu ? volumes(p) : [modelCacheVolume(p)],
   };
 }

@@ -9,6 +9,18 @@ import { clusterTag } from "./tags";
 // docs.aws.amazon.com/eks/latest/userguide/add-ons-aws-efs-csi-driver.html, read late 2026): the
 // add-on is named `aws-efs-csi-driver`, its controller runs as kube-system/efs-csi-controller-sa
 // under IRSA, and needs the AWS managed policy service-role/AmazonEFSCSIDriverPolicy.
+//
+// Which ServiceAccounts the role trusts: that AWS page widens the trust to `efs-csi-*` (controller
+// and node, kube-system/efs-csi-node-sa in the chart's values.yaml). We trust the controller only.
+// The driver's own IAM page (kubernetes-sigs/aws-efs-csi-driver docs/iam-policy-create.md, commit
+// a4fc67600be60d0f8350dc9459e55ff04e9aa944) gives the node ServiceAccount only S3 Files policies
+// (AmazonS3FilesClientFullAccess, AmazonS3ReadOnlyAccess) and AmazonElasticFileSystemsUtils for
+// efs-utils logs to CloudWatch; the node plugin (pkg/driver/node.go, same commit) reads only the
+// instance's availability zone, and every EFS API call (access points, mount targets) is the
+// controller's (pkg/driver/controller.go). Our StorageClass mounts with TLS but without the `iam`
+// mount option (IAM authorisation of NFS clients), so no mount needs node credentials either: a
+// node role would be permissions nobody uses. Adding `iam` (or S3 Files) means trusting the node
+// ServiceAccount with its own, narrower role.
 export const EFS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "efs-csi-controller-sa" } as const;
 const NFS_PORT = 2049;
 

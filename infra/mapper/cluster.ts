@@ -17,7 +17,7 @@ export function sharedClassFor(cfg: StackConfig, userClass: string | undefined):
 /** The model cache's class when it is shared, else undefined. */
 export function sharedModelCacheClass(cfg: StackConfig): string | undefined {
   const c = cfg.serving.modelCache;
-  return c.type === "shared" && cfg.serving.engine === "vllm" ? sharedClassFor(cfg, c.storageClassName) : undefined;
+  return c.type === "shared" ? sharedClassFor(cfg, c.storageClassName) : undefined;
 }
 
 /** The sharded benchmark's results class, else undefined. */

@@ -35,6 +35,16 @@ export function serviceUrl(cfg: StackConfig): string {
   return `http://${APP_NAME}.${cfg.serving.namespace}.svc:${HTTP_PORT}`;
 }
 
+/**
+ * The Prometheus the autoscaler's trigger and the rehearsal query: kube-prometheus-stack's when it is
+ * installed, else the user's monitoring.prometheusUrl (the config refuses what needs one without it).
+ */
+export function stackPrometheusUrl(cfg: StackConfig): string | undefined {
+  return cfg.addons.kubePrometheusStack
+    ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`
+    : cfg.monitoring.prometheusUrl;
+}
+
 /** In-cluster Pushgateway URL the benchmark pushes to, when the add-on is on. */
 export function inClusterPushgatewayUrl(cfg: StackConfig): string | undefined {
   return cfg.addons.pushgateway ? pushgatewayUrl(cfg.monitoring.namespace) : undefined;
@@ -66,9 +76,8 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
       replicas: cfg.serving.replicas,
       autoscaling: {
         ...cfg.autoscaling,
-        // The stack's Prometheus, as the adapter's URL was: without kube-prometheus-stack a Prometheus
-        // must answer there (KEDA's fallback holds the replicas and VllmAutoscalerErrors fires otherwise).
-        prometheusUrl: `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`,
+        // Unset only when autoscaling is off (the config refuses the trigger without a Prometheus).
+        prometheusUrl: stackPrometheusUrl(cfg) ?? "",
       },
       modelCache: {
         ...cfg.serving.modelCache,
@@ -95,9 +104,7 @@ export function chartPropsFromConfig(cfg: StackConfig, ctx: DeployContext): AppP
           shards: cfg.benchmark.shards,
           sharedResultsStorageClass: sharedResultsClass(cfg),
           // The rehearsal's timeline reads HPA replicas, pending GPU pods and GPU nodes from it.
-          prometheusUrl: cfg.addons.kubePrometheusStack
-            ? `${prometheusUrl(cfg.monitoring.namespace)}:${PROMETHEUS_PORT}`
-            : undefined,
+          prometheusUrl: stackPrometheusUrl(cfg),
           apiKeySecret,
           nodeSelector: placement.system,
           plan: cfg.benchmark.plan.enabled

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { requestRateTriggerQuery } from "../../monitoring/autoscaling";
 import { VLLM_IMAGE } from "../../charts/versions";
+import { SIMULATOR_LOAD_MS } from "../../charts/vllm/args";
+import { simOptionsFrom } from "../../bench/sim";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../charts/node-pools";
 import { benchPod, EKS, find, objectsFor } from "./fixtures";
 
@@ -235,6 +237,47 @@ describe("vLLM chart follows the config", () => {
     expect(pod.nodeSelector).toEqual({ [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value });
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
     for (const kind of ["Service", "ServiceMonitor", "ScaledObject"]) expect(find(objs, kind)).toBeDefined();
+  });
+
+  it("the simulator mounts the model cache as vLLM does (a shared claim: warm after the first replica)", () => {
+    const objs = objectsFor(
+      merge({ serving: { engine: "simulator", modelCache: { type: "shared", storageClassName: "nfs" } } }),
+    );
+    const pvc = find(objs, "PersistentVolumeClaim", "vllm-model-cache");
+    expect(pvc.spec).toMatchObject({ accessModes: ["ReadWriteMany"], storageClassName: "nfs" });
+    const pod = find(objs, "Deployment").spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.volumes).toEqual([{ name: "model-cache", persistentVolumeClaim: { claimName: "vllm-model-cache" } }]);
+    expect(c.volumeMounts).toEqual([{ name: "model-cache", mountPath: "/model-cache" }]);
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        "--model-cache-dir=/model-cache",
+        `--startup-delay-ms=${SIMULATOR_LOAD_MS.cold}`,
+        `--warm-startup-delay-ms=${SIMULATOR_LOAD_MS.warm}`,
+      ]),
+    );
+    // The simulator's own parser takes every argument the chart gives it.
+    const opts = simOptionsFrom(c.args.slice(1), {});
+    expect(opts).toMatchObject({ modelCacheDir: "/model-cache", startupDelayMs: SIMULATOR_LOAD_MS.cold });
+    // Its startup probe outlasts a cold start.
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold * 1000).toBeGreaterThan(
+      SIMULATOR_LOAD_MS.cold,
+    );
+  });
+
+  it("with kube-prometheus-stack off, the trigger and the rehearsal query the user's Prometheus (monitoring.prometheusUrl)", () => {
+    const url = "https://prometheus.example.com";
+    const objs = objectsFor(
+      merge({
+        addons: { kubePrometheusStack: false },
+        monitoring: { prometheusUrl: url },
+        benchmark: { scenario: "rehearsal" },
+      }),
+    );
+    expect(find(objs, "ScaledObject").spec.triggers[0].metadata.serverAddress).toBe(url);
+    const env = Object.fromEntries(benchPod(objs).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.PROMETHEUS_URL).toBe(url);
+    expect(JSON.stringify(objs)).not.toMatch(/kps-prometheus/);
   });
 
   it("autoscaling off: a fixed replica count and no autoscaler", () => {

@@ -3,6 +3,7 @@ import { vllmArgs, simulatorArgs } from "../../charts/vllm/args";
 import { ConfigError, parseStackConfig } from "../../infra/config-load";
 import { ipv4AddressCount, publicAddressCount, tooBroad } from "../../charts/security/cidr";
 import { MANAGED_VLLM_FLAGS } from "../../infra/config-security";
+import { VLLM_SERVE_OPTIONS } from "../../charts/security/vllm-serve-flags";
 import { buildGraph } from "../../scripts/graph/build";
 import { chartPropsFromConfig } from "../../infra/mapper";
 
@@ -134,9 +135,14 @@ describe("model.extraArgs", () => {
       parseStackConfig(withCfg({ model: { loraAdapters: [{ name: "a", path: "org/a" }] } })),
       { includeNamespace: false },
     ).vllm;
-    const flags = [...vllmArgs(props), ...simulatorArgs({ ...props, engine: "simulator" })]
-      .filter((a) => a.startsWith("--"))
-      .map((a) => a.split("=")[0]);
+    const names = (args: string[]) => args.filter((a) => a.startsWith("--")).map((a) => a.split("=")[0]);
+    const vllm = names(vllmArgs(props));
+    // model.extraArgs reach vLLM only: the simulator's own flags (its model load, not vLLM options)
+    // cannot collide with them; the ones vLLM shares must be managed.
+    const simulator = names(simulatorArgs({ ...props, engine: "simulator" }));
+    const simulatorOnly = simulator.filter((f) => !(VLLM_SERVE_OPTIONS as readonly string[]).includes(f));
+    expect(simulatorOnly).toEqual(["--model-cache-dir", "--startup-delay-ms", "--warm-startup-delay-ms"]);
+    const flags = [...vllm, ...simulator.filter((f) => !simulatorOnly.includes(f))];
     expect(flags.length).toBeGreaterThan(8);
     for (const f of new Set(flags)) expect(MANAGED_VLLM_FLAGS, f).toContain(f);
   });

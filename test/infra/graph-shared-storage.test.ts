@@ -70,6 +70,10 @@ describe("shared model cache on eks", () => {
     ]);
     const policy = one(shared, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "vllm-efs-csi");
     expect(policy.inputs.policyArn).toMatch(/:iam::aws:policy\/service-role\/AmazonEFSCSIDriverPolicy$/);
+    // The node ServiceAccount (efs-csi-node-sa) is left out because no mount needs its credentials:
+    // that holds only while the class mounts without efs-utils' `iam` option (shared-storage.ts).
+    const sc = one(shared, "kubernetes:storage.k8s.io/v1:StorageClass", "efs");
+    expect(sc.inputs.mountOptions ?? []).not.toContain("iam");
   });
 
   it("makes an RWX StorageClass on the file system, deleted before the mount targets and the driver", () => {

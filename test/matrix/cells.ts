@@ -67,7 +67,11 @@ export const FACTORS: Factor[] = [
     name: "addonOff",
     levels: {
       none: {},
-      kubePrometheusStack: { addons: { kubePrometheusStack: false } },
+      // The user's Prometheus instead (the config refuses the autoscaler without one).
+      kubePrometheusStack: {
+        addons: { kubePrometheusStack: false },
+        monitoring: { prometheusUrl: "https://prometheus.example.com" },
+      },
       keda: { addons: { keda: false }, autoscaling: { enabled: false } },
       pushgateway: { addons: { pushgateway: false } },
       dcgmExporter: { addons: { dcgmExporter: false } },
@@ -153,6 +157,23 @@ export const RISKY: (Cell & { expect: { refusedKey?: string } })[] = [
   {
     ...cell("pvc cache with two replicas", { serving: { modelCache: { type: "pvc" } } }),
     expect: { refusedKey: "serving.modelCache.type" },
+  },
+  // Without kube-prometheus-stack nothing answers at kps-prometheus: the autoscaler needs the user's Prometheus.
+  {
+    ...cell("kube-prometheus-stack off without a Prometheus", { addons: { kubePrometheusStack: false } }),
+    expect: { refusedKey: "monitoring.prometheusUrl" },
+  },
+  {
+    ...cell("kube-prometheus-stack off, an external Prometheus, from zero, rehearsal", {
+      addons: { kubePrometheusStack: false },
+      monitoring: { prometheusUrl: "https://prometheus.example.com" },
+      autoscaling: {
+        minReplicas: 0,
+        activeHours: { timezone: "Europe/Paris", start: "0 8 * * 1-5", end: "0 19 * * 1-5" },
+      },
+      benchmark: { scenario: "rehearsal" },
+    }),
+    expect: {},
   },
   {
     ...cell("pvc cache with one replica", {

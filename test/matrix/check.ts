@@ -30,7 +30,7 @@ export interface CellResult {
   customResources: Record<string, any>[];
   /** The connections the cell's objects ask for, as `from -> to:port`. */
   connections: string[];
-  /** Service URLs naming a Service the stack does not run (e.g. with kube-prometheus-stack off). */
+  /** Service URLs naming a Service the stack does not run (a failure of the connections check). */
   leavesStack: string[];
 }
 
@@ -112,6 +112,8 @@ export async function runCell(cell: Cell): Promise<CellResult> {
   fail("connections", [
     ...c.blocked.map((x) => `not admitted: ${x.from} -> ${x.to}:${x.port} (${x.why})`),
     ...c.extra.map((x) => `admitted but asked for by nothing: ${x.from} -> ${x.to}:${x.port}`),
+    // A URL to a Service nothing in the stack runs is a connection that can only fail.
+    ...c.unresolved.map((u) => `URL to a Service the stack does not run: ${u}`),
   ]);
 
   const ctx = contextFor(policyAllowances(cfg));

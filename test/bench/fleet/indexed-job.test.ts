@@ -43,7 +43,10 @@ describe("benchmark.shards: an Indexed Job over a shared results volume", () => 
     const env = (o: Array<Record<string, any>>) =>
       Object.fromEntries(benchPod(o).containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env(objs).PROMETHEUS_URL).toBe("http://kps-prometheus.monitoring.svc:9090");
-    expect(env(bench(objectsFor({ ...EKS, addons: { kubePrometheusStack: false } }))).PROMETHEUS_URL).toBeUndefined();
+    const noKps = { ...EKS, addons: { kubePrometheusStack: false }, autoscaling: { enabled: false } };
+    expect(env(bench(objectsFor(noKps))).PROMETHEUS_URL).toBeUndefined();
+    const external = { ...noKps, monitoring: { prometheusUrl: "https://prometheus.example.com" } };
+    expect(env(bench(objectsFor(external))).PROMETHEUS_URL).toBe("https://prometheus.example.com");
     expect(objs.map((o) => o.kind)).toEqual(["ServiceAccount", "ConfigMap", "CronJob"]);
     expect(jobSpec(objs).completionMode).toBeUndefined();
     expect(benchPod(objs).volumes.find((v: any) => v.name === "results").emptyDir).toBeDefined();

@@ -2,6 +2,9 @@
 // Deployment's container args and env, read by the simulator's own CLI parser, give a server with
 // no control endpoints and, with `serving.apiKeyEnabled`, vLLM's API-key check fed from the same
 // Secret vLLM would get.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { simOptionsFrom, startSimulator, type RunningSimulator } from "../../../bench/sim";
 import { EKS, find, objectsFor } from "../../charts/fixtures";
@@ -21,8 +24,17 @@ async function startFromDeployment(serving: Record<string, unknown>, secrets: Re
   for (const e of c.env ?? [])
     env[e.name] = e.value ?? secrets[`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`];
   expect(c.args[0]).toBe("sim");
-  // The pod listens on 0.0.0.0:8000; the test binds the same options to a free loopback port.
-  const options = simOptionsFrom([...c.args.slice(1), "--host", "127.0.0.1", "--port", "0"], env);
+  // The pod listens on 0.0.0.0:8000; the test binds the same options to a free loopback port, mounts
+  // the model cache volume at a temporary folder, and skips the model load (not what this suite checks).
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "chart-sim-cache-"));
+  const mounted = c.args
+    .slice(1)
+    .map((a: string) => a.replace(/^--model-cache-dir=\/model-cache$/, `--model-cache-dir=${cache}`));
+  expect(mounted).toContain(`--model-cache-dir=${cache}`);
+  const options = simOptionsFrom(
+    [...mounted, "--host", "127.0.0.1", "--port", "0", "--startup-delay-ms=0", "--warm-startup-delay-ms=0"],
+    env,
+  );
   sim = await startSimulator(options);
   return { c, sim };
 }
