@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterTag } from "./tags";
+import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT } from "../addons/values/cluster-autoscaler";
 
 const managedPolicy = (name: string) =>
   pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
@@ -123,9 +124,6 @@ export function createCniRole(
   );
   return role;
 }
-
-export const AUTOSCALER_NAMESPACE = "kube-system";
-export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /**
  * IRSA role for cluster-autoscaler with least privilege: describe calls need `*` (AWS does not

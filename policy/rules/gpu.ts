@@ -1,9 +1,10 @@
 import { clusters, nodeGroups, sameEffect, type NodeGroup } from "../aws";
-import { describeObject, helmReleases, walk, workloads, type Workload } from "../graph";
+import { describeObject, helmReleases, workloads, type Workload } from "../graph";
 import {
   GPU_NODE_LABEL,
   GPU_RESOURCE,
   GPU_TAINT,
+  gpuPlacementsIn,
   gpuRequest,
   selectsGpuNodes,
   targetsGpuNodes,
@@ -193,24 +194,16 @@ export const gpuNodesReserved: Rule = {
     }
     for (const r of helmReleases(graph)) {
       if ((GPU_DAEMONSET_ALLOWLIST as readonly string[]).includes(r.chart)) continue;
-      walk(r.values, (path, key, value, parent) => {
-        if (key === "tolerations" && toleratesGpuTaint(value))
-          out.push(
-            violation(
-              this.id,
-              r.node,
-              `Helm release ${r.name} (chart ${r.chart}) tolerates the GPU taint ${TAINT} at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Remove the toleration.`,
-            ),
-          );
-        if (key === "nodeSelector" && parent && targetsGpuNodes({ nodeSelector: value }))
-          out.push(
-            violation(
-              this.id,
-              r.node,
-              `Helm release ${r.name} (chart ${r.chart}) selects the GPU nodes at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Select the system nodes instead.`,
-            ),
-          );
-      });
+      for (const { path, kind } of gpuPlacementsIn(r.values))
+        out.push(
+          violation(
+            this.id,
+            r.node,
+            kind === "toleration"
+              ? `Helm release ${r.name} (chart ${r.chart}) tolerates the GPU taint ${TAINT} at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Remove the toleration.`
+              : `Helm release ${r.name} (chart ${r.chart}) selects the GPU nodes at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Select the system nodes instead.`,
+          ),
+        );
     }
     return out;
   },
