@@ -1,4 +1,4 @@
-import { clusters, EKS_CLUSTER, nodeGroupLaunchTemplate, nodeGroups, type NodeGroup } from "../aws";
+import { clusters, EKS_CLUSTER, nodeGroups, nodeGroupsWithTemplates } from "../aws";
 import { grants, iamStatements, opaque, policyDocument, type IamStatement } from "../graph";
 import { rule, type PolicyNode, type Rule } from "../types";
 
@@ -7,7 +7,6 @@ import { rule, type PolicyNode, type Rule } from "../types";
 
 const ADDON = "aws:eks/addon:Addon";
 
-const launchTemplate = (g: NodeGroup, graph: readonly PolicyNode[]) => nodeGroupLaunchTemplate(g.node, graph);
 /** How a message names a launch template that is not ours. */
 const OUTSIDE = "uses a launch template from outside the stack, whose settings no rule can check";
 
@@ -59,9 +58,7 @@ export const imdsHopLimit = rule({
   severity: "high",
   scope: "stack",
   check(graph, report) {
-    for (const g of nodeGroups(graph)) {
-      const lt = launchTemplate(g, graph);
-      if (lt === undefined) continue;
+    for (const { group: g, template: lt } of nodeGroupsWithTemplates(graph)) {
       const hop = typeof lt === "object" ? lt.inputs.metadataOptions?.httpPutResponseHopLimit : undefined;
       if (hop !== 1)
         report(
@@ -79,9 +76,7 @@ export const nodeVolumesEncrypted = rule({
   severity: "high",
   scope: "stack",
   check(graph, report) {
-    for (const g of nodeGroups(graph)) {
-      const lt = launchTemplate(g, graph);
-      if (lt === undefined) continue;
+    for (const { group: g, template: lt } of nodeGroupsWithTemplates(graph)) {
       const maps: any[] = typeof lt === "object" ? (lt.inputs.blockDeviceMappings ?? []) : [];
       const plain = maps.filter((m) => !isTrue(m?.ebs?.encrypted)).map((m) => m?.deviceName);
       if (maps.length === 0 || plain.length)

@@ -1,6 +1,15 @@
 import { describeBreadth, tooBroad } from "../../charts/security/cidr";
 import { flagName, SECRET_VALUE, SECRET_VLLM_FLAGS, vllmFlagProblem } from "../../charts/security/flags";
-import { describeObject, helmReleases, kubeObjects, opaque, workloads, type KubeObject, type Workload } from "../graph";
+import {
+  describeObject,
+  grafanaReleases,
+  kubeObjects,
+  opaque,
+  containers,
+  workloads,
+  type KubeObject,
+  type Workload,
+} from "../graph";
 import { rule, type PolicyNode, type Rule } from "../types";
 import { vllmDeployments } from "./workload-ids";
 
@@ -201,10 +210,6 @@ export const netpolNoOpenIngress = rule({
   },
 });
 
-const isKps = (chart: string) => chart === "kube-prometheus-stack" || chart === "grafana";
-const grafanaValues = (r: { chart: string; values: Record<string, any> }) =>
-  r.chart === "grafana" ? r.values : r.values.grafana;
-
 export const grafanaExposure = rule({
   id: "grafana-exposure",
   description:
@@ -212,8 +217,8 @@ export const grafanaExposure = rule({
   severity: "high",
   scope: "resource",
   check(graph, report) {
-    for (const r of helmReleases(graph).filter((x) => isKps(x.chart))) {
-      const svc = grafanaValues(r)?.service;
+    for (const { release: r, grafana } of grafanaReleases(graph)) {
+      const svc = grafana?.service;
       if (svc?.type !== "LoadBalancer") continue;
       const ranges: string[] = Array.isArray(svc.loadBalancerSourceRanges) ? svc.loadBalancerSourceRanges : [];
       if (ranges.length === 0 || tooBroad(ranges))
@@ -232,8 +237,7 @@ export const grafanaSidecarScoped = rule({
   severity: "high",
   scope: "resource",
   check(graph, report) {
-    for (const r of helmReleases(graph).filter((x) => isKps(x.chart))) {
-      const g = grafanaValues(r);
+    for (const { release: r, grafana: g } of grafanaReleases(graph)) {
       if (!g || g.enabled === false) continue;
       // kube-prometheus-stack's own default is searchNamespace ALL; the grafana chart's is rbac.namespaced false.
       const search =
@@ -258,31 +262,30 @@ export const noPlainSecretArgs = rule({
   severity: "critical",
   scope: "resource",
   check(graph, report) {
-    for (const w of workloads(graph))
-      for (const c of w.containers) {
-        const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
-          (a: unknown): a is string => typeof a === "string",
-        );
-        for (const a of words) {
-          // vLLM's parser also takes abbreviations; other programs get the exact names only.
-          const vllmSecret = c.name === "vllm" && vllmFlagProblem(a)?.kind === "secret";
-          const flag = flagName(a);
-          if (vllmSecret || (flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
-            report(
-              w.object.node,
-              `${describeObject(w.object)} container ${c.name} has a credential in its arguments (${flag ?? "a key-like value"}): it is stored in plain text in the object and the state. Read it from a Secret through an env var instead.`,
-            );
-        }
-        for (const e of c.env ?? [])
-          if (
-            (SECRET_ENV.test(e.name) && e.value !== undefined) ||
-            (typeof e.value === "string" && SECRET_VALUE.test(e.value))
-          )
-            report(
-              w.object.node,
-              `${describeObject(w.object)} container ${c.name} sets env ${e.name} as a plain value. Use valueFrom.secretKeyRef.`,
-            );
+    for (const { workload: w, container: c } of containers(graph)) {
+      const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].filter(
+        (a: unknown): a is string => typeof a === "string",
+      );
+      for (const a of words) {
+        // vLLM's parser also takes abbreviations; other programs get the exact names only.
+        const vllmSecret = c.name === "vllm" && vllmFlagProblem(a)?.kind === "secret";
+        const flag = flagName(a);
+        if (vllmSecret || (flag && (SECRET_VLLM_FLAGS as readonly string[]).includes(flag)) || SECRET_VALUE.test(a))
+          report(
+            w.object.node,
+            `${describeObject(w.object)} container ${c.name} has a credential in its arguments (${flag ?? "a key-like value"}): it is stored in plain text in the object and the state. Read it from a Secret through an env var instead.`,
+          );
       }
+      for (const e of c.env ?? [])
+        if (
+          (SECRET_ENV.test(e.name) && e.value !== undefined) ||
+          (typeof e.value === "string" && SECRET_VALUE.test(e.value))
+        )
+          report(
+            w.object.node,
+            `${describeObject(w.object)} container ${c.name} sets env ${e.name} as a plain value. Use valueFrom.secretKeyRef.`,
+          );
+    }
   },
 });
 

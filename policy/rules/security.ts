@@ -2,12 +2,14 @@ import { describeBreadth, tooBroad } from "../../charts/security/cidr";
 import { clusters, nodeGroups } from "../aws";
 import {
   describeObject,
+  grafanaReleases,
   helmReleases,
   kubeObjects,
   opaque,
   policyDocument,
   SECRET,
   walk,
+  containers,
   workloads,
   type Workload,
 } from "../graph";
@@ -183,7 +185,6 @@ export const autoscalerIamScoped = rule({
 });
 
 const PASSWORD_KEY = /pass(word|wd)$/i;
-const isKps = (chart: string) => chart === "kube-prometheus-stack" || chart === "grafana";
 
 export const grafanaPasswordSecret = rule({
   id: "grafana-password-secret",
@@ -193,9 +194,7 @@ export const grafanaPasswordSecret = rule({
   scope: "resource",
   uses: ["secretsVisible"],
   check(graph, report, ctx) {
-    for (const r of helmReleases(graph)) {
-      if (!isKps(r.chart)) continue;
-      const grafana = r.chart === "grafana" ? r.values : r.values.grafana;
+    for (const { release: r, grafana } of grafanaReleases(graph)) {
       if (grafana?.enabled === false) continue;
       const plain = grafana?.adminPassword;
       // The policy engine unwraps secrets, so there only "not set at all" can be checked.
@@ -262,15 +261,14 @@ export const pinnedVersions = rule({
   severity: "high",
   scope: "resource",
   check(graph, report) {
-    for (const w of workloads(graph))
-      for (const c of w.containers) {
-        const p = imageProblem(c.image);
-        if (p || (!c.image && !opaque(c.image)))
-          report(
-            w.object.node,
-            `${describeObject(w.object)} container ${c.name} image ${JSON.stringify(c.image ?? null)} ${p ?? "is missing"}: pin a version tag or digest.`,
-          );
-      }
+    for (const { workload: w, container: c } of containers(graph)) {
+      const p = imageProblem(c.image);
+      if (p || (!c.image && !opaque(c.image)))
+        report(
+          w.object.node,
+          `${describeObject(w.object)} container ${c.name} image ${JSON.stringify(c.image ?? null)} ${p ?? "is missing"}: pin a version tag or digest.`,
+        );
+    }
     for (const r of helmReleases(graph)) {
       if (!opaque(r.version) && !(typeof r.version === "string" && EXACT_VERSION.test(r.version)))
         report(
@@ -305,18 +303,17 @@ export const containerResources = rule({
   severity: "medium",
   scope: "resource",
   check(graph, report) {
-    for (const w of workloads(graph))
-      for (const c of w.containers) {
-        const missing = [
-          ...["cpu", "memory"].filter((k) => !hasAll(c.resources?.requests, [k])).map((k) => `requests.${k}`),
-          ...(hasAll(c.resources?.limits, ["memory"]) ? [] : ["limits.memory"]),
-        ];
-        if (missing.length)
-          report(
-            w.object.node,
-            `${describeObject(w.object)} container ${c.name} has no resources.${missing.join(", resources.")}: the scheduler cannot place it sensibly and it can starve its node. Set them.`,
-          );
-      }
+    for (const { workload: w, container: c } of containers(graph)) {
+      const missing = [
+        ...["cpu", "memory"].filter((k) => !hasAll(c.resources?.requests, [k])).map((k) => `requests.${k}`),
+        ...(hasAll(c.resources?.limits, ["memory"]) ? [] : ["limits.memory"]),
+      ];
+      if (missing.length)
+        report(
+          w.object.node,
+          `${describeObject(w.object)} container ${c.name} has no resources.${missing.join(", resources.")}: the scheduler cannot place it sensibly and it can starve its node. Set them.`,
+        );
+    }
   },
 });
 
