@@ -1,5 +1,5 @@
-// Tables the docs show that restate code (chart pins, alert defaults, network flows), rendered
-// from that code. `npm run docs:config` writes each between its markers; test/docs/generated.test.ts
+// Tables the docs show that restate code (add-ons, chart pins, alert defaults, policy rules, network
+// flows), rendered from that code. `npm run docs:config` writes each between its markers; test/docs/generated.test.ts
 // fails when a doc is stale.
 import * as prettier from "prettier";
 import { appObjects } from "../../charts/app";
@@ -14,6 +14,8 @@ import type { StackConfig } from "../../infra/config";
 import { addonSettings } from "../../infra/mapper/addons";
 import { chartPropsFromConfig, inClusterPushgatewayUrl } from "../../infra/mapper/workloads";
 import { alertRules } from "../../monitoring/alerts";
+import { rules as policyRules } from "../../policy/rules";
+import type { Rule } from "../../policy/types";
 import { gpuPlacementsIn } from "../../policy/scheduling";
 import { alertThresholdsSchema, defaultAlertThresholds, type AlertThresholds } from "../../monitoring/thresholds";
 
@@ -64,6 +66,12 @@ export function chartPinsTable(addons: readonly AddonDescriptor[] = ADDONS): str
     "",
     `cluster-autoscaler's image (\`${CLUSTER_AUTOSCALER_IMAGE.repository}\`) follows \`cluster.kubernetesVersion\`: ${images}.`,
   ].join("\n");
+}
+
+/** Every policy rule: its id, severity, enforcement, scope and what it checks (policy/rules/). */
+export function policyRulesTable(rules: readonly Rule[] = policyRules): string {
+  const rows = rules.map((r) => [`\`${r.id}\``, r.severity, r.enforcement, r.scope, r.description]);
+  return table(["id", "severity", "enforcement", "scope", "what it checks"], rows);
 }
 
 /** The stack config keys (`monitoring.alerts.*`) whose description names the alert. */
@@ -163,6 +171,7 @@ export const GENERATED_TABLES: readonly GeneratedBlock[] = [
   { file: "docs/addons.md", ...marker("addons"), render: () => addonTable() },
   { file: "docs/addons.md", ...marker("chart-pins"), render: () => chartPinsTable() },
   { file: "docs/monitoring.md", ...marker("alert-defaults"), render: () => alertTable() },
+  { file: "docs/policy.md", ...marker("policy-rules"), render: () => policyRulesTable() },
   // The flow test (test/policy/flows.test.ts) reads this table by these markers.
   { file: "docs/security.md", begin: "<!-- flows:begin -->", end: "<!-- flows:end -->", render: () => flowTable() },
 ];

@@ -2,17 +2,20 @@ import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ADDONS } from "../../infra/addons/registry";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
+import { rules } from "../../policy/rules";
 import {
+  addonTable,
   alertTable,
   chartPinsTable,
   eksStackFlows,
   flowTable,
   GENERATED_TABLES,
+  policyRulesTable,
   renderBlock,
   withBlock,
 } from "../../scripts/docs/tables";
 
-// The doc tables that restate code (chart pins, alert defaults, network flows) are generated from
+// The doc tables that restate code (add-ons, chart pins, alert defaults, policy rules, network flows) are generated from
 // that code between markers (`npm run docs:config`); a stale doc fails here.
 
 const read = (file: string) => fs.readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
@@ -30,7 +33,7 @@ describe("generated doc tables", () => {
     }
   });
 
-  it("a changed pin, threshold or flow changes its table (a stale doc cannot pass)", () => {
+  it("a changed pin, threshold, flow, toggle or rule changes its table (a stale doc cannot pass)", () => {
     const [first, ...rest] = ADDONS;
     const bumped = { ...first, chart: { ...first.chart, version: "99.0.0" } };
     expect(chartPinsTable([bumped, ...rest])).not.toBe(chartPinsTable());
@@ -40,6 +43,10 @@ describe("generated doc tables", () => {
     );
     const flows = eksStackFlows();
     expect(flowTable(flows.slice(1))).not.toBe(flowTable(flows));
+    const described = { ...first, toggle: { ...first.toggle, description: "Changed." } };
+    expect(addonTable([described, ...rest])).toContain("| Changed. |");
+    const [rule, ...others] = rules;
+    expect(policyRulesTable([{ ...rule, severity: "low" }, ...others])).toContain(`| \`${rule.id}\` | low |`);
   });
 
   it("every alert threshold of the stack config appears in the alert table", () => {
