@@ -73,7 +73,7 @@ describe("the add-on registry", () => {
 });
 
 /** Packages whose values (not types) the module at `entry` loads, following our own modules. */
-function packagesLoaded(entry: string, read: (file: string) => string): string[] {
+function packagesLoaded(entry: string, read: (file: string) => string, exists: (file: string) => boolean): string[] {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
@@ -82,8 +82,11 @@ function packagesLoaded(entry: string, read: (file: string) => string): string[]
     const text = read(file);
     for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gms)) {
       const spec = m[1];
-      if (spec.startsWith(".")) visit(path.posix.join(path.posix.dirname(file), spec) + ".ts");
-      else packages.add(spec);
+      if (!spec.startsWith(".")) packages.add(spec);
+      else {
+        const target = path.posix.join(path.posix.dirname(file), spec);
+        visit(exists(`${target}.ts`) ? `${target}.ts` : `${target}/index.ts`);
+      }
     }
   };
   visit(entry);
@@ -91,19 +94,29 @@ function packagesLoaded(entry: string, read: (file: string) => string): string[]
 }
 
 describe("the registry is cheap to import (the config schema reads it)", () => {
-  const read = (f: string) => fs.readFileSync(new URL(`../../../${f}`, import.meta.url), "utf8");
+  const repo = (f: string) => new URL(`../../../${f}`, import.meta.url);
+  const read = (f: string) => fs.readFileSync(repo(f), "utf8");
+  const exists = (f: string) => fs.existsSync(repo(f));
   const heavy = (pkgs: string[]) => pkgs.filter((p) => p.startsWith("@pulumi/") || p.startsWith("cdk8s"));
 
   it("no module it loads imports a Pulumi or cdk8s value (descriptors make objects through their context)", () => {
-    expect(heavy(packagesLoaded("infra/addons/registry.ts", read))).toEqual([]);
+    expect(heavy(packagesLoaded("infra/addons/registry.ts", read, exists))).toEqual([]);
   });
 
-  it("the check sees a value import two modules down, and ignores type imports", () => {
+  it("the check sees a value import two modules down (through a folder's index), and ignores type imports", () => {
     const files: Record<string, string> = {
       "a.ts": 'import type * as pulumi from "@pulumi/pulumi";\nimport { b } from "./b";',
-      "b.ts": 'import {\n  ConfigMap,\n} from "@pulumi/kubernetes";',
+      "b/index.ts": 'import {\n  ConfigMap,\n} from "@pulumi/kubernetes";',
     };
-    expect(heavy(packagesLoaded("a.ts", (f) => files[f]))).toEqual(["@pulumi/kubernetes"]);
+    expect(
+      heavy(
+        packagesLoaded(
+          "a.ts",
+          (f) => files[f],
+          (f) => f in files,
+        ),
+      ),
+    ).toEqual(["@pulumi/kubernetes"]);
   });
 });
 
