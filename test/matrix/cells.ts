@@ -1,5 +1,6 @@
 // The configuration matrix: every feature as a factor with its levels (each a stack config patch),
 // all pairs of levels, plus the risky combinations by name. A cell is a stack file's content.
+import { ADDONS } from "../../infra/addons/registry";
 import { allPairs } from "./pairwise";
 
 type Patch = Record<string, any>;
@@ -65,14 +66,15 @@ export const FACTORS: Factor[] = [
   { name: "clients", levels: { none: {}, apps: { serving: { allowedClientNamespaces: ["apps"] } } } },
   {
     name: "addonOff",
+    // Each add-on of the registry off in turn (autoscaling needs KEDA, a config rule).
     levels: {
       none: {},
-      kubePrometheusStack: { addons: { kubePrometheusStack: false } },
-      keda: { addons: { keda: false }, autoscaling: { enabled: false } },
-      pushgateway: { addons: { pushgateway: false } },
-      dcgmExporter: { addons: { dcgmExporter: false } },
-      nvidiaDevicePlugin: { addons: { nvidiaDevicePlugin: false } },
-      clusterAutoscaler: { addons: { clusterAutoscaler: false } },
+      ...Object.fromEntries(
+        ADDONS.map((d): [string, Patch] => [
+          d.key,
+          { addons: { [d.key]: false }, ...(d.key === "keda" ? { autoscaling: { enabled: false } } : {}) },
+        ]),
+      ),
     },
   },
 ];
