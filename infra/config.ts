@@ -7,6 +7,8 @@ import { ipv4Cidr, vpcCidrProblem } from "./config-cidr";
 import { cronSchedule } from "./config-cron";
 import { notReservedNamespace } from "./config-namespaces";
 import { gpuInstanceInfo } from "./gpu-instances";
+import type { AddonDescriptor } from "./addons/addon";
+import { ADDONS, type AddonKey } from "./addons/registry";
 import { supportedKubernetesVersions } from "./addons/versions";
 import { clusterDistributions } from "./addons/values/control-plane";
 import { combinationIssues } from "./config-combinations";
@@ -375,29 +377,30 @@ const monitoringSchema = z
   })
   .prefault({});
 
-const addonsSchema = z
-  .strictObject({
-    nvidiaDevicePlugin: z
-      .boolean()
-      .optional()
-      .describe("NVIDIA device plugin (default: on, except on Bottlerocket, whose AMI ships one)."),
-    dcgmExporter: z.boolean().default(true).describe("NVIDIA DCGM exporter (GPU metrics)."),
-    kubePrometheusStack: z
-      .boolean()
-      .default(true)
-      .describe("kube-prometheus-stack (turn off if the cluster already runs the Prometheus Operator)."),
-    keda: z.boolean().default(true).describe("KEDA (drives the vLLM HPA from Prometheus; scales to zero)."),
-    prometheusAdapter: z
-      .boolean()
-      .optional()
-      .describe("Removed: KEDA (`addons.keda`) replaced prometheus-adapter. Delete the key."),
-    clusterAutoscaler: z
-      .boolean()
-      .optional()
-      .describe("cluster-autoscaler (default: on in `eks` mode; not available in `existing` mode)."),
-    pushgateway: z.boolean().default(true).describe("Prometheus Pushgateway (benchmark results)."),
-  })
-  .prefault({});
+/** The `addons` section: one toggle per add-on of a registry, described and defaulted by its descriptor. */
+export function addonsSchemaFor(registry: readonly AddonDescriptor[]) {
+  const toggles = Object.fromEntries(
+    registry.map(({ key, toggle }) => [
+      key,
+      toggle.default === undefined
+        ? z.boolean().optional().describe(toggle.description)
+        : z.boolean().default(toggle.default).describe(toggle.description),
+    ]),
+  );
+  return z
+    .strictObject({
+      ...toggles,
+      prometheusAdapter: z
+        .boolean()
+        .optional()
+        .describe("Removed: KEDA (`addons.keda`) replaced prometheus-adapter. Delete the key."),
+    })
+    .prefault({});
+}
+
+const addonsSchema = addonsSchemaFor(ADDONS) as z.ZodPrefault<
+  z.ZodObject<Record<AddonKey | "prometheusAdapter", z.ZodOptional<z.ZodBoolean>>, z.core.$strict>
+>;
 
 const benchmarkSchema = z
   .strictObject({
@@ -514,8 +517,8 @@ type ParsedConfig = z.output<typeof stackConfigSchema>;
 
 /** The validated config, with mode-dependent defaults resolved. */
 export type StackConfig = Omit<ParsedConfig, "addons" | "model"> & {
-  /** The removed `prometheusAdapter` key is refused by the checks and never reaches the add-ons. */
-  addons: Required<Omit<ParsedConfig["addons"], "prometheusAdapter">>;
+  /** One switch per add-on (the removed `prometheusAdapter` key is refused by the checks and never reaches them). */
+  addons: Record<AddonKey, boolean>;
   model: ParsedConfig["model"] & { servedName: string };
 };
 
@@ -669,7 +672,7 @@ export function crossFieldIssues(
       "set either benchmark.image (use a given image) or benchmark.buildImage (build and push one), not both",
     );
   issues.push(...securityIssues(c));
-  issues.push(...combinationIssues(c));
+  issues.push(...combinationIssues(resolveDefaults(c)));
   // Each shard pod requests 1 CPU on the system nodes, one vCPU per node is left to Prometheus, Grafana and the
   // controllers. EC2 sizes (aws.amazon.com/ec2/instance-types): large = 2 vCPUs, xlarge = 4, Nxlarge = 4N; others unchecked.
   const vcpus = (t: string) =>
@@ -692,15 +695,16 @@ export function crossFieldIssues(
 
 /** Fill the defaults that depend on other fields. */
 export function resolveDefaults(c: ParsedConfig): StackConfig {
-  const addons = { ...c.addons };
-  delete addons.prometheusAdapter;
+  // The toggles whose descriptor leaves the default to the rest of the config.
+  const derived: Partial<Record<AddonKey, boolean>> = {
+    nvidiaDevicePlugin: !c.gpuNodes.amiType.startsWith("BOTTLEROCKET"),
+    clusterAutoscaler: c.cluster.mode === "eks",
+  };
   return {
     ...c,
     model: { ...c.model, servedName: c.model.servedName ?? c.model.id },
-    addons: {
-      ...addons,
-      nvidiaDevicePlugin: c.addons.nvidiaDevicePlugin ?? !c.gpuNodes.amiType.startsWith("BOTTLEROCKET"),
-      clusterAutoscaler: c.addons.clusterAutoscaler ?? c.cluster.mode === "eks",
-    },
+    addons: Object.fromEntries(
+      ADDONS.map(({ key, toggle }) => [key, c.addons[key] ?? derived[key] ?? toggle.default ?? false]),
+    ) as Record<AddonKey, boolean>,
   };
 }

@@ -9,37 +9,22 @@ export interface GpuInstanceInfo {
 const family = (accelerator: string, counts: Record<string, number>) =>
   Object.fromEntries(Object.entries(counts).map(([size, gpus]) => [size, { gpus, accelerator }]));
 
+/** GPUs per size, the same in the g5, g6 and g6e families (AWS's accelerated-computing instance tables). */
+const G_SIZES = {
+  xlarge: 1,
+  "2xlarge": 1,
+  "4xlarge": 1,
+  "8xlarge": 1,
+  "16xlarge": 1,
+  "12xlarge": 4,
+  "24xlarge": 4,
+  "48xlarge": 8,
+};
+
 const byFamily: Record<string, Record<string, GpuInstanceInfo>> = {
-  g5: family("nvidia-a10g", {
-    xlarge: 1,
-    "2xlarge": 1,
-    "4xlarge": 1,
-    "8xlarge": 1,
-    "16xlarge": 1,
-    "12xlarge": 4,
-    "24xlarge": 4,
-    "48xlarge": 8,
-  }),
-  g6: family("nvidia-l4", {
-    xlarge: 1,
-    "2xlarge": 1,
-    "4xlarge": 1,
-    "8xlarge": 1,
-    "16xlarge": 1,
-    "12xlarge": 4,
-    "24xlarge": 4,
-    "48xlarge": 8,
-  }),
-  g6e: family("nvidia-l40s", {
-    xlarge: 1,
-    "2xlarge": 1,
-    "4xlarge": 1,
-    "8xlarge": 1,
-    "16xlarge": 1,
-    "12xlarge": 4,
-    "24xlarge": 4,
-    "48xlarge": 8,
-  }),
+  g5: family("nvidia-a10g", G_SIZES),
+  g6: family("nvidia-l4", G_SIZES),
+  g6e: family("nvidia-l40s", G_SIZES),
   p4d: family("nvidia-a100", { "24xlarge": 8 }),
   p4de: family("nvidia-a100", { "24xlarge": 8 }),
   p5: family("nvidia-h100", { "48xlarge": 8 }),

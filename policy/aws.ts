@@ -106,35 +106,46 @@ function launchTemplateImds(n: PolicyNode, graph: readonly PolicyNode[]): boolea
   return typeof lt === "object" && lt.inputs.metadataOptions?.httpTokens === "required";
 }
 
+/** What both kinds of node group read the same way (the component's inputs mirror aws:eks/nodeGroup's). */
+function nodeGroupOf(n: PolicyNode, imdsv2: boolean | undefined): NodeGroup {
+  const i = n.inputs;
+  return {
+    node: n,
+    amiType: i.amiType,
+    instanceTypes: i.instanceTypes,
+    labels: i.labels ?? {},
+    taints: Array.isArray(i.taints) ? i.taints : [],
+    scaling: i.scalingConfig ?? {},
+    imdsv2,
+    subnetIds: Array.isArray(i.subnetIds) ? i.subnetIds : [],
+  };
+}
+
 export function nodeGroups(graph: readonly PolicyNode[]): NodeGroup[] {
   const out: NodeGroup[] = [];
   for (const n of graph) {
     const i = n.inputs;
-    if (n.type === EKS_NODE_GROUP && hasInputs(n)) {
-      out.push({
-        node: n,
-        amiType: i.amiType,
-        instanceTypes: i.instanceTypes,
-        labels: i.labels ?? {},
-        taints: Array.isArray(i.taints) ? i.taints : [],
-        scaling: i.scalingConfig ?? {},
-        imdsv2: i.enableIMDSv2 === true ? true : i.launchTemplate ? launchTemplateImds(n, graph) : false,
-        subnetIds: Array.isArray(i.subnetIds) ? i.subnetIds : [],
-      });
-    } else if (n.type === AWS_NODE_GROUP && !shadowed(n, graph, EKS_NODE_GROUP)) {
-      out.push({
-        node: n,
-        amiType: i.amiType,
-        instanceTypes: i.instanceTypes,
-        labels: i.labels ?? {},
-        taints: Array.isArray(i.taints) ? i.taints : [],
-        scaling: i.scalingConfig ?? {},
-        imdsv2: launchTemplateImds(n, graph),
-        subnetIds: Array.isArray(i.subnetIds) ? i.subnetIds : [],
-      });
-    }
+    if (n.type === EKS_NODE_GROUP && hasInputs(n))
+      out.push(
+        nodeGroupOf(n, i.enableIMDSv2 === true ? true : i.launchTemplate ? launchTemplateImds(n, graph) : false),
+      );
+    else if (n.type === AWS_NODE_GROUP && !shadowed(n, graph, EKS_NODE_GROUP))
+      out.push(nodeGroupOf(n, launchTemplateImds(n, graph)));
   }
   return out;
+}
+
+/**
+ * Every node group with its launch template (`nodeGroupLaunchTemplate`: the graph node, "none" or
+ * "outside"); a group whose reference is not known yet (preview) is left out.
+ */
+export function nodeGroupsWithTemplates(
+  graph: readonly PolicyNode[],
+): { group: NodeGroup; template: PolicyNode | "none" | "outside" }[] {
+  return nodeGroups(graph).flatMap((group) => {
+    const template = nodeGroupLaunchTemplate(group.node, graph);
+    return template === undefined ? [] : [{ group, template }];
+  });
 }
 
 /** `NO_SCHEDULE` (EKS API) and `NoSchedule` (Kubernetes) name the same effect. */

@@ -100,6 +100,16 @@ export function helmReleases(graph: readonly PolicyNode[]): HelmRelease[] {
     }));
 }
 
+/**
+ * The releases that run Grafana (kube-prometheus-stack, or the grafana chart itself), each with
+ * Grafana's part of its values (kube-prometheus-stack nests them under `grafana`).
+ */
+export function grafanaReleases(graph: readonly PolicyNode[]): { release: HelmRelease; grafana: any }[] {
+  return helmReleases(graph)
+    .filter((r) => r.chart === "kube-prometheus-stack" || r.chart === "grafana")
+    .map((release) => ({ release, grafana: release.chart === "grafana" ? release.values : release.values.grafana }));
+}
+
 export interface Workload {
   object: KubeObject;
   podSpec: Record<string, any>;
@@ -137,6 +147,11 @@ export function workloads(graph: readonly PolicyNode[]): Workload[] {
     ].filter((c: any) => c && typeof c === "object");
     return [{ object, podSpec: t.spec, podLabels: t.labels, podAnnotations: t.annotations, containers }];
   });
+}
+
+/** Every container of every workload, with the workload (its pod spec, labels and namespace) it runs in. */
+export function containers(graph: readonly PolicyNode[]): { workload: Workload; container: Record<string, any> }[] {
+  return workloads(graph).flatMap((workload) => workload.containers.map((container) => ({ workload, container })));
 }
 
 /** `Deployment vllm/vllm` style label used in messages. */

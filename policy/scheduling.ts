@@ -1,4 +1,5 @@
 import { GPU_NODE_LABEL, GPU_TAINT } from "../charts/node-pools";
+import { walk } from "./graph";
 
 // How a pod spec (or a Helm chart's values, which use the same field names) relates to the GPU
 // nodes: does it tolerate their taint, does it select their label, does it ask for a GPU.
@@ -63,6 +64,20 @@ export function targetsGpuNodes(spec: { nodeSelector?: unknown; affinity?: unkno
         e?.key === GPU_NODE_LABEL.key && e?.operator === "In" && (e.values ?? []).includes(GPU_NODE_LABEL.value),
     ),
   );
+}
+
+/**
+ * Where Helm values put pods on the GPU nodes: every `tolerations` that tolerates the GPU taint and
+ * every `nodeSelector` that selects the GPU label, by values path (charts use the pod spec's names).
+ */
+export function gpuPlacementsIn(values: unknown): { path: string; kind: "toleration" | "nodeSelector" }[] {
+  const out: { path: string; kind: "toleration" | "nodeSelector" }[] = [];
+  walk(values, (path, key, value, parent) => {
+    if (key === "tolerations" && toleratesGpuTaint(value)) out.push({ path, kind: "toleration" });
+    if (key === "nodeSelector" && parent && targetsGpuNodes({ nodeSelector: value }))
+      out.push({ path, kind: "nodeSelector" });
+  });
+  return out;
 }
 
 /** GPUs a container asks for (requests or limits; Kubernetes requires them equal). */

@@ -61,3 +61,26 @@ export const violation = (ruleId: string, node: { type: string; name: string }, 
   resource: { type: node.type, name: node.name },
   message,
 });
+
+/** Reports one violation of the rule being checked, on a graph node. */
+export type Report = (node: { type: string; name: string }, message: string) => void;
+
+/** A rule as written: `enforcement` defaults to mandatory, and `check` reports its violations. */
+export interface RuleSpec extends Omit<Rule, "enforcement" | "check"> {
+  /** Default: mandatory. */
+  enforcement?: Enforcement;
+  check(this: void, graph: readonly PolicyNode[], report: Report, ctx: RuleContext): void;
+}
+
+/** A rule from its spec: the violations `check` reports, each carrying the rule's id. */
+export function rule({ enforcement = "mandatory", check, ...spec }: RuleSpec): Rule {
+  return {
+    ...spec,
+    enforcement,
+    check(graph, ctx) {
+      const out: Violation[] = [];
+      check(graph, (node, message) => out.push(violation(spec.id, node, message)), ctx);
+      return out;
+    },
+  };
+}

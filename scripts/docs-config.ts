@@ -1,11 +1,12 @@
 // `npm run docs:config`: regenerate every doc block that restates code (the README's configuration
-// reference, the chart pins, alert defaults and network flows), and say which files changed.
+// reference, the add-ons, chart pins, alert defaults, policy rules and network flows), and say which
+// files changed.
 import * as fs from "node:fs";
 import { withConfigReference } from "../infra/config-reference";
 import { GENERATED_TABLES, withBlock } from "./docs/tables";
 
 const USAGE =
-  "Usage: npm run docs:config   (rewrites every doc block that restates code: README.md's configuration reference, the chart pins, alert defaults and network flows)";
+  "Usage: npm run docs:config   (rewrites every doc block that restates code: README.md's configuration reference, the add-ons, chart pins, alert defaults, policy rules and network flows)";
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
   console.log(USAGE);

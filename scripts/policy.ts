@@ -1,7 +1,6 @@
 // `npm run policy [-- --stack Pulumi.<stack>.yaml] [--json]`: every policy rule over the resource
 // graph the stack would create, computed offline under Pulumi's mocks (no AWS, no Pulumi CLI).
 // Exit code: 0 clean (advisory findings allowed), 1 mandatory violations, 2 bad config or usage.
-import { parseArgs } from "node:util";
 import { cliFailure } from "../infra/config-file";
 import { parseStackConfig } from "../infra/config-load";
 import type { SecretKey } from "../infra/config";
@@ -9,25 +8,15 @@ import { policyAllowances } from "../infra/mapper";
 import { contextFor } from "../policy/context";
 import { rows, summary, table } from "../policy/report";
 import { evaluate, rules } from "../policy/rules";
-import { buildGraph, readStackFile } from "./graph/build";
+import { buildGraph, readStackFile, stackFileArgs } from "./graph/build";
 
 const USAGE = "Usage: npm run policy -- [--stack Pulumi.<stack>.yaml] [--json]";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", default: "Pulumi.eks.yaml" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(
-      `${USAGE}\n\nEvery policy rule over the resource graph the stack would create, computed offline under\nPulumi's mocks. Exit codes: 0 clean (advisory findings allowed), 1 mandatory violations, 2 bad config or usage.`,
-    );
-    return 0;
-  }
+  const values = stackFileArgs(
+    `${USAGE}\n\nEvery policy rule over the resource graph the stack would create, computed offline under\nPulumi's mocks. Exit codes: 0 clean (advisory findings allowed), 1 mandatory violations, 2 bad config or usage.`,
+  );
+  if (!values) return 0;
   const file = values.stack;
   const input = readStackFile(file);
   // Validate first so a bad config reports its key and fix, not a rule failure.

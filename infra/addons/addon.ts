@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Flow, PodGroup, ServiceRoute } from "../../charts/netpol";
+import type { Flow } from "../../charts/netpol/flows";
+import type { PodGroup } from "../../charts/netpol/pods";
+import type { ServiceRoute } from "../../charts/netpol/connections";
 import type { AddonOpts } from "./helm";
 import type { KubePrometheusStackSettings } from "./values/kube-prometheus-stack";
 import type { AutoscalerCluster } from "./values/cluster-autoscaler";
@@ -47,22 +49,45 @@ export interface AddonOutputs {
   grafanaAdminPassword?: pulumi.Output<string>;
 }
 
-/** How the release of an add-on is installed, handed to its `prerequisites`. */
+/**
+ * How the release of an add-on is installed, handed to its `prerequisites`. The objects are made
+ * through it (ClusterAddons owns the Pulumi side), so a descriptor module imports no Pulumi value
+ * and the config schema can read the registry cheaply.
+ */
 export interface AddonContext {
   settings: AddonSettings;
   /** Namespace the release goes into (`descriptor.namespace(settings)`). */
   namespace: string;
   /** Parent, provider and everything it waits for. */
   opts: AddonOpts;
+  /** A ConfigMap `name` in the release's namespace. */
+  configMap(name: string, data: Record<string, string>): pulumi.Resource;
+  /** An Opaque Secret `name` in the release's namespace; every value is kept a Pulumi secret. */
+  secret(name: string, stringData: Record<string, pulumi.Input<string>>): pulumi.Resource;
+  /** `given` as a Pulumi secret, or a generated 24-character password (resource `name`) when unset. */
+  password(name: string, given?: pulumi.Input<string>): pulumi.Output<string>;
+}
+
+/** The add-on's `addons.<key>` stack config toggle (infra/config.ts builds the schema from these). */
+export interface AddonToggle {
+  /** What the add-on is for and when to turn it off: the config reference and docs/addons.md show it. */
+  description: string;
+  /**
+   * Whether it is on when the key is absent. Omitted when the default depends on other settings;
+   * infra/config.ts `resolveDefaults` then decides (and a test holds it to that).
+   */
+  default?: boolean;
 }
 
 /**
  * One add-on: a pinned Helm chart plus what it needs around it. ClusterAddons installs the
  * enabled descriptors of its registry (infra/addons/registry.ts) in registry order.
  */
-export interface AddonDescriptor {
+export interface AddonDescriptor<Key extends string = string> {
   /** Registry key, also the `addons.<key>` stack config toggle and the key in `AddonSettings.enabled`. */
-  key: string;
+  key: Key;
+  /** Its stack config toggle. */
+  toggle: AddonToggle;
   /** Helm release name and Pulumi resource name (also the prefix of the chart's object names). */
   release: string;
   /** The chart, pinned in infra/addons/versions.ts. */
@@ -90,8 +115,8 @@ export interface AddonDescriptor {
   timeoutSeconds?: number;
   /**
    * The pods its chart runs in its namespace, by the labels and ports the pinned chart renders
-   * (the source of each is recorded in charts/netpol/pods.ts). Each gets NetworkPolicies admitting
-   * exactly its connections. Default: none (a chart whose pods need no policy, e.g. host-network ones).
+   * (record beside each where it was read). Each gets NetworkPolicies admitting exactly its
+   * connections. Default: none (a chart whose pods need no policy, e.g. host-network ones).
    */
   pods?: readonly PodGroup[];
   /** Its Services that URLs name (Helm values, our workloads' env), resolved to its pods. Default: none. */

@@ -8,20 +8,23 @@ export interface DcgmCounter {
   help: string;
 }
 
+/** Every field we collect is a gauge (DCGM reports the current value, XID included: the last code). */
+const gauge = (field: string, help: string): DcgmCounter => ({ field, type: "gauge", help });
+
 export const DCGM_COUNTERS: readonly DcgmCounter[] = [
-  { field: "DCGM_FI_DEV_GPU_UTIL", type: "gauge", help: "GPU utilisation (%)." },
-  { field: "DCGM_FI_DEV_MEM_COPY_UTIL", type: "gauge", help: "Memory bandwidth utilisation (%)." },
-  { field: "DCGM_FI_DEV_FB_USED", type: "gauge", help: "Framebuffer memory used (MiB)." },
-  { field: "DCGM_FI_DEV_FB_FREE", type: "gauge", help: "Framebuffer memory free (MiB)." },
-  { field: "DCGM_FI_DEV_FB_RESERVED", type: "gauge", help: "Framebuffer memory reserved by the driver (MiB)." },
-  { field: "DCGM_FI_DEV_POWER_USAGE", type: "gauge", help: "Power draw (W)." },
-  { field: "DCGM_FI_DEV_GPU_TEMP", type: "gauge", help: "GPU temperature (C)." },
-  { field: "DCGM_FI_DEV_MEMORY_TEMP", type: "gauge", help: "Memory temperature (C)." },
-  { field: "DCGM_FI_DEV_SM_CLOCK", type: "gauge", help: "SM clock (MHz)." },
-  { field: "DCGM_FI_DEV_XID_ERRORS", type: "gauge", help: "Code of the last XID error." },
-  { field: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", type: "gauge", help: "Fraction of time the graphics engine was active." },
-  { field: "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", type: "gauge", help: "Fraction of cycles the tensor pipe was active." },
-  { field: "DCGM_FI_PROF_DRAM_ACTIVE", type: "gauge", help: "Fraction of cycles device memory was busy." },
+  gauge("DCGM_FI_DEV_GPU_UTIL", "GPU utilisation (%)."),
+  gauge("DCGM_FI_DEV_MEM_COPY_UTIL", "Memory bandwidth utilisation (%)."),
+  gauge("DCGM_FI_DEV_FB_USED", "Framebuffer memory used (MiB)."),
+  gauge("DCGM_FI_DEV_FB_FREE", "Framebuffer memory free (MiB)."),
+  gauge("DCGM_FI_DEV_FB_RESERVED", "Framebuffer memory reserved by the driver (MiB)."),
+  gauge("DCGM_FI_DEV_POWER_USAGE", "Power draw (W)."),
+  gauge("DCGM_FI_DEV_GPU_TEMP", "GPU temperature (C)."),
+  gauge("DCGM_FI_DEV_MEMORY_TEMP", "Memory temperature (C)."),
+  gauge("DCGM_FI_DEV_SM_CLOCK", "SM clock (MHz)."),
+  gauge("DCGM_FI_DEV_XID_ERRORS", "Code of the last XID error."),
+  gauge("DCGM_FI_PROF_GR_ENGINE_ACTIVE", "Fraction of time the graphics engine was active."),
+  gauge("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "Fraction of cycles the tensor pipe was active."),
+  gauge("DCGM_FI_PROF_DRAM_ACTIVE", "Fraction of cycles device memory was busy."),
 ];
 
 /** The CSV format dcgm-exporter reads with `-f`: `field, type, help` per line, `#` comments. */

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { MONITORING_PSA } from "../../charts/netpol";
-import type { AddonDescriptor, AddonOutputs, AddonSettings } from "./addon";
+import type { AddonContext, AddonDescriptor, AddonOutputs, AddonSettings } from "./addon";
 import { after, helmRelease, type AddonOpts } from "./helm";
 import { addonNetworkPolicies, monitoringNetworkPolicies } from "./network-policies";
 import { ADDONS } from "./registry";
@@ -68,7 +69,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
       // Outside the monitoring namespace, its own pods' policies come first, as the namespace's do.
       const own = ns === nsName ? undefined : addonNetworkPolicies(d, args, registry, base);
       const opts = after(ns === nsName ? inNs : base, ...new Set(waits), ...(own ? [own] : []));
-      const pre = d.prerequisites?.({ settings: args, namespace: ns, opts });
+      const pre = d.prerequisites?.(addonContext(args, ns, opts));
       const release = helmRelease(
         {
           name: d.release,
@@ -93,4 +94,29 @@ export class ClusterAddons extends pulumi.ComponentResource {
       pushgatewayUrl: this.pushgatewayUrl,
     });
   }
+}
+
+/** The objects an add-on's `prerequisites` may make, in its namespace with its options. */
+function addonContext(settings: AddonSettings, namespace: string, opts: AddonOpts): AddonContext {
+  return {
+    settings,
+    namespace,
+    opts,
+    configMap: (name, data) => new k8s.core.v1.ConfigMap(name, { metadata: { name, namespace }, data }, opts),
+    secret: (name, stringData) =>
+      new k8s.core.v1.Secret(
+        name,
+        {
+          metadata: { name, namespace },
+          type: "Opaque",
+          stringData: Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, pulumi.secret(v)])),
+        },
+        opts,
+      ),
+    // Not handed the Kubernetes provider: RandomPassword belongs to the random package.
+    password: (name, given) =>
+      pulumi.secret(
+        given ?? new random.RandomPassword(name, { length: 24, special: false }, { parent: opts.parent }).result,
+      ),
+  };
 }

@@ -1,16 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Flow } from "../../charts/netpol/flows";
+import { podsNamed, PROMETHEUS_PODS, type PodGroup } from "../../charts/netpol/pods";
 import type { AddonDescriptor } from "./addon";
-import {
-  ALERTMANAGER_PODS,
-  GRAFANA_PODS,
-  KSM_PODS,
-  OPERATOR_PODS,
-  PROMETHEUS_PODS,
-  type Flow,
-  type PodGroup,
-} from "../../charts/netpol";
 import {
   ALERTMANAGER_PORT,
   kubePrometheusStackValues,
@@ -27,13 +18,53 @@ export const GRAFANA_ADMIN_SECRET = {
 } as const;
 export const ALERTMANAGER_WEBHOOK_SECRET = { name: "alertmanager-webhook", key: "url" } as const;
 
+// The chart (88.5.3, prometheus-community/helm-charts cf408a2, the newest in its source; subcharts
+// kube-state-metrics 8.4.0 from there and grafana 12.11.1 from grafana-community/helm-charts 3386a11)
+// rendered with our values (./values/kube-prometheus-stack.ts): Services kps-prometheus 9090 and
+// kps-alertmanager 9093 (+ 8080 reloader-web), operator Deployment kps-operator (name label below,
+// containerPort 10250, the webhooks' Service kps-operator 443 -> https), Grafana 3000,
+// kube-state-metrics 8080; node-exporter runs with hostNetwork (no policy applies). Prometheus'
+// pods are named in charts/netpol/pods.ts (our ServiceMonitors' scraper).
+// Alertmanager's pods are made by the Prometheus Operator, which labels them
+// app.kubernetes.io/name=alertmanager (its governing Service selects it on 9093); 8080 is the
+// config-reloader's web port (reloader-web).
+export const ALERTMANAGER_PODS: PodGroup = {
+  name: "alertmanager",
+  labels: podsNamed("alertmanager"),
+  ports: [ALERTMANAGER_PORT, 8080],
+};
+// grafana-community/helm-charts charts/grafana (3386a11, Aug 2026): selector labels
+// app.kubernetes.io/name=grafana (+instance), container port 3000 (service.targetPort).
+export const GRAFANA_PODS: PodGroup = { name: "grafana", labels: podsNamed("grafana"), ports: [3000] };
+// prometheus-community/helm-charts (cf408a2, Aug 2026): charts/kube-prometheus-stack
+// templates/prometheus-operator/_prometheus-operator.tpl names the operator
+// "<chart name>-prometheus-operator"; with TLS on (the default) it serves the admission webhook and
+// its metrics on prometheusOperator.tls.internalPort 10250.
+export const OPERATOR_PODS: PodGroup = {
+  name: "prometheus-operator",
+  labels: podsNamed("kube-prometheus-stack-prometheus-operator"),
+  ports: [10250],
+};
+// charts/kube-state-metrics 8.4.0: name label = chart name, metrics on service.port 8080 (8081, its
+// own telemetry, is not scraped: selfMonitor is off by default).
+export const KSM_PODS: PodGroup = {
+  name: "kube-state-metrics",
+  labels: podsNamed("kube-state-metrics"),
+  ports: [8080],
+};
+
 /**
  * Prometheus Operator, Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics.
  * Credentials live in Kubernetes Secrets the chart references by name, so neither the Grafana
  * password nor the webhook URL is ever a Helm value (Helm stores values in plain text).
  */
-export const kubePrometheusStack: AddonDescriptor = {
+export const kubePrometheusStack: AddonDescriptor<"kubePrometheusStack"> = {
   key: "kubePrometheusStack",
+  toggle: {
+    description:
+      "kube-prometheus-stack: Prometheus Operator, Prometheus, Alertmanager, Grafana, node-exporter, kube-state-metrics (turn off if the cluster already runs the Prometheus Operator).",
+    default: true,
+  },
   release: "kube-prometheus-stack",
   chart: CHARTS.kubePrometheusStack,
   namespace: (s) => s.monitoringNamespace,
@@ -42,38 +73,17 @@ export const kubePrometheusStack: AddonDescriptor = {
   ready: true,
   // CRDs, the admission-webhook hook jobs and a Prometheus volume take a while on a fresh cluster.
   timeoutSeconds: 900,
-  prerequisites({ settings, namespace, opts }) {
-    const kps = settings.kubePrometheusStack;
-    // Not handed the Kubernetes provider: RandomPassword belongs to the random package.
-    const generated = () =>
-      new random.RandomPassword("grafana-admin-password", { length: 24, special: false }, { parent: opts.parent });
-    const password = kps.grafanaAdminPassword ?? generated().result;
-    const grafanaAdminPassword = pulumi.secret(password);
+  prerequisites(ctx) {
+    const kps = ctx.settings.kubePrometheusStack;
+    const grafanaAdminPassword = ctx.password("grafana-admin-password", kps.grafanaAdminPassword);
     const { name, userKey, passwordKey } = GRAFANA_ADMIN_SECRET;
     const resources: pulumi.Resource[] = [
-      new k8s.core.v1.Secret(
-        name,
-        {
-          metadata: { name, namespace },
-          type: "Opaque",
-          stringData: { [userKey]: "admin", [passwordKey]: grafanaAdminPassword },
-        },
-        opts,
-      ),
+      ctx.secret(name, { [userKey]: "admin", [passwordKey]: grafanaAdminPassword }),
     ];
-    if (kps.alertmanagerWebhookUrl) {
+    if (kps.alertmanagerWebhookUrl)
       resources.push(
-        new k8s.core.v1.Secret(
-          ALERTMANAGER_WEBHOOK_SECRET.name,
-          {
-            metadata: { name: ALERTMANAGER_WEBHOOK_SECRET.name, namespace },
-            type: "Opaque",
-            stringData: { [ALERTMANAGER_WEBHOOK_SECRET.key]: pulumi.secret(kps.alertmanagerWebhookUrl) },
-          },
-          opts,
-        ),
+        ctx.secret(ALERTMANAGER_WEBHOOK_SECRET.name, { [ALERTMANAGER_WEBHOOK_SECRET.key]: kps.alertmanagerWebhookUrl }),
       );
-    }
     return { resources, outputs: { grafanaAdminPassword } };
   },
   values: (s) =>

@@ -1,4 +1,5 @@
-import { PROMETHEUS_PODS, type Flow, type PodGroup } from "../../charts/netpol";
+import type { Flow } from "../../charts/netpol/flows";
+import { PROMETHEUS_PODS, type PodGroup } from "../../charts/netpol/pods";
 import type { AddonSettings } from "./addon";
 
 /** Prometheus (kube-prometheus-stack) scraping `pods` through a ServiceMonitor, when it is installed. */

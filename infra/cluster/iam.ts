@@ -1,9 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterTag } from "./tags";
+import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT } from "../addons/values/cluster-autoscaler";
 
 const managedPolicy = (name: string) =>
   pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/${name}`;
+
+/** A role of this cluster (tagged with it) that `assumeRolePolicy` lets assume it. */
+const clusterRole = (
+  name: string,
+  clusterName: string,
+  trust: { assumeRolePolicy: pulumi.Input<string>; description?: string },
+  parent: pulumi.Resource,
+) => new aws.iam.Role(name, { ...trust, tags: clusterTag(clusterName) }, { parent });
+
+/** The AWS managed policy `policy` attached to `role` (resource `name`). */
+const attach = (name: string, role: aws.iam.Role, policy: string, parent: pulumi.Resource) =>
+  new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: managedPolicy(policy) }, { parent });
 
 /**
  * Role for the EC2 nodes of both managed node groups. No AmazonEKS_CNI_Policy: the VPC CNI's ENI
@@ -11,24 +24,18 @@ const managedPolicy = (name: string) =>
  * the aws-node daemonset to use IRSA"), so a pod that reaches the node role gets no ENI rights.
  */
 export function createNodeRole(clusterName: string, parent: pulumi.Resource): aws.iam.Role {
-  const role = new aws.iam.Role(
+  const role = clusterRole(
     `${clusterName}-node`,
+    clusterName,
     {
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
-      tags: clusterTag(clusterName),
     },
-    { parent },
+    parent,
   );
-  for (const policy of NODE_ROLE_POLICIES) {
-    new aws.iam.RolePolicyAttachment(
-      `${clusterName}-node-${policy}`,
-      { role: role.name, policyArn: managedPolicy(policy) },
-      { parent },
-    );
-  }
+  for (const policy of NODE_ROLE_POLICIES) attach(`${clusterName}-node-${policy}`, role, policy, parent);
   return role;
 }
 
@@ -40,8 +47,9 @@ export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2Contai
  * and the trust actions sts:AssumeRole and sts:TagSession; we do the same.
  */
 export function createClusterServiceRole(clusterName: string, parent: pulumi.Resource): aws.iam.Role {
-  const role = new aws.iam.Role(
+  const role = clusterRole(
     `${clusterName}-cluster`,
+    clusterName,
     {
       description: "Allows EKS to manage the cluster on your behalf.",
       assumeRolePolicy: JSON.stringify({
@@ -54,15 +62,10 @@ export function createClusterServiceRole(clusterName: string, parent: pulumi.Res
           },
         ],
       }),
-      tags: clusterTag(clusterName),
     },
-    { parent },
+    parent,
   );
-  new aws.iam.RolePolicyAttachment(
-    `${clusterName}-cluster-AmazonEKSClusterPolicy`,
-    { role: role.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") },
-    { parent },
-  );
+  attach(`${clusterName}-cluster-AmazonEKSClusterPolicy`, role, "AmazonEKSClusterPolicy", parent);
   return role;
 }
 
@@ -103,29 +106,12 @@ export function createCniRole(
   oidcProviderUrl: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  const role = new aws.iam.Role(
-    `${clusterName}-vpc-cni`,
-    {
-      assumeRolePolicy: irsaTrust(
-        oidcProviderArn,
-        oidcProviderUrl,
-        CNI_SERVICE_ACCOUNT.namespace,
-        CNI_SERVICE_ACCOUNT.name,
-      ),
-      tags: clusterTag(clusterName),
-    },
-    { parent },
-  );
-  new aws.iam.RolePolicyAttachment(
-    `${clusterName}-vpc-cni`,
-    { role: role.name, policyArn: managedPolicy("AmazonEKS_CNI_Policy") },
-    { parent },
-  );
+  const { namespace, name } = CNI_SERVICE_ACCOUNT;
+  const assumeRolePolicy = irsaTrust(oidcProviderArn, oidcProviderUrl, namespace, name);
+  const role = clusterRole(`${clusterName}-vpc-cni`, clusterName, { assumeRolePolicy }, parent);
+  attach(`${clusterName}-vpc-cni`, role, "AmazonEKS_CNI_Policy", parent);
   return role;
 }
-
-export const AUTOSCALER_NAMESPACE = "kube-system";
-export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /**
  * IRSA role for cluster-autoscaler with least privilege: describe calls need `*` (AWS does not
@@ -138,14 +124,13 @@ export function createAutoscalerRole(
   oidcProviderUrl: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  const role = new aws.iam.Role(
-    `${clusterName}-cluster-autoscaler`,
-    {
-      assumeRolePolicy: irsaTrust(oidcProviderArn, oidcProviderUrl, AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT),
-      tags: clusterTag(clusterName),
-    },
-    { parent },
+  const assumeRolePolicy = irsaTrust(
+    oidcProviderArn,
+    oidcProviderUrl,
+    AUTOSCALER_NAMESPACE,
+    AUTOSCALER_SERVICE_ACCOUNT,
   );
+  const role = clusterRole(`${clusterName}-cluster-autoscaler`, clusterName, { assumeRolePolicy }, parent);
 
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
   const partition = aws.getPartitionOutput({}, { parent }).partition;

@@ -36,6 +36,15 @@ function percentiles(l: Latency): Query[] {
   ];
 }
 
+/** A latency histogram's percentiles and mean, in seconds, with its P95 alert threshold as a red line when it has one. */
+function latencyPanel(title: string, l: Latency, alertAt?: number, description?: string) {
+  return timeSeries(title, percentiles(l), {
+    unit: "s",
+    ...(alertAt === undefined ? {} : { thresholds: [{ value: alertAt, color: "red" }] }),
+    ...(description === undefined ? {} : { description }),
+  });
+}
+
 export function servingDashboard(t: AlertThresholds) {
   const L = REC.latency;
   const S = REC.scheduler;
@@ -145,37 +154,31 @@ export function servingDashboard(t: AlertThresholds) {
 
   d.withRow(row("Latency"))
     .withPanel(
-      timeSeries("E2E request latency", percentiles(L.e2e), {
-        unit: "s",
-        thresholds: [{ value: t.e2eLatencyP95Seconds, color: "red" }],
-        description: "Arrival to last token. The dashed line is the E2E P95 alert threshold.",
-      }),
+      latencyPanel(
+        "E2E request latency",
+        L.e2e,
+        t.e2eLatencyP95Seconds,
+        "Arrival to last token. The dashed line is the E2E P95 alert threshold.",
+      ),
+    )
+    .withPanel(latencyPanel("Time to first token", L.ttft, t.ttftP95Seconds))
+    .withPanel(
+      latencyPanel(
+        "Inter-token latency",
+        L.itl,
+        t.interTokenLatencyP95Seconds,
+        "Gap between consecutive streamed tokens.",
+      ),
     )
     .withPanel(
-      timeSeries("Time to first token", percentiles(L.ttft), {
-        unit: "s",
-        thresholds: [{ value: t.ttftP95Seconds, color: "red" }],
-      }),
+      latencyPanel(
+        "Time per output token (per request)",
+        L.tpot,
+        undefined,
+        "Each request's mean decode time per token (excluding the first).",
+      ),
     )
-    .withPanel(
-      timeSeries("Inter-token latency", percentiles(L.itl), {
-        unit: "s",
-        thresholds: [{ value: t.interTokenLatencyP95Seconds, color: "red" }],
-        description: "Gap between consecutive streamed tokens.",
-      }),
-    )
-    .withPanel(
-      timeSeries("Time per output token (per request)", percentiles(L.tpot), {
-        unit: "s",
-        description: "Each request's mean decode time per token (excluding the first).",
-      }),
-    )
-    .withPanel(
-      timeSeries("Queue time", percentiles(L.queue), {
-        unit: "s",
-        thresholds: [{ value: t.queueTimeP95Seconds, color: "red" }],
-      }),
-    )
+    .withPanel(latencyPanel("Queue time", L.queue, t.queueTimeP95Seconds))
     .withPanel(
       timeSeries(
         "Prefill vs decode time",

@@ -1,13 +1,12 @@
-import { clusters, EKS_CLUSTER, nodeGroupLaunchTemplate, nodeGroups, type NodeGroup } from "../aws";
+import { clusters, EKS_CLUSTER, nodeGroups, nodeGroupsWithTemplates } from "../aws";
 import { grants, iamStatements, opaque, policyDocument, type IamStatement } from "../graph";
-import { violation, type PolicyNode, type Rule, type Violation } from "../types";
+import { rule, type PolicyNode, type Rule } from "../types";
 
 // AWS-side controls of the CIS Amazon EKS Benchmark and the EKS Best Practices Guide (security);
 // docs/security.md maps each rule to its control.
 
 const ADDON = "aws:eks/addon:Addon";
 
-const launchTemplate = (g: NodeGroup, graph: readonly PolicyNode[]) => nodeGroupLaunchTemplate(g.node, graph);
 /** How a message names a launch template that is not ours. */
 const OUTSIDE = "uses a launch template from outside the stack, whose settings no rule can check";
 
@@ -27,15 +26,13 @@ function addonConfig(n: PolicyNode): Record<string, unknown> | undefined {
 const vpcCniAddons = (graph: readonly PolicyNode[]) =>
   graph.filter((n) => n.type === ADDON && n.inputs.addonName === "vpc-cni");
 
-export const vpcCniNetworkPolicy: Rule = {
+export const vpcCniNetworkPolicy = rule({
   id: "vpc-cni-network-policy",
   description:
     "The VPC CNI of every EKS cluster runs its network policy agent (enableNetworkPolicy), so NetworkPolicy objects are enforced rather than decoration.",
   severity: "high",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const c of clusters(graph)) {
       const name = clusterName(c.node);
       const viaAddon = vpcCniAddons(graph).some(
@@ -46,125 +43,93 @@ export const vpcCniNetworkPolicy: Rule = {
         c.node.inputs.useDefaultVpcCni !== true &&
         isTrue(c.node.inputs.vpcCniOptions?.enableNetworkPolicy);
       if (!viaAddon && !viaComponent)
-        out.push(
-          violation(
-            this.id,
-            c.node,
-            `EKS cluster ${c.node.name}: no vpc-cni add-on with enableNetworkPolicy "true" (the VPC CNI ignores NetworkPolicy by default). Configure the vpc-cni add-on with configurationValues {"enableNetworkPolicy": "true"}.`,
-          ),
+        report(
+          c.node,
+          `EKS cluster ${c.node.name}: no vpc-cni add-on with enableNetworkPolicy "true" (the VPC CNI ignores NetworkPolicy by default). Configure the vpc-cni add-on with configurationValues {"enableNetworkPolicy": "true"}.`,
         );
     }
-    return out;
   },
-};
+});
 
-export const imdsHopLimit: Rule = {
+export const imdsHopLimit = rule({
   id: "imds-hop-limit",
   description:
     "Every node group's launch template sets the IMDS response hop limit to 1, so pods (one hop further) cannot fetch an IMDSv2 token and the node role's credentials.",
   severity: "high",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
-    for (const g of nodeGroups(graph)) {
-      const lt = launchTemplate(g, graph);
-      if (lt === undefined) continue;
+  check(graph, report) {
+    for (const { group: g, template: lt } of nodeGroupsWithTemplates(graph)) {
       const hop = typeof lt === "object" ? lt.inputs.metadataOptions?.httpPutResponseHopLimit : undefined;
       if (hop !== 1)
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `Node group ${g.node.name} ${lt === "none" ? "has no launch template (pulumi-eks's enableIMDSv2 sets hop limit 2)" : lt === "outside" ? OUTSIDE : `has IMDS hop limit ${JSON.stringify(hop ?? null)}`}: pods can reach the node's credentials. Use a launch template with metadataOptions.httpPutResponseHopLimit: 1.`,
-          ),
+        report(
+          g.node,
+          `Node group ${g.node.name} ${lt === "none" ? "has no launch template (pulumi-eks's enableIMDSv2 sets hop limit 2)" : lt === "outside" ? OUTSIDE : `has IMDS hop limit ${JSON.stringify(hop ?? null)}`}: pods can reach the node's credentials. Use a launch template with metadataOptions.httpPutResponseHopLimit: 1.`,
         );
     }
-    return out;
   },
-};
+});
 
-export const nodeVolumesEncrypted: Rule = {
+export const nodeVolumesEncrypted = rule({
   id: "node-volumes-encrypted",
   description:
     "Every node group's launch template encrypts each EBS volume it maps, whatever the account's EBS-encryption-by-default setting.",
   severity: "high",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
-    for (const g of nodeGroups(graph)) {
-      const lt = launchTemplate(g, graph);
-      if (lt === undefined) continue;
+  check(graph, report) {
+    for (const { group: g, template: lt } of nodeGroupsWithTemplates(graph)) {
       const maps: any[] = typeof lt === "object" ? (lt.inputs.blockDeviceMappings ?? []) : [];
       const plain = maps.filter((m) => !isTrue(m?.ebs?.encrypted)).map((m) => m?.deviceName);
       if (maps.length === 0 || plain.length)
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `Node group ${g.node.name} ${lt === "outside" ? OUTSIDE : maps.length === 0 ? "maps no EBS volume in a launch template" : `leaves ${plain.join(", ")} unencrypted`}: its root volume is encrypted only if the account's EBS default says so. Map the root volume with ebs.encrypted: true.`,
-          ),
+        report(
+          g.node,
+          `Node group ${g.node.name} ${lt === "outside" ? OUTSIDE : maps.length === 0 ? "maps no EBS volume in a launch template" : `leaves ${plain.join(", ")} unencrypted`}: its root volume is encrypted only if the account's EBS default says so. Map the root volume with ebs.encrypted: true.`,
         );
     }
-    return out;
   },
-};
+});
 
 export const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-export const controlPlaneLogs: Rule = {
+export const controlPlaneLogs = rule({
   id: "control-plane-logs",
   description:
     "Every EKS cluster sends all five control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const c of clusters(graph)) {
       // The same input name on the @pulumi/eks component and on its aws:eks/cluster child.
       const types = c.node.inputs.enabledClusterLogTypes;
       if (opaque(types)) continue;
       const missing = CONTROL_PLANE_LOGS.filter((t) => !(Array.isArray(types) && types.includes(t)));
       if (missing.length)
-        out.push(
-          violation(
-            this.id,
-            c.node,
-            `EKS cluster ${c.node.name} does not log ${missing.join(", ")}: audit trails of the control plane are incomplete. Set enabledClusterLogTypes to all five types.`,
-          ),
+        report(
+          c.node,
+          `EKS cluster ${c.node.name} does not log ${missing.join(", ")}: audit trails of the control plane are incomplete. Set enabledClusterLogTypes to all five types.`,
         );
     }
-    return out;
   },
-};
+});
 
-export const controlPlaneLogRetention: Rule = {
+export const controlPlaneLogRetention = rule({
   id: "control-plane-log-retention",
   description:
     "Each EKS cluster's log group /aws/eks/<cluster>/cluster is created by the stack with a retention (EKS would create it with none).",
   severity: "low",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const c of clusters(graph)) {
       const want = `/aws/eks/${clusterName(c.node)}/cluster`;
       const group = graph.find((n) => n.type === "aws:cloudwatch/logGroup:LogGroup" && n.inputs.name === want);
       const days = group?.inputs.retentionInDays;
       if (!group || !(typeof days === "number" && days > 0))
-        out.push(
-          violation(
-            this.id,
-            group ?? c.node,
-            `EKS cluster ${c.node.name}: ${group ? `log group ${want} has retentionInDays ${JSON.stringify(days ?? null)}` : `no log group ${want} in the stack, so EKS creates one that never expires`}. Create it with retentionInDays (cluster.logRetentionDays).`,
-          ),
+        report(
+          group ?? c.node,
+          `EKS cluster ${c.node.name}: ${group ? `log group ${want} has retentionInDays ${JSON.stringify(days ?? null)}` : `no log group ${want} in the stack, so EKS creates one that never expires`}. Create it with retentionInDays (cluster.logRetentionDays).`,
         );
     }
-    return out;
   },
-};
+});
 
 /** Using the key for data, or granting that use (a grant is key use by another name). */
 const KEY_USE = [
@@ -183,28 +148,21 @@ const ACCOUNT_ONLY = /^(kms:CallerAccount|aws:PrincipalAccount|aws:SourceAccount
 const restricts = (condition: Record<string, any> | undefined) =>
   !!condition && Object.values(condition).some((byKey) => Object.keys(byKey ?? {}).some((k) => !ACCOUNT_ONLY.test(k)));
 
-export const kmsKeyPolicy: Rule = {
+export const kmsKeyPolicy = rule({
   id: "kms-key-policy",
   description:
     'Every KMS key has an explicit key policy that grants no one everything: no Allow to Principal "*" unless a condition narrows it beyond "this account" (kms:CallerAccount alone does not), no key use (encrypt, decrypt, grants) for the whole account (its root), and no administrator who may also use the key or grant its use; key rotation is on.',
   severity: "high",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const k of graph.filter((n) => n.type === "aws:kms/key:Key")) {
       if (k.inputs.enableKeyRotation !== true)
-        out.push(
-          violation(this.id, k, `KMS key ${k.name} does not rotate its key material: set enableKeyRotation: true.`),
-        );
+        report(k, `KMS key ${k.name} does not rotate its key material: set enableKeyRotation: true.`);
       if (opaque(k.inputs.policy)) continue;
       if (!policyDocument(k.inputs.policy)) {
-        out.push(
-          violation(
-            this.id,
-            k,
-            `KMS key ${k.name} has no explicit key policy, so AWS's default lets every IAM principal of the account with kms:* in IAM use it. Give it a policy naming its administrators and its one user.`,
-          ),
+        report(
+          k,
+          `KMS key ${k.name} has no explicit key policy, so AWS's default lets every IAM principal of the account with kms:* in IAM use it. Give it a policy naming its administrators and its one user.`,
         );
         continue;
       }
@@ -212,65 +170,49 @@ export const kmsKeyPolicy: Rule = {
       for (const s of iamStatements(k.inputs.policy).filter((x) => x.effect === "Allow")) {
         const use = grants(s, KEY_USE);
         if (s.principals.includes("*") && !restricts(s.condition))
-          out.push(
-            violation(
-              this.id,
-              k,
-              `${at(s)} allows Principal "*" ${s.condition ? "with only an account condition (every identity of the account)" : "without a condition"}. Name the principals.`,
-            ),
+          report(
+            k,
+            `${at(s)} allows Principal "*" ${s.condition ? "with only an account condition (every identity of the account)" : "without a condition"}. Name the principals.`,
           );
         else if (use.length && s.principals.some((p) => /:root$/.test(p)) && !restricts(s.condition))
-          out.push(
-            violation(
-              this.id,
-              k,
-              `${at(s)} lets the whole account (${s.principals.join(", ")}) ${use.join(", ")}: an administrator could use the key or grant itself its use. Grant key use to the cluster role only.`,
-            ),
+          report(
+            k,
+            `${at(s)} lets the whole account (${s.principals.join(", ")}) ${use.join(", ")}: an administrator could use the key or grant itself its use. Grant key use to the cluster role only.`,
           );
       }
     }
-    return out;
   },
-};
+});
 
-export const kmsDeletionWindow: Rule = {
+export const kmsDeletionWindow = rule({
   id: "kms-deletion-window",
   description:
     "KMS keys wait the longest deletion window (30 days) before deletion, leaving time to undo a mistaken delete that would make every encrypted Secret unreadable.",
   severity: "low",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    return graph
-      .filter(
-        (n) =>
-          n.type === "aws:kms/key:Key" &&
-          !opaque(n.inputs.deletionWindowInDays) &&
-          n.inputs.deletionWindowInDays !== 30,
-      )
-      .map((k) =>
-        violation(
-          this.id,
-          k,
-          `KMS key ${k.name} has deletionWindowInDays ${JSON.stringify(k.inputs.deletionWindowInDays ?? null)} (AWS default 30, minimum 7). Set 30.`,
-        ),
+  check(graph, report) {
+    for (const k of graph.filter(
+      (n) =>
+        n.type === "aws:kms/key:Key" && !opaque(n.inputs.deletionWindowInDays) && n.inputs.deletionWindowInDays !== 30,
+    ))
+      report(
+        k,
+        `KMS key ${k.name} has deletionWindowInDays ${JSON.stringify(k.inputs.deletionWindowInDays ?? null)} (AWS default 30, minimum 7). Set 30.`,
       );
   },
-};
+});
 
 const trustsService = (role: PolicyNode, service: string) =>
   iamStatements(role.inputs.assumeRolePolicy).some((s) => s.services.includes(service));
 const CNI_POLICY = /policy\/AmazonEKS_CNI_Policy$/;
 
-export const cniIrsa: Rule = {
+export const cniIrsa = rule({
   id: "cni-irsa",
   description:
     "The VPC CNI's ENI permissions (AmazonEKS_CNI_Policy) sit on its own IRSA role, never on the node role, and the vpc-cni add-on is given that role.",
   severity: "high",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     const roles = graph.filter((n) => n.type === "aws:iam/role:Role");
     for (const a of graph.filter(
       (n) =>
@@ -282,12 +224,9 @@ export const cniIrsa: Rule = {
         (r) => r.inputs.name === a.inputs.role || r.id === a.inputs.role || a.dependencies.includes(r.name),
       );
       if (!role || trustsService(role, "ec2.amazonaws.com"))
-        out.push(
-          violation(
-            this.id,
-            a,
-            `${a.name} attaches AmazonEKS_CNI_Policy to ${role ? `node role ${role.name}` : `a role outside the stack`}: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`,
-          ),
+        report(
+          a,
+          `${a.name} attaches AmazonEKS_CNI_Policy to ${role ? `node role ${role.name}` : `a role outside the stack`}: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`,
         );
     }
     // The same policy listed on a role itself (managedPolicyArns) rather than through an attachment.
@@ -295,35 +234,26 @@ export const cniIrsa: Rule = {
       [x.inputs.managedPolicyArns ?? []].flat().some((a: unknown) => typeof a === "string" && CNI_POLICY.test(a)),
     ))
       if (trustsService(r, "ec2.amazonaws.com"))
-        out.push(
-          violation(
-            this.id,
-            r,
-            `Node role ${r.name} lists AmazonEKS_CNI_Policy in managedPolicyArns: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`,
-          ),
+        report(
+          r,
+          `Node role ${r.name} lists AmazonEKS_CNI_Policy in managedPolicyArns: every pod that reaches the node's credentials may create and attach ENIs. Give the aws-node service account its own IRSA role.`,
         );
     if (clusters(graph).length)
       for (const addon of vpcCniAddons(graph).filter((n) => !n.inputs.serviceAccountRoleArn))
-        out.push(
-          violation(
-            this.id,
-            addon,
-            `vpc-cni add-on ${addon.name} has no serviceAccountRoleArn, so aws-node falls back to the node role. Pass the CNI's IRSA role.`,
-          ),
+        report(
+          addon,
+          `vpc-cni add-on ${addon.name} has no serviceAccountRoleArn, so aws-node falls back to the node role. Pass the CNI's IRSA role.`,
         );
-    return out;
   },
-};
+});
 
-export const irsaTrustScoped: Rule = {
+export const irsaTrustScoped = rule({
   id: "irsa-trust-scoped",
   description:
     "Every IRSA role trusts exactly one Kubernetes service account: StringEquals on the OIDC provider's :sub (system:serviceaccount:<ns>:<name>, no wildcard) and :aud sts.amazonaws.com.",
   severity: "high",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const r of graph.filter((n) => n.type === "aws:iam/role:Role")) {
       for (const s of iamStatements(r.inputs.assumeRolePolicy)) {
         // sts:*, sts:AssumeRole* and * cover web-identity assumption as well.
@@ -336,85 +266,66 @@ export const irsaTrustScoped: Rule = {
           !/^system:serviceaccount:[a-z0-9-]+:[a-z0-9-.]+$/.test(sub) ||
           aud !== "sts.amazonaws.com"
         )
-          out.push(
-            violation(
-              this.id,
-              r,
-              `IAM role ${r.name} can be assumed through the OIDC provider by ${sub === undefined ? "any service account" : JSON.stringify(sub)} (aud ${JSON.stringify(aud ?? null)}): scope it with StringEquals <issuer>:sub = system:serviceaccount:<namespace>:<name> and <issuer>:aud = sts.amazonaws.com.`,
-            ),
+          report(
+            r,
+            `IAM role ${r.name} can be assumed through the OIDC provider by ${sub === undefined ? "any service account" : JSON.stringify(sub)} (aud ${JSON.stringify(aud ?? null)}): scope it with StringEquals <issuer>:sub = system:serviceaccount:<namespace>:<name> and <issuer>:aud = sts.amazonaws.com.`,
           );
       }
     }
-    return out;
   },
-};
+});
 
-export const accessEntriesApi: Rule = {
+export const accessEntriesApi = rule({
   id: "access-entries-api",
   description:
     "EKS clusters authenticate through access entries only (authenticationMode API), not the aws-auth ConfigMap.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    return clusters(graph)
+  check(graph, report) {
+    for (const c of clusters(graph)
       .filter((c) => c.node.type === EKS_CLUSTER)
-      .filter((c) => !opaque(c.node.inputs.authenticationMode) && c.node.inputs.authenticationMode !== "API")
-      .map((c) =>
-        violation(
-          this.id,
-          c.node,
-          `EKS cluster ${c.node.name} has authenticationMode ${JSON.stringify(c.node.inputs.authenticationMode ?? null)}: the aws-auth ConfigMap stays a second, unaudited way in. Set authenticationMode: API and grant access with access entries.`,
-        ),
+      .filter((c) => !opaque(c.node.inputs.authenticationMode) && c.node.inputs.authenticationMode !== "API"))
+      report(
+        c.node,
+        `EKS cluster ${c.node.name} has authenticationMode ${JSON.stringify(c.node.inputs.authenticationMode ?? null)}: the aws-auth ConfigMap stays a second, unaudited way in. Set authenticationMode: API and grant access with access entries.`,
       );
   },
-};
+});
 
-export const nodeNoRemoteAccess: Rule = {
+export const nodeNoRemoteAccess = rule({
   id: "node-no-remote-access",
   description: "No node group opens SSH (remoteAccess); nodes are reached through SSM or not at all.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    return nodeGroups(graph)
-      .filter((g) => g.node.inputs.remoteAccess)
-      .map((g) =>
-        violation(
-          this.id,
-          g.node,
-          `Node group ${g.node.name} sets remoteAccess (SSH to the nodes). Remove it; use SSM Session Manager when a node must be inspected.`,
-        ),
+  check(graph, report) {
+    for (const g of nodeGroups(graph).filter((g) => g.node.inputs.remoteAccess))
+      report(
+        g.node,
+        `Node group ${g.node.name} sets remoteAccess (SSH to the nodes). Remove it; use SSM Session Manager when a node must be inspected.`,
       );
   },
-};
+});
 
-export const privateEndpoint: Rule = {
+export const privateEndpoint = rule({
   id: "private-endpoint",
   description:
     "The EKS API has its private endpoint on (nodes and in-VPC tools stay off the internet path); the public one is optional and CIDR-restricted (api-endpoint-restricted).",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const c of clusters(graph)) {
       const priv =
         c.node.type === EKS_CLUSTER
           ? c.node.inputs.endpointPrivateAccess
           : c.node.inputs.vpcConfig?.endpointPrivateAccess;
       if (priv !== true && !opaque(priv))
-        out.push(
-          violation(
-            this.id,
-            c.node,
-            `EKS cluster ${c.node.name} has endpointPrivateAccess ${JSON.stringify(priv ?? null)}: nodes reach the API over the internet. Set cluster.endpointPrivateAccess: true.`,
-          ),
+        report(
+          c.node,
+          `EKS cluster ${c.node.name} has endpointPrivateAccess ${JSON.stringify(priv ?? null)}: nodes reach the API over the internet. Set cluster.endpointPrivateAccess: true.`,
         );
     }
-    return out;
   },
-};
+});
 
 export const clusterHardeningRules: Rule[] = [
   vpcCniNetworkPolicy,

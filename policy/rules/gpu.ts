@@ -1,15 +1,16 @@
 import { clusters, nodeGroups, sameEffect, type NodeGroup } from "../aws";
-import { describeObject, helmReleases, walk, workloads, type Workload } from "../graph";
+import { describeObject, helmReleases, workloads, type Workload } from "../graph";
 import {
   GPU_NODE_LABEL,
   GPU_RESOURCE,
   GPU_TAINT,
+  gpuPlacementsIn,
   gpuRequest,
   selectsGpuNodes,
   targetsGpuNodes,
   toleratesGpuTaint,
 } from "../scheduling";
-import { violation, type PolicyNode, type Rule, type Violation } from "../types";
+import { rule, type PolicyNode, type Rule } from "../types";
 
 const TAINT = `${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect}`;
 const LABEL = `${GPU_NODE_LABEL.key}=${GPU_NODE_LABEL.value}`;
@@ -33,54 +34,39 @@ const hasGpuTaint = (g: NodeGroup) =>
     (t) => t.key === GPU_TAINT.key && t.value === GPU_TAINT.value && sameEffect(t.effect, GPU_TAINT.effect),
   );
 
-export const gpuNodeGroup: Rule = {
+export const gpuNodeGroup = rule({
   id: "gpu-node-group",
   description: `An EKS cluster has a GPU node group with an NVIDIA AMI type, the ${TAINT} taint and the ${LABEL} label.`,
   severity: "high",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     const groups = gpuNodeGroups(graph);
     if (groups.length === 0)
       for (const c of clusters(graph))
-        out.push(
-          violation(
-            this.id,
-            c.node,
-            `EKS cluster ${c.node.name} has no GPU node group (none has the ${LABEL} label, an NVIDIA AMI or the ${GPU_TAINT.key} taint): vLLM pods would stay Pending. Keep the gpuNodes group of infra/cluster/node-groups.ts.`,
-          ),
+        report(
+          c.node,
+          `EKS cluster ${c.node.name} has no GPU node group (none has the ${LABEL} label, an NVIDIA AMI or the ${GPU_TAINT.key} taint): vLLM pods would stay Pending. Keep the gpuNodes group of infra/cluster/node-groups.ts.`,
         );
     for (const g of groups) {
       const name = g.node.name;
       if (!hasGpuTaint(g))
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `GPU node group ${name} lacks the taint ${TAINT} (has ${JSON.stringify(g.taints)}): CPU pods would fill the GPU nodes. Add it to the node group's taints (effect NO_SCHEDULE).`,
-          ),
+        report(
+          g.node,
+          `GPU node group ${name} lacks the taint ${TAINT} (has ${JSON.stringify(g.taints)}): CPU pods would fill the GPU nodes. Add it to the node group's taints (effect NO_SCHEDULE).`,
         );
       if (typeof g.amiType !== "string" || !g.amiType.includes("NVIDIA"))
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `GPU node group ${name} has amiType ${JSON.stringify(g.amiType)}, not an NVIDIA AMI type: nodes would have no GPU driver. Set gpuNodes.amiType to AL2023_x86_64_NVIDIA or BOTTLEROCKET_x86_64_NVIDIA.`,
-          ),
+        report(
+          g.node,
+          `GPU node group ${name} has amiType ${JSON.stringify(g.amiType)}, not an NVIDIA AMI type: nodes would have no GPU driver. Set gpuNodes.amiType to AL2023_x86_64_NVIDIA or BOTTLEROCKET_x86_64_NVIDIA.`,
         );
       if (g.labels[GPU_NODE_LABEL.key] !== GPU_NODE_LABEL.value)
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `GPU node group ${name} lacks the label ${LABEL} that GPU workloads select (charts/node-pools.ts). Add it to the node group's labels.`,
-          ),
+        report(
+          g.node,
+          `GPU node group ${name} lacks the label ${LABEL} that GPU workloads select (charts/node-pools.ts). Add it to the node group's labels.`,
         );
     }
-    return out;
   },
-};
+});
 
 const gpuContainers = (w: Workload) => w.containers.filter((c) => gpuRequest(c) > 0);
 
@@ -105,57 +91,42 @@ const gpuLimit = (c: any) => {
  * `nvidia.com/gpu` limit alone places it, since only nodes running the device plugin offer the
  * resource, and a label selector would pin it to labels that cluster's nodes need not carry.
  */
-export const gpuWorkloadScheduling: Rule = {
+export const gpuWorkloadScheduling = rule({
   id: "gpu-workload-scheduling",
   description: `Every workload requesting nvidia.com/gpu tolerates the ${TAINT} taint; on our EKS cluster it selects the ${LABEL} nodes, on an existing cluster its GPU limit places it and it pins no node label.`,
   severity: "high",
-  enforcement: "mandatory",
   // Stack level: the mode is read from whether the graph holds an EKS cluster.
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     const eks = clusters(graph).length > 0;
     for (const w of workloads(graph)) {
       if (gpuContainers(w).length === 0) continue;
       const what = describeObject(w.object);
       if (!toleratesGpuTaint(w.podSpec.tolerations))
-        out.push(
-          violation(
-            this.id,
-            w.object.node,
-            `${what} requests nvidia.com/gpu but does not tolerate the GPU taint ${TAINT}: it would stay Pending on GPU nodes that carry it. Add a toleration {key: ${GPU_TAINT.key}, operator: Equal, value: "${GPU_TAINT.value}", effect: ${GPU_TAINT.effect}}.`,
-          ),
+        report(
+          w.object.node,
+          `${what} requests nvidia.com/gpu but does not tolerate the GPU taint ${TAINT}: it would stay Pending on GPU nodes that carry it. Add a toleration {key: ${GPU_TAINT.key}, operator: Equal, value: "${GPU_TAINT.value}", effect: ${GPU_TAINT.effect}}.`,
         );
       if (eks && !selectsGpuNodes(w.podSpec))
-        out.push(
-          violation(
-            this.id,
-            w.object.node,
-            `${what} requests nvidia.com/gpu but does not select the GPU nodes: set nodeSelector ${LABEL} (or a required node affinity on it) so the autoscaler adds the right nodes.`,
-          ),
+        report(
+          w.object.node,
+          `${what} requests nvidia.com/gpu but does not select the GPU nodes: set nodeSelector ${LABEL} (or a required node affinity on it) so the autoscaler adds the right nodes.`,
         );
       if (eks) continue;
       for (const c of gpuContainers(w).filter((x) => !gpuLimit(x)))
-        out.push(
-          violation(
-            this.id,
-            w.object.node,
-            `${what}: container ${c.name} asks for nvidia.com/gpu without a limit. On an existing cluster the limit is what places the pod on a node whose device plugin offers GPUs (Kubernetes requires extended resources in limits): set resources.limits["nvidia.com/gpu"].`,
-          ),
+        report(
+          w.object.node,
+          `${what}: container ${c.name} asks for nvidia.com/gpu without a limit. On an existing cluster the limit is what places the pod on a node whose device plugin offers GPUs (Kubernetes requires extended resources in limits): set resources.limits["nvidia.com/gpu"].`,
         );
       const pinned = pinnedLabels(w.podSpec);
       if (pinned.length)
-        out.push(
-          violation(
-            this.id,
-            w.object.node,
-            `${what} pins nodes by ${pinned.join(", ")}: on an existing cluster the nodes need not carry that label and the pod would stay Pending. Remove the node selector or affinity; its nvidia.com/gpu limit places it on the nodes where the device plugin runs.`,
-          ),
+        report(
+          w.object.node,
+          `${what} pins nodes by ${pinned.join(", ")}: on an existing cluster the nodes need not carry that label and the pod would stay Pending. Remove the node selector or affinity; its nvidia.com/gpu limit places it on the nodes where the device plugin runs.`,
         );
     }
-    return out;
   },
-};
+});
 
 const allowListedObject = (w: Workload) =>
   w.object.kind === "DaemonSet" &&
@@ -163,88 +134,60 @@ const allowListedObject = (w: Workload) =>
     w.object.body.metadata?.labels?.["app.kubernetes.io/name"] ?? w.object.name,
   );
 
-export const gpuNodesReserved: Rule = {
+export const gpuNodesReserved = rule({
   id: "gpu-nodes-reserved",
   description: `Nothing without a GPU request tolerates the GPU taint or selects the GPU nodes, except the allow-listed GPU DaemonSets (${GPU_DAEMONSET_ALLOWLIST.join(", ")}).`,
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const w of workloads(graph)) {
       if (gpuContainers(w).length > 0 || allowListedObject(w)) continue;
       const what = describeObject(w.object);
       if (toleratesGpuTaint(w.podSpec.tolerations))
-        out.push(
-          violation(
-            this.id,
-            w.object.node,
-            `${what} requests no GPU but tolerates the GPU taint ${TAINT}: it could take a GPU node's CPU and keep the node from scaling down. Remove the toleration, or request nvidia.com/gpu.`,
-          ),
+        report(
+          w.object.node,
+          `${what} requests no GPU but tolerates the GPU taint ${TAINT}: it could take a GPU node's CPU and keep the node from scaling down. Remove the toleration, or request nvidia.com/gpu.`,
         );
       if (targetsGpuNodes(w.podSpec))
-        out.push(
-          violation(
-            this.id,
-            w.object.node,
-            `${what} requests no GPU but selects the GPU nodes (${LABEL}): select the system nodes instead.`,
-          ),
+        report(
+          w.object.node,
+          `${what} requests no GPU but selects the GPU nodes (${LABEL}): select the system nodes instead.`,
         );
     }
     for (const r of helmReleases(graph)) {
       if ((GPU_DAEMONSET_ALLOWLIST as readonly string[]).includes(r.chart)) continue;
-      walk(r.values, (path, key, value, parent) => {
-        if (key === "tolerations" && toleratesGpuTaint(value))
-          out.push(
-            violation(
-              this.id,
-              r.node,
-              `Helm release ${r.name} (chart ${r.chart}) tolerates the GPU taint ${TAINT} at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Remove the toleration.`,
-            ),
-          );
-        if (key === "nodeSelector" && parent && targetsGpuNodes({ nodeSelector: value }))
-          out.push(
-            violation(
-              this.id,
-              r.node,
-              `Helm release ${r.name} (chart ${r.chart}) selects the GPU nodes at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Select the system nodes instead.`,
-            ),
-          );
-      });
+      for (const { path, kind } of gpuPlacementsIn(r.values))
+        report(
+          r.node,
+          kind === "toleration"
+            ? `Helm release ${r.name} (chart ${r.chart}) tolerates the GPU taint ${TAINT} at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Remove the toleration.`
+            : `Helm release ${r.name} (chart ${r.chart}) selects the GPU nodes at values.${path}; only ${GPU_DAEMONSET_ALLOWLIST.join(" and ")} may. Select the system nodes instead.`,
+        );
     }
-    return out;
   },
-};
+});
 
 const TEMPLATE = "k8s.io/cluster-autoscaler/node-template";
 
-export const gpuScaleFromZero: Rule = {
+export const gpuScaleFromZero = rule({
   id: "gpu-scale-from-zero",
   description:
     "The GPU node group has min size 0 and a max size, and its Auto Scaling group carries cluster-autoscaler's node-template tags (labels, taint, GPU count) so it can scale up from zero.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const g of gpuNodeGroups(graph)) {
       const name = g.node.name;
       const { minSize, maxSize } = g.scaling;
       if (minSize !== 0)
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `GPU node group ${name} has scalingConfig.minSize ${JSON.stringify(minSize)}: idle GPUs keep costing money. Set gpuNodes.minSize: 0.`,
-          ),
+        report(
+          g.node,
+          `GPU node group ${name} has scalingConfig.minSize ${JSON.stringify(minSize)}: idle GPUs keep costing money. Set gpuNodes.minSize: 0.`,
         );
       if (typeof maxSize !== "number" || maxSize < 1)
-        out.push(
-          violation(
-            this.id,
-            g.node,
-            `GPU node group ${name} has no usable scalingConfig.maxSize (${JSON.stringify(maxSize)}): the cost ceiling is missing. Set gpuNodes.maxSize to at least 1.`,
-          ),
+        report(
+          g.node,
+          `GPU node group ${name} has no usable scalingConfig.maxSize (${JSON.stringify(maxSize)}): the cost ceiling is missing. Set gpuNodes.maxSize to at least 1.`,
         );
       // Tags that target this group's ASG: their name input derives from the group, so they depend
       // on it (or on its @pulumi/eks component, when the group is the component's child).
@@ -269,16 +212,12 @@ export const gpuScaleFromZero: Rule = {
       ];
       for (const [key, ok, expected] of want)
         if (!ok(tags.get(key)))
-          out.push(
-            violation(
-              this.id,
-              g.node,
-              `GPU node group ${name}: its Auto Scaling group lacks the tag ${key}=${expected} (found ${JSON.stringify(tags.get(key))}); cluster-autoscaler cannot scale it up from zero without it. Tag the ASG with aws.autoscaling.Tag (managed-node-group tags do not reach it).`,
-            ),
+          report(
+            g.node,
+            `GPU node group ${name}: its Auto Scaling group lacks the tag ${key}=${expected} (found ${JSON.stringify(tags.get(key))}); cluster-autoscaler cannot scale it up from zero without it. Tag the ASG with aws.autoscaling.Tag (managed-node-group tags do not reach it).`,
           );
     }
-    return out;
   },
-};
+});
 
 export const gpuRules: Rule[] = [gpuNodeGroup, gpuWorkloadScheduling, gpuNodesReserved, gpuScaleFromZero];

@@ -1,5 +1,5 @@
 import { describeObject, helmReleases, kubeObjects, matches, podTemplate, walk, type KubeObject } from "../graph";
-import { violation, type Rule, type Violation } from "../types";
+import { rule, type Rule } from "../types";
 import { vllmDeployments } from "./workload-ids";
 
 // Rules about the vLLM Deployment only fire when it exists; test/policy/default-stacks.test.ts
@@ -14,67 +14,54 @@ function servingContainer(d: KubeObject): Record<string, any> | undefined {
   return cs.find((c) => (c.ports ?? []).some((p: any) => p?.name === "http")) ?? cs[0];
 }
 
-export const vllmProbes: Rule = {
+export const vllmProbes = rule({
   id: "vllm-probes",
   description:
     "The vLLM container has startup, readiness and liveness probes (model load takes minutes; traffic only once /health answers).",
   severity: "high",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const d of vllmDeployments(graph)) {
       const c = servingContainer(d);
       const missing = ["startupProbe", "readinessProbe", "livenessProbe"].filter((p) => !c?.[p]);
       if (missing.length)
-        out.push(
-          violation(
-            this.id,
-            d.node,
-            `${describeObject(d)} container ${c?.name ?? "(none)"} has no ${missing.join(", ")}: set them on /health, the startup probe sized for model load time.`,
-          ),
+        report(
+          d.node,
+          `${describeObject(d)} container ${c?.name ?? "(none)"} has no ${missing.join(", ")}: set them on /health, the startup probe sized for model load time.`,
         );
     }
-    return out;
   },
-};
+});
 
-export const vllmPdb: Rule = {
+export const vllmPdb = rule({
   id: "vllm-pdb",
   description: "A PodDisruptionBudget in the vLLM namespace selects the vLLM pods.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
+  check(graph, report) {
     const objs = kubeObjects(graph);
-    return vllmDeployments(graph)
-      .filter(
-        (d) =>
-          !objs.some(
-            (p) =>
-              p.kind === "PodDisruptionBudget" && sameNamespace(p, d) && matches(selectorOf(p), podTemplate(d)?.labels),
-          ),
-      )
-      .map((d) =>
-        violation(
-          this.id,
-          d.node,
-          `${describeObject(d)} has no PodDisruptionBudget selecting its pods: a node drain could take every replica at once. Add one (charts/vllm) with maxUnavailable: 1.`,
+    for (const d of vllmDeployments(graph).filter(
+      (d) =>
+        !objs.some(
+          (p) =>
+            p.kind === "PodDisruptionBudget" && sameNamespace(p, d) && matches(selectorOf(p), podTemplate(d)?.labels),
         ),
+    ))
+      report(
+        d.node,
+        `${describeObject(d)} has no PodDisruptionBudget selecting its pods: a node drain could take every replica at once. Add one (charts/vllm) with maxUnavailable: 1.`,
       );
   },
-};
+});
 
-export const vllmHpa: Rule = {
+export const vllmHpa = rule({
   id: "vllm-hpa-behavior",
   description:
     "When autoscaling is on, an autoscaling/v2 HPA or a KEDA ScaledObject targets the vLLM Deployment; every one on it sets scale-up and scale-down behaviour (GPU pods start slowly).",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "stack",
   uses: ["expectHpa"],
-  check(graph, ctx) {
-    const out: Violation[] = [];
+  check(graph, report, ctx) {
     const objs = kubeObjects(graph);
     for (const d of vllmDeployments(graph)) {
       // An HPA, or a KEDA ScaledObject: KEDA creates the HPA from it, with the behaviour it carries.
@@ -86,12 +73,9 @@ export const vllmHpa: Rule = {
           h.body.spec?.scaleTargetRef?.name === d.name,
       );
       if (hpas.length === 0 && ctx.expectHpa)
-        out.push(
-          violation(
-            this.id,
-            d.node,
-            `${describeObject(d)} has no HorizontalPodAutoscaler although autoscaling is enabled. Add the request-rate HPA, or set autoscaling.enabled: false.`,
-          ),
+        report(
+          d.node,
+          `${describeObject(d)} has no HorizontalPodAutoscaler although autoscaling is enabled. Add the request-rate HPA, or set autoscaling.enabled: false.`,
         );
       for (const h of hpas) {
         const b =
@@ -100,28 +84,22 @@ export const vllmHpa: Rule = {
             : h.body.spec?.behavior;
         const missing = ["scaleUp", "scaleDown"].filter((k) => !b?.[k]);
         if (missing.length)
-          out.push(
-            violation(
-              this.id,
-              h.node,
-              `${describeObject(h)} (scaling ${d.kind} ${d.name}) has no behavior.${missing.join(", behavior.")}: the default reacts in seconds, far faster than a GPU pod starts. Set stabilization windows and policies.`,
-            ),
+          report(
+            h.node,
+            `${describeObject(h)} (scaling ${d.kind} ${d.name}) has no behavior.${missing.join(", behavior.")}: the default reacts in seconds, far faster than a GPU pod starts. Set stabilization windows and policies.`,
           );
       }
     }
-    return out;
   },
-};
+});
 
-export const vllmServiceMonitor: Rule = {
+export const vllmServiceMonitor = rule({
   id: "vllm-servicemonitor",
   description:
     "A Service selects the vLLM pods and a ServiceMonitor selects that Service (same namespace or listed in namespaceSelector) on one of its named ports.",
   severity: "high",
-  enforcement: "mandatory",
   scope: "stack",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     const objs = kubeObjects(graph);
     for (const d of vllmDeployments(graph)) {
       const services = objs.filter(
@@ -141,26 +119,20 @@ export const vllmServiceMonitor: Rule = {
         }),
       );
       if (!monitored)
-        out.push(
-          violation(
-            this.id,
-            d.node,
-            `${describeObject(d)} is not scraped: ${services.length ? `no ServiceMonitor selects Service ${services.map((s) => s.name).join("/")} on a named port` : "no Service selects its pods"}. Dashboards, alerts and the HPA would have no data.`,
-          ),
+        report(
+          d.node,
+          `${describeObject(d)} is not scraped: ${services.length ? `no ServiceMonitor selects Service ${services.map((s) => s.name).join("/")} on a named port` : "no Service selects its pods"}. Dashboards, alerts and the HPA would have no data.`,
         );
     }
-    return out;
   },
-};
+});
 
-export const alertsHaveSeverityAndRunbook: Rule = {
+export const alertsHaveSeverityAndRunbook = rule({
   id: "alerts-severity-runbook",
   description: "Every alerting rule in PrometheusRule objects has a severity label and a runbook_url annotation.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const o of kubeObjects(graph)) {
       if (o.kind !== "PrometheusRule") continue;
       for (const g of o.body.spec?.groups ?? [])
@@ -171,65 +143,51 @@ export const alertsHaveSeverityAndRunbook: Rule = {
             ...(r.annotations?.runbook_url ? [] : ["annotations.runbook_url"]),
           ];
           if (missing.length)
-            out.push(
-              violation(
-                this.id,
-                o.node,
-                `${describeObject(o)} alert ${r.alert} (group ${g.name}) has no ${missing.join(" and no ")}: on-call cannot route or act on it. Set them in monitoring/alerts.`,
-              ),
+            report(
+              o.node,
+              `${describeObject(o)} alert ${r.alert} (group ${g.name}) has no ${missing.join(" and no ")}: on-call cannot route or act on it. Set them in monitoring/alerts.`,
             );
         }
     }
-    return out;
   },
-};
+});
 
-export const prometheusRetention: Rule = {
+export const prometheusRetention = rule({
   id: "prometheus-retention",
   description:
     "Prometheus has an explicit retention (kube-prometheus-stack values prometheus.prometheusSpec.retention, or spec.retention on Prometheus objects).",
   severity: "low",
   enforcement: "advisory",
   scope: "resource",
-  check(graph) {
-    const out: Violation[] = [];
+  check(graph, report) {
     for (const r of helmReleases(graph)) {
       if (r.chart !== "kube-prometheus-stack" || r.values.prometheus?.enabled === false) continue;
       if (!r.values.prometheus?.prometheusSpec?.retention)
-        out.push(
-          violation(
-            this.id,
-            r.node,
-            `Helm release ${r.name} sets no prometheus.prometheusSpec.retention: the chart default may not fit the volume. Set monitoring.prometheusRetention.`,
-          ),
+        report(
+          r.node,
+          `Helm release ${r.name} sets no prometheus.prometheusSpec.retention: the chart default may not fit the volume. Set monitoring.prometheusRetention.`,
         );
     }
     for (const o of kubeObjects(graph))
       if (o.kind === "Prometheus" && !o.body.spec?.retention)
-        out.push(violation(this.id, o.node, `${describeObject(o)} sets no spec.retention. Set it to fit its volume.`));
-    return out;
+        report(o.node, `${describeObject(o)} sets no spec.retention. Set it to fit its volume.`);
   },
-};
+});
 
-export const noUnplannedLoadBalancer: Rule = {
+export const noUnplannedLoadBalancer = rule({
   id: "no-unplanned-loadbalancer",
   description:
     "No Service of type LoadBalancer (objects or Helm values) unless the stack config asks for it (e.g. monitoring.grafanaServiceType); they cost money, expose services and block `pulumi destroy` when left behind.",
   severity: "medium",
-  enforcement: "mandatory",
   scope: "resource",
   uses: ["allowLoadBalancers"],
-  check(graph, ctx) {
-    const out: Violation[] = [];
+  check(graph, report, ctx) {
     for (const o of kubeObjects(graph)) {
       const key = `${o.namespace}/${o.name}`;
       if (o.kind === "Service" && o.body.spec?.type === "LoadBalancer" && !ctx.allowLoadBalancers.includes(key))
-        out.push(
-          violation(
-            this.id,
-            o.node,
-            `${describeObject(o)} is type LoadBalancer, which the config does not ask for: use ClusterIP (kubectl port-forward) or allow "${key}".`,
-          ),
+        report(
+          o.node,
+          `${describeObject(o)} is type LoadBalancer, which the config does not ask for: use ClusterIP (kubectl port-forward) or allow "${key}".`,
         );
     }
     for (const r of helmReleases(graph)) {
@@ -237,18 +195,14 @@ export const noUnplannedLoadBalancer: Rule = {
       if (ctx.allowLoadBalancers.includes(key)) continue;
       walk(r.values, (path, k, value) => {
         if (k === "type" && value === "LoadBalancer")
-          out.push(
-            violation(
-              this.id,
-              r.node,
-              `Helm release ${r.name} values.${path} is LoadBalancer, which the config does not ask for: use ClusterIP, or set the config that allows it ("${key}").`,
-            ),
+          report(
+            r.node,
+            `Helm release ${r.name} values.${path} is LoadBalancer, which the config does not ask for: use ClusterIP, or set the config that allows it ("${key}").`,
           );
       });
     }
-    return out;
   },
-};
+});
 
 export const operabilityRules: Rule[] = [
   vllmProbes,

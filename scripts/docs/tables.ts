@@ -1,10 +1,10 @@
-// Tables the docs show that restate code (chart pins, alert defaults, network flows), rendered
-// from that code. `npm run docs:config` writes each between its markers; test/docs/generated.test.ts
+// Tables the docs show that restate code (add-ons, chart pins, alert defaults, policy rules, network
+// flows), rendered from that code. `npm run docs:config` writes each between its markers; test/docs/generated.test.ts
 // fails when a doc is stale.
 import * as prettier from "prettier";
 import { appObjects } from "../../charts/app";
 import { servingFlows, type Flow } from "../../charts/netpol";
-import type { AddonDescriptor } from "../../infra/addons";
+import type { AddonDescriptor, AddonSettings } from "../../infra/addons";
 import { addonFlows } from "../../infra/addons/connections";
 import { ADDONS } from "../../infra/addons/registry";
 import { CLUSTER_AUTOSCALER_IMAGE } from "../../infra/addons/versions";
@@ -14,12 +14,39 @@ import type { StackConfig } from "../../infra/config";
 import { addonSettings } from "../../infra/mapper/addons";
 import { chartPropsFromConfig, inClusterPushgatewayUrl } from "../../infra/mapper/workloads";
 import { alertRules } from "../../monitoring/alerts";
+import { rules as policyRules } from "../../policy/rules";
+import type { Rule } from "../../policy/types";
+import { gpuPlacementsIn } from "../../policy/scheduling";
 import { alertThresholdsSchema, defaultAlertThresholds, type AlertThresholds } from "../../monitoring/thresholds";
 import { resultsSchemaBlock } from "./results-schema";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (header: string[], rows: string[][]) =>
   [header, header.map(() => "---"), ...rows].map((r) => `| ${r.map(cell).join(" | ")} |`).join("\n");
+
+/** The `eks` stack file's config: the stack the docs describe. */
+function eksStackConfig(): StackConfig {
+  const file = new URL("../../Pulumi.eks.yaml", import.meta.url).pathname;
+  return parseStackConfig(readStackFileConfig(file).raw);
+}
+
+/** The add-on settings of the `eks` stack, with the EKS cluster cluster-autoscaler needs for its values. */
+function eksAddonSettings(): AddonSettings {
+  const cluster = { clusterName: "vllm", autoscalerRoleArn: "arn:aws:iam::123456789012:role/autoscaler", ready: [] };
+  return addonSettings(eksStackConfig(), { cluster });
+}
+
+/** Every add-on: its toggle and default, what it is for, where it runs (as the `eks` stack installs it). */
+export function addonTable(addons: readonly AddonDescriptor[] = ADDONS, s: AddonSettings = eksAddonSettings()): string {
+  const rows = addons.map((d) => [
+    `\`addons.${d.key}\``,
+    d.toggle.default === undefined ? "see its description" : d.toggle.default ? "on" : "off",
+    d.toggle.description,
+    `\`${d.namespace(s)}\``,
+    gpuPlacementsIn(d.values(s, true)).length ? "GPU nodes" : "system nodes",
+  ]);
+  return table(["toggle", "default", "what it is for", "namespace", "runs on"], rows);
+}
 
 /** Every add-on's chart: the pin and where its version was read (infra/addons/versions.ts). */
 export function chartPinsTable(addons: readonly AddonDescriptor[] = ADDONS): string {
@@ -40,6 +67,12 @@ export function chartPinsTable(addons: readonly AddonDescriptor[] = ADDONS): str
     "",
     `cluster-autoscaler's image (\`${CLUSTER_AUTOSCALER_IMAGE.repository}\`) follows \`cluster.kubernetesVersion\`: ${images}.`,
   ].join("\n");
+}
+
+/** Every policy rule: its id, severity, enforcement, scope and what it checks (policy/rules/). */
+export function policyRulesTable(rules: readonly Rule[] = policyRules): string {
+  const rows = rules.map((r) => [`\`${r.id}\``, r.severity, r.enforcement, r.scope, r.description]);
+  return table(["id", "severity", "enforcement", "scope", "what it checks"], rows);
 }
 
 /** The stack config keys (`monitoring.alerts.*`) whose description names the alert. */
@@ -87,8 +120,7 @@ export function stackFlows(cfg: StackConfig): Flow[] {
 
 /** The flows of the `eks` stack file, the one the flow test builds. */
 export function eksStackFlows(): Flow[] {
-  const file = new URL("../../Pulumi.eks.yaml", import.meta.url).pathname;
-  return stackFlows(parseStackConfig(readStackFileConfig(file).raw));
+  return stackFlows(eksStackConfig());
 }
 
 function sourceName(f: Flow): string {
@@ -137,8 +169,10 @@ const marker = (name: string) => ({
 
 /** Every generated table of the docs (the README's configuration reference has its own module). */
 export const GENERATED_TABLES: readonly GeneratedBlock[] = [
+  { file: "docs/addons.md", ...marker("addons"), render: () => addonTable() },
   { file: "docs/addons.md", ...marker("chart-pins"), render: () => chartPinsTable() },
   { file: "docs/monitoring.md", ...marker("alert-defaults"), render: () => alertTable() },
+  { file: "docs/policy.md", ...marker("policy-rules"), render: () => policyRulesTable() },
   // The flow test (test/policy/flows.test.ts) reads this table by these markers.
   { file: "docs/security.md", begin: "<!-- flows:begin -->", end: "<!-- flows:end -->", render: () => flowTable() },
   { file: "docs/benchmark.md", ...marker("results-schema"), render: () => resultsSchemaBlock() },

@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../infra/config";
 import { readStackFileConfig } from "../../infra/config-file";
@@ -25,6 +26,26 @@ export interface Graph {
  * Read a `Pulumi.<stack>.yaml` file into a StackInput (secret values become placeholders).
  * Throws UsageError (missing file, directory, YAML syntax) naming the file and the fix.
  */
+/**
+ * The flags of the entry points that build a stack's graph (graph, policy): the stack file and
+ * `--json`. With `--help` it prints `help` and returns undefined; a bad flag throws (cliFailure says it).
+ */
+export function stackFileArgs(help: string): { stack: string; json: boolean } | undefined {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string", default: "Pulumi.eks.yaml" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(help);
+    return undefined;
+  }
+  return { stack: values.stack, json: values.json };
+}
+
 export function readStackFile(path: string): StackInput {
   const { raw, secrets } = readStackFileConfig(path);
   const stack = path.match(/Pulumi\.([^/]+)\.ya?ml$/)?.[1] ?? "dev";

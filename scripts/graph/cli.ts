@@ -1,8 +1,7 @@
 // `npm run graph [-- --stack Pulumi.<name>.yaml] [--json]`: what `pulumi up` would create,
 // computed offline under Pulumi's mocks (no AWS account, no Pulumi CLI).
-import { parseArgs } from "node:util";
 import { cliFailure } from "../../infra/config-file";
-import { buildGraph, readStackFile } from "./build";
+import { buildGraph, readStackFile, stackFileArgs } from "./build";
 import { SECRET, type GraphNode } from "../../policy/model";
 
 const USAGE = "Usage: npm run graph -- [--stack Pulumi.<stack>.yaml] [--json]";
@@ -49,20 +48,10 @@ function printTree(nodes: GraphNode[]): void {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string", default: "Pulumi.eks.yaml" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(
-      `${USAGE}\n\nThe resource graph the stack would create, built offline under Pulumi's mocks (no AWS, no\nPulumi CLI): a tree of resources, or --json for every resource's type, name, parent and inputs.`,
-    );
-    return;
-  }
+  const values = stackFileArgs(
+    `${USAGE}\n\nThe resource graph the stack would create, built offline under Pulumi's mocks (no AWS, no\nPulumi CLI): a tree of resources, or --json for every resource's type, name, parent and inputs.`,
+  );
+  if (!values) return;
   const graph = await buildGraph(readStackFile(values.stack));
   if (values.json) {
     process.stdout.write(

@@ -4,17 +4,20 @@ import { ADDONS } from "../../infra/addons/registry";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
 import { resultsJsonSchema } from "../../bench/client/results-file";
 import { resultsSchemaBlock } from "../../scripts/docs/results-schema";
+import { rules } from "../../policy/rules";
 import {
+  addonTable,
   alertTable,
   chartPinsTable,
   eksStackFlows,
   flowTable,
   GENERATED_TABLES,
+  policyRulesTable,
   renderBlock,
   withBlock,
 } from "../../scripts/docs/tables";
 
-// The doc tables that restate code (chart pins, alert defaults, network flows) are generated from
+// The doc tables that restate code (add-ons, chart pins, alert defaults, policy rules, network flows) are generated from
 // that code between markers (`npm run docs:config`); a stale doc fails here.
 
 const read = (file: string) => fs.readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
@@ -32,7 +35,7 @@ describe("generated doc tables", () => {
     }
   });
 
-  it("a changed pin, threshold, flow or results field changes its table (a stale doc cannot pass)", () => {
+  it("a changed pin, threshold, flow, toggle, rule or results field changes its table (a stale doc cannot pass)", () => {
     const [first, ...rest] = ADDONS;
     const bumped = { ...first, chart: { ...first.chart, version: "99.0.0" } };
     expect(chartPinsTable([bumped, ...rest])).not.toBe(chartPinsTable());
@@ -44,6 +47,10 @@ describe("generated doc tables", () => {
     expect(flowTable(flows.slice(1))).not.toBe(flowTable(flows));
     const schema = resultsJsonSchema();
     expect(resultsSchemaBlock({ ...schema, required: [] })).not.toBe(resultsSchemaBlock(schema));
+    const described = { ...first, toggle: { ...first.toggle, description: "Changed." } };
+    expect(addonTable([described, ...rest])).toContain("| Changed. |");
+    const [rule, ...others] = rules;
+    expect(policyRulesTable([{ ...rule, severity: "low" }, ...others])).toContain(`| \`${rule.id}\` | low |`);
   });
 
   it("every alert threshold of the stack config appears in the alert table", () => {

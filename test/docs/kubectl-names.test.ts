@@ -109,10 +109,9 @@ describe("kubectl names in the docs", () => {
   const namespaces = new Set([...known].map((k) => k.split("/")[1]).filter((n) => n !== "-"));
 
   it("the chart fixture was rendered from the pinned charts, with our release names", () => {
-    for (const pin of Object.values(CHARTS)) {
-      const c = fixture.charts.find((x) => x.chart === pin.chart);
-      expect(c?.version, pin.chart).toBe(pin.version);
-    }
+    // Charts whose object names no doc uses need no entry; those recorded must be the pinned versions.
+    const pinned = new Map(Object.values(CHARTS).map((pin) => [pin.chart as string, pin.version as string]));
+    for (const c of fixture.charts) expect(pinned.get(c.chart), c.chart).toBe(c.version);
     const autoscaler = fixture.charts.find((c) => c.chart === "cluster-autoscaler")!;
     expect(autoscaler.objects).toContain("Deployment/kube-system/cluster-autoscaler-aws-cluster-autoscaler");
   });

@@ -1,5 +1,6 @@
 // The configuration matrix: every feature as a factor with its levels (each a stack config patch),
 // all pairs of levels, plus the risky combinations by name. A cell is a stack file's content.
+import { ADDONS } from "../../infra/addons/registry";
 import { allPairs } from "./pairwise";
 
 type Patch = Record<string, any>;
@@ -17,6 +18,11 @@ interface Factor {
 }
 
 const CIDR = { cluster: { publicAccessCidrs: ["203.0.113.10/32"] } };
+
+const OFF_NEEDS: Record<string, Patch> = {
+  keda: { autoscaling: { enabled: false } },
+  kubePrometheusStack: { monitoring: { prometheusUrl: "https://prometheus.example.com" } },
+};
 
 export const FACTORS: Factor[] = [
   { name: "mode", levels: { eks: {}, existing: { cluster: { mode: "existing" } } } },
@@ -65,18 +71,13 @@ export const FACTORS: Factor[] = [
   { name: "clients", levels: { none: {}, apps: { serving: { allowedClientNamespaces: ["apps"] } } } },
   {
     name: "addonOff",
+    // Each add-on of the registry off in turn, with what the config then asks for: autoscaling
+    // needs KEDA; without kube-prometheus-stack the autoscaler needs the user's Prometheus.
     levels: {
       none: {},
-      // The user's Prometheus instead (the config refuses the autoscaler without one).
-      kubePrometheusStack: {
-        addons: { kubePrometheusStack: false },
-        monitoring: { prometheusUrl: "https://prometheus.example.com" },
-      },
-      keda: { addons: { keda: false }, autoscaling: { enabled: false } },
-      pushgateway: { addons: { pushgateway: false } },
-      dcgmExporter: { addons: { dcgmExporter: false } },
-      nvidiaDevicePlugin: { addons: { nvidiaDevicePlugin: false } },
-      clusterAutoscaler: { addons: { clusterAutoscaler: false } },
+      ...Object.fromEntries(
+        ADDONS.map((d): [string, Patch] => [d.key, { addons: { [d.key]: false }, ...(OFF_NEEDS[d.key] ?? {}) }]),
+      ),
     },
   },
 ];

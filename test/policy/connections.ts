@@ -2,7 +2,6 @@
 // list every connection its objects ask for, compute what its NetworkPolicies admit (policy/netpol.ts,
 // the API's own semantics over the emitted objects), and compare both ways.
 import {
-  KEDA_OPERATOR_PODS,
   objectRoutes,
   PROMETHEUS_PODS,
   serviceMonitorFlows,
@@ -13,6 +12,7 @@ import {
 } from "../../charts/netpol";
 import type { AddonSettings } from "../../infra/addons";
 import { addonFlows, addonPods, addonRoutes } from "../../infra/addons/connections";
+import { KEDA_OPERATOR_PODS } from "../../infra/addons/keda";
 import { ADDONS } from "../../infra/addons/registry";
 import { helmReleases, kubeObjects, workloads } from "../../policy/graph";
 import type { GraphNode } from "../../policy/model";

@@ -1,6 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT } from "../../cluster/iam";
 import { CLUSTER_AUTOSCALER_IMAGE, type KubernetesMinor } from "../versions";
+
+/** Where cluster-autoscaler runs, as its IRSA role's trust policy names it (infra/cluster/iam.ts). */
+export const AUTOSCALER_NAMESPACE = "kube-system";
+export const AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /** The cluster-autoscaler chart values we set (chart keys: test/fixtures/helm-values/cluster-autoscaler.yaml). */
 export interface ClusterAutoscalerValues {

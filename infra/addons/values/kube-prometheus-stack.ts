@@ -5,7 +5,8 @@ import { alertmanagerRouting, type AlertmanagerRouting } from "../../../monitori
 
 /** Our fullnameOverride: Services become `kps-prometheus`, `kps-alertmanager`, `kps-operator`. */
 export const KPS_FULLNAME = "kps";
-export const PROMETHEUS_PORT = 9090;
+// Prometheus' port is one fact with the pods charts/ names as the scraper of our ServiceMonitors.
+export { PROMETHEUS_PORT } from "../../../charts/netpol/pods";
 export const ALERTMANAGER_PORT = 9093;
 
 /** In-cluster URL of the Prometheus the stack runs (KEDA's trigger and workloads use it). */

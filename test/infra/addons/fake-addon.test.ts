@@ -2,20 +2,32 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ClusterAddons, type AddonDescriptor, type AddonSettings } from "../../../infra/addons";
+import { addonFlows } from "../../../infra/addons/connections";
 import { kubePrometheusStack } from "../../../infra/addons/kube-prometheus-stack";
-import { PROJECT } from "../../../infra/config";
+import { ADDONS } from "../../../infra/addons/registry";
+import { scrapedBy } from "../../../infra/addons/scrape";
+import { addonsSchemaFor, PROJECT } from "../../../infra/config";
+import { podsNamed, type PodGroup } from "../../../charts/netpol";
+import { addonTable, chartPinsTable, flowTable } from "../../../scripts/docs/tables";
 import type { GraphNode } from "../../../policy/model";
 import { GraphMocks } from "../../../scripts/graph/mocks";
 import { recordRegistrations } from "../../../scripts/graph/record";
 import { valuesProblems, type ChartFixture } from "./helm-fixtures";
+import { registryProblems } from "./registry-checks";
 
-// Adding an add-on takes one descriptor (docs/addons.md, "Adding an add-on"). This fake one,
-// registered in a test-only registry beside the real kube-prometheus-stack, shows what that one
-// descriptor buys: a Helm release switched by its toggle, values checked against a chart fixture,
-// and its place in the destroy order (after the cluster and the operator, before the workloads).
+// Adding an add-on takes one module (its descriptor), its pin and its values fixture
+// (docs/addons.md, "Adding an add-on"). This fake one, registered in a test-only registry beside the
+// real kube-prometheus-stack, has all three here and shows what they buy without touching any other
+// file: its config toggle, a Helm release, values checked against the fixture, NetworkPolicies
+// admitting exactly Prometheus' scrape, its rows in the docs' tables, and its place in the destroy
+// order (after the cluster and the operator, before the workloads).
+
+/** Its pods as the (made-up) chart renders them: metrics on 9999. */
+const FAKE_PODS: PodGroup = { name: "fake-exporter", labels: podsNamed("fake-exporter"), ports: [9999] };
 
 const fakeExporter: AddonDescriptor = {
   key: "fakeExporter",
+  toggle: { description: "A made-up exporter.", default: true },
   release: "fake-exporter",
   chart: {
     chart: "fake-exporter",
@@ -30,6 +42,10 @@ const fakeExporter: AddonDescriptor = {
     nodeSelector: s.systemNodeSelector ?? {},
     serviceMonitor: { enabled: serviceMonitor },
   }),
+  pods: [FAKE_PODS],
+  // Its one flow: Prometheus scrapes it.
+  connections: (s, installed) =>
+    scrapedBy(s, installed, { namespace: s.monitoringNamespace, pods: FAKE_PODS }, "Prometheus scrapes fake-exporter"),
 };
 /** Its fixture: the key paths of the chart's values.yaml (test/fixtures/helm-values/ for a real chart). */
 const fixture: ChartFixture = {
@@ -84,7 +100,45 @@ async function graphOf(
   return new Map((await recorder.nodes()).map((n) => [n.name, n]));
 }
 
-describe("a fake add-on: one descriptor in a registry", () => {
+describe("a fake add-on: one module, its pin and its fixture", () => {
+  it("its config toggle comes from its descriptor (description and default)", () => {
+    const schema = addonsSchemaFor(registry);
+    expect(schema.parse({})).toMatchObject({ kubePrometheusStack: true, fakeExporter: true });
+    expect(schema.parse({ fakeExporter: false })).toMatchObject({ fakeExporter: false });
+    expect(schema.safeParse({ fakeExporter: "yes" }).success).toBe(false);
+    const shape: Record<string, { description?: string }> = schema.unwrap().shape;
+    expect(shape.fakeExporter.description).toBe("A made-up exporter.");
+  });
+
+  it("passes the registry checks; without its flow, Prometheus cannot scrape it and the checks fail", () => {
+    expect(registryProblems(registry, settings)).toEqual([]);
+    const unreachable = { ...fakeExporter, connections: undefined };
+    const want = [expect.stringMatching(/^fakeExporter brings a ServiceMonitor but no connection from Prometheus/)];
+    expect(registryProblems([kubePrometheusStack, unreachable], settings)).toEqual(want);
+    // The same check the real registry passes (registry.test.ts) fails with it added.
+    expect(registryProblems([...ADDONS, unreachable], settings)).toEqual(want);
+  });
+
+  it("its NetworkPolicy admits exactly Prometheus' scrape on its metrics port", async () => {
+    const g = await graphOf({ kubePrometheusStack: true, fakeExporter: true });
+    const objs = g.get("monitoring-network-policies")!.inputs.objs as any[];
+    const allow = objs.find((o) => o.metadata.name === "allow-to-fake-exporter");
+    expect(allow.spec.podSelector.matchLabels).toEqual(FAKE_PODS.labels);
+    expect(allow.spec.ingress).toHaveLength(1);
+    expect(allow.spec.ingress[0].ports).toEqual([{ port: 9999, protocol: "TCP" }]);
+    expect(JSON.stringify(allow.spec.ingress[0].from)).toContain('"app.kubernetes.io/name":"prometheus"');
+  });
+
+  it("the docs' tables list it: toggle, pin and flow", () => {
+    expect(addonTable(registry, settings)).toContain(
+      "| `addons.fakeExporter` | on | A made-up exporter. | `monitoring` | system nodes |",
+    );
+    expect(chartPinsTable(registry)).toContain("| `addons.fakeExporter` | `fake-exporter` | `fake-exporter` | 1.2.3 |");
+    expect(flowTable(addonFlows(settings, registry))).toContain(
+      "| monitoring/prometheus | monitoring/fake-exporter | 9999 | Prometheus scrapes fake-exporter |",
+    );
+  });
+
   it("appears in the graph as a Helm release of its pinned chart, in the monitoring namespace", async () => {
     const g = await graphOf({ kubePrometheusStack: true, fakeExporter: true });
     const r = g.get("fake-exporter")!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GPU_NODE_LABEL, GPU_TAINT, SYSTEM_NODE_LABEL } from "../../../charts/node-pools";
 import { parseStackConfig } from "../../../infra/config-load";
 import type { AddonDescriptor, AddonSettings } from "../../../infra/addons";
-import { KEDA_METRICS_PORT } from "../../../charts/netpol";
+import { KEDA_METRICS_PORT } from "../../../infra/addons/keda";
 import { ADDONS } from "../../../infra/addons/registry";
 import { devicePluginValues } from "../../../infra/addons/values/device-plugin";
 import { dcgmNodeLabel, type DcgmExporterValues } from "../../../infra/addons/values/dcgm-exporter";
