@@ -480,7 +480,7 @@ const benchmarkSchema = z
       })
       .prefault({})
       .describe("Capacity planning Job (`vllm-bench plan`): see docs/serving.md, Capacity planning."),
-    // Issue 22: one run over many pods (an Indexed Job) for more streams than one client core measures cleanly.
+    // One run over many pods (an Indexed Job) for more streams than one client core measures cleanly.
     shards: z
       .number()
       .int()

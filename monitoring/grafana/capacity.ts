@@ -111,7 +111,7 @@ export function capacityDashboard(t: AlertThresholds) {
         {
           unit: "reqps",
           min: 0,
-          // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target (issue 17).
+          // No threshold line here: the VllmCapacityLow threshold drawn on this panel was read as the HPA target, so it is left out.
           description: `Each pod's finished requests per second against the HPA target (the HPA adds pods while the mean is above it) and the highest rate one replica sustained with every SLO met in the last \`vllm-bench plan\` (docs/serving.md, Capacity planning). A pod near the sustainable line has no headroom left. VllmCapacityLow fires when the mean per-pod rate stays above ${t.requestsPerSecondPerPod} req/s for 30 minutes.`,
         },
       ),

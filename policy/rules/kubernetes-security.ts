@@ -316,7 +316,7 @@ export const vllmManagedFlags = rule({
 export const noServiceAccountToken = rule({
   id: "no-sa-token-automount",
   description:
-    "Our pods do not mount a Kubernetes API token (automountServiceAccountToken: false): none of them calls the API.",
+    "Our pods do not mount a Kubernetes API token (automountServiceAccountToken: false): only the rehearsal pod reads pods, through a projected token of its own.",
   severity: "medium",
   scope: "resource",
   check(graph, report) {

@@ -1,4 +1,4 @@
-// cdk8s-plus-28 builds the Service, the NetworkPolicies and the dashboard ConfigMaps (issue 16), and
+// cdk8s-plus-28 builds the Service, the NetworkPolicies and the dashboard ConfigMaps, and
 // each of its defaults that differs from ours is overridden (charts/vllm/service.ts,
 // charts/netpol/policies.ts, charts/monitoring/dashboards-chart.ts). The autoscaler is KEDA's
 // ScaledObject, a typed object (charts/vllm/autoscaler.ts).

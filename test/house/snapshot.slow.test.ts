@@ -1,4 +1,4 @@
-// Issue 16's guard: the house restructuring changes no behaviour. The digest of both example
+// The guard of every restructuring: it changes no behaviour. The digest of both example
 // stacks' resource graphs and of every file synth writes must equal the snapshot taken before the
 // move (test/house/snapshot.json); a change that means to alter them rewrites the snapshot with
 // `tsx test/house/snapshot.ts --write` and says why in its commit.

@@ -1,4 +1,4 @@
-// The house snapshot (issue 16): a digest of everything a restructuring must leave unchanged —
+// The house snapshot: a digest of everything a restructuring must leave unchanged —
 // the resource graph of both example stacks (every node's type, name, parent, inputs and
 // dependencies, in registration order, plus the stack outputs) and every file `npm run synth`
 // writes for each stack (per object, so a failure names what changed).

@@ -177,7 +177,7 @@ describe("monitoring content against a real Prometheus", () => {
     expect(pods.map((r) => r.metric.pod)).toContain("vllm-0");
     expect(Number((await byLegend(/^HPA target/))[0].value[1])).toBe(5);
     expect(Number((await byLegend(/^sustainable/))[0].value[1])).toBe(12.5); // the fake Pushgateway's plan
-    // Issue 17: the VllmCapacityLow threshold on this panel was taken for the HPA target.
+    // A VllmCapacityLow threshold on this panel was taken for the HPA target, so there is none.
     expect((panel.fieldConfig?.defaults?.thresholds?.steps ?? []).filter((s) => s.value !== null)).toEqual([]);
   });
 

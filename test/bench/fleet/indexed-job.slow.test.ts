@@ -1,4 +1,4 @@
-// Must show (issue 22): `npm run synth` with benchmark.shards: 4 renders a valid Indexed Job, and
+// `npm run synth` with benchmark.shards: 4 renders a valid Indexed Job, and
 // four shard processes given exactly the env that Job gives its pods (JOB_COMPLETION_INDEX from
 // Kubernetes, the rest from the rendered container) merge into one valid result.
 import { spawnSync } from "node:child_process";

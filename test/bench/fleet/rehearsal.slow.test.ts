@@ -1,4 +1,4 @@
-// Must show (issue 22): the autoscaling rehearsal preset, against the built-in simulator, yields a
+// The autoscaling rehearsal preset, against the built-in simulator, yields a
 // timeline that shows the ramp (and the latency of a replica pushed past its capacity); and the
 // cluster side of the timeline is read from a real Prometheus.
 import * as fs from "node:fs";

@@ -1,4 +1,4 @@
-// Must show (issue 22): `--workers 2` sends exactly the single process's plan and its figures are
+// `--workers 2` sends exactly the single process's plan and its figures are
 // recomputed from the union of the workers' records, never averaged.
 import * as fs from "node:fs";
 import * as os from "node:os";
