@@ -311,6 +311,8 @@ async function runScenario(
           seed: opts.seed,
           tokenizer,
           ahead: Math.min(256, budget),
+          // A shard builds only its own share: warm-up i and main-run request i are owned by index.
+          wanted: (k) => owns(opts.shard, k < sc.num_warmups ? k : k - sc.num_warmups),
         });
     // Build what the first burst needs before the clock starts; the rest is built ahead of use.
     await Promise.race([
