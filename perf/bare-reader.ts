@@ -2,14 +2,14 @@
 // tokens of many SSE streams (one keep-alive agent, a timestamp per socket read, events found by
 // substring, no JSON parsing, no records, no statistics). It runs the same load as the real
 // client, in the same process, on the same core, right after it; what it measures is the floor
-// this machine and runtime put under any Node client. It reads the simulator's completions
-// format only.
+// this machine and runtime put under any Node client. It reads the simulator's completions and
+// chat formats only.
 import * as http from "node:http";
 import { arrivalGaps } from "../bench/client/random";
 
-// Every content chunk of the simulator's completions stream has a text starting with a space (its
-// tokens are " word"); the usage chunk has no text. (The last content chunk carries finish_reason.)
-const MARK = '"text":" ';
+// Every content chunk of the simulator's streams has a text starting with a space (its tokens are
+// " word"); the chat role chunk's content and the usage chunk have none.
+const MARK = { completions: '"text":" ', chat: '"content":" ' };
 
 export interface BareLoad {
   url: string;
@@ -20,6 +20,8 @@ export interface BareLoad {
   rate: number | "inf";
   tokens: number;
   seed: number;
+  /** Chat completions (default: completions). */
+  chat?: boolean;
 }
 
 /** Gaps per request id, in ms, as the reader saw each content chunk arrive. */
@@ -28,11 +30,14 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
   const gaps = new Map<string, number[]>();
   const body = JSON.stringify({
     model: load.model,
-    prompt: "bare reader",
-    max_tokens: load.tokens,
+    ...(load.chat
+      ? { messages: [{ role: "user", content: "bare reader" }], max_completion_tokens: load.tokens }
+      : { prompt: "bare reader", max_tokens: load.tokens }),
     ignore_eos: true,
     stream: true,
   });
+  const mark = load.chat ? MARK.chat : MARK.completions;
+  const endpoint = load.chat ? "/v1/chat/completions" : "/v1/completions";
   let open = 0;
   let slot: (() => void) | undefined;
   const one = (id: string) =>
@@ -40,7 +45,7 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
       const mine: number[] = [];
       let last = -1;
       const req = http.request(
-        `${load.url}/v1/completions`,
+        `${load.url}${endpoint}`,
         { method: "POST", agent, headers: { "content-type": "application/json", "x-request-id": id } },
         (res) => {
           res.setEncoding("utf8");
@@ -50,11 +55,11 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
             // The tail of the previous read is kept in case a marker straddles two reads (it is one
             // character shorter than the marker, so no marker is counted twice).
             const text = tail + chunk;
-            for (let i = text.indexOf(MARK); i >= 0; i = text.indexOf(MARK, i + 1)) {
+            for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, i + 1)) {
               if (last >= 0) mine.push(now - last);
               last = now;
             }
-            tail = text.slice(-(MARK.length - 1));
+            tail = text.slice(-(mark.length - 1));
           });
           res.on("end", () => {
             gaps.set(id, mine);

@@ -5,15 +5,26 @@
 
 export type Served = { itl_ms: number[]; truncated: boolean; requests: Record<string, { itl_ms: number[] }> };
 
-/** The configured gap plus, per token, what a client measured minus what the simulator sent. */
-export function clientOnlyGaps(measured: Map<string, number[]>, served: Served, configuredMs: number) {
-  const gaps: number[] = [];
+/**
+ * Per token, what a client measured minus what the simulator sent (ms), sorted. A client that
+ * times the chat role chunk as the first token (vLLM's does) has one gap more than the simulator
+ * at the front, the role-to-content gap within one read; it is dropped.
+ */
+export function ownErrors(measured: Map<string, ArrayLike<number>>, served: Served) {
+  const errors: number[] = [];
   let matched = 0;
   for (const [id, itl] of measured) {
     const s = served.requests[`cmpl-${id}`] ?? served.requests[`chatcmpl-${id}`];
-    if (!s || s.itl_ms.length !== itl.length) continue;
+    const skip = s ? itl.length - s.itl_ms.length : -1;
+    if (!s || (skip !== 0 && skip !== 1)) continue;
     matched++;
-    itl.forEach((c, i) => gaps.push(configuredMs + c - s.itl_ms[i]));
+    for (let i = 0; i < s.itl_ms.length; i++) errors.push(itl[i + skip] - s.itl_ms[i]);
   }
-  return { gaps: gaps.sort((a, b) => a - b), matched: measured.size ? matched / measured.size : 0 };
+  return { errors: errors.sort((a, b) => a - b), matched: measured.size ? matched / measured.size : 0 };
+}
+
+/** The configured gap plus each own error: what the client would report against a perfectly regular server. */
+export function clientOnlyGaps(measured: Map<string, ArrayLike<number>>, served: Served, configuredMs: number) {
+  const { errors, matched } = ownErrors(measured, served);
+  return { gaps: errors.map((e) => configuredMs + e), matched };
 }

@@ -284,6 +284,3 @@ export async function runMain(argv: string[]): Promise<number> {
     process.off("SIGINT", onSignal);
   }
 }
-
-// `vllm-bench compare` lives in bench/compare; this module keeps the export bench/cli.ts imports.
-export { compareMain } from "../compare/cli";

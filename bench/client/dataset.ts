@@ -121,7 +121,13 @@ export interface PromptSource {
 
 /** Lazily built prompts, `ahead` of the last one taken, at most `parallel` tokenizer calls at once. */
 export function randomPromptSource(
-  opts: RandomPromptOptions & { count: number; ahead?: number; parallel?: number },
+  opts: RandomPromptOptions & {
+    count: number;
+    ahead?: number;
+    parallel?: number;
+    /** The indices this process will take (a shard's share); others are never built nor kept. */
+    wanted?: (i: number) => boolean;
+  },
 ): PromptSource {
   const ahead = opts.ahead ?? 256;
   const parallel = opts.parallel ?? 16;
@@ -142,6 +148,7 @@ export function randomPromptSource(
   const schedule = (to: number) => {
     for (to = Math.min(to, opts.count); next < to; next++) {
       const idx = next;
+      if (opts.wanted && !opts.wanted(idx)) continue;
       const p = slot(() => randomPrompt(opts, idx));
       p.catch(() => {}); // surfaced by take()
       built.set(next, p);

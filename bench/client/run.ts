@@ -1,8 +1,7 @@
 import { DEFAULT_STOP_GRACE_S, type GoodputSlos, type RampUp, type Scenario, type ScenarioFile } from "../contract";
-import { startSimulator, type RunningSimulator } from "../sim";
+import type { RunningSimulator } from "../sim";
 import { randomPromptSource, serverTokenizer } from "./dataset";
 import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-dataset";
-import { htmlReport } from "../report/html";
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
 import { rehearsalReport, rehearsalTimeline, watchRehearsalPods } from "../fleet/rehearsal";
@@ -313,6 +312,8 @@ async function runScenario(
           seed: opts.seed,
           tokenizer,
           ahead: Math.min(256, budget),
+          // A shard builds only its own share: warm-up i and main-run request i are owned by index.
+          wanted: (k) => owns(opts.shard, k < sc.num_warmups ? k : k - sc.num_warmups),
         });
     // Build what the first burst needs before the clock starts; the rest is built ahead of use.
     await Promise.race([
@@ -486,25 +487,20 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   let sim: RunningSimulator | undefined;
   let baseUrl = opts.baseUrl?.replace(/\/$/, "");
   if (!baseUrl) {
-    sim = await startSimulator({ host: "127.0.0.1", port: 0 });
+    sim = await (await import("../sim")).startSimulator({ host: "127.0.0.1", port: 0 });
     baseUrl = sim.url;
     opts.log(`No --base-url given: started the built-in vLLM simulator at ${baseUrl} (embedded default).`);
   }
   const results: ScenarioResult[] = [];
   const written = new Set<ScenarioResult>(); // finished scenarios already on disk
-  const write = (withHtml: boolean) => {
+  // The report (and Vega with it) is loaded only at the end, once no stream is open.
+  const write = (report?: typeof import("../report/html").htmlReport) => {
     const now = state.current ? [...results, state.current()] : results;
-    const files = writeOutputs(
-      opts.outputDir,
-      runId,
-      now,
-      withHtml ? htmlReport(`vllm-bench: ${file.name}`, runId, now) : undefined,
-      written,
-    );
+    const files = writeOutputs(opts.outputDir, runId, now, report?.(`vllm-bench: ${file.name}`, runId, now), written);
     for (const r of results) written.add(r);
     return files;
   };
-  if (opts.live) opts.live.flush = () => write(false);
+  if (opts.live) opts.live.flush = () => write();
   try {
     const served = await readyModel(baseUrl, opts);
     checkContextLength(scenarios, served, !!dataset);
@@ -533,7 +529,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
       );
       results.push(s);
       // Written after every scenario: a SIGKILL later loses at most the running one.
-      write(false);
+      write();
       opts.log(consoleSummary(s, percentiles, file.defaults.percentile_metrics));
       const tables = rehearsalReport(s.result, file.thresholds);
       if (tables) opts.log(tables);
@@ -552,7 +548,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     closeIdleConnections();
     await sim?.close();
   }
-  const files = write(true);
+  const files = write((await import("../report/html")).htmlReport);
   if (opts.live) opts.live.flush = undefined;
   opts.log(
     `Wrote ${files.length} files to ${files[0] ? files[0].replace(/[/\\][^/\\]*$/, "") : opts.outputDir} (results JSON per scenario, CSV, report.html); ${opts.outputDir}/latest points at this run.`,

@@ -95,8 +95,8 @@ export function scaleProfile(profile: RateProfile, peakRps: number): RateProfile
 /**
  * Streams one client core measures cleanly: its own P99 inter-token error within 25 % of a 20 ms
  * gap (the bench:client target). bench:client on the 2-core VM with a quiet CPU: 1.09× at 100
- * streams, 2.58× at 1,000 (docs/benchmark.md, 23 Nov 2026); issue 22's run: +2 ms at 100, +8 ms at
- * 1,000, so +5 ms near 500. Measured again for issue 22 under a load average of ~20 (other
+ * streams, 2.58× at 1,000 (docs/benchmark.md, 23 Nov 2026); the sharding work's run: +2 ms at 100,
+ * +8 ms at 1,000, so +5 ms near 500. Measured again later under a load average of ~20 (other
  * sessions), too noisy to move it. See docs/benchmark.md "Sharding".
  */
 export const CLEAN_STREAMS_PER_CORE = 500;

@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { JOB_ENV, parseLatencyKey } from "../contract";
-import { htmlReport } from "../report/html";
 import { assertWritableDir, consoleSummary, pushResults, writeOutputs } from "../client/outputs";
 import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
@@ -150,6 +149,7 @@ export async function writeMerged(
       );
   }
   const count = m.results[0]?.result.shards; // the merge's shard count
+  const { htmlReport } = await import("../report/html");
   const files = writeOutputs(
     outputDir,
     m.runId,

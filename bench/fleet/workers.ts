@@ -8,7 +8,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { RunOptions, RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
-import { startSimulator } from "../sim";
 import { listShardFiles, mergeShards, readShardFiles } from "./merge";
 import { defaultWorkers } from "./plan";
 import { newRunId } from "../client/run";
@@ -17,16 +16,47 @@ import { assertShardable, DEAD_DIR, writeMerged } from "./shard";
 /** Lines of a worker's output kept to show when it fails. */
 const TAIL_LINES = 20;
 
-/** Cores this process may use: the cgroup v2 CPU quota when there is one (a pod's limit), else the host's. */
-function usableCores(): number {
-  try {
-    const [quota, period] = fs.readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(/\s+/);
-    if (quota && quota !== "max")
-      return Math.max(1, Math.min(os.availableParallelism(), Math.floor(Number(quota) / Number(period))));
-  } catch {
-    // not Linux or cgroup v1: fall through
-  }
-  return os.availableParallelism();
+/** Where the CPU limits of this process are read; injectable for tests. */
+export interface CpuReaders {
+  /** CPUs in this process's affinity mask (taskset, cpuset, a pod's static CPU manager policy). */
+  affinity: () => number;
+  /** A file's text, or undefined when it does not exist (cgroup files). */
+  read: (file: string) => string | undefined;
+}
+
+const hostReaders: CpuReaders = {
+  // libuv's uv_available_parallelism: sched_getaffinity on Linux, so `taskset -c 0` gives 1.
+  affinity: () => os.availableParallelism(),
+  read: (file) => {
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/**
+ * CPUs of quota from the cgroup (a pod's CPU limit): v2 `cpu.max` ("max 100000" = none), else v1
+ * `cpu.cfs_quota_us` / `cpu.cfs_period_us` (-1 = none). Undefined when there is no quota.
+ */
+function cgroupQuota(read: CpuReaders["read"]): number | undefined {
+  const v2 = read("/sys/fs/cgroup/cpu.max")?.trim().split(/\s+/);
+  if (v2) return v2[0] === "max" ? undefined : Number(v2[0]) / Number(v2[1]);
+  const quota = Number(read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"));
+  const period = Number(read("/sys/fs/cgroup/cpu/cpu.cfs_period_us"));
+  return quota > 0 && period > 0 ? quota / period : undefined;
+}
+
+/**
+ * Whole cores this process may use: the smaller of its affinity and its cgroup CPU quota (rounded
+ * down: a worker needs a core of its own to help), at least 1. Not the host's core count: a pod
+ * limited to 2 CPUs on a 64-core node has 2.
+ */
+export function usableCores(readers: CpuReaders = hostReaders): number {
+  const quota = cgroupQuota(readers.read);
+  const cores = readers.affinity();
+  return Math.max(1, Math.min(cores, quota !== undefined && Number.isFinite(quota) ? Math.floor(quota) : cores));
 }
 
 /** --workers when not given: one per usable core once the streams exceed what one core measures cleanly. */
@@ -58,7 +88,7 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
   // Under the output folder, not /tmp: the in-cluster pod's root filesystem is read-only.
   fs.mkdirSync(opts.outputDir, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(opts.outputDir, ".workers-"));
-  const sim = opts.baseUrl ? undefined : await startSimulator({ host: "127.0.0.1", port: 0 });
+  const sim = opts.baseUrl ? undefined : await (await import("../sim")).startSimulator({ host: "127.0.0.1", port: 0 });
   if (sim) opts.log(`No --base-url given: started the built-in vLLM simulator at ${sim.url} (embedded default).`);
   opts.log(
     `Running ${w.workers} workers (one seeded plan, request i goes to worker i mod ${w.workers}); merging their records afterwards.`,

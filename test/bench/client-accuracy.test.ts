@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../bench/sim";
 import { bareRead } from "../../perf/bare-reader";
-import { clientOnlyGaps, type Served } from "../../perf/client-only";
+import { clientOnlyGaps, ownErrors, type Served } from "../../perf/client-only";
 import { runBenchmark } from "../../bench/client/run";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -25,11 +25,11 @@ describe("bench:client accuracy pieces", () => {
       truncated: false,
       requests: { "cmpl-a": { itl_ms: [20, 45, 5] }, "chatcmpl-b": { itl_ms: [21, 19] } },
     };
-    // Client a saw the server's gaps plus 1 ms on the second; b's token count differs, so it is left out.
+    // Client a saw the server's gaps plus 1 ms on the second; b's token count differs by two, so it is left out.
     const r = clientOnlyGaps(
       new Map([
         ["a", [20, 46, 5]],
-        ["b", [21, 19, 20]],
+        ["b", [21, 19, 20, 20]],
       ]),
       served,
       20,
@@ -37,6 +37,14 @@ describe("bench:client accuracy pieces", () => {
     expect(r.gaps).toEqual([20, 20, 21]);
     expect(r.matched).toBe(0.5);
     expect(clientOnlyGaps(new Map([["b", [22, 19]]]), served, 20).gaps).toEqual([20, 21]);
+  });
+
+  it("drops the one extra leading gap of a client that times the chat role chunk as the first token", () => {
+    const served: Served = { itl_ms: [], truncated: false, requests: { "chatcmpl-v": { itl_ms: [20, 20] } } };
+    // vLLM's client: the role chunk sets TTFT, so the first content chunk is a gap (~0 ms, same read).
+    const r = ownErrors(new Map([["v", [0.01, 21, 19.5]]]), served);
+    expect(r.matched).toBe(1);
+    expect(r.errors).toEqual([-0.5, 1]);
   });
 
   it("the bare reader times every token of every stream, and its gaps match what the simulator sent", async () => {

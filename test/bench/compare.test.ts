@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { compareMain } from "../../bench/client/cli";
+import { compareMain } from "../../bench/compare/cli";
 import { writeOutputs } from "../../bench/client/outputs";
 import { rng } from "../../bench/client/random";
 import { readResultsFile, RESULT_FORMAT } from "../../bench/client/results-file";
