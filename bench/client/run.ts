@@ -469,8 +469,31 @@ export function planRun(
   return { file, scenarios, dataset, percentiles, backend: opts.backend ?? file.defaults.backend };
 }
 
+// The HTML report (and Vega, tens of MB of heap) is evaluated only once the run has ended. Under
+// `npm start` the sources compile in tsx's esbuild child, which Ctrl-C stops together with us, so
+// a module first loaded after Ctrl-C cannot load: from sources the report loads as the run starts.
+// The image runs the bundle, which needs no compiler. A report that cannot load is one warning:
+// the results JSON and CSV are written all the same.
+const FROM_SOURCES = import.meta.url.endsWith(".ts");
+type HtmlReport = typeof import("../report/html").htmlReport;
+function reportLoader(): (log: (line: string) => void) => Promise<HtmlReport | undefined> {
+  const load = () =>
+    import("../report/html").then(
+      (m) => m.htmlReport,
+      (e: Error) => e,
+    );
+  const early = FROM_SOURCES ? load() : undefined;
+  return async (log) => {
+    const r = await (early ?? load());
+    if (!(r instanceof Error)) return r;
+    log(`warning: report.html not written (${r.message}); the results JSON and CSV are written`);
+    return undefined;
+  };
+}
+
 export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const { file, scenarios, dataset, percentiles, backend } = planRun(opts);
+  const loadReport = reportLoader();
   const chat = backend === "openai-chat";
   const runId = newRunId();
   const graceMs = (opts.stopGraceS ?? DEFAULT_STOP_GRACE_S) * 1000;
@@ -494,7 +517,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const results: ScenarioResult[] = [];
   const written = new Set<ScenarioResult>(); // finished scenarios already on disk
   // The report (and Vega with it) is loaded only at the end, once no stream is open.
-  const write = (report?: typeof import("../report/html").htmlReport) => {
+  const write = (report?: HtmlReport) => {
     const now = state.current ? [...results, state.current()] : results;
     const files = writeOutputs(opts.outputDir, runId, now, report?.(`vllm-bench: ${file.name}`, runId, now), written);
     for (const r of results) written.add(r);
@@ -548,7 +571,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     closeIdleConnections();
     await sim?.close();
   }
-  const files = write((await import("../report/html")).htmlReport);
+  const files = write(await loadReport(opts.log));
   if (opts.live) opts.live.flush = undefined;
   opts.log(
     `Wrote ${files.length} files to ${files[0] ? files[0].replace(/[/\\][^/\\]*$/, "") : opts.outputDir} (results JSON per scenario, CSV, report.html); ${opts.outputDir}/latest points at this run.`,
