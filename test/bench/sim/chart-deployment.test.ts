@@ -11,9 +11,11 @@ import { EKS, find, objectsFor } from "../../charts/fixtures";
 
 const KEY = "sk-test-0123456789";
 let sim: RunningSimulator | undefined;
+const caches: string[] = [];
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
+  for (const d of caches.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
 /** Starts the simulator from the Deployment's container as the kubelet would (Secret values resolved), on loopback. */
@@ -27,6 +29,7 @@ async function startFromDeployment(serving: Record<string, unknown>, secrets: Re
   // The pod listens on 0.0.0.0:8000; the test binds the same options to a free loopback port, mounts
   // the model cache volume at a temporary folder, and skips the model load (not what this suite checks).
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "chart-sim-cache-"));
+  caches.push(cache);
   const mounted = c.args
     .slice(1)
     .map((a: string) => a.replace(/^--model-cache-dir=\/model-cache$/, `--model-cache-dir=${cache}`));
