@@ -4,6 +4,7 @@ import type { RequestRecord } from "../client/request";
 import { runBenchmark } from "../client/run";
 import type { ScenarioFile } from "../contract";
 import { aggregate, type RunInfo, type ThresholdResult } from "../client/stats";
+import { judge, type Judgement, type SteadyWindow } from "./judge";
 import type { Measurement } from "./search";
 import { checkSlos, slack, sloPercentiles, type Slos } from "./slo";
 
@@ -33,6 +34,13 @@ export interface PointMeasurement extends Measurement {
   /** Steady-state aggregates (vLLM's keys). */
   result: Record<string, unknown>;
   checks: ThresholdResult[];
+  /** Every SLO's point estimate met (as a single run judges it). */
+  passed: boolean;
+  /** Tightest SLO's distance from its limit as a fraction of it (negative: violated; NaN: no data). */
+  slack: number;
+  /** The steady window alone, and this measurement's verdict with its intervals (judge.ts). */
+  steady: SteadyWindow;
+  judgement: Judgement;
   /** Per-request records of the whole point, warm-up included (start_s from the point's start). */
   records: RequestRecord[];
   partial: boolean;
@@ -74,6 +82,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
         random_output_len: sc.random_output_len,
         random_range_ratio: sc.random_range_ratio,
         random_prefix_len: sc.random_prefix_len,
+        burstiness: sc.burstiness,
       },
     ],
     thresholds: s.slos,
@@ -103,13 +112,14 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     scenario: name,
     num_prompts: steady.length,
     request_rate: rate,
-    burstiness: 1,
+    burstiness: sc.burstiness,
     max_concurrency: null,
     duration: Math.max(1e-3, s.durationS - s.warmupS),
     percentiles,
   };
   const result = { ...aggregate(info, steady), offered_rate: rate, warmup_s: s.warmupS };
   const checks = checkSlos(result, s.slos);
+  const window: SteadyWindow = { records: steady, fromS: s.warmupS, toS: s.durationS };
   const m: PointMeasurement = {
     rate,
     attempt,
@@ -119,7 +129,9 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     partial: run.partial,
     stopReason: typeof r0.stop_reason === "string" ? r0.stop_reason : undefined,
     passed: checks.every((c) => c.passed) && steady.length > 0,
-    slack: steady.length ? slack(checks) : -1,
+    slack: steady.length ? slack(checks) : NaN,
+    steady: window,
+    judgement: judge([window], s.slos),
   };
   return m;
 }
