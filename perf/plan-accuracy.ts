@@ -20,8 +20,10 @@ export interface AccuracyOptions {
   /** The sweep's window per rate and the seconds dropped from its start (simulated). */
   sweepDurationS: number;
   sweepDropS: number;
-  /** Fine-grid step as a fraction of the shape's guess. */
+  /** Fine-grid step as a fraction of the shape's guess; the coarse grid's first rate and step (default 0.5, 0.1). */
   fineStep: number;
+  lowFraction?: number;
+  coarseStep?: number;
   /** Which planner modes to run. */
   modes: ("full" | "quick")[];
   /** Override a mode's settings (the smoke shortens the full search). */
@@ -46,6 +48,8 @@ export interface PlanAnswer {
 export interface Accuracy {
   shape: ShapeName;
   sweepRps: number | null;
+  /** Lowest rate the sweep saw miss (null: none). */
+  sweepMissRps: number | null;
   sweepPoints: SweepPoint[];
   sweepSeconds: number;
   full?: PlanAnswer;
@@ -111,6 +115,8 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
         ttftP95Ms: s.slos.ttft_p95_ms / o.speedup,
         itlP95Ms: "itl_p95_ms" in s.slos ? s.slos.itl_p95_ms / o.speedup : undefined,
         fineStep: o.fineStep,
+        lowFraction: o.lowFraction,
+        coarseStep: o.coarseStep,
         log: (p) =>
           o.log?.(
             `sweep ${shape} ${(p.rate / o.speedup).toFixed(2)} req/s: P95 TTFT ${(p.ttftP95Ms * o.speedup).toFixed(0)} ms, ITL ${(p.itlP95Ms * o.speedup).toFixed(0)} ms (simulated) over ${p.counted} requests: ${p.passed ? "meets" : "misses"}`,
@@ -124,6 +130,7 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
   const a: Accuracy = {
     shape,
     sweepRps: truth,
+    sweepMissRps: (result.points.find((p) => !p.passed)?.rate ?? NaN) / o.speedup || null,
     sweepPoints: result.points.map((p) => ({ ...p, rate: p.rate / o.speedup })),
     sweepSeconds: (performance.now() - started) / 1000,
   };

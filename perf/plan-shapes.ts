@@ -59,7 +59,7 @@ export const SHAPES = {
     outputLen: 16,
     burstiness: 0.25,
     slos: { ttft_p95_ms: 500, itl_p95_ms: 100 },
-    guessRps: 32,
+    guessRps: 16,
   },
 } satisfies Record<string, Shape>;
 

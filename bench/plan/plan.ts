@@ -381,7 +381,8 @@ function verdictLine(v: Verdict, slos: SloJudgement[]): string {
   if (v === "no-data") return VERDICT_WORDS[v];
   const shown = v === "pass" ? slos : slos.filter((j) => j.verdict === v);
   // The tightest SLO: the one whose interval reaches closest to (or past) its limit.
-  const reach = (j: SloJudgement) => (/_ms$/.test(j.name) ? j.high / j.limit : j.limit / j.low);
+  const reach = (j: SloJudgement) =>
+    /_ms$/.test(j.name) ? j.high / j.limit : j.limit / (j.name === "success_rate" ? j.value : j.low);
   const j = [...shown].sort((a, b) => reach(b) - reach(a))[0];
   const d = (x: number) => (Number.isFinite(x) ? x.toFixed(j.name === "success_rate" ? 3 : 1) : "∞");
   return `${VERDICT_WORDS[v]}${v === "pass" ? ", tightest" : ""} ${j.name} ${d(j.value)} [${d(j.low)}, ${d(j.high)}] vs ${j.limit}`;

@@ -280,10 +280,8 @@ function rateTable(rates: NonNullable<PlanReportInput["rates"]>, slos: string[])
 /** The capacity plan: each SLO's metric against the offered rate, with the knee and the target. */
 export function planReport(title: string, p: PlanReportInput): string {
   const marks = [
-    ...(p.knee !== null ? [{ label: "upper end (lowest sure miss)", rate: p.knee, color: "#dc2626" }] : []),
-    ...(p.sustainable !== null
-      ? [{ label: "sustainable: lower end (highest sure pass)", rate: p.sustainable, color: "#16a34a" }]
-      : []),
+    ...(p.knee !== null ? [{ label: "upper end (sure miss)", rate: p.knee, color: "#dc2626" }] : []),
+    ...(p.sustainable !== null ? [{ label: "sustainable (sure pass)", rate: p.sustainable, color: "#16a34a" }] : []),
     ...(p.target !== undefined ? [{ label: "HPA target", rate: p.target, color: "#2563eb" }] : []),
   ];
   const curves = Object.entries(p.slos).map(([name, limit]) => {
