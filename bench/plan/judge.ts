@@ -8,7 +8,10 @@ import type { Slos } from "./slo";
 // above capacity grows its queue by the overload's fraction of a second per second). So each SLO
 // gets an interval and a look at the window's later half:
 // - a percentile: the distribution-free interval of ranks, q ± z·√(q(1−q)/n), n the requests
-//   (a request's gaps are not independent, so ITL counts requests, not gaps);
+//   (a request's gaps are not independent, so ITL counts requests, not gaps; bursty arrivals
+//   count for less: gamma gaps of shape b < 1 make the number of arrivals in a window 1/b times
+//   as variable as Poisson ones (a renewal process's index of dispersion is its gaps' squared
+//   coefficient of variation), so n is divided by 1/b);
 // - a mean: ± z standard errors over the requests;
 // - the success rate: its Wilson interval is reported but the verdict takes the point estimate, as
 //   a scenario threshold does: no point holds enough requests to show a rate surely above 95 %
@@ -40,6 +43,8 @@ export interface SteadyWindow {
   records: RequestRecord[];
   fromS: number;
   toS: number;
+  /** Gamma shape of the arrival gaps (1 = Poisson); below 1 the requests count for less. */
+  burstiness?: number;
 }
 
 export interface SloJudgement {
@@ -104,7 +109,7 @@ interface Estimate {
   samples: number;
 }
 
-function estimate(name: string, rs: RequestRecord[], z: number): Estimate | undefined {
+function estimate(name: string, rs: RequestRecord[], z: number, dispersion = 1): Estimate | undefined {
   if (name === "success_rate") {
     const n = rs.length;
     if (!n) return undefined;
@@ -117,7 +122,7 @@ function estimate(name: string, rs: RequestRecord[], z: number): Estimate | unde
   if (name === "output_rate_per_request_min") {
     const xs = rs.filter((r) => r.success && r.tpot_ms).map((r) => 1000 / r.tpot_ms!);
     if (!xs.length) return undefined;
-    const h = xs.length > 1 ? (z * sd(xs)) / Math.sqrt(xs.length) : Infinity;
+    const h = xs.length > 1 ? (z * sd(xs)) / Math.sqrt(xs.length / dispersion) : Infinity;
     return { value: mean(xs), low: mean(xs) - h, high: mean(xs) + h, samples: xs.length };
   }
   const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
@@ -126,12 +131,12 @@ function estimate(name: string, rs: RequestRecord[], z: number): Estimate | unde
   if (stat === "mean") {
     const finite = values.filter(Number.isFinite);
     const m = finite.length === values.length ? mean(values) : Infinity;
-    const h = requests > 1 && Number.isFinite(m) ? (z * sd(values)) / Math.sqrt(requests) : Infinity;
+    const h = requests > 1 && Number.isFinite(m) ? (z * sd(values)) / Math.sqrt(requests / dispersion) : Infinity;
     return { value: m, low: Number.isFinite(m) ? m - h : m, high: m + h, samples: requests };
   }
   const q = (stat === "median" ? 50 : Number(stat.slice(1))) / 100;
   const sorted = Float64Array.from(values).sort();
-  const d = z * Math.sqrt((q * (1 - q)) / requests);
+  const d = z * Math.sqrt((q * (1 - q) * dispersion) / requests);
   const at = (p: number) => percentile(sorted, Math.min(100, Math.max(0, p * 100)));
   return { value: at(q), low: at(q - d), high: at(q + d), samples: requests };
 }
@@ -162,6 +167,7 @@ function withBatches(name: string, e: Estimate, windows: SteadyWindow[], z: numb
 export function judge(windows: SteadyWindow[], slos: Slos, z = Z95): Judgement {
   const all = windows.flatMap((w) => w.records);
   const late = windows.flatMap((w) => w.records.filter((r) => r.start_s >= (w.fromS + w.toS) / 2));
+  const dispersion = Math.max(1, ...windows.map((w) => 1 / Math.min(1, w.burstiness ?? 1)));
   if (!all.length) {
     const slo = Object.entries(slos).map(([name, limit]) => ({
       name,
@@ -176,7 +182,7 @@ export function judge(windows: SteadyWindow[], slos: Slos, z = Z95): Judgement {
     return { verdict: "no-data", samples: 0, slos: slo };
   }
   const judged = Object.entries(slos).map(([name, limit]): SloJudgement => {
-    const single = estimate(name, all, z);
+    const single = estimate(name, all, z, dispersion);
     const e = single && withBatches(name, single, windows, z);
     if (!e) return { name, limit, value: NaN, low: NaN, high: NaN, late: NaN, samples: 0, verdict: "no-data" };
     const lateValue = estimate(name, late, z)?.value ?? NaN;

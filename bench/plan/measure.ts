@@ -119,7 +119,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
   };
   const result = { ...aggregate(info, steady), offered_rate: rate, warmup_s: s.warmupS };
   const checks = checkSlos(result, s.slos);
-  const window: SteadyWindow = { records: steady, fromS: s.warmupS, toS: s.durationS };
+  const window: SteadyWindow = { records: steady, fromS: s.warmupS, toS: s.durationS, burstiness: sc.burstiness };
   const m: PointMeasurement = {
     rate,
     attempt,

@@ -10,7 +10,7 @@ import { planReport } from "../report/html";
 import { pinOneAddress } from "./address";
 import { judge, type SloJudgement, type Verdict } from "./judge";
 import { measurePoint, type PointMeasurement } from "./measure";
-import { FULL, tradedAway } from "./modes";
+import { tradedAway } from "./modes";
 import { configSetLines, table, yamlSnippet } from "./output";
 import { checkFleet, recommend, type FleetInput, type Recommendation } from "./recommend";
 import { Interrupted, searchRate, type SearchOptions, type SearchResult } from "./search";

@@ -70,6 +70,15 @@ describe("judging one rate", () => {
     expect(three.slos[0].high - three.slos[0].low).toBeLessThan(one.slos[0].high - one.slos[0].low);
   });
 
+  it("counts requests of bursty arrivals for less: gamma shape 0.25 widens the interval as a quarter of the requests would", () => {
+    const poisson = window(400, spread(400, 100, 500));
+    const bursty = { ...poisson, burstiness: 0.25 };
+    const quarter = window(100, spread(100, 100, 500));
+    const [p, b, q] = [poisson, bursty, quarter].map((w) => judge([w], { ttft_p95_ms: 600 }).slos[0]);
+    expect(b.high - b.low).toBeGreaterThan(p.high - p.low);
+    expect(b.high).toBeCloseTo(q.high, -1);
+  });
+
   it("judges a window with no request as no data, neither a pass nor a miss", () => {
     const j = judge([window(0, () => 0)], { ttft_p95_ms: 500, success_rate: 0.99 });
     expect(j.verdict).toBe("no-data");
