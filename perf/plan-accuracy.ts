@@ -24,6 +24,8 @@ export interface AccuracyOptions {
   fineStep: number;
   lowFraction?: number;
   coarseStep?: number;
+  /** Skip the sweep and compare with this answer of an earlier one (req/s at speedup 1; first miss too). */
+  given?: { sweepRps: number; sweepMissRps: number };
   /** Which planner modes to run. */
   modes: ("full" | "quick")[];
   /** Override a mode's settings (the smoke shortens the full search). */
@@ -99,6 +101,12 @@ async function plan(shape: ShapeName, mode: SearchMode, quick: boolean, o: Accur
 /** Sweep a shape, then plan it; rates are reported at speedup 1 (divided by the speedup). */
 export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promise<Accuracy> {
   const s = SHAPES[shape];
+  if (o.given) {
+    const a: Accuracy = { shape, ...o.given, sweepPoints: [], sweepSeconds: 0 };
+    if (o.modes.includes("full")) a.full = await plan(shape, { ...FULL, ...o.full }, false, o, o.given.sweepRps);
+    if (o.modes.includes("quick")) a.quick = await plan(shape, { ...QUICK, ...o.quick }, true, o, o.given.sweepRps);
+    return a;
+  }
   const sim = await startSimulator({ ...s.sim, speedup: o.speedup, host: "127.0.0.1", port: 0 });
   const started = performance.now();
   let result;

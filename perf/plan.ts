@@ -15,7 +15,7 @@ import { SHAPES, type ShapeName } from "./plan-shapes";
 
 export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
-  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--modes full,quick] [--seed 1] [--json plan-accuracy.json]",
+  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
   {
     shapes: { type: "string", default: Object.keys(SHAPES).join(",") },
     speedup: { type: "string", default: "2" },
@@ -24,6 +24,9 @@ const values = entryArgs(
     "fine-step": { type: "string", default: "0.02" },
     modes: { type: "string", default: "full,quick" },
     seed: { type: "string", default: "1" },
+    // Compare with an earlier sweep's answer and first miss instead of sweeping again (one shape).
+    "sweep-rps": { type: "string" },
+    "sweep-miss-rps": { type: "string" },
     json: { type: "string" },
   },
 );
@@ -45,6 +48,9 @@ const options = {
   fineStep: Number(values["fine-step"]),
   modes,
   seed: Number(values.seed),
+  ...(values["sweep-rps"]
+    ? { given: { sweepRps: Number(values["sweep-rps"]), sweepMissRps: Number(values["sweep-miss-rps"] ?? NaN) } }
+    : {}),
 };
 const load = () => os.loadavg()[0].toFixed(1);
 const pct = (x: number | null) => (x === null ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`);
