@@ -80,6 +80,9 @@ async function plan(shape: ShapeName, mode: SearchMode, quick: boolean, o: Accur
     },
     durationS: mode.pointDurationS / o.speedup,
     warmupS: mode.warmupS / o.speedup,
+    ...(mode.confirm
+      ? { confirm: { durationS: mode.confirm.pointDurationS / o.speedup, warmupS: mode.confirm.warmupS / o.speedup } }
+      : {}),
     fleet: { peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge" },
     outputDir: dir,
     seed: o.seed,

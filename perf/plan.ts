@@ -36,9 +36,10 @@ for (const s of shapes)
     console.error(`--shapes: unknown shape "${s}"; use ${Object.keys(SHAPES).join(", ")}`);
     process.exit(2);
   }
-const modes = values.modes.split(",") as ("full" | "quick")[];
+// "none": the sweep alone (run it beside plans given --sweep-rps, so both see the same machine load).
+const modes = (values.modes === "none" ? [] : values.modes.split(",")) as ("full" | "quick")[];
 if (!modes.every((m) => m === "full" || m === "quick")) {
-  console.error(`--modes: ${values.modes}: use full, quick or full,quick`);
+  console.error(`--modes: ${values.modes}: use full, quick, full,quick or none`);
   process.exit(2);
 }
 const options = {

@@ -168,6 +168,9 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
       repeats: int("repeats", values.repeats, 1, 10) ?? mode.repeats,
     },
     quick,
+    ...(quick && mode.confirm && values["point-duration"] === undefined
+      ? { confirm: { durationS: mode.confirm.pointDurationS, warmupS: mode.confirm.warmupS } }
+      : {}),
     durationS,
     warmupS,
     fleet,

@@ -27,6 +27,8 @@ export interface PointSettings {
   log: (line: string) => void;
   signal?: AbortSignal;
   readyTimeoutS?: number;
+  /** Added to the point's folder name (a confirmation point beside the short one at its rate). */
+  label?: string;
 }
 
 export interface PointMeasurement extends Measurement {
@@ -57,7 +59,7 @@ function pointTimeoutMs(slos: Slos): number {
 }
 
 export async function measurePoint(rate: number, attempt: number, s: PointSettings): Promise<PointMeasurement> {
-  const name = `rate-${rate.toFixed(3)}${attempt ? `-r${attempt + 1}` : ""}`;
+  const name = `rate-${rate.toFixed(3)}${s.label ? `-${s.label}` : ""}${attempt ? `-r${attempt + 1}` : ""}`;
   const dir = path.join(s.outputDir, "points", name);
   fs.mkdirSync(dir, { recursive: true });
   const sc = s.file.scenarios[0];
@@ -95,7 +97,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     apiKey: s.apiKey,
     config,
     outputDir: dir,
-    seed: s.seed + attempt * 7919 + Math.round(rate * 1000),
+    seed: s.seed + attempt * 7919 + Math.round(rate * 1000) + (s.label ? 104729 : 0),
     timeoutMs: pointTimeoutMs(s.slos),
     log: () => {}, // the planner logs one line per point instead of a summary per point
     signal: s.signal,

@@ -35,6 +35,8 @@ export interface PlanOptions {
   quick?: boolean;
   durationS: number;
   warmupS: number;
+  /** Confirm the answer with one point this long (quick's short points cannot see a queue build). */
+  confirm?: { durationS: number; warmupS: number };
   fleet: Omit<FleetInput, "sustainableRps" | "meanOutputTokens">;
   outputDir: string;
   pushgatewayUrl?: string;
@@ -103,7 +105,13 @@ export interface PlanFile {
     /** The search mode and, for anything short of the full search, what it gave up. */
     mode: { quick: boolean; traded_away: string[] };
     stop: SearchResult<PointMeasurement>["stop"];
-    search: PlanOptions["search"] & { duration_s: number; warmup_s: number };
+    search: PlanOptions["search"] & {
+      duration_s: number;
+      warmup_s: number;
+      /** The long point that confirms a reduced search's answer. */
+      confirm_duration_s?: number;
+      confirm_warmup_s?: number;
+    };
     fleet: PlanOptions["fleet"];
     price: Recommendation["price"] | null;
     cost_per_hour_at_peak_usd: number | null;
@@ -116,6 +124,8 @@ export interface PlanFile {
 export interface PlanRate {
   rate: number;
   verdict: Verdict;
+  /** The long point that confirmed (or refuted) a reduced search's answer. */
+  confirmation: boolean;
   measurements: number;
   /** Steady requests over every measurement at this rate. */
   samples: number;
@@ -204,17 +214,18 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     if (fromFile.ignored.length) o.log(`Not SLOs (they grow with the offered rate): ${fromFile.ignored.join(", ")}.`);
     let readyTimeoutS = o.readyTimeoutS;
     search = await searchRate(
-      async (rate, attempt) => {
+      async (rate, attempt, long) => {
         let m: PointMeasurement;
         try {
           m = await measurePoint(rate, attempt, {
+            ...(long && o.confirm ? { label: "long" } : {}),
             baseUrl: baseUrl,
             model: o.model,
             apiKey: o.apiKey,
             file,
             slos,
-            durationS: o.durationS,
-            warmupS: o.warmupS,
+            durationS: long && o.confirm ? o.confirm.durationS : o.durationS,
+            warmupS: long && o.confirm ? o.confirm.warmupS : o.warmupS,
             seed: o.seed,
             outputDir: planDir,
             log: o.log,
@@ -247,11 +258,11 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
         );
         const m = ms[ms.length - 1];
         o.log(
-          `rate ${m.rate.toFixed(2).padStart(8)} req/s${ms.length > 1 ? ` (${ms.length} runs)` : ""}: ${verdictLine(j.verdict, j.slos)} over ${j.samples} requests; served ${(m.result.request_throughput as number).toFixed(2)} req/s [${((performance.now() - started) / 1000).toFixed(0)} s]`,
+          `rate ${m.rate.toFixed(2).padStart(8)} req/s${m.steady.toS !== o.durationS ? ` (long point, ${m.steady.toS} s)` : ""}${ms.length > 1 ? ` (${ms.length} runs)` : ""}: ${verdictLine(j.verdict, j.slos)} over ${j.samples} requests; served ${(m.result.request_throughput as number).toFixed(2)} req/s [${((performance.now() - started) / 1000).toFixed(0)} s]`,
         );
         return j.verdict;
       },
-      { ...o.search, signal: stop.signal },
+      { ...o.search, confirm: !!o.confirm, signal: stop.signal },
     );
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
@@ -279,6 +290,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       return {
         rate: v.rate,
         verdict: v.verdict,
+        confirmation: !!v.confirmation,
         measurements: v.measurements.length,
         samples: j.samples,
         near_knee: v.rate >= (lower ?? 0) && v.rate <= (upper ?? Infinity),
@@ -292,6 +304,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     precision: o.search.precision,
     maxPoints: o.search.maxPoints,
     repeats: o.search.repeats,
+    confirm: o.confirm && { pointDurationS: o.confirm.durationS, warmupS: o.confirm.warmupS },
   };
   const rec =
     complete && !partial && search.sustainable !== undefined && meanOut
@@ -325,7 +338,12 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       rates,
       mode: { quick: !!o.quick, traded_away: tradedAway(mode) },
       stop: targetLost ? "target-lost" : search.stop,
-      search: { ...o.search, duration_s: o.durationS, warmup_s: o.warmupS },
+      search: {
+        ...o.search,
+        duration_s: o.durationS,
+        warmup_s: o.warmupS,
+        ...(o.confirm ? { confirm_duration_s: o.confirm.durationS, confirm_warmup_s: o.confirm.warmupS } : {}),
+      },
       fleet: o.fleet,
       price: rec?.price ?? null,
       cost_per_hour_at_peak_usd: rec?.costPerHourAtPeak ?? null,

@@ -6,7 +6,10 @@ import type { Verdict } from "./judge";
 // `repeats` times, and judged on everything measured at it. Only a sure pass moves the lower end:
 // an unsure rate is never the answer, so one lucky measurement cannot raise it. When the lowest
 // rate above the answer is only unsure, one more rate above it is measured to find a sure miss,
-// the interval's upper end.
+// the interval's upper end. With `confirm`, the answer is then measured once more with a long
+// point: a short point starts from an empty server and ends before a mild overload has built a
+// queue, so a short pass is only a candidate; if the long point does not pass, the next lower
+// rate (by the precision) is confirmed instead, while the budget lasts.
 
 export interface Measurement {
   rate: number;
@@ -17,6 +20,8 @@ export interface RateVerdict<M extends Measurement> {
   verdict: Verdict;
   /** The verdict is a pass (kept for readers of the boolean). */
   passed: boolean;
+  /** Measured with the long confirmation point. */
+  confirmation?: boolean;
   measurements: M[];
 }
 
@@ -30,6 +35,8 @@ export interface SearchOptions {
   maxPoints: number;
   /** Measurements of an unsure rate at most. */
   repeats: number;
+  /** Confirm the answer with one long point (the measure function's `long` flag). */
+  confirm?: boolean;
   signal?: AbortSignal;
 }
 
@@ -45,23 +52,32 @@ export interface SearchResult<M extends Measurement> {
   stop: "converged" | "max-points" | "min-rate" | "max-rate" | "no-data" | "interrupted" | "target-lost";
 }
 
+/** Long confirmation points at most. */
+const CONFIRMATIONS = 3;
+
 export async function searchRate<M extends Measurement>(
-  measure: (rate: number, attempt: number) => Promise<M>,
+  measure: (rate: number, attempt: number, long?: boolean) => Promise<M>,
   judge: (ms: M[]) => Verdict,
   o: SearchOptions,
 ): Promise<SearchResult<M>> {
   const verdicts: RateVerdict<M>[] = [];
-  const at = async (rate: number): Promise<Verdict> => {
+  const at = async (rate: number, long = false): Promise<Verdict> => {
     const ms: M[] = [];
     let verdict: Verdict;
     do {
-      const m = await measure(rate, ms.length);
+      const m = await measure(rate, ms.length, long);
       // A point cut short by an interrupt is no verdict: its tail never ran.
       if (o.signal?.aborted) throw new Interrupted();
       ms.push(m);
       verdict = judge(ms);
     } while (verdict === "unsure" && ms.length < o.repeats && !o.signal?.aborted);
-    verdicts.push({ rate, verdict, passed: verdict === "pass", measurements: ms });
+    verdicts.push({
+      rate,
+      verdict,
+      passed: verdict === "pass",
+      measurements: ms,
+      ...(long ? { confirmation: true } : {}),
+    });
     return verdict;
   };
   let lo: number | undefined; // highest sure pass
@@ -86,17 +102,38 @@ export async function searchRate<M extends Measurement>(
     throw e;
   }
 
+  /**
+   * The search's end: with `confirm`, the answer measured once more with a long point, stepping
+   * down by the precision until one passes (at most CONFIRMATIONS, beyond the point budget: they
+   * are what the answer rests on).
+   */
+  async function confirmed(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
+    if (!o.confirm || lo === undefined) return done(stop);
+    let candidate: number = lo;
+    lo = undefined; // nothing is the answer until a long point passes
+    for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
+      if (o.signal?.aborted) return done("interrupted");
+      if ((await at(candidate, true)) === "pass") {
+        lo = candidate;
+        return done(stop);
+      }
+      hi = hi === undefined ? candidate : Math.min(hi, candidate);
+      candidate = candidate / (1 + o.precision);
+    }
+    return done("max-points");
+  }
+
   async function search(): Promise<SearchResult<M>> {
     // Bracket.
     let r = Math.min(Math.max(o.startRps, o.minRps), o.maxRps);
     while (lo === undefined || hi === undefined) {
       if (o.signal?.aborted) return done("interrupted");
-      if (budget()) return done("max-points");
+      if (budget()) return confirmed("max-points");
       const v = await at(r);
       if (v === "pass") {
         lo = r;
         if (hi !== undefined) break;
-        if (r >= o.maxRps) return done("max-rate");
+        if (r >= o.maxRps) return confirmed("max-rate");
         r = Math.min(r * 2, o.maxRps);
       } else if (v === "no-data") {
         // Too few arrivals in the window to judge: lower rates have fewer still, so only a higher
@@ -113,7 +150,7 @@ export async function searchRate<M extends Measurement>(
     // Bisect (geometric midpoint: the bracket spans a ratio, and so does the precision).
     while ((hi - lo) / lo > o.precision) {
       if (o.signal?.aborted) return done("interrupted");
-      if (budget()) return done("max-points");
+      if (budget()) return confirmed("max-points");
       const mid = Math.sqrt(lo * hi);
       if ((await at(mid)) === "pass") lo = mid;
       else hi = mid;
@@ -122,11 +159,11 @@ export async function searchRate<M extends Measurement>(
     let up = hi;
     while (done("converged").knee === undefined) {
       if (o.signal?.aborted) return done("interrupted");
-      if (budget() || up >= o.maxRps) return done("max-points");
+      if (budget() || up >= o.maxRps) return confirmed("max-points");
       up = Math.min(up * (1 + Math.max(o.precision, 0.05)), o.maxRps);
       await at(up);
     }
-    return done("converged");
+    return confirmed("converged");
   }
 }
 

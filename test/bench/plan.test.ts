@@ -87,6 +87,21 @@ describe("rate search", () => {
   });
 });
 
+describe("rate search, confirmed with a long point", () => {
+  it("does not answer a rate only short points passed: it steps down until a long point passes", async () => {
+    // Short points pass up to 10 req/s (the queue has no time to build), long ones only up to 8.
+    const measure = (rate: number, _attempt: number, long?: boolean) => Promise.resolve({ rate, long: !!long });
+    const judge = (ms: { rate: number; long: boolean }[]): Verdict =>
+      ms[0].rate <= (ms[0].long ? 8 : 10) ? "pass" : "miss";
+    const r = await searchRate(measure, judge, { ...base, precision: 0.1, confirm: true });
+    expect(r.stop).toBe("converged");
+    expect(r.sustainable!).toBeLessThanOrEqual(8);
+    expect(r.verdicts.filter((v) => v.confirmation).at(-1)!.verdict).toBe("pass");
+    // Without the confirmation the short points' answer stands, above what holds.
+    expect((await searchRate(measure, judge, { ...base, precision: 0.1 })).sustainable!).toBeGreaterThan(8);
+  });
+});
+
 describe("rate search, interrupted", () => {
   it("records no verdict for a point an interrupt cut short, and says it was interrupted", async () => {
     const ac = new AbortController();
