@@ -36,8 +36,9 @@ Target and workload
   --ready-timeout S         wait up to S s for the target to answer (env READY_TIMEOUT) default: 0
 Search
   --quick                   reduced search: ${QUICK.pointDurationS} s points (${QUICK.warmupS} s warm-up), ${QUICK.precision * 100} % precision, ${QUICK.maxPoints} rates, ${QUICK.repeats} run
-                            per rate; about a minute. Still a sure lower bound, only coarser; the plan
-                            lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats}
+                            per rate, then one ${QUICK.confirm?.pointDurationS} s point (${QUICK.confirm?.warmupS} s warm-up) to confirm the
+                            answer: about a minute and a half. Still a sure lower bound, only coarser;
+                            the plan lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats}
   --point-duration S        seconds per rate point
   --warmup S                seconds at the start of each point not counted
   --precision F             stop when the bracket is narrower than this fraction
