@@ -15,13 +15,14 @@ import { SHAPES, type ShapeName } from "./plan-shapes";
 
 export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
-  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
+  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
   {
     shapes: { type: "string", default: Object.keys(SHAPES).join(",") },
     speedup: { type: "string", default: "2" },
     "sweep-duration": { type: "string", default: "70" },
     "sweep-drop": { type: "string", default: "10" },
     "fine-step": { type: "string", default: "0.02" },
+    "low-fraction": { type: "string", default: "0.5" },
     modes: { type: "string", default: "full,quick" },
     seed: { type: "string", default: "1" },
     // Compare with an earlier sweep's answer and first miss instead of sweeping again (one shape).
@@ -47,6 +48,7 @@ const options = {
   sweepDurationS: Number(values["sweep-duration"]),
   sweepDropS: Number(values["sweep-drop"]),
   fineStep: Number(values["fine-step"]),
+  lowFraction: Number(values["low-fraction"]),
   modes,
   seed: Number(values.seed),
   ...(values["sweep-rps"]
