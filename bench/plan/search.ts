@@ -108,7 +108,8 @@ export async function searchRate<M extends Measurement>(
    * are what the answer rests on).
    */
   async function confirmed(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
-    if (!o.confirm || lo === undefined) return done(stop);
+    if (lo === undefined) return done(stop);
+    if (!o.confirm) return o.repeats > 1 ? rerun(stop) : done(stop);
     let candidate: number = lo;
     lo = undefined; // nothing is the answer until a long point passes
     for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
@@ -121,6 +122,30 @@ export async function searchRate<M extends Measurement>(
       candidate = candidate / (1 + o.precision);
     }
     return done("max-points");
+  }
+
+  /**
+   * Without a long point (the full search): the answer must pass on two independent runs judged
+   * together. Near the knee the queue wanders more from run to run than within one run's window,
+   * so one run's interval can clear the limit by luck; a second run at the answer, pooled with the
+   * first, must still pass, or the next lower pass is tried (at most CONFIRMATIONS runs).
+   */
+  async function rerun(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
+    for (let i = 0; i < CONFIRMATIONS && lo !== undefined; i++) {
+      if (o.signal?.aborted) return done("interrupted");
+      const v = verdicts.find((x) => x.rate === lo && x.passed)!;
+      if (v.measurements.length >= 2) return done(stop);
+      const m = await measure(v.rate, v.measurements.length);
+      if (o.signal?.aborted) throw new Interrupted();
+      v.measurements.push(m);
+      v.verdict = judge(v.measurements);
+      v.passed = v.verdict === "pass";
+      if (v.passed) return done(stop);
+      hi = hi === undefined ? v.rate : Math.min(hi, v.rate);
+      const below = verdicts.filter((x) => x.passed && x.rate < v.rate).map((x) => x.rate);
+      lo = below.length ? Math.max(...below) : undefined;
+    }
+    return lo === undefined ? done(stop === "converged" ? "max-points" : stop) : done(stop);
   }
 
   async function search(): Promise<SearchResult<M>> {

@@ -102,6 +102,19 @@ describe("rate search, confirmed with a long point", () => {
   });
 });
 
+describe("rate search, the answer run twice", () => {
+  it("with repeats, the answer must still pass with a second run pooled in, or the next lower pass is tried", async () => {
+    // Every rate from 9 up passes its first run (a lucky window) and fails pooled with a second.
+    const judge = (ms: Measurement[]): Verdict =>
+      ms[0].rate < 9 || ms.length < 2 ? (ms[0].rate <= 12 ? "pass" : "miss") : "unsure";
+    const r = await searchRate(at, judge, { ...base, precision: 0.1, repeats: 3 });
+    expect(r.sustainable!).toBeLessThan(9);
+    const answer = r.verdicts.find((v) => v.rate === r.sustainable)!;
+    expect(answer.measurements).toHaveLength(2);
+    expect(r.verdicts.some((v) => v.rate >= 9 && v.measurements.length === 2 && v.verdict === "unsure")).toBe(true);
+  });
+});
+
 describe("rate search, interrupted", () => {
   it("records no verdict for a point an interrupt cut short, and says it was interrupted", async () => {
     const ac = new AbortController();
