@@ -44,7 +44,7 @@ describe("planner accuracy against a brute-force sweep (smoke)", () => {
     expect(a.quick!.lower).not.toBeNull();
     expect(a.quick!.lower!).toBeLessThan(a.sweepMissRps!);
     expect(a.quick!.error!).toBeGreaterThanOrEqual(-QUICK_BELOW);
-  }, 150_000);
+  }, 300_000);
 });
 
 // A reduced variant (a few seconds; run it alone with -t reduced): the small engine setting, four times

@@ -73,8 +73,9 @@ describe("vllm-bench plan", () => {
     expect(fs.readFileSync(path.join(out, "latest/plan.html"), "utf8")).toMatch(/<td>no-data<\/td>/);
   }, 60_000);
 
-  // The reduced search: at most 6 points of 8 s plus their in-flight tails; about a minute on an
-  // idle 2-core machine (56 s and 72 s measured). The limit leaves room for a loaded one.
+  // The reduced search: at most 6 points of 8 s, then one to three 60 s points confirming the answer,
+  // plus their in-flight tails: 2–5 minutes (262 s measured on a 2-core machine at load average 4–7).
+  // The limit leaves room for a loaded one.
   it("--quick against the built-in simulator writes plan.json and prints the pulumi config set lines", async () => {
     const t0 = performance.now();
     const { code, stdout, stderr } = await plan(["--quick", "--peak-rps", "30"], cwd);
@@ -101,6 +102,6 @@ describe("vllm-bench plan", () => {
     expect(stdout).toMatch(/^pulumi config set --path autoscaling\.maxReplicas \d+$/m);
     expect(stdout).toMatch(/^pulumi config set --path gpuNodes\.maxSize \d+$/m);
     expect(fs.existsSync(path.join(cwd, "results/latest/plan.html"))).toBe(true);
-    expect(seconds).toBeLessThan(240);
-  }, 300_000);
+    expect(seconds).toBeLessThan(480);
+  }, 600_000);
 });
