@@ -2,12 +2,14 @@
 // sweep each, full and quick plans; its numbers are in docs/benchmark.md): the batch-limited shape
 // four times faster (speedup 4: every simulated duration, SLO and point divided by 4), a short
 // brute-force sweep (perf/plan-sweep.ts, no planner code) and `vllm-bench plan --quick` with its
-// own settings scaled the same way. About 50 s.
+// own settings scaled the same way (its confirmation point included). About two minutes: measured
+// 112 s at load average 4 (sweep 7.74 req/s, first miss 8.17; quick 5.97, −22.8 %).
 //
 // What the fix allows: --quick answers the lower end of its interval, a rate every SLO's 95 %
-// interval cleared, so it must never reach the lowest rate the sweep saw miss (before the fix the
-// smoke accepted +25 % above the capacity); below, its 20 % bisection precision and its wide
-// intervals over 1.5 s windows cost up to about a third (the smoke accepted −50 %).
+// interval cleared in a point as long as the full search's, so it must never reach the lowest rate
+// the sweep saw miss (before the fix the smoke accepted +25 % above the capacity); below, its 20 %
+// bisection precision, a confirmation that steps down by it and its wide intervals over 1.5 s
+// windows cost up to about a third (the smoke accepted −50 %).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
