@@ -88,7 +88,12 @@ describe("vllm-bench plan", () => {
     expect(target).toBeLessThanOrEqual(0.6 * json.plan.sustainable_rps);
     expect(json["autoscaling.maxReplicas"]).toBe(Math.ceil(30 / target));
     expect(json["gpuNodes.maxSize"]).toBe(json["autoscaling.maxReplicas"]); // g6.xlarge: one GPU, one pod per node
-    expect(json.plan.points.length).toBeLessThanOrEqual(6);
+    // At most 6 short rates, then at most 3 long points confirming the answer; the last one passed.
+    type Rate = { rate: number; confirmation: boolean; verdict: string };
+    const rates = json.plan.rates as Rate[];
+    expect(rates.filter((r) => !r.confirmation).length).toBeLessThanOrEqual(6);
+    expect(rates.filter((r) => r.confirmation).length).toBeLessThanOrEqual(3);
+    expect(rates.find((r) => r.confirmation && r.rate === json.plan.sustainable_rps)?.verdict).toBe("pass");
     // The answer is an interval's lower end, and the quick plan says what it traded away.
     expect(json.plan.sustainable_interval.lower).toBe(json.plan.sustainable_rps);
     expect(json.plan.sustainable_interval.first_not_passed).toBeGreaterThan(json.plan.sustainable_rps);
