@@ -1,81 +1,151 @@
-// How well `vllm-bench plan` finds a known capacity: the planner runs against the built-in
-// simulator, whose capacity follows from its engine settings (plan-capacity.ts), and the rate it
-// finds is compared with that prediction. `npm run bench:plan` runs the full study (perf/plan.ts);
+// How close `vllm-bench plan` (full and --quick) comes to the truth: a brute-force sweep of fixed
+// rates (perf/plan-sweep.ts, which shares no code with the planner) finds the highest rate meeting
+// the SLOs for a simulator setting (perf/plan-shapes.ts), then the planner runs against a fresh
+// simulator of the same setting. `npm run bench:plan` runs the study (perf/plan.ts);
 // test/bench/plan-accuracy.slow.test.ts runs a short smoke of the same code.
+//
+// Every duration is simulated time: with `speedup` S the simulator runs S times faster and every
+// duration here (sweep windows, the planner's points) is divided by S, so the queueing the planner
+// must see is the same, in fewer seconds (at the cost of timer precision on a busy machine).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runPlan } from "../bench/plan/plan";
-import { defaultSimOptions } from "../bench/sim";
-import { engineCapacityRps, scenarioFile, SETTINGS, WORKLOAD } from "./plan-capacity";
+import { FULL, QUICK, type SearchMode } from "../bench/plan/modes";
+import { startSimulator } from "../bench/sim";
+import { SHAPES, shapeScenario, type ShapeName } from "./plan-shapes";
+import { sweep, type SweepPoint } from "./plan-sweep";
 
 export interface AccuracyOptions {
-  /** Divide every simulated duration by this (the capacity grows by the same factor). */
   speedup: number;
-  /** Seconds per measured rate, and the first seconds not counted. */
-  durationS: number;
-  warmupS: number;
-  /** The SLO the planner must hold. */
-  ttftP95Ms: number;
-  /** The bisection stops when (fail − pass) / pass is below this. */
-  precision: number;
-  /** The first rate; the search doubles (or halves) from it. */
-  startRps: number;
+  /** The sweep's window per rate and the seconds dropped from its start (simulated). */
+  sweepDurationS: number;
+  sweepDropS: number;
+  /** Fine-grid step as a fraction of the shape's guess; the coarse grid's first rate and step (default 0.5, 0.1). */
+  fineStep: number;
+  lowFraction?: number;
+  coarseStep?: number;
+  /** Skip the sweep and compare with this answer of an earlier one (req/s at speedup 1; first miss too). */
+  given?: { sweepRps: number; sweepMissRps: number };
+  /** Which planner modes to run. */
+  modes: ("full" | "quick")[];
+  /** Override a mode's settings (the smoke shortens the full search). */
+  full?: Partial<SearchMode>;
+  quick?: Partial<SearchMode>;
   outputDir: string;
+  seed: number;
   log?: (line: string) => void;
 }
 
-export interface Accuracy {
-  setting: keyof typeof SETTINGS;
-  predictedRps: number;
-  foundRps: number | null;
-  kneeRps: number | null;
-  /** found / predicted − 1 (null when nothing passed). */
-  error: number | null;
+export interface PlanAnswer {
+  lower: number | null;
+  upper: number | null;
   stop: string;
-  points: number;
+  rates: number;
+  measurements: number;
   seconds: number;
+  /** lower / sweep − 1 (null without both). */
+  error: number | null;
 }
 
-/** The capacity the engine model predicts for a setting, at a speedup. */
-export const predictedRps = (setting: keyof typeof SETTINGS, speedup: number) =>
-  speedup * engineCapacityRps({ ...defaultSimOptions, ...SETTINGS[setting] }, WORKLOAD.inputLen, WORKLOAD.outputLen);
+export interface Accuracy {
+  shape: ShapeName;
+  sweepRps: number | null;
+  /** Lowest rate the sweep saw miss (null: none). */
+  sweepMissRps: number | null;
+  sweepPoints: SweepPoint[];
+  sweepSeconds: number;
+  full?: PlanAnswer;
+  quick?: PlanAnswer;
+}
 
-export async function planAccuracy(setting: keyof typeof SETTINGS, o: AccuracyOptions): Promise<Accuracy> {
-  const dir = path.join(o.outputDir, setting);
+async function plan(shape: ShapeName, mode: SearchMode, quick: boolean, o: AccuracyOptions, truth: number | null) {
+  const s = SHAPES[shape];
+  const dir = path.join(o.outputDir, shape, quick ? "quick" : "full");
   fs.mkdirSync(dir, { recursive: true });
   const config = path.join(dir, "scenario.json");
-  fs.writeFileSync(config, JSON.stringify(scenarioFile({ ttft_p95_ms: o.ttftP95Ms })));
+  fs.writeFileSync(config, JSON.stringify(shapeScenario(s, o.speedup)));
   const started = performance.now();
   const out = await runPlan({
-    sim: { ...SETTINGS[setting], speedup: o.speedup },
+    sim: { ...s.sim, speedup: o.speedup },
     config,
     slos: {},
+    quick,
     search: {
-      startRps: o.startRps,
-      minRps: 0.5,
+      startRps: (s.guessRps / 2) * o.speedup,
+      minRps: 0.05,
       maxRps: 1000,
-      precision: o.precision,
-      maxPoints: 14,
-      repeats: 1,
-      noiseBand: 0.1,
+      precision: mode.precision,
+      maxPoints: mode.maxPoints,
+      repeats: mode.repeats,
     },
-    durationS: o.durationS,
-    warmupS: o.warmupS,
+    durationS: mode.pointDurationS / o.speedup,
+    warmupS: mode.warmupS / o.speedup,
+    ...(mode.confirm
+      ? { confirm: { durationS: mode.confirm.pointDurationS / o.speedup, warmupS: mode.confirm.warmupS / o.speedup } }
+      : {}),
     fleet: { peakRps: 100, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge" },
     outputDir: dir,
-    seed: 1,
+    seed: o.seed,
     log: o.log ?? (() => {}),
   });
-  const predicted = predictedRps(setting, o.speedup);
-  const found = out.plan.plan.sustainable_rps;
+  const p = out.plan.plan;
+  const lower = p.sustainable_rps === null ? null : p.sustainable_rps / o.speedup;
   return {
-    setting,
-    predictedRps: predicted,
-    foundRps: found,
-    kneeRps: out.plan.plan.knee_rps,
-    error: found === null ? null : found / predicted - 1,
-    stop: out.plan.plan.stop,
-    points: out.plan.plan.points.length,
+    lower,
+    upper: p.knee_rps === null ? null : p.knee_rps / o.speedup,
+    stop: p.stop,
+    rates: p.rates.length,
+    measurements: p.points.length,
     seconds: (performance.now() - started) / 1000,
+    error: lower !== null && truth !== null ? lower / truth - 1 : null,
   };
+}
+
+/** Sweep a shape, then plan it; rates are reported at speedup 1 (divided by the speedup). */
+export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promise<Accuracy> {
+  const s = SHAPES[shape];
+  if (o.given) {
+    const a: Accuracy = { shape, ...o.given, sweepPoints: [], sweepSeconds: 0 };
+    if (o.modes.includes("full")) a.full = await plan(shape, { ...FULL, ...o.full }, false, o, o.given.sweepRps);
+    if (o.modes.includes("quick")) a.quick = await plan(shape, { ...QUICK, ...o.quick }, true, o, o.given.sweepRps);
+    return a;
+  }
+  const sim = await startSimulator({ ...s.sim, speedup: o.speedup, host: "127.0.0.1", port: 0 });
+  const started = performance.now();
+  let result;
+  try {
+    result = await sweep(
+      sim.url,
+      s.guessRps * o.speedup,
+      { inputLen: s.inputLen, outputLen: s.outputLen, burstiness: s.burstiness },
+      {
+        durationS: o.sweepDurationS / o.speedup,
+        dropS: o.sweepDropS / o.speedup,
+        graceS: 30 / o.speedup,
+        seed: o.seed,
+        ttftP95Ms: s.slos.ttft_p95_ms / o.speedup,
+        itlP95Ms: "itl_p95_ms" in s.slos ? s.slos.itl_p95_ms / o.speedup : undefined,
+        fineStep: o.fineStep,
+        lowFraction: o.lowFraction,
+        coarseStep: o.coarseStep,
+        log: (p) =>
+          o.log?.(
+            `sweep ${shape} ${(p.rate / o.speedup).toFixed(2)} req/s: P95 TTFT ${(p.ttftP95Ms * o.speedup).toFixed(0)} ms, ITL ${(p.itlP95Ms * o.speedup).toFixed(0)} ms (simulated) over ${p.counted} requests: ${p.passed ? "meets" : "misses"}`,
+          ),
+      },
+    );
+  } finally {
+    await sim.close();
+  }
+  const truth = result.sustainableRps === null ? null : result.sustainableRps / o.speedup;
+  const a: Accuracy = {
+    shape,
+    sweepRps: truth,
+    sweepMissRps: (result.points.find((p) => !p.passed)?.rate ?? NaN) / o.speedup || null,
+    sweepPoints: result.points.map((p) => ({ ...p, rate: p.rate / o.speedup })),
+    sweepSeconds: (performance.now() - started) / 1000,
+  };
+  if (o.modes.includes("full")) a.full = await plan(shape, { ...FULL, ...o.full }, false, o, truth);
+  if (o.modes.includes("quick")) a.quick = await plan(shape, { ...QUICK, ...o.quick }, true, o, truth);
+  return a;
 }

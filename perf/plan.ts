@@ -1,77 +1,95 @@
-// `npm run bench:plan`: how well the planner finds a known capacity (perf/plan-accuracy.ts), at two
-// engine settings whose predicted capacities differ by 4×, with the points the planner's own
-// defaults use (25 s, 5 s warm-up, TTFT P95 ≤ 2500 ms, 4 % bisection precision). About ten minutes.
-//
-// Tolerance, from what we measured on this project's 2-core shared machine, predicted 8.60 (small)
-// and 34.39 req/s (large):
-//   loaded (load average ~19):  found 7.66 and 30.64 req/s: −10.9 % at both settings
-//   quiet  (load average < 2):  found 8.72 and 35.66 req/s: +1.5 % and +3.7 %
-// Below: on a loaded machine the real-time engine loop runs late (timers and the event loop stretch
-// every modelled step), the same fraction at both settings. Above: an overload of ε lets the queue
-// grow by ε seconds per second, and within a 25 s point the TTFT P95 (~0.9 s at low load) crosses
-// 2.5 s only once ε is about 7 %; a point near the knee also varies by a few percent from seed to
-// seed (2606 vs 2500 ms at neighbouring rates), and the bisection stops within 4 %. So the found rate
-// must lie within −20 % (the 11 % load shortfall plus noise and precision) and +10 % (the overload
-// a point cannot see plus the precision) of the prediction. The exit code is 1 outside it.
-//   npm run bench:plan [-- --settings small,large --duration 25 --warmup 5 --speedup 1 --start-rps 4 --json plan-accuracy.json]
+// `npm run bench:plan`: how close `vllm-bench plan` comes to a brute-force sweep of the simulator
+// (perf/plan-accuracy.ts) on settings of different shapes (perf/plan-shapes.ts): prefill-bound,
+// decode-bound, batch-limited and bursty arrivals. For each it prints the sweep's answer and the
+// error of the full plan's and the quick plan's answer (the lower end of their intervals).
+// Target: full within ±5 % of the sweep, quick never above it; the exit code is 1 otherwise.
+// Measured here (docs/benchmark.md, "How close the plan comes to a sweep"): decode-bound full
+// +3.3 %, quick −10.2 %; batch-limited full +3.3 %, quick −10.1 %; prefill-bound full +1.0 %,
+// quick −0.8 % (+42.9 % before quick confirmed its answer with a long point). The machine's load
+// moves the simulator's capacity, so only a sweep and plans run side by side compare.
+// Long: a sweep of 70 s windows (first 10 s dropped, as the hand check with vLLM's client did)
+// over ~12 rates, then both plans, per shape; --speedup divides every duration (see plan-accuracy.ts).
+//   npm run bench:plan [-- --shapes bursty,batch-limited --speedup 2 --sweep-duration 70 --sweep-drop 10 --json plan-accuracy.json]
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { entryArgs } from "../scripts/entry-args";
-import { planAccuracy, predictedRps, type Accuracy } from "./plan-accuracy";
-import { SETTINGS } from "./plan-capacity";
+import { planAccuracy, type Accuracy, type PlanAnswer } from "./plan-accuracy";
+import { SHAPES, type ShapeName } from "./plan-shapes";
 
-const TOLERANCE = { below: 0.2, above: 0.1 };
+export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
-  "Usage: npm run bench:plan -- [--settings small,large] [--duration 25] [--warmup 5] [--speedup 1] [--ttft-ms 2500] [--precision 0.04] [--start-rps 4] [--json plan-accuracy.json]",
+  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
   {
-    settings: { type: "string", default: "small,large" },
-    duration: { type: "string", default: "25" },
-    warmup: { type: "string", default: "5" },
-    speedup: { type: "string", default: "1" },
-    "ttft-ms": { type: "string", default: "2500" },
-    precision: { type: "string", default: "0.04" },
-    "start-rps": { type: "string", default: "4" },
+    shapes: { type: "string", default: Object.keys(SHAPES).join(",") },
+    speedup: { type: "string", default: "2" },
+    "sweep-duration": { type: "string", default: "70" },
+    "sweep-drop": { type: "string", default: "10" },
+    "fine-step": { type: "string", default: "0.02" },
+    "low-fraction": { type: "string", default: "0.5" },
+    modes: { type: "string", default: "full,quick" },
+    seed: { type: "string", default: "1" },
+    // Compare with an earlier sweep's answer and first miss instead of sweeping again (one shape).
+    "sweep-rps": { type: "string" },
+    "sweep-miss-rps": { type: "string" },
     json: { type: "string" },
   },
 );
-const settings = values.settings.split(",") as (keyof typeof SETTINGS)[];
-for (const s of settings)
-  if (!(s in SETTINGS)) {
-    console.error(`--settings: unknown setting "${s}"; use ${Object.keys(SETTINGS).join(", ")}`);
+const shapes = values.shapes.split(",") as ShapeName[];
+for (const s of shapes)
+  if (!(s in SHAPES)) {
+    console.error(`--shapes: unknown shape "${s}"; use ${Object.keys(SHAPES).join(", ")}`);
     process.exit(2);
   }
+// "none": the sweep alone (run it beside plans given --sweep-rps, so both see the same machine load).
+const modes = (values.modes === "none" ? [] : values.modes.split(",")) as ("full" | "quick")[];
+if (!modes.every((m) => m === "full" || m === "quick")) {
+  console.error(`--modes: ${values.modes}: use full, quick, full,quick or none`);
+  process.exit(2);
+}
 const options = {
   speedup: Number(values.speedup),
-  durationS: Number(values.duration),
-  warmupS: Number(values.warmup),
-  ttftP95Ms: Number(values["ttft-ms"]),
-  precision: Number(values.precision),
-  startRps: Number(values["start-rps"]),
+  sweepDurationS: Number(values["sweep-duration"]),
+  sweepDropS: Number(values["sweep-drop"]),
+  fineStep: Number(values["fine-step"]),
+  lowFraction: Number(values["low-fraction"]),
+  modes,
+  seed: Number(values.seed),
+  ...(values["sweep-rps"]
+    ? { given: { sweepRps: Number(values["sweep-rps"]), sweepMissRps: Number(values["sweep-miss-rps"] ?? NaN) } }
+    : {}),
 };
 const load = () => os.loadavg()[0].toFixed(1);
-const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
-const within = (a: Accuracy) =>
-  a.stop === "converged" && a.error !== null && a.error >= -TOLERANCE.below && a.error <= TOLERANCE.above;
+const pct = (x: number | null) => (x === null ? "n/a" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`);
+const fullOk = (a: Accuracy) => !a.full || (a.full.error !== null && Math.abs(a.full.error) <= TARGET.fullWithin);
+const quickOk = (a: Accuracy) =>
+  !a.quick ||
+  (a.quick.lower === null
+    ? a.sweepRps !== null // no answer is not an optimistic one
+    : a.sweepRps !== null &&
+      a.quick.lower <= a.sweepRps * (1 + TARGET.quickAbove) &&
+      (!a.full?.lower || a.quick.lower <= a.full.lower));
+const answer = (name: string, p: PlanAnswer | undefined) =>
+  p
+    ? `${name} ${p.lower?.toFixed(2) ?? "none"} req/s [${p.lower?.toFixed(2) ?? "?"}, ${p.upper?.toFixed(2) ?? "?"}] ${pct(p.error)} (${p.stop}, ${p.rates} rates, ${p.measurements} runs, ${p.seconds.toFixed(0)} s)`
+    : "";
 
 const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-plan-"));
 console.log(
-  `Planner accuracy: ${settings.join(", ")}; ${JSON.stringify(options)}; predicted ${settings
-    .map((s) => `${s} ${predictedRps(s, options.speedup).toFixed(2)} req/s`)
-    .join(", ")}; load average ${load()}`,
+  `Planner accuracy against a sweep: ${shapes.join(", ")}; ${JSON.stringify(options)}; load average ${load()}`,
 );
 const rows: (Accuracy & { loadAverage: string })[] = [];
 try {
-  for (const s of settings) {
+  for (const s of shapes) {
     const a = await planAccuracy(s, { ...options, outputDir, log: (l) => console.log(`  ${l}`) });
     rows.push({ ...a, loadAverage: load() });
     console.log(
-      `${s}: predicted ${a.predictedRps.toFixed(2)} req/s, found ${a.foundRps?.toFixed(2) ?? "none"} (knee ${a.kneeRps?.toFixed(2) ?? "none"}), error ${a.error === null ? "n/a" : pct(a.error)}, ${a.stop} after ${a.points} points in ${a.seconds.toFixed(0)} s, load average ${load()}: ${within(a) ? "within" : "OUTSIDE"} ${pct(-TOLERANCE.below)} … ${pct(TOLERANCE.above)}`,
+      `${s}: sweep ${a.sweepRps?.toFixed(2) ?? "none"} req/s (${a.sweepPoints.length} rates, ${a.sweepSeconds.toFixed(0)} s); ${answer("full", a.full)}; ${answer("quick", a.quick)}; load average ${load()}: ${fullOk(a) && quickOk(a) ? "on target" : "OFF TARGET"}`,
     );
-    // After every setting, so an interrupted study keeps what it measured.
-    if (values.json) fs.writeFileSync(values.json, JSON.stringify({ options, tolerance: TOLERANCE, rows }, null, 2));
+    // After every shape, so an interrupted study keeps what it measured.
+    if (values.json) fs.writeFileSync(values.json, JSON.stringify({ options, target: TARGET, rows }, null, 2));
   }
 } finally {
   fs.rmSync(outputDir, { recursive: true, force: true });
 }
-process.exitCode = rows.every(within) ? 0 : 1;
+process.exitCode = rows.every((a) => fullOk(a) && quickOk(a)) ? 0 : 1;

@@ -3,6 +3,7 @@ import { MAX_TIMER_S, targetUrl } from "../client/cli";
 import { assertWritableDir } from "../client/outputs";
 import { JOB_ENV, PRESETS } from "../contract";
 import { simOptionsFrom } from "../sim";
+import { FULL, QUICK } from "./modes";
 import { INSTANCE_PRICES, PRICE_REGION, PRICES_AS_OF } from "./prices";
 import { runPlan, type PlanOptions } from "./plan";
 import { checkFleet } from "./recommend";
@@ -10,10 +11,13 @@ import { parseSloFlags } from "./slo";
 
 const PLAN_USAGE = `usage: vllm-bench plan [options]
 
-Finds the highest request rate ONE vLLM replica sustains with every SLO met (Poisson arrivals;
-bracket by doubling or halving, then bisect; each point runs long enough for a steady state and
-its first seconds are not counted; a point within the noise band of an SLO is repeated), then
-recommends stack settings for an expected fleet peak. With no --base-url it plans against the
+Finds the highest request rate ONE vLLM replica surely sustains with every SLO met (Poisson
+arrivals, or the scenario's burstiness; bracket by doubling or halving, then bisect; the first
+seconds of each point are not counted). Each rate's verdict comes with a 95 % interval per SLO:
+pass (interval and the window's later half inside the limit), miss (interval outside), unsure
+(measured again, up to --repeats) or no data (no request in the steady window). The answer is an
+interval, [highest sure pass, lowest sure miss]; the recommendation for an expected fleet peak
+uses its lower end. With no --base-url it plans against the
 built-in simulator (its SIM_* environment variables apply, see vllm-bench sim --help).
 
 Target and workload
@@ -31,14 +35,15 @@ Target and workload
   --slo-only                plan against the --slo flags only, not the file's thresholds
   --ready-timeout S         wait up to S s for the target to answer (env READY_TIMEOUT) default: 0
 Search
-  --quick                   reduced search: 8 s points (2 s warm-up), 20 % precision, 6 points, no
-                            repeats; minutes become about one. Full: 60 s points (15 s warm-up), 5 %, 14, 3
+  --quick                   reduced search: ${QUICK.pointDurationS} s points (${QUICK.warmupS} s warm-up), ${QUICK.precision * 100} % precision, ${QUICK.maxPoints} rates, ${QUICK.repeats} run
+                            per rate, then one ${QUICK.confirm?.pointDurationS} s point (${QUICK.confirm?.warmupS} s warm-up) to confirm the
+                            answer: two to five minutes. Still a sure lower bound, only coarser;
+                            the plan lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats}
   --point-duration S        seconds per rate point
   --warmup S                seconds at the start of each point not counted
   --precision F             stop when the bracket is narrower than this fraction
-  --max-points N            rate points at most
-  --repeats N               measurements of a point near an SLO limit (within --noise-band)
-  --noise-band F            a point whose tightest SLO is within this fraction of its limit is repeated default: 0.1
+  --max-points N            rates at most
+  --repeats N               runs of a rate whose verdict is unsure, at most
   --start-rps R             first rate tried                                default: 4
   --min-rps R / --max-rps R search range                                    default: 0.05 / 1000
   --seed N                  dataset and arrival seed                        default: 0
@@ -96,7 +101,6 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
       precision: s,
       "max-points": s,
       repeats: s,
-      "noise-band": s,
       "start-rps": s,
       "min-rps": s,
       "max-rps": s,
@@ -116,8 +120,9 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
   });
   if (values.help) return "help";
   const quick = !!values.quick;
-  const durationS = num("point-duration", values["point-duration"], 1, MAX_TIMER_S) ?? (quick ? 8 : 60);
-  const warmupS = num("warmup", values.warmup, 0, MAX_TIMER_S) ?? (quick ? 2 : 15);
+  const mode = quick ? QUICK : FULL;
+  const durationS = num("point-duration", values["point-duration"], 1, MAX_TIMER_S) ?? mode.pointDurationS;
+  const warmupS = num("warmup", values.warmup, 0, MAX_TIMER_S) ?? mode.warmupS;
   if (warmupS >= durationS)
     throw new Error(
       `--warmup: ${warmupS} s leaves nothing of a ${durationS} s point to measure; make it shorter than --point-duration`,
@@ -159,11 +164,14 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
       startRps: num("start-rps", values["start-rps"], minRps, maxRps) ?? Math.min(Math.max(4, minRps), maxRps),
       minRps,
       maxRps,
-      precision: num("precision", values.precision, 0.001, 10) ?? (quick ? 0.2 : 0.05),
-      maxPoints: int("max-points", values["max-points"], 2, 100) ?? (quick ? 6 : 14),
-      repeats: int("repeats", values.repeats, 1, 10) ?? (quick ? 1 : 3),
-      noiseBand: num("noise-band", values["noise-band"], 0, 1) ?? 0.1,
+      precision: num("precision", values.precision, 0.001, 10) ?? mode.precision,
+      maxPoints: int("max-points", values["max-points"], 2, 100) ?? mode.maxPoints,
+      repeats: int("repeats", values.repeats, 1, 10) ?? mode.repeats,
     },
+    quick,
+    ...(quick && mode.confirm && values["point-duration"] === undefined
+      ? { confirm: { durationS: mode.confirm.pointDurationS, warmupS: mode.confirm.warmupS } }
+      : {}),
     durationS,
     warmupS,
     fleet,

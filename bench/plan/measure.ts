@@ -5,6 +5,7 @@ import type { BenchmarkResult } from "../client/result";
 import { runBenchmark } from "../client/run";
 import { parseLatencyThreshold, type ScenarioFile } from "../contract";
 import { aggregate, type RunInfo, type ThresholdResult } from "../client/stats";
+import { judge, type Judgement, type SteadyWindow } from "./judge";
 import type { Measurement } from "./search";
 import { checkSlos, slack, sloPercentiles, type Slos } from "./slo";
 
@@ -27,6 +28,8 @@ export interface PointSettings {
   log: (line: string) => void;
   signal?: AbortSignal;
   readyTimeoutS?: number;
+  /** Added to the point's folder name (a confirmation point beside the short one at its rate). */
+  label?: string;
 }
 
 export interface PointMeasurement extends Measurement {
@@ -34,6 +37,13 @@ export interface PointMeasurement extends Measurement {
   /** Steady-state aggregates (vLLM's keys), with the rate offered and the warm-up left out. */
   result: BenchmarkResult & { offered_rate: number; warmup_s: number };
   checks: ThresholdResult[];
+  /** Every SLO's point estimate met (as a single run judges it). */
+  passed: boolean;
+  /** Tightest SLO's distance from its limit as a fraction of it (negative: violated; NaN: no data). */
+  slack: number;
+  /** The steady window alone, and this measurement's verdict with its intervals (judge.ts). */
+  steady: SteadyWindow;
+  judgement: Judgement;
   /** Per-request records of the whole point, warm-up included (start_s from the point's start). */
   records: RequestRecord[];
   partial: boolean;
@@ -54,7 +64,7 @@ function pointTimeoutMs(slos: Slos): number {
 }
 
 export async function measurePoint(rate: number, attempt: number, s: PointSettings): Promise<PointMeasurement> {
-  const name = `rate-${rate.toFixed(3)}${attempt ? `-r${attempt + 1}` : ""}`;
+  const name = `rate-${rate.toFixed(3)}${s.label ? `-${s.label}` : ""}${attempt ? `-r${attempt + 1}` : ""}`;
   const dir = path.join(s.outputDir, "points", name);
   fs.mkdirSync(dir, { recursive: true });
   const sc = s.file.scenarios[0];
@@ -79,6 +89,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
         random_output_len: sc.random_output_len,
         random_range_ratio: sc.random_range_ratio,
         random_prefix_len: sc.random_prefix_len,
+        burstiness: sc.burstiness,
       },
     ],
     thresholds: s.slos,
@@ -91,7 +102,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     apiKey: s.apiKey,
     config,
     outputDir: dir,
-    seed: s.seed + attempt * 7919 + Math.round(rate * 1000),
+    seed: s.seed + attempt * 7919 + Math.round(rate * 1000) + (s.label ? 104729 : 0),
     timeoutMs: pointTimeoutMs(s.slos),
     log: () => {}, // the planner logs one line per point instead of a summary per point
     signal: s.signal,
@@ -108,13 +119,14 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     scenario: name,
     num_prompts: steady.length,
     request_rate: rate,
-    burstiness: 1,
+    burstiness: sc.burstiness,
     max_concurrency: null,
     duration: Math.max(1e-3, s.durationS - s.warmupS),
     percentiles,
   };
   const result = { ...aggregate(info, steady), offered_rate: rate, warmup_s: s.warmupS };
   const checks = checkSlos(result, s.slos);
+  const window: SteadyWindow = { records: steady, fromS: s.warmupS, toS: s.durationS, burstiness: sc.burstiness };
   const m: PointMeasurement = {
     rate,
     attempt,
@@ -124,7 +136,9 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     partial: run.partial,
     stopReason: r0.stop_reason,
     passed: checks.every((c) => c.passed) && steady.length > 0,
-    slack: steady.length ? slack(checks) : -1,
+    slack: steady.length ? slack(checks) : NaN,
+    steady: window,
+    judgement: judge([window], s.slos),
   };
   return m;
 }

@@ -8,7 +8,9 @@ import { newRunId } from "../client/run";
 import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
 import { planReport } from "../report/html";
 import { pinOneAddress } from "./address";
+import { judge, type SloJudgement, type Verdict } from "./judge";
 import { measurePoint, type PointMeasurement } from "./measure";
+import { tradedAway } from "./modes";
 import { configSetLines, table, yamlSnippet } from "./output";
 import { checkFleet, recommend, type FleetInput, type Recommendation } from "./recommend";
 import { Interrupted, searchRate, type SearchOptions, type SearchResult } from "./search";
@@ -28,9 +30,13 @@ export interface PlanOptions {
   slos: Slos;
   /** Only the flags' SLOs, not the file's. */
   slosFromFlagsOnly?: boolean;
-  search: Omit<SearchOptions, "signal" | "onVerdict">;
+  search: Omit<SearchOptions, "signal">;
+  /** Run with --quick (or other reduced settings): said in the plan with what it gave up. */
+  quick?: boolean;
   durationS: number;
   warmupS: number;
+  /** Confirm the answer with one point this long (quick's short points cannot see a queue build). */
+  confirm?: { durationS: number; warmupS: number };
   fleet: Omit<FleetInput, "sustainableRps" | "meanOutputTokens">;
   outputDir: string;
   pushgatewayUrl?: string;
@@ -42,7 +48,12 @@ export interface PlanOptions {
 
 export interface PlanPoint {
   rate: number;
+  /** Every SLO's point estimate met in this measurement. */
   passed: boolean;
+  /** This measurement alone, judged with its intervals (judge.ts); a rate's verdict pools its measurements (`rates`). */
+  verdict: Verdict;
+  /** Requests that started in the steady window (after the warm-up). */
+  samples: number;
   attempt: number;
   /** Cut short by an interrupt: recorded, not judged. */
   partial: boolean;
@@ -51,7 +62,8 @@ export interface PlanPoint {
   completed: number;
   failed: number;
   success_rate: number;
-  slos: { name: string; limit: number; value: number; passed: boolean }[];
+  /** Each SLO's point estimate, with its 95 % interval (low, high) in this measurement. */
+  slos: { name: string; limit: number; value: number; passed: boolean; low: number; high: number }[];
   /** Mean, median, p50/p90/p99 (and any SLO percentile) of TTFT, TPOT, ITL and E2E latency, ms. */
   latency_ms: Partial<Record<LatencyKey, number>>;
 }
@@ -72,10 +84,34 @@ export interface PlanFile {
     workload: { input_len: number; output_len: number; dataset: string };
     slos: Slos;
     ignored_thresholds: string[];
+    /** The answer the recommendation uses: the lower end of sustainable_interval. */
     sustainable_rps: number | null;
+    /** Lowest rate above it that surely missed an SLO (the interval's upper end). */
     knee_rps: number | null;
+    /**
+     * Where the capacity lies: lower = highest rate that surely met every SLO, upper = lowest above
+     * it that surely missed one; rates in between were unsure (their intervals straddle a limit).
+     */
+    sustainable_interval: {
+      lower: number | null;
+      upper: number | null;
+      /** Lowest rate above `lower` that was not a sure pass (unsure or the upper end). */
+      first_not_passed: number | null;
+      /** (upper − lower) / lower. */
+      relative_width: number | null;
+    };
+    /** Every rate judged, pooled over its measurements, in rate order; `near_knee` from the lower end up to the upper. */
+    rates: PlanRate[];
+    /** The search mode and, for anything short of the full search, what it gave up. */
+    mode: { quick: boolean; traded_away: string[] };
     stop: SearchResult<PointMeasurement>["stop"];
-    search: PlanOptions["search"] & { duration_s: number; warmup_s: number };
+    search: PlanOptions["search"] & {
+      duration_s: number;
+      warmup_s: number;
+      /** The long point that confirms a reduced search's answer. */
+      confirm_duration_s?: number;
+      confirm_warmup_s?: number;
+    };
     fleet: PlanOptions["fleet"];
     price: Recommendation["price"] | null;
     cost_per_hour_at_peak_usd: number | null;
@@ -83,6 +119,18 @@ export interface PlanFile {
     mean_output_tokens: number | null;
     points: PlanPoint[];
   };
+}
+
+export interface PlanRate {
+  rate: number;
+  verdict: Verdict;
+  /** The long point that confirmed (or refuted) a reduced search's answer. */
+  confirmation: boolean;
+  measurements: number;
+  /** Steady requests over every measurement at this rate. */
+  samples: number;
+  near_knee: boolean;
+  slos: SloJudgement[];
 }
 
 export interface PlanOutcome {
@@ -100,9 +148,12 @@ function point(m: PointMeasurement): PlanPoint {
     const l = parseLatencyKey(k);
     if (l && l.stat !== "std" && typeof v === "number") latency[l.name] = v;
   }
+  const ci = new Map(m.judgement.slos.map((j) => [j.name, j]));
   return {
     rate: m.rate,
     passed: m.passed,
+    verdict: m.judgement.verdict,
+    samples: m.steady.records.length,
     attempt: m.attempt,
     partial: m.partial,
     request_throughput: r.request_throughput,
@@ -110,7 +161,14 @@ function point(m: PointMeasurement): PlanPoint {
     completed: r.completed,
     failed: r.failed,
     success_rate: r.success_rate,
-    slos: m.checks.map((c) => ({ name: c.name, limit: c.limit, value: c.value, passed: c.passed })),
+    slos: m.checks.map((c) => ({
+      name: c.name,
+      limit: c.limit,
+      value: c.value,
+      passed: c.passed,
+      low: ci.get(c.name)?.low ?? NaN,
+      high: ci.get(c.name)?.high ?? NaN,
+    })),
     latency_ms: latency,
   };
 }
@@ -158,17 +216,18 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     if (fromFile.ignored.length) o.log(`Not SLOs (they grow with the offered rate): ${fromFile.ignored.join(", ")}.`);
     let readyTimeoutS = o.readyTimeoutS;
     search = await searchRate(
-      async (rate, attempt) => {
+      async (rate, attempt, long) => {
         let m: PointMeasurement;
         try {
           m = await measurePoint(rate, attempt, {
+            ...(long && o.confirm ? { label: "long" } : {}),
             baseUrl: baseUrl,
             model: o.model,
             apiKey: o.apiKey,
             file,
             slos,
-            durationS: o.durationS,
-            warmupS: o.warmupS,
+            durationS: long && o.confirm ? o.confirm.durationS : o.durationS,
+            warmupS: long && o.confirm ? o.confirm.warmupS : o.warmupS,
             seed: o.seed,
             outputDir: planDir,
             log: o.log,
@@ -192,20 +251,20 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
           stop.abort();
           throw new Interrupted();
         }
-        const tight = [...m.checks].sort((a, b) => Number(a.passed) - Number(b.passed))[0];
-        o.log(
-          `rate ${rate.toFixed(2).padStart(8)} req/s${attempt ? ` (repeat ${attempt + 1})` : ""}: ${
-            m.passed
-              ? "meets every SLO"
-              : `misses ${m.checks
-                  .filter((c) => !c.passed)
-                  .map((c) => `${c.name} (${c.value.toFixed(1)} vs ${c.limit})`)
-                  .join(", ")}`
-          }; served ${m.result.request_throughput.toFixed(2)} req/s${m.passed && tight ? `, tightest ${tight.name} ${tight.value.toFixed(1)}` : ""} [${((performance.now() - started) / 1000).toFixed(0)} s]`,
-        );
         return m;
       },
-      { ...o.search, signal: stop.signal },
+      (ms) => {
+        const j = judge(
+          ms.map((m) => m.steady),
+          slos,
+        );
+        const m = ms[ms.length - 1];
+        o.log(
+          `rate ${m.rate.toFixed(2).padStart(8)} req/s${m.steady.toS !== o.durationS ? ` (long point, ${m.steady.toS} s)` : ""}${ms.length > 1 ? ` (${ms.length} runs)` : ""}: ${verdictLine(j.verdict, j.slos)} over ${j.samples} requests; served ${m.result.request_throughput.toFixed(2)} req/s [${((performance.now() - started) / 1000).toFixed(0)} s]`,
+        );
+        return j.verdict;
+      },
+      { ...o.search, confirm: !!o.confirm, signal: stop.signal },
     );
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
@@ -213,15 +272,42 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     await sim?.close();
   }
   const partial = !!targetLost || !!o.signal?.aborted;
-  const best =
-    search.sustainable === undefined
-      ? undefined
-      : (measurements.filter((m) => m.rate === search.sustainable && m.passed).sort((a, b) => b.slack - a.slack)[0] ??
-        measurements.find((m) => m.rate === search.sustainable));
-  const meanOut = best ? best.result.total_output_tokens / Math.max(1, best.result.completed) : null;
-  // Only a bracketed rate (a miss above it), or every rate up to --max-rps met, is a capacity; an
-  // interrupted or budget-cut search without a miss is a lower bound and gets no recommendation.
-  const complete = search.knee !== undefined || search.stop === "max-rate";
+  const atAnswer = measurements.filter((m) => m.rate === search.sustainable);
+  const served = atAnswer.reduce((a, m) => a + (m.result.completed), 0);
+  const meanOut = atAnswer.length
+    ? atAnswer.reduce((a, m) => a + (m.result.total_output_tokens), 0) / Math.max(1, served)
+    : null;
+  // Only a bracketed rate (a rate above it that was not a sure pass), or every rate up to --max-rps
+  // met, is a capacity; an interrupted or budget-cut search below any such rate is a lower bound
+  // and gets no recommendation.
+  const complete = search.firstNotPassed !== undefined || search.stop === "max-rate";
+  const lower = search.sustainable ?? null;
+  const upper = search.knee ?? null;
+  const rates: PlanRate[] = search.verdicts
+    .map((v) => {
+      const j = judge(
+        v.measurements.map((m) => m.steady),
+        slos,
+      );
+      return {
+        rate: v.rate,
+        verdict: v.verdict,
+        confirmation: !!v.confirmation,
+        measurements: v.measurements.length,
+        samples: j.samples,
+        near_knee: v.rate >= (lower ?? 0) && v.rate <= (upper ?? Infinity),
+        slos: j.slos,
+      };
+    })
+    .sort((a, b) => a.rate - b.rate);
+  const mode = {
+    pointDurationS: o.durationS,
+    warmupS: o.warmupS,
+    precision: o.search.precision,
+    maxPoints: o.search.maxPoints,
+    repeats: o.search.repeats,
+    confirm: o.confirm && { pointDurationS: o.confirm.durationS, warmupS: o.confirm.warmupS },
+  };
   const rec =
     complete && !partial && search.sustainable !== undefined && meanOut
       ? recommend({ ...o.fleet, sustainableRps: search.sustainable, meanOutputTokens: meanOut })
@@ -243,10 +329,23 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       },
       slos,
       ignored_thresholds: fromFile.ignored,
-      sustainable_rps: search.sustainable ?? null,
-      knee_rps: search.knee ?? null,
+      sustainable_rps: lower,
+      knee_rps: upper,
+      sustainable_interval: {
+        lower,
+        upper,
+        first_not_passed: search.firstNotPassed ?? null,
+        relative_width: lower !== null && upper !== null ? (upper - lower) / lower : null,
+      },
+      rates,
+      mode: { quick: !!o.quick, traded_away: tradedAway(mode) },
       stop: targetLost ? "target-lost" : search.stop,
-      search: { ...o.search, duration_s: o.durationS, warmup_s: o.warmupS },
+      search: {
+        ...o.search,
+        duration_s: o.durationS,
+        warmup_s: o.warmupS,
+        ...(o.confirm ? { confirm_duration_s: o.confirm.durationS, confirm_warmup_s: o.confirm.warmupS } : {}),
+      },
       fleet: o.fleet,
       price: rec?.price ?? null,
       cost_per_hour_at_peak_usd: rec?.costPerHourAtPeak ?? null,
@@ -265,6 +364,8 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       slos,
       sustainable: plan.plan.sustainable_rps,
       knee: plan.plan.knee_rps,
+      rates: plan.plan.rates,
+      tradedAway: plan.plan.mode.traded_away,
       target: rec?.config["autoscaling.targetRequestsPerSecond"],
       summary: text,
     }),
@@ -288,22 +389,45 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
 
 const fmt = (n: number, d = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(d));
 
+const VERDICT_WORDS: Record<Verdict, string> = {
+  pass: "meets every SLO",
+  miss: "misses",
+  unsure: "unsure",
+  "no-data": "no data (no request in the steady window)",
+};
+
+/** One rate's verdict with the SLO that decided it: its estimate, 95 % interval and limit. */
+function verdictLine(v: Verdict, slos: SloJudgement[]): string {
+  if (v === "no-data") return VERDICT_WORDS[v];
+  const shown = v === "pass" ? slos : slos.filter((j) => j.verdict === v);
+  // The tightest SLO: the one whose interval reaches closest to (or past) its limit.
+  const reach = (j: SloJudgement) =>
+    /_ms$/.test(j.name) ? j.high / j.limit : j.limit / (j.name === "success_rate" ? j.value : j.low);
+  const j = [...shown].sort((a, b) => reach(b) - reach(a))[0];
+  const d = (x: number) => (Number.isFinite(x) ? x.toFixed(j.name === "success_rate" ? 3 : 1) : "∞");
+  return `${VERDICT_WORDS[v]}${v === "pass" ? ", tightest" : ""} ${j.name} ${d(j.value)} [${d(j.low)}, ${d(j.high)}] vs ${j.limit}`;
+}
+
 export function summary(plan: PlanFile, rec: Recommendation | undefined): string {
   const p = plan.plan;
   const head = `${"=".repeat(16)} Capacity plan ${"=".repeat(19)}`;
   if (p.partial)
     return `${head}\nStopped early (${p.stop_reason}) after ${p.points.length} point(s): no recommendation.${p.sustainable_rps !== null ? ` ${fmt(p.sustainable_rps)} req/s met every SLO before that (a lower bound).` : ""}`;
   if (!rec && p.sustainable_rps !== null)
-    return `${head}\nSearch ${p.stop} before any rate missed an SLO: ${fmt(p.sustainable_rps)} req/s met every SLO, but the capacity may be higher. No recommendation; run the plan to the end (raise --max-points).`;
+    return `${head}\nSearch ${p.stop} before any rate above it missed an SLO: ${fmt(p.sustainable_rps)} req/s met every SLO, but the capacity may be higher. No recommendation; run the plan to the end (raise --max-points).`;
+  if (!rec && p.stop === "no-data")
+    return `${head}\nNo rate that could be judged met every SLO: the lowest rates left no request in the steady window (no data, not a miss). Lengthen --point-duration, relax the SLOs or check the target.`;
   if (!rec || p.sustainable_rps === null)
-    return `${head}\nNo rate down to ${p.search.minRps} req/s met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
+    return `${head}\nNo rate down to ${p.search.minRps} req/s surely met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
+  const iv = p.sustainable_interval ?? { upper: p.knee_rps, relative_width: null };
+  const between = iv.upper !== null ? `capacity between ${fmt(p.sustainable_rps)} and ${fmt(iv.upper)} req/s` : "";
   const c = rec.config;
   const rows: [string, string, string][] = [
     ["setting", "value", "why"],
     [
       "sustainable rate (1 replica)",
       `${fmt(p.sustainable_rps)} req/s`,
-      `highest rate meeting every SLO${p.knee_rps ? `; ${fmt(p.knee_rps)} req/s missed one` : ""} (${p.stop})`,
+      `highest rate surely meeting every SLO${iv.upper !== null ? `; ${fmt(iv.upper)} req/s surely missed one` : "; no rate above it surely missed one"} (${p.stop})`,
     ],
     [
       "autoscaling.targetRequestsPerSecond",
@@ -338,9 +462,17 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
       `one replica at the target, ${fmt(p.mean_output_tokens ?? 0, 0)} output tokens per request`,
     ],
   ];
+  const traded = p.mode?.traded_away ?? [];
   return [
     head,
     table(rows),
+    ...(between ? [`The ${between} (95 % per-point intervals); every setting above uses the lower end.`] : []),
+    ...(traded.length
+      ? [
+          `${p.mode?.quick ? "--quick" : "This search"} traded away precision for time (the answer stays a sure lower bound; run the full plan before you commit):`,
+          ...traded.map((t) => `  - ${t}`),
+        ]
+      : []),
     "",
     "# Stack settings (pulumi config set):",
     ...configSetLines(c),

@@ -1,19 +1,27 @@
-// The rate search: bracket (double or halve from a start rate until one rate meets every SLO and
-// a higher one does not), then bisect the bracket until it is narrower than `precision`. A rate
-// whose tightest SLO lands within `noiseBand` of its limit is measured again (up to `repeats`
-// times) and judged by the median of its measurements: one noisy point must not move the answer.
+import type { Verdict } from "./judge";
+
+// The rate search: bracket (double or halve from a start rate until one rate surely meets every
+// SLO and a higher one does not), then bisect the bracket until it is narrower than `precision`.
+// A rate whose verdict is unsure (its interval straddles a limit) is measured again, up to
+// `repeats` times, and judged on everything measured at it. Only a sure pass moves the lower end:
+// an unsure rate is never the answer, so one lucky measurement cannot raise it. When the lowest
+// rate above the answer is only unsure, one more rate above it is measured to find a sure miss,
+// the interval's upper end. With `confirm`, the answer is then measured once more with a long
+// point: a short point starts from an empty server and ends before a mild overload has built a
+// queue, so a short pass is only a candidate; if the long point does not pass, the next lower
+// rate (by the precision) is confirmed instead, while the budget lasts.
 
 export interface Measurement {
   rate: number;
-  /** Every SLO met in this measurement. */
-  passed: boolean;
-  /** Tightest SLO's distance from its limit as a fraction of it (negative: violated). */
-  slack: number;
 }
 
-export interface Verdict<M extends Measurement> {
+export interface RateVerdict<M extends Measurement> {
   rate: number;
+  verdict: Verdict;
+  /** The verdict is a pass (kept for readers of the boolean). */
   passed: boolean;
+  /** Measured with the long confirmation point. */
+  confirmation?: boolean;
   measurements: M[];
 }
 
@@ -21,53 +29,71 @@ export interface SearchOptions {
   startRps: number;
   minRps: number;
   maxRps: number;
-  /** Stop bisecting when (fail − pass) / pass is below this. */
+  /** Stop bisecting when (upper − lower) / lower is below this. */
   precision: number;
-  /** Rate points (not measurements) at most. */
+  /** Rates (not measurements) at most. */
   maxPoints: number;
+  /** Measurements of an unsure rate at most. */
   repeats: number;
-  noiseBand: number;
+  /** Confirm the answer with one long point (the measure function's `long` flag). */
+  confirm?: boolean;
   signal?: AbortSignal;
-  onVerdict?: (v: Verdict<Measurement>) => void;
 }
 
 export interface SearchResult<M extends Measurement> {
-  /** Highest rate that met every SLO (undefined: none did, down to minRps). */
+  /** Highest rate that surely met every SLO, below any rate that missed (undefined: none did, down to minRps). */
   sustainable?: number;
-  /** Lowest rate that missed one (undefined: none did, up to maxRps). */
+  /** Lowest rate above it that surely missed one (undefined: none did, up to maxRps or within the budget). */
   knee?: number;
-  verdicts: Verdict<M>[];
+  /** Lowest rate above `sustainable` that was not a sure pass (an unsure rate, or the knee). */
+  firstNotPassed?: number;
+  verdicts: RateVerdict<M>[];
   /** Why the search stopped. */
-  stop: "converged" | "max-points" | "min-rate" | "max-rate" | "interrupted" | "target-lost";
+  stop: "converged" | "max-points" | "min-rate" | "max-rate" | "no-data" | "interrupted" | "target-lost";
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+/** Long confirmation points at most. */
+const CONFIRMATIONS = 3;
 
 export async function searchRate<M extends Measurement>(
-  measure: (rate: number, attempt: number) => Promise<M>,
+  measure: (rate: number, attempt: number, long?: boolean) => Promise<M>,
+  judge: (ms: M[]) => Verdict,
   o: SearchOptions,
 ): Promise<SearchResult<M>> {
-  const verdicts: Verdict<M>[] = [];
-  const judge = async (rate: number): Promise<boolean> => {
+  const verdicts: RateVerdict<M>[] = [];
+  const at = async (rate: number, long = false): Promise<Verdict> => {
     const ms: M[] = [];
+    let verdict: Verdict;
     do {
-      const m = await measure(rate, ms.length);
+      const m = await measure(rate, ms.length, long);
       // A point cut short by an interrupt is no verdict: its tail never ran.
       if (o.signal?.aborted) throw new Interrupted();
       ms.push(m);
-    } while (ms.length < o.repeats && !o.signal?.aborted && Math.abs(median(ms.map((m) => m.slack))) < o.noiseBand);
-    const passed = median(ms.map((m) => m.slack)) >= 0 && (ms.length > 1 || ms[0].passed);
-    const v = { rate, passed, measurements: ms };
-    verdicts.push(v);
-    o.onVerdict?.(v);
-    return passed;
+      verdict = judge(ms);
+    } while (verdict === "unsure" && ms.length < o.repeats && !o.signal?.aborted);
+    verdicts.push({
+      rate,
+      verdict,
+      passed: verdict === "pass",
+      measurements: ms,
+      ...(long ? { confirmation: true } : {}),
+    });
+    return verdict;
   };
-  let lo: number | undefined; // highest pass
-  let hi: number | undefined; // lowest fail
-  const done = (stop: SearchResult<M>["stop"]): SearchResult<M> => ({ sustainable: lo, knee: hi, verdicts, stop });
+  let lo: number | undefined; // highest sure pass
+  let hi: number | undefined; // lowest rate above it that was not one
+  const done = (stop: SearchResult<M>["stop"]): SearchResult<M> => {
+    const above = (v: RateVerdict<M>) => lo === undefined || v.rate > lo;
+    const miss = verdicts.filter((v) => v.verdict === "miss" && above(v)).map((v) => v.rate);
+    return {
+      sustainable: lo,
+      knee: miss.length ? Math.min(...miss) : undefined,
+      firstNotPassed: hi,
+      verdicts,
+      stop,
+    };
+  };
+  const budget = () => verdicts.length >= o.maxPoints;
 
   try {
     return await search();
@@ -76,16 +102,68 @@ export async function searchRate<M extends Measurement>(
     throw e;
   }
 
+  /**
+   * The search's end: with `confirm`, the answer measured once more with a long point, stepping
+   * down by the precision until one passes (at most CONFIRMATIONS, beyond the point budget: they
+   * are what the answer rests on).
+   */
+  async function confirmed(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
+    if (lo === undefined) return done(stop);
+    if (!o.confirm) return o.repeats > 1 ? rerun(stop) : done(stop);
+    let candidate: number = lo;
+    lo = undefined; // nothing is the answer until a long point passes
+    for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
+      if (o.signal?.aborted) return done("interrupted");
+      if ((await at(candidate, true)) === "pass") {
+        lo = candidate;
+        return done(stop);
+      }
+      hi = hi === undefined ? candidate : Math.min(hi, candidate);
+      candidate = candidate / (1 + o.precision);
+    }
+    return done("max-points");
+  }
+
+  /**
+   * Without a long point (the full search): the answer must pass on two independent runs judged
+   * together. Near the knee the queue wanders more from run to run than within one run's window,
+   * so one run's interval can clear the limit by luck; a second run at the answer, pooled with the
+   * first, must still pass, or the next lower pass is tried (at most CONFIRMATIONS runs).
+   */
+  async function rerun(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
+    for (let i = 0; i < CONFIRMATIONS && lo !== undefined; i++) {
+      if (o.signal?.aborted) return done("interrupted");
+      const v = verdicts.find((x) => x.rate === lo && x.passed)!;
+      if (v.measurements.length >= 2) return done(stop);
+      const m = await measure(v.rate, v.measurements.length);
+      if (o.signal?.aborted) throw new Interrupted();
+      v.measurements.push(m);
+      v.verdict = judge(v.measurements);
+      v.passed = v.verdict === "pass";
+      if (v.passed) return done(stop);
+      hi = hi === undefined ? v.rate : Math.min(hi, v.rate);
+      const below = verdicts.filter((x) => x.passed && x.rate < v.rate).map((x) => x.rate);
+      lo = below.length ? Math.max(...below) : undefined;
+    }
+    return lo === undefined ? done(stop === "converged" ? "max-points" : stop) : done(stop);
+  }
+
   async function search(): Promise<SearchResult<M>> {
     // Bracket.
     let r = Math.min(Math.max(o.startRps, o.minRps), o.maxRps);
     while (lo === undefined || hi === undefined) {
       if (o.signal?.aborted) return done("interrupted");
-      if (verdicts.length >= o.maxPoints) return done("max-points");
-      if (await judge(r)) {
+      if (budget()) return confirmed("max-points");
+      const v = await at(r);
+      if (v === "pass") {
         lo = r;
         if (hi !== undefined) break;
-        if (r >= o.maxRps) return done("max-rate");
+        if (r >= o.maxRps) return confirmed("max-rate");
+        r = Math.min(r * 2, o.maxRps);
+      } else if (v === "no-data") {
+        // Too few arrivals in the window to judge: lower rates have fewer still, so only a higher
+        // one can be judged; below a rate that was not a pass there is nothing left to try.
+        if (hi !== undefined || r >= o.maxRps) return done("no-data");
         r = Math.min(r * 2, o.maxRps);
       } else {
         hi = r;
@@ -97,12 +175,20 @@ export async function searchRate<M extends Measurement>(
     // Bisect (geometric midpoint: the bracket spans a ratio, and so does the precision).
     while ((hi - lo) / lo > o.precision) {
       if (o.signal?.aborted) return done("interrupted");
-      if (verdicts.length >= o.maxPoints) return done("max-points");
+      if (budget()) return confirmed("max-points");
       const mid = Math.sqrt(lo * hi);
-      if (await judge(mid)) lo = mid;
+      if ((await at(mid)) === "pass") lo = mid;
       else hi = mid;
     }
-    return done("converged");
+    // The upper end: above an unsure rate, measure until one rate surely misses.
+    let up = hi;
+    while (done("converged").knee === undefined) {
+      if (o.signal?.aborted) return done("interrupted");
+      if (budget() || up >= o.maxRps) return confirmed("max-points");
+      up = Math.min(up * (1 + Math.max(o.precision, 0.05)), o.maxRps);
+      await at(up);
+    }
+    return confirmed("converged");
   }
 }
 

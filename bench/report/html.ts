@@ -259,17 +259,46 @@ export function compareReport(base: ResultsFile, cur: ResultsFile, tolerance = 0
 export interface PlanReportInput {
   points: { rate: number; passed: boolean; slos: { name: string; limit: number; value: number; passed: boolean }[] }[];
   slos: Record<string, number>;
+  /** The interval's lower end (the answer) and upper end (lowest sure miss). */
   sustainable: number | null;
   knee: number | null;
+  /** Every judged rate, pooled over its runs (plan.json `rates`). */
+  rates?: {
+    rate: number;
+    verdict: string;
+    measurements: number;
+    samples: number;
+    near_knee: boolean;
+    slos: { name: string; limit: number; value: number; low: number; high: number; late: number; samples: number }[];
+  }[];
+  /** What a reduced search gave up (empty for the full search). */
+  tradedAway?: string[];
   target?: number;
   summary: string;
+}
+
+const num = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3)) : "∞");
+
+/** The rates the answer rests on: verdict, runs, requests, each SLO's estimate with its interval. */
+function rateTable(rates: NonNullable<PlanReportInput["rates"]>, slos: string[]): string {
+  const head = `<tr><th>rate (req/s)</th><th>verdict</th><th>runs</th><th>requests</th>${slos.map((n) => `<th>${esc(thresholdLabel(n))}: estimate [95 % interval]; later half</th>`).join("")}</tr>`;
+  const rows = rates.map((r) => {
+    const cells = slos.map((n) => {
+      const j = r.slos.find((x) => x.name === n);
+      if (!j || Number.isNaN(j.value)) return "<td>no data</td>";
+      return `<td>${num(j.value)} [${num(j.low)}, ${num(j.high)}]; ${num(j.late)} (limit ${j.limit})</td>`;
+    });
+    const style = r.near_knee ? ' style="font-weight:bold"' : "";
+    return `<tr${style}><td>${r.rate.toFixed(2)}</td><td>${esc(r.verdict)}</td><td>${r.measurements}</td><td>${r.samples}</td>${cells.join("")}</tr>`;
+  });
+  return `<table>${head}${rows.join("")}</table>`;
 }
 
 /** The capacity plan: each SLO's metric against the offered rate, with the knee and the target. */
 export function planReport(title: string, p: PlanReportInput): string {
   const marks = [
-    ...(p.knee !== null ? [{ label: "knee (first miss)", rate: p.knee, color: "#dc2626" }] : []),
-    ...(p.sustainable !== null ? [{ label: "sustainable", rate: p.sustainable, color: "#16a34a" }] : []),
+    ...(p.knee !== null ? [{ label: "upper end (sure miss)", rate: p.knee, color: "#dc2626" }] : []),
+    ...(p.sustainable !== null ? [{ label: "sustainable (sure pass)", rate: p.sustainable, color: "#16a34a" }] : []),
     ...(p.target !== undefined ? [{ label: "HPA target", rate: p.target, color: "#2563eb" }] : []),
   ];
   const curves = Object.entries(p.slos).map(([name, limit]) => {
@@ -277,6 +306,7 @@ export function planReport(title: string, p: PlanReportInput): string {
     const points = p.points.flatMap((pt) =>
       pt.slos
         .filter((s) => s.name === name)
+        .filter((s) => Number.isFinite(s.value)) // a point with no data has nothing to draw: the table lists it
         .map((s) => ({ rate: pt.rate, value: pct ? s.value * 100 : s.value, passed: pt.passed })),
     );
     const unit = thresholdUnit(name);
@@ -296,6 +326,14 @@ export function planReport(title: string, p: PlanReportInput): string {
   });
   return page(
     title,
-    `<h2>Latency against rate, per SLO</h2><p class="note">Each point is one measurement at an offered (Poisson) rate, steady state only. The knee is the lowest rate that missed an SLO; the sustainable rate the highest that met them all; the HPA target sits below it by the headroom.</p><div class="plots">${curves.join("")}</div><h2>Recommendation</h2><pre>${esc(p.summary)}</pre>`,
+    `<h2>Latency against rate, per SLO</h2><p class="note">Each point is one measurement at an offered rate, steady state only. The capacity lies between the sustainable rate (the highest rate whose every SLO interval lay inside its limit: the answer) and the upper end (the lowest rate above it whose interval lay outside one); the HPA target sits below the answer by the headroom.</p><div class="plots">${curves.join("")}</div>${
+      p.rates?.length
+        ? `<h2>Rates judged</h2><p class="note">Pooled over each rate's runs; bold from the lower end to the upper end of the interval. pass: every SLO's 95 % interval and the later half of the steady window inside the limit; miss: an interval wholly outside; unsure: in between (never counted as sustainable); no data: no request started in the steady window (neither a pass nor a miss).</p>${rateTable(p.rates, Object.keys(p.slos))}`
+        : ""
+    }${
+      p.tradedAway?.length
+        ? `<h2>What this search traded away</h2><ul>${p.tradedAway.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>`
+        : ""
+    }<h2>Recommendation</h2><pre>${esc(p.summary)}</pre>`,
   );
 }

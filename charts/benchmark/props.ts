@@ -55,7 +55,7 @@ export interface PlanJobProps {
   peakRequestsPerSecond: number;
   /** HPA target as a fraction of the sustainable rate (--headroom). */
   headroom: number;
-  /** Reduced search (--quick): about a minute instead of ten or more. */
+  /** Reduced search (--quick): two to five minutes instead of ten or more, never above the full answer. */
   quick: boolean;
   /** SLOs by threshold name (--slo), on top of the scenario file's thresholds. */
   slos: Record<string, number>;

@@ -170,7 +170,6 @@ const PLAN: Case[] = [
   ["--repeats 1.5", ["--repeats", "1.5"], {}, /^--repeats: /],
   ["--precision 0", ["--precision", "0"], {}, /^--precision: /],
   ["--precision 11", ["--precision", "11"], {}, /^--precision: /],
-  ["--noise-band 2", ["--noise-band", "2"], {}, /^--noise-band: /],
   ["--point-duration 0", ["--point-duration", "0"], {}, /^--point-duration: /],
   ["a --point-duration past the timer limit", ["--point-duration", "3000000"], {}, /^--point-duration: /],
   ["a warm-up as long as the point", ["--point-duration", "5", "--warmup", "5"], {}, /^--warmup: /],

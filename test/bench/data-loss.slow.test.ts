@@ -97,7 +97,7 @@ describe("plan checks before it searches, and keeps every plan and point", () =>
     baseUrl: sim.url,
     config: scenarioFile(),
     slos: { e2el_p95_ms: 60_000 },
-    search: { startRps: 4, minRps: 2, maxRps: 8, precision: 0.5, maxPoints: 2, repeats: 1, noiseBand: 0 },
+    search: { startRps: 4, minRps: 2, maxRps: 8, precision: 0.5, maxPoints: 2, repeats: 1 },
     durationS: 2,
     warmupS: 0,
     fleet: { peakRps: 10, headroom: 0.6, alertFraction: 0.9, tensorParallelSize: 1, instanceType: "g6.xlarge" },

@@ -7,24 +7,26 @@ import { configSetLines, yamlSnippet } from "../../bench/plan/output";
 import { summary, type PlanFile } from "../../bench/plan/plan";
 import { INSTANCE_PRICES } from "../../bench/plan/prices";
 import { floor2, recommend } from "../../bench/plan/recommend";
+import type { Verdict } from "../../bench/plan/judge";
 import { searchRate, type Measurement } from "../../bench/plan/search";
 import { parseSloFlags, planSlos, slack } from "../../bench/plan/slo";
 import { stackConfigSchema } from "../../infra/config";
 import { defaultSimOptions } from "../../bench/sim";
 import { engineCapacityRps, SETTINGS } from "../../perf/plan-capacity";
 
-const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1, noiseBand: 0.1 };
-/** A replica whose latency SLO holds below `knee` req/s: slack shrinks linearly to it. */
-const replica =
+const base = { startRps: 4, minRps: 0.05, maxRps: 1000, precision: 0.05, maxPoints: 30, repeats: 1 };
+const at = (rate: number): Promise<Measurement> => Promise.resolve({ rate });
+/** A replica whose SLOs hold below `knee` req/s, judged without noise. */
+const sharp =
   (knee: number) =>
-  (rate: number): Promise<Measurement> =>
-    Promise.resolve({ rate, passed: rate <= knee, slack: (knee - rate) / knee });
+  (ms: Measurement[]): Verdict =>
+    ms[0].rate <= knee ? "pass" : "miss";
 
 describe("rate search", () => {
   it.each([0.3, 3.7, 12.5, 140])(
     "brackets then bisects to within the precision of a knee at %s req/s",
     async (knee) => {
-      const r = await searchRate(replica(knee), base);
+      const r = await searchRate(at, sharp(knee), base);
       expect(r.stop).toBe("converged");
       expect(r.sustainable!).toBeLessThanOrEqual(knee);
       expect(r.knee!).toBeGreaterThan(knee);
@@ -35,29 +37,81 @@ describe("rate search", () => {
   );
 
   it("stops at the point budget with the best bracket so far, and reports when nothing passes", async () => {
-    const r = await searchRate(replica(12.5), { ...base, maxPoints: 4 });
+    const r = await searchRate(at, sharp(12.5), { ...base, maxPoints: 4 });
     expect(r.stop).toBe("max-points");
     expect(r.verdicts).toHaveLength(4);
     expect(r.sustainable).toBeCloseTo(Math.sqrt(8 * 16)); // 4, 8 pass; 16 fails; √(8·16) passes
-    const none = await searchRate(replica(0.01), base);
+    const none = await searchRate(at, sharp(0.01), base);
     expect(none.stop).toBe("min-rate");
     expect(none.sustainable).toBeUndefined();
   });
 
-  it("repeats a point whose tightest SLO is within the noise band and judges by the median", async () => {
-    const seen: number[] = [];
-    // Near the knee, the first measurement fails by a hair, the next two pass comfortably.
-    const noisy = (rate: number, attempt: number): Promise<Measurement> => {
-      seen.push(rate);
-      const s = rate < 10 ? 0.5 : rate < 12 ? [-0.02, 0.05, 0.06][attempt] : -0.5;
-      return Promise.resolve({ rate, passed: s >= 0, slack: s });
-    };
-    const r = await searchRate(noisy, { ...base, startRps: 11, repeats: 3 });
+  it("measures an unsure rate again and judges it on every measurement so far", async () => {
+    // At 11 req/s the first run is unsure, the second settles it as a pass.
+    const judge = (ms: Measurement[]): Verdict =>
+      ms[0].rate < 10 ? "pass" : ms[0].rate <= 12 ? (ms.length < 2 ? "unsure" : "pass") : "miss";
+    const r = await searchRate(at, judge, { ...base, startRps: 11, repeats: 3 });
     const at11 = r.verdicts.find((v) => v.rate === 11)!;
-    expect(at11.measurements).toHaveLength(3);
-    expect(at11.passed).toBe(true);
+    expect(at11.measurements).toHaveLength(2);
+    expect(at11.verdict).toBe("pass");
     // Far from any limit, one measurement is enough.
     expect(r.verdicts.find((v) => v.rate === 22)!.measurements).toHaveLength(1);
+  });
+
+  it("never answers with an unsure rate: the answer is the highest sure pass, the upper end a sure miss", async () => {
+    // Sure below 9, unsure from 9 to 12 (however often measured), sure miss above 12: a search
+    // that took a lucky unsure rate as its answer would answer above 9.
+    const judge = (ms: Measurement[]): Verdict => (ms[0].rate < 9 ? "pass" : ms[0].rate <= 12 ? "unsure" : "miss");
+    const r = await searchRate(at, judge, { ...base, repeats: 3 });
+    expect(r.stop).toBe("converged");
+    expect(r.sustainable!).toBeLessThan(9);
+    expect(r.sustainable!).toBeGreaterThan(9 / (1 + base.precision) - 1e-9);
+    expect(r.knee!).toBeGreaterThan(12); // measured above the unsure rates until one surely missed
+    expect(r.firstNotPassed!).toBeGreaterThanOrEqual(9);
+    for (const v of r.verdicts.filter((v) => v.verdict === "unsure")) expect(v.measurements).toHaveLength(3);
+  });
+
+  it("stops with no data, not a miss, when the rates low enough to pass leave no request to judge", async () => {
+    const judge = (ms: Measurement[]): Verdict => (ms[0].rate < 1 ? "no-data" : "miss");
+    const r = await searchRate(at, judge, base);
+    expect(r.stop).toBe("no-data");
+    expect(r.sustainable).toBeUndefined();
+    expect(r.verdicts.at(-1)!.verdict).toBe("no-data");
+    // Starting below any data, the search climbs to where requests arrive.
+    const up = await searchRate(at, (ms) => (ms[0].rate < 1 ? "no-data" : ms[0].rate <= 5 ? "pass" : "miss"), {
+      ...base,
+      startRps: 0.1,
+    });
+    expect(up.stop).toBe("converged");
+    expect(up.sustainable!).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("rate search, confirmed with a long point", () => {
+  it("does not answer a rate only short points passed: it steps down until a long point passes", async () => {
+    // Short points pass up to 10 req/s (the queue has no time to build), long ones only up to 8.
+    const measure = (rate: number, _attempt: number, long?: boolean) => Promise.resolve({ rate, long: !!long });
+    const judge = (ms: { rate: number; long: boolean }[]): Verdict =>
+      ms[0].rate <= (ms[0].long ? 8 : 10) ? "pass" : "miss";
+    const r = await searchRate(measure, judge, { ...base, precision: 0.1, confirm: true });
+    expect(r.stop).toBe("converged");
+    expect(r.sustainable!).toBeLessThanOrEqual(8);
+    expect(r.verdicts.filter((v) => v.confirmation).at(-1)!.verdict).toBe("pass");
+    // Without the confirmation the short points' answer stands, above what holds.
+    expect((await searchRate(measure, judge, { ...base, precision: 0.1 })).sustainable!).toBeGreaterThan(8);
+  });
+});
+
+describe("rate search, the answer run twice", () => {
+  it("with repeats, the answer must still pass with a second run pooled in, or the next lower pass is tried", async () => {
+    // Every rate from 9 up passes its first run (a lucky window) and fails pooled with a second.
+    const judge = (ms: Measurement[]): Verdict =>
+      ms[0].rate < 9 || ms.length < 2 ? (ms[0].rate <= 12 ? "pass" : "miss") : "unsure";
+    const r = await searchRate(at, judge, { ...base, precision: 0.1, repeats: 3 });
+    expect(r.sustainable!).toBeLessThan(9);
+    const answer = r.verdicts.find((v) => v.rate === r.sustainable)!;
+    expect(answer.measurements).toHaveLength(2);
+    expect(r.verdicts.some((v) => v.rate >= 9 && v.measurements.length === 2 && v.verdict === "unsure")).toBe(true);
   });
 });
 
@@ -66,9 +120,9 @@ describe("rate search, interrupted", () => {
     const ac = new AbortController();
     const measure = (rate: number): Promise<Measurement> => {
       if (rate > 4) ac.abort(); // the interrupt lands during the second point
-      return Promise.resolve({ rate, passed: true, slack: 0.5 });
+      return Promise.resolve({ rate });
     };
-    const r = await searchRate(measure, { ...base, signal: ac.signal });
+    const r = await searchRate(measure, () => "pass", { ...base, signal: ac.signal });
     expect(r.stop).toBe("interrupted");
     expect(r.verdicts.map((v) => v.rate)).toEqual([4]);
     expect(r.knee).toBeUndefined(); // a lower bound only: runPlan recommends nothing from it

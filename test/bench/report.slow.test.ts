@@ -150,30 +150,48 @@ describe("run report in Chromium", () => {
     expect(html).toMatch(/P99 ITL [\d.]+ ms ≤ 60 ms: FAIL/);
   }, 60_000);
 
-  it("shows a plan's SLO metric against the rate with the SLO line, the knee, the sustainable rate and the target", async () => {
+  it("shows a plan's SLO metric against the rate with the SLO line, the interval's ends and the target, and the rates judged", async () => {
     const points = [2, 4, 8, 5.66, 6.73].map((rate) => {
       const v = 200 * (rate < 6 ? 1 : 8);
       return { rate, passed: v <= 1000, slos: [{ name: "ttft_p95_ms", limit: 1000, value: v, passed: v <= 1000 }] };
     });
-    const { plots, remote } = await open(
-      planReport("plan", {
-        points,
-        slos: { ttft_p95_ms: 1000 },
-        sustainable: 5.66,
-        knee: 6.73,
-        target: 3.3,
-        summary: "x",
-      }),
-      "plan.html",
+    const slo = (value: number, low: number, high: number) => ({
+      name: "ttft_p95_ms",
+      limit: 1000,
+      value,
+      low,
+      high,
+      late: value,
+      samples: 300,
+    });
+    const html = planReport("plan", {
+      points,
+      slos: { ttft_p95_ms: 1000 },
+      sustainable: 5.66,
+      knee: 6.73,
+      rates: [
+        { rate: 5.66, verdict: "pass", measurements: 1, samples: 300, near_knee: true, slos: [slo(200, 180, 260)] },
+        { rate: 6.2, verdict: "unsure", measurements: 3, samples: 910, near_knee: true, slos: [slo(950, 800, 1200)] },
+        { rate: 6.73, verdict: "miss", measurements: 1, samples: 330, near_knee: true, slos: [slo(1600, 1500, 1700)] },
+      ],
+      tradedAway: ["bisection stops at 20 % instead of 5 %"],
+      target: 3.3,
+      summary: "x",
+    });
+    // The rates the answer rests on, with runs, request counts and intervals; what quick gave up.
+    expect(html).toContain(
+      "<td>6.20</td><td>unsure</td><td>3</td><td>910</td><td>950 [800, 1200]; 950 (limit 1000)</td>",
     );
+    expect(html).toContain("<li>bisection stops at 20 % instead of 5 %</li>");
+    const { plots, remote } = await open(html, "plan.html");
     expect(remote).toEqual([]);
     expect(plots).toHaveLength(1);
     const t = plots[0].text.join("|");
     expect(t).toContain("offered rate (req/s)");
     expect(t).toContain("P95 TTFT (ms)");
     expect(t).toContain("SLO ≤ 1000 ms");
-    expect(t).toContain("knee (first miss) 6.73 req/s");
-    expect(t).toContain("sustainable 5.66 req/s");
+    expect(t).toContain("upper end (sure miss) 6.73 req/s");
+    expect(t).toContain("sustainable (sure pass) 5.66 req/s");
     expect(t).toContain("HPA target 3.30 req/s");
   }, 60_000);
 

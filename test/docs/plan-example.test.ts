@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { summary, type PlanFile } from "../../bench/plan/plan";
+import { QUICK, tradedAway } from "../../bench/plan/modes";
 import { recommend } from "../../bench/plan/recommend";
 
 // docs/serving.md's `vllm-bench plan` example: the search lines and the sustainable rate are a
@@ -27,7 +28,7 @@ function recomputed(lines: string[]): string[] {
   const num = (re: RegExp, text: string) => Number(text.match(re)?.[1]);
   const sustainable = row("sustainable rate (1 replica)");
   const sustainableRps = num(/(\d+(?:\.\d+)?) req\/s/, sustainable);
-  const knee = num(/; (\d+(?:\.\d+)?) req\/s missed one/, sustainable);
+  const knee = num(/; (\d+(?:\.\d+)?) req\/s surely missed one/, sustainable);
   const stop = sustainable.match(/\((\w[\w-]*)\)$/)?.[1] as PlanFile["plan"]["stop"];
   const nodes = row("gpuNodes.maxSize").match(/per (\S+) \(TP (\d+), (\d+) GPU\/node\)/)!;
   const fleet = {
@@ -41,7 +42,15 @@ function recomputed(lines: string[]): string[] {
   const meanOutputTokens = num(/(\d+) output tokens per request/, row("cost per million output tokens"));
   const rec = recommend({ ...fleet, sustainableRps, meanOutputTokens });
   const plan = {
-    plan: { sustainable_rps: sustainableRps, knee_rps: knee, stop, fleet, mean_output_tokens: meanOutputTokens },
+    plan: {
+      sustainable_rps: sustainableRps,
+      knee_rps: knee,
+      stop,
+      fleet,
+      mean_output_tokens: meanOutputTokens,
+      // The example runs --quick with its defaults: the lines on what it traded away follow from them.
+      mode: { quick: true, traded_away: tradedAway(QUICK) },
+    },
   } as unknown as PlanFile;
   return summary(plan, rec).split("\n");
 }
@@ -62,7 +71,7 @@ describe("docs/serving.md: the capacity-plan example", () => {
 
   it("would catch a derived number that does not follow from the rate (the check can fail)", () => {
     const { lines } = example(DOC);
-    const edited = lines.map((l) => l.replace(/^(sustainable rate \(1 replica\)\s+)3\.36/, "$19.51"));
+    const edited = lines.map((l) => l.replace(/^(sustainable rate \(1 replica\)\s+)6\.61/, "$19.51"));
     const shown = edited.slice(edited.findIndex((l) => l.startsWith("=")));
     expect(recomputed(edited).slice(0, shown.length)).not.toEqual(shown);
   });

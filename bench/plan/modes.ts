@@ -1,0 +1,56 @@
+// The two search modes' defaults, and what a plan run with less than the full search gave up. The
+// CLI's defaults and the plan's "traded away" lines read this one table.
+
+export interface SearchMode {
+  pointDurationS: number;
+  warmupS: number;
+  /** The answer measured once more with a point this long (its warm-up too); none: not confirmed. */
+  confirm?: { pointDurationS: number; warmupS: number };
+  precision: number;
+  maxPoints: number;
+  /** Measurements of an unsure rate at most. */
+  repeats: number;
+}
+
+export const FULL: SearchMode = { pointDurationS: 60, warmupS: 15, precision: 0.05, maxPoints: 14, repeats: 3 };
+// Quick's short points start from an empty server and end before a mild overload has built its
+// queue, so its answer is confirmed by one point as long as the full search's: quick gives up
+// precision (a coarser bracket), never the length of the measurement its answer rests on. (A
+// 30 s confirmation still passed a batch-limited setting 20 % above a 70 s sweep's limit.)
+export const QUICK: SearchMode = {
+  pointDurationS: 8,
+  warmupS: 2,
+  precision: 0.2,
+  maxPoints: 6,
+  repeats: 1,
+  confirm: { pointDurationS: FULL.pointDurationS, warmupS: FULL.warmupS },
+};
+
+/** What these settings give up against the full search (empty: nothing). */
+export function tradedAway(s: SearchMode): string[] {
+  const out: string[] = [];
+  const counted = s.pointDurationS - s.warmupS;
+  const fullCounted = FULL.pointDurationS - FULL.warmupS;
+  if (counted < fullCounted)
+    out.push(
+      `${counted} s counted per point instead of ${fullCounted} s: about ${Math.round((100 * counted) / fullCounted)} % of the requests per percentile, so wider intervals and more rates judged unsure`,
+    );
+  if (s.warmupS < FULL.warmupS)
+    out.push(
+      `${s.warmupS} s warm-up instead of ${FULL.warmupS} s: near the knee the queue may still be building; such a rate is judged unsure, never a pass`,
+    );
+  if (s.precision > FULL.precision)
+    out.push(
+      `bisection stops at ${Math.round(s.precision * 100)} % instead of ${Math.round(FULL.precision * 100)} %: the answer may sit up to that far below the capacity`,
+    );
+  if (s.repeats < FULL.repeats)
+    out.push(
+      `${s.repeats} measurement(s) of an unsure rate instead of up to ${FULL.repeats}: an unsure rate counts as not sustainable`,
+    );
+  if (s.maxPoints < FULL.maxPoints) out.push(`at most ${s.maxPoints} rates instead of ${FULL.maxPoints}`);
+  if (s.confirm)
+    out.push(
+      `only the answer got a long point (${s.confirm.pointDurationS} s, ${s.confirm.warmupS} s warm-up), stepping down by the precision until one passed`,
+    );
+  return out;
+}

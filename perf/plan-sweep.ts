@@ -1,0 +1,215 @@
+// The reference the planner is checked against: a brute-force sweep of fixed rates, written apart
+// from the planner and the load tester on purpose (its own seeded Poisson/gamma sender over
+// node:http, its own SSE parsing, its own percentiles), so a shared bug cannot agree with itself.
+// It does what the hand check with vLLM's own benchmark client did: at each rate, send for a
+// long window, drop the first seconds, and take P95 TTFT / ITL over the requests that started
+// after them (percentiles interpolated linearly, as numpy and so `vllm bench serve` do).
+import * as http from "node:http";
+
+export interface SweepWorkload {
+  inputLen: number;
+  outputLen: number;
+  /** Gamma shape of the gaps: 1 = Poisson, below 1 burstier (as vLLM's --burstiness). */
+  burstiness: number;
+}
+
+export interface SweepPoint {
+  rate: number;
+  /** Requests that started after the dropped seconds (the ones counted). */
+  counted: number;
+  /** P95 time to first token and inter-token latency over them, ms (a request with no first token counts as its wait). */
+  ttftP95Ms: number;
+  itlP95Ms: number;
+  passed: boolean;
+}
+
+/** numpy's default (linear) percentile of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const s = Float64Array.from(values).sort();
+  const h = (s.length - 1) * (p / 100);
+  const i = Math.floor(h);
+  return i + 1 < s.length ? s[i] + (h - i) * (s[i + 1] - s[i]) : s[i];
+}
+
+/** mulberry32: a small seeded generator, not the load tester's. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Gamma(shape k, scale 1) by Marsaglia and Tsang (k < 1 through the k + 1 boost). */
+function gamma(u: () => number, k: number): number {
+  if (k < 1) return gamma(u, k + 1) * Math.pow(u(), 1 / k);
+  const d = k - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do {
+      // Box-Muller normal
+      x = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const w = u();
+    if (w < 1 - 0.0331 * x ** 4 || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+interface Timing {
+  startMs: number;
+  firstMs?: number;
+  gaps: number[];
+}
+
+/** One streamed completion; resolves with its timings (also when cut off by `abort`). */
+function send(url: URL, body: string, agent: http.Agent, abort: AbortSignal): Promise<Timing> {
+  return new Promise((resolve) => {
+    const t: Timing = { startMs: performance.now(), gaps: [] };
+    let last = 0;
+    let buf = "";
+    const req = http.request(
+      url,
+      { method: "POST", agent, headers: { "content-type": "application/json" }, signal: abort },
+      (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const now = performance.now();
+          buf += chunk;
+          let end: number;
+          while ((end = buf.indexOf("\n\n")) >= 0) {
+            const event = buf.slice(0, end);
+            buf = buf.slice(end + 2);
+            if (!event.startsWith("data: ") || event === "data: [DONE]") continue;
+            const text = (JSON.parse(event.slice(6)) as { choices?: { text?: string }[] }).choices?.[0]?.text;
+            if (!text) continue;
+            if (t.firstMs === undefined) t.firstMs = now - t.startMs;
+            else t.gaps.push(now - last);
+            last = now;
+          }
+        });
+        res.on("end", () => resolve(t));
+        res.on("error", () => resolve(t));
+      },
+    );
+    req.on("error", () => resolve(t));
+    req.end(body);
+  });
+}
+
+/**
+ * Offer `rate` req/s for `durationS` seconds and judge the requests that started after `dropS`
+ * against P95 TTFT and ITL limits. Requests still waiting `graceS` after the last arrival are cut
+ * off and count with the time they had waited (a lower bound of their TTFT, already past any SLO
+ * a sweep is asked about).
+ */
+export async function sweepPoint(
+  baseUrl: string,
+  rate: number,
+  w: SweepWorkload,
+  o: { durationS: number; dropS: number; graceS: number; seed: number; ttftP95Ms: number; itlP95Ms?: number },
+): Promise<SweepPoint> {
+  const url = new URL("/v1/completions", baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const u = rng(o.seed);
+  const abort = new AbortController();
+  const inflight: Promise<Timing>[] = [];
+  const t0 = performance.now();
+  let at = 0;
+  for (;;) {
+    at += (gamma(u, w.burstiness) / (rate * w.burstiness)) * 1000;
+    if (at >= o.durationS * 1000) break;
+    // Distinct random words, one simulator token each, so no prompt shares a cached prefix.
+    const prompt = Array.from({ length: w.inputLen }, () => ` w${Math.floor(u() * 1e9).toString(36)}`).join("");
+    const body = JSON.stringify({ prompt, max_tokens: w.outputLen, ignore_eos: true, stream: true, temperature: 0 });
+    const wait = t0 + at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = send(url, body, agent, abort.signal).then((t) => ({ ...t, offsetMs: at }));
+    inflight.push(sent);
+  }
+  const timer = setTimeout(() => abort.abort(), o.graceS * 1000);
+  const done = (await Promise.all(inflight)) as (Timing & { offsetMs: number })[];
+  clearTimeout(timer);
+  const cutAt = performance.now();
+  agent.destroy();
+  const counted = done.filter((t) => t.offsetMs >= o.dropS * 1000);
+  const ttfts = counted.map((t) => t.firstMs ?? cutAt - t.startMs);
+  const itls = counted.flatMap((t) => t.gaps);
+  const ttftP95Ms = percentile(ttfts, 95);
+  const itlP95Ms = itls.length ? percentile(itls, 95) : 0;
+  return {
+    rate,
+    counted: counted.length,
+    ttftP95Ms,
+    itlP95Ms,
+    passed: counted.length > 0 && ttftP95Ms <= o.ttftP95Ms && (o.itlP95Ms === undefined || itlP95Ms <= o.itlP95Ms),
+  };
+}
+
+export interface SweepResult {
+  /** Highest rate of the fine grid meeting every limit (null: none did). */
+  sustainableRps: number | null;
+  points: SweepPoint[];
+}
+
+/**
+ * A coarse grid (steps of `coarseStep` × the guess, upwards from `lowFraction` × it, until a rate
+ * misses twice in a row), then a fine one (steps of `fineStep` × the guess) between the last coarse
+ * pass and the first coarse miss; the answer is the highest fine (or coarse) rate that passed
+ * below the first rate that missed.
+ */
+export async function sweep(
+  baseUrl: string,
+  guessRps: number,
+  w: SweepWorkload,
+  o: {
+    durationS: number;
+    dropS: number;
+    graceS: number;
+    seed: number;
+    ttftP95Ms: number;
+    itlP95Ms?: number;
+    lowFraction?: number;
+    coarseStep?: number;
+    fineStep?: number;
+    log?: (p: SweepPoint) => void;
+  },
+): Promise<SweepResult> {
+  const points: SweepPoint[] = [];
+  const at = async (rate: number) => {
+    const p = await sweepPoint(baseUrl, rate, w, { ...o, seed: o.seed + Math.round(rate * 1000) });
+    points.push(p);
+    o.log?.(p);
+    return p;
+  };
+  const coarse = o.coarseStep ?? 0.1;
+  const fine = o.fineStep ?? 0.02;
+  let f = o.lowFraction ?? 0.5;
+  let lastPass: number | undefined;
+  let firstMiss: number | undefined;
+  let misses = 0;
+  while (misses < 2 && f < 3) {
+    const p = await at(guessRps * f);
+    if (p.passed && firstMiss === undefined) lastPass = p.rate;
+    if (!p.passed) {
+      firstMiss ??= p.rate;
+      misses++;
+    } else misses = 0;
+    f += coarse;
+  }
+  if (lastPass !== undefined && firstMiss !== undefined)
+    for (let r = lastPass + guessRps * fine; r < firstMiss - guessRps * fine * 0.5; r += guessRps * fine) {
+      const p = await at(r);
+      if (!p.passed) break; // monotone: nothing above a miss is sustainable
+    }
+  const sorted = [...points].sort((a, b) => a.rate - b.rate);
+  const miss = sorted.find((p) => !p.passed)?.rate ?? Infinity;
+  const passes = sorted.filter((p) => p.passed && p.rate < miss);
+  return { sustainableRps: passes.length ? passes[passes.length - 1].rate : null, points: sorted };
+}
