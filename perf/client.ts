@@ -230,10 +230,17 @@ try {
           await fetch(`${sim.url}/sim/timing`, { method: "DELETE" });
           const out = path.join(dir, `out-${rows.length}`);
           const gapsFile = `${out}.json`;
+          // A client that fails (an outside one without its libraries, say) is one line; the others
+          // and the rows already measured are kept.
           const cost = await runClient(client.ours ? [...client.argv, "--output-dir", out] : client.argv, {
             ...load,
             PERF_OUT: gapsFile,
+          }).catch((e: Error) => {
+            const why = e.message.split("\n").filter(Boolean).at(-1) ?? e.message;
+            console.log(`${pad(c, 7)} ${pad(pair, 5)}  ${client.name.padEnd(9)} failed: ${why}`);
+            return undefined;
           });
+          if (!cost) continue;
           const measured = client.ours
             ? runGaps(out, scenario)
             : new Map(Object.entries(JSON.parse(fs.readFileSync(gapsFile, "utf8")) as Record<string, number[]>));

@@ -44,12 +44,16 @@ it("bench:client reports own error, peak RSS and CPU of each client against the 
       "1,2",
       "--external",
       `again=${external}`,
+      "--external",
+      "broken=echo no module named aiohttp >&2; exit 1",
       "--json",
       json,
     ],
     { cwd: root, encoding: "utf8", timeout: 120_000 },
   );
   expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  // A client that fails is one line, and the others are measured all the same.
+  expect(r.stdout).toMatch(/broken\s+failed: no module named aiohttp/);
   const report = JSON.parse(fs.readFileSync(json, "utf8")) as Report;
   expect(report.rows.map((x) => x.client).sort()).toEqual(["again", "bare", "ours w1", "ours w2"]);
   for (const row of report.rows) {
