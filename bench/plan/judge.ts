@@ -1,4 +1,5 @@
 import type { RequestRecord } from "../client/request";
+import { parseLatencyThreshold } from "../contract";
 import { percentile } from "../client/stats";
 import type { Slos } from "./slo";
 
@@ -125,7 +126,9 @@ function estimate(name: string, rs: RequestRecord[], z: number, dispersion = 1):
     const h = xs.length > 1 ? (z * sd(xs)) / Math.sqrt(xs.length / dispersion) : Infinity;
     return { value: mean(xs), low: mean(xs) - h, high: mean(xs) + h, samples: xs.length };
   }
-  const [, metric, stat] = name.match(/^(ttft|tpot|itl|e2el)_(.+)_ms$/)!;
+  const parsed = parseLatencyThreshold(name);
+  if (!parsed) return undefined;
+  const { metric, stat } = parsed;
   const { values, requests } = latencies(rs, metric);
   if (!values.length) return undefined;
   if (stat === "mean") {
@@ -134,7 +137,7 @@ function estimate(name: string, rs: RequestRecord[], z: number, dispersion = 1):
     const h = requests > 1 && Number.isFinite(m) ? (z * sd(values)) / Math.sqrt(requests / dispersion) : Infinity;
     return { value: m, low: Number.isFinite(m) ? m - h : m, high: m + h, samples: requests };
   }
-  const q = (stat === "median" ? 50 : Number(stat.slice(1))) / 100;
+  const q = (parsed.percentile ?? 50) / 100; // median: p50
   const sorted = Float64Array.from(values).sort();
   const d = z * Math.sqrt((q * (1 - q) * dispersion) / requests);
   const at = (p: number) => percentile(sorted, Math.min(100, Math.max(0, p * 100)));
