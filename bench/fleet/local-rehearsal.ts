@@ -92,7 +92,7 @@ export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<Local
       log: o.log,
     });
     const backToZero = await fleet.settled(o.settleTimeoutS);
-    const load = (results[0]?.result.timeline) ?? [];
+    const load = results[0]?.result.timeline ?? [];
     const K = o.timeScale;
     const timeline = fleetTimeline(fleet.samples(), load, { loadStartS, loadRowS: 1 / K, rowS: 1 / K });
     const replicas = fleet.replicas();

@@ -273,9 +273,9 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   }
   const partial = !!targetLost || !!o.signal?.aborted;
   const atAnswer = measurements.filter((m) => m.rate === search.sustainable);
-  const served = atAnswer.reduce((a, m) => a + (m.result.completed), 0);
+  const served = atAnswer.reduce((a, m) => a + m.result.completed, 0);
   const meanOut = atAnswer.length
-    ? atAnswer.reduce((a, m) => a + (m.result.total_output_tokens), 0) / Math.max(1, served)
+    ? atAnswer.reduce((a, m) => a + m.result.total_output_tokens, 0) / Math.max(1, served)
     : null;
   // Only a bracketed rate (a rate above it that was not a sure pass), or every rate up to --max-rps
   // met, is a capacity; an interrupted or budget-cut search below any such rate is a lower bound
