@@ -50,7 +50,7 @@ export function tradedAway(s: SearchMode): string[] {
   if (s.maxPoints < FULL.maxPoints) out.push(`at most ${s.maxPoints} rates instead of ${FULL.maxPoints}`);
   if (s.confirm)
     out.push(
-      `only the answer got a long point (${s.confirm.pointDurationS} s, ${s.confirm.warmupS} s warm-up), stepping down by the precision until one passed`,
+      `only the answer got a long point (${s.confirm.pointDurationS} s, ${s.confirm.warmupS} s warm-up; a second one, pooled, when the first was unsure), stepping down by the precision until one passed`,
     );
   return out;
 }

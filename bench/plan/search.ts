@@ -54,6 +54,8 @@ export interface SearchResult<M extends Measurement> {
 
 /** Long confirmation points at most. */
 const CONFIRMATIONS = 3;
+/** Runs of an unsure confirmation rate at most, judged together. */
+const CONFIRM_RUNS = 2;
 
 export async function searchRate<M extends Measurement>(
   measure: (rate: number, attempt: number, long?: boolean) => Promise<M>,
@@ -61,7 +63,7 @@ export async function searchRate<M extends Measurement>(
   o: SearchOptions,
 ): Promise<SearchResult<M>> {
   const verdicts: RateVerdict<M>[] = [];
-  const at = async (rate: number, long = false): Promise<Verdict> => {
+  const at = async (rate: number, long = false, repeats = o.repeats): Promise<Verdict> => {
     const ms: M[] = [];
     let verdict: Verdict;
     do {
@@ -70,7 +72,7 @@ export async function searchRate<M extends Measurement>(
       if (o.signal?.aborted) throw new Interrupted();
       ms.push(m);
       verdict = judge(ms);
-    } while (verdict === "unsure" && ms.length < o.repeats && !o.signal?.aborted);
+    } while (verdict === "unsure" && ms.length < repeats && !o.signal?.aborted);
     verdicts.push({
       rate,
       verdict,
@@ -105,7 +107,10 @@ export async function searchRate<M extends Measurement>(
   /**
    * The search's end: with `confirm`, the answer measured once more with a long point, stepping
    * down by the precision until one passes (at most CONFIRMATIONS, beyond the point budget: they
-   * are what the answer rests on).
+   * are what the answer rests on). An unsure long point is measured once more and judged pooled
+   * (CONFIRM_RUNS): where a latency barely moves with the rate (an E2E limit just above the
+   * unloaded latency), one run's interval straddles the limit at every rate, and stepping down
+   * alone never finds a sure pass.
    */
   async function confirmed(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
     if (lo === undefined) return done(stop);
@@ -114,7 +119,7 @@ export async function searchRate<M extends Measurement>(
     lo = undefined; // nothing is the answer until a long point passes
     for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
       if (o.signal?.aborted) return done("interrupted");
-      if ((await at(candidate, true)) === "pass") {
+      if ((await at(candidate, true, Math.max(CONFIRM_RUNS, o.repeats))) === "pass") {
         lo = candidate;
         return done(stop);
       }

@@ -102,6 +102,20 @@ describe("rate search, confirmed with a long point", () => {
   });
 });
 
+describe("rate search, an unsure confirmation", () => {
+  it("measures an unsure long point once more and judges the runs pooled before stepping down", async () => {
+    // A latency that barely moves with the rate: one long run is unsure at every rate, two pooled pass up to 8.
+    const measure = (rate: number, _attempt: number, long?: boolean) => Promise.resolve({ rate, long: !!long });
+    const judge = (ms: { rate: number; long: boolean }[]): Verdict =>
+      !ms[0].long ? (ms[0].rate <= 10 ? "pass" : "miss") : ms.length < 2 ? "unsure" : ms[0].rate <= 8 ? "pass" : "miss";
+    const r = await searchRate(measure, judge, { ...base, precision: 0.1, confirm: true });
+    expect(r.sustainable).toBeDefined();
+    expect(r.sustainable!).toBeLessThanOrEqual(8);
+    const answer = r.verdicts.find((v) => v.confirmation && v.rate === r.sustainable)!;
+    expect(answer.measurements).toHaveLength(2);
+  });
+});
+
 describe("rate search, the answer run twice", () => {
   it("with repeats, the answer must still pass with a second run pooled in, or the next lower pass is tried", async () => {
     // Every rate from 9 up passes its first run (a lucky window) and fails pooled with a second.
