@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { RUN_TIME_CLAIMS } from "../docs/catalog";
 import { cliTestEnv } from "./cli-env";
 
 const root = path.resolve(__dirname, "../..");
@@ -82,6 +83,17 @@ describe("vllm-bench plan", () => {
     const seconds = (performance.now() - t0) / 1000;
     console.log(`vllm-bench plan --quick: ${seconds.toFixed(0)} s`);
     expect(code, stderr + stdout).toBe(0);
+    // The docs' run-time claims for this command (the docs suite leaves them to this run), within
+    // a factor of 3 either way as there.
+    const claims = RUN_TIME_CLAIMS.filter(
+      (c) => c.check.kind === "measured" && c.check.command === "npx vllm-bench plan --quick --peak-rps 30",
+    );
+    expect(claims.length).toBeGreaterThan(0);
+    for (const { file, check } of claims)
+      if (check.kind === "measured") {
+        expect(seconds, `${file}: docs say about ${check.seconds} s`).toBeGreaterThan(check.seconds / 3);
+        expect(seconds, `${file}: docs say about ${check.seconds} s`).toBeLessThan(check.seconds * 3);
+      }
     const json = JSON.parse(fs.readFileSync(path.join(cwd, "results/latest/plan.json"), "utf8"));
     const target = json["autoscaling.targetRequestsPerSecond"];
     expect(target).toBeGreaterThan(0);

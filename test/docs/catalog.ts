@@ -50,6 +50,11 @@ const SKIP: { match: RegExp; reason: string }[] = [
     reason: "the baseline preset runs about 6.5 minutes (its time is checked from the preset's plan)",
   },
   {
+    match: /^npx vllm-bench plan --quick --peak-rps 30$/,
+    reason:
+      "minutes of a quick plan: test/bench/plan-cli.slow.test.ts runs it with these arguments, checks its plan.json and holds the docs' run-time claims for it",
+  },
+  {
     match: /^npm run bench:/,
     reason: "a performance lab: minutes of full load on both cores, reported in the docs as measured on this machine",
   },

@@ -58,7 +58,8 @@ describe("docs: offline commands run as written", () => {
 
   it("each measured run time the docs quote is within a factor of 3 of what the command took here", () => {
     for (const { file, check } of RUN_TIME_CLAIMS) {
-      if (check.kind !== "measured") continue;
+      // A command another suite runs (the catalog says which) has its claim held there.
+      if (check.kind !== "measured" || classify(check.command)?.run === false) continue;
       const took = seconds.get(check.command);
       expect(took, `${file}: \`${check.command}\` was not run`).toBeDefined();
       console.log(`${file}: \`${check.command}\` took ${took!.toFixed(1)} s (docs: about ${check.seconds} s)`);
