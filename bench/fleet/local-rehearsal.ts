@@ -6,7 +6,7 @@
 // and ready, cold or warm. Times are rehearsal seconds: real seconds ÷ timeScale.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runBenchmark, type RunOptions } from "../client/run";
+import { newRunId, runBenchmark, type RunOptions } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { startLocalFleet, type FleetSample, type LocalFleetOptions } from "./local-fleet";
 import { coldWarmSummary, replicaTable, type ReplicaStart } from "./pods";
@@ -63,6 +63,8 @@ export interface LocalRehearsalOptions extends LocalFleetOptions {
   /** Rehearsal seconds after the load to wait for the fleet to reach zero. */
   settleTimeoutS: number;
   log: (l: string) => void;
+  /** Aborted (SIGINT/SIGTERM): the load stops, and what was measured is still written. */
+  signal?: AbortSignal;
 }
 
 export interface LocalRehearsal {
@@ -82,16 +84,21 @@ export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<Local
   try {
     // The wake-up: the schedule's window (or the first served request, which needs a replica) opens it.
     const wakeBy = fleet.nowS() + o.wakeTimeoutS;
-    while (!fleet.samples().some((s) => s.ready > 0) && fleet.nowS() < wakeBy)
+    while (!fleet.samples().some((s) => s.ready > 0) && fleet.nowS() < wakeBy && !o.signal?.aborted)
       await new Promise((r) => setTimeout(r, 20));
     const loadStartS = fleet.nowS();
-    const { results, runId, exitCode } = await runBenchmark({
-      ...o.run,
-      baseUrl: fleet.url,
-      readyTimeoutS: 30,
-      log: o.log,
-    });
-    const backToZero = await fleet.settled(o.settleTimeoutS);
+    // Interrupted before the fleet woke: no load is sent; the fleet's timeline so far is written.
+    const { results, runId, exitCode } = o.signal?.aborted
+      ? { results: [], runId: newRunId(), exitCode: 3 }
+      : await runBenchmark({
+          ...o.run,
+          baseUrl: fleet.url,
+          readyTimeoutS: 30,
+          log: o.log,
+          signal: o.signal,
+        });
+    // Interrupted: no waiting for the way back to zero; the timeline ends where it was stopped.
+    const backToZero = o.signal?.aborted ? false : await fleet.settled(o.settleTimeoutS);
     const load = results[0]?.result.timeline ?? [];
     const K = o.timeScale;
     const timeline = fleetTimeline(fleet.samples(), load, { loadStartS, loadRowS: 1 / K, rowS: 1 / K });
@@ -101,6 +108,7 @@ export async function runLocalRehearsal(o: LocalRehearsalOptions): Promise<Local
     o.log(replicaTable(replicas, `local fleet, time ×${(1 / K).toFixed(0)}`));
     // Beside the run's own files (results JSON, CSV, report.html).
     const file = path.join(o.run.outputDir, runId, "local-rehearsal.json");
+    fs.mkdirSync(path.dirname(file), { recursive: true }); // an interrupt may come before the run wrote any file
     fs.writeFileSync(
       file,
       `${JSON.stringify(

@@ -41,7 +41,7 @@ Run
   --output-dir DIR          default: results
 
 Exit codes: 0 back to zero and the run's thresholds met, 1 a threshold missed or not back to zero
-within the settle time, 2 bad input.`;
+within the settle time, 2 bad input, 3 interrupted (SIGINT/SIGTERM: what was measured is written).`;
 
 function num(name: string, v: string | undefined, min: number, max: number, whole = false): number | undefined {
   if (v === undefined) return undefined;
@@ -167,6 +167,19 @@ export async function rehearseMain(
     return 0;
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-rehearse-"));
+  // SIGINT/SIGTERM: the load stops, and the timeline and replica times measured so far are written
+  // (exit 3), as `vllm-bench run` does; a second signal leaves at once.
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      process.exit(3);
+    }
+    io.err(`\n${sig}: the load stops; writing what was measured (exit 3). Send it again to exit at once.`);
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     const cache = path.join(tmp, "model-cache");
     const r = await runLocalRehearsal({
@@ -185,10 +198,17 @@ export async function rehearseMain(
       wakeTimeoutS: 3600,
       settleTimeoutS: a.rule.scaleDownStabilizationSeconds + a.stages.nodeUnneededS + 1800,
       log: io.out,
+      signal: stop.signal,
     });
+    if (stop.signal.aborted) {
+      io.out(`Wrote ${r.file} (partial: interrupted by a signal)`);
+      return 3;
+    }
     io.out(`Wrote ${r.file}${r.backToZero ? "" : " (the fleet did not get back to zero within the settle time)"}`);
     return r.exitCode === 0 && r.backToZero ? 0 : 1;
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
