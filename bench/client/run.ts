@@ -204,7 +204,7 @@ function stopRun(state: RunState, reason: string, cutNow: boolean): void {
 
 // Nothing listening or no route: the server is gone. Not ECONNRESET: an overloaded server whose
 // accept backlog overflows resets new connections in bursts, and those are failures to count, not a reason to stop.
-const CONNECTION_GONE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/;
+export const CONNECTION_GONE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/;
 
 interface FileDefaults {
   percentiles: number[];

@@ -4,7 +4,7 @@ import { isUpperBound, parseLatencyKey, PLAN_PUSHGATEWAY_JOB, type LatencyKey } 
 import { loadScenarioFile } from "../client/scenario";
 import { assertWritableDir, pointLatest, writeFileAtomic } from "../client/outputs";
 import { closeIdleConnections } from "../client/request";
-import { newRunId } from "../client/run";
+import { CONNECTION_GONE, newRunId } from "../client/run";
 import { startSimulator, type RunningSimulator, type SimOptions } from "../sim";
 import { planReport } from "../report/html";
 import { pinOneAddress } from "./address";
@@ -15,6 +15,9 @@ import { configSetLines, table, yamlSnippet } from "./output";
 import { checkFleet, recommend, type FleetInput, type Recommendation } from "./recommend";
 import { Interrupted, searchRate, type SearchOptions, type SearchResult } from "./search";
 import { planSlos, type Slos } from "./slo";
+
+/** How long a later point waits for a target that answers but is not ready (still draining a queue). */
+const BUSY_TARGET_GRACE_S = 30;
 
 export interface PlanOptions {
   /** One vLLM replica (a pod address, not the autoscaled Service); none = the built-in simulator. */
@@ -217,9 +220,8 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     let readyTimeoutS = o.readyTimeoutS;
     search = await searchRate(
       async (rate, attempt, long) => {
-        let m: PointMeasurement;
-        try {
-          m = await measurePoint(rate, attempt, {
+        const point = (timeoutS: number | undefined) =>
+          measurePoint(rate, attempt, {
             ...(long && o.confirm ? { label: "long" } : {}),
             baseUrl: baseUrl,
             model: o.model,
@@ -232,13 +234,35 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
             outputDir: planDir,
             log: o.log,
             signal: stop.signal,
-            readyTimeoutS,
+            readyTimeoutS: timeoutS,
           });
+        let m: PointMeasurement | undefined;
+        let lost = "";
+        try {
+          m = await point(readyTimeoutS);
         } catch (e) {
-          // Before any point, a target that does not answer is bad input (exit 2); after one, it
-          // went away: the plan stops partial with what it measured.
+          // Before any point, a target that does not answer is bad input (exit 2).
           if (!measurements.length) throw e;
-          targetLost = (e as Error).message;
+          lost = (e as Error).message;
+        }
+        // After one, a target still draining the last point's queue may reset or time out the
+        // readiness probe (seen on the bursty accuracy setting): wait for it a while. Nothing
+        // listening, or no answer within the grace, means it went away: the plan stops partial.
+        if (lost) {
+          const until = performance.now() + BUSY_TARGET_GRACE_S * 1000;
+          if (!CONNECTION_GONE.test(lost))
+            o.log(`rate ${rate.toFixed(2)} req/s: ${lost}; waiting up to ${BUSY_TARGET_GRACE_S} s for it.`);
+          while (!m && !CONNECTION_GONE.test(lost) && !stop.signal.aborted && performance.now() < until) {
+            await new Promise((r) => setTimeout(r, 1000));
+            try {
+              m = await point(0);
+            } catch (e) {
+              lost = (e as Error).message;
+            }
+          }
+        }
+        if (!m) {
+          targetLost = lost;
           stop.abort();
           throw new Interrupted();
         }

@@ -5,6 +5,8 @@
 // in workers-survive.slow.test.ts.) Only entry points that predate the fixes are used, so each
 // test can be run against the old code and seen failing.
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,6 +146,47 @@ describe("plan checks before it searches, and keeps every plan and point", () =>
     expect(json.plan.points.length).toBeGreaterThanOrEqual(1);
     expect(json.plan.points[0]).toMatchObject({ rate: 4, passed: true });
     expect(json.plan.points.filter((p: { passed: boolean; partial: boolean }) => !p.passed && !p.partial)).toEqual([]);
+  }, 60_000);
+
+  it("8b. a target busy after a point (its readiness probe reset): the plan waits for it and goes on", async () => {
+    const out = fs.mkdtempSync(path.join(tmp, "plan-busy-"));
+    // A proxy in front of the simulator that resets the first /health asked after the first
+    // point, as the simulator's backlog did after a bursty point (target lost before the fix).
+    let pointDone = false;
+    let resets = 0;
+    const proxy = http.createServer((req, res) => {
+      if (pointDone && req.url === "/health" && resets === 0) {
+        resets++;
+        req.socket.destroy();
+        return;
+      }
+      const up = http.request(`${sim.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const lines: string[] = [];
+    try {
+      const o = planOpts(out, {
+        baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        log: (l) => {
+          lines.push(l);
+          if (/^rate .* req\/s/.test(l)) pointDone = true;
+        },
+      });
+      const r = await runPlan(o);
+      expect(resets).toBe(1);
+      expect(lines.some((l) => /waiting up to 30 s for it/.test(l))).toBe(true);
+      expect(r.exitCode).not.toBe(3);
+      const json = JSON.parse(fs.readFileSync(path.join(out, "latest", "plan.json"), "utf8"));
+      expect(json.plan.partial).toBe(false);
+      expect(json.plan.points.length).toBe(2);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   }, 60_000);
 
   it("9. a second plan into the same folder: each in its own folder, latest at the second, the first untouched", async () => {
