@@ -107,14 +107,51 @@ function send(url: URL, body: string, agent: http.Agent, abort: AbortSignal): Pr
  * Offer `rate` req/s for `durationS` seconds and judge the requests that started after `dropS`
  * against P95 TTFT and ITL limits. Requests still waiting `graceS` after the last arrival are cut
  * off and count with the time they had waited (a lower bound of their TTFT, already past any SLO
- * a sweep is asked about).
+ * a sweep is asked about). With `windows` > 1 it does so that many times with other seeds and
+ * judges the requests of all of them pooled: one window of bursty arrivals is not a sample of the
+ * rate (a single burst moves its P95 by seconds, and neighbouring rates' single windows passed and
+ * missed out of order), so the reference pools as many windows as the arrivals' index of
+ * dispersion (1 / gamma shape) multiplies Poisson's variance.
  */
 export async function sweepPoint(
   baseUrl: string,
   rate: number,
   w: SweepWorkload,
-  o: { durationS: number; dropS: number; graceS: number; seed: number; ttftP95Ms: number; itlP95Ms?: number },
+  o: {
+    durationS: number;
+    dropS: number;
+    graceS: number;
+    seed: number;
+    ttftP95Ms: number;
+    itlP95Ms?: number;
+    /** Independent windows (seeds) pooled into one estimate; default 1. */
+    windows?: number;
+  },
 ): Promise<SweepPoint> {
+  // One after another: each window starts on an idle engine and drops its own first seconds.
+  const counted: Timing[] = [];
+  for (let k = 0; k < (o.windows ?? 1); k++)
+    counted.push(...(await sweepWindow(baseUrl, rate, w, { ...o, seed: o.seed + k * 1_000_003 })));
+  const ttfts = counted.map((t) => t.firstMs!);
+  const itls = counted.flatMap((t) => t.gaps);
+  const ttftP95Ms = percentile(ttfts, 95);
+  const itlP95Ms = itls.length ? percentile(itls, 95) : 0;
+  return {
+    rate,
+    counted: counted.length,
+    ttftP95Ms,
+    itlP95Ms,
+    passed: counted.length > 0 && ttftP95Ms <= o.ttftP95Ms && (o.itlP95Ms === undefined || itlP95Ms <= o.itlP95Ms),
+  };
+}
+
+/** One window at `rate`: the requests that started after `dropS`, a cut-off request's TTFT set to its wait. */
+async function sweepWindow(
+  baseUrl: string,
+  rate: number,
+  w: SweepWorkload,
+  o: { durationS: number; dropS: number; graceS: number; seed: number },
+): Promise<Timing[]> {
   const url = new URL("/v1/completions", baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const u = rng(o.seed);
@@ -138,18 +175,9 @@ export async function sweepPoint(
   clearTimeout(timer);
   const cutAt = performance.now();
   agent.destroy();
-  const counted = done.filter((t) => t.offsetMs >= o.dropS * 1000);
-  const ttfts = counted.map((t) => t.firstMs ?? cutAt - t.startMs);
-  const itls = counted.flatMap((t) => t.gaps);
-  const ttftP95Ms = percentile(ttfts, 95);
-  const itlP95Ms = itls.length ? percentile(itls, 95) : 0;
-  return {
-    rate,
-    counted: counted.length,
-    ttftP95Ms,
-    itlP95Ms,
-    passed: counted.length > 0 && ttftP95Ms <= o.ttftP95Ms && (o.itlP95Ms === undefined || itlP95Ms <= o.itlP95Ms),
-  };
+  return done
+    .filter((t) => t.offsetMs >= o.dropS * 1000)
+    .map((t) => ({ ...t, firstMs: t.firstMs ?? cutAt - t.startMs }));
 }
 
 export interface SweepResult {
@@ -178,6 +206,9 @@ export async function sweep(
     lowFraction?: number;
     coarseStep?: number;
     fineStep?: number;
+    windows?: number;
+    /** Measure only these rates (ascending), no grid: a closer look near a knee found before. */
+    rates?: number[];
     log?: (p: SweepPoint) => void;
   },
 ): Promise<SweepResult> {
@@ -188,6 +219,10 @@ export async function sweep(
     o.log?.(p);
     return p;
   };
+  if (o.rates) {
+    for (const r of [...o.rates].sort((a, b) => a - b)) await at(r);
+    return answer(points);
+  }
   const coarse = o.coarseStep ?? 0.1;
   const fine = o.fineStep ?? 0.02;
   let f = o.lowFraction ?? 0.5;
@@ -208,6 +243,11 @@ export async function sweep(
       const p = await at(r);
       if (!p.passed) break; // monotone: nothing above a miss is sustainable
     }
+  return answer(points);
+}
+
+/** The highest rate that passed below the lowest that missed. */
+function answer(points: SweepPoint[]): SweepResult {
   const sorted = [...points].sort((a, b) => a.rate - b.rate);
   const miss = sorted.find((p) => !p.passed)?.rate ?? Infinity;
   const passes = sorted.filter((p) => p.passed && p.rate < miss);

@@ -19,7 +19,7 @@ import { SHAPES, type ShapeName } from "./plan-shapes";
 
 export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
-  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
+  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--sweep-windows N] [--sweep-rates R1,R2,…] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
   {
     shapes: { type: "string", default: Object.keys(SHAPES).join(",") },
     speedup: { type: "string", default: "2" },
@@ -27,6 +27,10 @@ const values = entryArgs(
     "sweep-drop": { type: "string", default: "10" },
     "fine-step": { type: "string", default: "0.02" },
     "low-fraction": { type: "string", default: "0.5" },
+    // Windows pooled per sweep rate (default 1 / the gamma shape: 4 for bursty), and a rate list
+    // that replaces the grid (a closer look near a knee an earlier sweep found).
+    "sweep-windows": { type: "string" },
+    "sweep-rates": { type: "string" },
     modes: { type: "string", default: "full,quick" },
     seed: { type: "string", default: "1" },
     // Compare with an earlier sweep's answer and first miss instead of sweeping again (one shape).
@@ -41,6 +45,19 @@ for (const s of shapes)
     console.error(`--shapes: unknown shape "${s}"; use ${Object.keys(SHAPES).join(", ")}`);
     process.exit(2);
   }
+for (const [flag, v] of [
+  ["sweep-windows", values["sweep-windows"]],
+  ["sweep-rates", values["sweep-rates"]],
+] as const)
+  if (
+    v !== undefined &&
+    !v.split(",").every((x) => Number(x) > 0 && (flag !== "sweep-windows" || Number.isInteger(Number(x))))
+  ) {
+    console.error(
+      `--${flag}: ${JSON.stringify(v)} must be ${flag === "sweep-windows" ? "a positive integer" : "positive rates (req/s) separated by commas"}`,
+    );
+    process.exit(2);
+  }
 // "none": the sweep alone (run it beside plans given --sweep-rps, so both see the same machine load).
 const modes = (values.modes === "none" ? [] : values.modes.split(",")) as ("full" | "quick")[];
 if (!modes.every((m) => m === "full" || m === "quick")) {
@@ -53,6 +70,8 @@ const options = {
   sweepDropS: Number(values["sweep-drop"]),
   fineStep: Number(values["fine-step"]),
   lowFraction: Number(values["low-fraction"]),
+  ...(values["sweep-windows"] ? { sweepWindows: Number(values["sweep-windows"]) } : {}),
+  ...(values["sweep-rates"] ? { sweepRates: values["sweep-rates"].split(",").map(Number) } : {}),
   modes,
   seed: Number(values.seed),
   ...(values["sweep-rps"]

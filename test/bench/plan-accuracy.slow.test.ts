@@ -18,7 +18,8 @@ import { measurePoint } from "../../bench/plan/measure";
 import { parseScenarioFile } from "../../bench/contract";
 import { closeIdleConnections } from "../../bench/client/request";
 import { defaultSimOptions, startSimulator, type RunningSimulator } from "../../bench/sim";
-import { planAccuracy } from "../../perf/plan-accuracy";
+import { planAccuracy, sweepWindows } from "../../perf/plan-accuracy";
+import { sweepPoint } from "../../perf/plan-sweep";
 import { engineCapacityRps, scenarioFile, SETTINGS, WORKLOAD } from "../../perf/plan-capacity";
 
 const QUICK_BELOW = 0.4;
@@ -91,4 +92,19 @@ describe("reduced variant: two points against the engine model", () => {
     // The judge agrees: a sure miss at twice the capacity.
     expect(twice.judgement.verdict).toBe("miss");
   }, 30_000);
+});
+
+describe("the sweep's pooled windows", () => {
+  it("judges the requests of every window together, each window its own seed", async () => {
+    const capacity =
+      SPEEDUP * engineCapacityRps({ ...defaultSimOptions, ...SETTINGS.small }, WORKLOAD.inputLen, WORKLOAD.outputLen);
+    const o = { durationS: 1.5, dropS: 0.3, graceS: 5, seed: 7, ttftP95Ms: 1000 };
+    const workload = { inputLen: WORKLOAD.inputLen, outputLen: WORKLOAD.outputLen, burstiness: 0.25 };
+    const one = await sweepPoint(sim.url, capacity / 2, workload, o);
+    const three = await sweepPoint(sim.url, capacity / 2, workload, { ...o, windows: 3 });
+    // The first window is the single one's (same seed); the pool adds two more windows' requests.
+    expect(three.counted).toBeGreaterThan(one.counted);
+    expect(sweepWindows(0.25)).toBe(4);
+    expect(sweepWindows(1)).toBe(1);
+  }, 60_000);
 });
