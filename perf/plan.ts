@@ -3,12 +3,11 @@
 // decode-bound, batch-limited and bursty arrivals. For each it prints the sweep's answer and the
 // error of the full plan's and the quick plan's answer (the lower end of their intervals).
 // Target: full within ±5 % of the sweep, quick never above it; the exit code is 1 otherwise.
-// Measured here (docs/benchmark.md, "How close the plan comes to a sweep"): decode-bound full
-// +3.3 %, quick −10.2 %; batch-limited full +3.3 %, quick −10.1 %; prefill-bound full +1.0 %,
-// quick −0.8 % (+42.9 % before quick confirmed its answer with a long point). The machine's load
-// moves the simulator's capacity, so only a sweep and plans run side by side compare.
-// Long: a sweep of 70 s windows (first 10 s dropped, as the hand check with vLLM's client did)
-// over ~12 rates, then both plans, per shape; --speedup divides every duration (see plan-accuracy.ts).
+// What it measured is in docs/benchmark.md, "How close the plan comes to a sweep". The machine's
+// load moves the simulator's capacity, so only a sweep and plans run side by side compare.
+// Long: a sweep of 70 s windows (first 10 s dropped, as the hand check with vLLM's client did;
+// bursty arrivals pool 4 windows per rate) over ~12 rates, then both plans, per shape; --speedup
+// divides every duration (see plan-accuracy.ts).
 //   npm run bench:plan [-- --shapes bursty,batch-limited --speedup 2 --sweep-duration 70 --sweep-drop 10 --json plan-accuracy.json]
 import * as fs from "node:fs";
 import * as os from "node:os";
