@@ -7,7 +7,9 @@
 // - peak RSS (MB) of the client's whole process tree (each process's VmHWM, summed);
 // - CPU-seconds of the client's process tree;
 // and each as a ratio to the bare reader (perf/bare-reader.ts: a timestamp per socket read and
-// nothing else) measured in the same run, on the same core, against the same simulator. Compare
+// nothing else) measured in the same run, on the same core, against the same simulator, beside a
+// second floor without Node's HTTP client (perf/raw-reader.ts: raw TCP, markers counted on the
+// bytes), which shows what `node:http` itself costs. Compare
 // only within one run: other load on the machine moves every figure (the load average is printed).
 // "w1"/"w2" are `vllm-bench run --workers 1|2` (the esbuild bundle the image ships; with two
 // workers both share core 0). `--external NAME=COMMAND` adds an outside client (e.g. vLLM's own,
@@ -84,11 +86,13 @@ pinSelf(1);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-client-"));
 const node = process.execPath;
 const bundle = path.join(dir, "vllm-bench.mjs"),
-  bare = path.join(dir, "bare-reader.mjs");
+  bare = path.join(dir, "bare-reader.mjs"),
+  raw = path.join(dir, "raw-reader.mjs");
 // What the image ships: one esbuild bundle (package.json build:bench), and the bare reader likewise.
 for (const [entry, outfile] of [
   ["bench/cli.ts", bundle],
   ["perf/bare-reader-main.ts", bare],
+  ["perf/raw-reader.ts", raw],
 ])
   await build({
     entryPoints: [path.join(root, entry)],
@@ -204,6 +208,7 @@ try {
       };
       const clients = [
         { name: "bare", argv: [node, bare], ours: false },
+        { name: "raw", argv: [node, raw], ours: false },
         ...workerCounts.map((w) => ({
           name: `ours w${w}`,
           argv: [

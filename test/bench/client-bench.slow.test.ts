@@ -55,7 +55,7 @@ it("bench:client reports own error, peak RSS and CPU of each client against the 
   // A client that fails is one line, and the others are measured all the same.
   expect(r.stdout).toMatch(/broken\s+failed: no module named aiohttp/);
   const report = JSON.parse(fs.readFileSync(json, "utf8")) as Report;
-  expect(report.rows.map((x) => x.client).sort()).toEqual(["again", "bare", "ours w1", "ours w2"]);
+  expect(report.rows.map((x) => x.client).sort()).toEqual(["again", "bare", "ours w1", "ours w2", "raw"]);
   for (const row of report.rows) {
     expect(row.streams).toBe(10);
     expect(row.completed, row.client).toBe(10);
