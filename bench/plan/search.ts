@@ -9,7 +9,8 @@ import type { Verdict } from "./judge";
 // the interval's upper end. With `confirm`, the answer is then measured once more with a long
 // point: a short point starts from an empty server and ends before a mild overload has built a
 // queue, so a short pass is only a candidate; if the long point does not pass, the next lower
-// rate (by the precision) is confirmed instead, while the budget lasts.
+// rate (by the precision) is confirmed instead, while the budget lasts. A rate measured more
+// than once is judged with the runs' spread (judge.ts), so runs that disagree are unsure.
 
 export interface Measurement {
   rate: number;
@@ -54,7 +55,7 @@ export interface SearchResult<M extends Measurement> {
 
 /** Long confirmation points at most. */
 const CONFIRMATIONS = 3;
-/** Runs of an unsure confirmation rate at most, judged together. */
+/** Runs of every confirmation rate, judged together (their spread included: judge.ts). */
 const CONFIRM_RUNS = 2;
 
 export async function searchRate<M extends Measurement>(
@@ -63,7 +64,7 @@ export async function searchRate<M extends Measurement>(
   o: SearchOptions,
 ): Promise<SearchResult<M>> {
   const verdicts: RateVerdict<M>[] = [];
-  const at = async (rate: number, long = false, repeats = o.repeats): Promise<Verdict> => {
+  const at = async (rate: number, long = false, repeats = o.repeats, minRuns = 1): Promise<Verdict> => {
     const ms: M[] = [];
     let verdict: Verdict;
     do {
@@ -72,7 +73,11 @@ export async function searchRate<M extends Measurement>(
       if (o.signal?.aborted) throw new Interrupted();
       ms.push(m);
       verdict = judge(ms);
-    } while (verdict === "unsure" && ms.length < repeats && !o.signal?.aborted);
+    } while (
+      (ms.length < minRuns || verdict === "unsure") &&
+      ms.length < Math.max(repeats, minRuns) &&
+      !o.signal?.aborted
+    );
     verdicts.push({
       rate,
       verdict,
@@ -105,12 +110,13 @@ export async function searchRate<M extends Measurement>(
   }
 
   /**
-   * The search's end: with `confirm`, the answer measured once more with a long point, stepping
-   * down by the precision until one passes (at most CONFIRMATIONS, beyond the point budget: they
-   * are what the answer rests on). An unsure long point is measured once more and judged pooled
-   * (CONFIRM_RUNS): where a latency barely moves with the rate (an E2E limit just above the
-   * unloaded latency), one run's interval straddles the limit at every rate, and stepping down
-   * alone never finds a sure pass.
+   * The search's end: with `confirm`, the answer measured again with two long runs, judged
+   * together, stepping down by the precision until they pass (at most CONFIRMATIONS, beyond the
+   * point budget: they are what the answer rests on). One long run is not enough: near the knee
+   * a 60 s window's P95 moves from run to run by more than its own interval (batch-limited at
+   * 7.23 req/s: one long point passed at 301 ms against a 500 ms limit where two full-search runs
+   * pooled missed at 545), and pooling also helps where a latency barely moves with the rate (an
+   * E2E limit just above the unloaded latency), where one run straddles the limit at every rate.
    */
   async function confirmed(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
     if (lo === undefined) return done(stop);
@@ -119,7 +125,7 @@ export async function searchRate<M extends Measurement>(
     lo = undefined; // nothing is the answer until a long point passes
     for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
       if (o.signal?.aborted) return done("interrupted");
-      if ((await at(candidate, true, Math.max(CONFIRM_RUNS, o.repeats))) === "pass") {
+      if ((await at(candidate, true, CONFIRM_RUNS, CONFIRM_RUNS)) === "pass") {
         lo = candidate;
         return done(stop);
       }

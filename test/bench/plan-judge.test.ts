@@ -109,3 +109,23 @@ describe("judging one rate", () => {
     expect(j.slos.find((s) => s.name === "itl_p95_ms")!.samples).toBe(50);
   });
 });
+
+describe("judging one rate over several runs", () => {
+  it("calls two runs that each pass but disagree unsure: the runs' own spread is the interval", () => {
+    const slo = { ttft_p95_ms: 500 };
+    // Each run alone is a sure pass (P95 ~385 and ~460 ms over 800 requests), and so is their
+    // pool by ranks and slices; but two replicates 75 ms apart put the mean + t·se far past 500.
+    const a = window(800, spread(800, 100, 400));
+    const b = window(800, spread(800, 100, 480));
+    expect(judge([a], slo).verdict).toBe("pass");
+    expect(judge([b], slo).verdict).toBe("pass");
+    const two = judge([a, b], slo);
+    expect(two.slos[0].high).toBeGreaterThan(500);
+    expect(two.verdict).toBe("unsure");
+    // Two runs that agree pass, and a third run in agreement narrows the interval further.
+    const c = window(800, spread(800, 100, 402));
+    expect(judge([a, c], slo).verdict).toBe("pass");
+    const d = window(800, spread(800, 100, 401));
+    expect(judge([a, c, d], slo).slos[0].high).toBeLessThan(judge([a, c], slo).slos[0].high);
+  });
+});

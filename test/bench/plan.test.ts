@@ -116,6 +116,18 @@ describe("rate search, an unsure confirmation", () => {
   });
 });
 
+describe("rate search, a confirmation that one lucky run would pass", () => {
+  it("measures every long point twice and judges the pair: one passing run is not a confirmation", async () => {
+    // The first long run at any rate passes by luck; judged with a second, only rates up to 8 pass.
+    const measure = (rate: number, _attempt: number, long?: boolean) => Promise.resolve({ rate, long: !!long });
+    const judge = (ms: { rate: number; long: boolean }[]): Verdict =>
+      !ms[0].long ? (ms[0].rate <= 10 ? "pass" : "miss") : ms.length < 2 || ms[0].rate <= 8 ? "pass" : "unsure";
+    const r = await searchRate(measure, judge, { ...base, precision: 0.1, confirm: true });
+    expect(r.sustainable!).toBeLessThanOrEqual(8);
+    for (const v of r.verdicts.filter((x) => x.confirmation)) expect(v.measurements).toHaveLength(2);
+  });
+});
+
 describe("rate search, the answer run twice", () => {
   it("with repeats, the answer must still pass with a second run pooled in, or the next lower pass is tried", async () => {
     // Every rate from 9 up passes its first run (a lucky window) and fails pooled with a second.
