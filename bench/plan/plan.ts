@@ -111,7 +111,7 @@ export interface PlanFile {
     search: PlanOptions["search"] & {
       duration_s: number;
       warmup_s: number;
-      /** The long point that confirms a reduced search's answer. */
+      /** The long runs (two) that confirm a reduced search's answer. */
       confirm_duration_s?: number;
       confirm_warmup_s?: number;
     };
@@ -127,7 +127,7 @@ export interface PlanFile {
 export interface PlanRate {
   rate: number;
   verdict: Verdict;
-  /** The long point that confirmed (or refuted) a reduced search's answer. */
+  /** Measured with the long runs that confirmed (or refuted) a reduced search's answer. */
   confirmation: boolean;
   measurements: number;
   /** Steady requests over every measurement at this rate. */

@@ -6,9 +6,9 @@ import type { Verdict } from "./judge";
 // `repeats` times, and judged on everything measured at it. Only a sure pass moves the lower end:
 // an unsure rate is never the answer, so one lucky measurement cannot raise it. When the lowest
 // rate above the answer is only unsure, one more rate above it is measured to find a sure miss,
-// the interval's upper end. With `confirm`, the answer is then measured once more with a long
-// point: a short point starts from an empty server and ends before a mild overload has built a
-// queue, so a short pass is only a candidate; if the long point does not pass, the next lower
+// the interval's upper end. With `confirm`, the answer is then measured again with two long
+// runs: a short point starts from an empty server and ends before a mild overload has built a
+// queue, so a short pass is only a candidate; if the long runs do not pass, the next lower
 // rate (by the precision) is confirmed instead, while the budget lasts. A rate measured more
 // than once is judged with the runs' spread (judge.ts), so runs that disagree are unsure.
 
@@ -36,7 +36,7 @@ export interface SearchOptions {
   maxPoints: number;
   /** Measurements of an unsure rate at most. */
   repeats: number;
-  /** Confirm the answer with one long point (the measure function's `long` flag). */
+  /** Confirm the answer with two long runs (the measure function's `long` flag). */
   confirm?: boolean;
   signal?: AbortSignal;
 }
@@ -122,7 +122,7 @@ export async function searchRate<M extends Measurement>(
     if (lo === undefined) return done(stop);
     if (!o.confirm) return o.repeats > 1 ? rerun(stop) : done(stop);
     let candidate: number = lo;
-    lo = undefined; // nothing is the answer until a long point passes
+    lo = undefined; // nothing is the answer until a pair of long runs passes
     for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
       if (o.signal?.aborted) return done("interrupted");
       if ((await at(candidate, true, CONFIRM_RUNS, CONFIRM_RUNS)) === "pass") {

@@ -90,12 +90,12 @@ export const RUN_TIME_CLAIMS: { file: string; text: RegExp; check: ClaimCheck }[
   },
   {
     file: "docs/serving.md",
-    text: /to confirm the answer: two to five\s+minutes/,
+    text: /to confirm the\s+answer: three to eight minutes/,
     check: { kind: "measured", seconds: 150, command: "npx vllm-bench plan --quick --peak-rps 30" },
   },
   {
     file: "README.md",
-    text: /20 % precision, the answer confirmed by a 60 s point: two to five minutes/,
+    text: /20 % precision, the answer confirmed by two 60 s runs: three to eight minutes/,
     check: { kind: "measured", seconds: 150, command: "npx vllm-bench plan --quick --peak-rps 30" },
   },
   {
