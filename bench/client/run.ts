@@ -47,6 +47,8 @@ export interface RunOptions {
   shard?: ShardHooks;
   /** Read the cluster's side of a rate-profile run (HPA, pending GPU pods, GPU nodes) from this Prometheus. */
   prometheusUrl?: string;
+  /** false: no report.html (a --workers shard's own view is scratch; the parent reports the merged run). */
+  report?: boolean;
 }
 
 export interface LiveRun {
@@ -500,7 +502,7 @@ function reportLoader(): (log: (line: string) => void) => Promise<HtmlReport | u
 
 export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const { file, scenarios, dataset, percentiles, backend } = planRun(opts);
-  const loadReport = reportLoader();
+  const loadReport = opts.report === false ? () => Promise.resolve(undefined) : reportLoader();
   const chat = backend === "openai-chat";
   const runId = newRunId();
   const graceMs = (opts.stopGraceS ?? DEFAULT_STOP_GRACE_S) * 1000;

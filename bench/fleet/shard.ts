@@ -228,6 +228,9 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
     shard: hooks,
     log,
     live: inner,
+    // Under a --workers parent the shard's folder is scratch: rendering a report there (Vega, tens of
+    // MB of heap, in every worker thread at once) would only raise the process's peak.
+    report: se.merge !== "none",
   });
   if (opts.live) opts.live.flush = undefined;
   writeShardFile(se.runDir, shardFile(own.results));
