@@ -1,0 +1,109 @@
+// SIGTERM to `run --workers 2` mid-run. Signals reach only the main thread of a process, so the
+// parent must pass the stop on to its worker threads: each stops sending, cuts its in-flight
+// requests within the grace and writes its share; the parent merges both shares (partial, exit 3).
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startSimulator, type RunningSimulator } from "../../../bench/sim";
+import { cliTestEnv } from "../cli-env";
+import { resultsFiles, root } from "./helpers";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-workers-signal-"));
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator({ fixedTtftMs: 30, fixedItlMs: 20, model: "fixed" });
+});
+afterAll(async () => {
+  await sim.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it("SIGTERM mid-run: both workers stop, write what they measured, and the parent merges it (exit 3)", async () => {
+  const N = 400;
+  const cfg = path.join(tmp, "long.json");
+  // About 20 s of load at 20 requests/s: the signal comes a few seconds in.
+  fs.writeFileSync(
+    cfg,
+    JSON.stringify({
+      name: "long",
+      scenarios: [
+        {
+          name: "long",
+          num_prompts: N,
+          request_rate: 20,
+          max_concurrency: 16,
+          random_input_len: 16,
+          random_output_len: 16,
+        },
+      ],
+    }),
+  );
+  const out = path.join(tmp, "results");
+  const tsx = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      tsx,
+      path.join(root, "bench/cli.ts"),
+      "run",
+      "--base-url",
+      sim.url,
+      "--config",
+      cfg,
+      "--output-dir",
+      out,
+      "--workers",
+      "2",
+      "--stop-grace",
+      "10",
+    ],
+    { cwd: root, env: cliTestEnv(), stdio: "pipe" },
+  );
+  let stdout = "",
+    stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", r));
+  // Mid-run: once both workers are past the start barrier and sending.
+  const until = Date.now() + 60_000;
+  const ready = () => {
+    const scratch = fs.existsSync(out) ? fs.readdirSync(out).find((d) => d.startsWith(".workers-")) : undefined;
+    const dir = scratch && path.join(out, scratch, "ready", "long");
+    return !!dir && fs.existsSync(dir) && fs.readdirSync(dir).length === 2;
+  };
+  while (!ready()) {
+    if (Date.now() > until) throw new Error(`workers never reached the start barrier\n${stdout}${stderr}`);
+    await sleep(50);
+  }
+  await sleep(3000);
+  const sentAt = Date.now();
+  child.kill("SIGTERM");
+  const code = await exited;
+  const stopS = (Date.now() - sentAt) / 1000;
+
+  expect(code, stdout + stderr).toBe(3);
+  expect(stderr).toMatch(/SIGTERM: passed to every worker/);
+  expect(stdout + stderr).not.toMatch(/of 2 is missing|worker \d (ran out|failed|exit|ended)/);
+  expect(stdout).toMatch(/Merged 2 shards/);
+  const file = resultsFiles(out).get("long");
+  expect(file, stdout).toBeDefined();
+  const json = JSON.parse(fs.readFileSync(file!, "utf8"));
+  const ids = (json.requests as { request_id: string }[]).map((x) => Number(/-req-(\d+)$/.exec(x.request_id)![1]));
+  // Both shares are there (requests of both parities), and the run stopped early.
+  const byShard = [0, 1].map((s) => ids.filter((i) => i % 2 === s).length);
+  expect(byShard[0]).toBeGreaterThan(10);
+  expect(byShard[1]).toBeGreaterThan(10);
+  expect(ids.length).toBeLessThan(N);
+  expect(json).toMatchObject({ partial: true, shards: 2 });
+  // Within the grace: the workers cut their streams at 70 % of it at the latest.
+  expect(stopS).toBeLessThan(10);
+  console.log(
+    `workers-signal: SIGTERM after 3 s; merged ${ids.length} records (${byShard.join(" + ")} by shard), exit ${code} ${stopS.toFixed(1)} s after the signal`,
+  );
+}, 120_000);
