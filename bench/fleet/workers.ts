@@ -153,6 +153,11 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
   assertShardable(opts, w.workers);
   const heapMb = workerHeapCapMb(w.workers, process.env);
   const entry = w.entry ?? process.argv[1];
+  // tsx registers its loader in worker threads only from Node 22 (the version we support).
+  if (entry.endsWith(".ts") && Number(process.versions.node.split(".")[0]) < 22)
+    throw new Error(
+      `--workers: worker threads cannot load the TypeScript sources on Node ${process.versions.node}; use Node 22 or later, or the bundle (npm run build:bench)`,
+    );
   // Under the output folder, not /tmp: the in-cluster pod's root filesystem is read-only.
   fs.mkdirSync(opts.outputDir, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(opts.outputDir, ".workers-"));
