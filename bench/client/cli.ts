@@ -252,16 +252,18 @@ export async function runMain(argv: string[]): Promise<number> {
   };
   let firstAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (live.relay) {
-      console.error(
-        `\n${sig}: passed to every worker; each stops sending, cuts its in-flight requests within ${stopGraceS} s and writes its share, then they are merged (exit 3).`,
-      );
-      return live.relay(sig);
-    }
     // A terminal's Ctrl-C reaches every process of the foreground group, and npm forwards its own
     // copy to its child: a SIGINT within 2 s of the first is that echo, not a second request.
     if (sig === "SIGINT" && signals > 0 && Date.now() - firstAt < 2_000) return;
     if (signals === 0) firstAt = Date.now();
+    if (live.relay) {
+      console.error(
+        ++signals > 1
+          ? `\n${sig} again: passed to every worker; each writes what it measured and ends at once, then they are merged (exit 3).`
+          : `\n${sig}: passed to every worker; each stops sending, cuts its in-flight requests within ${stopGraceS} s and writes its share, then they are merged (exit 3).`,
+      );
+      return live.relay(sig);
+    }
     if (++signals > 1) {
       console.error(`\n${sig} again: writing what was measured and exiting now.`);
       return writeNowAndExit();
