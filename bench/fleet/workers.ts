@@ -272,15 +272,15 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
     // A worker that died after writing its shard file lost nothing.
     const present = new Set(listShardFiles(runDir).map((f) => Number(/shard-(\d+)\.json$/.exec(f)![1])));
     for (const i of present) dead.delete(i);
+    // One that ended without its shard file (it never got to write one) is missing too, not a failed merge.
+    for (let i = 0; i < w.workers; i++)
+      if (!present.has(i) && !dead.has(i)) dead.set(i, `worker ${i} ended without writing its share`);
     if (!present.size)
       throw new Error(
         `every worker failed (${[...dead.values()].join(", ")}); nothing was measured. Their last lines:\n${tails
           .flatMap((t, i) => t.map((l) => `[worker ${i}] ${l}`))
           .join("\n")}`,
       );
-    // One that ended without its shard file (it never got to write one) is missing too, not a failed merge.
-    for (let i = 0; i < w.workers; i++)
-      if (!present.has(i) && !dead.has(i)) dead.set(i, `worker ${i} ended without writing its share`);
     // The scratch folder goes; the merged run gets a run folder of its own, like a single-process run.
     return await writeMerged({ ...mergeShards(readShardFiles(runDir), dead), runId: newRunId() }, opts.outputDir, opts);
   } finally {
