@@ -90,7 +90,8 @@ export const HEAP_ENV = "BENCH_WORKER_HEAP_MB";
 
 /**
  * This process's memory limit (MB) from its cgroup (a pod's memory limit): v2 `memory.max` ("max"
- * = none), else v1 `memory.limit_in_bytes` (no limit reads as 2^63 − 1 rounded to a page).
+ * = none; Linux Documentation/admin-guide/cgroup-v2.rst), else v1 `memory.limit_in_bytes` (no
+ * limit reads as 2^63 − 1 rounded down to a page: 9223372036854771712 on this machine's cgroup v1).
  * Undefined when there is none.
  */
 export function cgroupMemoryLimitMb(read: CpuReaders["read"]): number | undefined {
@@ -153,7 +154,9 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
   assertShardable(opts, w.workers);
   const heapMb = workerHeapCapMb(w.workers, process.env);
   const entry = w.entry ?? process.argv[1];
-  // tsx registers its loader in worker threads only from Node 22 (the version we support).
+  // tsx registers its loader in worker threads only from Node 22, the version we support (tsx
+  // 4.23.15, dist/esm/index.mjs: hooks in every non-internal thread where node:worker_threads has
+  // isInternalThread, else in the main thread only); on Node 20 a thread cannot load a .ts entry.
   if (entry.endsWith(".ts") && Number(process.versions.node.split(".")[0]) < 22)
     throw new Error(
       `--workers: worker threads cannot load the TypeScript sources on Node ${process.versions.node}; use Node 22 or later, or the bundle (npm run build:bench)`,
@@ -193,6 +196,12 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
   else opts.signal?.addEventListener("abort", onAbort, { once: true });
   const sim = opts.baseUrl ? undefined : await (await import("../sim")).startSimulator({ host: "127.0.0.1", port: 0 });
   if (sim) opts.log(`No --base-url given: started the built-in vLLM simulator at ${sim.url} (embedded default).`);
+  // node's own --max-old-space-size outranks resourceLimits (nodejs/node doc/api/worker_threads.md,
+  // "resourceLimits", documented by PR #43992): then every worker gets that limit instead.
+  if (heapMb && /--max-old-space-size/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ")))
+    opts.log(
+      `warning: node's --max-old-space-size (command line or NODE_OPTIONS) overrides the workers' ${heapMb} MB heap cap`,
+    );
   opts.log(
     `Running ${w.workers} worker threads (one seeded plan, request i goes to worker i mod ${w.workers}; heap cap ${heapMb ? `${heapMb} MB` : "V8's default"} each); merging their records afterwards.`,
   );
