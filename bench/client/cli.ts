@@ -279,7 +279,9 @@ export async function runMain(argv: string[]): Promise<number> {
     }, stopGraceS * 1000);
     watchdog.unref();
   };
-  // Signals reach only the main thread: a --workers thread gets its parent's as a message.
+  // Signals reach only the main thread (Node's worker_threads docs, "Notable differences inside a
+  // Worker environment": not delivered through process.on): a --workers thread gets its parent's
+  // as a message.
   const onMessage = (m: Partial<StopMessage>) => m.signal && onSignal(m.signal);
   if (isMainThread) {
     process.on("SIGTERM", onSignal);
