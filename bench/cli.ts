@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       // heap policy collects sooner instead of growing the heap. Back to back on the 2-core VM it
       // cut the peak RSS by 30 % at 1,000 and 2,000 streams for 20–30 % more CPU, with the own
       // P99 error no worse (docs/benchmark.md, "Client memory"). The GC reads it at run time, so
-      // setting it here, before any request, takes effect.
+      // setting it here, before any request, takes effect. V8 flags are process-wide: a --workers
+      // thread sets it again, to the same value.
       v8.setFlagsFromString("--optimize-for-size");
       return (await import("./client/cli")).runMain(rest);
     case "plan":

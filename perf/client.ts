@@ -11,8 +11,8 @@
 // second floor without Node's HTTP client (perf/raw-reader.ts: raw TCP, markers counted on the
 // bytes), which shows what `node:http` itself costs. Compare
 // only within one run: other load on the machine moves every figure (the load average is printed).
-// "w1"/"w2" are `vllm-bench run --workers 1|2` (the esbuild bundle the image ships; with two
-// workers both share core 0). `--external NAME=COMMAND` adds an outside client (e.g. vLLM's own,
+// "w1"/"w2" are `vllm-bench run --workers 1|2` (the esbuild bundle the image ships; two workers
+// are two threads of the one client process, both on core 0). `--external NAME=COMMAND` adds an outside client (e.g. vLLM's own,
 // run by hand) that follows the bare reader's protocol (perf/bare-reader-main.ts). Clients of one
 // pair run in order, the next pair in reverse order (ABBA).
 //   npm run bench:client [-- --levels 100,1000,2000 --ttft-ms 50 --itl-ms 20 --tokens 128 --waves 2 --workers 1,2 --pairs 1]

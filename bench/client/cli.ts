@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
+import { isMainThread, parentPort } from "node:worker_threads";
 import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
 import { pickRunner } from "../fleet/runner";
+import type { StopMessage } from "../fleet/workers";
 import {
   DEFAULT_REQUEST_TIMEOUT_S,
   DEFAULT_STOP_GRACE_S,
@@ -42,7 +44,8 @@ Load-tests an OpenAI-compatible endpoint with vLLM bench's metric definitions. W
                           what was measured and exits at once                  default: ${DEFAULT_STOP_GRACE_S}
   --prometheus-url URL    with a rate_profile scenario (the rehearsal preset), read HPA replicas, pending
                           GPU pods and GPU nodes per second from this Prometheus (env PROMETHEUS_URL)
-  --workers N             split the run over N processes and merge their records (env BENCH_WORKERS)
+  --workers N             split the run over N worker threads and merge their records (env BENCH_WORKERS;
+                          each thread's heap is capped from the memory limit, env BENCH_WORKER_HEAP_MB)
                           default: 1, or one per core above ${CLEAN_STREAMS_PER_CORE} streams
 Results: OUTPUT_DIR/<run id>/ (results JSON and requests CSV per scenario, summary.csv, report.html);
 OUTPUT_DIR/latest points at the newest run.
@@ -253,6 +256,14 @@ export async function runMain(argv: string[]): Promise<number> {
     // copy to its child: a SIGINT within 2 s of the first is that echo, not a second request.
     if (sig === "SIGINT" && signals > 0 && Date.now() - firstAt < 2_000) return;
     if (signals === 0) firstAt = Date.now();
+    if (live.relay) {
+      console.error(
+        ++signals > 1
+          ? `\n${sig} again: passed to every worker; each writes what it measured and ends at once, then they are merged (exit 3).`
+          : `\n${sig}: passed to every worker; each stops sending, cuts its in-flight requests within ${stopGraceS} s and writes its share, then they are merged (exit 3).`,
+      );
+      return live.relay(sig);
+    }
     if (++signals > 1) {
       console.error(`\n${sig} again: writing what was measured and exiting now.`);
       return writeNowAndExit();
@@ -268,8 +279,14 @@ export async function runMain(argv: string[]): Promise<number> {
     }, stopGraceS * 1000);
     watchdog.unref();
   };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  // Signals reach only the main thread (Node's worker_threads docs, "Notable differences inside a
+  // Worker environment": not delivered through process.on): a --workers thread gets its parent's
+  // as a message.
+  const onMessage = (m: Partial<StopMessage>) => m.signal && onSignal(m.signal);
+  if (isMainThread) {
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  } else parentPort?.on("message", onMessage);
   // In DESIGN's Job env family, but a tokenizer download is not needed: the server's /tokenize sizes prompts.
   if (env.TOKENIZER)
     console.error(
@@ -282,5 +299,6 @@ export async function runMain(argv: string[]): Promise<number> {
     clearTimeout(watchdog);
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
+    parentPort?.off("message", onMessage);
   }
 }

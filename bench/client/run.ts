@@ -47,10 +47,19 @@ export interface RunOptions {
   shard?: ShardHooks;
   /** Read the cluster's side of a rate-profile run (HPA, pending GPU pods, GPU nodes) from this Prometheus. */
   prometheusUrl?: string;
+  /** false: no report.html (a --workers shard's own view is scratch; the parent reports the merged run). */
+  report?: boolean;
 }
 
 export interface LiveRun {
   flush?: () => string[];
+  /** Filled by runBenchmark beside `flush`: the results so far, the running scenario's included. */
+  snapshot?: () => ScenarioResult[];
+  /**
+   * Filled by a --workers parent (bench/fleet/workers.ts): a stop signal goes to its worker threads,
+   * which each stop and write their share as a lone run would; the parent then merges.
+   */
+  relay?: (signal: NodeJS.Signals) => void;
 }
 
 export interface RunOutcome {
@@ -493,7 +502,7 @@ function reportLoader(): (log: (line: string) => void) => Promise<HtmlReport | u
 
 export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const { file, scenarios, dataset, percentiles, backend } = planRun(opts);
-  const loadReport = reportLoader();
+  const loadReport = opts.report === false ? () => Promise.resolve(undefined) : reportLoader();
   const chat = backend === "openai-chat";
   const runId = newRunId();
   const graceMs = (opts.stopGraceS ?? DEFAULT_STOP_GRACE_S) * 1000;
@@ -517,13 +526,17 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const results: ScenarioResult[] = [];
   const written = new Set<ScenarioResult>(); // finished scenarios already on disk
   // The report (and Vega with it) is loaded only at the end, once no stream is open.
+  const snapshot = () => (state.current ? [...results, state.current()] : results);
   const write = (report?: HtmlReport) => {
-    const now = state.current ? [...results, state.current()] : results;
+    const now = snapshot();
     const files = writeOutputs(opts.outputDir, runId, now, report?.(`vllm-bench: ${file.name}`, runId, now), written);
     for (const r of results) written.add(r);
     return files;
   };
-  if (opts.live) opts.live.flush = () => write();
+  if (opts.live) {
+    opts.live.flush = () => write();
+    opts.live.snapshot = snapshot;
+  }
   try {
     const served = await readyModel(baseUrl, opts);
     checkContextLength(scenarios, served, !!dataset);
@@ -567,7 +580,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   } finally {
     clearTimeout(cutTimer);
     opts.signal?.removeEventListener("abort", onSignal);
-    if (opts.live) opts.live.flush = undefined;
+    if (opts.live) opts.live.flush = opts.live.snapshot = undefined;
     closeIdleConnections();
     await sim?.close();
   }

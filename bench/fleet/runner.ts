@@ -1,5 +1,5 @@
 // Which runner a `vllm-bench run` uses: a shard (env from an Indexed Job or a --workers parent),
-// --workers N child processes, or the plain single-process run.
+// --workers N worker threads, or the plain single-process run.
 import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
 import { runShard, shardFromEnv } from "./shard";
 import { runWorkers, workersFor } from "./workers";

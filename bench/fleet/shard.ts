@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { JOB_ENV, parseLatencyKey } from "../contract";
-import { assertWritableDir, consoleSummary, pushResults, writeOutputs } from "../client/outputs";
-import { runBenchmark, type RunOptions, type RunOutcome } from "../client/run";
+import { assertWritableDir, consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "../client/outputs";
+import { runBenchmark, type LiveRun, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { listShardFiles, mergeShards, readShardFiles, writeShardFile, type Merged, type ShardFile } from "./merge";
 import type { ShardHooks } from "./plan";
@@ -192,15 +192,7 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
     started: (sc, ms) => starts.set(sc, ms),
   };
   const log = (l: string) => opts.log(`[shard ${se.index}/${se.count}] ${l}`);
-  // The shard's own view goes to its own folder; only the merged run is pushed and judged.
-  const own = await runBenchmark({
-    ...opts,
-    outputDir: path.join(se.runDir, `shard-${se.index}`),
-    pushgatewayUrl: undefined,
-    shard: hooks,
-    log,
-  });
-  const shardFile: ShardFile = {
+  const shardFile = (results: ScenarioResult[]): ShardFile => ({
     version: 1,
     shard: { index: se.index, count: se.count },
     run_id: path.basename(se.runDir),
@@ -211,14 +203,37 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
       thresholds: file.thresholds,
     },
     max_skew_ms: se.maxSkewMs,
-    scenarios: own.results.map((r) => ({
-      result: r.result,
-      records: r.records,
-      partial: r.partial,
-      start_epoch_ms: starts.get(r.result.scenario)!,
-    })),
-  };
-  writeShardFile(se.runDir, shardFile);
+    scenarios: results
+      .filter((r) => starts.has(r.result.scenario))
+      .map((r) => ({
+        result: r.result,
+        records: r.records,
+        partial: r.partial,
+        start_epoch_ms: starts.get(r.result.scenario)!,
+      })),
+  });
+  // A second signal writes at once what was measured: the shard file too, so the merge has it.
+  const inner: LiveRun = {};
+  if (opts.live)
+    opts.live.flush = () => {
+      const files = inner.flush?.() ?? [];
+      const now = inner.snapshot?.();
+      return now ? [...files, writeShardFile(se.runDir, shardFile(now))] : files;
+    };
+  // The shard's own view goes to its own folder; only the merged run is pushed and judged.
+  const own = await runBenchmark({
+    ...opts,
+    outputDir: path.join(se.runDir, `shard-${se.index}`),
+    pushgatewayUrl: undefined,
+    shard: hooks,
+    log,
+    live: inner,
+    // Under a --workers parent the shard's folder is scratch: rendering a report there (Vega, tens of
+    // MB of heap, in every worker thread at once) would only raise the process's peak.
+    report: se.merge !== "none",
+  });
+  if (opts.live) opts.live.flush = undefined;
+  writeShardFile(se.runDir, shardFile(own.results));
   const interrupted = own.exitCode === 3 ? 3 : 0;
   if (se.merge === "none") return { ...own, exitCode: interrupted };
   // The last one to write sees every file; the lock keeps two finishing together from both merging.

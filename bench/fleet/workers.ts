@@ -1,11 +1,14 @@
-// `vllm-bench run --workers N`: the same run split over N child processes (one event loop, and so
-// up to one core, each). Each child is a shard (bench/fleet/shard.ts) with the environment an
-// Indexed Job pod would get; the parent starts the simulator when no target is given, waits for
-// the children and merges their records into one result in the usual formats.
-import { spawn } from "node:child_process";
+// `vllm-bench run --workers N`: the same run split over N worker threads of this one process (one
+// event loop, and so up to one core, each). A thread costs ~30–40 MB where a child process cost
+// the Node runtime plus the whole bundle again (~70 MB idle). Each worker is a shard
+// (bench/fleet/shard.ts) with the environment an Indexed Job pod would get; the parent starts the
+// simulator when no target is given, relays stop signals to the workers (signals reach only the
+// main thread), waits for them and merges their records into one result in the usual formats.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import { DEFAULT_STOP_GRACE_S } from "../contract";
 import type { RunOptions, RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { listShardFiles, mergeShards, readShardFiles } from "./merge";
@@ -72,36 +75,141 @@ export function workersFor(opts: Pick<RunOptions, "config" | "concurrencyLevels"
   return defaultWorkers(streams, usableCores());
 }
 
+/** Memory the parent keeps beside its workers: the runtime, the loaded code, the built-in simulator when it runs one. */
+const PARENT_RESERVE_MB = 160;
+/**
+ * Share of a worker's slice of the memory limit given to its V8 old generation: the rest is its
+ * young generation, code and what lives outside the V8 heap (socket and Buffer memory), which the
+ * cap does not count.
+ */
+const HEAP_SHARE = 0.6;
+/** Below this a worker cannot even load the run's code and open its sockets. */
+const MIN_HEAP_MB = 32;
+/** The env variable that sets each worker's heap cap by hand (MB), overriding the cgroup-derived one. */
+export const HEAP_ENV = "BENCH_WORKER_HEAP_MB";
+
+/**
+ * This process's memory limit (MB) from its cgroup (a pod's memory limit): v2 `memory.max` ("max"
+ * = none; Linux Documentation/admin-guide/cgroup-v2.rst), else v1 `memory.limit_in_bytes` (no
+ * limit reads as 2^63 − 1 rounded down to a page: 9223372036854771712 on this machine's cgroup v1).
+ * Undefined when there is none.
+ */
+export function cgroupMemoryLimitMb(read: CpuReaders["read"]): number | undefined {
+  const v2 = read("/sys/fs/cgroup/memory.max")?.trim();
+  if (v2 !== undefined) return v2 === "max" ? undefined : Number(v2) / 2 ** 20;
+  const v1 = Number(read("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
+  return v1 > 0 && v1 < 2 ** 62 ? v1 / 2 ** 20 : undefined;
+}
+
+/**
+ * Each worker thread's V8 old-generation cap (MB), so that a runaway worker hits its own heap limit
+ * and dies alone (ERR_WORKER_OUT_OF_MEMORY; the others go on) before the process reaches the pod's
+ * memory limit, where the kernel's OOM killer would take every worker at once. From env
+ * BENCH_WORKER_HEAP_MB when set, else the cgroup limit less the parent's reserve, split evenly,
+ * times HEAP_SHARE. Undefined (V8's own default, sized from the machine's memory, per worker) when
+ * there is no cgroup limit: then no OOM kill of the whole process is near, and a runaway worker
+ * still meets V8's default limit alone.
+ */
+export function workerHeapCapMb(
+  workers: number,
+  env: NodeJS.ProcessEnv,
+  read: CpuReaders["read"] = hostReaders.read,
+): number | undefined {
+  const given = env[HEAP_ENV];
+  if (given !== undefined && given !== "") {
+    const mb = Number(given);
+    if (!Number.isInteger(mb) || mb < 16)
+      throw new Error(
+        `${HEAP_ENV}: ${JSON.stringify(given)} must be a whole number of MB ≥ 16 (each --workers thread's heap cap)`,
+      );
+    return mb;
+  }
+  const limit = cgroupMemoryLimitMb(read);
+  if (limit === undefined) return undefined;
+  const cap = Math.floor(((limit - PARENT_RESERVE_MB) / workers) * HEAP_SHARE);
+  if (cap < MIN_HEAP_MB)
+    throw new Error(
+      `--workers: ${workers} workers in a ${Math.round(limit)} MB memory limit leave ${Math.max(cap, 0)} MB of heap each (${MIN_HEAP_MB} at least); use fewer workers, raise the memory limit, or set ${HEAP_ENV}`,
+    );
+  return cap;
+}
+
 export interface WorkersOptions {
   workers: number;
-  /** The CLI arguments of this run (passed on to every child, which then runs as a shard). */
+  /** The CLI arguments of this run (passed on to every worker, which then runs as a shard). */
   argv: string[];
-  /** How to start `vllm-bench`: default this process's own node, loader flags and script. */
-  command?: string[];
-  /** A prefix for worker `index`'s command, e.g. taskset pinning it to a core (bench:client). */
-  wrap?: (index: number) => string[];
+  /** The script each worker thread runs: default the running one (the bundle, or bench/cli.ts under tsx). */
+  entry?: string;
 }
+
+/** The message a worker's `vllm-bench run` takes as the signal its parent received. */
+export interface StopMessage {
+  signal: NodeJS.Signals;
+}
+
+/** Past the stop grace, a worker that has not ended is terminated, so the parent can merge the rest. */
+const TERMINATE_AFTER_GRACE_MS = 5_000;
 
 export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<RunOutcome> {
   assertShardable(opts, w.workers);
-  const [node, ...pre] = w.command ?? [process.execPath, ...process.execArgv, process.argv[1]];
+  const heapMb = workerHeapCapMb(w.workers, process.env);
+  const entry = w.entry ?? process.argv[1];
+  // tsx registers its loader in worker threads only from Node 22, the version we support (tsx
+  // 4.23.15, dist/esm/index.mjs: hooks in every non-internal thread where node:worker_threads has
+  // isInternalThread, else in the main thread only); on Node 20 a thread cannot load a .ts entry.
+  if (entry.endsWith(".ts") && Number(process.versions.node.split(".")[0]) < 22)
+    throw new Error(
+      `--workers: worker threads cannot load the TypeScript sources on Node ${process.versions.node}; use Node 22 or later, or the bundle (npm run build:bench)`,
+    );
   // Under the output folder, not /tmp: the in-cluster pod's root filesystem is read-only.
   fs.mkdirSync(opts.outputDir, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(opts.outputDir, ".workers-"));
-  const sim = opts.baseUrl ? undefined : await (await import("../sim")).startSimulator({ host: "127.0.0.1", port: 0 });
-  if (sim) opts.log(`No --base-url given: started the built-in vLLM simulator at ${sim.url} (embedded default).`);
-  opts.log(
-    `Running ${w.workers} workers (one seeded plan, request i goes to worker i mod ${w.workers}); merging their records afterwards.`,
-  );
-  // Why each worker that failed is gone (exit code or signal); the others go on without it.
+  const threads: (Worker | undefined)[] = [];
+  // Why each worker that failed is gone (exit code, uncaught error, heap limit); the others go on without it.
   const dead = new Map<number, string>();
   const tails: string[][] = [];
+  // Signals reach only the main thread: each is passed on to every worker, which applies the
+  // stop-grace rules as a lone run would (stop sending, cut, write its share; a second one: write
+  // and end at once). A worker started after a signal gets it first thing.
+  const signals: NodeJS.Signals[] = [];
+  let watchdog: NodeJS.Timeout | undefined;
+  const relay = (signal: NodeJS.Signals) => {
+    signals.push(signal);
+    for (const t of threads) t?.postMessage({ signal } satisfies StopMessage);
+    watchdog ??= setTimeout(
+      () => {
+        for (const [i, t] of threads.entries())
+          if (t) {
+            const why = `still running ${opts.stopGraceS ?? DEFAULT_STOP_GRACE_S} s after the stop; terminated`;
+            dead.set(i, `worker ${i} ${why}`);
+            opts.log(`warning: worker ${i} ${why}`);
+            void t.terminate();
+          }
+      },
+      (opts.stopGraceS ?? DEFAULT_STOP_GRACE_S) * 1000 + TERMINATE_AFTER_GRACE_MS,
+    ).unref();
+  };
+  if (opts.live) opts.live.relay = relay;
+  // The API's stop switch (and a signal that came before the relay was in place).
+  const onAbort = () => relay("SIGTERM");
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const sim = opts.baseUrl ? undefined : await (await import("../sim")).startSimulator({ host: "127.0.0.1", port: 0 });
+  if (sim) opts.log(`No --base-url given: started the built-in vLLM simulator at ${sim.url} (embedded default).`);
+  // node's own --max-old-space-size outranks resourceLimits (nodejs/node doc/api/worker_threads.md,
+  // "resourceLimits", documented by PR #43992): then every worker gets that limit instead.
+  if (heapMb && /--max-old-space-size/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ")))
+    opts.log(
+      `warning: node's --max-old-space-size (command line or NODE_OPTIONS) overrides the workers' ${heapMb} MB heap cap`,
+    );
+  opts.log(
+    `Running ${w.workers} worker threads (one seeded plan, request i goes to worker i mod ${w.workers}; heap cap ${heapMb ? `${heapMb} MB` : "V8's default"} each); merging their records afterwards.`,
+  );
   try {
     await Promise.all(
       Array.from({ length: w.workers }, (_, index) => {
-        // Flags given last win, so the child's target, folder and worker count are ours.
-        const args = [
-          ...pre,
+        // Flags given last win, so the worker's target, folder and worker count are ours.
+        const argv = [
           "run",
           ...w.argv,
           "--output-dir",
@@ -118,31 +226,46 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
           BENCH_MAX_SKEW_MS: "50",
           BENCH_RUN_ID: "",
         };
-        const [cmd, ...cmdArgs] = [...(w.wrap?.(index) ?? []), node, ...args];
-        const child = spawn(cmd, cmdArgs, { env, stdio: ["ignore", "pipe", "pipe"] });
+        // execArgv is inherited, so a run from sources (node --import tsx) loads the same way in each thread.
+        const worker = new Worker(entry, {
+          argv,
+          env,
+          stdout: true,
+          stderr: true,
+          resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined,
+        });
+        threads[index] = worker;
+        for (const signal of signals) worker.postMessage({ signal } satisfies StopMessage);
         const tail: string[] = (tails[index] = []);
-        const relay = (stream: NodeJS.ReadableStream) => {
-          let buf = "";
-          stream.on("data", (d) => {
-            buf += d;
-            const lines = buf.split("\n");
-            buf = lines.pop()!;
-            for (const l of lines) {
-              if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
-              tail.push(l);
-              if (tail.length > TAIL_LINES) tail.shift();
-            }
-          });
+        const keep = (l: string) => {
+          if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
+          tail.push(l);
+          if (tail.length > TAIL_LINES) tail.shift();
         };
-        relay(child.stdout);
-        relay(child.stderr);
-        const stop = () => child.kill("SIGTERM");
-        opts.signal?.addEventListener("abort", stop, { once: true });
+        const ends: (() => void)[] = [];
+        for (const stream of [worker.stdout, worker.stderr]) {
+          let buf = "";
+          stream.setEncoding("utf8");
+          stream.on("data", (d: string) => {
+            const lines = (buf + d).split("\n");
+            buf = lines.pop()!;
+            lines.forEach(keep);
+          });
+          ends.push(() => buf && keep(buf));
+        }
+        let failure: (Error & { code?: string }) | undefined;
+        worker.on("error", (e: Error) => (failure = e));
         return new Promise<void>((resolve) =>
-          child.on("exit", (code, sig) => {
-            opts.signal?.removeEventListener("abort", stop);
-            if (code !== 0 && code !== 3) {
-              const why = sig ? `killed by ${sig}` : `exit ${code}`;
+          worker.on("exit", (code) => {
+            threads[index] = undefined;
+            ends.forEach((end) => end());
+            if (code !== 0 && code !== 3 && !dead.has(index)) {
+              const why =
+                failure?.code === "ERR_WORKER_OUT_OF_MEMORY"
+                  ? `ran out of its ${heapMb ? `${heapMb} MB ` : ""}heap (ERR_WORKER_OUT_OF_MEMORY)`
+                  : failure
+                    ? `failed: ${failure.message}`
+                    : `exit ${code}`;
               dead.set(index, `worker ${index} ${why}`);
               // The others' start barrier counts it as gone, so they start without waiting for it.
               fs.mkdirSync(path.join(runDir, DEAD_DIR), { recursive: true });
@@ -158,6 +281,9 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
     // A worker that died after writing its shard file lost nothing.
     const present = new Set(listShardFiles(runDir).map((f) => Number(/shard-(\d+)\.json$/.exec(f)![1])));
     for (const i of present) dead.delete(i);
+    // One that ended without its shard file (it never got to write one) is missing too, not a failed merge.
+    for (let i = 0; i < w.workers; i++)
+      if (!present.has(i) && !dead.has(i)) dead.set(i, `worker ${i} ended without writing its share`);
     if (!present.size)
       throw new Error(
         `every worker failed (${[...dead.values()].join(", ")}); nothing was measured. Their last lines:\n${tails
@@ -167,6 +293,9 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
     // The scratch folder goes; the merged run gets a run folder of its own, like a single-process run.
     return await writeMerged({ ...mergeShards(readShardFiles(runDir), dead), runId: newRunId() }, opts.outputDir, opts);
   } finally {
+    clearTimeout(watchdog);
+    opts.signal?.removeEventListener("abort", onAbort);
+    if (opts.live) opts.live.relay = undefined;
     await sim?.close();
     fs.rmSync(runDir, { recursive: true, force: true });
   }
