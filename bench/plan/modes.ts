@@ -51,7 +51,7 @@ export function tradedAway(s: SearchMode): string[] {
   if (s.maxPoints < FULL.maxPoints) out.push(`at most ${s.maxPoints} rates instead of ${FULL.maxPoints}`);
   if (s.confirm)
     out.push(
-      `only the answer got long points (two runs of ${s.confirm.pointDurationS} s, ${s.confirm.warmupS} s warm-up, judged together), stepping down by the precision until a pair passed`,
+      `only the answer got long points (two or three runs of ${s.confirm.pointDurationS} s, ${s.confirm.warmupS} s warm-up, judged together), stepping down by the precision until they passed`,
     );
   return out;
 }

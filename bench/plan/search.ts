@@ -55,7 +55,7 @@ export interface SearchResult<M extends Measurement> {
 
 /** Long confirmation points at most. */
 const CONFIRMATIONS = 3;
-/** Runs of every confirmation rate, judged together (their spread included: judge.ts). */
+/** Runs of every confirmation rate, judged together with their spread (judge.ts); one more when unsure. */
 const CONFIRM_RUNS = 2;
 
 export async function searchRate<M extends Measurement>(
@@ -110,8 +110,8 @@ export async function searchRate<M extends Measurement>(
   }
 
   /**
-   * The search's end: with `confirm`, the answer measured again with two long runs, judged
-   * together, stepping down by the precision until they pass (at most CONFIRMATIONS, beyond the
+   * The search's end: with `confirm`, the answer measured again with two long runs (a third when
+   * the two are unsure), judged together, stepping down by the precision until they pass (at most CONFIRMATIONS, beyond the
    * point budget: they are what the answer rests on). One long run is not enough: near the knee
    * a 60 s window's P95 moves from run to run by more than its own interval (batch-limited at
    * 7.23 req/s: one long point passed at 301 ms against a 500 ms limit where two full-search runs
@@ -125,7 +125,7 @@ export async function searchRate<M extends Measurement>(
     lo = undefined; // nothing is the answer until a pair of long runs passes
     for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
       if (o.signal?.aborted) return done("interrupted");
-      if ((await at(candidate, true, CONFIRM_RUNS, CONFIRM_RUNS)) === "pass") {
+      if ((await at(candidate, true, CONFIRM_RUNS + 1, CONFIRM_RUNS)) === "pass") {
         lo = candidate;
         return done(stop);
       }
@@ -146,10 +146,14 @@ export async function searchRate<M extends Measurement>(
       if (o.signal?.aborted) return done("interrupted");
       const v = verdicts.find((x) => x.rate === lo && x.passed)!;
       if (v.measurements.length >= 2) return done(stop);
-      const m = await measure(v.rate, v.measurements.length);
-      if (o.signal?.aborted) throw new Interrupted();
-      v.measurements.push(m);
-      v.verdict = judge(v.measurements);
+      // A second run, and while the runs together are unsure, more (up to `repeats`): two runs
+      // must agree closely to pass (judge.ts), a third narrows the runs' spread.
+      do {
+        const m = await measure(v.rate, v.measurements.length);
+        if (o.signal?.aborted) throw new Interrupted();
+        v.measurements.push(m);
+        v.verdict = judge(v.measurements);
+      } while (v.verdict === "unsure" && v.measurements.length < o.repeats);
       v.passed = v.verdict === "pass";
       if (v.passed) return done(stop);
       hi = hi === undefined ? v.rate : Math.min(hi, v.rate);

@@ -109,8 +109,8 @@ describe("vllm-bench plan", () => {
     const rates = json.plan.rates as Rate[];
     expect(rates.filter((r) => !r.confirmation).length).toBeLessThanOrEqual(6);
     expect(rates.filter((r) => r.confirmation).length).toBeLessThanOrEqual(3);
-    // Every confirmation is two long runs judged together.
-    for (const r of rates.filter((x) => x.confirmation)) expect(r.measurements).toBe(2);
+    // Every confirmation is two or three long runs judged together.
+    for (const r of rates.filter((x) => x.confirmation)) expect(r.measurements).toBeGreaterThanOrEqual(2);
     expect(rates.find((r) => r.confirmation && r.rate === json.plan.sustainable_rps)?.verdict).toBe("pass");
     // The answer is an interval's lower end, and the quick plan says what it traded away.
     expect(json.plan.sustainable_interval.lower).toBe(json.plan.sustainable_rps);
