@@ -37,7 +37,7 @@ Target and workload
 Search
   --quick                   reduced search: ${QUICK.pointDurationS} s points (${QUICK.warmupS} s warm-up), ${QUICK.precision * 100} % precision, ${QUICK.maxPoints} rates, ${QUICK.repeats} run
                             per rate, then two ${QUICK.confirm?.pointDurationS} s runs (${QUICK.confirm?.warmupS} s warm-up) judged together to
-                            confirm the answer: three to eight minutes. A sure lower bound, coarser;
+                            confirm the answer: three to nine minutes. A sure lower bound, coarser;
                             the plan lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats}
   --point-duration S        seconds per rate point
   --warmup S                seconds at the start of each point not counted

@@ -79,7 +79,8 @@ describe("vllm-bench plan", () => {
   }, 60_000);
 
   // The reduced search: at most 6 points of 8 s, then one to three pairs of 60 s runs confirming the
-  // answer, plus their in-flight tails: 3–8 minutes on a 2-core machine.
+  // answer (a third run when a pair is unsure), plus their in-flight tails: 3–9 minutes on a
+  // 2-core machine (515 s measured on one core for docs/serving.md).
   // The limit leaves room for a loaded one.
   it("--quick against the built-in simulator writes plan.json and prints the pulumi config set lines", async () => {
     const t0 = performance.now();
@@ -125,6 +126,6 @@ describe("vllm-bench plan", () => {
     expect(stdout).toMatch(/^pulumi config set --path autoscaling\.maxReplicas \d+$/m);
     expect(stdout).toMatch(/^pulumi config set --path gpuNodes\.maxSize \d+$/m);
     expect(fs.existsSync(path.join(cwd, "results/latest/plan.html"))).toBe(true);
-    expect(seconds).toBeLessThan(600);
-  }, 720_000);
+    expect(seconds).toBeLessThan(840);
+  }, 900_000);
 });
