@@ -18,7 +18,7 @@ import { SHAPES, type ShapeName } from "./plan-shapes";
 
 export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
-  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--sweep-windows N] [--sweep-rates R1,R2,…] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
+  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--sweep-windows N] [--sweep-rates R1,R2,…] [--repeats N] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
   {
     shapes: { type: "string", default: Object.keys(SHAPES).join(",") },
     speedup: { type: "string", default: "2" },
@@ -30,6 +30,8 @@ const values = entryArgs(
     // that replaces the grid (a closer look near a knee an earlier sweep found).
     "sweep-windows": { type: "string" },
     "sweep-rates": { type: "string" },
+    // Runs of an unsure rate at most in the full plan (its default: bench/plan/modes.ts).
+    repeats: { type: "string" },
     modes: { type: "string", default: "full,quick" },
     seed: { type: "string", default: "1" },
     // Compare with an earlier sweep's answer and first miss instead of sweeping again (one shape).
@@ -47,13 +49,14 @@ for (const s of shapes)
 for (const [flag, v] of [
   ["sweep-windows", values["sweep-windows"]],
   ["sweep-rates", values["sweep-rates"]],
+  ["repeats", values.repeats],
 ] as const)
   if (
     v !== undefined &&
-    !v.split(",").every((x) => Number(x) > 0 && (flag !== "sweep-windows" || Number.isInteger(Number(x))))
+    !v.split(",").every((x) => Number(x) > 0 && (flag === "sweep-rates" || Number.isInteger(Number(x))))
   ) {
     console.error(
-      `--${flag}: ${JSON.stringify(v)} must be ${flag === "sweep-windows" ? "a positive integer" : "positive rates (req/s) separated by commas"}`,
+      `--${flag}: ${JSON.stringify(v)} must be ${flag !== "sweep-rates" ? "a positive integer" : "positive rates (req/s) separated by commas"}`,
     );
     process.exit(2);
   }
@@ -73,6 +76,7 @@ const options = {
   ...(values["sweep-rates"] ? { sweepRates: values["sweep-rates"].split(",").map(Number) } : {}),
   modes,
   seed: Number(values.seed),
+  ...(values.repeats ? { full: { repeats: Number(values.repeats) } } : {}),
   ...(values["sweep-rps"]
     ? { given: { sweepRps: Number(values["sweep-rps"]), sweepMissRps: Number(values["sweep-miss-rps"] ?? NaN) } }
     : {}),
