@@ -288,7 +288,9 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
         );
         return j.verdict;
       },
-      { ...o.search, confirm: !!o.confirm, signal: stop.signal },
+      // Bursty arrivals (gamma shape b < 1) vary a window's load 1/b times as much as Poisson
+      // ones: the answer rests on that many runs (judge.ts counts the same dispersion).
+      { ...o.search, confirm: !!o.confirm, answerRuns: Math.ceil(1 / Math.min(1, sc.burstiness)), signal: stop.signal },
     );
   } finally {
     o.signal?.removeEventListener("abort", onAbort);

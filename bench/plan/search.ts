@@ -38,6 +38,12 @@ export interface SearchOptions {
   repeats: number;
   /** Confirm the answer with two long runs (the measure function's `long` flag). */
   confirm?: boolean;
+  /**
+   * Runs the answer rests on, at least (default 2): bursty arrivals need more (plan.ts: one per
+   * unit of the arrivals' index of dispersion), since two calm runs agree with each other and
+   * still miss the bursts a longer look sees.
+   */
+  answerRuns?: number;
   signal?: AbortSignal;
 }
 
@@ -55,7 +61,7 @@ export interface SearchResult<M extends Measurement> {
 
 /** Long confirmation points at most. */
 const CONFIRMATIONS = 3;
-/** Runs of every confirmation rate, judged together with their spread (judge.ts); one more when unsure. */
+/** Runs of every confirmation rate (or `answerRuns`), judged together with their spread (judge.ts); one more when unsure. */
 const CONFIRM_RUNS = 2;
 
 export async function searchRate<M extends Measurement>(
@@ -101,6 +107,7 @@ export async function searchRate<M extends Measurement>(
     };
   };
   const budget = () => verdicts.length >= o.maxPoints;
+  const answerRuns = Math.max(CONFIRM_RUNS, o.answerRuns ?? 0);
 
   try {
     return await search();
@@ -125,7 +132,7 @@ export async function searchRate<M extends Measurement>(
     lo = undefined; // nothing is the answer until a pair of long runs passes
     for (let i = 0; i < CONFIRMATIONS && candidate >= o.minRps; i++) {
       if (o.signal?.aborted) return done("interrupted");
-      if ((await at(candidate, true, CONFIRM_RUNS + 1, CONFIRM_RUNS)) === "pass") {
+      if ((await at(candidate, true, answerRuns + 1, answerRuns)) === "pass") {
         lo = candidate;
         return done(stop);
       }
@@ -145,15 +152,18 @@ export async function searchRate<M extends Measurement>(
     for (let i = 0; i < CONFIRMATIONS && lo !== undefined; i++) {
       if (o.signal?.aborted) return done("interrupted");
       const v = verdicts.find((x) => x.rate === lo && x.passed)!;
-      if (v.measurements.length >= 2) return done(stop);
-      // A second run, and while the runs together are unsure, more (up to `repeats`): two runs
-      // must agree closely to pass (judge.ts), a third narrows the runs' spread.
+      if (v.measurements.length >= answerRuns) return done(stop);
+      // Up to `answerRuns` runs, and while the runs together are unsure, more (up to `repeats`):
+      // two runs must agree closely to pass (judge.ts), a third narrows the runs' spread.
       do {
         const m = await measure(v.rate, v.measurements.length);
         if (o.signal?.aborted) throw new Interrupted();
         v.measurements.push(m);
         v.verdict = judge(v.measurements);
-      } while (v.verdict === "unsure" && v.measurements.length < o.repeats);
+      } while (
+        (v.measurements.length < answerRuns || v.verdict === "unsure") &&
+        v.measurements.length < Math.max(o.repeats, answerRuns)
+      );
       v.passed = v.verdict === "pass";
       if (v.passed) return done(stop);
       hi = hi === undefined ? v.rate : Math.min(hi, v.rate);

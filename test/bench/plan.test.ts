@@ -144,6 +144,21 @@ describe("rate search, the answer run twice", () => {
   });
 });
 
+describe("rate search, bursty arrivals", () => {
+  it("rests the answer on answerRuns runs: calm runs that agree are not enough where bursts are rare", async () => {
+    // Runs 1–3 at any rate up to 12 are calm and pass; a fourth at 9 or more meets a burst.
+    const judge = (ms: Measurement[]): Verdict =>
+      ms[0].rate <= 12 && (ms.length < 4 || ms[0].rate < 9) ? "pass" : ms[0].rate <= 12 ? "unsure" : "miss";
+    const r = await searchRate(at, judge, { ...base, precision: 0.1, repeats: 3, answerRuns: 4 });
+    expect(r.sustainable!).toBeLessThan(9);
+    expect(r.verdicts.find((v) => v.rate === r.sustainable)!.measurements.length).toBeGreaterThanOrEqual(4);
+    // With the default two runs the calm runs carry the answer above 9.
+    expect((await searchRate(at, judge, { ...base, precision: 0.1, repeats: 3 })).sustainable!).toBeGreaterThanOrEqual(
+      9,
+    );
+  });
+});
+
 describe("rate search, interrupted", () => {
   it("records no verdict for a point an interrupt cut short, and says it was interrupted", async () => {
     const ac = new AbortController();
