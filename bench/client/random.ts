@@ -17,7 +17,11 @@ function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
 }
 
-/** Gamma(shape, scale) by Marsaglia-Tsang. */
+/**
+ * Gamma(shape, scale) by Marsaglia and Tsang (ACM TOMS 26(3), 2000): accept d·v when
+ * log u < x²/2 + d − d·v + d·log v. (An earlier acceptance test here, d − d·log v + d·log d, gave
+ * gaps 5–13 % more variable than asked: CV² 1.13 for Poisson arrivals, 4.23 for burstiness 0.25.)
+ */
 export function gamma(r: () => number, shape: number, scale: number): number {
   if (shape < 1) return gamma(r, shape + 1, scale) * Math.pow(Math.max(r(), 1e-12), 1 / shape);
   const d = shape - 1 / 3;
@@ -27,7 +31,7 @@ export function gamma(r: () => number, shape: number, scale: number): number {
     const v = (1 + c * x) ** 3;
     if (v <= 0) continue;
     const u = r();
-    if (Math.log(Math.max(u, 1e-12)) < 0.5 * x * x + d - d * Math.log(v) + d * Math.log(d)) return d * v * scale;
+    if (Math.log(Math.max(u, 1e-12)) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v * scale;
   }
 }
 
