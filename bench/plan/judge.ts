@@ -164,12 +164,14 @@ function withBatches(name: string, e: Estimate, windows: SteadyWindow[], z: numb
   });
   if (per.length < 2) return e;
   const upper = /_ms$/.test(name); // a latency bound: a pass must clear the high side
+  return betweenRuns(name, widened(e, per, upper), windows, z, upper);
+}
+
+/** `e` widened, on the pass side, to mean + t standard errors of the replicates `per`. */
+function widened(e: Estimate, per: number[], upper: boolean): Estimate {
   if (per.some((v) => !Number.isFinite(v))) return upper ? { ...e, high: Infinity } : e;
   const h = (t95(per.length - 1) * sd(per)) / Math.sqrt(per.length);
-  const batched = upper
-    ? { ...e, high: Math.max(e.high, mean(per) + h) }
-    : { ...e, low: Math.min(e.low, mean(per) - h) };
-  return betweenRuns(name, batched, windows, z, upper);
+  return upper ? { ...e, high: Math.max(e.high, mean(per) + h) } : { ...e, low: Math.min(e.low, mean(per) - h) };
 }
 
 /**
@@ -183,10 +185,7 @@ function withBatches(name: string, e: Estimate, windows: SteadyWindow[], z: numb
 function betweenRuns(name: string, e: Estimate, windows: SteadyWindow[], z: number, upper: boolean): Estimate {
   if (windows.length < 2) return e;
   const per = windows.map((w) => estimate(name, w.records, z)?.value ?? NaN).filter((v) => !Number.isNaN(v));
-  if (per.length < 2) return e;
-  if (per.some((v) => !Number.isFinite(v))) return upper ? { ...e, high: Infinity } : e;
-  const h = (t95(per.length - 1) * sd(per)) / Math.sqrt(per.length);
-  return upper ? { ...e, high: Math.max(e.high, mean(per) + h) } : { ...e, low: Math.min(e.low, mean(per) - h) };
+  return per.length < 2 ? e : widened(e, per, upper);
 }
 
 /** Judge one rate from the steady windows of every measurement taken at it. */

@@ -61,7 +61,7 @@ export interface SearchResult<M extends Measurement> {
 
 /** Long confirmation points at most. */
 const CONFIRMATIONS = 3;
-/** Runs of every confirmation rate (or `answerRuns`), judged together with their spread (judge.ts); one more when unsure. */
+/** Runs every answer rests on at least (`answerRuns` may ask more), judged with their spread (judge.ts). */
 const CONFIRM_RUNS = 2;
 
 export async function searchRate<M extends Measurement>(
@@ -117,9 +117,10 @@ export async function searchRate<M extends Measurement>(
   }
 
   /**
-   * The search's end: with `confirm`, the answer measured again with two long runs (a third when
-   * the two are unsure), judged together, stepping down by the precision until they pass (at most CONFIRMATIONS, beyond the
-   * point budget: they are what the answer rests on). One long run is not enough: near the knee
+   * The search's end: with `confirm`, the answer measured again with two long runs (`answerRuns`;
+   * one more when they are unsure together), judged together, stepping down by the precision
+   * until they pass (at most CONFIRMATIONS, beyond the point budget: they are what the answer
+   * rests on). One long run is not enough: near the knee
    * a 60 s window's P95 moves from run to run by more than its own interval (batch-limited at
    * 7.23 req/s: one long point passed at 301 ms against a 500 ms limit where two full-search runs
    * pooled missed at 545), and pooling also helps where a latency barely moves with the rate (an
