@@ -443,6 +443,10 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
     return `${head}\nSearch ${p.stop} before any rate above it missed an SLO: ${fmt(p.sustainable_rps)} req/s met every SLO, but the capacity may be higher. No recommendation; run the plan to the end (raise --max-points).`;
   if (!rec && p.stop === "no-data")
     return `${head}\nNo rate that could be judged met every SLO: the lowest rates left no request in the steady window (no data, not a miss). Lengthen --point-duration, relax the SLOs or check the target.`;
+  // Quick's long runs ran out (three rates, each unsure or missed): not "nothing down to the minimum".
+  const confirmations = () => p.rates.filter((r) => r.confirmation).map((r) => `${fmt(r.rate)} (${r.verdict})`);
+  if (!rec && p.sustainable_rps === null && p.stop === "max-points" && confirmations().length)
+    return `${head}\nNo answer: the long runs confirming the short points' answer did not surely pass at ${confirmations().join(", ")} req/s. Their runs disagreed or missed; run the full plan, measure on a quieter machine, or relax the SLOs.`;
   if (!rec || p.sustainable_rps === null)
     return `${head}\nNo rate down to ${p.search.minRps} req/s surely met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
   const iv = p.sustainable_interval ?? { upper: p.knee_rps, relative_width: null };

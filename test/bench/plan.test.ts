@@ -230,6 +230,24 @@ describe("recommendation", () => {
       /\$0 \/ \$19\.32 +autoscaling\.minReplicas 0 with a wake-up rule vs 1: one g6\.xlarge for 24 h/,
     );
   });
+  it("says which confirmations did not pass when quick's long runs ran out, not 'no rate down to the minimum'", () => {
+    const plan = {
+      plan: {
+        sustainable_rps: null,
+        knee_rps: null,
+        stop: "max-points",
+        search: { minRps: 0.05 },
+        rates: [
+          { rate: 9, confirmation: false, verdict: "pass" },
+          { rate: 9, confirmation: true, verdict: "unsure" },
+          { rate: 7.5, confirmation: true, verdict: "miss" },
+        ],
+      },
+    } as unknown as PlanFile;
+    const text = summary(plan, undefined);
+    expect(text).toMatch(/No answer: the long runs .* did not surely pass at 9 \(unsure\), 7\.50 \(miss\) req\/s/);
+    expect(text).not.toMatch(/No rate down to/);
+  });
   it("packs tensor-parallel pods onto multi-GPU nodes and honours a price override", () => {
     const r = recommend({ ...input, tensorParallelSize: 2, instanceType: "g6.12xlarge", pricePerHour: 3 });
     expect(r.podsPerNode).toBe(2);
