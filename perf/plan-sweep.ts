@@ -103,6 +103,18 @@ function send(url: URL, body: string, agent: http.Agent, abort: AbortSignal): Pr
   });
 }
 
+/** One rate's window(s) and the limits they are judged against. */
+export interface PointOptions {
+  durationS: number;
+  dropS: number;
+  graceS: number;
+  seed: number;
+  ttftP95Ms: number;
+  itlP95Ms?: number;
+  /** Independent windows (seeds) pooled into one estimate; default 1. */
+  windows?: number;
+}
+
 /**
  * Offer `rate` req/s for `durationS` seconds and judge the requests that started after `dropS`
  * against P95 TTFT and ITL limits. Requests still waiting `graceS` after the last arrival are cut
@@ -117,16 +129,7 @@ export async function sweepPoint(
   baseUrl: string,
   rate: number,
   w: SweepWorkload,
-  o: {
-    durationS: number;
-    dropS: number;
-    graceS: number;
-    seed: number;
-    ttftP95Ms: number;
-    itlP95Ms?: number;
-    /** Independent windows (seeds) pooled into one estimate; default 1. */
-    windows?: number;
-  },
+  o: PointOptions,
 ): Promise<SweepPoint> {
   // One after another: each window starts on an idle engine and drops its own first seconds.
   const counted: Timing[] = [];
@@ -196,17 +199,10 @@ export async function sweep(
   baseUrl: string,
   guessRps: number,
   w: SweepWorkload,
-  o: {
-    durationS: number;
-    dropS: number;
-    graceS: number;
-    seed: number;
-    ttftP95Ms: number;
-    itlP95Ms?: number;
+  o: PointOptions & {
     lowFraction?: number;
     coarseStep?: number;
     fineStep?: number;
-    windows?: number;
     /** Measure only these rates (ascending), no grid: a closer look near a knee found before. */
     rates?: number[];
     log?: (p: SweepPoint) => void;
