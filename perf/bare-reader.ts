@@ -38,8 +38,6 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
   });
   const mark = load.chat ? MARK.chat : MARK.completions;
   const endpoint = load.chat ? "/v1/chat/completions" : "/v1/completions";
-  let open = 0;
-  let slot: (() => void) | undefined;
   const one = (id: string) =>
     new Promise<void>((resolve) => {
       const mine: number[] = [];
@@ -71,8 +69,23 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
       req.on("error", () => resolve());
       req.end(body);
     });
-  // The very arrival times `vllm-bench run` uses for this seed (its runner derives them the same way).
+  await paced(load, one);
+  agent.destroy();
+  return gaps;
+}
+
+/**
+ * Start `one("bare-<i>")` for every request at the arrival times `vllm-bench run` draws for this
+ * seed (its runner derives them the same way), at most `streams` open at once; resolves when all
+ * have ended.
+ */
+export async function paced(
+  load: Pick<BareLoad, "requests" | "rate" | "streams" | "seed">,
+  one: (id: string) => Promise<void>,
+): Promise<void> {
   const arrivals = arrivalGaps(load.requests, load.rate, 1, load.seed + 1);
+  let open = 0;
+  let slot: (() => void) | undefined;
   const done: Promise<void>[] = [];
   let next = performance.now();
   for (let i = 0; i < load.requests; i++) {
@@ -91,6 +104,4 @@ export async function bareRead(load: BareLoad): Promise<Map<string, number[]>> {
     );
   }
   await Promise.all(done);
-  agent.destroy();
-  return gaps;
 }

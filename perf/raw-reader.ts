@@ -7,6 +7,7 @@
 // PERF_OUT); plain-HTTP targets and chat completions only.
 import * as fs from "node:fs";
 import * as net from "node:net";
+import { paced } from "./bare-reader";
 
 const env = (name: string) => {
   const v = process.env[name];
@@ -57,20 +58,5 @@ const one = (id: string) =>
     s.on("error", () => {});
   });
 
-let open = 0;
-let slot: (() => void) | undefined;
-const done: Promise<void>[] = [];
-for (let i = 0; i < requests; i++) {
-  if (open >= streams) await new Promise<void>((r) => (slot = r));
-  open++;
-  done.push(
-    one(`bare-${i}`).then(() => {
-      open--;
-      const s = slot;
-      slot = undefined;
-      s?.();
-    }),
-  );
-}
-await Promise.all(done);
+await paced({ requests, streams, rate: "inf", seed: 1 }, one);
 fs.writeFileSync(env("PERF_OUT"), JSON.stringify(Object.fromEntries(gaps)));
