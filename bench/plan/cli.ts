@@ -37,9 +37,11 @@ Target and workload
 Search
   --quick                   reduced search: ${QUICK.pointDurationS} s points (${QUICK.warmupS} s warm-up), ${QUICK.precision * 100} % precision, ${QUICK.maxPoints} rates, ${QUICK.repeats} run
                             per rate, then two ${QUICK.confirm?.pointDurationS} s runs (${QUICK.confirm?.warmupS} s warm-up) judged together to
-                            confirm the answer: three to nine minutes. A sure lower bound, coarser;
+                            confirm the answer: two to ten minutes. A sure lower bound, coarser;
                             the plan lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats}
   --point-duration S        seconds per rate point
+  --confirm-duration S      with --quick: seconds per confirmation run      default: ${QUICK.confirm?.pointDurationS}
+  --confirm-warmup S        with --quick: warm-up of each confirmation run  default: ${QUICK.confirm?.warmupS}
   --warmup S                seconds at the start of each point not counted
   --precision F             stop when the bracket is narrower than this fraction
   --max-points N            rates at most
@@ -98,6 +100,8 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
       quick: { type: "boolean" },
       "point-duration": s,
       warmup: s,
+      "confirm-duration": s,
+      "confirm-warmup": s,
       precision: s,
       "max-points": s,
       repeats: s,
@@ -127,6 +131,7 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
     throw new Error(
       `--warmup: ${warmupS} s leaves nothing of a ${durationS} s point to measure; make it shorter than --point-duration`,
     );
+  const confirm = confirmRuns(quick, values);
   const minRps = num("min-rps", values["min-rps"], 0.001) ?? 0.05;
   const maxRps = num("max-rps", values["max-rps"], minRps) ?? 1000;
   const baseUrl = targetUrl(values["base-url"], env);
@@ -169,9 +174,7 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
       repeats: int("repeats", values.repeats, 1, 10) ?? mode.repeats,
     },
     quick,
-    ...(quick && mode.confirm && values["point-duration"] === undefined
-      ? { confirm: { durationS: mode.confirm.pointDurationS, warmupS: mode.confirm.warmupS } }
-      : {}),
+    ...(confirm ? { confirm } : {}),
     durationS,
     warmupS,
     fleet,
@@ -180,6 +183,30 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
     readyTimeoutS: num("ready-timeout", values["ready-timeout"] ?? env[JOB_ENV.readyTimeout], 0, MAX_TIMER_S) ?? 0,
     seed: seed ?? 0,
   };
+}
+
+/** Quick's confirmation runs: its long runs unless --point-duration reshapes the search (then none, or --confirm-duration's). */
+function confirmRuns(
+  quick: boolean,
+  values: { "point-duration"?: string; "confirm-duration"?: string; "confirm-warmup"?: string },
+): { durationS: number; warmupS: number } | undefined {
+  const durationS = num("confirm-duration", values["confirm-duration"], 1, MAX_TIMER_S);
+  const warmupS = num("confirm-warmup", values["confirm-warmup"], 0, MAX_TIMER_S);
+  for (const [flag, v] of [
+    ["confirm-duration", durationS],
+    ["confirm-warmup", warmupS],
+  ] as const)
+    if (v !== undefined && !quick)
+      throw new Error(
+        `--${flag}: only with --quick (the full search confirms with its own points); add --quick or drop it`,
+      );
+  if (!quick || !QUICK.confirm || (values["point-duration"] !== undefined && durationS === undefined)) return undefined;
+  const c = { durationS: durationS ?? QUICK.confirm.pointDurationS, warmupS: warmupS ?? QUICK.confirm.warmupS };
+  if (c.warmupS >= c.durationS)
+    throw new Error(
+      `--confirm-warmup: ${c.warmupS} s leaves nothing of a ${c.durationS} s confirmation run to measure; make it shorter than --confirm-duration`,
+    );
+  return c;
 }
 
 export async function planMain(argv: string[]): Promise<number> {

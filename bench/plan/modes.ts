@@ -53,5 +53,9 @@ export function tradedAway(s: SearchMode): string[] {
     out.push(
       `only the answer got long points (two or three runs of ${s.confirm.pointDurationS} s, ${s.confirm.warmupS} s warm-up, judged together), stepping down by the precision until they passed`,
     );
+  if (s.confirm && (s.confirm.pointDurationS - s.confirm.warmupS < fullCounted || s.confirm.warmupS < FULL.warmupS))
+    out.push(
+      `confirmation runs shortened to ${s.confirm.pointDurationS} s (${s.confirm.warmupS} s warm-up) from ${FULL.pointDurationS} s (${FULL.warmupS} s): a queue that builds slowly near the knee may not show in them, so the answer is no longer a sure lower bound`,
+    );
   return out;
 }

@@ -60,9 +60,9 @@ export interface SearchResult<M extends Measurement> {
 }
 
 /** Long confirmation points at most. */
-const CONFIRMATIONS = 3;
+export const CONFIRMATIONS = 3;
 /** Runs every answer rests on at least (`answerRuns` may ask more), judged with their spread (judge.ts). */
-const CONFIRM_RUNS = 2;
+export const CONFIRM_RUNS = 2;
 
 export async function searchRate<M extends Measurement>(
   measure: (rate: number, attempt: number, long?: boolean) => Promise<M>,

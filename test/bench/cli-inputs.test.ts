@@ -14,6 +14,7 @@ import { parseScenarioFile } from "../../bench/contract";
 import { fileBarrier, type ShardEnv } from "../../bench/fleet/shard";
 import { mergeShards, readShardFile, type ShardFile } from "../../bench/fleet/merge";
 import { parsePlanArgs } from "../../bench/plan/cli";
+import { QUICK, tradedAway } from "../../bench/plan/modes";
 import { readStackFileConfig } from "../../infra/config-file";
 import { claimOutDir } from "../../scripts/synth";
 
@@ -248,8 +249,45 @@ const PLAN: Case[] = [
   ["an empty --config", ["--config", ""], {}, /^--config: empty/],
   ["an empty --output-dir", ["--output-dir", ""], {}, /^--output-dir: empty/],
   ["--ready-timeout 1e10", ["--ready-timeout", "1e10"], {}, /^--ready-timeout: /],
+  ["--confirm-duration without --quick", ["--confirm-duration", "20"], {}, /^--confirm-duration: only with --quick/],
+  ["--confirm-warmup without --quick", ["--confirm-warmup", "5"], {}, /^--confirm-warmup: only with --quick/],
+  ["--confirm-duration 0", ["--quick", "--confirm-duration", "0"], {}, /^--confirm-duration: /],
+  [
+    "a --confirm-warmup as long as the confirmation run",
+    ["--quick", "--confirm-duration", "20", "--confirm-warmup", "20"],
+    {},
+    /^--confirm-warmup: 20 s leaves nothing of a 20 s confirmation run/,
+  ],
   ["an unknown flag", ["--knee"], {}, /'--knee'/],
 ];
+
+describe("vllm-bench plan --quick's confirmation runs", () => {
+  const confirm = (argv: string[]) => {
+    const p = parsePlanArgs(argv, {});
+    return p === "help" ? "help" : p.confirm;
+  };
+  it("default to the full search's point length, and the flags shorten them", () => {
+    expect(confirm(["--quick"])).toEqual({ durationS: 60, warmupS: 15 });
+    expect(confirm(["--quick", "--confirm-duration", "20", "--confirm-warmup", "5"])).toEqual({
+      durationS: 20,
+      warmupS: 5,
+    });
+    // --point-duration reshapes quick's search into one without long runs, unless they are asked for.
+    expect(confirm(["--quick", "--point-duration", "10"])).toBeUndefined();
+    expect(confirm(["--quick", "--point-duration", "10", "--confirm-duration", "30"])).toEqual({
+      durationS: 30,
+      warmupS: 15,
+    });
+    expect(confirm([])).toBeUndefined();
+  });
+  it("a shortened confirmation is listed among what the plan traded away", () => {
+    const lines = (c: { pointDurationS: number; warmupS: number }) => tradedAway({ ...QUICK, confirm: c });
+    expect(lines({ pointDurationS: 60, warmupS: 15 }).some((l) => /confirmation runs shortened/.test(l))).toBe(false);
+    expect(lines({ pointDurationS: 20, warmupS: 5 }).find((l) => /confirmation runs shortened/.test(l))).toMatch(
+      /to 20 s \(5 s warm-up\) from 60 s \(15 s\).*no longer a sure lower bound/,
+    );
+  });
+});
 
 describe("vllm-bench plan refuses before the search, naming the flag (never a generated scenario.json)", () => {
   it.each(PLAN)("%s", (_label, argv, env, message) => {

@@ -8,6 +8,8 @@ import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { unknownFields, validateSchema } from "../charts/schema";
 import { loadScenarioFile } from "../../bench/client/scenario";
 import { parseScenarioFile } from "../../bench/contract";
+import { QUICK } from "../../bench/plan/modes";
+import { CONFIRM_RUNS, CONFIRMATIONS } from "../../bench/plan/search";
 import { ALERTMANAGER_WEBHOOK_SECRET, GRAFANA_ADMIN_SECRET } from "../../infra/addons/kube-prometheus-stack";
 import { secretKeys } from "../../infra/config";
 import { parseStackConfig, splitStackFileConfig } from "../../infra/config-load";
@@ -235,6 +237,23 @@ describe("docs: run-time numbers", () => {
           );
       }
     expect(bad).toEqual([]);
+  });
+
+  // Fewest: two short points and the answer's pair of long runs; most: every short point, then
+  // every confirmation rate with its third run. Planned durations only, as for the presets.
+  it("the quick plan's run time quoted in the docs spans its mode's fewest to most planned seconds", () => {
+    const long = QUICK.confirm!.pointDurationS;
+    const fewest = 2 * QUICK.pointDurationS + CONFIRM_RUNS * long;
+    const most = QUICK.maxPoints * QUICK.pointDurationS + CONFIRMATIONS * (CONFIRM_RUNS + 1) * long;
+    const claims = RUN_TIME_CLAIMS.flatMap(({ file, check }) => (check.kind === "quick-plan" ? [{ file, check }] : []));
+    expect(claims.length).toBeGreaterThan(0);
+    for (const { file, check } of claims) {
+      const range = `${file}: the docs say ${check.fromSeconds}–${check.toSeconds} s, the mode plans ${fewest}–${most} s`;
+      expect(check.fromSeconds, range).toBeLessThanOrEqual(fewest);
+      expect(check.fromSeconds, range).toBeGreaterThan(fewest * 0.75);
+      expect(check.toSeconds, range).toBeGreaterThanOrEqual(most);
+      expect(check.toSeconds, range).toBeLessThan(most * 1.25);
+    }
   });
 
   it("preset run times quoted in the docs match the presets' own plans (durations and pauses)", () => {
