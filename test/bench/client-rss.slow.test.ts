@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundle as buildBundle } from "../../perf/bundle";
 import { node, root } from "./fault-sim";
 
 // The client's peak memory at 2,000 concurrent streams, as the image runs it (the esbuild bundle):
@@ -27,15 +27,7 @@ const bundle = path.join(dir, "vllm-bench.mjs");
 let sim: { url: string; kill: () => void };
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, "bench/cli.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    outfile: bundle,
-    logLevel: "warning",
-  });
+  await buildBundle(path.join(root, "bench/cli.ts"), bundle);
   // The simulator from the same bundle, in its own process (no control endpoints needed).
   const simChild = spawn(
     node,
