@@ -168,7 +168,13 @@ export function sendRequest(
   };
   const url = new URL(t.baseUrl + t.endpoint);
 
-  return new Promise<RequestRecord>((resolve) => {
+  return new Promise<RequestRecord>((settle) => {
+    // The record goes back on the next turn of the event loop: undici marks a connection free for
+    // another request only in a microtask queued after its end-of-response callback, so a caller
+    // that starts its next request at once (a closed loop at max concurrency) would otherwise find
+    // every connection busy and open a new one per request, leaving the old one idle (two waves of
+    // 2,000 streams: 3,914 connections instead of 2,000, and a burst of connects between waves).
+    const resolve = (r: RequestRecord) => void setImmediate(settle, r);
     let settled = false;
     let start = 0;
     let last = 0;

@@ -71,6 +71,24 @@ describe("the streaming client's transport", () => {
     expect(r.itl_ms[2]).toBeGreaterThan(100);
   });
 
+  it("a request started as soon as another returns reuses its connection (keep-alive at max concurrency)", async () => {
+    const server = streaming((_req, res) => void setTimeout(() => res.end(event("a") + event("b") + DONE), 20));
+    let connections = 0;
+    server.on("connection", () => connections++);
+    const url = await listen(server);
+    // 20 lanes, 3 requests each, every one started the moment the lane's previous one returned.
+    let next = 0;
+    const lane = async () => {
+      while (next < 60) {
+        const r = await sendRequest(target(url), { ...spec, id: `r${next++}` }, "s", performance.now());
+        expect(r.success).toBe(true);
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, lane));
+    // One per lane, and at most one more: undici leaves the very first connection idle once.
+    expect(connections).toBeLessThanOrEqual(21);
+  });
+
   it("a cancelled run and a timeout each close the request's connection, so the server stops generating", async () => {
     const closed: string[] = [];
     const url = await listen(
