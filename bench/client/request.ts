@@ -2,11 +2,12 @@
 // first chunk with content, ITL = each gap between content chunks, E2EL at the last chunk,
 // output tokens from the server's usage. Errors are classified, never thrown.
 //
-// undici's dispatcher with per-read callbacks rather than node:http or fetch: node:http's
-// IncomingMessage stream and fetch's web streams cost enough CPU per chunk that, at thousands of
-// streams on one core, reads wait behind each other and the very gaps being measured grow (own
-// P99 error at 1,000 streams: node:http about 5x undici's, docs/benchmark.md). Events in one
-// socket read share one timestamp, taken when the read is handed over, before any parsing.
+// undici's dispatcher with per-read callbacks rather than node:http or fetch: node:http passes
+// every chunk through an IncomingMessage stream and a 'data' event, and fetch through web
+// streams; at a thousand streams on one core that work delays the next read and inflates the very
+// gaps being measured (own P99 error at 1,000 streams: 40 ms on node:http, 14 ms on undici;
+// docs/benchmark.md). Each read is timestamped when undici hands it over, before any parsing, and
+// the events in it share that time.
 import { Agent, type Dispatcher } from "undici";
 
 export type ErrorKind = "http" | "timeout" | "connection" | "malformed" | "incomplete";
