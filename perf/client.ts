@@ -20,11 +20,11 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { build } from "esbuild";
 import { entryArgs } from "../scripts/entry-args";
 import { percentile } from "../bench/client/stats";
 import { ownErrors, type Served } from "./client-only";
 import { pinned, pinSelf, root } from "./child";
+import { bundle as bundleFile } from "./bundle";
 import { peakRssMeter, reapedChildrenCpu } from "./proc-tree";
 
 const USAGE =
@@ -94,15 +94,7 @@ for (const [entry, outfile] of [
   ["perf/bare-reader-main.ts", bare],
   ["perf/raw-reader.ts", raw],
 ])
-  await build({
-    entryPoints: [path.join(root, entry)],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    outfile,
-    logLevel: "warning",
-  });
+  await bundleFile(path.join(root, entry), outfile);
 
 /** Run a client process pinned to core 0; resolves with its peak tree RSS and CPU seconds. */
 function runClient(

@@ -2,11 +2,13 @@
 // first chunk with content, ITL = each gap between content chunks, E2EL at the last chunk,
 // output tokens from the server's usage. Errors are classified, never thrown.
 //
-// Node's http module with a keep-alive agent rather than fetch: fetch's web streams cost several
-// times more CPU per chunk, which at thousands of streams delays reads and inflates the very
-// gaps being measured. Events in one socket read share one timestamp (when the client saw them).
-import * as http from "node:http";
-import * as https from "node:https";
+// undici's dispatcher with per-read callbacks rather than node:http or fetch: node:http passes
+// every chunk through an IncomingMessage stream and a 'data' event, and fetch through web
+// streams; at a thousand streams on one core that work delays the next read and inflates the very
+// gaps being measured (own P99 error at 1,000 streams: 40 ms on node:http, 14 ms on undici;
+// docs/benchmark.md). Each read is timestamped when undici hands it over, before any parsing, and
+// the events in it share that time.
+import { Agent, type Dispatcher } from "undici";
 
 export type ErrorKind = "http" | "timeout" | "connection" | "malformed" | "incomplete";
 
@@ -42,55 +44,57 @@ export interface Target {
   timeoutMs: number;
 }
 
-// One keep-alive agent per origin, unbounded sockets: the semaphore in run.ts is what limits
-// concurrency, and a socket cap here would queue requests after their start time was taken.
-const agents = new Map<string, http.Agent>();
-function agentFor(url: URL): http.Agent {
-  let a = agents.get(url.origin);
-  if (!a) {
-    const opts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, scheduling: "lifo" as const };
-    a = url.protocol === "https:" ? new https.Agent(opts) : new http.Agent(opts);
-    agents.set(url.origin, a);
-  }
-  return a;
-}
+// One agent for every origin (it keeps a keep-alive pool per origin). No connection cap: the
+// semaphore in run.ts is what limits concurrency, and a cap here would queue requests after their
+// start time was taken. HTTP/1.1 only, one stream per connection as vLLM serves it (undici would
+// otherwise offer h2 to a TLS proxy and multiplex every stream on one connection). undici's own
+// connect, header and body timeouts are off: the per-request timer below owns "timeout".
+let agent: Agent | undefined;
+const dispatcher = (): Agent =>
+  (agent ??= new Agent({
+    connections: null,
+    pipelining: 1,
+    allowH2: false,
+    connectTimeout: 0,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  }));
 
 /**
  * POST a JSON body and read the whole answer (small control calls such as /tokenize), on the same
- * keep-alive agent as the streams: fetch allocates several times more per call, and thousands of
- * calls before a run would raise the client's peak memory for the rest of it.
+ * agent as the streams: fetch allocates several times more per call, and thousands of calls
+ * before a run would raise the client's peak memory for the rest of it.
  */
-export function postJson(target: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+export async function postJson(
+  target: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   const url = new URL(target);
-  const data = JSON.stringify(body);
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      url,
-      {
-        method: "POST",
-        agent: agentFor(url),
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        res.setEncoding("utf8");
-        let text = "";
-        res.on("data", (d: string) => (text.length < 1 << 20 ? (text += d) : undefined));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end(data);
-  });
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    const res = await dispatcher().request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: ac.signal,
+    });
+    let text = "";
+    for await (const d of res.body.setEncoding("utf8") as AsyncIterable<string>) if (text.length < 1 << 20) text += d;
+    return { status: res.statusCode, text };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-/** Close idle keep-alive sockets (end of a run), so the process can exit promptly. */
+/** Close every pooled connection (end of a run), so the process can exit promptly. */
 export function closeIdleConnections(): void {
-  for (const a of agents.values()) a.destroy();
-  agents.clear();
+  // The next request builds a fresh agent; destroy's promise only reports sockets closing.
+  agent?.destroy().catch(() => undefined);
+  agent = undefined;
 }
 
 /**
@@ -164,15 +168,23 @@ export function sendRequest(
     itl_ms: [],
   };
   const url = new URL(t.baseUrl + t.endpoint);
-  const client = url.protocol === "https:" ? https : http;
 
-  return new Promise<RequestRecord>((resolve) => {
+  return new Promise<RequestRecord>((settle) => {
+    // The record goes back on the next turn of the event loop: undici marks a connection free for
+    // another request only in a microtask queued after its end-of-response callback, so a caller
+    // that starts its next request at once (a closed loop at max concurrency) would otherwise find
+    // every connection busy and open a new one per request, leaving the old one idle (two waves of
+    // 2,000 streams: 3,914 connections instead of 2,000, and a burst of connects between waves).
+    const resolve = (r: RequestRecord) => void setImmediate(settle, r);
     let settled = false;
     let start = 0;
     let last = 0;
     let contentChunks = 0;
     let done = false;
     let responded = false;
+    // Given by undici when the request gets a connection; until then a finish has nothing to
+    // abort, and onRequestStart aborts a request that finished (timed out, cancelled) meanwhile.
+    let controller: Dispatcher.DispatchController | undefined;
     const finish = (failure?: StreamFailure) => {
       if (settled) return;
       settled = true;
@@ -181,7 +193,7 @@ export function sendRequest(
       if (failure) {
         rec.error_kind = failure.kind;
         rec.error = failure.message;
-        req.destroy();
+        controller?.abort(failure);
         return resolve(rec);
       }
       if (!done) return finish(new StreamFailure("incomplete", "stream ended without [DONE]"));
@@ -228,32 +240,36 @@ export function sendRequest(
       return undefined;
     };
 
-    const headers: http.OutgoingHttpHeaders = {
+    const headers: Record<string, string> = {
       "content-type": "application/json",
-      "content-length": Buffer.byteLength(body),
       accept: "text/event-stream",
       "x-request-id": spec.id,
     };
     if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
-    start = performance.now();
-    rec.start_s = (start - runStart) / 1000;
-    const req = client.request(url, { method: "POST", headers, agent: agentFor(url) }, (res) => {
-      responded = true;
-      rec.status = res.statusCode;
-      if (rec.status !== 200) {
-        res.setEncoding("utf8");
-        let text = "";
-        res.on("data", (d: string) => (text.length < 200 ? (text += d) : undefined));
-        res.on("end", () => finish(new StreamFailure("http", `HTTP ${rec.status}: ${text.slice(0, 200)}`)));
-        res.on("error", () => finish(new StreamFailure("http", `HTTP ${rec.status}`)));
-        return;
-      }
-      // Bytes are scanned for event boundaries and only whole events are decoded: "\n\n" is
-      // ASCII, so a multi-byte character is never split, and no decoder runs per read.
-      let rest: Buffer | undefined;
-      res.on("data", (chunk: Buffer) => {
-        if (settled) return;
+
+    // Bytes are scanned for event boundaries and only whole events are decoded: "\n\n" is ASCII,
+    // so a multi-byte character is never split, and no decoder runs per read.
+    let rest: Buffer | undefined;
+    let errorBody: TextDecoder | undefined; // a non-200 answer's text, for its message
+    let errorText = "";
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (settled) c.abort(new Error("request already finished"));
+      },
+      onResponseStart(_c, status) {
+        responded = true;
+        rec.status = status;
+        if (status !== 200) errorBody = new TextDecoder();
+      },
+      onResponseData(_c, chunk) {
+        // The arrival time of this read, before any work on it.
         const now = performance.now();
+        if (settled) return;
+        if (errorBody) {
+          if (errorText.length < 200) errorText += errorBody.decode(chunk, { stream: true });
+          return;
+        }
         const b = rest ? Buffer.concat([rest, chunk]) : chunk;
         let from = 0;
         let idx: number;
@@ -264,25 +280,28 @@ export function sendRequest(
         }
         // Copy a partial event: a view would pin the socket's whole read buffer.
         rest = from < b.length ? Buffer.from(b.subarray(from)) : undefined;
-      });
-      res.on("end", () => {
+      },
+      onResponseEnd() {
+        if (errorBody) return finish(new StreamFailure("http", `HTTP ${rec.status}: ${errorText.slice(0, 200)}`));
         const tail = rest?.toString("utf8").trim();
+        rest = undefined;
         if (tail) {
           const failure = onEvent(tail, performance.now());
           if (failure) return finish(failure);
         }
         finish();
-      });
-      // The server cut the stream (reset, dropped connection) after answering.
-      res.on("error", (e) =>
-        finish(new StreamFailure("incomplete", `stream cut: ${(e as NodeJS.ErrnoException).code ?? e.message}`)),
-      );
-      res.on("aborted", () => finish(new StreamFailure("incomplete", "stream cut by the server")));
-    });
-    req.on("error", (e: NodeJS.ErrnoException) => {
-      if (responded) return finish(new StreamFailure("incomplete", `stream cut: ${e.code ?? e.message}`));
-      finish(new StreamFailure("connection", `${e.name}: ${e.code ?? e.message}`));
-    });
+      },
+      onResponseError(_c, e: Error & { code?: string }) {
+        if (!responded) return finish(new StreamFailure("connection", `${e.name}: ${e.code ?? e.message}`));
+        if (errorBody) return finish(new StreamFailure("http", `HTTP ${rec.status}`));
+        // The server cut the stream after answering: closed it early (undici's "other side
+        // closed") or reset it (the socket's own code).
+        if (e.code === "UND_ERR_SOCKET") return finish(new StreamFailure("incomplete", "stream cut by the server"));
+        finish(new StreamFailure("incomplete", `stream cut: ${e.code ?? e.message}`));
+      },
+    };
+    start = performance.now();
+    rec.start_s = (start - runStart) / 1000;
     const timer = setTimeout(
       () => finish(new StreamFailure("timeout", `no complete answer within ${t.timeoutMs} ms`)),
       t.timeoutMs,
@@ -291,6 +310,9 @@ export function sendRequest(
       finish(new StreamFailure("connection", "AbortError: cancelled (run interrupted or past its deadline)"));
     if (group?.cancelled) return onCancel();
     const leave = group?.add(onCancel);
-    req.end(body);
+    dispatcher().dispatch(
+      { origin: url.origin, path: url.pathname + url.search, method: "POST", headers, body },
+      handler,
+    );
   });
 }
