@@ -140,7 +140,11 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const listen = (p: number) =>
     new Promise<number>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(p, options.host, () => resolve((server.address() as net.AddressInfo).port));
+      // uvicorn's listen backlog (vLLM serves through it): 2048 (encode/uvicorn uvicorn/config.py,
+      // Config backlog default), not Node's 511, which a burst of 2,000 streams' connects overflows.
+      server.listen({ port: p, host: options.host, backlog: 2048 }, () =>
+        resolve((server.address() as net.AddressInfo).port),
+      );
     });
   // vLLM binds its port, loads the model, and only then serves HTTP (api_server.py run_server_worker:
   // build_async_engine_client before serve_http): while it loads, every connection is refused.
