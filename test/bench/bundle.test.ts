@@ -1,0 +1,28 @@
+// The image's bundle is built by package.json's `build:bench` (esbuild's command line, which the
+// Dockerfile runs) and by perf/bundle.ts (perf and the memory test): the two must build the same.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REQUIRE_BANNER } from "../../perf/bundle";
+
+const root = path.resolve(__dirname, "../..");
+const script = (
+  JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts["build:bench"];
+
+describe("build:bench and perf/bundle.ts", () => {
+  it("give the bundle the same options, the require banner included", () => {
+    for (const flag of ["--bundle", "--platform=node", "--target=node22", "--format=esm"])
+      expect(script).toContain(flag);
+    expect(script).toContain(`"--banner:js=${REQUIRE_BANNER}"`);
+    const source = fs.readFileSync(path.join(root, "perf/bundle.ts"), "utf8");
+    for (const option of [
+      'platform: "node"',
+      'target: "node22"',
+      'format: "esm"',
+      "bundle: true",
+      "banner: { js: REQUIRE_BANNER }",
+    ])
+      expect(source).toContain(option);
+  });
+});
