@@ -6,7 +6,6 @@
 //   vllm-bench merge RUN_DIR      merge a sharded run's shard-<index>.json files (bench/fleet)
 //   vllm-bench rehearse [options] the autoscaling rehearsal on simulators, from zero back to zero (bench/fleet)
 //   vllm-bench sim [options]      run the vLLM simulator
-import * as v8 from "node:v8";
 
 // Each command loads only its own code: a run never evaluates the simulator, the planner or the
 // plotting libraries (Vega alone is tens of MB of heap), which is the floor of its memory.
@@ -32,13 +31,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       console.log(USAGE);
       return 0;
     case "run":
-      // A load test holds many sockets and makes much short-lived garbage: V8's size-optimised
-      // heap policy collects sooner instead of growing the heap. Back to back on the 2-core VM it
-      // cut the peak RSS by 30 % at 1,000 and 2,000 streams for 20–30 % more CPU, with the own
-      // P99 error no worse (docs/benchmark.md, "Client memory"). The GC reads it at run time, so
-      // setting it here, before any request, takes effect. V8 flags are process-wide: a --workers
-      // thread sets it again, to the same value.
-      v8.setFlagsFromString("--optimize-for-size");
+      (await import("./client/heap-policy")).relaunchWithRunFlags();
       return (await import("./client/cli")).runMain(rest);
     case "plan":
       return (await import("./plan/cli")).planMain(rest);

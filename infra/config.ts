@@ -488,7 +488,7 @@ const benchmarkSchema = z
       .max(64)
       .default(1)
       .describe(
-        "Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 500, rounded up (docs/benchmark.md, Sharding).",
+        "Pods one benchmark run is split over (an Indexed Job; the last shard merges). Sizing: peak streams ÷ 1,000, rounded up (docs/benchmark.md, Sharding).",
       ),
     sharedResultsStorageClass: z
       .string()

@@ -5,10 +5,11 @@
 // undici's dispatcher with per-read callbacks rather than node:http or fetch: node:http passes
 // every chunk through an IncomingMessage stream and a 'data' event, and fetch through web
 // streams; at a thousand streams on one core that work delays the next read and inflates the very
-// gaps being measured (own P99 error at 1,000 streams: 40 ms on node:http, 14 ms on undici;
+// gaps being measured (own P99 error at 1,000 streams: 40 ms on node:http, 14 ms on undici's
+// Agent, 4 ms on undici Clients from our own free list under the run's heap settings;
 // docs/benchmark.md). Each read is timestamped when undici hands it over, before any parsing, and
 // the events in it share that time.
-import { Agent, type Dispatcher } from "undici";
+import { Client, type Dispatcher } from "undici";
 
 export type ErrorKind = "http" | "timeout" | "connection" | "malformed" | "incomplete";
 
@@ -44,25 +45,48 @@ export interface Target {
   timeoutMs: number;
 }
 
-// One agent for every origin (it keeps a keep-alive pool per origin). No connection cap: the
-// semaphore in run.ts is what limits concurrency, and a cap here would queue requests after their
-// start time was taken. HTTP/1.1 only, one stream per connection as vLLM serves it (undici would
-// otherwise offer h2 to a TLS proxy and multiplex every stream on one connection). undici's own
-// connect, header and body timeouts are off: the per-request timer below owns "timeout".
-let agent: Agent | undefined;
-const dispatcher = (): Agent =>
-  (agent ??= new Agent({
-    connections: null,
-    pipelining: 1,
-    allowH2: false,
-    connectTimeout: 0,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  }));
+// Connections: one undici Client per connection, on a free list per origin, taken and given back
+// in O(1). undici's Agent (a Pool per origin) scans its connections for a free one on every
+// request, so starting a wave of n streams costs n²/2 checks: 180 ms of blocked loop to start
+// 1,000 (measured with --cpu-prof), during which every open stream's next read waits and its gap
+// is measured long. No cap on connections: the semaphore in run.ts limits concurrency, and a cap
+// here would queue requests after their start time was taken. HTTP/1.1 only, one stream per
+// connection as vLLM serves it (undici would otherwise offer h2 to a TLS proxy and multiplex
+// every stream on one connection). undici's own connect, header and body timeouts are off: the
+// per-request timer below owns "timeout".
+const CLIENT_OPTIONS: Client.Options = {
+  pipelining: 1,
+  allowH2: false,
+  connectTimeout: 0,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+};
+const idle = new Map<string, Client[]>();
+const clients = new Set<Client>();
+
+function takeClient(origin: string): Client {
+  const free = idle.get(origin);
+  for (let c = free?.pop(); c; c = free?.pop()) if (!c.closed && !c.destroyed) return c;
+  const c = new Client(origin, CLIENT_OPTIONS);
+  clients.add(c);
+  return c;
+}
+
+/**
+ * A finished request's client is free at once: a request dispatched on it now waits in its queue
+ * until the previous response is done, then goes out on the same connection (undici reconnects a
+ * client whose connection closed).
+ */
+function giveBack(origin: string, c: Client): void {
+  if (c.closed || c.destroyed) return void clients.delete(c);
+  const free = idle.get(origin);
+  if (free) free.push(c);
+  else idle.set(origin, [c]);
+}
 
 /**
  * POST a JSON body and read the whole answer (small control calls such as /tokenize), on the same
- * agent as the streams: fetch allocates several times more per call, and thousands of calls
+ * connections as the streams: fetch allocates several times more per call, and thousands of calls
  * before a run would raise the client's peak memory for the rest of it.
  */
 export async function postJson(
@@ -73,9 +97,9 @@ export async function postJson(
   const url = new URL(target);
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const client = takeClient(url.origin);
   try {
-    const res = await dispatcher().request({
-      origin: url.origin,
+    const res = await client.request({
       path: url.pathname + url.search,
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -87,14 +111,16 @@ export async function postJson(
     return { status: res.statusCode, text };
   } finally {
     clearTimeout(timer);
+    giveBack(url.origin, client);
   }
 }
 
-/** Close every pooled connection (end of a run), so the process can exit promptly. */
+/** Close every connection (end of a run), so the process can exit promptly. */
 export function closeIdleConnections(): void {
-  // The next request builds a fresh agent; destroy's promise only reports sockets closing.
-  agent?.destroy().catch(() => undefined);
-  agent = undefined;
+  // destroy's promise only reports sockets closing.
+  for (const c of clients) c.destroy().catch(() => undefined);
+  clients.clear();
+  idle.clear();
 }
 
 /**
@@ -169,13 +195,7 @@ export function sendRequest(
   };
   const url = new URL(t.baseUrl + t.endpoint);
 
-  return new Promise<RequestRecord>((settle) => {
-    // The record goes back on the next turn of the event loop: undici marks a connection free for
-    // another request only in a microtask queued after its end-of-response callback, so a caller
-    // that starts its next request at once (a closed loop at max concurrency) would otherwise find
-    // every connection busy and open a new one per request, leaving the old one idle (two waves of
-    // 2,000 streams: 3,914 connections instead of 2,000, and a burst of connects between waves).
-    const resolve = (r: RequestRecord) => void setImmediate(settle, r);
+  return new Promise<RequestRecord>((resolve) => {
     let settled = false;
     let start = 0;
     let last = 0;
@@ -185,11 +205,13 @@ export function sendRequest(
     // Given by undici when the request gets a connection; until then a finish has nothing to
     // abort, and onRequestStart aborts a request that finished (timed out, cancelled) meanwhile.
     let controller: Dispatcher.DispatchController | undefined;
+    let client: Client | undefined = undefined;
     const finish = (failure?: StreamFailure) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       leave?.();
+      if (client) giveBack(url.origin, client);
       if (failure) {
         rec.error_kind = failure.kind;
         rec.error = failure.message;
@@ -310,9 +332,7 @@ export function sendRequest(
       finish(new StreamFailure("connection", "AbortError: cancelled (run interrupted or past its deadline)"));
     if (group?.cancelled) return onCancel();
     const leave = group?.add(onCancel);
-    dispatcher().dispatch(
-      { origin: url.origin, path: url.pathname + url.search, method: "POST", headers, body },
-      handler,
-    );
+    client = takeClient(url.origin);
+    client.dispatch({ path: url.pathname + url.search, method: "POST", headers, body }, handler);
   });
 }

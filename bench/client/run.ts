@@ -5,6 +5,7 @@ import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-datas
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
 import { rehearsalReport, rehearsalTimeline, watchRehearsalPods } from "../fleet/rehearsal";
+import { collectForSizeFromNowOn } from "./heap-policy";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -584,6 +585,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     closeIdleConnections();
     await sim?.close();
   }
+  if (opts.report !== false) collectForSizeFromNowOn();
   const files = write(await loadReport(opts.log));
   if (opts.live) opts.live.flush = undefined;
   opts.log(

@@ -94,12 +94,11 @@ export function scaleProfile(profile: RateProfile, peakRps: number): RateProfile
 
 /**
  * Streams one client core measures cleanly: its own P99 inter-token error within 25 % of a 20 ms
- * gap (the bench:client target). bench:client on the 2-core VM with a quiet CPU: 1.09× at 100
- * streams, 2.58× at 1,000 (docs/benchmark.md, 23 Nov 2026); the sharding work's run: +2 ms at 100,
- * +8 ms at 1,000, so +5 ms near 500. Measured again later under a load average of ~20 (other
- * sessions), too noisy to move it. See docs/benchmark.md "Sharding".
+ * gap (5 ms, the bench:client target). bench:client on the 2-core VM, one worker on its own core,
+ * 6 December 2026: 2.0 ms at 100 streams, 4.2 at 1,000, 7.3 at 2,000 (docs/benchmark.md, "Where
+ * the rest of the error was"). It was 500 while collection pauses set the error (+8 ms at 1,000).
  */
-export const CLEAN_STREAMS_PER_CORE = 500;
+export const CLEAN_STREAMS_PER_CORE = 1000;
 
 /** Default --workers: one per core once the scenario's streams pass what one core measures cleanly. */
 export function defaultWorkers(maxStreams: number, cores: number): number {

@@ -9,6 +9,7 @@ import { JOB_ENV, parseLatencyKey } from "../contract";
 import { assertWritableDir, consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "../client/outputs";
 import { runBenchmark, type LiveRun, type RunOptions, type RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
+import { collectForSizeFromNowOn } from "../client/heap-policy";
 import { listShardFiles, mergeShards, readShardFiles, writeShardFile, type Merged, type ShardFile } from "./merge";
 import type { ShardHooks } from "./plan";
 import { resultTimeline, timelineTable } from "./rehearsal";
@@ -149,6 +150,7 @@ export async function writeMerged(
       );
   }
   const count = m.results[0]?.result.shards; // the merge's shard count
+  collectForSizeFromNowOn();
   const { htmlReport } = await import("../report/html");
   const files = writeOutputs(
     outputDir,

@@ -86,9 +86,9 @@ describe("one seeded plan, split by request index", () => {
 
   it("defaults to one worker until one core stops being clean, then one per core", () => {
     expect(defaultWorkers(100, 8)).toBe(1);
-    expect(defaultWorkers(500, 8)).toBe(1);
-    expect(defaultWorkers(501, 8)).toBe(2);
-    expect(defaultWorkers(2000, 8)).toBe(4);
+    expect(defaultWorkers(1000, 8)).toBe(1);
+    expect(defaultWorkers(1001, 8)).toBe(2);
+    expect(defaultWorkers(4000, 8)).toBe(4);
     expect(defaultWorkers(8192, 8)).toBe(8);
     expect(defaultWorkers(8192, 2)).toBe(2);
   });
