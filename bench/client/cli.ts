@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { isMainThread, parentPort } from "node:worker_threads";
 import { CLEAN_STREAMS_PER_CORE } from "../fleet/plan";
 import { pickRunner } from "../fleet/runner";
+import { collectForSizeFromNowOn } from "./heap-policy";
 import type { StopMessage } from "../fleet/workers";
 import {
   DEFAULT_REQUEST_TIMEOUT_S,
@@ -293,7 +294,14 @@ export async function runMain(argv: string[]): Promise<number> {
       `TOKENIZER=${env.TOKENIZER} is not used: prompts are sized with the server's /tokenize (one word per token where it has none).`,
     );
   try {
-    const outcome = await runner({ ...parsed.opts, log: (l) => console.log(l), signal: controller.signal, live });
+    const outcome = await runner({
+      ...parsed.opts,
+      log: (l) => console.log(l),
+      signal: controller.signal,
+      live,
+      // A worker thread leaves it to its parent: the policy is process-wide, its siblings may still stream.
+      afterStreams: isMainThread ? collectForSizeFromNowOn : undefined,
+    });
     return outcome.exitCode;
   } finally {
     clearTimeout(watchdog);

@@ -5,7 +5,6 @@ import { fileDatasetSource, loadFileDataset, type FileEntry } from "./file-datas
 import { consoleSummary, pushResults, writeOutputs, type ScenarioResult } from "./outputs";
 import { concurrencyShare, owns, scaleProfile, scenarioGaps, type ShardHooks } from "../fleet/plan";
 import { rehearsalReport, rehearsalTimeline, watchRehearsalPods } from "../fleet/rehearsal";
-import { collectForSizeFromNowOn } from "./heap-policy";
 import { closeIdleConnections, RequestGroup, sendRequest, type RequestRecord, type Target } from "./request";
 import { loadScenarioFile } from "./scenario";
 import { aggregate, checkThresholds } from "./stats";
@@ -50,6 +49,12 @@ export interface RunOptions {
   prometheusUrl?: string;
   /** false: no report.html (a --workers shard's own view is scratch; the parent reports the merged run). */
   report?: boolean;
+  /**
+   * Called once the last stream has closed, before the report is written: the run CLI switches V8
+   * to its size-optimised policy there (heap-policy.ts). Not for callers that share the process
+   * with other measurements (the planner, an in-process simulator): the policy is process-wide.
+   */
+  afterStreams?: () => void;
 }
 
 export interface LiveRun {
@@ -585,7 +590,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     closeIdleConnections();
     await sim?.close();
   }
-  if (opts.report !== false) collectForSizeFromNowOn();
+  opts.afterStreams?.();
   const files = write(await loadReport(opts.log));
   if (opts.live) opts.live.flush = undefined;
   opts.log(

@@ -1,7 +1,11 @@
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RUN_SEMI_SPACE_MB } from "../../bench/client/heap-policy";
+import { runBenchmark } from "../../bench/client/run";
+import { startSimulator } from "../../bench/sim";
 
 // `vllm-bench run` restarts itself in place with its young-generation size (V8 reads it only at
 // startup; bench/client/heap-policy.ts). Real processes: the fixture calls the relaunch and prints
@@ -35,5 +39,41 @@ describe("the run's V8 heap flags", () => {
     ]);
     const viaEnv = run([], { NODE_OPTIONS: "--max-semi-space-size=32" });
     expect(viaEnv.execArgv.some((a) => a.startsWith("--max-semi"))).toBe(false);
+  });
+});
+
+describe("the switch to the size-optimised policy", () => {
+  it("comes once, after the last scenario's streams and before the report is written", async () => {
+    const sim = await startSimulator({ fixedTtftMs: 5, fixedItlMs: 2, model: "fixed" });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-heap-"));
+    try {
+      const config = path.join(dir, "two.json");
+      const scenario = (name: string) => ({ name, num_prompts: 4, random_input_len: 8, random_output_len: 4 });
+      fs.writeFileSync(config, JSON.stringify({ scenarios: [scenario("a"), scenario("b")] }));
+      const seen: { scenarios: number; reports: number }[] = [];
+      // Base names: the run's folder and `latest` list the same files.
+      const files = () => [
+        ...new Set(fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => path.basename(f))),
+      ];
+      const { results } = await runBenchmark({
+        baseUrl: sim.url,
+        config,
+        outputDir: path.join(dir, "out"),
+        seed: 1,
+        timeoutMs: 10_000,
+        log: () => {},
+        afterStreams: () =>
+          seen.push({
+            scenarios: files().filter((f) => f.endsWith(".results.json")).length,
+            reports: files().filter((f) => f.endsWith("report.html")).length,
+          }),
+      });
+      expect(results.map((r) => r.result.completed)).toEqual([4, 4]);
+      expect(seen).toEqual([{ scenarios: 2, reports: 0 }]);
+      expect(files().some((f) => f.endsWith("report.html"))).toBe(true);
+    } finally {
+      await sim.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
