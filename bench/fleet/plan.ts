@@ -95,7 +95,7 @@ export function scaleProfile(profile: RateProfile, peakRps: number): RateProfile
 /**
  * Streams one client core measures cleanly: its own P99 inter-token error within 25 % of a 20 ms
  * gap (5 ms, the bench:client target). bench:client on the 2-core VM, one worker on its own core,
- * 6 December 2026: 2.0 ms at 100 streams, 4.2 at 1,000, 7.3 at 2,000 (docs/benchmark.md, "Where
+ * 6 December 2026: 2.0 ms at 100 streams, 3.8–4.2 at 1,000, 4.1–7.3 at 2,000 (docs/benchmark.md, "Where
  * the rest of the error was"). It was 500 while collection pauses set the error (+8 ms at 1,000).
  */
 export const CLEAN_STREAMS_PER_CORE = 1000;
