@@ -62,6 +62,11 @@ export interface LiveRun {
   /** Filled by runBenchmark beside `flush`: the results so far, the running scenario's included. */
   snapshot?: () => ScenarioResult[];
   /**
+   * Filled by runBenchmark beside `flush`: cut every in-flight request now. A second signal ends a
+   * lone run by exiting; a --workers shard on its parent's own thread cannot exit, so it cuts.
+   */
+  cut?: () => void;
+  /**
    * Filled by a --workers parent (bench/fleet/workers.ts): a stop signal goes to its worker threads,
    * which each stop and write their share as a lone run would; the parent then merges.
    */
@@ -542,6 +547,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   if (opts.live) {
     opts.live.flush = () => write();
     opts.live.snapshot = snapshot;
+    opts.live.cut = () => state.inflight.cancel();
   }
   try {
     const served = await readyModel(baseUrl, opts);
@@ -586,7 +592,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   } finally {
     clearTimeout(cutTimer);
     opts.signal?.removeEventListener("abort", onSignal);
-    if (opts.live) opts.live.flush = opts.live.snapshot = undefined;
+    if (opts.live) opts.live.flush = opts.live.snapshot = opts.live.cut = undefined;
     closeIdleConnections();
     await sim?.close();
   }

@@ -216,12 +216,17 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
   });
   // A second signal writes at once what was measured: the shard file too, so the merge has it.
   const inner: LiveRun = {};
-  if (opts.live)
+  // Written at a second signal: that is the shard's share, as a worker that exits then leaves it.
+  let flushed = false;
+  if (opts.live) {
     opts.live.flush = () => {
+      flushed = true;
       const files = inner.flush?.() ?? [];
       const now = inner.snapshot?.();
       return now ? [...files, writeShardFile(se.runDir, shardFile(now))] : files;
     };
+    opts.live.cut = () => inner.cut?.();
+  }
   // The shard's own view goes to its own folder; only the merged run is pushed and judged.
   const own = await runBenchmark({
     ...opts,
@@ -234,8 +239,8 @@ export async function runShard(opts: RunOptions, se: ShardEnv): Promise<RunOutco
     // MB of heap, in every worker thread at once) would only raise the process's peak.
     report: se.merge !== "none",
   });
-  if (opts.live) opts.live.flush = undefined;
-  writeShardFile(se.runDir, shardFile(own.results));
+  if (opts.live) opts.live.flush = opts.live.cut = undefined;
+  if (!flushed) writeShardFile(se.runDir, shardFile(own.results));
   const interrupted = own.exitCode === 3 ? 3 : 0;
   if (se.merge === "none") return { ...own, exitCode: interrupted };
   // The last one to write sees every file; the lock keeps two finishing together from both merging.

@@ -1,20 +1,21 @@
-// `vllm-bench run --workers N`: the same run split over N worker threads of this one process (one
-// event loop, and so up to one core, each). A thread costs ~30–40 MB where a child process cost
-// the Node runtime plus the whole bundle again (~70 MB idle). Each worker is a shard
-// (bench/fleet/shard.ts) with the environment an Indexed Job pod would get; the parent starts the
-// simulator when no target is given, relays stop signals to the workers (signals reach only the
-// main thread), waits for them and merges their records into one result in the usual formats.
+// `vllm-bench run --workers N`: the same run split over N shards of this one process (one event
+// loop, and so up to one core, each): shard 0 on the main thread, the others in worker threads. A
+// thread costs ~30–40 MB where a child process cost the Node runtime plus the whole bundle again
+// (~70 MB idle). Each shard has the environment an Indexed Job pod would get (bench/fleet/shard.ts);
+// the parent starts the simulator when no target is given, relays stop signals to the shards
+// (signals reach only the main thread), waits for them and merges their records into one result in
+// the usual formats.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_STOP_GRACE_S } from "../contract";
-import type { RunOptions, RunOutcome } from "../client/run";
+import type { LiveRun, RunOptions, RunOutcome } from "../client/run";
 import { loadScenarioFile } from "../client/scenario";
 import { listShardFiles, mergeShards, readShardFiles } from "./merge";
 import { defaultWorkers } from "./plan";
 import { newRunId } from "../client/run";
-import { assertShardable, DEAD_DIR, writeMerged } from "./shard";
+import { assertShardable, DEAD_DIR, runShard, shardFromEnv, writeMerged } from "./shard";
 
 /** Lines of a worker's output kept to show when it fails. */
 const TAIL_LINES = 20;
@@ -173,8 +174,12 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
   // and end at once). A worker started after a signal gets it first thing.
   const signals: NodeJS.Signals[] = [];
   let watchdog: NodeJS.Timeout | undefined;
+  // Shard 0's stop when it runs on this thread (below): the first signal stops it as a lone run's
+  // first does; a second writes what it measured at once (its shard file too), without exiting.
+  let stopHere: ((signalsSoFar: number) => void) | undefined;
   const relay = (signal: NodeJS.Signals) => {
     signals.push(signal);
+    stopHere?.(signals.length);
     for (const t of threads) t?.postMessage({ signal } satisfies StopMessage);
     watchdog ??= setTimeout(
       () => {
@@ -202,12 +207,65 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
     opts.log(
       `warning: node's --max-old-space-size (command line or NODE_OPTIONS) overrides the workers' ${heapMb} MB heap cap`,
     );
+  // Shard 0 runs on this thread, which has the runtime and the code loaded already and would
+  // otherwise idle: N workers then cost N − 1 threads (one with the bundle loaded: 42 MB here), not N.
+  // Not when this thread serves the built-in simulator (the client would share its event loop) or
+  // when each shard needs its own heap cap (a memory limit: the main thread's cannot be set here).
+  const hereToo = !sim && heapMb === undefined;
   opts.log(
-    `Running ${w.workers} worker threads (one seeded plan, request i goes to worker i mod ${w.workers}; heap cap ${heapMb ? `${heapMb} MB` : "V8's default"} each); merging their records afterwards.`,
+    `Running ${w.workers} workers (${hereToo ? `this thread and ${w.workers - 1} worker thread${w.workers > 2 ? "s" : ""}` : "worker threads"}; one seeded plan, request i goes to worker i mod ${w.workers}; heap cap ${heapMb ? `${heapMb} MB` : "V8's default"} each); merging their records afterwards.`,
   );
+  const shardEnv = (index: number) => ({
+    JOB_COMPLETION_INDEX: String(index),
+    BENCH_SHARDS: String(w.workers),
+    BENCH_MERGE: "none",
+    BENCH_MAX_SKEW_MS: "50",
+    BENCH_RUN_ID: "",
+  });
+  /** A worker's output: its last lines kept to show if it fails; shard lines, warnings and errors shown. */
+  const keeper = (index: number) => {
+    const tail: string[] = (tails[index] = []);
+    return (l: string) => {
+      if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
+      tail.push(l);
+      if (tail.length > TAIL_LINES) tail.shift();
+    };
+  };
+  /** A worker that failed: the others' start barrier counts it as gone, so they start without waiting for it. */
+  const gone = (index: number, why: string) => {
+    dead.set(index, `worker ${index} ${why}`);
+    fs.mkdirSync(path.join(runDir, DEAD_DIR), { recursive: true });
+    fs.writeFileSync(path.join(runDir, DEAD_DIR, String(index)), why);
+    opts.log(`warning: worker ${index} ${why}; the other workers go on, its share will be missing`);
+    for (const l of tails[index] ?? []) opts.log(`[worker ${index}] ${l}`);
+  };
+  /** Shard 0 on this thread, as a worker would run it, its failure kept to itself. */
+  const runHere = async (): Promise<void> => {
+    const controller = new AbortController();
+    const live: LiveRun = {};
+    // A second signal: what it measured is written at once, as a worker's is, and its streams are cut.
+    stopHere = (n) => {
+      if (n === 1) return controller.abort();
+      live.flush?.();
+      live.cut?.();
+    };
+    for (let i = 1; i <= signals.length; i++) stopHere(i);
+    const se = shardFromEnv({ ...process.env, ...shardEnv(0) }, runDir)!;
+    try {
+      await runShard(
+        { ...opts, outputDir: runDir, log: keeper(0), signal: controller.signal, live, afterStreams: undefined },
+        se,
+      );
+    } catch (e) {
+      gone(0, `failed: ${(e as Error).message}`);
+    } finally {
+      stopHere = undefined;
+    }
+  };
   try {
     await Promise.all(
       Array.from({ length: w.workers }, (_, index) => {
+        if (index === 0 && hereToo) return runHere();
         // Flags given last win, so the worker's target, folder and worker count are ours.
         const argv = [
           "run",
@@ -218,14 +276,7 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
           "1",
           ...(sim ? ["--base-url", sim.url] : []),
         ];
-        const env = {
-          ...process.env,
-          JOB_COMPLETION_INDEX: String(index),
-          BENCH_SHARDS: String(w.workers),
-          BENCH_MERGE: "none",
-          BENCH_MAX_SKEW_MS: "50",
-          BENCH_RUN_ID: "",
-        };
+        const env = { ...process.env, ...shardEnv(index) };
         // execArgv is inherited, so a run from sources (node --import tsx) loads the same way in each thread.
         const worker = new Worker(entry, {
           argv,
@@ -236,12 +287,7 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
         });
         threads[index] = worker;
         for (const signal of signals) worker.postMessage({ signal } satisfies StopMessage);
-        const tail: string[] = (tails[index] = []);
-        const keep = (l: string) => {
-          if (/^\[shard|warning|error/.test(l)) opts.log(`[worker ${index}] ${l}`);
-          tail.push(l);
-          if (tail.length > TAIL_LINES) tail.shift();
-        };
+        const keep = keeper(index);
         const ends: (() => void)[] = [];
         for (const stream of [worker.stdout, worker.stderr]) {
           let buf = "";
@@ -259,20 +305,15 @@ export async function runWorkers(opts: RunOptions, w: WorkersOptions): Promise<R
           worker.on("exit", (code) => {
             threads[index] = undefined;
             ends.forEach((end) => end());
-            if (code !== 0 && code !== 3 && !dead.has(index)) {
-              const why =
+            if (code !== 0 && code !== 3 && !dead.has(index))
+              gone(
+                index,
                 failure?.code === "ERR_WORKER_OUT_OF_MEMORY"
                   ? `ran out of its ${heapMb ? `${heapMb} MB ` : ""}heap (ERR_WORKER_OUT_OF_MEMORY)`
                   : failure
                     ? `failed: ${failure.message}`
-                    : `exit ${code}`;
-              dead.set(index, `worker ${index} ${why}`);
-              // The others' start barrier counts it as gone, so they start without waiting for it.
-              fs.mkdirSync(path.join(runDir, DEAD_DIR), { recursive: true });
-              fs.writeFileSync(path.join(runDir, DEAD_DIR, String(index)), why);
-              opts.log(`warning: worker ${index} ${why}; the other workers go on, its share will be missing`);
-              for (const l of tail) opts.log(`[worker ${index}] ${l}`);
-            }
+                    : `exit ${code}`,
+              );
             resolve();
           }),
         );

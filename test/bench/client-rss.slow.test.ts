@@ -11,8 +11,8 @@ import { node, root } from "./fault-sim";
 // its own process. Peak = the kernel's high-water mark of the client's resident set (VmHWM).
 // Measured on this 2-core machine: 244 MB before the first memory work, 177 MB after; vLLM's own
 // client ~150 MB then. The report binning before Vega took the whole run from 253 to 162 MB.
-// The bounds below guard against a regression. `--workers 2` runs two worker threads in the one
-// process: the issue asks its whole-run peak to stay within 1.3× one worker's (as two child
+// The bounds below guard against a regression. `--workers 2` runs two shards in the one process
+// (shard 0 on the main thread, one worker thread): the issue asks its whole-run peak to stay within 1.3× one worker's (as two child
 // processes it was 2.1–2.3×), measured in the same run on the same load; the bound below is what
 // holds today (WORKERS_RATIO).
 
@@ -31,9 +31,11 @@ const WHOLE_LIMIT_MB = 210;
 // at import, among others). With the run's heap settings (bench/client/heap-policy.ts: V8's default
 // policy while streaming, 4 MB semi-spaces), 1.35 and 1.39× (6 December 2026, later the same day);
 // then 1.49 and 1.53× once the report started from a collected heap: one worker's whole-run peak
-// fell (173–175 → 152–156 MB), two workers' is set while they stream (232–233 MB), two isolates
-// each with the bundle loaded. The bound leaves 5 % over the worst run.
-const WORKERS_RATIO = 1.6;
+// fell (173–175 → 152–156 MB), two workers' is set while they stream (232–233 MB), two worker
+// isolates each with the bundle loaded beside the idle main thread. With shard 0 on the main
+// thread (bench/fleet/workers.ts): 1.25 and 1.29× here (the second beside other suites), 1.23–1.25×
+// in npm run bench:client. The bound leaves 8 % over the worst run.
+const WORKERS_RATIO = 1.4;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vllm-bench-rss-"));
 const bundle = path.join(dir, "vllm-bench.mjs");
 let sim: { url: string; kill: () => void };
@@ -139,7 +141,7 @@ describe("client memory", () => {
     expect(wholeMb).toBeLessThan(WHOLE_LIMIT_MB);
   }, 240_000);
 
-  it(`--workers 2 (two threads of one process) peaks within ${WORKERS_RATIO}× of --workers 1 at 1,000 streams`, async () => {
+  it(`--workers 2 (the main thread and a worker thread) peaks within ${WORKERS_RATIO}× of --workers 1 at 1,000 streams`, async () => {
     // The issue's load (npm run bench:client's): 1,000 streams, 16 tokens in, 128 out, two waves.
     const tokens = { input: 16, output: 128 };
     const one = await peakRss(1000, 1, tokens);
