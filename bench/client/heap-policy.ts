@@ -1,7 +1,7 @@
 // V8's heap settings for a load test, where a collection's pause is measurement error: every open
 // stream's next read waits for it, so its gap is measured long. Measured with `npm run
-// bench:client` (docs/benchmark.md, "Client memory"): at 1,000 streams one worker's own P99 error
-// was 15–20 ms under the size-optimised policy (its memory-reducing full collections pause
+// bench:client` (docs/benchmark.md, "Where the rest of the error was"): at 1,000 streams one
+// worker's own P99 error was 15–20 ms under the size-optimised policy (its memory-reducing full collections pause
 // 10–27 ms every few hundred milliseconds), 4 ms under V8's default, and 2–3 ms with 4 MB
 // semi-spaces, whose scavenges find fewer survivors and pause for about a millisecond.
 import { isMainThread } from "node:worker_threads";
