@@ -88,7 +88,7 @@ const node = process.execPath;
 const bundle = path.join(dir, "vllm-bench.mjs"),
   bare = path.join(dir, "bare-reader.mjs"),
   raw = path.join(dir, "raw-reader.mjs");
-// What the image ships: one esbuild bundle (package.json build:bench), and the bare reader likewise.
+// What the image ships: the esbuild bundle (package.json build:bench: an entry and its chunks), the readers likewise.
 for (const [entry, outfile] of [
   ["bench/cli.ts", bundle],
   ["perf/bare-reader-main.ts", bare],

@@ -6,7 +6,7 @@
 //   tsx test/house/snapshot.ts            print the current digest as JSON
 //   tsx test/house/snapshot.ts --write    replace test/house/snapshot.json (say why in the commit)
 //
-// dist/bench/vllm-bench.mjs is left out: it is an esbuild bundle whose bytes follow module paths,
+// dist/bench/ is left out: an esbuild bundle (entry and chunks) whose bytes follow module paths,
 // so it changes on any move; what it does is covered by the bench suites.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
