@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isUpperBound, parseLatencyKey, PLAN_PUSHGATEWAY_JOB, type LatencyKey } from "../contract";
+import { isUpperBound, parseLatencyKey, PLAN_PUSHGATEWAY_JOB, type LatencyKey, type ScenarioFile } from "../contract";
 import { loadScenarioFile } from "../client/scenario";
 import { assertWritableDir, pointLatest, writeFileAtomic } from "../client/outputs";
 import { closeIdleConnections } from "../client/request";
@@ -49,6 +49,9 @@ export interface PlanOptions {
   signal?: AbortSignal;
 }
 
+/** A point's latency keys: every figure of its result but the standard deviations. */
+type PointLatencyKey = Exclude<LatencyKey, `std_${string}`>;
+
 export interface PlanPoint {
   rate: number;
   /** Every SLO's point estimate met in this measurement. */
@@ -68,12 +71,14 @@ export interface PlanPoint {
   /** Each SLO's point estimate, with its 95 % interval (low, high) in this measurement. */
   slos: { name: string; limit: number; value: number; passed: boolean; low: number; high: number }[];
   /** Mean, median, p50/p90/p99 (and any SLO percentile) of TTFT, TPOT, ITL and E2E latency, ms. */
-  latency_ms: Partial<Record<LatencyKey, number>>;
+  latency_ms: Partial<Record<PointLatencyKey, number>>;
 }
 
-export interface PlanFile {
-  /** Stack-config keys (`pulumi config set --path KEY`), first, so `jq '."autoscaling.maxReplicas"'` works. */
-  [key: string]: unknown;
+/**
+ * What plan.json holds (its schema: ./plan-file.ts): the recommendation's stack-config keys
+ * (`pulumi config set --path KEY`), first, so `jq '."autoscaling.maxReplicas"'` works, all or none.
+ */
+export interface PlanFile extends Partial<Recommendation["config"]> {
   plan: {
     date: string;
     /** The plan's folder under --output-dir. */
@@ -84,7 +89,7 @@ export interface PlanFile {
     stop_reason?: string;
     target: string;
     model: string;
-    workload: { input_len: number; output_len: number; dataset: string };
+    workload: { input_len: number; output_len: number; dataset: ScenarioFile["defaults"]["dataset_type"] };
     slos: Slos;
     ignored_thresholds: string[];
     /** The answer the recommendation uses: the lower end of sustainable_interval. */
@@ -149,7 +154,7 @@ function point(m: PointMeasurement): PlanPoint {
   const latency: PlanPoint["latency_ms"] = {};
   for (const [k, v] of Object.entries(r)) {
     const l = parseLatencyKey(k);
-    if (l && l.stat !== "std" && typeof v === "number") latency[l.name] = v;
+    if (l && l.stat !== "std" && typeof v === "number") latency[l.name as PointLatencyKey] = v;
   }
   const ci = new Map(m.judgement.slos.map((j) => [j.name, j]));
   return {

@@ -18,6 +18,7 @@ import { rules as policyRules } from "../../policy/rules";
 import type { Rule } from "../../policy/types";
 import { gpuPlacementsIn } from "../../policy/scheduling";
 import { alertThresholdsSchema, defaultAlertThresholds, type AlertThresholds } from "../../monitoring/thresholds";
+import { planSchemaBlock } from "./plan-schema";
 import { resultsSchemaBlock } from "./results-schema";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -176,6 +177,7 @@ export const GENERATED_TABLES: readonly GeneratedBlock[] = [
   // The flow test (test/policy/flows.test.ts) reads this table by these markers.
   { file: "docs/security.md", begin: "<!-- flows:begin -->", end: "<!-- flows:end -->", render: () => flowTable() },
   { file: "docs/benchmark.md", ...marker("results-schema"), render: () => resultsSchemaBlock() },
+  { file: "docs/serving.md", ...marker("plan-schema"), render: () => planSchemaBlock() },
 ];
 
 /** The block as the doc must hold it: markers around the table, formatted as prettier formats markdown. */

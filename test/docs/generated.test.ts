@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ADDONS } from "../../infra/addons/registry";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
 import { resultsJsonSchema } from "../../bench/client/results-file";
+import { planJsonSchema } from "../../bench/plan/plan-file";
+import { planSchemaBlock } from "../../scripts/docs/plan-schema";
 import { resultsSchemaBlock } from "../../scripts/docs/results-schema";
 import { rules } from "../../policy/rules";
 import {
@@ -17,8 +19,8 @@ import {
   withBlock,
 } from "../../scripts/docs/tables";
 
-// The doc tables that restate code (add-ons, chart pins, alert defaults, policy rules, network flows) are generated from
-// that code between markers (`npm run docs:config`); a stale doc fails here.
+// The doc tables that restate code (add-ons, chart pins, alert defaults, policy rules, network flows, the results and
+// plan schemas) are generated from that code between markers (`npm run docs:config`); a stale doc fails here.
 
 const read = (file: string) => fs.readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
 
@@ -35,7 +37,7 @@ describe("generated doc tables", () => {
     }
   });
 
-  it("a changed pin, threshold, flow, toggle, rule or results field changes its table (a stale doc cannot pass)", () => {
+  it("a changed pin, threshold, flow, toggle, rule, results or plan field changes its table (a stale doc cannot pass)", () => {
     const [first, ...rest] = ADDONS;
     const bumped = { ...first, chart: { ...first.chart, version: "99.0.0" } };
     expect(chartPinsTable([bumped, ...rest])).not.toBe(chartPinsTable());
@@ -47,6 +49,8 @@ describe("generated doc tables", () => {
     expect(flowTable(flows.slice(1))).not.toBe(flowTable(flows));
     const schema = resultsJsonSchema();
     expect(resultsSchemaBlock({ ...schema, required: [] })).not.toBe(resultsSchemaBlock(schema));
+    const plan = planJsonSchema();
+    expect(planSchemaBlock({ ...plan, required: [] })).not.toBe(planSchemaBlock(plan));
     const described = { ...first, toggle: { ...first.toggle, description: "Changed." } };
     expect(addonTable([described, ...rest])).toContain("| Changed. |");
     const [rule, ...others] = rules;
