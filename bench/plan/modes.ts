@@ -12,7 +12,9 @@ export interface SearchMode {
   repeats: number;
 }
 
-export const FULL: SearchMode = { pointDurationS: 60, warmupS: 15, precision: 0.05, maxPoints: 14, repeats: 3 };
+// Precision 2.5 %: the bracket's width is part of the answer's error, so a 5 % bracket alone could
+// use up a ±5 % accuracy target and leave nothing for the measurement's own noise near the knee.
+export const FULL: SearchMode = { pointDurationS: 60, warmupS: 15, precision: 0.025, maxPoints: 14, repeats: 3 };
 // Quick's short points start from an empty server and end before a mild overload has built its
 // queue, so its answer is confirmed by two runs as long as the full search's, judged together
 // with their spread: quick gives up precision (a coarser bracket), never the length or the number
@@ -26,6 +28,8 @@ export const QUICK: SearchMode = {
   repeats: 1,
   confirm: { pointDurationS: FULL.pointDurationS, warmupS: FULL.warmupS },
 };
+
+const pct = (f: number) => String(Math.round(f * 1000) / 10);
 
 /** What these settings give up against the full search (empty: nothing). */
 export function tradedAway(s: SearchMode): string[] {
@@ -42,7 +46,7 @@ export function tradedAway(s: SearchMode): string[] {
     );
   if (s.precision > FULL.precision)
     out.push(
-      `bisection stops at ${Math.round(s.precision * 100)} % instead of ${Math.round(FULL.precision * 100)} %: the answer may sit up to that far below the capacity`,
+      `bisection stops at ${pct(s.precision)} % instead of ${pct(FULL.precision)} %: the answer may sit up to that far below the capacity`,
     );
   if (s.repeats < FULL.repeats)
     out.push(

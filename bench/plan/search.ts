@@ -147,10 +147,13 @@ export async function searchRate<M extends Measurement>(
    * Without a long point (the full search): the answer must pass on two independent runs judged
    * together. Near the knee the queue wanders more from run to run than within one run's window,
    * so one run's interval can clear the limit by luck; a second run at the answer, pooled with the
-   * first, must still pass, or the next lower pass is tried (at most CONFIRMATIONS runs).
+   * first, must still pass, or the next lower pass is tried. That one may lie further below than
+   * the precision (an earlier bisection step), so the gap is bisected again first (for the first
+   * CONFIRMATIONS failures, within the point budget): prefill-bound's answer otherwise fell back
+   * 4.4 % (18.46 → 17.68 req/s) with a 2.5 % precision.
    */
   async function rerun(stop: SearchResult<M>["stop"]): Promise<SearchResult<M>> {
-    for (let i = 0; i < CONFIRMATIONS && lo !== undefined; i++) {
+    for (let failures = 0; lo !== undefined;) {
       if (o.signal?.aborted) return done("interrupted");
       const v = verdicts.find((x) => x.rate === lo && x.passed)!;
       if (v.measurements.length >= answerRuns) return done(stop);
@@ -167,11 +170,18 @@ export async function searchRate<M extends Measurement>(
       );
       v.passed = v.verdict === "pass";
       if (v.passed) return done(stop);
+      failures++;
       hi = hi === undefined ? v.rate : Math.min(hi, v.rate);
       const below = verdicts.filter((x) => x.passed && x.rate < v.rate).map((x) => x.rate);
       lo = below.length ? Math.max(...below) : undefined;
+      while (failures < CONFIRMATIONS && lo !== undefined && (hi - lo) / lo > o.precision && !budget()) {
+        if (o.signal?.aborted) return done("interrupted");
+        const mid = Math.sqrt(lo * hi);
+        if ((await at(mid)) === "pass") lo = mid;
+        else hi = mid;
+      }
     }
-    return lo === undefined ? done(stop === "converged" ? "max-points" : stop) : done(stop);
+    return done(stop === "converged" ? "max-points" : stop);
   }
 
   async function search(): Promise<SearchResult<M>> {

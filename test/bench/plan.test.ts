@@ -144,6 +144,22 @@ describe("rate search, the answer run twice", () => {
   });
 });
 
+describe("rate search, an answer that fails its second run", () => {
+  it("bisects the gap down to the next lower pass again, so the answer stays within the precision of the rate that failed", async () => {
+    // One run passes up to 12 req/s; two runs pooled pass only up to 11.6.
+    const judge = (ms: Measurement[]): Verdict => (ms[0].rate <= (ms.length < 2 ? 12 : 11.6) ? "pass" : "miss");
+    const r = await searchRate(at, judge, { ...base, precision: 0.025, repeats: 3 });
+    // 11.81 passed once and failed with a second run; the next lower pass, 11.31, is 4.4 % below it.
+    const failed = r.verdicts.find((v) => v.rate > 11.6 && v.rate < 12 && v.measurements.length > 1)!;
+    expect(failed.verdict).toBe("miss");
+    expect(r.sustainable!).toBeGreaterThan(11.5);
+    expect(r.sustainable!).toBeLessThanOrEqual(11.6);
+    expect((failed.rate - r.sustainable!) / r.sustainable!).toBeLessThanOrEqual(0.025);
+    expect(r.verdicts.find((v) => v.rate === r.sustainable)!.measurements).toHaveLength(2);
+    expect(r.stop).toBe("converged");
+  });
+});
+
 describe("rate search, bursty arrivals", () => {
   it("rests the answer on answerRuns runs: calm runs that agree are not enough where bursts are rare", async () => {
     // Runs 1–3 at any rate up to 12 are calm and pass; a fourth at 9 or more meets a burst.
