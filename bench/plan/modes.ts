@@ -14,7 +14,11 @@ export interface SearchMode {
 
 // Precision 2.5 %: the bracket's width is part of the answer's error, so a 5 % bracket alone could
 // use up a ±5 % accuracy target and leave nothing for the measurement's own noise near the knee.
-export const FULL: SearchMode = { pointDurationS: 60, warmupS: 15, precision: 0.025, maxPoints: 14, repeats: 3 };
+// Up to 5 runs of an unsure rate: near the knee one run's P95 moves by more than the margin asked
+// for, and with 3 the runs' spread (t = 4.3) left rates 2–5 % below the knee unsure, so the answer
+// fell 6.5–9.3 % below a sweep's limit on two of four shapes (docs/benchmark.md, "How close the
+// plan comes to a sweep"); with 5 every shape came within 2 %.
+export const FULL: SearchMode = { pointDurationS: 60, warmupS: 15, precision: 0.025, maxPoints: 14, repeats: 5 };
 // Quick's short points start from an empty server and end before a mild overload has built its
 // queue, so its answer is confirmed by two runs as long as the full search's, judged together
 // with their spread: quick gives up precision (a coarser bracket), never the length or the number
