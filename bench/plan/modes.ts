@@ -17,7 +17,7 @@ export interface SearchMode {
 // Up to 5 runs of an unsure rate: near the knee one run's P95 moves by more than the margin asked
 // for, and with 3 the runs' spread (t = 4.3) left rates 2–5 % below the knee unsure, so the answer
 // fell 6.5–9.3 % below a sweep's limit on two of four shapes (docs/benchmark.md, "How close the
-// plan comes to a sweep"); with 5 the three Poisson shapes came within 2 % (bursty arrivals: see there).
+// plan comes to a sweep"); with 5 the three Poisson shapes came within 4.2 % (bursty arrivals: see there).
 export const FULL: SearchMode = { pointDurationS: 60, warmupS: 15, precision: 0.025, maxPoints: 14, repeats: 5 };
 // Quick's short points start from an empty server and end before a mild overload has built its
 // queue, so its answer is confirmed by two runs as long as the full search's, judged together
