@@ -18,8 +18,7 @@ import { rules as policyRules } from "../../policy/rules";
 import type { Rule } from "../../policy/types";
 import { gpuPlacementsIn } from "../../policy/scheduling";
 import { alertThresholdsSchema, defaultAlertThresholds, type AlertThresholds } from "../../monitoring/thresholds";
-import { planSchemaBlock } from "./plan-schema";
-import { resultsSchemaBlock } from "./results-schema";
+import { planSchemaBlock, resultsSchemaBlock } from "./schema-blocks";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const table = (header: string[], rows: string[][]) =>

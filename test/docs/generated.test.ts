@@ -4,8 +4,7 @@ import { ADDONS } from "../../infra/addons/registry";
 import { defaultAlertThresholds } from "../../monitoring/thresholds";
 import { resultsJsonSchema } from "../../bench/client/results-file";
 import { planJsonSchema } from "../../bench/plan/plan-file";
-import { planSchemaBlock } from "../../scripts/docs/plan-schema";
-import { resultsSchemaBlock } from "../../scripts/docs/results-schema";
+import { planSchemaBlock, resultsSchemaBlock } from "../../scripts/docs/schema-blocks";
 import { rules } from "../../policy/rules";
 import {
   addonTable,
