@@ -108,6 +108,23 @@ async function plan(shape: ShapeName, mode: SearchMode, quick: boolean, o: Accur
 /** Windows a sweep pools per rate: as many as the arrivals multiply Poisson's variance (1 / gamma shape). */
 export const sweepWindows = (burstiness: number) => Math.ceil(1 / burstiness);
 
+const ms = (v: number, i: [number, number] | undefined) =>
+  `${v.toFixed(0)}${i ? ` [${i[0].toFixed(0)}, ${i[1].toFixed(0)}]` : ""} ms`;
+
+/** A sweep point at speedup 1: rate divided by the speedup, latencies multiplied by it. */
+function simulated(p: SweepPoint, speedup: number): SweepPoint {
+  const t = (v: number) => v * speedup;
+  const pair = (i: [number, number]): [number, number] => [t(i[0]), t(i[1])];
+  return {
+    ...p,
+    rate: p.rate / speedup,
+    ttftP95Ms: t(p.ttftP95Ms),
+    itlP95Ms: t(p.itlP95Ms),
+    windows: p.windows.map((x) => ({ ...x, ttftP95Ms: t(x.ttftP95Ms), itlP95Ms: t(x.itlP95Ms) })),
+    ...(p.interval ? { interval: { ttftP95Ms: pair(p.interval.ttftP95Ms), itlP95Ms: pair(p.interval.itlP95Ms) } } : {}),
+  };
+}
+
 /** Sweep a shape, then plan it; rates are reported at speedup 1 (divided by the speedup). */
 export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promise<Accuracy> {
   const s = SHAPES[shape];
@@ -137,10 +154,16 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
         coarseStep: o.coarseStep,
         windows: o.sweepWindows ?? sweepWindows(s.burstiness),
         rates: o.sweepRates?.map((r) => r * o.speedup),
-        log: (p) =>
+        log: (point) => {
+          const p = simulated(point, o.speedup);
+          const each =
+            p.windows.length > 1
+              ? ` in ${p.windows.length} windows (TTFT each ${p.windows.map((x) => x.ttftP95Ms.toFixed(0)).join(", ")})`
+              : "";
           o.log?.(
-            `sweep ${shape} ${(p.rate / o.speedup).toFixed(2)} req/s: P95 TTFT ${(p.ttftP95Ms * o.speedup).toFixed(0)} ms, ITL ${(p.itlP95Ms * o.speedup).toFixed(0)} ms (simulated) over ${p.counted} requests${(o.sweepWindows ?? sweepWindows(s.burstiness)) > 1 ? ` in ${o.sweepWindows ?? sweepWindows(s.burstiness)} windows` : ""}: ${p.passed ? "meets" : "misses"}`,
-          ),
+            `sweep ${shape} ${p.rate.toFixed(2)} req/s: P95 TTFT ${ms(p.ttftP95Ms, p.interval?.ttftP95Ms)}, ITL ${ms(p.itlP95Ms, p.interval?.itlP95Ms)} (simulated) over ${p.counted} requests${each}: ${p.passed ? "meets" : "misses"}`,
+          );
+        },
       },
     );
   } finally {
@@ -151,7 +174,8 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
     shape,
     sweepRps: truth,
     sweepMissRps: (result.points.find((p) => !p.passed)?.rate ?? NaN) / o.speedup || null,
-    sweepPoints: result.points.map((p) => ({ ...p, rate: p.rate / o.speedup })),
+    // Rates and latencies in simulated units (speedup 1), as the log prints them.
+    sweepPoints: result.points.map((p) => simulated(p, o.speedup)),
     sweepSeconds: (performance.now() - started) / 1000,
   };
   if (o.modes.includes("full")) a.full = await plan(shape, { ...FULL, ...o.full }, false, o, truth);
