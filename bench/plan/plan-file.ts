@@ -2,7 +2,7 @@
 // of docs/serving.md comes from it. The planner builds a `PlanFile` (./plan.ts) and the file is that
 // object through JSON.stringify, so the two are tied at compile time below: the same keys and types,
 // except that a number the planner holds as NaN (no data) or ±Infinity (a request that timed out
-// counts as infinitely late) is written as null.
+// counts as infinitely late) is written as null; each estimate's verdict tells the two apart.
 import { z } from "zod";
 import { LATENCY_METRICS, LATENCY_UNIT } from "../contract";
 import type { PlanFile } from "./plan";
@@ -32,7 +32,9 @@ const CONFIG_KEYS = Object.keys(configShape);
 const sloJudgementSchema = z.strictObject({
   name: z.string(),
   limit: z.number().min(0),
-  value: estimate.describe("the estimate over every steady request of every measurement at this rate"),
+  value: estimate.describe(
+    "the estimate over every steady request of every measurement at this rate (null: no data, verdict no-data; else unbounded, requests timed out)",
+  ),
   low: estimate.describe("95 % interval of the estimate, lower end"),
   high: estimate.describe("95 % interval of the estimate, upper end (null: unbounded, a request timed out)"),
   late: estimate.describe("the estimate over the later half of each steady window"),
@@ -78,10 +80,13 @@ const pointSchema = z.strictObject({
       z.strictObject({
         name: z.string(),
         limit: z.number().min(0),
-        value: estimate.describe("the point estimate (null: no data)"),
+        value: estimate.describe(
+          "the point estimate (null: no data, verdict no-data; else unbounded, requests timed out)",
+        ),
         passed: z.boolean(),
         low: estimate.describe("95 % interval in this measurement, lower end"),
-        high: estimate.describe("95 % interval in this measurement, upper end"),
+        high: estimate.describe("95 % interval in this measurement, upper end (null: unbounded or no data)"),
+        verdict: verdict.describe("this SLO in this measurement alone"),
       }),
     )
     .describe("each SLO's point estimate, with its 95 % interval in this measurement"),
@@ -127,14 +132,14 @@ const planSchema = z.strictObject({
     .describe("why the search stopped"),
   search: z
     .strictObject({
-      startRps: rate,
-      minRps: rate,
-      maxRps: rate,
+      start_rps: rate,
+      min_rps: rate,
+      max_rps: rate,
       precision: z.number().positive().describe("bisection stops when (upper − lower) / lower is below this"),
-      maxPoints: whole.describe("rates at most"),
+      max_points: whole.describe("rates at most"),
       repeats: whole.describe("measurements of an unsure rate at most"),
-      confirm: z.boolean().optional(),
-      answerRuns: whole.optional().describe("runs the answer rests on, at least"),
+      confirm: z.boolean().describe("the answer got the long confirmation runs (--quick)"),
+      answer_runs: whole.describe("runs the answer rests on, at least (more for bursty arrivals)"),
       duration_s: z.number().positive(),
       warmup_s: z.number().min(0),
       confirm_duration_s: z
@@ -144,20 +149,24 @@ const planSchema = z.strictObject({
         .describe("the long runs that confirm a reduced search's answer"),
       confirm_warmup_s: z.number().min(0).optional(),
     })
-    .describe("the search's settings (the CLI flags' values)"),
+    .describe("the search's settings as used (the CLI flags' values, and the runs the arrivals call for)"),
   fleet: z
     .strictObject({
-      peakRps: rate,
+      peak_rps: rate,
       headroom: z.number().positive().max(1),
-      alertFraction: z.number().positive().max(1),
-      tensorParallelSize: whole,
-      instanceType: z.string(),
-      gpusPerNode: whole.optional().describe("when given; else from the price table"),
-      pricePerHour: z.number().min(0).optional().describe("when given; else from the price table"),
+      alert_fraction: z.number().positive().max(1),
+      tensor_parallel_size: whole,
+      instance_type: z.string(),
+      gpus_per_node: whole.optional().describe("--gpus-per-node, when given (the value used: gpuNodes.gpusPerNode)"),
+      price_per_hour_usd: z
+        .number()
+        .min(0)
+        .optional()
+        .describe("--price-per-hour, when given (the value used: price.usd_per_hour)"),
     })
     .describe("the recommendation's inputs (the CLI flags' values)"),
   price: z
-    .strictObject({ usdPerHour: z.number().min(0), source: z.string() })
+    .strictObject({ usd_per_hour: z.number().min(0), source: z.string() })
     .nullable()
     .describe("the instance price the costs use; null without a recommendation"),
   cost_per_hour_at_peak_usd: z.number().min(0).nullable(),

@@ -69,7 +69,8 @@ export interface PlanPoint {
   failed: number;
   success_rate: number;
   /** Each SLO's point estimate, with its 95 % interval (low, high) in this measurement. */
-  slos: { name: string; limit: number; value: number; passed: boolean; low: number; high: number }[];
+  /** Each SLO in this measurement; its verdict tells a null value's no data (no-data) from timed-out requests (any other). */
+  slos: { name: string; limit: number; value: number; passed: boolean; low: number; high: number; verdict: Verdict }[];
   /** Mean, median, p50/p90/p99 (and any SLO percentile) of TTFT, TPOT, ITL and E2E latency, ms. */
   latency_ms: Partial<Record<PointLatencyKey, number>>;
 }
@@ -113,15 +114,36 @@ export interface PlanFile extends Partial<Recommendation["config"]> {
     /** The search mode and, for anything short of the full search, what it gave up. */
     mode: { quick: boolean; traded_away: string[] };
     stop: SearchResult<PointMeasurement>["stop"];
-    search: PlanOptions["search"] & {
+    /** The search's settings as used (the CLI flags' values, and what the arrivals set). */
+    search: {
+      start_rps: number;
+      min_rps: number;
+      max_rps: number;
+      precision: number;
+      max_points: number;
+      repeats: number;
+      /** Whether the answer got the long confirmation runs. */
+      confirm: boolean;
+      /** Runs the answer rests on, at least (more for bursty arrivals). */
+      answer_runs: number;
       duration_s: number;
       warmup_s: number;
       /** The long runs (two) that confirm a reduced search's answer. */
       confirm_duration_s?: number;
       confirm_warmup_s?: number;
     };
-    fleet: PlanOptions["fleet"];
-    price: Recommendation["price"] | null;
+    /** The recommendation's inputs (the CLI flags' values). */
+    fleet: {
+      peak_rps: number;
+      headroom: number;
+      alert_fraction: number;
+      tensor_parallel_size: number;
+      instance_type: string;
+      /** --gpus-per-node / --price-per-hour, when given (the values used: gpuNodes.gpusPerNode, price). */
+      gpus_per_node?: number;
+      price_per_hour_usd?: number;
+    };
+    price: { usd_per_hour: number; source: string } | null;
     cost_per_hour_at_peak_usd: number | null;
     cost_per_million_output_tokens_usd: number | null;
     mean_output_tokens: number | null;
@@ -176,6 +198,7 @@ function point(m: PointMeasurement): PlanPoint {
       passed: c.passed,
       low: ci.get(c.name)?.low ?? NaN,
       high: ci.get(c.name)?.high ?? NaN,
+      verdict: ci.get(c.name)?.verdict ?? "no-data",
     })),
     latency_ms: latency,
   };
@@ -204,6 +227,9 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   }
   const measurements: PointMeasurement[] = [];
   let search: SearchResult<PointMeasurement>;
+  // Bursty arrivals (gamma shape b < 1) vary a window's load 1/b times as much as Poisson
+  // ones: the answer rests on that many runs (judge.ts counts the same dispersion).
+  const answerRuns = Math.ceil(1 / Math.min(1, sc.burstiness));
   // Stops the search on an interrupt or when the target goes away mid-plan.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -293,9 +319,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
         );
         return j.verdict;
       },
-      // Bursty arrivals (gamma shape b < 1) vary a window's load 1/b times as much as Poisson
-      // ones: the answer rests on that many runs (judge.ts counts the same dispersion).
-      { ...o.search, confirm: !!o.confirm, answerRuns: Math.ceil(1 / Math.min(1, sc.burstiness)), signal: stop.signal },
+      { ...o.search, confirm: !!o.confirm, answerRuns, signal: stop.signal },
     );
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
@@ -372,13 +396,28 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
       mode: { quick: !!o.quick, traded_away: tradedAway(mode) },
       stop: targetLost ? "target-lost" : search.stop,
       search: {
-        ...o.search,
+        start_rps: o.search.startRps,
+        min_rps: o.search.minRps,
+        max_rps: o.search.maxRps,
+        precision: o.search.precision,
+        max_points: o.search.maxPoints,
+        repeats: o.search.repeats,
+        confirm: !!o.confirm,
+        answer_runs: answerRuns,
         duration_s: o.durationS,
         warmup_s: o.warmupS,
         ...(o.confirm ? { confirm_duration_s: o.confirm.durationS, confirm_warmup_s: o.confirm.warmupS } : {}),
       },
-      fleet: o.fleet,
-      price: rec?.price ?? null,
+      fleet: {
+        peak_rps: o.fleet.peakRps,
+        headroom: o.fleet.headroom,
+        alert_fraction: o.fleet.alertFraction,
+        tensor_parallel_size: o.fleet.tensorParallelSize,
+        instance_type: o.fleet.instanceType,
+        ...(o.fleet.gpusPerNode !== undefined ? { gpus_per_node: o.fleet.gpusPerNode } : {}),
+        ...(o.fleet.pricePerHour !== undefined ? { price_per_hour_usd: o.fleet.pricePerHour } : {}),
+      },
+      price: rec ? { usd_per_hour: rec.price.usdPerHour, source: rec.price.source } : null,
       cost_per_hour_at_peak_usd: rec?.costPerHourAtPeak ?? null,
       cost_per_million_output_tokens_usd: rec?.costPerMillionOutputTokens ?? null,
       mean_output_tokens: meanOut,
@@ -453,7 +492,7 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
   if (!rec && p.sustainable_rps === null && p.stop === "max-points" && confirmations().length)
     return `${head}\nNo answer: the long runs confirming the short points' answer did not surely pass at ${confirmations().join(", ")} req/s. Their runs disagreed or missed; run the full plan, measure on a quieter machine, or relax the SLOs.`;
   if (!rec || p.sustainable_rps === null)
-    return `${head}\nNo rate down to ${p.search.minRps} req/s surely met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
+    return `${head}\nNo rate down to ${p.search.min_rps} req/s surely met every SLO (search stopped: ${p.stop}). Relax the SLOs, shorten the workload or check the target.`;
   const iv = p.sustainable_interval ?? { upper: p.knee_rps, relative_width: null };
   const between = iv.upper !== null ? `capacity between ${fmt(p.sustainable_rps)} and ${fmt(iv.upper)} req/s` : "";
   const c = rec.config;
@@ -469,7 +508,7 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
       fmt(c["autoscaling.targetRequestsPerSecond"]),
       `${p.fleet.headroom} × sustainable: room for load growth while pods and GPU nodes start`,
     ],
-    ["autoscaling.maxReplicas", String(c["autoscaling.maxReplicas"]), `⌈peak ${p.fleet.peakRps} req/s ÷ target⌉`],
+    ["autoscaling.maxReplicas", String(c["autoscaling.maxReplicas"]), `⌈peak ${p.fleet.peak_rps} req/s ÷ target⌉`],
     [
       "gpuNodes.maxSize",
       String(c["gpuNodes.maxSize"]),
@@ -478,7 +517,7 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
     [
       "monitoring.alerts.requestsPerSecondPerPod",
       fmt(c["monitoring.alerts.requestsPerSecondPerPod"]),
-      `${p.fleet.alertFraction} × sustainable: VllmCapacityLow fires only when the HPA cannot keep pods near the target`,
+      `${p.fleet.alert_fraction} × sustainable: VllmCapacityLow fires only when the HPA cannot keep pods near the target`,
     ],
     [
       "cost per hour at peak",

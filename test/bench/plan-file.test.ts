@@ -78,10 +78,16 @@ describe("plan.json's JSON Schema", () => {
     const f = read(files.complete);
     expect(Object.keys(f)[0]).toBe("autoscaling.targetRequestsPerSecond");
     expect(Object.keys(f).at(-1)).toBe("plan");
-    expect(f.plan).toMatchObject({ partial: false, price: { usdPerHour: expect.any(Number) } });
+    expect(f.plan).toMatchObject({ partial: false, price: { usd_per_hour: expect.any(Number) }, search: { answer_runs: 1, confirm: false } });
     expect(f.plan.rates.map((r: Json) => r.verdict)).toContain("miss");
     expect(validate(f) ? [] : validate.errors).toEqual([]);
     expect(planFileSchema.parse(f)).toEqual(f);
+    // One key style below the stack-config keys: snake_case, as results.json.
+    const keys = (v: unknown): string[] =>
+      v && typeof v === "object"
+        ? Object.entries(v).flatMap(([k, x]) => [...(Array.isArray(v) ? [] : [k]), ...keys(x)])
+        : [];
+    expect(keys(f.plan).filter((k) => !/^[a-z][a-z0-9_.]*$/.test(k))).toEqual([]);
   });
 
   it("holds for a partial plan: a stop reason, no recommendation", () => {

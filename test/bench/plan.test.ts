@@ -235,7 +235,7 @@ describe("recommendation", () => {
         sustainable_rps: 12.5,
         knee_rps: 13,
         stop: "converged",
-        fleet: { headroom: 0.6, alertFraction: 0.9, peakRps: 100 },
+        fleet: { headroom: 0.6, alert_fraction: 0.9, peak_rps: 100 },
         mean_output_tokens: 256,
       },
     } as unknown as PlanFile;
