@@ -158,7 +158,7 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
           const p = simulated(point, o.speedup);
           const each =
             p.windows.length > 1
-              ? ` in ${p.windows.length} windows (TTFT each ${p.windows.map((x) => x.ttftP95Ms.toFixed(0)).join(", ")})`
+              ? ` in ${p.windows.length} windows (TTFT / ITL each ${p.windows.map((x) => `${x.ttftP95Ms.toFixed(0)}/${x.itlP95Ms.toFixed(0)}`).join(", ")})`
               : "";
           o.log?.(
             `sweep ${shape} ${p.rate.toFixed(2)} req/s: P95 TTFT ${ms(p.ttftP95Ms, p.interval?.ttftP95Ms)}, ITL ${ms(p.itlP95Ms, p.interval?.itlP95Ms)} (simulated) over ${p.counted} requests${each}: ${p.passed ? "meets" : "misses"}`,
