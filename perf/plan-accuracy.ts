@@ -13,7 +13,7 @@ import { runPlan } from "../bench/plan/plan";
 import { FULL, QUICK, type SearchMode } from "../bench/plan/modes";
 import { startSimulator } from "../bench/sim";
 import { SHAPES, shapeScenario, type ShapeName } from "./plan-shapes";
-import { sweep, type SweepPoint } from "./plan-sweep";
+import { crossing, sweep, type Crossing, type SweepPoint } from "./plan-sweep";
 
 export interface AccuracyOptions {
   speedup: number;
@@ -57,6 +57,8 @@ export interface Accuracy {
   /** Lowest rate the sweep saw miss (null: none). */
   sweepMissRps: number | null;
   sweepPoints: SweepPoint[];
+  /** Where the sweep's P95s cross the limits (interpolated), with the ends its windows' spread allows. */
+  sweepCrossing?: Crossing;
   sweepSeconds: number;
   full?: PlanAnswer;
   quick?: PlanAnswer;
@@ -170,12 +172,14 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
     await sim.close();
   }
   const truth = result.sustainableRps === null ? null : result.sustainableRps / o.speedup;
+  // Rates and latencies in simulated units (speedup 1), as the log prints them.
+  const points = result.points.map((p) => simulated(p, o.speedup));
   const a: Accuracy = {
     shape,
     sweepRps: truth,
     sweepMissRps: (result.points.find((p) => !p.passed)?.rate ?? NaN) / o.speedup || null,
-    // Rates and latencies in simulated units (speedup 1), as the log prints them.
-    sweepPoints: result.points.map((p) => simulated(p, o.speedup)),
+    sweepPoints: points,
+    sweepCrossing: crossing(points, { ttftP95Ms: s.slos.ttft_p95_ms, itlP95Ms: "itl_p95_ms" in s.slos ? s.slos.itl_p95_ms : undefined }),
     sweepSeconds: (performance.now() - started) / 1000,
   };
   if (o.modes.includes("full")) a.full = await plan(shape, { ...FULL, ...o.full }, false, o, truth);

@@ -283,3 +283,41 @@ function answer(points: SweepPoint[]): SweepResult {
   const passes = sorted.filter((p) => p.passed && p.rate < miss);
   return { sustainableRps: passes.length ? passes[passes.length - 1].rate : null, points: sorted };
 }
+
+/** Where the sweep puts the capacity: a rate, with the ends its windows' spread allows (null: not bracketed). */
+export interface Crossing {
+  rate: number | null;
+  /** From the bootstrap intervals' upper ends (a pessimistic curve) and lower ends (an optimistic one). */
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * The rate at which the pooled P95s cross their limits, linearly interpolated between the last
+ * rate below each limit and the first above it (the lower of TTFT's and ITL's crossings). A grid's
+ * answer (the highest rate that passed) sits up to a grid step below the capacity; the crossing
+ * does not. The same on the bootstrap intervals' ends gives the reference's own uncertainty: where
+ * the knee's P95s are known only to ±10 %, so is the rate, to a few per cent.
+ */
+export function crossing(points: SweepPoint[], limits: { ttftP95Ms: number; itlP95Ms?: number }): Crossing {
+  const sorted = [...points].sort((a, b) => a.rate - b.rate);
+  // Infinity: never above the limit; NaN: above it already at the lowest rate (below the range).
+  const at = (value: (p: SweepPoint) => number, limit: number): number => {
+    const i = sorted.findIndex((p) => value(p) > limit);
+    if (i < 0) return Infinity;
+    if (i === 0) return NaN;
+    const [a, b] = [sorted[i - 1], sorted[i]];
+    return a.rate + ((limit - value(a)) / (value(b) - value(a))) * (b.rate - a.rate);
+  };
+  const lowest = (value: (p: SweepPoint, m: "ttftP95Ms" | "itlP95Ms") => number): number | null => {
+    const rates = [at((p) => value(p, "ttftP95Ms"), limits.ttftP95Ms)];
+    if (limits.itlP95Ms !== undefined) rates.push(at((p) => value(p, "itlP95Ms"), limits.itlP95Ms));
+    const r = Math.min(...rates); // NaN if either is
+    return Number.isFinite(r) ? r : null;
+  };
+  return {
+    rate: lowest((p, m) => p[m]),
+    low: lowest((p, m) => p.interval?.[m][1] ?? p[m]),
+    high: lowest((p, m) => p.interval?.[m][0] ?? p[m]),
+  };
+}

@@ -18,7 +18,7 @@ import { SHAPES, type ShapeName } from "./plan-shapes";
 
 export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
-  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--sweep-windows N] [--sweep-rates R1,R2,…] [--repeats N] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
+  "Usage: npm run bench:plan -- [--shapes prefill-bound,decode-bound,batch-limited,bursty] [--speedup 2] [--sweep-duration 70] [--sweep-drop 10] [--fine-step 0.02] [--low-fraction 0.5] [--sweep-windows N] [--sweep-rates R1,R2,…] [--repeats N] [--full-confirm 240/60] [--modes full,quick] [--seed 1] [--sweep-rps R --sweep-miss-rps M] [--json plan-accuracy.json]",
   {
     shapes: { type: "string", default: Object.keys(SHAPES).join(",") },
     speedup: { type: "string", default: "2" },
@@ -32,6 +32,8 @@ const values = entryArgs(
     "sweep-rates": { type: "string" },
     // Runs of an unsure rate at most in the full plan (its default: bench/plan/modes.ts).
     repeats: { type: "string" },
+    // Confirm the full plan's answer with long runs (simulated seconds, run/warm-up), as quick does.
+    "full-confirm": { type: "string" },
     modes: { type: "string", default: "full,quick" },
     seed: { type: "string", default: "1" },
     // Compare with an earlier sweep's answer and first miss instead of sweeping again (one shape).
@@ -60,6 +62,11 @@ for (const [flag, v] of [
     );
     process.exit(2);
   }
+const fullConfirm = values["full-confirm"]?.match(/^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/);
+if (values["full-confirm"] !== undefined && (!fullConfirm || Number(fullConfirm[2]) >= Number(fullConfirm[1]))) {
+  console.error(`--full-confirm: ${JSON.stringify(values["full-confirm"])} must be RUN/WARMUP seconds, e.g. 240/60`);
+  process.exit(2);
+}
 // "none": the sweep alone (run it beside plans given --sweep-rps, so both see the same machine load).
 const modes = (values.modes === "none" ? [] : values.modes.split(",")) as ("full" | "quick")[];
 if (!modes.every((m) => m === "full" || m === "quick")) {
@@ -76,7 +83,16 @@ const options = {
   ...(values["sweep-rates"] ? { sweepRates: values["sweep-rates"].split(",").map(Number) } : {}),
   modes,
   seed: Number(values.seed),
-  ...(values.repeats ? { full: { repeats: Number(values.repeats) } } : {}),
+  ...(values.repeats || fullConfirm
+    ? {
+        full: {
+          ...(values.repeats ? { repeats: Number(values.repeats) } : {}),
+          ...(fullConfirm
+            ? { confirm: { pointDurationS: Number(fullConfirm[1]), warmupS: Number(fullConfirm[2]) } }
+            : {}),
+        },
+      }
+    : {}),
   ...(values["sweep-rps"]
     ? { given: { sweepRps: Number(values["sweep-rps"]), sweepMissRps: Number(values["sweep-miss-rps"] ?? NaN) } }
     : {}),
@@ -91,6 +107,7 @@ const quickOk = (a: Accuracy) =>
     : a.sweepRps !== null &&
       a.quick.lower <= a.sweepRps * (1 + TARGET.quickAbove) &&
       (!a.full?.lower || a.quick.lower <= a.full.lower));
+const rps = (x: number | null) => x?.toFixed(2) ?? "?";
 const answer = (name: string, p: PlanAnswer | undefined) =>
   p
     ? `${name} ${p.lower?.toFixed(2) ?? "none"} req/s [${p.lower?.toFixed(2) ?? "?"}, ${p.upper?.toFixed(2) ?? "?"}] ${pct(p.error)} (${p.stop}, ${p.rates} rates, ${p.measurements} runs, ${p.seconds.toFixed(0)} s)`
@@ -106,7 +123,7 @@ try {
     const a = await planAccuracy(s, { ...options, outputDir, log: (l) => console.log(`  ${l}`) });
     rows.push({ ...a, loadAverage: load() });
     console.log(
-      `${s}: sweep ${a.sweepRps?.toFixed(2) ?? "none"} req/s (${a.sweepPoints.length} rates, ${a.sweepSeconds.toFixed(0)} s); ${answer("full", a.full)}; ${answer("quick", a.quick)}; load average ${load()}: ${fullOk(a) && quickOk(a) ? "on target" : "OFF TARGET"}`,
+      `${s}: sweep ${a.sweepRps?.toFixed(2) ?? "none"} req/s (${a.sweepPoints.length} rates, ${a.sweepSeconds.toFixed(0)} s${a.sweepCrossing ? `; P95s cross their limits at ${rps(a.sweepCrossing.rate)} [${rps(a.sweepCrossing.low)}, ${rps(a.sweepCrossing.high)}]` : ""}); ${answer("full", a.full)}; ${answer("quick", a.quick)}; load average ${load()}: ${fullOk(a) && quickOk(a) ? "on target" : "OFF TARGET"}`,
     );
     // After every shape, so an interrupted study keeps what it measured.
     if (values.json) fs.writeFileSync(values.json, JSON.stringify({ options, target: TARGET, rows }, null, 2));
