@@ -179,7 +179,10 @@ export async function planAccuracy(shape: ShapeName, o: AccuracyOptions): Promis
     sweepRps: truth,
     sweepMissRps: (result.points.find((p) => !p.passed)?.rate ?? NaN) / o.speedup || null,
     sweepPoints: points,
-    sweepCrossing: crossing(points, { ttftP95Ms: s.slos.ttft_p95_ms, itlP95Ms: "itl_p95_ms" in s.slos ? s.slos.itl_p95_ms : undefined }),
+    sweepCrossing: crossing(points, {
+      ttftP95Ms: s.slos.ttft_p95_ms,
+      itlP95Ms: "itl_p95_ms" in s.slos ? s.slos.itl_p95_ms : undefined,
+    }),
     sweepSeconds: (performance.now() - started) / 1000,
   };
   if (o.modes.includes("full")) a.full = await plan(shape, { ...FULL, ...o.full }, false, o, truth);
