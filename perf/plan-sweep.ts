@@ -17,6 +17,8 @@ export interface SweepPoint {
   rate: number;
   /** Requests that started after the dropped seconds (the ones counted). */
   counted: number;
+  /** Seconds counted per window (its length less the dropped start). */
+  countedS: number;
   /** P95 time to first token and inter-token latency over them, ms (a request with no first token counts as its wait). */
   ttftP95Ms: number;
   itlP95Ms: number;
@@ -153,6 +155,7 @@ export async function sweepPoint(
   return {
     rate,
     counted: counted.length,
+    countedS: o.durationS - o.dropS,
     ttftP95Ms,
     itlP95Ms,
     passed: counted.length > 0 && ttftP95Ms <= o.ttftP95Ms && (o.itlP95Ms === undefined || itlP95Ms <= o.itlP95Ms),
@@ -221,13 +224,22 @@ export interface SweepResult {
   /** Highest rate of the fine grid meeting every limit (null: none did). */
   sustainableRps: number | null;
   points: SweepPoint[];
+  /** The long windows' points near the knee (with `long`), in the order measured. */
+  longPoints: SweepPoint[];
+}
+
+/** The second stage's long windows: near the knee a minute's P95 reads low (docs/benchmark.md). */
+export interface LongLook {
+  durationS: number;
+  dropS: number;
+  windows: number;
+  /** Rates at most, stepping by the fine step from the grid's answer until the verdict turns. */
+  maxRates: number;
 }
 
 /**
- * A coarse grid (steps of `coarseStep` × the guess, upwards from `lowFraction` × it, until a rate
- * misses twice in a row), then a fine one (steps of `fineStep` × the guess) between the last coarse
- * pass and the first coarse miss; the answer is the highest fine (or coarse) rate that passed
- * below the first rate that missed.
+ * The grid (`gridSweep`), then, with `long`, a look near its answer with long windows
+ * (`lookLonger`); `crossing` over the long points is the reference where they bracket the knee.
  */
 export async function sweep(
   baseUrl: string,
@@ -238,6 +250,64 @@ export async function sweep(
     coarseStep?: number;
     fineStep?: number;
     /** Measure only these rates (ascending), no grid: a closer look near a knee found before. */
+    rates?: number[];
+    /** Then look again near the knee with long windows (see `lookLonger`). */
+    long?: LongLook;
+    log?: (p: SweepPoint) => void;
+  },
+): Promise<SweepResult> {
+  const grid = await gridSweep(baseUrl, guessRps, w, o);
+  if (!o.long || grid.sustainableRps === null) return grid;
+  return {
+    ...grid,
+    longPoints: await lookLonger(baseUrl, grid.sustainableRps, guessRps * (o.fineStep ?? 0.02), w, o, o.long),
+  };
+}
+
+/**
+ * Long windows from the grid's answer, a fine step at a time, up while they pass and down while
+ * they miss, until the verdict turns (or `maxRates`): the rates on both sides of the knee that
+ * `crossing` interpolates between. Windows of a minute read the knee's P95 low where the queue
+ * or the running batch has excursions longer than that (decode-bound's ITL, bursty arrivals'
+ * TTFT); four minutes with the first dropped read 5–15 % higher on this machine.
+ */
+async function lookLonger(
+  baseUrl: string,
+  from: number,
+  step: number,
+  w: SweepWorkload,
+  o: PointOptions & { log?: (p: SweepPoint) => void },
+  l: LongLook,
+): Promise<SweepPoint[]> {
+  const points: SweepPoint[] = [];
+  const at = async (rate: number) => {
+    const opts = { ...o, durationS: l.durationS, dropS: l.dropS, windows: l.windows };
+    const p = await sweepPoint(baseUrl, rate, w, { ...opts, seed: o.seed + 7 + Math.round(rate * 1000) });
+    points.push(p);
+    o.log?.(p);
+    return p;
+  };
+  const first = await at(from);
+  const dir = first.passed ? 1 : -1;
+  for (let r = from + dir * step; points.length < l.maxRates && r > 0; r += dir * step)
+    if ((await at(r)).passed !== first.passed) break;
+  return points;
+}
+
+/**
+ * A coarse grid (steps of `coarseStep` × the guess, upwards from `lowFraction` × it, until a rate
+ * misses twice in a row), then a fine one (steps of `fineStep` × the guess) between the last coarse
+ * pass and the first coarse miss; the answer is the highest fine (or coarse) rate that passed
+ * below the first rate that missed.
+ */
+async function gridSweep(
+  baseUrl: string,
+  guessRps: number,
+  w: SweepWorkload,
+  o: PointOptions & {
+    lowFraction?: number;
+    coarseStep?: number;
+    fineStep?: number;
     rates?: number[];
     log?: (p: SweepPoint) => void;
   },
@@ -281,7 +351,7 @@ function answer(points: SweepPoint[]): SweepResult {
   const sorted = [...points].sort((a, b) => a.rate - b.rate);
   const miss = sorted.find((p) => !p.passed)?.rate ?? Infinity;
   const passes = sorted.filter((p) => p.passed && p.rate < miss);
-  return { sustainableRps: passes.length ? passes[passes.length - 1].rate : null, points: sorted };
+  return { sustainableRps: passes.length ? passes[passes.length - 1].rate : null, points: sorted, longPoints: [] };
 }
 
 /** Where the sweep puts the capacity: a rate, with the ends its windows' spread allows (null: not bracketed). */
