@@ -78,7 +78,11 @@ describe("plan.json's JSON Schema", () => {
     const f = read(files.complete);
     expect(Object.keys(f)[0]).toBe("autoscaling.targetRequestsPerSecond");
     expect(Object.keys(f).at(-1)).toBe("plan");
-    expect(f.plan).toMatchObject({ partial: false, price: { usd_per_hour: expect.any(Number) }, search: { answer_runs: 1, confirm: false } });
+    expect(f.plan).toMatchObject({
+      partial: false,
+      price: { usd_per_hour: expect.any(Number) },
+      search: { answer_runs: 1, confirm: false },
+    });
     expect(f.plan.rates.map((r: Json) => r.verdict)).toContain("miss");
     expect(validate(f) ? [] : validate.errors).toEqual([]);
     expect(planFileSchema.parse(f)).toEqual(f);

@@ -46,7 +46,7 @@ function recomputed(lines: string[]): string[] {
       sustainable_rps: sustainableRps,
       knee_rps: knee,
       stop,
-      fleet,
+      fleet: { headroom: fleet.headroom, peak_rps: fleet.peakRps, alert_fraction: fleet.alertFraction },
       mean_output_tokens: meanOutputTokens,
       // The example runs --quick with its defaults: the lines on what it traded away follow from them.
       mode: { quick: true, traded_away: tradedAway(QUICK) },
