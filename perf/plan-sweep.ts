@@ -142,16 +142,11 @@ export async function sweepPoint(
     windows.push(await sweepWindow(baseUrl, rate, w, { ...o, seed: o.seed + k * 1_000_003 }));
   const p95s = (ts: Timing[]) => {
     const itls = ts.flatMap((t) => t.gaps);
-    return {
-      ttft: percentile(
-        ts.map((t) => t.firstMs!),
-        95,
-      ),
-      itl: itls.length ? percentile(itls, 95) : 0,
-    };
+    const ttfts = ts.map((t) => t.firstMs!);
+    return { ttftP95Ms: percentile(ttfts, 95), itlP95Ms: itls.length ? percentile(itls, 95) : 0 };
   };
   const counted = windows.flat();
-  const { ttft: ttftP95Ms, itl: itlP95Ms } = p95s(counted);
+  const { ttftP95Ms, itlP95Ms } = p95s(counted);
   return {
     rate,
     counted: counted.length,
@@ -159,12 +154,10 @@ export async function sweepPoint(
     ttftP95Ms,
     itlP95Ms,
     passed: counted.length > 0 && ttftP95Ms <= o.ttftP95Ms && (o.itlP95Ms === undefined || itlP95Ms <= o.itlP95Ms),
-    windows: windows.map((ts) => ({ counted: ts.length, ...rename(p95s(ts)) })),
+    windows: windows.map((ts) => ({ counted: ts.length, ...p95s(ts) })),
     ...(windows.length > 1 ? { interval: bootstrap(windows, p95s, o.seed) } : {}),
   };
 }
-
-const rename = (p: { ttft: number; itl: number }) => ({ ttftP95Ms: p.ttft, itlP95Ms: p.itl });
 
 /**
  * How sure the reference itself is: resample the windows (the independent unit; requests within a
@@ -172,17 +165,13 @@ const rename = (p: { ttft: number; itl: number }) => ({ ttftP95Ms: p.ttft, itlP9
  * 97.5th percentiles of its P95s. Rough with few windows, but it shows when a rate's verdict rests
  * on one window's luck.
  */
-function bootstrap(windows: Timing[][], p95s: (ts: Timing[]) => { ttft: number; itl: number }, seed: number) {
+function bootstrap(windows: Timing[][], p95s: (ts: Timing[]) => { ttftP95Ms: number; itlP95Ms: number }, seed: number) {
   const u = rng(seed ^ 0x5bd1e995);
-  const ttft: number[] = [];
-  const itl: number[] = [];
-  for (let i = 0; i < 400; i++) {
-    const p = p95s(Array.from({ length: windows.length }, () => windows[Math.floor(u() * windows.length)]).flat());
-    ttft.push(p.ttft);
-    itl.push(p.itl);
-  }
+  const draws = Array.from({ length: 400 }, () =>
+    p95s(Array.from({ length: windows.length }, () => windows[Math.floor(u() * windows.length)]).flat()),
+  );
   const ends = (xs: number[]): [number, number] => [percentile(xs, 2.5), percentile(xs, 97.5)];
-  return { ttftP95Ms: ends(ttft), itlP95Ms: ends(itl) };
+  return { ttftP95Ms: ends(draws.map((d) => d.ttftP95Ms)), itlP95Ms: ends(draws.map((d) => d.itlP95Ms)) };
 }
 
 /** One window at `rate`: the requests that started after `dropS`, a cut-off request's TTFT set to its wait. */
@@ -269,7 +258,7 @@ export async function sweep(
  * they miss, until the verdict turns (or `maxRates`): the rates on both sides of the knee that
  * `crossing` interpolates between. Windows of a minute read the knee's P95 low where the queue
  * or the running batch has excursions longer than that (decode-bound's ITL, bursty arrivals'
- * TTFT); four minutes with the first dropped read 5–15 % higher on this machine.
+ * TTFT); four minutes with the first dropped read them up to a fifth higher on this machine.
  */
 async function lookLonger(
   baseUrl: string,
@@ -282,6 +271,7 @@ async function lookLonger(
   const points: SweepPoint[] = [];
   const at = async (rate: number) => {
     const opts = { ...o, durationS: l.durationS, dropS: l.dropS, windows: l.windows };
+    // Other arrivals than the grid's window at the same rate: the long look is a second sample.
     const p = await sweepPoint(baseUrl, rate, w, { ...opts, seed: o.seed + 7 + Math.round(rate * 1000) });
     points.push(p);
     o.log?.(p);
