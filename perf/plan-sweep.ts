@@ -226,6 +226,16 @@ export interface LongLook {
   maxRates: number;
 }
 
+/** The grid's steps (fractions of the guess), and each point as it is measured. */
+type GridOptions = PointOptions & {
+  lowFraction?: number;
+  coarseStep?: number;
+  fineStep?: number;
+  /** Measure only these rates (ascending), no grid: a closer look near a knee found before. */
+  rates?: number[];
+  log?: (p: SweepPoint) => void;
+};
+
 /**
  * The grid (`gridSweep`), then, with `long`, a look near its answer with long windows
  * (`lookLonger`); `crossing` over the long points is the reference where they bracket the knee.
@@ -234,15 +244,9 @@ export async function sweep(
   baseUrl: string,
   guessRps: number,
   w: SweepWorkload,
-  o: PointOptions & {
-    lowFraction?: number;
-    coarseStep?: number;
-    fineStep?: number;
-    /** Measure only these rates (ascending), no grid: a closer look near a knee found before. */
-    rates?: number[];
+  o: GridOptions & {
     /** Then look again near the knee with long windows (see `lookLonger`). */
     long?: LongLook;
-    log?: (p: SweepPoint) => void;
   },
 ): Promise<SweepResult> {
   const grid = await gridSweep(baseUrl, guessRps, w, o);
@@ -290,18 +294,7 @@ async function lookLonger(
  * pass and the first coarse miss; the answer is the highest fine (or coarse) rate that passed
  * below the first rate that missed.
  */
-async function gridSweep(
-  baseUrl: string,
-  guessRps: number,
-  w: SweepWorkload,
-  o: PointOptions & {
-    lowFraction?: number;
-    coarseStep?: number;
-    fineStep?: number;
-    rates?: number[];
-    log?: (p: SweepPoint) => void;
-  },
-): Promise<SweepResult> {
+async function gridSweep(baseUrl: string, guessRps: number, w: SweepWorkload, o: GridOptions): Promise<SweepResult> {
   const points: SweepPoint[] = [];
   const at = async (rate: number) => {
     const p = await sweepPoint(baseUrl, rate, w, { ...o, seed: o.seed + Math.round(rate * 1000) });
