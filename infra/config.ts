@@ -465,7 +465,7 @@ const benchmarkSchema = z
           .boolean()
           .default(false)
           .describe(
-            "Reduced search (8 s points, 20 % precision, the answer confirmed by two 60 s runs: two to ten minutes) instead of the full one (60 s points, 2.5 %, up to 5 runs of an unsure rate: ten minutes or more). Never above the full search's answer.",
+            "Reduced search (8 s points, 20 % precision, the answer confirmed by two 60 s runs: two to ten minutes) instead of the full one (60 s points, 2.5 %, up to 5 runs of an unsure rate, the answer on 8 runs: twenty minutes or more). Coarser and below the full answer as a rule; run the full plan before you commit.",
           ),
         slos: planSlosSchema
           .default({})

@@ -87,6 +87,7 @@ async function plan(shape: ShapeName, mode: SearchMode, quick: boolean, o: Accur
       precision: mode.precision,
       maxPoints: mode.maxPoints,
       repeats: mode.repeats,
+      answerRuns: mode.answerRuns,
     },
     durationS: mode.pointDurationS / o.speedup,
     warmupS: mode.warmupS / o.speedup,

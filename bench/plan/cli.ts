@@ -37,8 +37,9 @@ Target and workload
 Search
   --quick                   reduced search: ${QUICK.pointDurationS} s points (${QUICK.warmupS} s warm-up), ${QUICK.precision * 100} % precision, ${QUICK.maxPoints} rates, ${QUICK.repeats} run
                             per rate, then two ${QUICK.confirm?.pointDurationS} s runs (${QUICK.confirm?.warmupS} s warm-up) judged together to
-                            confirm the answer: two to ten minutes. A sure lower bound, coarser;
-                            the plan lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats}
+                            confirm the answer: two to ten minutes, coarser;
+                            the plan lists what it traded away. Full: ${FULL.pointDurationS} s points (${FULL.warmupS} s warm-up), ${FULL.precision * 100} %, ${FULL.maxPoints}, ${FULL.repeats},
+                            the answer on ${FULL.answerRuns} runs
   --point-duration S        seconds per rate point
   --confirm-duration S      with --quick: seconds per confirmation run      default: ${QUICK.confirm?.pointDurationS}
   --confirm-warmup S        with --quick: warm-up of each confirmation run  default: ${QUICK.confirm?.warmupS}
@@ -172,6 +173,7 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv): Omit<Plan
       precision: num("precision", values.precision, 0.001, 10) ?? mode.precision,
       maxPoints: int("max-points", values["max-points"], 2, 100) ?? mode.maxPoints,
       repeats: int("repeats", values.repeats, 1, 10) ?? mode.repeats,
+      answerRuns: mode.answerRuns,
     },
     quick,
     ...(confirm ? { confirm } : {}),

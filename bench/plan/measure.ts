@@ -52,7 +52,7 @@ export interface PointMeasurement extends Measurement {
 }
 
 /** Request timeout for a point: long enough for any request that could still meet the SLOs. */
-function pointTimeoutMs(slos: Slos): number {
+export function pointTimeoutMs(slos: Slos): number {
   // Bounds on how long a request waits for its first token or its whole answer (typed metric names).
   const latency = Object.entries(slos)
     .filter(([k]) => {

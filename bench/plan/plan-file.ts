@@ -139,7 +139,9 @@ const planSchema = z.strictObject({
       max_points: whole.describe("rates at most"),
       repeats: whole.describe("measurements of an unsure rate at most"),
       confirm: z.boolean().describe("the answer got the long confirmation runs (--quick)"),
-      answer_runs: whole.describe("runs the answer rests on, at least (more for bursty arrivals)"),
+      answer_runs: whole.describe(
+        "runs the answer rests on, at least: the mode's (full 8, quick 2), more for bursty arrivals",
+      ),
       duration_s: z.number().positive(),
       warmup_s: z.number().min(0),
       confirm_duration_s: z

@@ -13,7 +13,7 @@ import { measurePoint, type PointMeasurement } from "./measure";
 import { tradedAway } from "./modes";
 import { configSetLines, table, yamlSnippet } from "./output";
 import { checkFleet, recommend, type FleetInput, type Recommendation } from "./recommend";
-import { Interrupted, searchRate, type SearchOptions, type SearchResult } from "./search";
+import { answerRunsFor, CONFIRM_RUNS, Interrupted, searchRate, type SearchOptions, type SearchResult } from "./search";
 import { planSlos, type Slos } from "./slo";
 
 /** How long a later point waits for a target that answers but is not ready (still draining a queue). */
@@ -227,9 +227,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
   }
   const measurements: PointMeasurement[] = [];
   let search: SearchResult<PointMeasurement>;
-  // Bursty arrivals (gamma shape b < 1) vary a window's load 1/b times as much as Poisson
-  // ones: the answer rests on that many runs (judge.ts counts the same dispersion).
-  const answerRuns = Math.ceil(1 / Math.min(1, sc.burstiness));
+  const answerRuns = answerRunsFor(o.search.answerRuns ?? CONFIRM_RUNS, sc.burstiness);
   // Stops the search on an interrupt or when the target goes away mid-plan.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -361,6 +359,7 @@ export async function runPlan(o: PlanOptions): Promise<PlanOutcome> {
     precision: o.search.precision,
     maxPoints: o.search.maxPoints,
     repeats: o.search.repeats,
+    answerRuns,
     confirm: o.confirm && { pointDurationS: o.confirm.durationS, warmupS: o.confirm.warmupS },
   };
   const rec =
@@ -543,7 +542,7 @@ export function summary(plan: PlanFile, rec: Recommendation | undefined): string
     ...(between ? [`The ${between} (95 % per-point intervals); every setting above uses the lower end.`] : []),
     ...(traded.length
       ? [
-          `${p.mode?.quick ? "--quick" : "This search"} traded away precision for time (the answer stays a sure lower bound; run the full plan before you commit):`,
+          `${p.mode?.quick ? "--quick" : "This search"} traded away precision for time (run the full plan before you commit):`,
           ...traded.map((t) => `  - ${t}`),
         ]
       : []),

@@ -63,6 +63,12 @@ export interface SearchResult<M extends Measurement> {
 export const CONFIRMATIONS = 3;
 /** Runs every answer rests on at least (`answerRuns` may ask more), judged with their spread (judge.ts). */
 export const CONFIRM_RUNS = 2;
+/**
+ * Runs an answer rests on: the mode's, and for arrivals of gamma shape `burstiness` < 1 at least
+ * one per unit of their index of dispersion (1/b times Poisson's variance; judge.ts counts the same).
+ */
+export const answerRunsFor = (modeRuns: number, burstiness: number) =>
+  Math.max(CONFIRM_RUNS, modeRuns, Math.ceil(1 / Math.min(1, burstiness)));
 
 export async function searchRate<M extends Measurement>(
   measure: (rate: number, attempt: number, long?: boolean) => Promise<M>,
