@@ -84,3 +84,14 @@ export function shapeScenario(s: Shape, speedup: number) {
     thresholds: Object.fromEntries(Object.entries(s.slos).map(([k, v]) => [k, v / speedup])),
   };
 }
+
+/** A --shapes flag's list, or one line naming the unknown shape and exit 2. */
+export function shapesOrExit(list: string): ShapeName[] {
+  const names = list.split(",");
+  for (const s of names)
+    if (!(s in SHAPES)) {
+      console.error(`--shapes: unknown shape "${s}"; use ${Object.keys(SHAPES).join(", ")}`);
+      process.exit(2);
+    }
+  return names as ShapeName[];
+}

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import { FULL, QUICK } from "../bench/plan/modes";
 import { entryArgs } from "../scripts/entry-args";
-import { SHAPES, type ShapeName } from "./plan-shapes";
+import { SHAPES, shapesOrExit } from "./plan-shapes";
 import { errorSpread, virtualLimit, type ErrorSpread } from "./virtual-plans";
 
 const values = entryArgs(
@@ -23,12 +23,7 @@ const values = entryArgs(
     json: { type: "string" },
   },
 );
-const shapes = values.shapes.split(",") as ShapeName[];
-for (const s of shapes)
-  if (!(s in SHAPES)) {
-    console.error(`--shapes: unknown shape "${s}"; use ${Object.keys(SHAPES).join(", ")}`);
-    process.exit(2);
-  }
+const shapes = shapesOrExit(values.shapes);
 const modes = values.modes.split(",");
 if (!modes.every((m) => m === "full" || m === "quick")) {
   console.error(`--modes: ${values.modes}: use full, quick or full,quick`);

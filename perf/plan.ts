@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { entryArgs } from "../scripts/entry-args";
 import { planAccuracy, type Accuracy, type PlanAnswer } from "./plan-accuracy";
-import { SHAPES, type ShapeName } from "./plan-shapes";
+import { SHAPES, shapesOrExit } from "./plan-shapes";
 
 export const TARGET = { fullWithin: 0.05, quickAbove: 0 };
 const values = entryArgs(
@@ -48,12 +48,7 @@ const values = entryArgs(
     json: { type: "string" },
   },
 );
-const shapes = values.shapes.split(",") as ShapeName[];
-for (const s of shapes)
-  if (!(s in SHAPES)) {
-    console.error(`--shapes: unknown shape "${s}"; use ${Object.keys(SHAPES).join(", ")}`);
-    process.exit(2);
-  }
+const shapes = shapesOrExit(values.shapes);
 for (const [flag, v] of [
   ["sweep-windows", values["sweep-windows"]],
   ["sweep-rates", values["sweep-rates"]],

@@ -28,10 +28,15 @@ describe("plans against the engine in virtual time", () => {
     expect(p.measuredS).toBeGreaterThanOrEqual(QUICK.answerRuns * QUICK.confirm!.pointDurationS);
   });
 
-  it("npm run bench:plan-virtual: a bad flag is one line and exit 2", () => {
+  it("npm run bench:plan-virtual: a bad flag or shape is one line and exit 2", () => {
     const tsx = path.join(root, "node_modules/.bin/tsx");
     const bad = spawnSync(tsx, ["perf/plan-virtual.ts", "--plans", "0"], { cwd: root, encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('--plans: "0" must be a positive integer');
+    const shape = spawnSync(tsx, ["perf/plan-virtual.ts", "--shapes", "decode"], { cwd: root, encoding: "utf8" });
+    expect(shape.status).toBe(2);
+    expect(shape.stderr.trim()).toBe(
+      '--shapes: unknown shape "decode"; use prefill-bound, decode-bound, batch-limited, bursty',
+    );
   });
 });
