@@ -38,6 +38,8 @@ export function virtualLimit(s: Shape, windows: number, seconds: number): Virtua
   };
   let lo = s.guessRps * 0.5;
   let hi = s.guessRps * 1.5;
+  if (!meets(lo) || meets(hi))
+    throw new Error(`the long-run limit lies outside ${lo}–${hi} req/s (half to one and a half times the guess)`);
   while ((hi - lo) / lo > 1e-4) {
     const mid = (lo + hi) / 2;
     if (meets(mid)) lo = mid;
