@@ -5,7 +5,7 @@
 // statistics (how far a minute's P95 wanders, how often a search lands above the long-run limit),
 // which need hundreds of runs that wall-clock time cannot afford.
 import type { RequestRecord } from "../bench/client/request";
-import { arrivalGaps } from "../bench/client/random";
+import { scenarioGaps } from "../bench/fleet/plan";
 import { Engine } from "../bench/sim/engine";
 import { defaultSimOptions, type SimOptions } from "../bench/sim/options";
 import { createVllmMetrics } from "../bench/sim/vllm-metrics";
@@ -108,7 +108,7 @@ export interface VirtualWorkload {
 
 /**
  * One open-loop run of `durationS` at `rate` against a fresh engine, arrivals drawn as the load
- * tester draws them (bench/fleet/plan.ts: seed + 1). Requests still unfinished `timeoutMs` after
+ * tester draws them for `seed` (bench/fleet/plan.ts). Requests still unfinished `timeoutMs` after
  * the last arrival are cut, as a point cuts them: timed out, with whatever tokens they had.
  */
 export function virtualRun(
@@ -121,7 +121,8 @@ export function virtualRun(
   const clock = new VirtualClock();
   const opts: SimOptions = { ...defaultSimOptions, ...w.sim, speedup: 1 };
   const engine = new Engine(opts, createVllmMetrics(opts.model, opts.maxModelLen));
-  const gaps = arrivalGaps(Math.ceil(rate * durationS * 1.5) + 50, rate, w.burstiness, seed + 1);
+  const n = Math.ceil(rate * durationS * 1.5) + 50;
+  const gaps = scenarioGaps({ num_prompts: n, request_rate: rate, burstiness: w.burstiness }, seed);
   const records: RequestRecord[] = [];
   let open = 0;
   let at = 0;

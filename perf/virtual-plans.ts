@@ -5,7 +5,7 @@
 // distribution: how often the answer lands above the long-run limit, and by how much.
 import { percentile } from "../bench/client/stats";
 import { judge, type SteadyWindow } from "../bench/plan/judge";
-import { pointTimeoutMs } from "../bench/plan/measure";
+import { pointSeed, pointTimeoutMs } from "../bench/plan/measure";
 import type { SearchMode } from "../bench/plan/modes";
 import { answerRunsFor, searchRate } from "../bench/plan/search";
 import type { Shape } from "./plan-shapes";
@@ -67,9 +67,8 @@ export async function virtualPlan(s: Shape, mode: SearchMode, seed: number): Pro
       const len = long && mode.confirm ? mode.confirm : mode;
       measuredS += len.pointDurationS;
       runs++;
-      // measurePoint's seed; the run draws its arrivals from seed + 1 as the load tester does.
-      const pointSeed = seed + attempt * 7919 + Math.round(rate * 1000) + (long && mode.confirm ? 104729 : 0);
-      const records = virtualRun(s, rate, len.pointDurationS, pointSeed, pointTimeoutMs(slos));
+      const arrivals = pointSeed(seed, rate, attempt, !!(long && mode.confirm));
+      const records = virtualRun(s, rate, len.pointDurationS, arrivals, pointTimeoutMs(slos));
       const steady: SteadyWindow = {
         records: records.filter((r) => r.start_s >= len.warmupS),
         fromS: len.warmupS,

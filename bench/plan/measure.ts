@@ -63,6 +63,10 @@ export function pointTimeoutMs(slos: Slos): number {
   return Math.min(120_000, Math.max(10_000, 3 * Math.max(0, ...latency)));
 }
 
+/** A point's arrival seed: one per rate, attempt and kind (a confirmation point beside the short one). */
+export const pointSeed = (seed: number, rate: number, attempt: number, labelled: boolean) =>
+  seed + attempt * 7919 + Math.round(rate * 1000) + (labelled ? 104729 : 0);
+
 export async function measurePoint(rate: number, attempt: number, s: PointSettings): Promise<PointMeasurement> {
   const name = `rate-${rate.toFixed(3)}${s.label ? `-${s.label}` : ""}${attempt ? `-r${attempt + 1}` : ""}`;
   const dir = path.join(s.outputDir, "points", name);
@@ -102,7 +106,7 @@ export async function measurePoint(rate: number, attempt: number, s: PointSettin
     apiKey: s.apiKey,
     config,
     outputDir: dir,
-    seed: s.seed + attempt * 7919 + Math.round(rate * 1000) + (s.label ? 104729 : 0),
+    seed: pointSeed(s.seed, rate, attempt, !!s.label),
     timeoutMs: pointTimeoutMs(s.slos),
     log: () => {}, // the planner logs one line per point instead of a summary per point
     signal: s.signal,
