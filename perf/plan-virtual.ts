@@ -58,5 +58,6 @@ for (const name of shapes) {
     entry[m] = e;
   }
   report[name] = entry;
+  // After every shape, so an interrupted study keeps what it measured (as bench:plan does).
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));
 }
-if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));

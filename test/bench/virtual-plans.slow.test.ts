@@ -1,6 +1,8 @@
 // A small study as `npm run bench:plan-virtual` runs it (perf/plan-virtual.ts): the engine's
 // long-run limit in virtual time, full plans near it, and the command's report, in about 20 s.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FULL } from "../../bench/plan/modes";
@@ -44,5 +46,31 @@ describe("the plan's error over seeds, in virtual time", () => {
     expect(ok.stdout).toMatch(/^decode-bound: long-run limit \d+\.\d\d req\/s \(P95s over 1 runs of 300 s/);
     expect(ok.stdout).toMatch(/\n {2}full {2}above the limit in \d of 2 plans/);
     expect(ok.stdout).toMatch(/\n {2}quick above the limit in \d of 2 plans/);
+  });
+
+  it("stopped after its first setting, --json keeps that setting's figures", async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-virtual-")), "study.json");
+    const args = ["--shapes", "decode-bound,prefill-bound", "--modes", "quick", "--plans", "2", "--limit-windows", "1"];
+    const child = spawn(
+      path.join(root, "node_modules/.bin/tsx"),
+      ["perf/plan-virtual.ts", ...args, "--limit-seconds", "300", "--json", out],
+      { cwd: root },
+    );
+    let stdout = "";
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += String(d);
+      // The second setting has begun (the first is written by then): stop before its plans end.
+      if (/prefill-bound: long-run limit/.test(stdout)) child.kill("SIGTERM");
+    });
+    await exited;
+    expect(stdout).not.toMatch(/prefill-bound: long-run limit .*\n.*quick/);
+    const study = JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, { limit: { rate: number } }>;
+    expect(Object.keys(study)).toEqual(["decode-bound"]);
+    expect(study["decode-bound"]).toMatchObject({
+      limit: { rate: expect.any(Number) },
+      quick: { plans: 2 },
+    });
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 });
